@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+/** The URL's scheme, or null when it is not a URL (the `.url()` check reports that case). */
+function schemeOf(value: string): string | null {
+  try {
+    return new URL(value).protocol;
+  } catch {
+    return null;
+  }
+}
+
+const wsUrl = z
+  .string()
+  .url('must be a URL such as ws://janus.example.org:8188')
+  .refine((value) => schemeOf(value) === null || /^wss?:$/.test(schemeOf(value) ?? ''), 'must start with ws:// or wss:// (the Janus WebSocket transport)');
+
+const httpUrl = z
+  .string()
+  .url('must be a URL such as http://source:password@icecast.example.org:8000/live.opus')
+  .refine((value) => schemeOf(value) === null || /^https?:$/.test(schemeOf(value) ?? ''), 'must start with http:// or https://');
+
+/** One endpoint of a space: where the conversation runs and where the audience listens. */
+export const EndpointConfigSchema = z.strictObject({
+  janus: z.strictObject({
+    url: wsUrl,
+    apiSecret: z.string().min(1).optional(),
+  }),
+  icecast: z.strictObject({
+    /** Mount URL; may carry source credentials (never shown or logged). */
+    mountUrl: httpUrl,
+  }),
+});
+export type EndpointConfig = z.infer<typeof EndpointConfigSchema>;
+
+/** What the engine is started with. Secrets stay in the engine; state carries redacted URLs. */
+export const EngineConfigSchema = z.strictObject({
+  space: z
+    .strictObject({
+      name: z.string().min(1).max(200),
+      primary: EndpointConfigSchema.optional(),
+      backup: EndpointConfigSchema.optional(),
+    })
+    .default({ name: 'Untitled space' }),
+});
+export type EngineConfig = z.infer<typeof EngineConfigSchema>;
+
+/** A config file that cannot be used, with every problem by field. */
+export class ConfigError extends Error {
+  constructor(
+    readonly source: string,
+    readonly problems: string[],
+  ) {
+    super(`${source} is not a valid Steadycast config:\n${problems.map((p) => `  - ${p}`).join('\n')}\nFix these fields and start again.`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates untrusted config; throws {@link ConfigError} naming each bad field. */
+export function parseEngineConfig(input: unknown, source: string): EngineConfig {
+  const parsed = EngineConfigSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  throw new ConfigError(
+    source,
+    parsed.error.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`),
+  );
+}

@@ -1,0 +1,26 @@
+import { parseCommand, type CommandReply } from '../shared/contract';
+import type { Engine } from './engine';
+import { createLogger, describeError } from './log/logger';
+
+const log = createLogger('dispatch');
+
+/**
+ * The single door from a binding into the engine: validates an untrusted command with the
+ * contract, runs it, and turns every outcome into a reply. Invalid input never reaches the engine.
+ */
+export async function dispatchUntrusted(engine: Engine, channel: unknown, payload: unknown): Promise<CommandReply> {
+  const parsed = parseCommand(channel, payload);
+  if (!parsed.ok) {
+    log.warn(`refused command: ${parsed.error.message}`);
+    return { ok: false, error: parsed.error };
+  }
+  try {
+    return { ok: true, result: await engine.execute(parsed.command) };
+  } catch (error) {
+    log.error(`command ${parsed.command.channel} failed`, error);
+    return {
+      ok: false,
+      error: { code: 'engine-error', message: `${parsed.command.channel} failed: ${describeError(error)}. See the log for details.` },
+    };
+  }
+}

@@ -1,0 +1,174 @@
+import type { CommandChannel, CommandResult, EngineEvent, ValidCommand } from '../shared/contract';
+import { decodePcmFrame } from '../shared/pcm-frame';
+import type { EndpointName, EndpointStatus, EngineState, ServerKind, ServerProbe } from '../shared/state';
+import type { Clock } from './clock';
+import type { EndpointConfig, EngineConfig } from './config';
+import { createLogger, describeError, type Logger, type LogRecord } from './log/logger';
+import { redactUrl } from './redact';
+import type { ServerProber } from './servers/prober';
+
+/** What an engine is built from; everything with side effects is passed in. */
+export interface EngineOptions {
+  version: string;
+  mode: EngineState['mode'];
+  bridgeKind: EngineState['bridge']['kind'];
+  config: EngineConfig;
+  clock: Clock;
+  prober: ServerProber;
+  logger?: Logger;
+}
+
+/** Receives every event the engine emits. */
+export type EngineListener = (event: EngineEvent) => void;
+
+/**
+ * The engine as a binding sees it. Bindings validate every command with the shared contract
+ * before calling {@link Engine.execute}; the engine trusts its argument types.
+ */
+export class Engine {
+  private state: EngineState;
+  private readonly listeners = new Set<EngineListener>();
+  private readonly log: Logger;
+  private readonly endpoints: Map<EndpointName, EndpointConfig>;
+  private publishingLog = false;
+
+  constructor(private readonly options: EngineOptions) {
+    this.log = options.logger ?? createLogger('engine', () => options.clock.now());
+    const { space } = options.config;
+    this.endpoints = new Map();
+    if (space.primary) this.endpoints.set('primary', space.primary);
+    if (space.backup) this.endpoints.set('backup', space.backup);
+    this.state = {
+      version: options.version,
+      mode: options.mode,
+      startedAt: options.clock.now(),
+      space: {
+        name: space.name,
+        endpoints: [...this.endpoints].map(([name, endpoint]) => ({
+          name,
+          janus: { kind: 'janus', url: redactUrl(endpoint.janus.url), probe: { status: 'unknown' } },
+          icecast: { kind: 'icecast', url: redactUrl(endpoint.icecast.mountUrl), probe: { status: 'unknown' } },
+        })),
+      },
+      audio: { framesReceived: 0, framesRejected: 0, lastFrameAt: null },
+      bridge: { kind: options.bridgeKind, clients: 0 },
+    };
+    this.log.info(`engine ${options.version} started (${options.mode}), ${this.endpoints.size} endpoint(s) configured`);
+  }
+
+  /** A snapshot of the whole state. */
+  getState(): EngineState {
+    return structuredClone(this.state);
+  }
+
+  /** Subscribes to every event; returns the unsubscribe function. */
+  subscribe(listener: EngineListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Runs a validated command and returns its result. */
+  async execute<C extends CommandChannel>(command: ValidCommand & { channel: C }): Promise<CommandResult<C>>;
+  // eslint-disable-next-line @typescript-eslint/require-await -- commands will await servers; callers always get a promise
+  async execute(command: ValidCommand): Promise<CommandResult<CommandChannel>> {
+    switch (command.channel) {
+      case 'engine:get-state':
+        return this.getState();
+      case 'engine:ping': {
+        const answer = { nonce: command.payload.nonce, engineTime: this.options.clock.now() };
+        this.emit({ channel: 'engine:pong', payload: answer });
+        return answer;
+      }
+      case 'servers:check':
+        return { started: this.checkServers(command.payload.endpoint) };
+      default:
+        return assertNever(command);
+    }
+  }
+
+  /** Takes one untrusted binary PCM frame from the bridge's audio channel. */
+  acceptPcm(bytes: ArrayBuffer | Uint8Array): boolean {
+    const decoded = decodePcmFrame(bytes);
+    if (!decoded.ok) {
+      this.state.audio.framesRejected += 1;
+      if (this.state.audio.framesRejected === 1 || this.state.audio.framesRejected % 500 === 0) {
+        this.log.warn(`rejected PCM frame (${this.state.audio.framesRejected} so far): ${decoded.error}`);
+      }
+      return false;
+    }
+    this.state.audio.framesReceived += 1;
+    this.state.audio.lastFrameAt = this.options.clock.now();
+    // Frame consumers (encoder, meters) attach here in the broadcast engine.
+    return true;
+  }
+
+  /** Bindings report how many UIs are attached. */
+  setBridgeClients(count: number): void {
+    if (this.state.bridge.clients === count) return;
+    this.state.bridge.clients = count;
+    this.emitState();
+  }
+
+  /** Forwards an engine log line to attached UIs (already redacted by whoever logged it). */
+  publishLog(record: LogRecord): void {
+    if (this.publishingLog) return; // a failing listener logs; never loop on it
+    this.publishingLog = true;
+    try {
+      this.emit({ channel: 'log:entry', payload: { ...record, message: record.message.slice(0, 2000) } });
+    } finally {
+      this.publishingLog = false;
+    }
+  }
+
+  /** Emits the whole state; also used by bindings when a UI attaches. */
+  emitState(): void {
+    this.emit({ channel: 'engine:state', payload: this.getState() });
+  }
+
+  private checkServers(only: EndpointName | undefined): number {
+    let started = 0;
+    for (const [name, endpoint] of this.endpoints) {
+      if (only && only !== name) continue;
+      this.probe(name, 'janus', endpoint);
+      this.probe(name, 'icecast', endpoint);
+      started += 2;
+    }
+    if (started > 0) this.emitState();
+    return started;
+  }
+
+  private probe(name: EndpointName, kind: ServerKind, endpoint: EndpointConfig): void {
+    const status = this.findEndpoint(name)?.[kind];
+    if (!status || status.probe.status === 'checking') return;
+    status.probe = { status: 'checking', startedAt: this.options.clock.now() };
+    const run = kind === 'janus' ? this.options.prober.probeJanus(endpoint.janus) : this.options.prober.probeIcecast(endpoint.icecast);
+    void run
+      .catch((error: unknown): ServerProbe => ({ status: 'unreachable', checkedAt: this.options.clock.now(), error: describeError(error) }))
+      .then((probe) => {
+        status.probe = probe;
+        if (probe.status === 'unreachable') this.log.warn(`${name} ${kind} unreachable: ${probe.error}`);
+        else if (probe.status === 'reachable') this.log.info(`${name} ${kind} reachable in ${Math.round(probe.roundTripMs)} ms (${probe.serverVersion})`);
+        this.emit({ channel: 'servers:probed', payload: { endpoint: name, kind, probe } });
+        this.emitState();
+      });
+  }
+
+  private findEndpoint(name: EndpointName): EndpointStatus | undefined {
+    return this.state.space.endpoints.find((endpoint) => endpoint.name === name);
+  }
+
+  private emit(event: EngineEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.log.error(`event listener failed on ${event.channel}`, error);
+      }
+    }
+  }
+}
+
+/** Exhaustiveness guard for switches over unions. */
+export function assertNever(value: never): never {
+  throw new Error(`unexpected value: ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,131 @@
+import { z } from 'zod';
+import {
+  COMMAND_CHANNELS,
+  EVENT_CHANNELS,
+  isCommandChannel,
+  isEventChannel,
+  type CommandChannel as CommandChannelName,
+  type EventChannel as EventChannelName,
+} from './channels';
+import { EngineStateSchema, EndpointNameSchema, ServerKindSchema, ServerProbeSchema } from './state';
+
+/*
+ * The one contract between a UI and the engine. Every binding (Electron IPC through the preload,
+ * the headless WebSocket bridge) carries exactly these channels, and every payload is parsed with
+ * these schemas before the engine sees it. Channel names are `domain:verb`.
+ */
+
+const EmptySchema = z.strictObject({});
+
+/** Commands a UI may send, with the payload the engine accepts and the result it returns. */
+export const commandSchemas = {
+  /** The whole engine state, e.g. when a UI (re)attaches. */
+  'engine:get-state': { payload: EmptySchema, result: EngineStateSchema },
+  /** Round trip through the bridge and the engine; answered by the result and an `engine:pong` event. */
+  'engine:ping': {
+    payload: z.strictObject({ nonce: z.string().min(1).max(64) }),
+    result: z.strictObject({ nonce: z.string(), engineTime: z.number() }),
+  },
+  /** Probe the configured servers now; progress and results arrive as `servers:probed` events. */
+  'servers:check': {
+    payload: z.strictObject({ endpoint: EndpointNameSchema.optional() }),
+    result: z.strictObject({ started: z.number().int().nonnegative() }),
+  },
+} as const satisfies Record<CommandChannelName, { payload: z.ZodType; result: z.ZodType }>;
+
+/** Events the engine sends to every attached UI. */
+export const eventSchemas = {
+  /** The whole state after any change. */
+  'engine:state': EngineStateSchema,
+  /** Answer to `engine:ping`, proving the event path from engine to UI. */
+  'engine:pong': z.strictObject({ nonce: z.string(), engineTime: z.number() }),
+  /** One server probe finished. */
+  'servers:probed': z.strictObject({
+    endpoint: EndpointNameSchema,
+    kind: ServerKindSchema,
+    probe: ServerProbeSchema,
+  }),
+  /** A line of the engine log that the UI may show (already redacted). */
+  'log:entry': z.strictObject({
+    at: z.number(),
+    level: z.enum(['debug', 'info', 'warn', 'error']),
+    scope: z.string().max(64),
+    message: z.string().max(2000),
+  }),
+} as const satisfies Record<EventChannelName, z.ZodType>;
+
+export type CommandChannel = keyof typeof commandSchemas;
+export type EventChannel = keyof typeof eventSchemas;
+export type CommandPayload<C extends CommandChannel> = z.infer<(typeof commandSchemas)[C]['payload']>;
+export type CommandResult<C extends CommandChannel> = z.infer<(typeof commandSchemas)[C]['result']>;
+export type EventPayload<E extends EventChannel> = z.infer<(typeof eventSchemas)[E]>;
+
+/** A command after validation: channel and payload belong together. */
+export type ValidCommand = { [C in CommandChannel]: { channel: C; payload: CommandPayload<C> } }[CommandChannel];
+/** An event as it travels: channel and payload belong together. */
+export type EngineEvent = { [E in EventChannel]: { channel: E; payload: EventPayload<E> } }[EventChannel];
+
+// The names live in channels.ts (zod-free, for the sandboxed preload); `satisfies` above keeps them in step.
+export const commandChannels: CommandChannel[] = [...COMMAND_CHANNELS];
+export const eventChannels: EventChannel[] = [...EVENT_CHANNELS];
+
+export { isCommandChannel, isEventChannel };
+
+/** Error codes a UI can act on; messages say what to do. */
+export const BridgeErrorCodeSchema = z.enum([
+  'unknown-channel',
+  'invalid-payload',
+  'malformed-message',
+  'message-too-large',
+  'unauthorized',
+  'forbidden-sender',
+  'engine-error',
+  'disconnected',
+]);
+export type BridgeErrorCode = z.infer<typeof BridgeErrorCodeSchema>;
+
+export const BridgeErrorSchema = z.strictObject({ code: BridgeErrorCodeSchema, message: z.string().max(2000) });
+/** An expected failure crossing the bridge. */
+export type BridgeErrorInfo = z.infer<typeof BridgeErrorSchema>;
+
+/** How every command is answered on every binding, so failures keep their code and message. */
+export const CommandReplySchema = z.discriminatedUnion('ok', [
+  z.strictObject({ ok: z.literal(true), result: z.unknown() }),
+  z.strictObject({ ok: z.literal(false), error: BridgeErrorSchema }),
+]);
+export type CommandReply = z.infer<typeof CommandReplySchema>;
+
+/** Outcome of validating an untrusted command. */
+export type ParsedCommand = { ok: true; command: ValidCommand } | { ok: false; error: BridgeErrorInfo };
+
+/** Validates an untrusted channel + payload against the contract; never throws. */
+export function parseCommand(channel: unknown, payload: unknown): ParsedCommand {
+  if (!isCommandChannel(channel)) {
+    const shown = typeof channel === 'string' ? `"${channel.slice(0, 64)}"` : typeof channel;
+    return {
+      ok: false,
+      error: {
+        code: 'unknown-channel',
+        message: `Unknown command channel ${shown}. Known commands: ${commandChannels.join(', ')}.`,
+      },
+    };
+  }
+  const parsed = commandSchemas[channel].payload.safeParse(payload);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      error: {
+        code: 'invalid-payload',
+        message: `Invalid payload for ${channel}: ${z.prettifyError(parsed.error)}`.slice(0, 2000),
+      },
+    };
+  }
+  return { ok: true, command: { channel, payload: parsed.data } as ValidCommand };
+}
+
+/** Validates an event payload (used by UIs on what arrives from a bridge). */
+export function parseEvent(channel: unknown, payload: unknown): EngineEvent | null {
+  if (!isEventChannel(channel)) return null;
+  const parsed = eventSchemas[channel].safeParse(payload);
+  return parsed.success ? ({ channel, payload: parsed.data } as EngineEvent) : null;
+}

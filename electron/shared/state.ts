@@ -1,0 +1,75 @@
+import { z } from 'zod';
+
+/** Which process hosts the engine: the Electron main process or the headless Node command. */
+export const EngineModeSchema = z.enum(['desktop', 'headless']);
+/** How a UI is attached to the engine. */
+export const BridgeKindSchema = z.enum(['ipc', 'websocket']);
+
+/** The two endpoints of a space. */
+export const EndpointNameSchema = z.enum(['primary', 'backup']);
+export type EndpointName = z.infer<typeof EndpointNameSchema>;
+
+/** Server kinds the engine talks to. */
+export const ServerKindSchema = z.enum(['janus', 'icecast']);
+export type ServerKind = z.infer<typeof ServerKindSchema>;
+
+/**
+ * Result of the last reachability probe of one server.
+ * `unknown` until the first probe; `checking` while one runs.
+ */
+export const ServerProbeSchema = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('unknown') }),
+  z.object({ status: z.literal('checking'), startedAt: z.number() }),
+  z.object({
+    status: z.literal('reachable'),
+    checkedAt: z.number(),
+    roundTripMs: z.number().nonnegative(),
+    /** What the server said about itself, e.g. "Janus 1.1.2" or "Icecast 2.4.4". */
+    serverVersion: z.string().max(200),
+  }),
+  z.object({
+    status: z.literal('unreachable'),
+    checkedAt: z.number(),
+    /** Plain-language reason with what to do next. */
+    error: z.string().max(500),
+  }),
+]);
+export type ServerProbe = z.infer<typeof ServerProbeSchema>;
+
+/** One configured server as the UI may see it: URLs are always redacted (no credentials). */
+export const ServerStatusSchema = z.object({
+  kind: ServerKindSchema,
+  url: z.string().max(2048),
+  probe: ServerProbeSchema,
+});
+export type ServerStatus = z.infer<typeof ServerStatusSchema>;
+
+/** One endpoint of the space (a Janus server and an Icecast mount). */
+export const EndpointStatusSchema = z.object({
+  name: EndpointNameSchema,
+  janus: ServerStatusSchema.nullable(),
+  icecast: ServerStatusSchema.nullable(),
+});
+export type EndpointStatus = z.infer<typeof EndpointStatusSchema>;
+
+/** Everything the UI needs to draw the engine; sent whole on attach and on every change. */
+export const EngineStateSchema = z.object({
+  version: z.string(),
+  mode: EngineModeSchema,
+  startedAt: z.number(),
+  space: z.object({
+    name: z.string().max(200),
+    endpoints: z.array(EndpointStatusSchema).max(2),
+  }),
+  audio: z.object({
+    /** PCM frames received from a UI over the bridge's binary channel. */
+    framesReceived: z.number().int().nonnegative(),
+    framesRejected: z.number().int().nonnegative(),
+    lastFrameAt: z.number().nullable(),
+  }),
+  bridge: z.object({
+    kind: BridgeKindSchema,
+    clients: z.number().int().nonnegative(),
+  }),
+});
+export type EngineState = z.infer<typeof EngineStateSchema>;

@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { EngineConfigSchema, ConfigError, parseEngineConfig } from '../../electron/engine/config';
+import { dispatchUntrusted } from '../../electron/engine/dispatch';
+import { Engine } from '../../electron/engine/engine';
+import type { EngineEvent } from '../../electron/shared/contract';
+import { FakeClock } from '../fakes/fake-clock';
+import { FakeProber } from '../fakes/fake-prober';
+
+const spaceConfig = {
+  space: {
+    name: 'Launch night',
+    primary: { janus: { url: 'ws://198.18.0.1:8188' }, icecast: { mountUrl: 'http://source:s3cret@198.18.0.1:8000/live.opus' } },
+    backup: { janus: { url: 'ws://198.18.0.2:8188' }, icecast: { mountUrl: 'http://198.18.0.2:8000/live.opus' } },
+  },
+};
+
+function makeEngine(prober = new FakeProber()): { engine: Engine; events: EngineEvent[]; clock: FakeClock } {
+  const clock = new FakeClock();
+  const engine = new Engine({
+    version: '1.2.3',
+    mode: 'headless',
+    bridgeKind: 'websocket',
+    config: EngineConfigSchema.parse(spaceConfig),
+    clock,
+    prober,
+  });
+  const events: EngineEvent[] = [];
+  engine.subscribe((event) => events.push(event));
+  return { engine, events, clock };
+}
+
+const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+describe('Engine', () => {
+  it('describes both endpoints with redacted URLs and unknown probes', () => {
+    const { engine } = makeEngine();
+    const state = engine.getState();
+    expect(state.space.name).toBe('Launch night');
+    expect(state.space.endpoints.map((endpoint) => endpoint.name)).toEqual(['primary', 'backup']);
+    expect(state.space.endpoints[0]?.icecast?.url).toBe('http://198.18.0.1:8000/live.opus');
+    expect(JSON.stringify(state)).not.toContain('s3cret');
+    expect(state.space.endpoints[0]?.janus?.probe).toEqual({ status: 'unknown' });
+  });
+
+  it('probes every configured server and reports each result as an event and in state', async () => {
+    const prober = new FakeProber({
+      icecast: { status: 'unreachable', checkedAt: 5, error: 'Icecast did not answer' },
+    });
+    const { engine, events } = makeEngine(prober);
+    const reply = await dispatchUntrusted(engine, 'servers:check', {});
+    expect(reply).toEqual({ ok: true, result: { started: 4 } });
+    await settle();
+    const firstState = events.find((event) => event.channel === 'engine:state');
+    expect(firstState?.channel === 'engine:state' && firstState.payload.space.endpoints[0]?.janus?.probe.status).toBe('checking');
+
+    expect(prober.calls).toHaveLength(4);
+    expect(prober.calls).toContainEqual({ kind: 'icecast', url: 'http://source:s3cret@198.18.0.1:8000/live.opus' });
+    const probed = events.filter((event) => event.channel === 'servers:probed');
+    expect(probed).toHaveLength(4);
+    const primary = engine.getState().space.endpoints[0];
+    expect(primary?.janus?.probe.status).toBe('reachable');
+    expect(primary?.icecast?.probe).toEqual({ status: 'unreachable', checkedAt: 5, error: 'Icecast did not answer' });
+  });
+
+  it('checks only the endpoint asked for', async () => {
+    const prober = new FakeProber();
+    const { engine } = makeEngine(prober);
+    await dispatchUntrusted(engine, 'servers:check', { endpoint: 'backup' });
+    await settle();
+    expect(prober.calls.map((call) => call.url)).toEqual(['ws://198.18.0.2:8188', 'http://198.18.0.2:8000/live.opus']);
+  });
+
+  it('turns a prober that throws into an unreachable probe instead of a crash', async () => {
+    const prober = new FakeProber();
+    prober.probeJanus = () => Promise.reject(new Error('socket hang up'));
+    const { engine } = makeEngine(prober);
+    await dispatchUntrusted(engine, 'servers:check', { endpoint: 'primary' });
+    await settle();
+    expect(engine.getState().space.endpoints[0]?.janus?.probe).toMatchObject({ status: 'unreachable', error: 'socket hang up' });
+  });
+
+  it('answers ping with the nonce and an engine:pong event on the engine clock', async () => {
+    const { engine, events, clock } = makeEngine();
+    clock.advance(250);
+    const reply = await dispatchUntrusted(engine, 'engine:ping', { nonce: 'abc' });
+    expect(reply).toEqual({ ok: true, result: { nonce: 'abc', engineTime: clock.now() } });
+    expect(events).toContainEqual({ channel: 'engine:pong', payload: { nonce: 'abc', engineTime: clock.now() } });
+  });
+
+  it('reports an engine failure as a typed reply, not a thrown error', async () => {
+    const { engine } = makeEngine();
+    engine.execute = () => Promise.reject(new Error('boom'));
+    const reply = await dispatchUntrusted(engine, 'engine:get-state', {});
+    expect(reply).toMatchObject({ ok: false, error: { code: 'engine-error', message: expect.stringContaining('boom') } });
+  });
+
+  it('keeps emitting to other listeners when one throws', () => {
+    const { engine, events } = makeEngine();
+    engine.subscribe(() => {
+      throw new Error('bad listener');
+    });
+    engine.emitState();
+    expect(events.filter((event) => event.channel === 'engine:state')).toHaveLength(1);
+  });
+});
+
+describe('engine config', () => {
+  it('names every bad field with what is expected', () => {
+    const bad = {
+      space: { name: '', primary: { janus: { url: 'http://janus:8088' }, icecast: { mountUrl: 'not a url' } } },
+    };
+    let error: unknown;
+    try {
+      parseEngineConfig(bad, 'space.json');
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    expect(problems).toContain('space.name');
+    expect(problems).toMatch(/space\.primary\.janus\.url: must start with ws:\/\//);
+    expect(problems).toMatch(/space\.primary\.icecast\.mountUrl: must be a URL/);
+    expect((error as ConfigError).message).toContain('space.json');
+  });
+
+  it('rejects unknown keys so typos do not pass silently', () => {
+    expect(() => parseEngineConfig({ space: { name: 'x', primray: {} } }, 'c.json')).toThrow(/primray|Unrecognized/);
+  });
+});
