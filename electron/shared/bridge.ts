@@ -1,11 +1,11 @@
-import type { BridgeErrorCode, CommandChannel, CommandPayload, CommandResult, EventChannel, EventPayload } from './contract';
+import type { BridgeErrorCode, CommandChannel, CommandPayload, CommandReply, CommandResult, EventChannel, EventPayload } from './contract';
 
 /** IPC channel names of the Electron binding, besides one per command and event of the contract. */
 export const IPC_PCM_CHANNEL = 'audio:pcm';
 
 /**
- * The API a UI sees, on every binding. In the desktop app the preload exposes exactly this as
- * `window.steadycast`; in a browser the WebSocket binding implements it.
+ * The API a UI sees, on every binding. In a browser the WebSocket binding implements it; in the
+ * desktop app the renderer builds it from `window.steadycast` with {@link apiFromReplies}.
  */
 export interface SteadycastApi {
   /** Sends a command; resolves with its result or rejects with a {@link BridgeError}. */
@@ -25,4 +25,41 @@ export class BridgeError extends Error {
     super(message);
     this.name = 'BridgeError';
   }
+}
+
+/**
+ * What the preload exposes as `window.steadycast`. Commands resolve with the {@link CommandReply}
+ * itself and never reject: contextBridge keeps only the message of a rejected error, so the code
+ * a UI acts on must cross as plain data and become a {@link BridgeError} on the page's side.
+ */
+export interface SteadycastIpcApi {
+  invoke(channel: CommandChannel, payload: unknown): Promise<CommandReply>;
+  on: SteadycastApi['on'];
+  sendPcm: SteadycastApi['sendPcm'];
+}
+
+/** Unwraps one reply into its result, or throws the {@link BridgeError} it carries. */
+export function unwrapReply<C extends CommandChannel>(channel: C, reply: unknown): CommandResult<C> {
+  if (isRecord(reply) && reply['ok'] === true && 'result' in reply) {
+    // Replies come from the engine's dispatcher, which answers with the contract's result for `channel`.
+    return reply['result'] as CommandResult<C>;
+  }
+  if (isRecord(reply) && reply['ok'] === false && isRecord(reply['error'])) {
+    const { code, message } = reply['error'];
+    if (typeof code === 'string' && typeof message === 'string') throw new BridgeError(code as BridgeErrorCode, message);
+  }
+  throw new BridgeError('malformed-message', `The engine's answer to ${channel} is not a command reply.`);
+}
+
+/** Builds the UI's {@link SteadycastApi} on a reply-returning binding (the preload's). */
+export function apiFromReplies(ipc: SteadycastIpcApi): SteadycastApi {
+  return {
+    invoke: async (channel, payload) => unwrapReply(channel, await ipc.invoke(channel, payload)),
+    on: (channel, listener) => ipc.on(channel, listener),
+    sendPcm: (frame) => ipc.sendPcm(frame),
+  };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
 }

@@ -1,0 +1,34 @@
+import { readFile } from 'node:fs/promises';
+import { ConfigError, parseEngineConfig, type EngineConfig } from '../engine/config';
+import { describeError } from '../engine/log/logger';
+
+/** Outcome of reading the desktop config file; the engine always gets a usable config. */
+export type ConfigLoad =
+  | { status: 'missing'; path: string; config: EngineConfig }
+  | { status: 'loaded'; path: string; config: EngineConfig }
+  /** The file exists but cannot be used: the default config is returned with every problem. */
+  | { status: 'invalid'; path: string; config: EngineConfig; problems: string[] };
+
+/** Reads `path` (the user data folder's config.json) if present and validates it; never throws. */
+export async function loadConfigFile(path: string): Promise<ConfigLoad> {
+  const defaults = (): EngineConfig => parseEngineConfig({}, 'the default config');
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ENOENT') return { status: 'missing', path, config: defaults() };
+    return { status: 'invalid', path, config: defaults(), problems: [`the file could not be read (${describeError(error)})`] };
+  }
+  let input: unknown;
+  try {
+    input = JSON.parse(text);
+  } catch (error) {
+    return { status: 'invalid', path, config: defaults(), problems: [`the file is not valid JSON (${describeError(error)})`] };
+  }
+  try {
+    return { status: 'loaded', path, config: parseEngineConfig(input, path) };
+  } catch (error) {
+    const problems = error instanceof ConfigError ? error.problems : [describeError(error)];
+    return { status: 'invalid', path, config: defaults(), problems };
+  }
+}

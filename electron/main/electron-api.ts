@@ -1,0 +1,125 @@
+import type { BrowserWindowConstructorOptions, MessageBoxOptions } from 'electron';
+
+/*
+ * The parts of Electron's main-process API that Steadycast uses, as small structural interfaces.
+ * Modules take these as parameters (index.ts passes the real `electron` module, tests pass
+ * test/fakes/electron.ts), so everything but index.ts runs without the Electron binary. The real
+ * module is checked against these interfaces where index.ts passes it in.
+ */
+
+/** A frame that sent an IPC message or asked for a permission. */
+export interface FrameLike {
+  readonly url: string;
+  /** `null` for the top frame of a page. */
+  readonly parent: FrameLike | null;
+}
+
+/** What an IPC event says about its sender. */
+export interface IpcSenderEvent {
+  readonly sender: unknown;
+  /** `null` when the frame navigated away or was destroyed before the message was handled. */
+  readonly senderFrame: FrameLike | null;
+}
+
+/** `ipcMain`, as far as the IPC wiring uses it. */
+export interface IpcMainLike {
+  handle(channel: string, listener: (event: IpcSenderEvent, ...args: unknown[]) => unknown): void;
+  removeHandler(channel: string): void;
+  on(channel: string, listener: (event: IpcSenderEvent, ...args: unknown[]) => void): unknown;
+  removeListener(channel: string, listener: (event: IpcSenderEvent, ...args: unknown[]) => void): unknown;
+}
+
+/** The response part of `webRequest.onHeadersReceived`. */
+export interface HeadersReceivedDetails {
+  readonly url: string;
+  readonly responseHeaders?: Record<string, string[]>;
+}
+
+/** What an `onHeadersReceived` listener answers. */
+export interface HeadersReceivedResponse {
+  responseHeaders?: Record<string, string[]>;
+  cancel?: boolean;
+}
+
+/** Details of a permission request (`MediaAccessPermissionRequest` carries `mediaTypes`). */
+export interface PermissionRequestDetails {
+  readonly requestingUrl?: string;
+  readonly mediaTypes?: ReadonlyArray<'video' | 'audio'>;
+}
+
+/** Details of a permission check. */
+export interface PermissionCheckDetails {
+  readonly requestingUrl?: string;
+  readonly mediaType?: 'video' | 'audio' | 'unknown';
+}
+
+/** A session: response headers and permissions of every page in it. */
+export interface SessionLike {
+  readonly webRequest: {
+    onHeadersReceived(listener: (details: HeadersReceivedDetails, callback: (response: HeadersReceivedResponse) => void) => void): void;
+  };
+  setPermissionRequestHandler(
+    handler: (webContents: unknown, permission: string, callback: (granted: boolean) => void, details: PermissionRequestDetails) => void,
+  ): void;
+  setPermissionCheckHandler(
+    handler: (webContents: unknown, permission: string, requestingOrigin: string, details: PermissionCheckDetails) => boolean,
+  ): void;
+}
+
+/** The event of `will-navigate`. */
+export interface NavigationEvent {
+  preventDefault(): void;
+}
+
+/** A window's web contents. */
+export interface WebContentsLike {
+  readonly session: SessionLike;
+  send(channel: string, ...args: unknown[]): void;
+  isDestroyed(): boolean;
+  setWindowOpenHandler(handler: (details: { readonly url: string }) => { action: 'allow' | 'deny' }): void;
+  on(event: 'will-navigate', listener: (event: NavigationEvent, url: string) => void): unknown;
+}
+
+/** A browser window. */
+export interface BrowserWindowLike {
+  readonly webContents: WebContentsLike;
+  loadURL(url: string): Promise<void>;
+  loadFile(filePath: string): Promise<void>;
+  once(event: 'ready-to-show', listener: () => void): unknown;
+  on(event: 'closed', listener: () => void): unknown;
+  show(): void;
+  focus(): void;
+  restore(): void;
+  isMinimized(): boolean;
+  isDestroyed(): boolean;
+}
+
+/** The `BrowserWindow` constructor. */
+export type BrowserWindowConstructor = new (options: BrowserWindowConstructorOptions) => BrowserWindowLike;
+
+/** `app`, as far as the lifecycle uses it. */
+export interface AppLike {
+  readonly isPackaged: boolean;
+  requestSingleInstanceLock(): boolean;
+  whenReady(): Promise<void>;
+  getPath(name: 'userData'): string;
+  on(event: 'second-instance', listener: () => void): unknown;
+  on(event: 'window-all-closed', listener: () => void): unknown;
+  on(event: 'activate', listener: () => void): unknown;
+  quit(): void;
+  exit(exitCode?: number): void;
+}
+
+/** `dialog`, for problems the user must see. */
+export interface DialogLike {
+  showMessageBox(options: MessageBoxOptions): Promise<unknown>;
+  showErrorBox(title: string, content: string): void;
+}
+
+/** Everything the desktop app takes from the `electron` module. */
+export interface MainElectron {
+  readonly app: AppLike;
+  readonly BrowserWindow: BrowserWindowConstructor;
+  readonly ipcMain: IpcMainLike;
+  readonly dialog: DialogLike;
+}

@@ -1,0 +1,34 @@
+import { app, BrowserWindow, dialog, ipcMain } from 'electron';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { systemClock } from '../engine/clock';
+import { addLogSink, createLogger, describeError, formatLogRecord } from '../engine/log/logger';
+import { createNetworkProber } from '../engine/servers/prober';
+import { STEADYCAST_VERSION } from '../engine/version';
+import { startApp } from './app';
+import type { MainElectron } from './electron-api';
+import { chooseRendererLocation } from './renderer-location';
+
+// Glue only: the real Electron objects and paths go in here; the logic lives in app.ts and is tested with fakes.
+addLogSink((record) => process.stderr.write(`${formatLogRecord(record)}\n`));
+
+const electron: MainElectron = { app, BrowserWindow, dialog, ipcMain };
+// Built layout: out/main/index.js, out/preload/index.cjs, out/renderer/index.html.
+const here = dirname(fileURLToPath(import.meta.url));
+
+startApp(electron, {
+  version: STEADYCAST_VERSION,
+  platform: process.platform,
+  clock: systemClock,
+  prober: createNetworkProber({ clock: systemClock }),
+  preloadPath: join(here, '../preload/index.cjs'),
+  renderer: chooseRendererLocation({
+    isPackaged: app.isPackaged,
+    devServerUrl: process.env['ELECTRON_RENDERER_URL'],
+    builtFile: join(here, '../renderer/index.html'),
+  }),
+}).catch((error: unknown) => {
+  createLogger('app').error('Steadycast could not start', error);
+  dialog.showErrorBox('Steadycast could not start', `${describeError(error)}\n\nThe log on the terminal has details.`);
+  app.exit(1);
+});

@@ -1,0 +1,78 @@
+import type { ReactNode } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { PingState } from '../../stores/engine-slice';
+import { Button } from '../../components/button';
+import { formatCount, formatRoundTrip } from '../../components/format';
+import { PulseIcon } from '../../components/icons';
+import { Panel } from '../../components/panel';
+import { selectBridgeKind, selectBridgeStats, selectCanPing, selectPing } from '../../stores/selectors';
+import { useAppStore } from '../../stores/store-context';
+import './diagnostics.css';
+
+const KIND_LABELS = { ipc: 'Electron IPC', websocket: 'WebSocket' } as const;
+
+/** The path between this window and the engine: binding, attached UIs, audio frames, and a ping. */
+export function BridgePanel(): ReactNode {
+  const kind = useAppStore(selectBridgeKind);
+  const { clients, framesReceived, framesRejected } = useAppStore(useShallow(selectBridgeStats));
+  const canPing = useAppStore(selectCanPing);
+  const pingEngine = useAppStore((state) => state.pingEngine);
+
+  return (
+    <Panel title="Bridge" description="Commands to the engine, events back to this window">
+      <div className="bridge">
+        <dl className="facts">
+          <div className="facts__item">
+            <dt>Binding</dt>
+            <dd>{kind ? KIND_LABELS[kind] : '—'}</dd>
+          </div>
+          <div className="facts__item">
+            <dt>Attached UIs</dt>
+            <dd className="num">{clients === null ? '—' : formatCount(clients)}</dd>
+          </div>
+          <div className="facts__item">
+            <dt>PCM frames</dt>
+            <dd className="num">
+              {framesReceived === null ? '—' : formatCount(framesReceived)}
+              {framesRejected ? <span className="bad-text"> · {formatCount(framesRejected)} rejected</span> : null}
+            </dd>
+          </div>
+        </dl>
+        <div className="ping">
+          <Button aria-label="Ping engine" disabled={!canPing} icon={<PulseIcon />} onClick={() => void pingEngine()}>
+            Ping engine
+          </Button>
+          <div className="ping__readout">
+            <span className="ping__label" id="ping-result-label">
+              Round trip
+            </span>
+            <PingResult />
+          </div>
+          <p className="ping__hint">Command to the engine, answered by an engine:pong event.</p>
+        </div>
+      </div>
+    </Panel>
+  );
+}
+
+function PingResult(): ReactNode {
+  const ping = useAppStore(selectPing);
+  return (
+    <output className="ping__result" data-testid="ping-result" data-status={ping.status} aria-labelledby="ping-result-label">
+      {pingText(ping)}
+    </output>
+  );
+}
+
+function pingText(ping: PingState): string {
+  switch (ping.status) {
+    case 'idle':
+      return '—';
+    case 'waiting':
+      return 'Waiting for pong…';
+    case 'answered':
+      return formatRoundTrip(ping.roundTripMs);
+    case 'failed':
+      return ping.error;
+  }
+}

@@ -1,0 +1,47 @@
+import type { ReactNode } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { LogoMark } from '../../components/icons';
+import { OnAirLamp } from '../../components/on-air-lamp';
+import { selectEngineIdentity } from '../../stores/selectors';
+import { useAppStore } from '../../stores/store-context';
+import { ConnectionIndicator } from './connection-indicator';
+import './top-bar.css';
+
+const MODE_LABELS = { desktop: 'Desktop', headless: 'Headless' } as const;
+
+/** The control room's top bar: wordmark, space, on-air lamp, engine and bridge status. */
+export function TopBar(): ReactNode {
+  const { spaceName, version, mode } = useAppStore(useShallow(selectEngineIdentity));
+  return (
+    <header className="top-bar">
+      <div className="top-bar__start">
+        <div className="top-bar__brand">
+          <LogoMark />
+          <span className="top-bar__wordmark">Steadycast</span>
+        </div>
+        <div className="top-bar__divider" aria-hidden="true" />
+        <div className="top-bar__field top-bar__space">
+          <span className="eyebrow">Space</span>
+          <span className="top-bar__space-name" title={spaceName ?? undefined}>
+            {spaceName ?? '—'}
+          </span>
+        </div>
+      </div>
+      <div className="top-bar__center">
+        {/* The engine has no broadcast yet: the lamp stays off until it reports one. */}
+        <OnAirLamp onAir={false} />
+      </div>
+      <div className="top-bar__end">
+        <div className="top-bar__field">
+          <span className="eyebrow">Engine</span>
+          <span className="top-bar__engine" data-testid="engine-version">
+            {version ? `v${version}` : '—'}
+            {mode ? <span className="top-bar__mode">{MODE_LABELS[mode]}</span> : null}
+          </span>
+        </div>
+        <div className="top-bar__divider" aria-hidden="true" />
+        <ConnectionIndicator />
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,30 @@
+import type { EventPayload } from '../../electron/shared/contract';
+import type { AppSlice } from './store-types';
+
+/** How many engine log lines the window keeps. */
+export const LOG_LIMIT = 200;
+
+/** One engine log line with a stable id for rendering. */
+export type LogLine = EventPayload<'log:entry'> & { id: number };
+
+/** The latest engine log lines, oldest first, never more than {@link LOG_LIMIT}. */
+export interface LogSlice {
+  log: LogLine[];
+  /** Takes a `log:entry` event, dropping the oldest line beyond the limit. */
+  appendLog: (entry: EventPayload<'log:entry'>) => void;
+}
+
+/** Creates the log slice. */
+export const createLogSlice: AppSlice<LogSlice> = (set) => {
+  let nextId = 1;
+  return {
+    log: [],
+    appendLog(entry) {
+      const line: LogLine = { ...entry, id: nextId++ };
+      set((current) => {
+        const kept = current.log.length >= LOG_LIMIT ? current.log.slice(current.log.length - LOG_LIMIT + 1) : current.log;
+        return { log: [...kept, line] };
+      });
+    },
+  };
+};

@@ -1,0 +1,21 @@
+import type { StateCreator } from 'zustand/vanilla';
+import type { ConnectionSlice } from './connection-slice';
+import type { EngineSlice } from './engine-slice';
+import type { LogSlice } from './log-slice';
+import type { ServersSlice } from './servers-slice';
+
+/** The whole renderer state: every slice, actions beside their state. */
+export type AppState = ConnectionSlice & EngineSlice & ServersSlice & LogSlice;
+
+/** A slice creator that may read the whole state. */
+export type AppSlice<T> = StateCreator<AppState, [], [], T>;
+
+/** Side effects the store needs, passed in so tests run on simulated time and fixed nonces. */
+export interface StoreDeps {
+  /** Monotonic milliseconds, for round trips. */
+  now(): number;
+  /** A fresh nonce for `engine:ping` (≤ 64 characters). */
+  randomNonce(): string;
+  /** Runs `callback` after `ms`; returns the cancel function. */
+  setTimer(callback: () => void, ms: number): () => void;
+}

@@ -1,0 +1,68 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = join(import.meta.dirname, '..', '..');
+const cli = join(root, 'out', 'cli', 'steadycast.js');
+
+/** The real headless engine (`steadycast headless`) started for a test. */
+export interface HeadlessEngine {
+  /** Control-room link with the access token, as the command printed it. */
+  readonly openUrl: string;
+  readonly pid: number;
+  /** Everything the engine wrote to stderr (its log). */
+  log(): string;
+  stop(): Promise<void>;
+}
+
+/** Starts the built headless engine with `config` and waits for the link it prints. */
+export async function startHeadlessEngine(config: unknown): Promise<HeadlessEngine> {
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: run "npm run build" before the e2e tests.`);
+  const dir = await mkdtemp(join(tmpdir(), 'steadycast-e2e-'));
+  const configPath = join(dir, 'space.json');
+  await writeFile(configPath, JSON.stringify(config, null, 2));
+
+  const child = spawn(process.execPath, [cli, 'headless', '--port', '0', '--config', configPath], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+
+  const openUrl = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`headless engine printed no link within 15 s.\nstdout:\n${stdout}\nstderr:\n${stderr}`)), 15_000);
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      const match = /Control room: (\S+)/.exec(stdout);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`headless engine exited with ${code}.\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+    });
+  });
+
+  return {
+    openUrl,
+    pid: child.pid ?? -1,
+    log: () => stderr,
+    async stop() {
+      await stopChild(child);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}

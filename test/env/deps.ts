@@ -1,0 +1,85 @@
+import { spawn } from 'node:child_process';
+import { accessSync, constants, existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+
+/** Each command the test environment runs, and the Debian package that provides it. */
+export const REQUIRED_COMMANDS: Readonly<Record<string, string>> = {
+  janus: 'janus',
+  icecast2: 'icecast2',
+  chromium: 'chromium',
+  Xvfb: 'xvfb',
+  sox: 'sox',
+  'espeak-ng': 'espeak-ng',
+  opusinfo: 'opus-tools',
+  ip: 'iproute2',
+  unshare: 'util-linux',
+};
+
+/** Every package the test environment needs, as one apt-get line installs them. */
+export const DEBIAN_PACKAGES = ['janus', 'icecast2', 'chromium', 'xvfb', 'sox', 'espeak-ng', 'opus-tools', 'iproute2'] as const;
+
+/** Error for a machine that lacks commands we may not install ourselves; its message says what to run. */
+export class MissingDependenciesError extends Error {
+  override readonly name = 'MissingDependenciesError';
+  constructor(
+    readonly commands: readonly string[],
+    readonly installCommand: string,
+  ) {
+    super(`missing commands: ${commands.join(', ')}. Install them with:\n  ${installCommand}`);
+  }
+}
+
+/** Absolute path of `command` on PATH (plus the sbin folders, where `ip` lives), or undefined. */
+export function findCommand(command: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const folders = [...(env.PATH ?? '').split(delimiter), '/usr/local/sbin', '/usr/sbin', '/sbin', '/usr/bin', '/bin'];
+  for (const folder of folders) {
+    if (folder === '') continue;
+    const path = join(folder, command);
+    try {
+      accessSync(path, constants.X_OK);
+      return path;
+    } catch {
+      // not in this folder
+    }
+  }
+  return undefined;
+}
+
+/** The required commands that are not installed. */
+export function missingCommands(): string[] {
+  return Object.keys(REQUIRED_COMMANDS).filter((command) => findCommand(command) === undefined);
+}
+
+/**
+ * Makes sure every required command is installed: as root on Debian, installs the missing
+ * packages with apt-get; otherwise throws MissingDependenciesError naming the exact command.
+ */
+export async function ensureDeps(log: (line: string) => void = () => undefined): Promise<void> {
+  const missing = missingCommands();
+  if (missing.length === 0) return;
+  const packages = [...new Set(missing.map((command) => REQUIRED_COMMANDS[command] ?? command))];
+  const installLine = `apt-get install -y --no-install-recommends ${packages.join(' ')}`;
+  const canInstall = process.getuid?.() === 0 && existsSync('/etc/debian_version') && findCommand('apt-get') !== undefined;
+  if (!canInstall) {
+    throw new MissingDependenciesError(missing, `sudo apt-get update && sudo ${installLine}`);
+  }
+  log(`installing ${packages.join(' ')} (missing: ${missing.join(', ')})`);
+  await run('apt-get', ['update']);
+  await run('apt-get', ['install', '-y', '--no-install-recommends', ...packages]);
+  const stillMissing = missingCommands();
+  if (stillMissing.length > 0) throw new MissingDependenciesError(stillMissing, `apt-get update && ${installLine}`);
+}
+
+function run(command: string, args: readonly string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
+    child.once('error', reject);
+    child.once('exit', (code, signal) => {
+      if (code === 0) resolve();
+      else reject(new Error(`${command} ${args.join(' ')} failed (${code ?? signal ?? 'unknown'})`));
+    });
+  });
+}

@@ -1,0 +1,105 @@
+import { BridgeError, type SteadycastApi } from '../../electron/shared/bridge';
+import type { CommandChannel, CommandPayload, CommandResult, EventChannel, EventPayload } from '../../electron/shared/contract';
+import type { EngineState } from '../../electron/shared/state';
+
+/** How the fake answers one command channel. */
+export type FakeHandler<C extends CommandChannel> = (payload: CommandPayload<C>) => CommandResult<C> | Promise<CommandResult<C>>;
+
+/** One recorded `invoke`. */
+export interface FakeCall {
+  channel: CommandChannel;
+  payload: unknown;
+}
+
+/** A state with both endpoints configured and nothing probed yet. */
+export function sampleEngineState(overrides: Partial<EngineState> = {}): EngineState {
+  return {
+    version: '0.1.0',
+    mode: 'headless',
+    startedAt: 1_700_000_000_000,
+    space: {
+      name: 'Launch night',
+      endpoints: [
+        {
+          name: 'primary',
+          janus: { kind: 'janus', url: 'ws://198.18.0.1:8188/', probe: { status: 'unknown' } },
+          icecast: { kind: 'icecast', url: 'http://198.18.0.1:8000/live.opus', probe: { status: 'unknown' } },
+        },
+        {
+          name: 'backup',
+          janus: { kind: 'janus', url: 'ws://198.18.0.2:8188/', probe: { status: 'unknown' } },
+          icecast: { kind: 'icecast', url: 'http://198.18.0.2:8000/live.opus', probe: { status: 'unknown' } },
+        },
+      ],
+    },
+    audio: { framesReceived: 0, framesRejected: 0, lastFrameAt: null },
+    bridge: { kind: 'websocket', clients: 1 },
+    ...overrides,
+  };
+}
+
+/**
+ * A hand-written {@link SteadycastApi}: records every command, answers from per-channel handlers,
+ * and lets a test emit any event. Unhandled commands reject like an engine error would.
+ */
+export class FakeBridge implements SteadycastApi {
+  readonly calls: FakeCall[] = [];
+  readonly pcmFrames: ArrayBuffer[] = [];
+  private readonly handlers = new Map<CommandChannel, (payload: unknown) => unknown>();
+  private readonly listeners = new Map<EventChannel, Set<(payload: unknown) => void>>();
+
+  constructor(state: EngineState = sampleEngineState()) {
+    this.handle('engine:get-state', () => state);
+    this.handle('engine:ping', ({ nonce }) => ({ nonce, engineTime: 0 }));
+    this.handle('servers:check', () => ({ started: 4 }));
+  }
+
+  /** Sets how `channel` is answered. */
+  handle<C extends CommandChannel>(channel: C, handler: FakeHandler<C>): this {
+    this.handlers.set(channel, handler as (payload: unknown) => unknown);
+    return this;
+  }
+
+  invoke<C extends CommandChannel>(channel: C, payload: CommandPayload<C>): Promise<CommandResult<C>> {
+    this.calls.push({ channel, payload });
+    const handler = this.handlers.get(channel);
+    if (!handler) return Promise.reject(new BridgeError('engine-error', `${channel} is not handled by this fake`));
+    try {
+      return Promise.resolve(handler(payload) as CommandResult<C>);
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  on<E extends EventChannel>(channel: E, listener: (payload: EventPayload<E>) => void): () => void {
+    const untyped = listener as (payload: unknown) => void;
+    let set = this.listeners.get(channel);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(channel, set);
+    }
+    set.add(untyped);
+    return () => {
+      this.listeners.get(channel)?.delete(untyped);
+    };
+  }
+
+  sendPcm(frame: ArrayBuffer): void {
+    this.pcmFrames.push(frame);
+  }
+
+  /** Delivers an event to every listener of its channel, as the engine would. */
+  emit<E extends EventChannel>(channel: E, payload: EventPayload<E>): void {
+    for (const listener of [...(this.listeners.get(channel) ?? [])]) listener(payload);
+  }
+
+  /** How many listeners are attached to `channel` (to prove detaching). */
+  listenerCount(channel: EventChannel): number {
+    return this.listeners.get(channel)?.size ?? 0;
+  }
+
+  /** Recorded calls of one channel. */
+  callsOf(channel: CommandChannel): FakeCall[] {
+    return this.calls.filter((call) => call.channel === channel);
+  }
+}

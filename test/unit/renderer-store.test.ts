@@ -1,0 +1,360 @@
+import { describe, expect, it } from 'vitest';
+import { BridgeError } from '../../electron/shared/bridge';
+import type { EventPayload } from '../../electron/shared/contract';
+import type { EngineState } from '../../electron/shared/state';
+import type { ConnectionSource, ConnectionStatus } from '../../renderer/bridge/connection-status';
+import { createAppStore, type AppStore } from '../../renderer/stores/app-store';
+import { PING_TIMEOUT_MS } from '../../renderer/stores/engine-slice';
+import { LOG_LIMIT } from '../../renderer/stores/log-slice';
+import { selectCanSend, selectEndpointNames, selectIsChecking, selectIsStale, selectServer } from '../../renderer/stores/selectors';
+import type { StoreDeps } from '../../renderer/stores/store-types';
+import { FakeBridge, sampleEngineState } from '../fakes/fake-bridge';
+
+/** Store dependencies on simulated time with predictable nonces. */
+class FakeDeps implements StoreDeps {
+  private current = 1000;
+  private timers: { at: number; callback: () => void }[] = [];
+  private nonces = 0;
+
+  now = (): number => this.current;
+  randomNonce = (): string => `nonce-${++this.nonces}`;
+  setTimer = (callback: () => void, ms: number): (() => void) => {
+    const timer = { at: this.current + ms, callback };
+    this.timers.push(timer);
+    return () => {
+      this.timers = this.timers.filter((candidate) => candidate !== timer);
+    };
+  };
+
+  advance(ms: number): void {
+    this.current += ms;
+    const due = this.timers.filter((timer) => timer.at <= this.current);
+    this.timers = this.timers.filter((timer) => timer.at > this.current);
+    for (const timer of due) timer.callback();
+  }
+
+  get pendingTimers(): number {
+    return this.timers.length;
+  }
+}
+
+/** A connection whose status a test sets. */
+class FakeConnection implements ConnectionSource {
+  reconnects = 0;
+  private readonly listeners = new Set<(status: ConnectionStatus) => void>();
+  constructor(private status: ConnectionStatus) {}
+  current = (): ConnectionStatus => this.status;
+  subscribe = (listener: (status: ConnectionStatus) => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+  reconnect = (): void => {
+    this.reconnects++;
+  };
+  set(status: ConnectionStatus): void {
+    this.status = status;
+    for (const listener of this.listeners) listener(status);
+  }
+}
+
+const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((done) => {
+    resolve = done;
+  });
+  return { promise, resolve };
+}
+
+function setup(state: EngineState = sampleEngineState()): { store: AppStore; bridge: FakeBridge; deps: FakeDeps } {
+  const deps = new FakeDeps();
+  const store = createAppStore(deps);
+  const bridge = new FakeBridge(state);
+  return { store, bridge, deps };
+}
+
+const logEntry = (message: string, level: EventPayload<'log:entry'>['level'] = 'info'): EventPayload<'log:entry'> => ({
+  at: 1_700_000_000_000,
+  level,
+  scope: 'engine',
+  message,
+});
+
+describe('renderer store: attaching a bridge', () => {
+  it('starts empty and not connected to anything', () => {
+    const { store } = setup();
+    const state = store.getState();
+    expect(state.engine).toBeNull();
+    expect(state.bridge).toBeNull();
+    expect(selectCanSend(state)).toBe(false);
+    expect(selectEndpointNames(state)).toEqual([]);
+  });
+
+  it('fetches the whole engine state when attached', async () => {
+    const { store, bridge } = setup();
+    store.getState().attachBridge(bridge, { kind: 'websocket' });
+    expect(bridge.callsOf('engine:get-state')).toEqual([{ channel: 'engine:get-state', payload: {} }]);
+    await settle();
+    const state = store.getState();
+    expect(state.engine?.space.name).toBe('Launch night');
+    expect(state.bridgeKind).toBe('websocket');
+    expect(state.connection).toEqual({ status: 'connected' });
+    expect(selectEndpointNames(state)).toEqual(['primary', 'backup']);
+    expect(selectServer('backup', 'icecast')(state)).toEqual({ url: 'http://198.18.0.2:8000/live.opus', probe: { status: 'unknown' } });
+    expect(state.stateError).toBeNull();
+  });
+
+  it('reports a failed state fetch in plain words', async () => {
+    const { store, bridge } = setup();
+    bridge.handle('engine:get-state', () => {
+      throw new BridgeError('engine-error', 'engine:get-state failed: boom. See the log for details.');
+    });
+    store.getState().attachBridge(bridge);
+    await settle();
+    expect(store.getState().stateError).toBe('Could not load the engine state: engine:get-state failed: boom. See the log for details.');
+  });
+
+  it('keeps a newer engine:state event over a slower get-state answer', async () => {
+    const { store, bridge } = setup();
+    const answer = deferred<EngineState>();
+    bridge.handle('engine:get-state', () => answer.promise);
+    store.getState().attachBridge(bridge);
+    bridge.emit('engine:state', sampleEngineState({ version: 'from-event' }));
+    answer.resolve(sampleEngineState({ version: 'from-answer' }));
+    await settle();
+    expect(store.getState().engine?.version).toBe('from-event');
+  });
+
+  it('follows the connection status and reloads the state after every reconnect', async () => {
+    const { store, bridge } = setup();
+    const connection = new FakeConnection({ status: 'connecting', attempt: 1 });
+    store.getState().attachBridge(bridge, { kind: 'websocket', connection });
+    expect(bridge.callsOf('engine:get-state')).toHaveLength(0);
+    expect(store.getState().connection).toEqual({ status: 'connecting', attempt: 1 });
+
+    connection.set({ status: 'connected' });
+    await settle();
+    expect(bridge.callsOf('engine:get-state')).toHaveLength(1);
+    expect(selectCanSend(store.getState())).toBe(true);
+
+    connection.set({ status: 'disconnected', reason: 'Lost the connection to the engine.', retryAt: 5000 });
+    expect(selectIsStale(store.getState())).toBe(true);
+    expect(selectCanSend(store.getState())).toBe(false);
+    store.getState().reconnectNow();
+    expect(connection.reconnects).toBe(1);
+
+    connection.set({ status: 'connected' });
+    await settle();
+    expect(bridge.callsOf('engine:get-state')).toHaveLength(2);
+    expect(selectIsStale(store.getState())).toBe(false);
+  });
+
+  it('detaches every listener, also when another bridge is attached', () => {
+    const { store, bridge } = setup();
+    const detach = store.getState().attachBridge(bridge);
+    expect(bridge.listenerCount('engine:state')).toBe(1);
+    const second = new FakeBridge();
+    store.getState().attachBridge(second);
+    expect(bridge.listenerCount('engine:state')).toBe(0);
+    expect(bridge.listenerCount('log:entry')).toBe(0);
+    detach(); // stale detach of the first bridge must not touch the second
+    expect(store.getState().bridge).toBe(second);
+    expect(second.listenerCount('engine:pong')).toBe(1);
+  });
+});
+
+describe('renderer store: events', () => {
+  it('replaces the engine state on engine:state', async () => {
+    const { store, bridge } = setup();
+    store.getState().attachBridge(bridge);
+    await settle();
+    const next = sampleEngineState({ bridge: { kind: 'websocket', clients: 3 } });
+    next.space.name = 'Relaunch';
+    bridge.emit('engine:state', next);
+    expect(store.getState().engine?.space.name).toBe('Relaunch');
+    expect(store.getState().engine?.bridge.clients).toBe(3);
+  });
+
+  it('records the last probe per endpoint and server kind', async () => {
+    const { store, bridge } = setup();
+    store.getState().attachBridge(bridge);
+    await settle();
+    bridge.emit('servers:probed', {
+      endpoint: 'backup',
+      kind: 'janus',
+      probe: { status: 'reachable', checkedAt: 2, roundTripMs: 12.5, serverVersion: 'Janus 1.1.2' },
+    });
+    bridge.emit('servers:probed', {
+      endpoint: 'primary',
+      kind: 'icecast',
+      probe: { status: 'unreachable', checkedAt: 3, error: 'Icecast did not answer at 198.18.0.1:8000.' },
+    });
+    const state = store.getState();
+    expect(selectServer('backup', 'janus')(state)?.probe).toEqual({ status: 'reachable', checkedAt: 2, roundTripMs: 12.5, serverVersion: 'Janus 1.1.2' });
+    expect(selectServer('primary', 'icecast')(state)?.probe.status).toBe('unreachable');
+    expect(selectServer('primary', 'janus')(state)?.probe).toEqual({ status: 'unknown' });
+  });
+
+  it('keeps only the latest log lines, oldest dropped first', () => {
+    const { store, bridge } = setup();
+    store.getState().attachBridge(bridge);
+    const total = LOG_LIMIT + 50;
+    for (let index = 1; index <= total; index++) bridge.emit('log:entry', logEntry(`line ${index}`, index % 2 ? 'info' : 'warn'));
+    const { log } = store.getState();
+    expect(log).toHaveLength(LOG_LIMIT);
+    expect(log[0]?.message).toBe('line 51');
+    expect(log.at(-1)?.message).toBe(`line ${total}`);
+    expect(log.at(-1)?.level).toBe('warn');
+    expect(new Set(log.map((line) => line.id)).size).toBe(LOG_LIMIT);
+  });
+
+  it('stops updating after detach', async () => {
+    const { store, bridge } = setup();
+    const detach = store.getState().attachBridge(bridge);
+    await settle();
+    detach();
+    bridge.emit('log:entry', logEntry('after detach'));
+    expect(store.getState().log).toEqual([]);
+    expect(store.getState().bridge).toBeNull();
+  });
+});
+
+describe('renderer store: checking servers', () => {
+  it('sends servers:check for all endpoints or one', async () => {
+    const { store, bridge } = setup();
+    store.getState().attachBridge(bridge);
+    await settle();
+    await store.getState().checkServers();
+    await store.getState().checkServers('backup');
+    expect(bridge.callsOf('servers:check')).toEqual([
+      { channel: 'servers:check', payload: {} },
+      { channel: 'servers:check', payload: { endpoint: 'backup' } },
+    ]);
+    expect(store.getState().checkRequest).toEqual({ status: 'idle' });
+  });
+
+  it('is checking while the command is in flight or any probe runs, and does not send twice', async () => {
+    const { store, bridge } = setup();
+    const answer = deferred<{ started: number }>();
+    bridge.handle('servers:check', () => answer.promise);
+    store.getState().attachBridge(bridge);
+    await settle();
+
+    const first = store.getState().checkServers();
+    expect(selectIsChecking(store.getState())).toBe(true);
+    await store.getState().checkServers();
+    expect(bridge.callsOf('servers:check')).toHaveLength(1);
+
+    // The engine marks probes as checking before it answers.
+    bridge.emit('servers:probed', { endpoint: 'primary', kind: 'janus', probe: { status: 'checking', startedAt: 1 } });
+    answer.resolve({ started: 4 });
+    await first;
+    expect(store.getState().checkRequest).toEqual({ status: 'idle' });
+    expect(selectIsChecking(store.getState())).toBe(true);
+    await store.getState().checkServers();
+    expect(bridge.callsOf('servers:check')).toHaveLength(1);
+
+    bridge.emit('servers:probed', {
+      endpoint: 'primary',
+      kind: 'janus',
+      probe: { status: 'reachable', checkedAt: 2, roundTripMs: 4, serverVersion: 'Janus 1.1.2' },
+    });
+    expect(selectIsChecking(store.getState())).toBe(false);
+  });
+
+  it('says why a check could not be started', async () => {
+    const { store, bridge } = setup();
+    bridge.handle('servers:check', () => {
+      throw new BridgeError('disconnected', 'Not connected to the engine.');
+    });
+    store.getState().attachBridge(bridge);
+    await store.getState().checkServers();
+    expect(store.getState().checkRequest).toEqual({ status: 'failed', error: 'Could not start the check: Not connected to the engine.' });
+  });
+
+  it('fails plainly without a bridge', async () => {
+    const { store } = setup();
+    await store.getState().checkServers();
+    expect(store.getState().checkRequest).toEqual({ status: 'failed', error: 'Not connected to the engine.' });
+  });
+});
+
+describe('renderer store: ping', () => {
+  it('measures the round trip until the pong with its own nonce, ignoring other pongs', async () => {
+    const { store, bridge, deps } = setup();
+    store.getState().attachBridge(bridge);
+    await settle();
+
+    const done = store.getState().pingEngine();
+    expect(bridge.callsOf('engine:ping')).toEqual([{ channel: 'engine:ping', payload: { nonce: 'nonce-1' } }]);
+    expect(store.getState().ping).toEqual({ status: 'waiting', nonce: 'nonce-1', sentAt: 1000 });
+    await done;
+
+    deps.advance(7);
+    bridge.emit('engine:pong', { nonce: 'someone-else', engineTime: 1 });
+    expect(store.getState().ping.status).toBe('waiting');
+
+    deps.advance(5);
+    bridge.emit('engine:pong', { nonce: 'nonce-1', engineTime: 42 });
+    expect(store.getState().ping).toEqual({ status: 'answered', nonce: 'nonce-1', roundTripMs: 12, engineTime: 42 });
+    expect(store.getState().lastRoundTripMs).toBe(12);
+    expect(deps.pendingTimers).toBe(0);
+
+    // A late duplicate of the same pong changes nothing.
+    deps.advance(100);
+    bridge.emit('engine:pong', { nonce: 'nonce-1', engineTime: 43 });
+    expect(store.getState().lastRoundTripMs).toBe(12);
+  });
+
+  it('accepts a pong that arrives before the command result', async () => {
+    const { store, bridge, deps } = setup();
+    bridge.handle('engine:ping', ({ nonce }) => {
+      deps.advance(3);
+      bridge.emit('engine:pong', { nonce, engineTime: 9 });
+      return { nonce, engineTime: 9 };
+    });
+    store.getState().attachBridge(bridge);
+    await store.getState().pingEngine();
+    expect(store.getState().ping).toMatchObject({ status: 'answered', roundTripMs: 3 });
+  });
+
+  it('ignores the pong of an older ping once a new one is sent', async () => {
+    const { store, bridge, deps } = setup();
+    store.getState().attachBridge(bridge);
+    await store.getState().pingEngine();
+    await store.getState().pingEngine();
+    bridge.emit('engine:pong', { nonce: 'nonce-1', engineTime: 1 });
+    expect(store.getState().ping).toMatchObject({ status: 'waiting', nonce: 'nonce-2' });
+    deps.advance(2);
+    bridge.emit('engine:pong', { nonce: 'nonce-2', engineTime: 1 });
+    expect(store.getState().ping).toMatchObject({ status: 'answered', nonce: 'nonce-2', roundTripMs: 2 });
+  });
+
+  it('fails when no pong arrives in time', async () => {
+    const { store, bridge, deps } = setup();
+    store.getState().attachBridge(bridge);
+    await store.getState().pingEngine();
+    deps.advance(PING_TIMEOUT_MS - 1);
+    expect(store.getState().ping.status).toBe('waiting');
+    deps.advance(1);
+    expect(store.getState().ping).toEqual({
+      status: 'failed',
+      error: 'No pong from the engine within 5 s. Check the connection and the engine log.',
+    });
+    bridge.emit('engine:pong', { nonce: 'nonce-1', engineTime: 1 });
+    expect(store.getState().ping.status).toBe('failed');
+    expect(store.getState().lastRoundTripMs).toBeNull();
+  });
+
+  it('fails with the bridge error when the command is refused', async () => {
+    const { store, bridge, deps } = setup();
+    bridge.handle('engine:ping', () => {
+      throw new BridgeError('disconnected', 'Lost the connection to the engine.');
+    });
+    store.getState().attachBridge(bridge);
+    await store.getState().pingEngine();
+    expect(store.getState().ping).toEqual({ status: 'failed', error: 'Lost the connection to the engine.' });
+    expect(deps.pendingTimers).toBe(0);
+  });
+});
