@@ -65,6 +65,8 @@ export default defineConfig({
     plugins: [react(), devCspRelax],
     build: {
       outDir: fromRoot('out/renderer'),
+      // The headless engine serves this bundle over HTTP; electron-vite leaves it unminified by default.
+      minify: true,
       // Every asset is a file under 'self', so the CSP needs no data: sources for scripts, fonts or worklets.
       assetsInlineLimit: 0,
       rolldownOptions: {

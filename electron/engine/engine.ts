@@ -1,4 +1,4 @@
-import type { CommandChannel, CommandResult, EngineEvent, ValidCommand } from '../shared/contract';
+import { RECENT_LOG_LIMIT, type CommandChannel, type CommandResult, type EngineEvent, type EventPayload, type ValidCommand } from '../shared/contract';
 import { decodePcmFrame } from '../shared/pcm-frame';
 import type { EndpointName, EndpointStatus, EngineState, ServerKind, ServerProbe } from '../shared/state';
 import type { Clock } from './clock';
@@ -31,6 +31,7 @@ export class Engine {
   private readonly log: Logger;
   private readonly endpoints: Map<EndpointName, EndpointConfig>;
   private publishingLog = false;
+  private readonly recentLog: EventPayload<'log:entry'>[] = [];
 
   constructor(private readonly options: EngineOptions) {
     this.log = options.logger ?? createLogger('engine', () => options.clock.now());
@@ -81,6 +82,8 @@ export class Engine {
       }
       case 'servers:check':
         return { started: this.checkServers(command.payload.endpoint) };
+      case 'log:get-recent':
+        return { entries: this.recentLog.map((entry) => ({ ...entry })) };
       default:
         return assertNever(command);
     }
@@ -114,7 +117,10 @@ export class Engine {
     if (this.publishingLog) return; // a failing listener logs; never loop on it
     this.publishingLog = true;
     try {
-      this.emit({ channel: 'log:entry', payload: { ...record, message: record.message.slice(0, 2000) } });
+      const entry = { ...record, message: record.message.slice(0, 2000) };
+      this.recentLog.push(entry);
+      if (this.recentLog.length > RECENT_LOG_LIMIT) this.recentLog.splice(0, this.recentLog.length - RECENT_LOG_LIMIT);
+      this.emit({ channel: 'log:entry', payload: entry });
     } finally {
       this.publishingLog = false;
     }

@@ -5,7 +5,7 @@
  */
 
 /** Every command channel of the contract, `domain:verb`. */
-export const COMMAND_CHANNELS = ['engine:get-state', 'engine:ping', 'servers:check'] as const;
+export const COMMAND_CHANNELS = ['engine:get-state', 'engine:ping', 'servers:check', 'log:get-recent'] as const;
 /** Every event channel of the contract, `domain:verb`. */
 export const EVENT_CHANNELS = ['engine:state', 'engine:pong', 'servers:probed', 'log:entry'] as const;
 

@@ -17,6 +17,17 @@ import { EngineStateSchema, EndpointNameSchema, ServerKindSchema, ServerProbeSch
 
 const EmptySchema = z.strictObject({});
 
+/** One line of the engine log as a UI sees it (already redacted). */
+export const LogEntrySchema = z.strictObject({
+  at: z.number(),
+  level: z.enum(['debug', 'info', 'warn', 'error']),
+  scope: z.string().max(64),
+  message: z.string().max(2000),
+});
+
+/** How many recent log lines the engine keeps for a UI that attaches later. */
+export const RECENT_LOG_LIMIT = 200;
+
 /** Commands a UI may send, with the payload the engine accepts and the result it returns. */
 export const commandSchemas = {
   /** The whole engine state, e.g. when a UI (re)attaches. */
@@ -30,6 +41,11 @@ export const commandSchemas = {
   'servers:check': {
     payload: z.strictObject({ endpoint: EndpointNameSchema.optional() }),
     result: z.strictObject({ started: z.number().int().nonnegative() }),
+  },
+  /** The engine's latest log lines, oldest first, so a UI that attaches late sees what happened. */
+  'log:get-recent': {
+    payload: EmptySchema,
+    result: z.strictObject({ entries: z.array(LogEntrySchema).max(RECENT_LOG_LIMIT) }),
   },
 } as const satisfies Record<CommandChannelName, { payload: z.ZodType; result: z.ZodType }>;
 
@@ -46,12 +62,7 @@ export const eventSchemas = {
     probe: ServerProbeSchema,
   }),
   /** A line of the engine log that the UI may show (already redacted). */
-  'log:entry': z.strictObject({
-    at: z.number(),
-    level: z.enum(['debug', 'info', 'warn', 'error']),
-    scope: z.string().max(64),
-    message: z.string().max(2000),
-  }),
+  'log:entry': LogEntrySchema,
 } as const satisfies Record<EventChannelName, z.ZodType>;
 
 export type CommandChannel = keyof typeof commandSchemas;

@@ -76,11 +76,15 @@ export const createConnectionSlice: AppSlice<ConnectionSlice> = (set, get) => {
       if (!bridge) return;
       const versionBefore = get().stateVersion;
       try {
+        const recent = bridge.invoke('log:get-recent', {}).catch(() => null);
         const state = await bridge.invoke('engine:get-state', {});
         if (get().bridge !== bridge) return;
         // An engine:state event that arrived while we waited is newer than this answer.
         if (get().stateVersion === versionBefore) get().receiveState(state);
         set({ stateError: null });
+        // The log history is a convenience: without it the panel starts from the next line.
+        const history = await recent;
+        if (history && get().bridge === bridge) get().mergeRecentLog(history.entries);
       } catch (error) {
         if (get().bridge === bridge) set({ stateError: `Could not load the engine state: ${describeFailure(error)}` });
       }

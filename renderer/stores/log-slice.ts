@@ -12,7 +12,11 @@ export interface LogSlice {
   log: LogLine[];
   /** Takes a `log:entry` event, dropping the oldest line beyond the limit. */
   appendLog: (entry: EventPayload<'log:entry'>) => void;
+  /** Merges the engine's recent lines (from `log:get-recent`) with what arrived as events, without repeats. */
+  mergeRecentLog: (entries: EventPayload<'log:entry'>[]) => void;
 }
+
+const lineKey = (entry: EventPayload<'log:entry'>): string => `${entry.at}|${entry.level}|${entry.scope}|${entry.message}`;
 
 /** Creates the log slice. */
 export const createLogSlice: AppSlice<LogSlice> = (set) => {
@@ -24,6 +28,16 @@ export const createLogSlice: AppSlice<LogSlice> = (set) => {
       set((current) => {
         const kept = current.log.length >= LOG_LIMIT ? current.log.slice(current.log.length - LOG_LIMIT + 1) : current.log;
         return { log: [...kept, line] };
+      });
+    },
+    mergeRecentLog(entries) {
+      set((current) => {
+        const known = new Set(current.log.map(lineKey));
+        const missing = entries.filter((entry) => !known.has(lineKey(entry))).map((entry): LogLine => ({ ...entry, id: nextId++ }));
+        if (missing.length === 0) return current;
+        // Stable sort by time: lines with equal times keep the engine's order.
+        const merged = [...missing, ...current.log].sort((a, b) => a.at - b.at);
+        return { log: merged.slice(Math.max(0, merged.length - LOG_LIMIT)) };
       });
     },
   };

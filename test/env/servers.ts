@@ -24,22 +24,8 @@ export interface TestServers {
 export interface ServersInfo {
   readonly hostAddress: string;
   readonly isolated: boolean;
-  readonly janus: {
-    readonly wsUrl: string;
-    readonly httpUrl: string;
-    readonly adminWsUrl: string;
-    readonly adminHttpUrl: string;
-    readonly adminSecret: string;
-  };
-  readonly icecast: {
-    readonly baseUrl: string;
-    readonly host: string;
-    readonly port: number;
-    readonly sourcePassword: string;
-    readonly adminUser: string;
-    readonly adminPassword: string;
-    readonly relayPassword: string;
-  };
+  readonly janus: Pick<JanusServer, 'wsUrl' | 'httpUrl' | 'adminWsUrl' | 'adminHttpUrl' | 'adminSecret'>;
+  readonly icecast: Pick<IcecastServer, 'baseUrl' | 'host' | 'port' | 'sourcePassword' | 'adminUser' | 'adminPassword' | 'relayPassword'>;
 }
 
 /** Starts Janus and Icecast in parallel; if either fails, the other is stopped before the error is thrown. */

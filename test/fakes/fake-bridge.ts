@@ -52,6 +52,7 @@ export class FakeBridge implements SteadycastApi {
     this.handle('engine:get-state', () => state);
     this.handle('engine:ping', ({ nonce }) => ({ nonce, engineTime: 0 }));
     this.handle('servers:check', () => ({ started: 4 }));
+    this.handle('log:get-recent', () => ({ entries: [] }));
   }
 
   /** Sets how `channel` is answered. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EngineConfigSchema, ConfigError, parseEngineConfig } from '../../electron/engine/config';
 import { dispatchUntrusted } from '../../electron/engine/dispatch';
 import { Engine } from '../../electron/engine/engine';
-import type { EngineEvent } from '../../electron/shared/contract';
+import { RECENT_LOG_LIMIT, type EngineEvent } from '../../electron/shared/contract';
 import { FakeClock } from '../fakes/fake-clock';
 import { FakeProber } from '../fakes/fake-prober';
 
@@ -92,6 +92,20 @@ describe('Engine', () => {
     engine.execute = () => Promise.reject(new Error('boom'));
     const reply = await dispatchUntrusted(engine, 'engine:get-state', {});
     expect(reply).toMatchObject({ ok: false, error: { code: 'engine-error', message: expect.stringContaining('boom') } });
+  });
+
+  it('keeps the latest log lines for UIs that attach later, bounded', async () => {
+    const { engine, events } = makeEngine();
+    for (let index = 1; index <= RECENT_LOG_LIMIT + 20; index += 1) {
+      engine.publishLog({ at: index, level: 'info', scope: 'engine', message: `line ${index}` });
+    }
+    expect(events.filter((event) => event.channel === 'log:entry')).toHaveLength(RECENT_LOG_LIMIT + 20);
+    const reply = await dispatchUntrusted(engine, 'log:get-recent', {});
+    expect(reply.ok).toBe(true);
+    const { entries } = (reply as { result: { entries: { message: string }[] } }).result;
+    expect(entries).toHaveLength(RECENT_LOG_LIMIT);
+    expect(entries[0]?.message).toBe('line 21');
+    expect(entries.at(-1)?.message).toBe(`line ${RECENT_LOG_LIMIT + 20}`);
   });
 
   it('keeps emitting to other listeners when one throws', () => {

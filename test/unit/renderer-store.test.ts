@@ -209,6 +209,30 @@ describe('renderer store: events', () => {
     expect(new Set(log.map((line) => line.id)).size).toBe(LOG_LIMIT);
   });
 
+  it('loads the recent engine log on attach and merges it with live lines without repeats', async () => {
+    const { store, bridge } = setup();
+    const early = { ...logEntry('engine started'), at: 1_000 };
+    const live = { ...logEntry('primary janus reachable'), at: 2_000 };
+    const gate = deferred<{ entries: EventPayload<'log:entry'>[] }>();
+    bridge.handle('log:get-recent', () => gate.promise);
+    store.getState().attachBridge(bridge);
+    // A live line arrives before the history answer, and the history contains it too.
+    bridge.emit('log:entry', live);
+    gate.resolve({ entries: [early, live] });
+    await settle();
+    expect(store.getState().log.map((line) => line.message)).toEqual(['engine started', 'primary janus reachable']);
+  });
+
+  it('still shows the state when the log history cannot be loaded', async () => {
+    const { store, bridge } = setup();
+    bridge.handle('log:get-recent', () => Promise.reject(new Error('older engine')));
+    store.getState().attachBridge(bridge);
+    await settle();
+    expect(store.getState().engine?.space.name).toBe('Launch night');
+    expect(store.getState().stateError).toBeNull();
+    expect(store.getState().log).toEqual([]);
+  });
+
   it('stops updating after detach', async () => {
     const { store, bridge } = setup();
     const detach = store.getState().attachBridge(bridge);
