@@ -173,9 +173,16 @@ const numberOr0 = (value: unknown): number => (typeof value === 'number' ? value
 function readVitestCounts(path: string): Counts | undefined {
   const report = readJson(path);
   if (!report) return undefined;
+  // A file that fails to load has no failed test but fails the run: count it, so the closing line never says "0 failed" for a red run.
+  const files = Array.isArray(report.testResults) ? (report.testResults as Record<string, unknown>[]) : [];
+  const brokenFiles = files.filter(
+    (file) =>
+      file.status === 'failed' &&
+      !(Array.isArray(file.assertionResults) && (file.assertionResults as Record<string, unknown>[]).some((test) => test.status === 'failed')),
+  ).length;
   return {
     passed: numberOr0(report.numPassedTests),
-    failed: numberOr0(report.numFailedTests),
+    failed: numberOr0(report.numFailedTests) + brokenFiles,
     skipped: numberOr0(report.numPendingTests) + numberOr0(report.numTodoTests),
   };
 }
