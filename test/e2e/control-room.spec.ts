@@ -64,6 +64,9 @@ test('the control room shows the engine state and round-trips commands through t
   await page.getByRole('button', { name: 'Ping engine' }).click();
   await expect(page.getByTestId('ping-result')).toHaveText(/\d+(\.\d+)? ?ms/);
 
+  // Kept with the run's results, for a person to look at.
+  await page.screenshot({ path: test.info().outputPath('control-room.png'), fullPage: true });
+
   // The engine really handled it: its log names the probes it ran.
   expect(engine.log()).toMatch(/primary janus reachable/);
   expect(engine.log()).toMatch(/backup icecast unreachable/);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EngineConfigSchema, ConfigError, parseEngineConfig } from '../../electron/engine/config';
 import { dispatchUntrusted } from '../../electron/engine/dispatch';
 import { Engine } from '../../electron/engine/engine';
+import { describeError } from '../../electron/engine/log/logger';
 import { RECENT_LOG_LIMIT, type EngineEvent } from '../../electron/shared/contract';
 import { FakeClock } from '../fakes/fake-clock';
 import { FakeProber } from '../fakes/fake-prober';
@@ -139,5 +140,17 @@ describe('engine config', () => {
 
   it('rejects unknown keys so typos do not pass silently', () => {
     expect(() => parseEngineConfig({ space: { name: 'x', primray: {} } }, 'c.json')).toThrow(/primray|Unrecognized/);
+  });
+});
+
+describe('describeError', () => {
+  it('follows causes, reads event-like objects and never prints {}', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' });
+    expect(describeError(new TypeError('fetch failed', { cause: refused }))).toBe('fetch failed: connect ECONNREFUSED 127.0.0.1:9');
+    expect(describeError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))).toBe('socket hang up (ECONNRESET)');
+    const wsErrorEvent = Object.create({ get message() { return 'connect ECONNREFUSED'; } }) as object;
+    expect(describeError(wsErrorEvent)).toBe('connect ECONNREFUSED');
+    expect(describeError({ error: refused })).toBe('connect ECONNREFUSED 127.0.0.1:9');
+    expect(describeError({})).toBe('[object Object]');
   });
 });

@@ -29,15 +29,27 @@ export function addLogSink(sink: LogSink): () => void {
   return () => sinks.delete(sink);
 }
 
-/** Describes any thrown value the same way everywhere: one line, no stack unless asked. */
-export function describeError(error: unknown): string {
+/**
+ * Describes any thrown value the same way everywhere: one line, no stack. Follows `cause` (fetch
+ * wraps the socket error there) and reads `message`/`error` from event-like objects (WebSocket
+ * error events), which JSON would print as `{}`.
+ */
+export function describeError(error: unknown, depth = 0): string {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
-    return typeof code === 'string' ? `${error.message} (${code})` : error.message;
+    const own = typeof code === 'string' && !error.message.includes(code) ? `${error.message} (${code})` : error.message;
+    const cause = (error as { cause?: unknown }).cause;
+    return cause !== undefined && depth < 3 ? `${own}: ${describeError(cause, depth + 1)}` : own;
   }
   if (typeof error === 'string') return error;
+  if (typeof error === 'object' && error !== null) {
+    const { message, error: inner } = error as { message?: unknown; error?: unknown };
+    if (inner instanceof Error && depth < 3) return describeError(inner, depth + 1);
+    if (typeof message === 'string' && message.length > 0) return message;
+  }
   try {
-    return JSON.stringify(error);
+    const json = JSON.stringify(error);
+    return json === undefined || json === '{}' ? String(error) : json;
   } catch {
     return String(error);
   }
