@@ -40,6 +40,8 @@ export default defineConfig({
         input: {
           'main/index': fromRoot('electron/main/index.ts'),
           'cli/steadycast': fromRoot('electron/cli/steadycast.ts'),
+          // The Opus encoder's worker thread: its own file, found by electron/engine/opus/worker-location.ts.
+          'opus/encoder-worker': fromRoot('electron/engine/opus/encoder-worker.ts'),
         },
         output: {
           entryFileNames: '[name].js',

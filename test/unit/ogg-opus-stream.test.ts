@@ -77,14 +77,22 @@ describe('Ogg Opus stream', () => {
     expect(new TextDecoder().decode(pages[1]?.packets[0]?.subarray(0, 8))).toBe('OpusTags');
   });
 
-  it('ends with an empty end-of-stream page when nothing is pending', () => {
+  it('ends with an empty end-of-stream page when nothing is pending, which opusinfo accepts', async () => {
     const stream = new OggOpusStream({ serial: 7, channels: 2, preSkip: 312 });
     stream.headerPages();
     for (let index = 0; index < 5; index += 1) stream.addPacket(packets[index] ?? new Uint8Array([0]), 960);
     const [last] = stream.end();
     const page = last ? readOggPages(last).pages[0] : undefined;
-    expect(page).toMatchObject({ flags: OGG_FLAG_LAST, granule: 4800n, packets: [] });
+    expect(page).toMatchObject({ flags: OGG_FLAG_LAST, granule: -1n, packets: [] });
     expect(stream.end()).toEqual([]);
+    const file = join(dir, 'empty-end.opus');
+    const whole = new OggOpusStream({ serial: 8, channels: 1, preSkip });
+    const pages = whole.headerPages();
+    for (const packet of packets.slice(0, 10)) pages.push(...whole.addPacket(packet, 960));
+    pages.push(...whole.end());
+    await writeFile(file, Buffer.concat(pages));
+    const info = await run('opusinfo', [file]);
+    expect(info.stdout + info.stderr).not.toMatch(/WARNING|ERROR/i);
     expect(() => stream.addPacket(new Uint8Array([1]), 960)).toThrow(/after the end/);
   });
 

@@ -129,7 +129,8 @@ export class OggOpusStream {
 
   private flush(flags: number): Uint8Array {
     this.granule += BigInt(this.pendingSamples);
-    const page = this.page(this.pending, flags, this.granule);
+    // A page on which no packet ends carries granule -1 (RFC 3533); a positive one would confuse players.
+    const page = this.page(this.pending, flags, this.pending.length > 0 ? this.granule : -1n);
     this.pending = [];
     this.pendingSegments = 0;
     this.pendingSamples = 0;
