@@ -6,8 +6,11 @@ import { ConfigError, EngineConfigSchema, parseEngineConfig, type EngineConfig }
 import { Engine } from '../engine/engine';
 import { addLogSink, createLogger, describeError, formatLogRecord } from '../engine/log/logger';
 import { createNetworkProber } from '../engine/servers/prober';
+import { createFetchHttp } from '../engine/listeners/http';
 import { STEADYCAST_VERSION } from '../engine/version';
 import { startBridgeServer } from './ws-bridge';
+import { LISTENERS_USAGE, runListenersCommand } from './listeners-command';
+import { BROADCAST_USAGE, runBroadcastCommand } from './broadcast-command';
 
 const log = createLogger('cli');
 
@@ -19,7 +22,7 @@ Commands:
              --host ADDR     interface to bind (default 127.0.0.1)
              --port N        port (default 7766; 0 = any free port)
              --no-ui         serve only the bridge, not the built UI
-  help       Show this text.
+${BROADCAST_USAGE}${LISTENERS_USAGE}  help       Show this text.
   version    Print the version.
 `;
 
@@ -31,6 +34,10 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'headless':
       return runHeadless(rest);
+    case 'listeners':
+      return runListenersCommand(rest);
+    case 'broadcast':
+      return runBroadcastCommand(rest);
     case 'version':
     case '--version':
       process.stdout.write(`${STEADYCAST_VERSION}\n`);
@@ -79,6 +86,7 @@ async function runHeadless(args: string[]): Promise<number> {
     config,
     clock: systemClock,
     prober: createNetworkProber({ clock: systemClock }),
+    listenerHttp: createFetchHttp(),
   });
   addLogSink((record) => engine.publishLog(record));
 
@@ -109,6 +117,7 @@ async function runHeadless(args: string[]): Promise<number> {
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
   await server.close();
+  engine.stopListenerCounts();
   return 0;
 }
 

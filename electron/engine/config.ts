@@ -28,6 +28,10 @@ export const EndpointConfigSchema = z.strictObject({
   icecast: z.strictObject({
     /** Mount URL; may carry source credentials (never shown or logged). */
     mountUrl: httpUrl,
+    /** Admin credentials for listener statistics, e.g. http://admin:PASSWORD@host:8000/ (push updates); default: the mount URL's. */
+    statsUrl: httpUrl.optional(),
+    /** Mounts on the same server that take this mount's listeners when its source leaves (Icecast `<fallback-mount>`). */
+    fallbackMounts: z.array(z.string().regex(/^\/\S+$/, 'must be a mount path such as /fallback.opus')).max(8).optional(),
   }),
 });
 export type EndpointConfig = z.infer<typeof EndpointConfigSchema>;

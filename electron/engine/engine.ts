@@ -6,6 +6,10 @@ import type { EndpointConfig, EngineConfig } from './config';
 import { createLogger, describeError, type Logger, type LogRecord } from './log/logger';
 import { redactUrl } from './redact';
 import type { ServerProber } from './servers/prober';
+import type { BroadcastControl } from './broadcast/broadcast-control';
+import type { HttpFetch } from './listeners/http';
+import type { ListenerCounts } from './listeners/listener-counts';
+import { startSpaceListenerCounts } from './listeners/space-listener-counts';
 
 /** What an engine is built from; everything with side effects is passed in. */
 export interface EngineOptions {
@@ -16,6 +20,8 @@ export interface EngineOptions {
   clock: Clock;
   prober: ServerProber;
   logger?: Logger;
+  /** HTTP for listener statistics; with it the engine counts the space's Icecast listeners from the start. */
+  listenerHttp?: HttpFetch;
 }
 
 /** Receives every event the engine emits. */
@@ -31,7 +37,9 @@ export class Engine {
   private readonly log: Logger;
   private readonly endpoints: Map<EndpointName, EndpointConfig>;
   private publishingLog = false;
+  private broadcast: { control: BroadcastControl; detach: () => void } | null = null;
   private readonly recentLog: EventPayload<'log:entry'>[] = [];
+  private readonly listenerCounts: ListenerCounts | null;
 
   constructor(private readonly options: EngineOptions) {
     this.log = options.logger ?? createLogger('engine', () => options.clock.now());
@@ -52,9 +60,24 @@ export class Engine {
         })),
       },
       audio: { framesReceived: 0, framesRejected: 0, lastFrameAt: null },
+      broadcast: null,
       bridge: { kind: options.bridgeKind, clients: 0 },
     };
     this.log.info(`engine ${options.version} started (${options.mode}), ${this.endpoints.size} endpoint(s) configured`);
+    this.listenerCounts = options.listenerHttp
+      ? startSpaceListenerCounts({
+          config: options.config,
+          http: options.listenerHttp,
+          clock: options.clock,
+          logger: this.log.child('listeners'),
+          onReading: (reading) => this.emit({ channel: 'listeners:update', payload: reading }),
+        })
+      : null;
+  }
+
+  /** Stops the engine's background work (listener polling); bindings call it on shutdown. */
+  stopListenerCounts(): void {
+    this.listenerCounts?.stop();
   }
 
   /** A snapshot of the whole state. */
@@ -82,8 +105,14 @@ export class Engine {
       }
       case 'servers:check':
         return { started: this.checkServers(command.payload.endpoint) };
+      case 'broadcast:retry-output':
+        return { retried: this.broadcast?.control.retryOutput(command.payload.outputId) ?? false };
       case 'log:get-recent':
         return { entries: this.recentLog.map((entry) => ({ ...entry })) };
+      case 'listeners:get':
+        return this.listenerCounts?.lastReading() ?? null;
+      case 'listeners:get-history':
+        return this.listenerCounts?.historyPoints(command.payload.maxPoints) ?? { startAt: 0, stepMs: 1000, values: [] };
       default:
         return assertNever(command);
     }
@@ -103,6 +132,45 @@ export class Engine {
     this.state.audio.lastFrameAt = this.options.clock.now();
     // Frame consumers (encoder, meters) attach here in the broadcast engine.
     return true;
+  }
+
+  /**
+   * Puts a running broadcast on the engine: its status becomes part of the state, its meters and
+   * notices go to every UI, and UI commands reach it. It is detached when it ends.
+   */
+  attachBroadcast(control: BroadcastControl): void {
+    this.broadcast?.detach();
+    const unsubscribe = control.subscribe((change) => {
+      switch (change.kind) {
+        case 'status':
+          this.state.broadcast = change.status;
+          this.emitState();
+          return;
+        case 'meters':
+          this.emit({ channel: 'broadcast:meters', payload: change.meters });
+          return;
+        case 'notice':
+          this.emit({ channel: 'broadcast:notice', payload: change.notice });
+          return;
+        case 'ended':
+          this.state.broadcast = null;
+          this.broadcast?.detach();
+          this.emitState();
+          return;
+        default:
+          assertNever(change);
+      }
+    });
+    const attached = {
+      control,
+      detach: () => {
+        unsubscribe();
+        if (this.broadcast === attached) this.broadcast = null;
+      },
+    };
+    this.broadcast = attached;
+    this.state.broadcast = control.status();
+    this.emitState();
   }
 
   /** Bindings report how many UIs are attached. */

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Clock } from '../engine/clock';
 import { assertNever, Engine } from '../engine/engine';
+import type { HttpFetch } from '../engine/listeners/http';
 import { createLogger } from '../engine/log/logger';
 import type { ServerProber } from '../engine/servers/prober';
 import { loadConfigFile, type ConfigLoad } from './config-file';
@@ -17,6 +18,8 @@ export interface DesktopAppOptions {
   platform: NodeJS.Platform;
   clock: Clock;
   prober: ServerProber;
+  /** HTTP for listener statistics (see EngineOptions.listenerHttp). */
+  listenerHttp?: HttpFetch;
   /** Absolute path of the built preload. */
   preloadPath: string;
   renderer: RendererLocation;
@@ -69,6 +72,7 @@ export async function startApp(electron: MainElectron, options: DesktopAppOption
     config: loaded.config,
     clock: options.clock,
     prober: options.prober,
+    ...(options.listenerHttp ? { listenerHttp: options.listenerHttp } : {}),
   });
 
   const disposeIpc = registerIpc(electron.ipcMain, engine, {

@@ -2,6 +2,7 @@ import { app, BrowserWindow, dialog, ipcMain } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { systemClock } from '../engine/clock';
+import { createFetchHttp } from '../engine/listeners/http';
 import { addLogSink, createLogger, describeError, formatLogRecord } from '../engine/log/logger';
 import { createNetworkProber } from '../engine/servers/prober';
 import { STEADYCAST_VERSION } from '../engine/version';
@@ -21,6 +22,7 @@ startApp(electron, {
   platform: process.platform,
   clock: systemClock,
   prober: createNetworkProber({ clock: systemClock }),
+  listenerHttp: createFetchHttp(),
   preloadPath: join(here, '../preload/index.cjs'),
   renderer: chooseRendererLocation({
     isPackaged: app.isPackaged,

@@ -7,6 +7,8 @@ import {
   type CommandChannel as CommandChannelName,
   type EventChannel as EventChannelName,
 } from './channels';
+import { MetersSchema } from './broadcast';
+import { ListenerHistorySchema, ListenerReadingSchema, MAX_HISTORY_POINTS } from './listeners';
 import { EngineStateSchema, EndpointNameSchema, ServerKindSchema, ServerProbeSchema } from './state';
 
 /*
@@ -42,6 +44,18 @@ export const commandSchemas = {
     payload: z.strictObject({ endpoint: EndpointNameSchema.optional() }),
     result: z.strictObject({ started: z.number().int().nonnegative() }),
   },
+  /** Reconnect one output now instead of waiting for its next attempt. */
+  'broadcast:retry-output': {
+    payload: z.strictObject({ outputId: z.string().min(1).max(64) }),
+    result: z.strictObject({ retried: z.boolean() }),
+  },
+  /** The latest listener reading of the space; null before the engine polls (no Icecast mount configured). */
+  'listeners:get': { payload: EmptySchema, result: ListenerReadingSchema.nullable() },
+  /** The show's listener history at 1 s resolution, folded into at most `maxPoints` points for a sparkline. */
+  'listeners:get-history': {
+    payload: z.strictObject({ maxPoints: z.number().int().min(2).max(MAX_HISTORY_POINTS) }),
+    result: ListenerHistorySchema,
+  },
   /** The engine's latest log lines, oldest first, so a UI that attaches late sees what happened. */
   'log:get-recent': {
     payload: EmptySchema,
@@ -61,6 +75,17 @@ export const eventSchemas = {
     kind: ServerKindSchema,
     probe: ServerProbeSchema,
   }),
+  /** Program levels, about ten times a second while on air. */
+  'broadcast:meters': MetersSchema,
+  /** Something a host should notice (bitrate stepped down, silence on air, an output changed state). */
+  'broadcast:notice': z.strictObject({
+    at: z.number(),
+    kind: z.enum(['output-changed', 'bitrate-changed', 'silence-started', 'silence-ended', 'recording-split']),
+    level: z.enum(['info', 'warn', 'error']),
+    message: z.string().max(500),
+  }),
+  /** A listener reading: every poll interval, and at once when the total or an outlet's freshness changes. */
+  'listeners:update': ListenerReadingSchema,
   /** A line of the engine log that the UI may show (already redacted). */
   'log:entry': LogEntrySchema,
 } as const satisfies Record<EventChannelName, z.ZodType>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BroadcastStatusSchema } from './broadcast';
 
 /** Which process hosts the engine: the Electron main process or the headless Node command. */
 export const EngineModeSchema = z.enum(['desktop', 'headless']);
@@ -67,6 +68,8 @@ export const EngineStateSchema = z.object({
     framesRejected: z.number().int().nonnegative(),
     lastFrameAt: z.number().nullable(),
   }),
+  /** The program on air, or null while off air. */
+  broadcast: BroadcastStatusSchema.nullable(),
   bridge: z.object({
     kind: BridgeKindSchema,
     clients: z.number().int().nonnegative(),

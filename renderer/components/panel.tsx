@@ -9,14 +9,16 @@ export interface PanelProps {
   /** Controls at the right of the header. */
   actions?: ReactNode;
   className?: string;
+  /** Stable `data-testid` for end-to-end tests. */
+  testId?: string;
   children: ReactNode;
 }
 
 /** A titled region of the control room; its heading names it for assistive technology. */
-export function Panel({ title, description, actions, className, children }: PanelProps): ReactNode {
+export function Panel({ title, description, actions, className, testId, children }: PanelProps): ReactNode {
   const headingId = useId();
   return (
-    <section className={['panel', className].filter(Boolean).join(' ')} aria-labelledby={headingId}>
+    <section className={['panel', className].filter(Boolean).join(' ')} aria-labelledby={headingId} data-testid={testId}>
       <header className="panel__header">
         <div className="panel__titles">
           <h2 id={headingId} className="panel__title">

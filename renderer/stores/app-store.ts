@@ -1,6 +1,8 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import { createBroadcastSlice } from './broadcast-slice';
 import { createConnectionSlice } from './connection-slice';
 import { createEngineSlice } from './engine-slice';
+import { createListenersSlice } from './listeners-slice';
 import { createLogSlice } from './log-slice';
 import { createServersSlice } from './servers-slice';
 import type { AppState, StoreDeps } from './store-types';
@@ -29,5 +31,7 @@ export function createAppStore(deps: StoreDeps = browserStoreDeps): AppStore {
     ...createEngineSlice(deps)(...args),
     ...createServersSlice(...args),
     ...createLogSlice(...args),
+    ...createListenersSlice(...args),
+    ...createBroadcastSlice(deps)(...args),
   }));
 }

@@ -48,6 +48,9 @@ export const createConnectionSlice: AppSlice<ConnectionSlice> = (set, get) => {
         api.on('engine:pong', (pong) => get().receivePong(pong)),
         api.on('servers:probed', (probed) => get().receiveProbe(probed)),
         api.on('log:entry', (entry) => get().appendLog(entry)),
+        api.on('listeners:update', (reading) => get().receiveListeners(reading)),
+        api.on('broadcast:meters', (meters) => get().receiveMeters(meters)),
+        api.on('broadcast:notice', (notice) => get().receiveNotice(notice)),
       ];
       set({ bridge: api, bridgeKind: options.kind ?? null, connection: connection.current(), stateError: null });
       unsubscribers.push(
@@ -77,6 +80,7 @@ export const createConnectionSlice: AppSlice<ConnectionSlice> = (set, get) => {
       const versionBefore = get().stateVersion;
       try {
         const recent = bridge.invoke('log:get-recent', {}).catch(() => null);
+        void get().loadListeners();
         const state = await bridge.invoke('engine:get-state', {});
         if (get().bridge !== bridge) return;
         // An engine:state event that arrived while we waited is newer than this answer.

@@ -1,11 +1,13 @@
 import type { StateCreator } from 'zustand/vanilla';
+import type { BroadcastSlice } from './broadcast-slice';
 import type { ConnectionSlice } from './connection-slice';
 import type { EngineSlice } from './engine-slice';
+import type { ListenersSlice } from './listeners-slice';
 import type { LogSlice } from './log-slice';
 import type { ServersSlice } from './servers-slice';
 
 /** The whole renderer state: every slice, actions beside their state. */
-export type AppState = ConnectionSlice & EngineSlice & ServersSlice & LogSlice;
+export type AppState = ConnectionSlice & EngineSlice & ServersSlice & LogSlice & BroadcastSlice & ListenersSlice;
 
 /** A slice creator that may read the whole state. */
 export type AppSlice<T> = StateCreator<AppState, [], [], T>;

@@ -19,6 +19,40 @@ export interface IcecastOptions {
   readonly logLevel?: number;
   /** How long to wait for `/status-json.xsl` (default 10 s). */
   readonly startTimeoutMs?: number;
+  /** Port to listen on (default: a free one); pass a stopped server's port to restart it in place. */
+  readonly port?: number;
+  /** Fixed passwords (default: random ones); pass a stopped server's to restart it with the same credentials. */
+  readonly passwords?: Partial<Pick<IcecastServer, 'sourcePassword' | 'adminPassword' | 'relayPassword'>>;
+  /** `<mount>` sections: fallbacks, listener limits. */
+  readonly mounts?: readonly IcecastMountOptions[];
+  /** `<relay>` sections: mounts this server pulls from another Icecast (a relay tree). */
+  readonly relays?: readonly IcecastRelayOptions[];
+  /** Open-file limit (`ulimit -n`) for the Icecast process, for thousands of listeners (default: inherited). */
+  readonly fileLimit?: number;
+  /** Run inside this `ip netns` namespace (see throttled-link.ts); pair it with `host`. */
+  readonly netns?: string;
+  /** Address clients use (default: the test namespace's host address, or 127.0.0.1). */
+  readonly host?: string;
+}
+
+/** One `<mount>` section of the generated config. */
+export interface IcecastMountOptions {
+  /** e.g. `/live.opus`. */
+  readonly name: string;
+  /** Where listeners go when this mount's source leaves, e.g. `/fallback.opus`. */
+  readonly fallbackMount?: string;
+  /** Move listeners back from the fallback when the source returns (default true when a fallback is set). */
+  readonly fallbackOverride?: boolean;
+  readonly maxListeners?: number;
+}
+
+/** One `<relay>` section: this server pulls `mount` from `server:port` and serves it as `localMount`. */
+export interface IcecastRelayOptions {
+  readonly server: string;
+  readonly port: number;
+  readonly mount: string;
+  /** Default: the same as `mount`. */
+  readonly localMount?: string;
 }
 
 /** A running Icecast: where it listens, its credentials, PID and files. */
@@ -46,14 +80,20 @@ const SHARE_DIR = '/usr/share/icecast2';
 
 /** Starts a private Icecast 2.4 on a free port with random passwords. */
 export async function startIcecast(options: IcecastOptions = {}): Promise<IcecastServer> {
-  const { sourceTimeout = 5, burstSize = 0, clients = 1000, sources = 20, logLevel = 3, startTimeoutMs = 10_000 } = options;
+  const { sourceTimeout = 5, burstSize = 0, clients = 1000, sources = 20, logLevel = 3, startTimeoutMs = 10_000, mounts = [], relays = [] } = options;
   const configDir = mkdtempSync(join(tmpdir(), 'steadycast-icecast-'));
   const logDir = join(configDir, 'log');
   mkdirSync(logDir);
-  const host = hostAddress();
-  const port = await freePort();
+  const host = options.host ?? hostAddress();
+  const port = options.port ?? (await freePort());
   const secret = (): string => randomBytes(12).toString('hex');
-  const credentials = { sourcePassword: secret(), adminUser: 'admin', adminPassword: secret(), relayPassword: secret() };
+  const fixed = options.passwords ?? {};
+  const credentials = {
+    sourcePassword: fixed.sourcePassword ?? secret(),
+    adminUser: 'admin',
+    adminPassword: fixed.adminPassword ?? secret(),
+    relayPassword: fixed.relayPassword ?? secret(),
+  };
 
   const owner = process.getuid?.() === 0 ? unprivilegedOwner() : undefined;
   const changeOwner = owner
@@ -82,7 +122,7 @@ export async function startIcecast(options: IcecastOptions = {}): Promise<Icecas
 \t\t<port>${port}</port>
 \t\t<bind-address>${bindAddress()}</bind-address>
 \t</listen-socket>
-\t<http-headers>
+${mounts.map(mountSection).join('')}${relays.map(relaySection).join('')}\t<http-headers>
 \t\t<header name="Access-Control-Allow-Origin" value="*" />
 \t</http-headers>
 \t<fileserve>1</fileserve>
@@ -109,7 +149,15 @@ ${changeOwner}\t</security>
   // After <changeowner> Icecast opens its logs as icecast2: the whole temp dir must be theirs.
   if (owner) for (const path of [configDir, logDir, configFile]) chownSync(path, owner.uid, owner.gid);
 
-  const proc = await spawnLogged('icecast2', ['-c', configFile], join(configDir, 'stdout.log')).catch((error: unknown) => {
+  // `ulimit -n` applies to the exec'd Icecast only; the shell is replaced, so the PID is Icecast's.
+  const [baseCommand, baseArgs]: [string, string[]] =
+    options.fileLimit === undefined
+      ? ['icecast2', ['-c', configFile]]
+      : ['sh', ['-c', `ulimit -n ${Math.floor(options.fileLimit)} && exec icecast2 -c "$0"`, configFile]];
+  // `ip netns exec` execs the command in place, so the PID is still Icecast's.
+  const [command, args]: [string, string[]] =
+    options.netns === undefined ? [baseCommand, baseArgs] : ['ip', ['netns', 'exec', options.netns, baseCommand, ...baseArgs]];
+  const proc = await spawnLogged(command, args, join(configDir, 'stdout.log')).catch((error: unknown) => {
     rmSync(configDir, { recursive: true, force: true });
     throw error;
   });
@@ -142,6 +190,30 @@ ${changeOwner}\t</security>
     throw error;
   }
   return server;
+}
+
+function mountSection(mount: IcecastMountOptions): string {
+  const lines = [`\t\t<mount-name>${mount.name}</mount-name>`];
+  if (mount.maxListeners !== undefined) lines.push(`\t\t<max-listeners>${mount.maxListeners}</max-listeners>`);
+  if (mount.fallbackMount !== undefined) {
+    lines.push(`\t\t<fallback-mount>${mount.fallbackMount}</fallback-mount>`);
+    lines.push(`\t\t<fallback-override>${mount.fallbackOverride === false ? 0 : 1}</fallback-override>`);
+  }
+  return `\t<mount type="normal">\n${lines.join('\n')}\n\t</mount>\n`;
+}
+
+function relaySection(relay: IcecastRelayOptions): string {
+  return [
+    '\t<relay>',
+    `\t\t<server>${relay.server}</server>`,
+    `\t\t<port>${relay.port}</port>`,
+    `\t\t<mount>${relay.mount}</mount>`,
+    `\t\t<local-mount>${relay.localMount ?? relay.mount}</local-mount>`,
+    '\t\t<on-demand>0</on-demand>',
+    '\t\t<relay-shoutcast-metadata>0</relay-shoutcast-metadata>',
+    '\t</relay>',
+    '',
+  ].join('\n');
 }
 
 /** uid/gid of the Debian icecast2 account; a clear error when the package is not installed. */

@@ -2,8 +2,8 @@
  * `npm test`: everything, against real servers, in the order a failure is cheapest to find.
  *   deps      install what is missing (apt-get as root on Debian) or say exactly what to run
  *   fixtures  generate the audio fixtures (sox, espeak-ng)
+ *   build     npm run build (integration tests run the built steadycast command)
  *   vitest    all vitest projects (unit + integration), inside the isolated test namespace
- *   build     npm run build
  *   e2e       playwright test, if playwright.config.ts exists, inside the namespace
  * Output streams as it comes; the first failing stage stops the run with its exit code.
  * The last line is a plain "steadycast: N passed, N failed" count over vitest and Playwright.
@@ -75,13 +75,13 @@ function stages(mode: NamespaceMode): Stage[] {
       },
     },
     {
+      name: 'build',
+      run: () => inNamespace('npm', ['run', 'build']),
+    },
+    {
       name: 'vitest',
       run: () => inNamespace(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${VITEST_JSON}`]),
       counts: () => readVitestCounts(VITEST_JSON),
-    },
-    {
-      name: 'build',
-      run: () => inNamespace('npm', ['run', 'build']),
     },
     {
       name: 'e2e',

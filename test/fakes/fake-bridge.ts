@@ -33,6 +33,7 @@ export function sampleEngineState(overrides: Partial<EngineState> = {}): EngineS
       ],
     },
     audio: { framesReceived: 0, framesRejected: 0, lastFrameAt: null },
+    broadcast: null,
     bridge: { kind: 'websocket', clients: 1 },
     ...overrides,
   };
@@ -53,6 +54,9 @@ export class FakeBridge implements SteadycastApi {
     this.handle('engine:ping', ({ nonce }) => ({ nonce, engineTime: 0 }));
     this.handle('servers:check', () => ({ started: 4 }));
     this.handle('log:get-recent', () => ({ entries: [] }));
+    this.handle('broadcast:retry-output', () => ({ retried: true }));
+    this.handle('listeners:get', () => null);
+    this.handle('listeners:get-history', () => ({ startAt: 0, stepMs: 1000, values: [] }));
   }
 
   /** Sets how `channel` is answered. */

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { LogoMark } from '../../components/icons';
 import { OnAirLamp } from '../../components/on-air-lamp';
+import { selectOnAirSince } from '../../stores/broadcast-selectors';
 import { selectEngineIdentity } from '../../stores/selectors';
 import { useAppStore } from '../../stores/store-context';
 import { ConnectionIndicator } from './connection-indicator';
@@ -12,6 +13,7 @@ const MODE_LABELS = { desktop: 'Desktop', headless: 'Headless' } as const;
 /** The control room's top bar: wordmark, space, on-air lamp, engine and bridge status. */
 export function TopBar(): ReactNode {
   const { spaceName, version, mode } = useAppStore(useShallow(selectEngineIdentity));
+  const onAirSince = useAppStore(selectOnAirSince);
   return (
     <header className="top-bar">
       <div className="top-bar__start">
@@ -28,8 +30,8 @@ export function TopBar(): ReactNode {
         </div>
       </div>
       <div className="top-bar__center">
-        {/* The engine has no broadcast yet: the lamp stays off until it reports one. */}
-        <OnAirLamp onAir={false} />
+        {/* Lit only while the engine reports a program (engine.broadcast), never guessed. */}
+        <OnAirLamp onAir={onAirSince !== null} since={onAirSince} />
       </div>
       <div className="top-bar__end">
         <div className="top-bar__field">

@@ -1,0 +1,354 @@
+import { randomInt } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { BroadcastStatus } from '../shared/broadcast';
+import type { ChannelCount, PcmSource } from '../engine/audio/audio-frame';
+import { AudioFileError } from '../engine/audio/audio-file-error';
+import { ToneSource } from '../engine/audio/tone-source';
+import { WavFileSource } from '../engine/audio/wav-file-source';
+import { Broadcast, type BroadcastOutputConfig } from '../engine/broadcast/broadcast';
+import type { BroadcastChange } from '../engine/broadcast/broadcast-control';
+import { systemClock, type Clock } from '../engine/clock';
+import { EngineConfigSchema } from '../engine/config';
+import { Engine } from '../engine/engine';
+import type { BacklogPolicy, IcecastOutputState } from '../engine/icecast/icecast-output';
+import { addLogSink, createLogger, describeError, formatLogRecord } from '../engine/log/logger';
+import { MAX_BITRATE_KBPS, MIN_BITRATE_KBPS } from '../engine/opus/encoder-service';
+import { redactUrl } from '../engine/redact';
+import { createNetworkProber } from '../engine/servers/prober';
+import { STEADYCAST_VERSION } from '../engine/version';
+import { startBridgeServer, type BridgeServer } from './ws-bridge';
+
+/** Help text of `steadycast broadcast`. */
+export const BROADCAST_USAGE = `  broadcast  Put a program on air: encode once (Opus), send to every Icecast mount, record it.
+             --source SPEC     tone:HZ (a sine) or FILE.wav (any common rate; --loop to repeat)
+             --icecast URL     http://source:PASSWORD@host:port/mount, repeatable (primary, backup, …)
+             --record FILE     safety recording (Ogg Opus), never a gap
+             --bitrate KBPS    ${MIN_BITRATE_KBPS}–${MAX_BITRATE_KBPS} (default 128); steps down by itself when an uplink falls behind
+             --channels 1|2    default 2
+             --name TEXT       stream name shown by players (default "Steadycast")
+             --description T   stream description
+             --backlog MODE    live (default: resume at the live edge after an outage) or catch-up
+             --duration S      stop after S seconds (default: until Ctrl+C or the file ends)
+             --json            one JSON object per line for every event and state change
+             --port N          also serve the control room on 127.0.0.1:N (0 = any free port)
+`;
+
+/** Where the command writes and what it runs on; the real process by default. */
+export interface BroadcastCommandIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  clock: Clock;
+  random: () => number;
+  /** Aborted on Ctrl+C / SIGTERM. */
+  stop: AbortSignal;
+}
+
+/** A bad argument: one line, exit code 2. */
+export class BroadcastUsageError extends Error {}
+
+interface BroadcastArgs {
+  source: { kind: 'tone'; frequencyHz: number } | { kind: 'file'; path: string };
+  loop: boolean;
+  outputs: BroadcastOutputConfig[];
+  record: string | null;
+  bitrateKbps: number;
+  channels: ChannelCount;
+  name: string;
+  description: string | undefined;
+  durationMs: number | null;
+  json: boolean;
+  port: number | null;
+}
+
+function processIo(): BroadcastCommandIo {
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort());
+  process.once('SIGTERM', () => controller.abort());
+  return {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    clock: systemClock,
+    random: () => randomInt(0, 2 ** 32) / 2 ** 32,
+    stop: controller.signal,
+  };
+}
+
+/** Parses and checks the arguments; throws {@link BroadcastUsageError} naming the bad one. */
+export function parseBroadcastArgs(args: readonly string[]): BroadcastArgs {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...args],
+      options: {
+        source: { type: 'string' },
+        loop: { type: 'boolean', default: false },
+        icecast: { type: 'string', multiple: true, default: [] },
+        record: { type: 'string' },
+        bitrate: { type: 'string', default: '128' },
+        channels: { type: 'string', default: '2' },
+        name: { type: 'string', default: 'Steadycast' },
+        description: { type: 'string' },
+        backlog: { type: 'string', default: 'live' },
+        duration: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        port: { type: 'string' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new BroadcastUsageError(`${describeError(error)}. Run "steadycast help" for the options.`);
+  }
+
+  if (!values.source) throw new BroadcastUsageError('--source is required: tone:440 for a test tone, or a .wav file.');
+  const source = parseSource(values.source);
+  const bitrateKbps = Number(values.bitrate);
+  if (!Number.isInteger(bitrateKbps) || bitrateKbps < MIN_BITRATE_KBPS || bitrateKbps > MAX_BITRATE_KBPS) {
+    throw new BroadcastUsageError(`--bitrate must be a whole number of kbit/s from ${MIN_BITRATE_KBPS} to ${MAX_BITRATE_KBPS}, not "${values.bitrate}".`);
+  }
+  if (values.channels !== '1' && values.channels !== '2') throw new BroadcastUsageError(`--channels must be 1 or 2, not "${values.channels}".`);
+  if (values.backlog !== 'live' && values.backlog !== 'catch-up') throw new BroadcastUsageError(`--backlog must be live or catch-up, not "${values.backlog}".`);
+  const backlogPolicy: BacklogPolicy = values.backlog;
+  let durationMs: number | null = null;
+  if (values.duration !== undefined) {
+    const seconds = Number(values.duration);
+    if (!Number.isFinite(seconds) || seconds <= 0) throw new BroadcastUsageError(`--duration must be a positive number of seconds, not "${values.duration}".`);
+    durationMs = Math.round(seconds * 1000);
+  }
+  let port: number | null = null;
+  if (values.port !== undefined) {
+    port = Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new BroadcastUsageError(`--port must be a number from 0 to 65535, not "${values.port}".`);
+  }
+  const outputs = values.icecast.map((url, index) => parseOutput(url, index, backlogPolicy));
+  if (outputs.length === 0 && !values.record) {
+    throw new BroadcastUsageError('Nothing to send to: give at least one --icecast URL (or --record FILE to only record).');
+  }
+  if (values.record && existsSync(values.record)) {
+    throw new BroadcastUsageError(`--record ${values.record} already exists; the safety recording never overwrites a file. Pick a new name.`);
+  }
+  return {
+    source,
+    loop: values.loop,
+    outputs,
+    record: values.record ?? null,
+    bitrateKbps,
+    channels: values.channels === '1' ? 1 : 2,
+    name: values.name,
+    description: values.description,
+    durationMs,
+    json: values.json,
+    port,
+  };
+}
+
+function parseSource(spec: string): BroadcastArgs['source'] {
+  const tone = /^tone:(\d+(?:\.\d+)?)$/.exec(spec);
+  if (tone) {
+    const frequencyHz = Number(tone[1]);
+    if (!(frequencyHz > 0 && frequencyHz < 24_000)) throw new BroadcastUsageError(`--source ${spec}: the tone must be between 0 and 24000 Hz.`);
+    return { kind: 'tone', frequencyHz };
+  }
+  if (spec.startsWith('tone')) throw new BroadcastUsageError(`--source ${spec} is not a tone: write tone:HZ, e.g. tone:440.`);
+  if (!/\.wav$/i.test(spec)) throw new BroadcastUsageError(`--source ${spec}: give tone:HZ or a .wav file (convert other formats with: sox input.mp3 -r 48000 program.wav).`);
+  if (!existsSync(spec)) throw new BroadcastUsageError(`--source ${spec}: no such file.`);
+  return { kind: 'file', path: spec };
+}
+
+function parseOutput(raw: string, index: number, backlogPolicy: BacklogPolicy): BroadcastOutputConfig {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new BroadcastUsageError(`--icecast #${index + 1} is not a URL; write http://source:PASSWORD@host:port/mount.`);
+  }
+  const shown = redactUrl(raw);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new BroadcastUsageError(`--icecast ${shown} must start with http:// or https://.`);
+  if (url.pathname.length < 2) throw new BroadcastUsageError(`--icecast ${shown} names no mount: add it, e.g. ${shown.replace(/\/?$/, '/live.opus')}.`);
+  if (!url.password) throw new BroadcastUsageError(`--icecast ${shown} has no password: write http://source:PASSWORD@${url.host}${url.pathname}.`);
+  return { id: String(index), label: index === 0 ? 'Primary' : index === 1 ? 'Backup' : `Output ${index + 1}`, url: raw, backlogPolicy };
+}
+
+/** `steadycast broadcast …`: resolves with the exit code (0 clean stop, 2 bad usage, 3 nothing left on air). */
+export async function runBroadcastCommand(args: readonly string[], io: BroadcastCommandIo = processIo()): Promise<number> {
+  let options: BroadcastArgs;
+  try {
+    options = parseBroadcastArgs(args);
+  } catch (error) {
+    if (error instanceof BroadcastUsageError) {
+      io.stderr(`steadycast broadcast: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  const log = createLogger('broadcast-cli', () => io.clock.now());
+  const removeSink = addLogSink((record) => {
+    if (record.level !== 'debug') io.stderr(`${formatLogRecord(record)}\n`);
+  });
+  const line = (event: Record<string, unknown>): void => {
+    if (options.json) io.stdout(`${JSON.stringify({ at: io.clock.now(), ...event })}\n`);
+  };
+  const say = (text: string): void => {
+    if (!options.json) io.stdout(`${text}\n`);
+  };
+
+  const sourceEnded = new AbortController();
+  let source: PcmSource;
+  try {
+    source =
+      options.source.kind === 'tone'
+        ? new ToneSource({ frequencyHz: options.source.frequencyHz, channels: options.channels, clock: io.clock })
+        : await WavFileSource.open({
+            path: options.source.path,
+            channels: options.channels,
+            loop: options.loop,
+            clock: io.clock,
+            onEnd: (end) => {
+              if (end.reason === 'failed') log.error(`the source file failed: ${end.error.message}`);
+              sourceEnded.abort();
+            },
+          });
+  } catch (error) {
+    removeSink();
+    io.stderr(`steadycast broadcast: ${error instanceof AudioFileError ? error.message : `cannot open the source: ${describeError(error)}`}\n`);
+    return 2;
+  }
+
+  let broadcast: Broadcast;
+  try {
+    broadcast = await Broadcast.start({
+      source,
+      channels: options.channels,
+      bitrateKbps: options.bitrateKbps,
+      outputs: options.outputs,
+      recording: options.record ? { path: options.record } : null,
+      metadata: { name: options.name, description: options.description },
+      clock: io.clock,
+      random: io.random,
+    });
+  } catch (error) {
+    removeSink();
+    io.stderr(`steadycast broadcast: cannot go on air: ${describeError(error)}\n`);
+    return 1;
+  }
+
+  const outputIndex = new Map(options.outputs.map((output, index) => [output.id, index]));
+  let lastBitrate = options.bitrateKbps;
+  let lastMetersAt = -Infinity;
+  let lastRecordingAt = -Infinity;
+  const lastOutputState = new Map<string, string>();
+  const onChange = (change: BroadcastChange): void => {
+    switch (change.kind) {
+      case 'status':
+        reportStatus(change.status);
+        return;
+      case 'meters':
+        if (io.clock.now() - lastMetersAt >= 1000) {
+          lastMetersAt = io.clock.now();
+          line({ event: 'meters', ...change.meters });
+        }
+        return;
+      case 'notice':
+        line({ event: 'notice', kind: change.notice.kind, level: change.notice.level, message: change.notice.message });
+        say(`${change.notice.level === 'info' ? '·' : '!'} ${change.notice.message}`);
+        return;
+      case 'ended':
+        return;
+    }
+  };
+  const reportStatus = (status: BroadcastStatus): void => {
+    for (const { id, state } of broadcast.outputStates()) {
+      const key = `${state.kind}:${'attempt' in state ? state.attempt : ''}`;
+      if (lastOutputState.get(id) === key) continue;
+      lastOutputState.set(id, key);
+      line({ event: 'output', output: outputIndex.get(id), id, url: redactUrl(options.outputs[outputIndex.get(id) ?? 0]?.url ?? ''), ...describeOutput(state, io.clock.now()) });
+    }
+    if (status.bitrateKbps !== lastBitrate) {
+      line({ event: 'bitrate', from: lastBitrate, to: status.bitrateKbps, configured: status.configuredBitrateKbps });
+      lastBitrate = status.bitrateKbps;
+    }
+    if (status.recording && io.clock.now() - lastRecordingAt >= 1000) {
+      lastRecordingAt = io.clock.now();
+      line({ event: 'recording', ...status.recording });
+    }
+  };
+  const unsubscribe = broadcast.subscribe(onChange);
+
+  // The control room: the same engine the headless command runs, with this broadcast on it.
+  let server: BridgeServer | null = null;
+  if (options.port !== null) {
+    const engine = new Engine({
+      version: STEADYCAST_VERSION,
+      mode: 'headless',
+      bridgeKind: 'websocket',
+      config: EngineConfigSchema.parse({ space: { name: options.name } }),
+      clock: io.clock,
+      prober: createNetworkProber({ clock: io.clock }),
+    });
+    addLogSink((record) => engine.publishLog(record));
+    engine.attachBroadcast(broadcast);
+    const staticDir = fileURLToPath(new URL('../renderer/', import.meta.url));
+    server = await startBridgeServer({ engine, port: options.port, staticDir: existsSync(staticDir) ? staticDir : undefined });
+    line({ event: 'ui', url: server.openUrl });
+    say(`Control room: ${server.openUrl}`);
+  }
+
+  line({
+    event: 'started',
+    source: source.description,
+    outputs: options.outputs.map((output, index) => ({ output: index, id: output.id, url: redactUrl(output.url) })),
+    bitrateKbps: options.bitrateKbps,
+    channels: options.channels,
+    recording: options.record,
+  });
+  say(`On air: ${source.description} → ${options.outputs.map((output) => redactUrl(output.url)).join(', ') || '(no outputs)'}${options.record ? `, recording to ${options.record}` : ''}. Ctrl+C ends the show.`);
+  reportStatus(broadcast.status());
+
+  const reason = await new Promise<'signal' | 'duration' | 'source-ended' | 'nothing-on-air'>((resolve) => {
+    io.stop.addEventListener('abort', () => resolve('signal'), { once: true });
+    sourceEnded.signal.addEventListener('abort', () => resolve('source-ended'), { once: true });
+    if (options.durationMs !== null) io.clock.setTimeout(() => resolve('duration'), options.durationMs);
+    // With no recording, a show whose every output has stopped for good has nowhere to go.
+    if (!options.record) {
+      broadcast.subscribe((change) => {
+        if (change.kind === 'status' && change.status.outputs.every((output) => output.state.status === 'stopped')) resolve('nothing-on-air');
+      });
+    }
+  });
+
+  const final = await broadcast.stop();
+  reportStatus(final);
+  unsubscribe();
+  await server?.close();
+  line({ event: 'stopped', reason, durationMs: io.clock.now() - final.startedAt, recording: final.recording, outputs: final.outputs.map((output) => ({ output: outputIndex.get(output.id), state: output.state.status })) });
+  say(`Off air (${reason}) after ${((io.clock.now() - final.startedAt) / 1000).toFixed(1)} s.${final.recording ? ` Recording: ${final.recording.path} (${(final.recording.durationMs / 1000).toFixed(1)} s).` : ''}`);
+  removeSink();
+  if (reason === 'nothing-on-air') {
+    io.stderr('steadycast broadcast: every output stopped for good (see the messages above) and nothing is recorded; fix the output URLs and start again.\n');
+    return 3;
+  }
+  return 0;
+}
+
+/** The JSON fields of one output's state. */
+function describeOutput(state: IcecastOutputState, now: number): Record<string, unknown> {
+  switch (state.kind) {
+    case 'connecting':
+      return { state: 'connecting', attempt: state.attempt };
+    case 'live':
+      return { state: 'live', attempt: state.attempt, bytesSent: state.bytesSent, backlogMs: Math.round(state.backlogMs) };
+    case 'retrying':
+      return {
+        state: 'retrying',
+        attempt: state.attempt,
+        nextAttemptAt: state.nextAttemptAt,
+        retryInMs: Math.max(0, state.nextAttemptAt - now),
+        errorClass: state.lastError.errorClass,
+        error: state.lastError.message,
+      };
+    case 'stopped':
+      return { state: 'stopped', reason: state.reason, error: state.lastError?.message, errorClass: state.lastError?.errorClass };
+  }
+}

@@ -1,0 +1,85 @@
+import { connect, createServer, type Socket } from 'node:net';
+import { bindAddress, hostAddress } from './network';
+
+/*
+ * A TCP proxy in front of a server, for tests that need to see or break the path:
+ *  - `requests` records the first line of every connection (count PUT attempts, probes);
+ *  - `blackHole()` simulates a network partition: every open connection stops forwarding in both
+ *    directions, and when the client gives up the server side is NOT closed, so the server keeps
+ *    the old source until its own timeout (Icecast's source-timeout → "Mountpoint in use"), just
+ *    as when a cable is pulled. New connections are held without forwarding until `heal()`.
+ */
+
+/** A running proxy. */
+export interface TcpProxy {
+  readonly host: string;
+  readonly port: number;
+  /** First line of each client connection, in order. */
+  readonly requests: string[];
+  blackHole(): void;
+  heal(): void;
+  close(): Promise<void>;
+}
+
+/** Starts a proxy on a free port that forwards to `targetHost:targetPort`. */
+export async function startTcpProxy(targetHost: string, targetPort: number): Promise<TcpProxy> {
+  const requests: string[] = [];
+  const sockets = new Set<Socket>();
+  const pipes = new Set<{ client: Socket; upstream: Socket; frozen: boolean }>();
+  let broken = false;
+  const track = (socket: Socket): Socket => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+    return socket;
+  };
+
+  const server = createServer((client) => {
+    track(client);
+    const upstream = track(connect({ host: targetHost, port: targetPort }));
+    const pipe = { client, upstream, frozen: broken };
+    pipes.add(pipe);
+    let firstLine = '';
+    client.on('data', (chunk: Buffer) => {
+      if (!firstLine.includes('\r\n')) {
+        firstLine += chunk.toString('latin1');
+        if (firstLine.includes('\r\n')) requests.push(firstLine.slice(0, firstLine.indexOf('\r\n')));
+      }
+      if (!pipe.frozen) upstream.write(chunk);
+    });
+    upstream.on('data', (chunk: Buffer) => {
+      if (!pipe.frozen) client.write(chunk);
+    });
+    client.on('close', () => {
+      pipes.delete(pipe);
+      // A partitioned path never tells the server that the client left.
+      if (!pipe.frozen) upstream.destroy();
+    });
+    upstream.on('close', () => {
+      if (!pipe.frozen) client.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, bindAddress(), resolve);
+  });
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('proxy has no port');
+
+  return {
+    host: hostAddress(),
+    port: address.port,
+    requests,
+    blackHole() {
+      broken = true;
+      for (const pipe of pipes) pipe.frozen = true;
+    },
+    heal() {
+      broken = false;
+    },
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
