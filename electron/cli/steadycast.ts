@@ -1,3 +1,5 @@
+import { randomInt } from 'node:crypto';
+import { resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -22,6 +24,7 @@ Commands:
              --host ADDR     interface to bind (default 127.0.0.1)
              --port N        port (default 7766; 0 = any free port)
              --no-ui         serve only the bridge, not the built UI
+             --recordings D  folder for safety recordings of shows started from the UI (default ./recordings)
 ${BROADCAST_USAGE}${LISTENERS_USAGE}  help       Show this text.
   version    Print the version.
 `;
@@ -62,6 +65,7 @@ async function runHeadless(args: string[]): Promise<number> {
         host: { type: 'string', default: '127.0.0.1' },
         port: { type: 'string', default: '7766' },
         'no-ui': { type: 'boolean', default: false },
+        recordings: { type: 'string', default: 'recordings' },
         'log-level': { type: 'string', default: 'info' },
       },
       strict: true,
@@ -87,6 +91,8 @@ async function runHeadless(args: string[]): Promise<number> {
     clock: systemClock,
     prober: createNetworkProber({ clock: systemClock }),
     listenerHttp: createFetchHttp(),
+    random: () => randomInt(0, 2 ** 32) / 2 ** 32,
+    recordingsDir: resolve(values.recordings),
   });
   addLogSink((record) => engine.publishLog(record));
 
@@ -116,6 +122,7 @@ async function runHeadless(args: string[]): Promise<number> {
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
+  await engine.stopBroadcast();
   await server.close();
   engine.stopListenerCounts();
   return 0;

@@ -1,4 +1,5 @@
-import { RECENT_LOG_LIMIT, type CommandChannel, type CommandResult, type EngineEvent, type EventPayload, type ValidCommand } from '../shared/contract';
+import { join } from 'node:path';
+import { RECENT_LOG_LIMIT, type CommandChannel, type CommandResult, type EngineEvent, type CommandPayload, type EventPayload, type ValidCommand } from '../shared/contract';
 import { decodePcmFrame } from '../shared/pcm-frame';
 import type { EndpointName, EndpointStatus, EngineState, ServerKind, ServerProbe } from '../shared/state';
 import type { Clock } from './clock';
@@ -6,6 +7,13 @@ import type { EndpointConfig, EngineConfig } from './config';
 import { createLogger, describeError, type Logger, type LogRecord } from './log/logger';
 import { redactUrl } from './redact';
 import type { ServerProber } from './servers/prober';
+import { assertNever } from './assert-never';
+
+export { assertNever };
+import type { BroadcastStatus } from '../shared/broadcast';
+import { PushSource } from './audio/push-source';
+import { ToneSource } from './audio/tone-source';
+import { Broadcast } from './broadcast/broadcast';
 import type { BroadcastControl } from './broadcast/broadcast-control';
 import type { HttpFetch } from './listeners/http';
 import type { ListenerCounts } from './listeners/listener-counts';
@@ -22,6 +30,10 @@ export interface EngineOptions {
   logger?: Logger;
   /** HTTP for listener statistics; with it the engine counts the space's Icecast listeners from the start. */
   listenerHttp?: HttpFetch;
+  /** Random numbers in [0, 1) for retry jitter and Ogg serials (tests pass a seeded one). */
+  random?: () => number;
+  /** Folder for safety recordings of shows started from a UI; without it such shows are not recorded. */
+  recordingsDir?: string;
 }
 
 /** Receives every event the engine emits. */
@@ -37,6 +49,9 @@ export class Engine {
   private readonly log: Logger;
   private readonly endpoints: Map<EndpointName, EndpointConfig>;
   private publishingLog = false;
+  private ownBroadcast: Broadcast | null = null;
+  private startingBroadcast = false;
+  private pcmSink: PushSource | null = null;
   private broadcast: { control: BroadcastControl; detach: () => void } | null = null;
   private readonly recentLog: EventPayload<'log:entry'>[] = [];
   private readonly listenerCounts: ListenerCounts | null;
@@ -93,7 +108,6 @@ export class Engine {
 
   /** Runs a validated command and returns its result. */
   async execute<C extends CommandChannel>(command: ValidCommand & { channel: C }): Promise<CommandResult<C>>;
-  // eslint-disable-next-line @typescript-eslint/require-await -- commands will await servers; callers always get a promise
   async execute(command: ValidCommand): Promise<CommandResult<CommandChannel>> {
     switch (command.channel) {
       case 'engine:get-state':
@@ -105,6 +119,14 @@ export class Engine {
       }
       case 'servers:check':
         return { started: this.checkServers(command.payload.endpoint) };
+      case 'broadcast:start':
+        return this.startBroadcast(command.payload);
+      case 'broadcast:stop': {
+        const running = this.ownBroadcast;
+        if (!running) return { stopped: false };
+        await running.stop();
+        return { stopped: true };
+      }
       case 'broadcast:retry-output':
         return { retried: this.broadcast?.control.retryOutput(command.payload.outputId) ?? false };
       case 'log:get-recent':
@@ -116,6 +138,52 @@ export class Engine {
       default:
         return assertNever(command);
     }
+  }
+
+  private async startBroadcast(request: CommandPayload<'broadcast:start'>): Promise<BroadcastStatus> {
+    if (this.broadcast || this.startingBroadcast) throw new EngineCommandError('A show is already on air: end it before starting another.');
+    const { space } = this.options.config;
+    const outputs = [
+      space.primary && { id: 'primary', label: 'Primary', url: space.primary.icecast.mountUrl },
+      space.backup && { id: 'backup', label: 'Backup', url: space.backup.icecast.mountUrl },
+    ].filter((output) => output !== undefined);
+    if (outputs.length === 0) throw new EngineCommandError('No Icecast mount is configured for this space: add the primary (and backup) mount URL to the space settings.');
+    const source =
+      request.source.kind === 'bridge'
+        ? new PushSource({ channels: request.channels, description: 'microphone and room (from the control room)' })
+        : new ToneSource({ frequencyHz: request.source.frequencyHz, channels: request.channels, clock: this.options.clock });
+    const recordingsDir = this.options.recordingsDir;
+    const stamp = new Date(this.options.clock.now()).toISOString().replace(/[:.]/g, '-');
+    this.startingBroadcast = true;
+    try {
+      const broadcast = await Broadcast.start({
+        source,
+        channels: request.channels,
+        bitrateKbps: request.bitrateKbps,
+        outputs,
+        recording: request.record && recordingsDir ? { path: join(recordingsDir, `${safeFileName(space.name)}-${stamp}.opus`) } : null,
+        metadata: { name: space.name },
+        clock: this.options.clock,
+        random: this.options.random ?? Math.random,
+      });
+      this.ownBroadcast = broadcast;
+      this.pcmSink = source instanceof PushSource ? source : null;
+      void broadcast.ended.then(() => {
+        if (this.ownBroadcast === broadcast) {
+          this.ownBroadcast = null;
+          this.pcmSink = null;
+        }
+      });
+      this.attachBroadcast(broadcast);
+      return broadcast.status();
+    } finally {
+      this.startingBroadcast = false;
+    }
+  }
+
+  /** Stops a show started from a UI (bindings call it on shutdown). */
+  async stopBroadcast(): Promise<void> {
+    await this.ownBroadcast?.stop();
   }
 
   /** Takes one untrusted binary PCM frame from the bridge's audio channel. */
@@ -130,6 +198,7 @@ export class Engine {
     }
     this.state.audio.framesReceived += 1;
     this.state.audio.lastFrameAt = this.options.clock.now();
+    this.pcmSink?.push(decoded.frame);
     // Frame consumers (encoder, meters) attach here in the broadcast engine.
     return true;
   }
@@ -242,7 +311,12 @@ export class Engine {
   }
 }
 
-/** Exhaustiveness guard for switches over unions. */
-export function assertNever(value: never): never {
-  throw new Error(`unexpected value: ${JSON.stringify(value)}`);
+
+/** A command the engine refuses for a reason the user can fix; the message says how. */
+export class EngineCommandError extends Error {
+  override name = 'EngineCommandError';
+}
+
+function safeFileName(name: string): string {
+  return name.replace(/[^\p{L}\p{N}_-]+/gu, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'show';
 }

@@ -72,6 +72,7 @@ export async function startApp(electron: MainElectron, options: DesktopAppOption
     config: loaded.config,
     clock: options.clock,
     prober: options.prober,
+    recordingsDir: join(app.getPath('userData'), 'recordings'),
     ...(options.listenerHttp ? { listenerHttp: options.listenerHttp } : {}),
   });
 

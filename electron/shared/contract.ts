@@ -7,7 +7,7 @@ import {
   type CommandChannel as CommandChannelName,
   type EventChannel as EventChannelName,
 } from './channels';
-import { MetersSchema } from './broadcast';
+import { BroadcastStatusSchema, MetersSchema } from './broadcast';
 import { ListenerHistorySchema, ListenerReadingSchema, MAX_HISTORY_POINTS } from './listeners';
 import { EngineStateSchema, EndpointNameSchema, ServerKindSchema, ServerProbeSchema } from './state';
 
@@ -43,6 +43,27 @@ export const commandSchemas = {
   'servers:check': {
     payload: z.strictObject({ endpoint: EndpointNameSchema.optional() }),
     result: z.strictObject({ started: z.number().int().nonnegative() }),
+  },
+  /**
+   * Go live with the space's Icecast mounts (primary and backup, hot standby). The program comes
+   * from this UI's microphone over the binary PCM channel (`bridge`) or from a test tone.
+   */
+  'broadcast:start': {
+    payload: z.strictObject({
+      source: z.discriminatedUnion('kind', [
+        z.strictObject({ kind: z.literal('bridge') }),
+        z.strictObject({ kind: z.literal('tone'), frequencyHz: z.number().positive().max(20_000) }),
+      ]),
+      channels: z.union([z.literal(1), z.literal(2)]).default(2),
+      bitrateKbps: z.number().int().min(16).max(256).default(128),
+      record: z.boolean().default(true),
+    }),
+    result: BroadcastStatusSchema,
+  },
+  /** End the show: outputs close cleanly and the recording gets its last page. */
+  'broadcast:stop': {
+    payload: EmptySchema,
+    result: z.strictObject({ stopped: z.boolean() }),
   },
   /** Reconnect one output now instead of waiting for its next attempt. */
   'broadcast:retry-output': {

@@ -3,7 +3,7 @@ import type { EventPayload } from '../../shared/contract';
 import { convertChannels, FRAME_MS, FRAME_SAMPLES, type AudioFrame, type ChannelCount, type PcmSource } from '../audio/audio-frame';
 import { LevelMeter, SilenceDetector } from '../audio/meters';
 import type { Clock } from '../clock';
-import { assertNever } from '../engine';
+import { assertNever } from '../assert-never';
 import { DEFAULT_ICECAST_THRESHOLDS, IcecastOutput, type BacklogPolicy, type IcecastOutputState, type IcecastThresholds } from '../icecast/icecast-output';
 import { createLogger, describeError, type Logger } from '../log/logger';
 import { OpusEncoderService } from '../opus/encoder-service';

@@ -1,7 +1,7 @@
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import type { Clock } from '../clock';
-import { assertNever } from '../engine';
+import { assertNever } from '../assert-never';
 import { createLogger, type Logger } from '../log/logger';
 import { OggOpusStream } from '../ogg/ogg-opus-stream';
 import { Backoff, type BackoffOptions } from '../resilience/backoff';
