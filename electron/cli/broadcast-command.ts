@@ -25,6 +25,7 @@ export const BROADCAST_USAGE = `  broadcast  Put a program on air: encode once (
              --source SPEC     tone:HZ (a sine) or FILE.wav (any common rate; --loop to repeat)
              --icecast URL     http://source:PASSWORD@host:port/mount, repeatable (primary, backup, …)
              --record FILE     safety recording (Ogg Opus), never a gap
+             --split-minutes M, --split-mb N   continue the recording in FILE-002.opus … every M minutes / N MB
              --bitrate KBPS    ${MIN_BITRATE_KBPS}–${MAX_BITRATE_KBPS} (default 128); steps down by itself when an uplink falls behind
              --channels 1|2    default 2
              --name TEXT       stream name shown by players (default "Steadycast")
@@ -53,6 +54,8 @@ interface BroadcastArgs {
   loop: boolean;
   outputs: BroadcastOutputConfig[];
   record: string | null;
+  splitEveryMs: number | undefined;
+  splitEveryBytes: number | undefined;
   bitrateKbps: number;
   channels: ChannelCount;
   name: string;
@@ -86,6 +89,8 @@ export function parseBroadcastArgs(args: readonly string[]): BroadcastArgs {
         loop: { type: 'boolean', default: false },
         icecast: { type: 'string', multiple: true, default: [] },
         record: { type: 'string' },
+        'split-minutes': { type: 'string' },
+        'split-mb': { type: 'string' },
         bitrate: { type: 'string', default: '128' },
         channels: { type: 'string', default: '2' },
         name: { type: 'string', default: 'Steadycast' },
@@ -126,6 +131,15 @@ export function parseBroadcastArgs(args: readonly string[]): BroadcastArgs {
   if (outputs.length === 0 && !values.record) {
     throw new BroadcastUsageError('Nothing to send to: give at least one --icecast URL (or --record FILE to only record).');
   }
+  const positive = (name: string, raw: string | undefined, unit: number): number | undefined => {
+    if (raw === undefined) return undefined;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value <= 0) throw new BroadcastUsageError(`--${name} must be a positive number, not "${raw}".`);
+    if (!values.record) throw new BroadcastUsageError(`--${name} splits the recording: give --record FILE too.`);
+    return Math.round(value * unit);
+  };
+  const splitEveryMs = positive('split-minutes', values['split-minutes'], 60_000);
+  const splitEveryBytes = positive('split-mb', values['split-mb'], 1024 * 1024);
   if (values.record && existsSync(values.record)) {
     throw new BroadcastUsageError(`--record ${values.record} already exists; the safety recording never overwrites a file. Pick a new name.`);
   }
@@ -134,6 +148,8 @@ export function parseBroadcastArgs(args: readonly string[]): BroadcastArgs {
     loop: values.loop,
     outputs,
     record: values.record ?? null,
+    splitEveryMs,
+    splitEveryBytes,
     bitrateKbps,
     channels: values.channels === '1' ? 1 : 2,
     name: values.name,
@@ -223,7 +239,7 @@ export async function runBroadcastCommand(args: readonly string[], io: Broadcast
       channels: options.channels,
       bitrateKbps: options.bitrateKbps,
       outputs: options.outputs,
-      recording: options.record ? { path: options.record } : null,
+      recording: options.record ? { path: options.record, splitEveryMs: options.splitEveryMs, splitEveryBytes: options.splitEveryBytes } : null,
       metadata: { name: options.name, description: options.description },
       clock: io.clock,
       random: io.random,

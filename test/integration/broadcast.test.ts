@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -259,6 +259,18 @@ describe('steadycast broadcast (the built command)', () => {
     expect(result.stdout + result.stderr).not.toContain(server.sourcePassword);
   });
 
+  it('splits the safety recording when asked, every file playable on its own', async () => {
+    const record = join(dir, 'split.opus');
+    const result = await runCli(['--source', 'tone:440', '--record', record, '--split-minutes', '0.04', '--duration', '5.5', '--json', '--channels', '1']);
+    expect(result.code).toBe(0);
+    const files = readdirSync(dir).filter((name) => /^split-\d{3}\.opus$/.test(name)).sort();
+    expect(files).toEqual(['split-001.opus', 'split-002.opus', 'split-003.opus']);
+    for (const file of files) {
+      const info = await run('opusinfo', [join(dir, file)]);
+      expect(info.stdout + info.stderr).not.toMatch(/WARNING|ERROR/i);
+    }
+  });
+
   it('stops a wrong password with a clear message after a bounded number of attempts', async () => {
     const server = await icecast();
     const result = await runCli(['--source', 'tone:440', '--icecast', mountUrl(server, '/auth.opus', 'not-the-password'), '--json']);
@@ -283,6 +295,7 @@ describe('steadycast broadcast (the built command)', () => {
     [['--source', 'tone:440', '--icecast', 'http://source:pw@127.0.0.1:9/'], /names no mount/],
     [['--source', 'missing.wav', '--icecast', 'http://source:pw@127.0.0.1:9/x.opus'], /no such file/],
     [['--source', 'tone:440', '--bitrate', '999', '--record', '/tmp/x-never.opus'], /--bitrate must be/],
+    [['--source', 'tone:440', '--icecast', 'http://source:pw@127.0.0.1:9/x.opus', '--split-mb', '5'], /give --record FILE too/],
   ])('refuses %j with one clear line and exit code 2', async (args, message) => {
     const result = await runCli(args);
     expect(result.code).toBe(2);
