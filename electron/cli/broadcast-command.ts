@@ -14,10 +14,13 @@ import { EngineConfigSchema } from '../engine/config';
 import { Engine } from '../engine/engine';
 import type { BacklogPolicy, IcecastOutputState } from '../engine/icecast/icecast-output';
 import { addLogSink, createLogger, describeError, formatLogRecord } from '../engine/log/logger';
+import { createFetchHttp, type HttpFetch } from '../engine/listeners/http';
+import { ListenerCounts } from '../engine/listeners/listener-counts';
 import { MAX_BITRATE_KBPS, MIN_BITRATE_KBPS } from '../engine/opus/encoder-service';
 import { redactUrl } from '../engine/redact';
 import { createNetworkProber } from '../engine/servers/prober';
 import { STEADYCAST_VERSION } from '../engine/version';
+import { formatLiveLine } from './listeners-command';
 import { startBridgeServer, type BridgeServer } from './ws-bridge';
 
 /** Help text of `steadycast broadcast`. */
@@ -42,6 +45,8 @@ export interface BroadcastCommandIo {
   stderr(text: string): void;
   clock: Clock;
   random: () => number;
+  /** HTTP for the listener statistics of the outputs' mounts. */
+  http: HttpFetch;
   /** Aborted on Ctrl+C / SIGTERM. */
   stop: AbortSignal;
 }
@@ -74,6 +79,7 @@ function processIo(): BroadcastCommandIo {
     stderr: (text) => process.stderr.write(text),
     clock: systemClock,
     random: () => randomInt(0, 2 ** 32) / 2 ** 32,
+    http: createFetchHttp(),
     stop: controller.signal,
   };
 }
@@ -292,6 +298,26 @@ export async function runBroadcastCommand(args: readonly string[], io: Broadcast
   };
   const unsubscribe = broadcast.subscribe(onChange);
 
+  // Listener counts of the mounts this show feeds, read from the servers with the source credentials.
+  const counts =
+    options.outputs.length > 0
+      ? new ListenerCounts({
+          outlets: options.outputs.map((output) => ({ id: output.id, label: output.label, mountUrl: output.url })),
+          http: io.http,
+          clock: io.clock,
+          logger: createLogger('listeners', () => io.clock.now()),
+        })
+      : null;
+  let lastListenerLineAt = -Infinity;
+  counts?.subscribe((reading) => {
+    line({ event: 'listeners', ...reading });
+    if (!options.json && io.clock.now() - lastListenerLineAt >= 10_000) {
+      lastListenerLineAt = io.clock.now();
+      say(formatLiveLine(reading));
+    }
+  });
+  counts?.start();
+
   // The control room: the same engine the headless command runs, with this broadcast on it.
   let server: BridgeServer | null = null;
   if (options.port !== null) {
@@ -302,6 +328,7 @@ export async function runBroadcastCommand(args: readonly string[], io: Broadcast
       config: EngineConfigSchema.parse({ space: { name: options.name } }),
       clock: io.clock,
       prober: createNetworkProber({ clock: io.clock }),
+      ...(counts ? { listenerCounts: counts } : {}),
     });
     addLogSink((record) => engine.publishLog(record));
     engine.attachBroadcast(broadcast);
@@ -334,6 +361,7 @@ export async function runBroadcastCommand(args: readonly string[], io: Broadcast
     }
   });
 
+  counts?.stop();
   const final = await broadcast.stop();
   reportStatus(final);
   unsubscribe();

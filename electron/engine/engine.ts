@@ -30,6 +30,8 @@ export interface EngineOptions {
   logger?: Logger;
   /** HTTP for listener statistics; with it the engine counts the space's Icecast listeners from the start. */
   listenerHttp?: HttpFetch;
+  /** Listener counts already running for other outlets than the space's; used instead of polling the space. */
+  listenerCounts?: ListenerCounts;
   /** Random numbers in [0, 1) for retry jitter and Ogg serials (tests pass a seeded one). */
   random?: () => number;
   /** Folder for safety recordings of shows started from a UI; without it such shows are not recorded. */
@@ -79,6 +81,12 @@ export class Engine {
       bridge: { kind: options.bridgeKind, clients: 0 },
     };
     this.log.info(`engine ${options.version} started (${options.mode}), ${this.endpoints.size} endpoint(s) configured`);
+    if (options.listenerCounts) {
+      // Counts the caller already runs (e.g. `steadycast broadcast` over its own outputs).
+      this.listenerCounts = options.listenerCounts;
+      this.listenerCounts.subscribe((reading) => this.emit({ channel: 'listeners:update', payload: reading }));
+      return;
+    }
     this.listenerCounts = options.listenerHttp
       ? startSpaceListenerCounts({
           config: options.config,

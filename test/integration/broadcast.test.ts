@@ -256,6 +256,10 @@ describe('steadycast broadcast (the built command)', () => {
     expect(events.map((event) => event.event)).toEqual(expect.arrayContaining(['started', 'output', 'meters', 'recording', 'stopped']));
     expect(events).toContainEqual(expect.objectContaining({ event: 'output', output: 0, state: 'live' }));
     expect(events.at(-1)).toMatchObject({ event: 'stopped', reason: 'duration' });
+    // It also reports the listener count of its own mount, read from the server.
+    const readings = events.filter((event) => event.event === 'listeners') as unknown as { total: number; outlets: { listeners: number | null; stale: boolean; ageMs: number | null }[] }[];
+    expect(readings.length).toBeGreaterThanOrEqual(1);
+    expect(readings.at(-1)).toMatchObject({ total: 0, outlets: [{ listeners: 0, stale: false, ageMs: expect.any(Number) }] });
     expect(result.stdout + result.stderr).not.toContain(server.sourcePassword);
   });
 
