@@ -12,6 +12,7 @@ import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ensureFixtures, GENERATED_FIXTURES_DIR } from './fixtures';
+import { oggCrc32 } from '../../electron/engine/ogg/ogg-page';
 
 const execFileAsync = promisify(execFile);
 
@@ -192,24 +193,12 @@ export function splitPages(file: Buffer): OggPage[] {
   return pages;
 }
 
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let i = 0; i < 256; i += 1) {
-    let crc = i << 24;
-    for (let bit = 0; bit < 8; bit += 1) crc = crc & 0x80000000 ? (crc << 1) ^ 0x04c11db7 : crc << 1;
-    table[i] = crc >>> 0;
-  }
-  return table;
-})();
-
 /** A copy of an Ogg page with another bitstream serial number and its CRC recomputed. */
 function withSerial(page: Buffer, serial: number): Buffer {
   const copy = Buffer.from(page);
   copy.writeUInt32LE(serial >>> 0, 14);
   copy.writeUInt32LE(0, 22);
-  let crc = 0;
-  for (const byte of copy) crc = ((crc << 8) ^ (CRC_TABLE[((crc >>> 24) ^ byte) & 0xff] ?? 0)) >>> 0;
-  copy.writeUInt32LE(crc, 22);
+  copy.writeUInt32LE(oggCrc32(copy), 22);
   return copy;
 }
 

@@ -1,21 +1,20 @@
 import { execFile } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { request } from 'node:http';
+import { readdirSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startBridgeServer, type BridgeServer } from '../../electron/cli/ws-bridge';
-import { WavReader } from '../../electron/engine/audio/wav-reader';
 import { systemClock } from '../../electron/engine/clock';
 import { EngineConfigSchema } from '../../electron/engine/config';
 import { Engine } from '../../electron/engine/engine';
 import { encodePcmFrame, PCM_FRAME_LENGTH } from '../../electron/shared/pcm-frame';
 import { BRIDGE_PATH, ServerMessageSchema, type ServerMessage } from '../../electron/shared/wire';
 import { startIcecast, type IcecastServer } from '../env/icecast';
+import { listenToMount } from '../env/listen';
 import { FakeProber } from '../fakes/fake-prober';
 import { channelOf, dominantFrequency } from '../unit/audio-analysis';
 
@@ -106,8 +105,8 @@ describe('going live from a UI with PCM over the bridge', () => {
     const pacer = setInterval(sendFrame, 20);
     try {
       await waitFor(() => engine.getState().broadcast?.outputs[0]?.state.status === 'live');
-      const heard = await listen(icecast, '/bridge.opus', 2000, dir);
-      expect(Math.abs(dominantFrequency(channelOf(heard, 1, 0), 48_000) - 440)).toBeLessThan(3);
+      const heard = await listenToMount(icecast, '/bridge.opus', 2000, dir);
+      expect(Math.abs(dominantFrequency(channelOf(heard.samples, heard.channels, 0), 48_000) - 440)).toBeLessThan(3);
     } finally {
       clearInterval(pacer);
     }
@@ -142,30 +141,5 @@ async function waitFor(test: () => boolean, timeoutMs = 15_000): Promise<void> {
   while (!test()) {
     if (Date.now() > deadline) throw new Error('condition not reached in time');
     await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-async function listen(server: IcecastServer, mount: string, ms: number, dir: string): Promise<Float32Array> {
-  const chunks: Buffer[] = [];
-  await new Promise<void>((resolve, reject) => {
-    const req = request({ host: server.host, port: server.port, path: mount }, (response) => {
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      setTimeout(() => {
-        req.destroy();
-        resolve();
-      }, ms);
-    });
-    req.on('error', (error) => (chunks.length > 0 ? resolve() : reject(error)));
-    req.end();
-  });
-  const file = join(dir, 'heard.ogg');
-  await writeFile(file, Buffer.concat(chunks));
-  await run('opusdec', ['--quiet', '--rate', '48000', file, `${file}.wav`]);
-  if (!existsSync(`${file}.wav`)) throw new Error('opusdec wrote nothing');
-  const reader = WavReader.open(`${file}.wav`);
-  try {
-    return reader.read(reader.info.frames);
-  } finally {
-    reader.close();
   }
 }

@@ -1,8 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { request } from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -16,6 +15,7 @@ import { Broadcast } from '../../electron/engine/broadcast/broadcast';
 import { systemClock } from '../../electron/engine/clock';
 import { ensureFixtures } from '../env/fixtures';
 import { startIcecast, type IcecastServer } from '../env/icecast';
+import { listenToMount } from '../env/listen';
 import { channelOf, dominantFrequency, rms } from '../unit/audio-analysis';
 
 const run = promisify(execFile);
@@ -91,36 +91,6 @@ function outputReaches(broadcast: Broadcast, id: string, test: (state: OutputSta
   });
 }
 
-/** Listens to a mount like a player for `ms` and returns the decoded audio. */
-async function listen(server: IcecastServer, mount: string, ms: number): Promise<{ samples: Float32Array; channels: number }> {
-  const file = join(dir, `listen-${randomInt(1e9)}.opus`);
-  const chunks: Buffer[] = [];
-  await new Promise<void>((resolve, reject) => {
-    const req = request({ host: server.host, port: server.port, path: mount, headers: { 'User-Agent': 'integration-listener' } }, (response) => {
-      if (response.statusCode !== 200) {
-        reject(new Error(`listener got HTTP ${response.statusCode}`));
-        return;
-      }
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      setTimeout(() => {
-        req.destroy();
-        resolve();
-      }, ms);
-    });
-    req.on('error', (error) => (chunks.length > 0 ? resolve() : reject(error)));
-    req.end();
-  });
-  await writeFile(file, Buffer.concat(chunks));
-  const wav = file.replace(/\.opus$/, '.wav');
-  await run('opusdec', ['--quiet', '--rate', '48000', file, wav]);
-  const reader = WavReader.open(wav);
-  try {
-    return { samples: reader.read(reader.info.frames), channels: reader.info.channels };
-  } finally {
-    reader.close();
-  }
-}
-
 /** RMS envelope in 20 ms windows. */
 function envelope(signal: Float64Array): number[] {
   const out: number[] = [];
@@ -155,7 +125,7 @@ describe('the program on a real Icecast', () => {
     const server = await icecast();
     const broadcast = await onAir(new ToneSource({ frequencyHz: 440, channels: 2, clock: systemClock }), [{ id: 'primary', url: mountUrl(server, '/tone.opus') }]);
     await outputReaches(broadcast, 'primary', (state) => state.status === 'live');
-    const heard = await listen(server, '/tone.opus', 2500);
+    const heard = await listenToMount(server, '/tone.opus', 2500, dir);
     const left = channelOf(heard.samples, heard.channels, 0);
     expect(left.length).toBeGreaterThan(48_000);
     expect(Math.abs(dominantFrequency(left, 48_000) - 440)).toBeLessThan(3);
@@ -168,7 +138,7 @@ describe('the program on a real Icecast', () => {
     const source = await WavFileSource.open({ path: speechWav, channels: 1, loop: true, clock: systemClock });
     const broadcast = await onAir(source, [{ id: 'primary', url: mountUrl(server, '/speech.opus') }], { bitrateKbps: 64 });
     await outputReaches(broadcast, 'primary', (state) => state.status === 'live');
-    const heard = await listen(server, '/speech.opus', 3000);
+    const heard = await listenToMount(server, '/speech.opus', 3000, dir);
 
     const reader = WavReader.open(speechWav);
     const original = channelOf(reader.read(reader.info.frames), reader.info.channels, 0);
@@ -221,7 +191,7 @@ describe('the program on a real Icecast', () => {
     ]);
     const status = await outputReaches(broadcast, 'backup', (state) => state.status === 'live');
     expect(status.outputs.find((output) => output.id === 'primary')?.state.status).not.toBe('live');
-    const heard = await listen(backup, '/backup.opus', 1500);
+    const heard = await listenToMount(backup, '/backup.opus', 1500, dir);
     expect(Math.abs(dominantFrequency(channelOf(heard.samples, heard.channels, 0), 48_000) - 440)).toBeLessThan(3);
     await outputReaches(broadcast, 'primary', (state) => state.status === 'retrying');
   });
