@@ -146,7 +146,7 @@ try {
   print(`\n2. exactness and poll cost at ${BIG.toLocaleString('en-US')} concurrent listeners, one server`);
   const big = await serve();
   await feed(big);
-  const crowd = new ListenerLoad({ host: big.host, port: big.port, mount: '/live.opus', concurrency: 4 });
+  const crowd = new ListenerLoad({ host: big.host, port: big.port, mount: '/live.opus', concurrency: 32 });
   pools.push(crowd);
   const connectStarted = performance.now();
   await crowd.add(BIG, 180_000);
@@ -170,7 +170,7 @@ try {
   const spread = [2_000, 1_500, 1_500];
   await Promise.all(
     [master, relayA, relayB].map(async (server, index) => {
-      const pool = new ListenerLoad({ host: server.host, port: server.port, mount: '/live.opus', userAgent: (i) => `P${index}/${i}` });
+      const pool = new ListenerLoad({ host: server.host, port: server.port, mount: '/live.opus', userAgent: (i) => `P${index}/${i}`, concurrency: 16 });
       pools.push(pool);
       await pool.add(spread[index] ?? 0, 180_000);
     }),
