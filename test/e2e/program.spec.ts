@@ -86,6 +86,9 @@ test('retry now reconnects an output at once from the UI', async ({ page }) => {
   await expect(dead).toContainText(/connection refused/i);
   await expect(page.getByTestId('output-0')).toHaveAttribute('data-state', 'live');
   await page.getByRole('button', { name: /Retry .* now/ }).first().click();
-  // The engine answered the command: the row shows a fresh attempt (its number went up) and stays honest.
+  // The command reached the engine, which started an attempt at once (its log says so) …
+  await expect(page.getByText(/dead\.opus: retry now/)).toBeVisible();
+  // … and the row stays honest: the server is still down, so the output is still not live.
   await expect(dead).toHaveAttribute('data-state', /retrying|connecting/);
+  await expect(page.getByTestId('output-0')).toHaveAttribute('data-state', 'live');
 });
