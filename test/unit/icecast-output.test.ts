@@ -323,9 +323,13 @@ describe('IcecastOutput', () => {
     out.start();
     await waitFor(() => out.state.kind === 'live', 'live');
     const big = new Uint8Array(60_000).fill(7);
-    for (let index = 0; index < 2000 && out.state.kind === 'live' && out.state.backlogBytes === 0; index += 1) {
-      out.pushPacket(big, 960);
-      if (index % 20 === 19) await new Promise((resolve) => setTimeout(resolve, 1)); // let libuv flush what the kernel takes
+    const backlogBytes = (): number => (out.state.kind === 'live' ? out.state.backlogBytes : 0);
+    // Until both kernels are full: the backlog (Node's buffer + our kernel's send queue) stops draining.
+    for (let round = 0; round < 100; round += 1) {
+      for (let index = 0; index < 20; index += 1) out.pushPacket(big, 960);
+      const before = backlogBytes();
+      await new Promise((resolve) => setTimeout(resolve, 60)); // let libuv flush what the kernel takes
+      if (before > 0 && backlogBytes() >= before) break;
     }
     const live = out.state;
     if (live.kind !== 'live') throw new Error('not live');

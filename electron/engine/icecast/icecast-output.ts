@@ -7,6 +7,7 @@ import { OggOpusStream } from '../ogg/ogg-opus-stream';
 import { Backoff, type BackoffOptions } from '../resilience/backoff';
 import { STEADYCAST_VERSION } from '../version';
 import { FATAL_ERROR_CLASSES, IcecastOutputError, networkError, responseError, type IcecastErrorClass } from './icecast-errors';
+import { procNetTcpSendQueue, type KernelSendQueue } from './kernel-send-queue';
 import { probeServer, type Probe, type SocketFactory } from './liveness-probe';
 import { PacketRing } from './packet-ring';
 import { buildSourceRequest, parseResponseHead, parseSourceUrl, type IcecastMetadata, type ResponseHead, type SourceTarget } from './source-request';
@@ -105,6 +106,8 @@ export interface IcecastOutputOptions {
   readonly connect?: SocketFactory;
   readonly thresholds?: Partial<IcecastThresholds>;
   readonly backoff?: Partial<Pick<BackoffOptions, 'baseMs' | 'factor' | 'capMs' | 'resetAfterMs'>>;
+  /** Bytes the kernel still holds for a socket; default `/proc/self/net/tcp` on Linux (tests may pass their own). */
+  readonly sendQueue?: KernelSendQueue;
   /** Called after every transition with the new state. */
   readonly onChange?: (state: IcecastOutputState) => void;
   readonly logger?: Logger;
@@ -143,7 +146,7 @@ export interface IcecastLiveState {
   readonly since: number;
   readonly attempt: number;
   readonly bytesSent: number;
-  /** Bytes written to the socket that the kernel has not taken yet. */
+  /** Bytes written that the server has not acknowledged: Node's buffer plus the kernel's send queue (Linux). */
   readonly backlogBytes: number;
   /** Those bytes as audio duration (page granularity). */
   readonly backlogMs: number;
@@ -151,7 +154,7 @@ export interface IcecastLiveState {
   readonly serial: number;
   /**
    * Extra round trip of the last status probe over the best one on this connection (ms): the
-   * uplink's queueing delay, which kernel buffers hide from `backlogMs`. A probe that did not
+   * uplink's queueing delay, the signal where the kernel's send queue cannot be read. A probe that did not
    * complete counts as `probeTimeoutMs`.
    */
   readonly queueDelayMs: number;
@@ -184,6 +187,9 @@ export interface IcecastStoppedState {
 export type IcecastOutputState = IcecastConnectingState | IcecastLiveState | IcecastRetryingState | IcecastStoppedState;
 
 /** One socket and what was written to it. */
+/** Unacknowledged audio (ms) beyond which a silent probe is blamed on our own uplink, not the server. */
+const OWN_BACKLOG_EXCUSES_PROBE_MS = 500;
+
 interface Connection {
   readonly socket: Socket;
   readonly attempt: number;
@@ -197,6 +203,8 @@ interface Connection {
   stream?: OggOpusStream;
   /** Bytes handed to socket.write. */
   queuedBytes: number;
+  /** Highest flushedBytes() seen. */
+  flushedBytes: number;
   /** Granule (48 kHz samples) of the last page handed to socket.write. */
   writtenGranule: number;
   /** (bytes queued, granule) after each page, oldest first from `markHead`. */
@@ -239,6 +247,7 @@ export class IcecastOutput {
   private readonly log: Logger;
   private readonly userAgent = `Steadycast/${STEADYCAST_VERSION}`;
   private readonly ring = new PacketRing();
+  private readonly sendQueue: KernelSendQueue;
   private current: IcecastOutputState;
   private connection: Connection | undefined;
   private retryTimer: unknown;
@@ -258,6 +267,7 @@ export class IcecastOutput {
     this.policy = options.backlogPolicy ?? 'live';
     this.catchUpLimitSamples = Math.max(0, options.catchUpLimitMs ?? 10_000) * SAMPLES_PER_MS;
     this.connectSocket = options.connect ?? defaultConnect;
+    this.sendQueue = options.sendQueue ?? procNetTcpSendQueue();
     this.backoff = new Backoff({ ...options.backoff, random: options.random, clock: options.clock });
     this.log = options.logger ?? createLogger('icecast', () => options.clock.now()).child(options.id);
     this.current = { kind: 'stopped', since: options.clock.now(), reason: 'not-started', bytesSent: 0 };
@@ -356,8 +366,9 @@ export class IcecastOutput {
   /** Stops for good: a live stream ends with an EOS page and a clean close, so the server frees the mount at once. */
   async stop(): Promise<void> {
     const connection = this.connection;
-    // Count what the kernel took before detaching, so the stopped state reports it.
-    if (connection !== undefined) this.bytesSentBefore += this.flushedBytes(connection);
+    // Count what the kernel took before detaching, so the stopped state reports it: a clean stop
+    // hands the kernel's queue to the server too.
+    if (connection !== undefined) this.bytesSentBefore += Math.max(0, connection.queuedBytes - connection.socket.writableLength);
     this.connection = undefined;
     this.options.clock.clearTimeout(this.retryTimer);
     this.ring.clear();
@@ -433,6 +444,7 @@ export class IcecastOutput {
       live: false,
       response: Buffer.alloc(0),
       queuedBytes: 0,
+      flushedBytes: 0,
       writtenGranule: 0,
       marks: [],
       markHead: 0,
@@ -512,8 +524,17 @@ export class IcecastOutput {
     connection.marks.push({ bytes: connection.queuedBytes, granule });
   }
 
+  /**
+   * Bytes of audio the server has (acknowledged by its kernel): handed to the socket minus what Node
+   * still buffers minus what the kernel still holds (see kernel-send-queue.ts). Never goes back,
+   * even when the kernel figure is a moment old.
+   */
   private flushedBytes(connection: Connection): number {
-    return Math.max(0, connection.queuedBytes - connection.socket.writableLength);
+    const { socket } = connection;
+    const inKernel = socket.destroyed ? 0 : (this.sendQueue(socket) ?? 0);
+    const flushed = Math.max(0, connection.queuedBytes - socket.writableLength - inKernel);
+    connection.flushedBytes = Math.min(connection.queuedBytes, Math.max(connection.flushedBytes, flushed));
+    return connection.flushedBytes;
   }
 
   private bytesSent(): number {
@@ -530,7 +551,7 @@ export class IcecastOutput {
       connection.marks = connection.marks.slice(connection.markHead);
       connection.markHead = 0;
     }
-    return { bytes: connection.socket.writableLength, ms: Math.max(0, connection.writtenGranule - connection.flushedGranule) / SAMPLES_PER_MS };
+    return { bytes: connection.queuedBytes - flushed, ms: Math.max(0, connection.writtenGranule - connection.flushedGranule) / SAMPLES_PER_MS };
   }
 
   private scheduleTick(connection: Connection): void {
@@ -543,7 +564,7 @@ export class IcecastOutput {
     const now = this.options.clock.now();
     const { stallTimeoutMs, maxBacklogMs, probeIntervalMs } = this.thresholds;
     const flushed = this.flushedBytes(connection);
-    if (flushed > connection.lastFlushed || connection.socket.writableLength === 0) {
+    if (flushed > connection.lastFlushed || flushed >= connection.queuedBytes) {
       connection.lastFlushed = flushed;
       connection.lastProgressAt = now;
     } else if (now - connection.lastProgressAt >= stallTimeoutMs) {
@@ -588,7 +609,9 @@ export class IcecastOutput {
         }
         case 'silent': {
           connection.queueDelayMs = this.thresholds.probeTimeoutMs;
-          if (connection.socket.writableLength > 0) return; // our own backlog may be what delays it
+          // Our own audio queued ahead of the probe may be what delays it (a saturated uplink); a
+          // frozen server's kernel keeps acknowledging, so our backlog stays at a round trip's worth.
+          if (connection.socket.writableLength > 0 || this.socketBacklog(connection).ms >= OWN_BACKLOG_EXCUSES_PROBE_MS) return;
           connection.silentProbes += 1;
           const { silentProbesToFail, probeTimeoutMs } = this.thresholds;
           if (connection.silentProbes < silentProbesToFail) return;
