@@ -136,7 +136,7 @@ async function pollCost(server: IcecastServer, label: string, outlet: OutletConf
 }
 
 try {
-  print(`listener counts (Icecast ${servers.length === 0 ? '2.4' : ''}; ${insideTestNamespace() ? 'isolated namespace' : 'host network'})`);
+  print(`listener counts against Icecast 2.4 (${insideTestNamespace() ? 'isolated namespace' : 'host network'})`);
   print('\n1. time from a listener connecting to the total including it (1 s poll)');
   const small = await serve();
   await feed(small);
@@ -146,7 +146,9 @@ try {
   print(`\n2. exactness and poll cost at ${BIG.toLocaleString('en-US')} concurrent listeners, one server`);
   const big = await serve();
   await feed(big);
-  const crowd = new ListenerLoad({ host: big.host, port: big.port, mount: '/live.opus', concurrency: 32 });
+  // Icecast answers a listener's request from its source thread, on the next page of audio (~100 ms):
+  // many handshakes may wait at once; the backlog of 5 only limits unaccepted ones (refusals are retried).
+  const crowd = new ListenerLoad({ host: big.host, port: big.port, mount: '/live.opus', concurrency: 48 });
   pools.push(crowd);
   const connectStarted = performance.now();
   await crowd.add(BIG, 180_000);

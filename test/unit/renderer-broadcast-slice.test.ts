@@ -225,7 +225,8 @@ describe('broadcast slice: retry now', () => {
     expect(selectRetryRequest('backup')(store.getState())?.status).toBe('failed');
 
     // Still retrying: the message stays.
-    emitBroadcast(bridge, sampleBroadcast({ outputs: [liveOutput, { ...retryingOutput, state: { ...retryingOutput.state, attempt: 4 } as OutputStatus['state'] }] }));
+    const nextWait: OutputStatus['state'] = { status: 'retrying', attempt: 4, since: T0 + 9_000, nextAttemptAt: T0 + 10_000, errorClass: 'network', error: 'Connection refused.' };
+    emitBroadcast(bridge, sampleBroadcast({ outputs: [liveOutput, { ...retryingOutput, state: nextWait }] }));
     expect(selectRetryRequest('backup')(store.getState())?.status).toBe('failed');
 
     emitBroadcast(bridge, sampleBroadcast({ outputs: [liveOutput, { ...retryingOutput, state: { status: 'live', since: T0 + 9_000, bytesSent: 0, backlogMs: 0 } }] }));

@@ -22,6 +22,8 @@ export function OutputRow({ outputId }: { outputId: string }): ReactNode {
   if (!output) return null;
   const { tone, label } = describeOutputState(output.state);
   const sending = retry?.status === 'sending';
+  // Only a retrying output has a button; the others give its column to their details.
+  const retrying = output.state.status === 'retrying';
 
   return (
     <tr className="output-row" data-testid={`output-${output.id}`} data-state={output.state.status}>
@@ -34,7 +36,7 @@ export function OutputRow({ outputId }: { outputId: string }): ReactNode {
       <td className="output-row__status">
         <StatusPill tone={tone}>{label}</StatusPill>
       </td>
-      <td className="output-row__detail">
+      <td className="output-row__detail" colSpan={retrying ? 1 : 2}>
         <OutputDetail state={output.state} />
         {retry?.status === 'failed' ? (
           <span className="output-row__retry-error" role="alert">
@@ -42,8 +44,8 @@ export function OutputRow({ outputId }: { outputId: string }): ReactNode {
           </span>
         ) : null}
       </td>
-      <td className="output-row__action">
-        {output.state.status === 'retrying' ? (
+      {retrying ? (
+        <td className="output-row__action">
           <Button
             variant="secondary"
             aria-label={`Retry ${output.label} now`}
@@ -54,8 +56,8 @@ export function OutputRow({ outputId }: { outputId: string }): ReactNode {
           >
             Retry now
           </Button>
-        ) : null}
-      </td>
+        </td>
+      ) : null}
     </tr>
   );
 }

@@ -7,7 +7,7 @@ import { formatDbfs, meterFraction } from './program-format';
 
 /** The meter's scale, dBFS. */
 const FLOOR_DBFS = -50;
-const SCALE_MARKS = [-50, -40, -30, -20, -18, -10, -6, -3, 0];
+const SCALE_MARKS = [-50, -40, -30, -20, -10, -6, -3, 0];
 
 /**
  * The program level: peak and RMS bars on a −50…0 dBFS scale, a peak-hold mark, clip and silence.

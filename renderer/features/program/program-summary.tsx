@@ -40,7 +40,7 @@ export function ProgramSummary(): ReactNode {
           </span>
           <span className="program-summary__sub">
             {steppedDown ? (
-              <span className="program-summary__warn">Stepped down: the uplink is not keeping up</span>
+              <span className="program-summary__warn">Stepped down: uplink too slow</span>
             ) : (
               <span className="faint">As configured</span>
             )}
