@@ -1,31 +1,41 @@
 import type { ReactNode } from 'react';
+import { ConversationPanel } from './features/conversation/conversation-panel';
 import { BridgePanel } from './features/diagnostics/bridge-panel';
 import { EngineLogPanel } from './features/diagnostics/engine-log-panel';
 import { ServersPanel } from './features/health/servers-panel';
+import { InvitesPanel } from './features/invites/invites-panel';
 import { ListenersPanel } from './features/listeners/listeners-panel';
 import { ProgramPanel } from './features/program/program-panel';
 import { ConnectionBanner } from './features/top-bar/connection-banner';
 import { TopBar } from './features/top-bar/top-bar';
 
-/** The control room: top bar, connection notice, and the panels. */
+/** The control room: top bar, connection notice; the show in the main column, the room at the right. */
 export function App(): ReactNode {
   return (
     <div className="app">
       <TopBar />
       <ConnectionBanner />
       <main className="control-room" aria-label="Control room">
-        <div className="control-room__listeners">
-          <ListenersPanel />
-        </div>
-        <div className="control-room__servers">
+        <div className="control-room__main">
+          <div className="control-room__listeners">
+            <ListenersPanel />
+          </div>
           <ProgramPanel />
-          <ServersPanel />
+          <div className="control-room__servers">
+            <ServersPanel />
+          </div>
+          <div className="control-room__diagnostics">
+            <div className="control-room__bridge">
+              <BridgePanel />
+            </div>
+            <div className="control-room__log">
+              <EngineLogPanel />
+            </div>
+          </div>
         </div>
-        <div className="control-room__bridge">
-          <BridgePanel />
-        </div>
-        <div className="control-room__log">
-          <EngineLogPanel />
+        <div className="control-room__room">
+          <ConversationPanel />
+          <InvitesPanel />
         </div>
       </main>
     </div>

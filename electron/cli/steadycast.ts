@@ -25,6 +25,7 @@ Commands:
              --port N        port (default 7766; 0 = any free port)
              --no-ui         serve only the bridge, not the built UI
              --recordings D  folder for safety recordings of shows started from the UI (default ./recordings)
+             --invites FILE  keep the space's invites (and their tokens) in FILE, mode 0600 (default: memory only)
 ${BROADCAST_USAGE}${LISTENERS_USAGE}  help       Show this text.
   version    Print the version.
 `;
@@ -66,6 +67,7 @@ async function runHeadless(args: string[]): Promise<number> {
         port: { type: 'string', default: '7766' },
         'no-ui': { type: 'boolean', default: false },
         recordings: { type: 'string', default: 'recordings' },
+        invites: { type: 'string' },
         'log-level': { type: 'string', default: 'info' },
       },
       strict: true,
@@ -93,6 +95,7 @@ async function runHeadless(args: string[]): Promise<number> {
     listenerHttp: createFetchHttp(),
     random: () => randomInt(0, 2 ** 32) / 2 ** 32,
     recordingsDir: resolve(values.recordings),
+    ...(values.invites ? { invitesFile: resolve(values.invites) } : {}),
   });
   addLogSink((record) => engine.publishLog(record));
 
@@ -123,6 +126,7 @@ async function runHeadless(args: string[]): Promise<number> {
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
   await engine.stopBroadcast();
+  await engine.leaveConversation();
   await server.close();
   engine.stopListenerCounts();
   return 0;

@@ -24,6 +24,17 @@ export const EndpointConfigSchema = z.strictObject({
   janus: z.strictObject({
     url: wsUrl,
     apiSecret: z.string().min(1).optional(),
+    /** The AudioBridge room of this endpoint; without it the endpoint has no conversation. */
+    room: z
+      .strictObject({
+        /** Numeric room id (AudioBridge default); the host provisions it or uses an existing room. */
+        id: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+        /** Room secret: moderation (mute, kick, allowed list) and provisioning need it. */
+        secret: z.string().min(8, 'use at least 8 characters').max(256),
+        /** Room PIN every participant must give (optional; invites carry it). */
+        pin: z.string().min(1).max(64).optional(),
+      })
+      .optional(),
   }),
   icecast: z.strictObject({
     /** Mount URL; may carry source credentials (never shown or logged). */

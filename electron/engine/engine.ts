@@ -8,8 +8,9 @@ import { createLogger, describeError, type Logger, type LogRecord } from './log/
 import { redactUrl } from './redact';
 import type { ServerProber } from './servers/prober';
 import { assertNever } from './assert-never';
+import { EngineCommandError } from './engine-errors';
 
-export { assertNever };
+export { assertNever, EngineCommandError };
 import type { BroadcastStatus } from '../shared/broadcast';
 import { PushSource } from './audio/push-source';
 import { ToneSource } from './audio/tone-source';
@@ -18,6 +19,9 @@ import type { BroadcastControl } from './broadcast/broadcast-control';
 import type { HttpFetch } from './listeners/http';
 import type { ListenerCounts } from './listeners/listener-counts';
 import { startSpaceListenerCounts } from './listeners/space-listener-counts';
+import { Conversation } from './conversation/conversation';
+import { InviteBook } from './invites/invite-book';
+import { decodeInvite, previewOf } from './invites/invite-code';
 
 /** What an engine is built from; everything with side effects is passed in. */
 export interface EngineOptions {
@@ -36,6 +40,8 @@ export interface EngineOptions {
   random?: () => number;
   /** Folder for safety recordings of shows started from a UI; without it such shows are not recorded. */
   recordingsDir?: string;
+  /** File the host's invites are kept in (tokens: mode 0600); without it they live in memory only. */
+  invitesFile?: string;
 }
 
 /** Receives every event the engine emits. */
@@ -57,9 +63,26 @@ export class Engine {
   private broadcast: { control: BroadcastControl; detach: () => void } | null = null;
   private readonly recentLog: EventPayload<'log:entry'>[] = [];
   private readonly listenerCounts: ListenerCounts | null;
+  private readonly invites: InviteBook | null;
+  private readonly conversation: Conversation;
+  private mediaState: CommandPayload<'conversation:report-media'>['state'] = 'new';
+  private sweepTimer: unknown = null;
 
   constructor(private readonly options: EngineOptions) {
     this.log = options.logger ?? createLogger('engine', () => options.clock.now());
+    const hasRooms = options.config.space.primary?.janus.room !== undefined || options.config.space.backup?.janus.room !== undefined;
+    this.invites = hasRooms ? new InviteBook({ clock: options.clock, file: options.invitesFile, logger: this.log.child('invites') }) : null;
+    this.conversation = new Conversation({
+      config: options.config,
+      clock: options.clock,
+      random: options.random ?? Math.random,
+      logger: this.log.child('conversation'),
+      invites: this.invites,
+      onChange: (conversation) => {
+        this.state.conversation = conversation;
+        this.emitState();
+      },
+    });
     const { space } = options.config;
     this.endpoints = new Map();
     if (space.primary) this.endpoints.set('primary', space.primary);
@@ -77,6 +100,7 @@ export class Engine {
         })),
       },
       audio: { framesReceived: 0, framesRejected: 0, lastFrameAt: null },
+      conversation: { link: { status: 'idle' }, space: null, selfMuted: false, participants: [] },
       broadcast: null,
       bridge: { kind: options.bridgeKind, clients: 0 },
     };
@@ -137,6 +161,26 @@ export class Engine {
       }
       case 'broadcast:retry-output':
         return { retried: this.broadcast?.control.retryOutput(command.payload.outputId) ?? false };
+      case 'space:provision':
+        return { rooms: await this.conversation.provision() };
+      case 'conversation:join':
+        return this.conversation.join(command.payload);
+      case 'conversation:offer':
+        return { answer: await this.conversation.offer(command.payload.offer, command.payload.iceRestart) };
+      case 'conversation:leave':
+        return { left: await this.conversation.leave() };
+      case 'conversation:set-muted':
+        return this.conversation.setMuted(command.payload.muted);
+      case 'conversation:report-media':
+        return { accepted: this.reportMedia(command.payload) };
+      case 'invites:create':
+        return this.createInvite(command.payload);
+      case 'invites:list':
+        return { invites: this.requireInvites().list() };
+      case 'invites:revoke':
+        return this.revokeInvite(command.payload);
+      case 'invites:preview':
+        return previewOf(decodeInvite(command.payload.invite, this.options.clock.now()));
       case 'log:get-recent':
         return { entries: this.recentLog.map((entry) => ({ ...entry })) };
       case 'listeners:get':
@@ -187,6 +231,91 @@ export class Engine {
     } finally {
       this.startingBroadcast = false;
     }
+  }
+
+  /** Leaves the conversation (bindings call it on shutdown). */
+  async leaveConversation(): Promise<void> {
+    await this.conversation.leave();
+  }
+
+  private requireInvites(): InviteBook {
+    if (this.invites === null) {
+      throw new EngineCommandError('This space has no conversation room, so it has no invites: add janus.room { id, secret } to the primary endpoint in the space settings.');
+    }
+    return this.invites;
+  }
+
+  /**
+   * Takes the tokens of invites that expired out of the rooms' allowed lists, so an app that
+   * ignores the expiry in the code is refused by Janus too. Runs at each invite's expiry; tokens
+   * that could not be removed (server down) are tried again at the next sweep.
+   */
+  async sweepExpiredInvites(): Promise<void> {
+    const invites = this.invites;
+    if (invites === null) return;
+    const expired = invites.takeExpiredTokens();
+    if (expired.length > 0) {
+      try {
+        await this.conversation.updateAllowed('remove', expired);
+        this.log.info(`${expired.length} expired invite(s) removed from the rooms' allowed lists`);
+      } catch (error) {
+        invites.returnExpiredTokens(expired);
+        this.log.warn(`expired invites stay in the allowed lists for now: ${describeError(error)}`);
+      }
+    }
+    this.scheduleInviteSweep();
+  }
+
+  /** Arms one timer for the next invite expiry (at most a day ahead; retried a minute later after a failure). */
+  private scheduleInviteSweep(): void {
+    const invites = this.invites;
+    if (invites === null) return;
+    if (this.sweepTimer !== null) this.options.clock.clearTimeout(this.sweepTimer);
+    this.sweepTimer = null;
+    const next = invites.nextExpiry();
+    if (next === null && !invites.hasPendingExpired()) return;
+    const delay = next === null ? 60_000 : Math.min(24 * 3_600_000, Math.max(1000, next - this.options.clock.now() + 500));
+    const handle = this.options.clock.setTimeout(() => {
+      this.sweepTimer = null;
+      void this.sweepExpiredInvites();
+    }, delay);
+    // A pending sweep must not keep a finished process alive.
+    (handle as { unref?: () => void } | null)?.unref?.();
+    this.sweepTimer = handle;
+  }
+
+  private async createInvite(request: CommandPayload<'invites:create'>): Promise<CommandResult<'invites:create'>> {
+    const invites = this.requireInvites();
+    const created = invites.create(request, this.options.config.space);
+    try {
+      await this.conversation.updateAllowed('add', [created.token]);
+    } catch (error) {
+      invites.revoke(created.invite.id);
+      throw error;
+    }
+    this.scheduleInviteSweep();
+    this.log.info(`created ${this.conversation.describeInvite(created.invite)}, valid until ${new Date(created.invite.expiresAt).toISOString()}`);
+    return { invite: created.invite, code: created.code, link: created.link };
+  }
+
+  private async revokeInvite(request: CommandPayload<'invites:revoke'>): Promise<CommandResult<'invites:revoke'>> {
+    const invites = this.requireInvites();
+    const token = invites.tokenOf(request.id);
+    const invite = invites.revoke(request.id);
+    if (token !== null) await this.conversation.updateAllowed('remove', [token]);
+    const removed = request.removeParticipants ? await this.conversation.removeInvitees(request.id) : 0;
+    this.log.info(`revoked ${this.conversation.describeInvite(invite)}${removed > 0 ? `; removed ${removed} participant(s) who joined with it` : ''}`);
+    return { invite, removed };
+  }
+
+  private reportMedia(report: CommandPayload<'conversation:report-media'>): boolean {
+    if (report.state !== this.mediaState) {
+      const line = `conversation media ${this.mediaState} → ${report.state}${report.detail ? ` (${report.detail})` : ''}`;
+      if (report.state === 'failed' || report.state === 'disconnected') this.log.warn(line);
+      else this.log.info(line);
+      this.mediaState = report.state;
+    }
+    return true;
   }
 
   /** Stops a show started from a UI (bindings call it on shutdown). */
@@ -319,11 +448,6 @@ export class Engine {
   }
 }
 
-
-/** A command the engine refuses for a reason the user can fix; the message says how. */
-export class EngineCommandError extends Error {
-  override name = 'EngineCommandError';
-}
 
 function safeFileName(name: string): string {
   return name.replace(/[^\p{L}\p{N}_-]+/gu, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'show';

@@ -73,6 +73,7 @@ export async function startApp(electron: MainElectron, options: DesktopAppOption
     clock: options.clock,
     prober: options.prober,
     recordingsDir: join(app.getPath('userData'), 'recordings'),
+    invitesFile: join(app.getPath('userData'), 'invites.json'),
     ...(options.listenerHttp ? { listenerHttp: options.listenerHttp } : {}),
   });
 

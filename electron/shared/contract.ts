@@ -10,6 +10,15 @@ import {
 import { BroadcastStatusSchema, MetersSchema } from './broadcast';
 import { ListenerHistorySchema, ListenerReadingSchema, MAX_HISTORY_POINTS } from './listeners';
 import { EngineStateSchema, EndpointNameSchema, ServerKindSchema, ServerProbeSchema } from './state';
+import {
+  ConversationStateSchema,
+  InviteCodeInputSchema,
+  InvitePreviewSchema,
+  InviteSummarySchema,
+  MediaConnectionStateSchema,
+  RoleSchema,
+  SessionDescriptionSchema,
+} from './conversation';
 
 /*
  * The one contract between a UI and the engine. Every binding (Electron IPC through the preload,
@@ -77,6 +86,60 @@ export const commandSchemas = {
     payload: z.strictObject({ maxPoints: z.number().int().min(2).max(MAX_HISTORY_POINTS) }),
     result: ListenerHistorySchema,
   },
+  /**
+   * Creates the space's AudioBridge rooms (primary and backup) with the configured room ids and
+   * secrets, `audiolevel_event` on and an allowed-token list; a room that already exists is used as it is.
+   */
+  'space:provision': {
+    payload: EmptySchema,
+    result: z.strictObject({
+      rooms: z.array(z.strictObject({ endpoint: EndpointNameSchema, room: z.string().max(64), created: z.boolean() })).max(2),
+    }),
+  },
+  /**
+   * Joins the conversation: the host with the space's own configuration (no invite), anyone else
+   * with an invite code or link. The media follows with `conversation:offer`.
+   */
+  'conversation:join': {
+    payload: z.strictObject({
+      display: z.string().trim().min(1, 'enter your name as others will see it').max(60),
+      invite: InviteCodeInputSchema.optional(),
+    }),
+    result: ConversationStateSchema,
+  },
+  /** Sends this UI's WebRTC offer to the room (first join, or an ICE restart) and returns Janus's answer. */
+  'conversation:offer': {
+    payload: z.strictObject({ offer: SessionDescriptionSchema, iceRestart: z.boolean().default(false) }),
+    result: z.strictObject({ answer: SessionDescriptionSchema }),
+  },
+  /** Leaves the room. */
+  'conversation:leave': { payload: EmptySchema, result: z.strictObject({ left: z.boolean() }) },
+  /** Self-mute or unmute this UI's microphone in the room (AudioBridge `configure muted`). */
+  'conversation:set-muted': { payload: z.strictObject({ muted: z.boolean() }), result: ConversationStateSchema },
+  /** The renderer's RTCPeerConnection state, for health and logs. */
+  'conversation:report-media': {
+    payload: z.strictObject({ state: MediaConnectionStateSchema, detail: z.string().max(500).optional() }),
+    result: z.strictObject({ accepted: z.boolean() }),
+  },
+  /** Creates an invite for a role: a `steadycast://join/<code>` link and the same code to paste. */
+  'invites:create': {
+    payload: z.strictObject({
+      role: RoleSchema.exclude(['host']),
+      label: z.string().trim().max(200).default(''),
+      /** How long the invite can be used (default 24 h, at most 30 days). */
+      expiresInMinutes: z.number().int().min(1).max(30 * 24 * 60).default(24 * 60),
+    }),
+    result: z.strictObject({ invite: InviteSummarySchema, code: z.string(), link: z.string() }),
+  },
+  /** Every invite of the space, newest first. */
+  'invites:list': { payload: EmptySchema, result: z.strictObject({ invites: z.array(InviteSummarySchema).max(500) }) },
+  /** Revokes an invite (its token leaves the rooms' allowed lists); optionally removes who joined with it. */
+  'invites:revoke': {
+    payload: z.strictObject({ id: z.string().min(1).max(64), removeParticipants: z.boolean().default(false) }),
+    result: z.strictObject({ invite: InviteSummarySchema, removed: z.number().int().nonnegative() }),
+  },
+  /** Checks an invite code or link and says what it is for, before joining. */
+  'invites:preview': { payload: z.strictObject({ invite: InviteCodeInputSchema }), result: InvitePreviewSchema },
   /** The engine's latest log lines, oldest first, so a UI that attaches late sees what happened. */
   'log:get-recent': {
     payload: EmptySchema,

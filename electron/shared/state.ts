@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import { BroadcastStatusSchema } from './broadcast';
+import { ConversationStateSchema } from './conversation';
+import { EndpointNameSchema } from './endpoint';
 
 /** Which process hosts the engine: the Electron main process or the headless Node command. */
 export const EngineModeSchema = z.enum(['desktop', 'headless']);
 /** How a UI is attached to the engine. */
 export const BridgeKindSchema = z.enum(['ipc', 'websocket']);
 
-/** The two endpoints of a space. */
-export const EndpointNameSchema = z.enum(['primary', 'backup']);
-export type EndpointName = z.infer<typeof EndpointNameSchema>;
+export { EndpointNameSchema, type EndpointName } from './endpoint';
 
 /** Server kinds the engine talks to. */
 export const ServerKindSchema = z.enum(['janus', 'icecast']);
@@ -68,6 +68,8 @@ export const EngineStateSchema = z.object({
     framesRejected: z.number().int().nonnegative(),
     lastFrameAt: z.number().nullable(),
   }),
+  /** The conversation room this engine's UI is in. */
+  conversation: ConversationStateSchema,
   /** The program on air, or null while off air. */
   broadcast: BroadcastStatusSchema.nullable(),
   bridge: z.object({

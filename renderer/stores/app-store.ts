@@ -1,6 +1,8 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import { createBrowserConversationMedia } from '../audio/conversation-media';
 import { createBroadcastSlice } from './broadcast-slice';
 import { createConnectionSlice } from './connection-slice';
+import { createConversationSlice } from './conversation-slice';
 import { createEngineSlice } from './engine-slice';
 import { createListenersSlice } from './listeners-slice';
 import { createLogSlice } from './log-slice';
@@ -22,6 +24,7 @@ export const browserStoreDeps: StoreDeps = {
     const handle = setTimeout(callback, ms);
     return () => clearTimeout(handle);
   },
+  createConversationMedia: createBrowserConversationMedia,
 };
 
 /** Creates the store of one window from its slices. */
@@ -33,5 +36,6 @@ export function createAppStore(deps: StoreDeps = browserStoreDeps): AppStore {
     ...createLogSlice(...args),
     ...createListenersSlice(...args),
     ...createBroadcastSlice(deps)(...args),
+    ...createConversationSlice(deps)(...args),
   }));
 }

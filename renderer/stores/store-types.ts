@@ -1,13 +1,15 @@
 import type { StateCreator } from 'zustand/vanilla';
+import type { ConversationMediaFactory } from '../audio/conversation-media';
 import type { BroadcastSlice } from './broadcast-slice';
 import type { ConnectionSlice } from './connection-slice';
+import type { ConversationSlice } from './conversation-slice';
 import type { EngineSlice } from './engine-slice';
 import type { ListenersSlice } from './listeners-slice';
 import type { LogSlice } from './log-slice';
 import type { ServersSlice } from './servers-slice';
 
 /** The whole renderer state: every slice, actions beside their state. */
-export type AppState = ConnectionSlice & EngineSlice & ServersSlice & LogSlice & BroadcastSlice & ListenersSlice;
+export type AppState = ConnectionSlice & EngineSlice & ServersSlice & LogSlice & BroadcastSlice & ListenersSlice & ConversationSlice;
 
 /** A slice creator that may read the whole state. */
 export type AppSlice<T> = StateCreator<AppState, [], [], T>;
@@ -20,4 +22,6 @@ export interface StoreDeps {
   randomNonce(): string;
   /** Runs `callback` after `ms`; returns the cancel function. */
   setTimer(callback: () => void, ms: number): () => void;
+  /** Builds the window's media layer (microphone, room connection, program capture); absent where there is none. */
+  createConversationMedia?: ConversationMediaFactory;
 }

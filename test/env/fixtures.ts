@@ -12,6 +12,9 @@ export const GENERATED_FIXTURES_DIR = resolve(dirname(fileURLToPath(import.meta.
 /** 440 Hz sine, 5 s, 48 kHz mono 16-bit WAV. */
 export const TONE_WAV = join(GENERATED_FIXTURES_DIR, 'tone-440-48k.wav');
 
+/** 880 Hz sine, 20 s, 48 kHz mono 16-bit WAV: a second voice that is easy to tell from the first. */
+export const TONE_880_WAV = join(GENERATED_FIXTURES_DIR, 'tone-880-48k.wav');
+
 /** A few spoken sentences (espeak-ng), 48 kHz mono 16-bit WAV. */
 export const SPEECH_WAV = join(GENERATED_FIXTURES_DIR, 'speech-48k.wav');
 
@@ -20,8 +23,11 @@ const SPEECH_TEXT =
   'If you can hear these words, the microphone reached the room and the room reached you.';
 
 /** Generates the audio fixtures that are missing (needs sox and espeak-ng); returns their paths. */
-export async function ensureFixtures(): Promise<{ toneWav: string; speechWav: string }> {
+export async function ensureFixtures(): Promise<{ toneWav: string; tone880Wav: string; speechWav: string }> {
   mkdirSync(GENERATED_FIXTURES_DIR, { recursive: true });
+  await produce(TONE_880_WAV, async (tmp) => {
+    await execFileAsync('sox', ['-n', '-r', '48000', '-c', '1', '-b', '16', tmp, 'synth', '20', 'sine', '880', 'gain', '-6']);
+  });
   await produce(TONE_WAV, async (tmp) => {
     await execFileAsync('sox', ['-n', '-r', '48000', '-c', '1', '-b', '16', tmp, 'synth', '5', 'sine', '440', 'gain', '-6']);
   });
@@ -34,7 +40,7 @@ export async function ensureFixtures(): Promise<{ toneWav: string; speechWav: st
       rmSync(raw, { force: true });
     }
   });
-  return { toneWav: TONE_WAV, speechWav: SPEECH_WAV };
+  return { toneWav: TONE_WAV, tone880Wav: TONE_880_WAV, speechWav: SPEECH_WAV };
 }
 
 /** Writes `target` through a temp file and an atomic rename, so concurrent or interrupted runs never leave half a file. */

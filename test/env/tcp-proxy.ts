@@ -18,6 +18,8 @@ export interface TcpProxy {
   readonly requests: string[];
   blackHole(): void;
   heal(): void;
+  /** Resets every open connection (both sides see the TCP connection close); new ones are forwarded as before. */
+  dropConnections(): void;
   close(): Promise<void>;
 }
 
@@ -76,6 +78,12 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
     },
     heal() {
       broken = false;
+    },
+    dropConnections() {
+      for (const pipe of pipes) {
+        pipe.client.resetAndDestroy();
+        pipe.upstream.resetAndDestroy();
+      }
     },
     async close() {
       for (const socket of sockets) socket.destroy();

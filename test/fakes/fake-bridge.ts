@@ -33,6 +33,7 @@ export function sampleEngineState(overrides: Partial<EngineState> = {}): EngineS
       ],
     },
     audio: { framesReceived: 0, framesRejected: 0, lastFrameAt: null },
+    conversation: { link: { status: 'idle' }, space: null, selfMuted: false, participants: [] },
     broadcast: null,
     bridge: { kind: 'websocket', clients: 1 },
     ...overrides,

@@ -1,0 +1,245 @@
+import Janode, { type JanodeConnection, type JanodeSession } from 'janode';
+import type { Clock } from '../clock';
+import { describeError, type Logger } from '../log/logger';
+import { redactUrl } from '../redact';
+import { Backoff } from '../resilience/backoff';
+import { claimSession, sessionClassOf, type SessionClass } from './session-reclaim';
+
+/*
+ * One Janus session over janode's WebSocket transport, kept alive across transport outages.
+ *
+ *   connecting ──session created──► connected ──transport lost──► reconnecting ──claim accepted──► reclaimed
+ *       │                               ▲                              │  ▲                             │
+ *       │                               └──────────── (next loss) ─────┼──┴─ attempt failed, backoff ◄──┘
+ *       └── failed first connect ─► closed ◄── session gone (Janus forgot it) / reclaim window over / close()
+ *
+ * Keepalives go every `keepaliveSeconds` (Janus counts its reclaim window from the session's last
+ * request). After `reclaimed` the session id is the same, every handle id is still valid on the
+ * server, and the plugin layer rebuilds its handles and re-reads what it missed during the gap.
+ */
+
+/** The link's state; `reclaimed` is entered once per successful claim (then it stays up). */
+export type JanusLinkState =
+  | { readonly kind: 'connecting' }
+  | { readonly kind: 'connected'; readonly sessionId: number }
+  | { readonly kind: 'reconnecting'; readonly attempt: number; readonly nextAttemptAt: number; readonly reason: string }
+  | { readonly kind: 'reclaimed'; readonly sessionId: number }
+  | { readonly kind: 'closed'; readonly reason: string };
+
+/** What a link is built from. */
+export interface JanusLinkOptions {
+  readonly url: string;
+  readonly apiSecret?: string | undefined;
+  readonly clock: Clock;
+  readonly random: () => number;
+  readonly logger: Logger;
+  /** Seconds between keepalives (default 5). */
+  readonly keepaliveSeconds?: number;
+  /** Reconnect and claim after a transport loss (default true); false for short moderator sessions. */
+  readonly reconnect?: boolean;
+  /** Give up reclaiming after this long without a transport (default 25 s; set it under the server's `reclaim_session_timeout`). */
+  readonly reclaimWindowMs?: number;
+  /** Timeout of one connection attempt (default 4 s). */
+  readonly connectTimeoutMs?: number;
+}
+
+// janode logs to stdout by default; the engine has its own scoped logger.
+Janode.Logger.setLevel('none');
+
+/** Janus's error code for a session it does not have (expired or never existed). */
+const NO_SUCH_SESSION = /\b458\b|no such session/i;
+
+/** A Janus session that survives its WebSocket going away. */
+export class JanusLink {
+  private current: JanusLinkState = { kind: 'connecting' };
+  private connection: JanodeConnection | null = null;
+  private liveSession: JanodeSession | null = null;
+  private sessionCtor: SessionClass | null = null;
+  private readonly listeners = new Set<(state: JanusLinkState) => void>();
+  private readonly backoff: Backoff;
+  private readonly keepaliveSeconds: number;
+  private closing = false;
+  private transportGeneration = 0;
+  private cancelWait: (() => void) | null = null;
+
+  constructor(private readonly options: JanusLinkOptions) {
+    this.keepaliveSeconds = options.keepaliveSeconds ?? 5;
+    this.backoff = new Backoff({ clock: options.clock, random: options.random, baseMs: 250, capMs: 2000, resetAfterMs: 60_000 });
+  }
+
+  /** The state now. */
+  get state(): JanusLinkState {
+    return this.current;
+  }
+
+  /** The live janode session; throws while there is none (connecting, reconnecting, closed). */
+  get session(): JanodeSession {
+    if (this.liveSession === null) throw new Error(`no Janus session (${this.current.kind})`);
+    return this.liveSession;
+  }
+
+  /** The server address without credentials, for messages. */
+  get address(): string {
+    return redactUrl(this.options.url);
+  }
+
+  /** Subscribes to state changes; returns the unsubscribe function. */
+  onChange(listener: (state: JanusLinkState) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Connects and creates the session. Rejects with a plain-language reason when Janus cannot be reached. */
+  async start(): Promise<void> {
+    this.setState({ kind: 'connecting' });
+    let connection: JanodeConnection;
+    try {
+      connection = await this.openTransport();
+    } catch (error) {
+      const reason = `Could not reach the Janus server at ${this.address} (${describeError(error)}). Check the address in the space settings and that Janus is running.`;
+      this.setState({ kind: 'closed', reason });
+      throw new Error(reason, { cause: error });
+    }
+    try {
+      const session = await connection.create(this.keepaliveSeconds);
+      this.sessionCtor = sessionClassOf(session);
+      this.adopt(connection, session);
+      this.backoff.connected();
+      this.options.logger.info(`Janus session ${session.id} created on ${this.address}`);
+      this.setState({ kind: 'connected', sessionId: session.id });
+    } catch (error) {
+      await connection.close().catch(() => undefined);
+      const reason = `Janus at ${this.address} refused a new session (${describeError(error)}). If the server needs an API secret, add janus.apiSecret to the space settings.`;
+      this.setState({ kind: 'closed', reason });
+      throw new Error(reason, { cause: error });
+    }
+  }
+
+  /** Destroys the session on the server and closes the transport. */
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    this.cancelWait?.();
+    this.transportGeneration += 1;
+    const session = this.liveSession;
+    const connection = this.connection;
+    this.liveSession = null;
+    this.connection = null;
+    await session?.destroy().catch(() => undefined);
+    await connection?.close().catch(() => undefined);
+    if (this.current.kind !== 'closed') this.setState({ kind: 'closed', reason: 'left the conversation' });
+  }
+
+  private async openTransport(): Promise<JanodeConnection> {
+    const timeoutMs = this.options.connectTimeoutMs ?? 4000;
+    let timer: unknown;
+    const attempt = Janode.connect({
+      address: { url: this.options.url, ...(this.options.apiSecret ? { apisecret: this.options.apiSecret } : {}) },
+      max_retries: 1,
+      retry_time_secs: 1,
+    });
+    try {
+      return await Promise.race([
+        attempt,
+        new Promise<never>((_, reject) => {
+          timer = this.options.clock.setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+        }),
+      ]);
+    } catch (error) {
+      // A connection that opens after the timeout must not linger.
+      void attempt.then((late) => late.close()).catch(() => undefined);
+      throw error;
+    } finally {
+      this.options.clock.clearTimeout(timer);
+    }
+  }
+
+  /** Makes `session` on `connection` the live one and watches both for a loss. */
+  private adopt(connection: JanodeConnection, session: JanodeSession): void {
+    const generation = ++this.transportGeneration;
+    this.connection = connection;
+    this.liveSession = session;
+    const lost = (reason: string): void => {
+      if (generation !== this.transportGeneration || this.closing) return;
+      this.transportGeneration += 1;
+      this.liveSession = null;
+      this.connection = null;
+      // janode already dropped its objects on a transport error; close a transport that is still open.
+      void connection.close().catch(() => undefined);
+      void this.reclaim(session.id, reason);
+    };
+    connection.once(Janode.EVENT.CONNECTION_ERROR ?? 'connection_error', (error: unknown) => lost(`the connection to Janus dropped (${describeError(error)})`));
+    connection.once(Janode.EVENT.CONNECTION_CLOSED ?? 'connection_closed', () => lost('the connection to Janus closed'));
+    session.once(Janode.EVENT.SESSION_DESTROYED ?? 'session_destroyed', () => lost('Janus stopped answering keepalives'));
+  }
+
+  /** Reconnects and claims `sessionId` until it works, Janus says the session is gone, or the window is over. */
+  private async reclaim(sessionId: number, reason: string): Promise<void> {
+    if (this.options.reconnect === false) {
+      this.setState({ kind: 'closed', reason: `${reason}.` });
+      return;
+    }
+    const lostAt = this.options.clock.now();
+    const windowMs = this.options.reclaimWindowMs ?? 25_000;
+    const SessionCtor = this.sessionCtor;
+    if (SessionCtor === null) return;
+    this.options.logger.warn(`${reason}; claiming session ${sessionId} back`);
+    let lastReason = reason;
+    for (let attempt = 1; !this.closing; attempt += 1) {
+      const delay = this.backoff.failed();
+      this.setState({ kind: 'reconnecting', attempt, nextAttemptAt: this.options.clock.now() + delay, reason: lastReason });
+      await this.wait(delay);
+      if (this.closing) return;
+      if (this.options.clock.now() - lostAt > windowMs) {
+        this.setState({ kind: 'closed', reason: `Janus at ${this.address} did not come back within ${Math.round(windowMs / 1000)} s (${lastReason}). Join the conversation again.` });
+        return;
+      }
+      let connection: JanodeConnection;
+      try {
+        connection = await this.openTransport();
+      } catch (error) {
+        lastReason = `Janus at ${this.address} is unreachable (${describeError(error)})`;
+        continue;
+      }
+      if (this.closing) {
+        await connection.close().catch(() => undefined);
+        return;
+      }
+      try {
+        const session = await claimSession(connection, SessionCtor, sessionId, this.keepaliveSeconds);
+        this.adopt(connection, session);
+        this.backoff.connected();
+        this.options.logger.info(`Janus session ${sessionId} claimed back after ${this.options.clock.now() - lostAt} ms (attempt ${attempt})`);
+        this.setState({ kind: 'reclaimed', sessionId });
+        this.setState({ kind: 'connected', sessionId });
+        return;
+      } catch (error) {
+        await connection.close().catch(() => undefined);
+        if (NO_SUCH_SESSION.test(describeError(error))) {
+          this.setState({ kind: 'closed', reason: `Janus at ${this.address} no longer has this session (it restarted or the reclaim window passed). Join the conversation again.` });
+          return;
+        }
+        lastReason = `Janus refused to hand the session back (${describeError(error)})`;
+      }
+    }
+  }
+
+  private wait(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const handle = this.options.clock.setTimeout(() => {
+        this.cancelWait = null;
+        resolve();
+      }, ms);
+      this.cancelWait = () => {
+        this.options.clock.clearTimeout(handle);
+        this.cancelWait = null;
+        resolve();
+      };
+    });
+  }
+
+  private setState(state: JanusLinkState): void {
+    this.current = state;
+    for (const listener of this.listeners) listener(state);
+  }
+}

@@ -1,0 +1,158 @@
+import { z } from 'zod';
+import { EndpointNameSchema } from './endpoint';
+
+/*
+ * The conversation as a UI sees it: the Janus AudioBridge room the host, co-hosts and producers
+ * talk in. Media is WebRTC in the renderer; signalling goes through the engine's Janus session.
+ * Room secrets, pins and invite tokens never appear here.
+ */
+
+/** What a participant may do: hosts own the space, co-hosts speak, producers moderate (mic off by default). */
+export const RoleSchema = z.enum(['host', 'cohost', 'producer']);
+export type Role = z.infer<typeof RoleSchema>;
+
+/** Who muted a participant: themselves, or a moderator (host or producer). */
+export const MutedBySchema = z.enum(['self', 'moderator']);
+export type MutedBy = z.infer<typeof MutedBySchema>;
+
+/** One participant of the room, from the engine's Janus session (resynced after every reconnect). */
+export const ParticipantSchema = z.strictObject({
+  /** AudioBridge feed id, as a string. */
+  id: z.string().max(64),
+  display: z.string().max(200),
+  /** Null for a participant that did not join through Steadycast (role unknown). */
+  role: RoleSchema.nullable(),
+  /** True for this app's own participant. */
+  self: z.boolean(),
+  muted: z.boolean(),
+  /** Null when not muted (or unknown: muted before we joined). */
+  mutedBy: MutedBySchema.nullable(),
+  /** Never true while muted. */
+  talking: z.boolean(),
+  /** WebRTC media up between this participant and Janus. */
+  connected: z.boolean(),
+  /** Invite the participant joined with, when the engine knows it (the host's own engine does). */
+  inviteId: z.string().max(64).nullable(),
+});
+export type Participant = z.infer<typeof ParticipantSchema>;
+
+/**
+ * The conversation link, a state machine:
+ *
+ *   idle ──join──► connecting ──joined──► joined ──transport lost──► reconnecting ──claimed + resynced──► joined
+ *     ▲                │                    │                             │
+ *     └──── leave ─────┴──── failed ◄───────┴───── session gone / refused ┘
+ */
+export const ConversationLinkSchema = z.discriminatedUnion('status', [
+  z.strictObject({ status: z.literal('idle') }),
+  z.strictObject({ status: z.literal('connecting'), endpoint: EndpointNameSchema, since: z.number() }),
+  z.strictObject({
+    status: z.literal('joined'),
+    endpoint: EndpointNameSchema,
+    since: z.number(),
+    /** Our own feed id. */
+    selfId: z.string().max(64),
+    role: RoleSchema,
+  }),
+  z.strictObject({
+    status: z.literal('reconnecting'),
+    endpoint: EndpointNameSchema,
+    since: z.number(),
+    attempt: z.number().int().positive(),
+    /** Engine clock time of the next attempt. */
+    nextAttemptAt: z.number(),
+    reason: z.string().max(500),
+  }),
+  z.strictObject({
+    status: z.literal('failed'),
+    endpoint: EndpointNameSchema.nullable(),
+    at: z.number(),
+    /** Plain language, with what to do. */
+    reason: z.string().max(500),
+  }),
+]);
+export type ConversationLink = z.infer<typeof ConversationLinkSchema>;
+
+/** Most participants a state carries (an AudioBridge room of a space is a few dozen people at most). */
+export const MAX_PARTICIPANTS = 200;
+
+/** The conversation part of the engine state. */
+export const ConversationStateSchema = z.strictObject({
+  link: ConversationLinkSchema,
+  /** Space name as the invite or config gives it. */
+  space: z.string().max(200).nullable(),
+  /** Our own microphone state as Janus knows it. */
+  selfMuted: z.boolean(),
+  participants: z.array(ParticipantSchema).max(MAX_PARTICIPANTS),
+});
+export type ConversationState = z.infer<typeof ConversationStateSchema>;
+
+/** One invite as the host sees it in the invite list (never the token). */
+export const InviteSummarySchema = z.strictObject({
+  id: z.string().max(64),
+  role: RoleSchema,
+  label: z.string().max(200),
+  createdAt: z.number(),
+  expiresAt: z.number(),
+  status: z.enum(['active', 'expired', 'revoked']),
+});
+export type InviteSummary = z.infer<typeof InviteSummarySchema>;
+
+/** The deep-link scheme of invites: `steadycast://join/<code>`. */
+export const INVITE_LINK_PREFIX = 'steadycast://join/';
+
+/** Largest invite code accepted (the code carries two endpoints and a token: ~1 KB). */
+export const MAX_INVITE_CODE_LENGTH = 4096;
+
+/** An invite code or link as a user pastes it (validated and decoded by the engine). */
+export const InviteCodeInputSchema = z.string().trim().min(1, 'paste the invite link or code').max(MAX_INVITE_CODE_LENGTH, 'this is longer than any invite code: paste only the link or code');
+
+/** What a joining user sees of an invite before joining. */
+export const InvitePreviewSchema = z.strictObject({
+  id: z.string().max(64),
+  space: z.string().max(200),
+  role: RoleSchema,
+  expiresAt: z.number(),
+  /** Endpoints the invite carries (primary always; backup when the space has one). */
+  endpoints: z.array(EndpointNameSchema).min(1).max(2),
+});
+export type InvitePreview = z.infer<typeof InvitePreviewSchema>;
+
+/** A WebRTC session description crossing the bridge (audio only; non-trickle: every candidate inside). */
+export const SessionDescriptionSchema = z.strictObject({
+  type: z.enum(['offer', 'answer']),
+  sdp: z.string().min(1).max(64 * 1024),
+});
+export type SessionDescription = z.infer<typeof SessionDescriptionSchema>;
+
+/** The renderer's RTCPeerConnection state, reported to the engine (health, ICE restart decisions). */
+export const MediaConnectionStateSchema = z.enum(['new', 'connecting', 'connected', 'disconnected', 'failed', 'closed']);
+export type MediaConnectionState = z.infer<typeof MediaConnectionStateSchema>;
+
+/*
+ * AudioBridge knows a participant only by feed id and display name, so Steadycast apps append
+ * their role and invite id to the display name after an invisible separator (U+2063). Other
+ * Janus clients show the name with a short suffix; Steadycast shows only the name.
+ */
+const DISPLAY_SEPARATOR = '\u2063';
+
+/** What a Steadycast participant publishes about itself in its AudioBridge display name. */
+export interface DisplayIdentity {
+  readonly name: string;
+  readonly role: Role | null;
+  readonly inviteId: string | null;
+}
+
+/** Display name for AudioBridge: `name` + separator + `role/inviteId`. */
+export function encodeDisplayName(identity: DisplayIdentity): string {
+  return `${identity.name}${DISPLAY_SEPARATOR}${identity.role ?? '-'}/${identity.inviteId ?? '-'}`;
+}
+
+/** Reads a display name back; a name without the suffix (another client) has no role. */
+export function decodeDisplayName(display: string): DisplayIdentity {
+  const at = display.lastIndexOf(DISPLAY_SEPARATOR);
+  if (at < 0) return { name: display, role: null, inviteId: null };
+  const [role = '-', inviteId = '-'] = display.slice(at + 1).split('/');
+  const parsedRole = RoleSchema.safeParse(role);
+  return { name: display.slice(0, at), role: parsedRole.success ? parsedRole.data : null, inviteId: inviteId === '-' || inviteId === '' ? null : inviteId.slice(0, 64) };
+}

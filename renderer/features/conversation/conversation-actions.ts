@@ -1,0 +1,27 @@
+/*
+ * The conversation slice's actions, for `useAppStore`. They are closures over the store and never
+ * use `this`, so taking them off the state is safe; the slice declares them as methods, which the
+ * unbound-method rule cannot tell apart from real ones.
+ */
+/* eslint-disable @typescript-eslint/unbound-method */
+import type { ConversationSlice } from '../../stores/conversation-slice';
+import type { AppState } from '../../stores/store-types';
+
+/** Joins the room (the host without an invite). */
+export const selectJoinConversation = (state: AppState): ConversationSlice['joinConversation'] => state.joinConversation;
+/** Leaves the room. */
+export const selectLeaveConversation = (state: AppState): ConversationSlice['leaveConversation'] => state.leaveConversation;
+/** Toggles our microphone. */
+export const selectToggleSelfMute = (state: AppState): ConversationSlice['toggleSelfMute'] => state.toggleSelfMute;
+/** Chooses the microphone. */
+export const selectSelectMicrophone = (state: AppState): ConversationSlice['selectMicrophone'] => state.selectMicrophone;
+/** Lists the microphones again. */
+export const selectRefreshMicrophones = (state: AppState): ConversationSlice['refreshMicrophones'] => state.refreshMicrophones;
+/** Checks an invite before joining. */
+export const selectPreviewInvite = (state: AppState): ConversationSlice['previewInvite'] => state.previewInvite;
+/** Creates an invite. */
+export const selectCreateInvite = (state: AppState): ConversationSlice['createInvite'] => state.createInvite;
+/** Loads the invite list. */
+export const selectLoadInvites = (state: AppState): ConversationSlice['loadInvites'] => state.loadInvites;
+/** Revokes an invite. */
+export const selectRevokeInvite = (state: AppState): ConversationSlice['revokeInvite'] => state.revokeInvite;

@@ -1,0 +1,192 @@
+import { useId, useState, type ReactNode } from 'react';
+import type { ConversationLink } from '../../../electron/shared/conversation';
+import { Button } from '../../components/button';
+import { Panel } from '../../components/panel';
+import { StatusPill } from '../../components/status-pill';
+import { useWallClock } from '../../components/use-wall-clock';
+import { describeCountdown, secondsUntil } from '../../stores/broadcast-selectors';
+import { selectConversationLink, selectMediaConnection } from '../../stores/conversation-selectors';
+import { selectCanSend, selectConnection, selectHasEngine } from '../../stores/selectors';
+import { useAppStore } from '../../stores/store-context';
+import type { AppState } from '../../stores/store-types';
+import { selectLeaveConversation } from './conversation-actions';
+import { LeaveIcon } from './conversation-icons';
+import { describeLink, endpointWords, selectCanHost } from './conversation-view';
+import { HostJoinForm } from './host-join-form';
+import { JoinInviteForm } from './join-invite-form';
+import { MicrophonePicker } from './microphone-picker';
+import { ParticipantsList } from './participants-list';
+import { SelfMuteButton } from './self-mute-button';
+import './conversation-panel.css';
+
+const selectSpaceName = (state: AppState): string | null => state.conversation?.space ?? state.engine?.space.name ?? null;
+
+/** The room the host, co-hosts and producers talk in: join, mute, microphone, who is here, leave. */
+export function ConversationPanel(): ReactNode {
+  const hasEngine = useAppStore(selectHasEngine);
+  const connection = useAppStore(selectConnection);
+  const link = useAppStore(selectConversationLink);
+  const spaceName = useAppStore(selectSpaceName);
+  const { tone, label } = describeLink(link);
+
+  return (
+    <Panel
+      title="Conversation"
+      description={<LinkDescription link={link} spaceName={spaceName} />}
+      className="conversation-panel"
+      testId="conversation-panel"
+      actions={
+        <span role="status" data-testid="conversation-link" data-status={link?.status ?? 'none'}>
+          <StatusPill tone={tone}>{label}</StatusPill>
+        </span>
+      }
+    >
+      {!hasEngine || link === null ? (
+        <p className="placeholder">{connection.status === 'connected' || connection.status === 'connecting' ? 'Waiting for the engine state…' : 'Not connected to the engine.'}</p>
+      ) : (
+        <ConversationBody link={link} spaceName={spaceName} />
+      )}
+    </Panel>
+  );
+}
+
+function LinkDescription({ link, spaceName }: { link: ConversationLink | null; spaceName: string | null }): ReactNode {
+  if (link && (link.status === 'joined' || link.status === 'reconnecting' || link.status === 'connecting')) {
+    return (
+      <>
+        {spaceName ? `${spaceName} · ` : ''}
+        {endpointWords(link.endpoint)}
+      </>
+    );
+  }
+  return 'Talk with co-hosts and producers';
+}
+
+function ConversationBody({ link, spaceName }: { link: ConversationLink; spaceName: string | null }): ReactNode {
+  switch (link.status) {
+    case 'idle':
+      return <JoinChoices spaceName={spaceName} />;
+    case 'failed':
+      return (
+        <div className="conversation">
+          <div className="conversation-notice" data-tone="bad" role="alert">
+            <strong>Could not stay in the room.</strong> <span>{link.reason}</span>
+          </div>
+          <JoinChoices spaceName={spaceName} again />
+        </div>
+      );
+    case 'connecting':
+      return (
+        <div className="conversation">
+          <p className="conversation__joining" role="status">
+            <span className="conversation__spinner" aria-hidden="true" />
+            Joining {spaceName ? <strong>{spaceName}</strong> : 'the room'} on the {endpointWords(link.endpoint)}…
+          </p>
+          <LeaveButton label="Cancel" />
+        </div>
+      );
+    case 'joined':
+    case 'reconnecting':
+      return (
+        <div className="conversation">
+          {link.status === 'reconnecting' ? <ReconnectingNotice link={link} /> : null}
+          <SelfMuteButton />
+          <MicrophonePicker />
+          <MediaStatus />
+          <ParticipantsList />
+          <div className="conversation__footer">
+            <LeaveButton label="Leave the room" />
+            <span className="conversation__shortcut faint">
+              <kbd>M</kbd> mutes or unmutes
+            </span>
+          </div>
+        </div>
+      );
+  }
+}
+
+/** Host: join by name, or open the invite form to join someone else's space. Others: the invite form. */
+function JoinChoices({ spaceName, again = false }: { spaceName: string | null; again?: boolean }): ReactNode {
+  const canHost = useAppStore(selectCanHost);
+  const [withInvite, setWithInvite] = useState(false);
+  const inviteRegion = useId();
+  if (!canHost) {
+    return (
+      <div className="conversation">
+        <p className="join-form__lead">{again ? 'Check the invite again, or ask the host for a new one.' : 'Join a space with the invite its host sent you.'}</p>
+        <JoinInviteForm />
+      </div>
+    );
+  }
+  return (
+    <div className="conversation">
+      <HostJoinForm spaceName={spaceName} />
+      <div className="join-alt">
+        <button type="button" className="join-alt__toggle" aria-expanded={withInvite} aria-controls={inviteRegion} onClick={() => setWithInvite((open) => !open)}>
+          <span className="join-alt__chevron" aria-hidden="true" />
+          Join another space with an invite
+        </button>
+        <div id={inviteRegion} hidden={!withInvite}>
+          {withInvite ? <JoinInviteForm /> : null}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function ReconnectingNotice({ link }: { link: Extract<ConversationLink, { status: 'reconnecting' }> }): ReactNode {
+  return (
+    <div className="conversation-notice" data-tone="warn" data-testid="conversation-reconnecting">
+      <span className="conversation-notice__main">
+        <strong>Lost the room.</strong> <ReconnectCountdown key={link.nextAttemptAt} nextAttemptAt={link.nextAttemptAt} attempt={link.attempt} />
+      </span>
+      <span className="conversation-notice__detail" title={link.reason}>
+        {link.reason}
+      </span>
+    </div>
+  );
+}
+
+/** "Next attempt in 3 s", live every second (engine clock, ms since the epoch, as the program's outputs). */
+function ReconnectCountdown({ nextAttemptAt, attempt }: { nextAttemptAt: number; attempt: number }): ReactNode {
+  const now = useWallClock(nextAttemptAt);
+  const text = describeCountdown(nextAttemptAt, now);
+  return (
+    <span className="num" data-testid="conversation-countdown" data-seconds={secondsUntil(nextAttemptAt, now)}>
+      {text === 'now' ? 'Reconnecting now…' : `Next attempt ${text}`}
+      <span className="faint"> · attempt {attempt}</span>
+    </span>
+  );
+}
+
+const MEDIA_WORDS: Record<AppState['media']['state'], string | null> = {
+  new: 'Your audio is starting…',
+  connecting: 'Connecting your audio…',
+  connected: null,
+  disconnected: 'Your audio link dropped; it reconnects by itself.',
+  failed: 'Your audio could not connect to the room.',
+  closed: 'Your audio link is closed.',
+};
+
+/** Our own WebRTC link, shown only when it is not up. */
+function MediaStatus(): ReactNode {
+  const { state, detail } = useAppStore(selectMediaConnection);
+  const words = MEDIA_WORDS[state];
+  if (words === null) return null;
+  return (
+    <p className="media-status" data-state={state} data-testid="media-status" role="status">
+      {words}
+      {detail ? <span className="faint"> {detail}</span> : null}
+    </p>
+  );
+}
+
+function LeaveButton({ label }: { label: string }): ReactNode {
+  const canSend = useAppStore(selectCanSend);
+  const leaveConversation = useAppStore(selectLeaveConversation);
+  return (
+    <Button variant="secondary" aria-label={label} disabled={!canSend} icon={<LeaveIcon />} onClick={() => void leaveConversation()} className="leave-button">
+      {label}
+    </Button>
+  );
+}

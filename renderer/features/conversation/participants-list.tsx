@@ -1,0 +1,90 @@
+import { memo, useId, useMemo, type ReactNode } from 'react';
+import type { Participant } from '../../../electron/shared/conversation';
+import { useAppStore } from '../../stores/store-context';
+import { MicIcon, MicOffIcon, ShieldIcon, UnpluggedIcon } from './conversation-icons';
+import { selectParticipants } from '../../stores/conversation-selectors';
+import { describeParticipant, formatPeople, initialsOf, MIC_ACTIVITY_WORDS, micActivity, roleLabel, sortParticipants } from './conversation-view';
+
+/** Who is in the room: you first, then by role; each row says role, talking and muted (and by whom). */
+export function ParticipantsList(): ReactNode {
+  const participants = useAppStore(selectParticipants);
+  const sorted = useMemo(() => sortParticipants(participants), [participants]);
+  const headingId = useId();
+  const talking = participants.filter((participant) => participant.talking).length;
+
+  return (
+    <section className="participants" aria-labelledby={headingId}>
+      <div className="conversation-section-head">
+        <h3 id={headingId} className="eyebrow">
+          In the room
+        </h3>
+        <span className="conversation-section-head__count faint num">
+          {formatPeople(participants.length)}
+          {talking > 0 ? ` · ${talking} talking` : ''}
+        </span>
+      </div>
+      {sorted.length === 0 ? (
+        <p className="participants__empty faint">Nobody else is here yet.</p>
+      ) : (
+        <ul className="participants__list" aria-label="Participants" data-testid="participants">
+          {sorted.map((participant) => (
+            <ParticipantRow key={participant.id} participant={participant} />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+const ParticipantRow = memo(function ParticipantRow({ participant }: { participant: Participant }): ReactNode {
+  const activity = micActivity(participant);
+  return (
+    <li
+      className="participant"
+      aria-label={describeParticipant(participant)}
+      data-testid={`participant-${participant.id}`}
+      data-activity={activity}
+      data-self={participant.self}
+      data-connected={participant.connected}
+    >
+      <span className="participant__avatar" aria-hidden="true">
+        {initialsOf(participant.display)}
+      </span>
+      <span className="participant__names">
+        <span className="participant__name-line">
+          <span className="participant__name truncate" title={participant.display}>
+            {participant.display || 'Unnamed'}
+          </span>
+          {participant.self ? <span className="participant__you">You</span> : null}
+        </span>
+        <span className="participant__meta">
+          <span className="role-badge" data-role={participant.role ?? 'guest'}>
+            {roleLabel(participant.role)}
+          </span>
+          {participant.connected ? null : (
+            <span className="participant__media" title="The audio of this participant is not connected to the room">
+              <UnpluggedIcon size={12} />
+              No audio link
+            </span>
+          )}
+        </span>
+      </span>
+      <span className="participant__mic" aria-hidden="true">
+        {activity === 'talking' ? (
+          <span className="talk-bars">
+            <span />
+            <span />
+            <span />
+          </span>
+        ) : activity === 'muted-moderator' ? (
+          <ShieldIcon size={14} />
+        ) : activity === 'live' ? (
+          <MicIcon size={14} />
+        ) : (
+          <MicOffIcon size={14} />
+        )}
+        <span className="participant__mic-words">{MIC_ACTIVITY_WORDS[activity]}</span>
+      </span>
+    </li>
+  );
+});

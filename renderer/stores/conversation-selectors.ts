@@ -1,0 +1,58 @@
+import type { ConversationLink, InviteSummary, Participant } from '../../electron/shared/conversation';
+import { isInRoom } from './conversation-slice';
+import { selectCanSend } from './selectors';
+import type { AppState } from './store-types';
+
+/*
+ * Selectors of the conversation. As in selectors.ts: the ones that build an object or an array
+ * must be used with `useShallow` (their parts are stable references from the store).
+ */
+
+const NO_PARTICIPANTS: readonly Participant[] = [];
+
+/** The room's link as the engine reports it, or null before the first state. */
+export const selectConversationLink = (state: AppState): ConversationLink | null => state.conversation?.link ?? null;
+
+/** Everyone in the room, in engine order (a stable reference). */
+export const selectParticipants = (state: AppState): readonly Participant[] => state.conversation?.participants ?? NO_PARTICIPANTS;
+
+/** This window's own participant, once joined. */
+export const selectSelfParticipant = (state: AppState): Participant | null => state.conversation?.participants.find((participant) => participant.self) ?? null;
+
+/** True while this window is in the room or joining it (engine's view). */
+export const selectIsInRoom = (state: AppState): boolean => isInRoom(state.conversation);
+
+/** True when "Join" can be pressed: connected, not in the room, no join in flight. */
+export const selectCanJoin = (state: AppState): boolean => selectCanSend(state) && !isInRoom(state.conversation) && state.joinStatus.status !== 'joining';
+
+/** True when the microphone is off here now (ahead of the engine while a mute request is in flight). */
+export const selectSelfMuted = (state: AppState): boolean => state.selfMute.muted;
+
+/** True when a moderator muted us (the engine's word). */
+export const selectMutedByModerator = (state: AppState): boolean => selectSelfParticipant(state)?.mutedBy === 'moderator';
+
+/** The microphone as the UI shows it. */
+export const selectMicrophone = (state: AppState): AppState['microphone'] => state.microphone;
+
+/** The microphone level for the meter, in dBFS, or null without a microphone. */
+export const selectMicLevelDb = (state: AppState): number | null => state.microphone.levelDb;
+
+/** The renderer's media connection. */
+export const selectMediaConnection = (state: AppState): AppState['media'] => state.media;
+
+/** The join request. */
+export const selectJoinStatus = (state: AppState): AppState['joinStatus'] => state.joinStatus;
+
+/** The program feed (this window's audio to the engine). */
+export const selectProgramFeed = (state: AppState): AppState['programFeed'] => state.programFeed;
+
+/** The invite being checked before joining. */
+export const selectInvitePreview = (state: AppState): AppState['invitePreview'] => state.invitePreview;
+
+/** The host's invites and the last one created. */
+export const selectInvites = (state: AppState): AppState['invites'] => state.invites;
+
+/** Whether an invite can still be used at `now` (engine clock): active and not past its expiry. */
+export function isInviteUsable(invite: InviteSummary, now: number): boolean {
+  return invite.status === 'active' && invite.expiresAt > now;
+}

@@ -1,0 +1,402 @@
+import type { ConversationState, InvitePreview, InviteSummary, MediaConnectionState } from '../../electron/shared/conversation';
+import type { ConversationMedia, ConversationMediaEvents } from '../audio/conversation-media';
+import type { MicrophoneSnapshot } from '../audio/microphone';
+import { describeFailure } from './describe-failure';
+import type { AppSlice, AppState, StoreDeps } from './store-types';
+
+/*
+ * The conversation as this window takes part in it: the room state mirrored from the engine, the
+ * media this window runs (microphone, peer connection, program capture), join/mute/leave, and the
+ * host's invites. Signalling goes through the bridge; media never leaves renderer/audio.
+ *
+ * Self-mute is applied locally at once (sent track disabled, program gain 0) and then confirmed
+ * by the engine; until the engine agrees, the wish in flight wins. A failed mute stays muted
+ * locally (silence is the safe side), with the error shown.
+ */
+
+/** The microphone as the UI shows it. */
+export interface MicrophoneState {
+  devices: { id: string; label: string }[];
+  selectedId: string | null;
+  activeLabel: string | null;
+  problem: string | null;
+  levelDb: number | null;
+}
+
+/** The program feed: this window's microphone + room mix sent as PCM to the engine. */
+export interface ProgramFeedState {
+  status: 'off' | 'starting' | 'on' | 'error';
+  error: string | null;
+}
+
+/** The conversation part of the store. */
+export interface ConversationSlice {
+  /** Mirrored from engine state (engine:state → state.conversation); null before the first state. */
+  conversation: ConversationState | null;
+  /** Microphone devices and choice. */
+  microphone: MicrophoneState;
+  /** The renderer's RTCPeerConnection state. */
+  media: { state: MediaConnectionState; detail: string | null };
+  joinStatus: { status: 'idle' | 'joining' | 'joined' | 'error'; error: string | null };
+  /** Self-mute as applied here now (ahead of the engine while a request is in flight), and why the last request failed. */
+  selfMute: { muted: boolean; sending: boolean; error: string | null };
+  programFeed: ProgramFeedState;
+  invitePreview: { status: 'idle' | 'checking' | 'ok' | 'error'; preview: InvitePreview | null; error: string | null };
+  invites: { items: InviteSummary[]; lastCreated: { invite: InviteSummary; code: string; link: string } | null; status: 'idle' | 'busy' | 'error'; error: string | null };
+  /** conversation:join, then the media: microphone, offer/answer. */
+  joinConversation(display: string, invite?: string): Promise<void>;
+  leaveConversation(): Promise<void>;
+  /** conversation:set-muted with the opposite of the mute applied now (the keyboard shortcut calls this). */
+  toggleSelfMute(): Promise<void>;
+  /** Chooses the microphone ('' or 'default': the system default). */
+  selectMicrophone(deviceId: string): Promise<void>;
+  /** Lists the microphones (e.g. when the settings open, before joining). */
+  refreshMicrophones(): Promise<void>;
+  /** Starts sending the program (microphone + room) to the engine: call after `broadcast:start` with source `bridge`. */
+  startProgramFeed(): Promise<void>;
+  stopProgramFeed(): void;
+  previewInvite(input: string): Promise<void>;
+  createInvite(role: 'cohost' | 'producer', label: string, expiresInMinutes: number): Promise<void>;
+  loadInvites(): Promise<void>;
+  revokeInvite(id: string, removeParticipants: boolean): Promise<void>;
+}
+
+const NOT_CONNECTED = 'Not connected to the engine. Reconnect, then try again.';
+const NO_MEDIA = 'This window cannot use a microphone or audio connection. Open Steadycast in the desktop app or a current Chromium browser.';
+
+/** True when the link means this window is (or is becoming) a participant of the room. */
+export function isInRoom(conversation: ConversationState | null): boolean {
+  const status = conversation?.link.status;
+  return status === 'connecting' || status === 'joined' || status === 'reconnecting';
+}
+
+/** Whether the engine has our microphone muted (by ourselves or by a moderator). */
+export function engineMuted(conversation: ConversationState | null): boolean {
+  if (!conversation) return false;
+  return conversation.selfMuted || conversation.participants.some((participant) => participant.self && participant.muted);
+}
+
+/** Which room the media was negotiated with: a change (failover to the backup room, a new feed) needs a new offer. */
+function roomIdentity(conversation: ConversationState | null): string | null {
+  const link = conversation?.link;
+  return link?.status === 'joined' ? `${link.endpoint}/${link.selfId}` : null;
+}
+
+const EMPTY_MICROPHONE: MicrophoneState = { devices: [], selectedId: null, activeLabel: null, problem: null, levelDb: null };
+
+/** Creates the conversation slice. */
+export function createConversationSlice(deps: StoreDeps): AppSlice<ConversationSlice> {
+  return (set, get, api) => {
+    let media: ConversationMedia | null = null;
+    /** The mute wished here and not yet confirmed by the engine; null when the engine's word stands. */
+    let pendingMute: boolean | null = null;
+    /** Mute while not in a room (the program still carries the microphone). */
+    let localMuted = false;
+    /** The room the current media session was negotiated with. */
+    let mediaRoom: string | null = null;
+    let renegotiating = false;
+    let previewRequest = 0;
+
+    const effectiveMuted = (state: AppState): boolean => pendingMute ?? (isInRoom(state.conversation) ? engineMuted(state.conversation) : localMuted);
+
+    const applyMute = (): void => {
+      const muted = effectiveMuted(get());
+      media?.setMicLive(!muted);
+      if (get().selfMute.muted !== muted) set((current) => ({ selfMute: { ...current.selfMute, muted } }));
+    };
+
+    const events: ConversationMediaEvents = {
+      onMicrophone(snapshot: MicrophoneSnapshot) {
+        set((current) => ({
+          microphone: { devices: snapshot.devices, selectedId: snapshot.selectedId, activeLabel: snapshot.activeLabel, problem: snapshot.problem, levelDb: current.microphone.levelDb },
+        }));
+      },
+      onMediaState(state, detail) {
+        set({ media: { state, detail } });
+        const bridge = get().bridge;
+        if (bridge && isInRoom(get().conversation)) {
+          // Health reporting only: a lost report must not disturb the media.
+          bridge.invoke('conversation:report-media', detail === null ? { state } : { state, detail: detail.slice(0, 500) }).catch(() => undefined);
+        }
+      },
+      onMicLevel(levelDb) {
+        if (get().microphone.levelDb !== levelDb) set((current) => ({ microphone: { ...current.microphone, levelDb } }));
+      },
+    };
+
+    const ensureMedia = (): ConversationMedia | null => {
+      if (!media && deps.createConversationMedia) {
+        media = deps.createConversationMedia(events);
+        media.setMicLive(!effectiveMuted(get()));
+      }
+      return media;
+    };
+
+    /** Offer/answer through the bridge; remembers which room the media belongs to. */
+    const connectMedia = async (): Promise<void> => {
+      const bridge = get().bridge;
+      const current = ensureMedia();
+      if (!bridge) throw new Error(NOT_CONNECTED);
+      if (!current) throw new Error(NO_MEDIA);
+      mediaRoom = roomIdentity(get().conversation);
+      await current.connect(async (offer, iceRestart) => (await bridge.invoke('conversation:offer', { offer, iceRestart })).answer);
+      mediaRoom = roomIdentity(get().conversation) ?? mediaRoom;
+    };
+
+    /** Follows the engine's room: mirror it, drop media when the link ends, renegotiate after a move to another room. */
+    const followConversation = (conversation: ConversationState | null, previous: ConversationState | null): void => {
+      if (conversation === previous) return;
+      if (pendingMute !== null && conversation && isInRoom(conversation) && engineMuted(conversation) === pendingMute) pendingMute = null;
+      applyMute();
+      const joinStatus = get().joinStatus.status;
+      if (!media?.connected || joinStatus === 'joining') return;
+      const link = conversation?.link;
+      if (!link || link.status === 'idle' || link.status === 'failed') {
+        media.disconnect();
+        mediaRoom = null;
+        set({
+          joinStatus: link?.status === 'failed' ? { status: 'error', error: link.reason } : { status: 'idle', error: null },
+        });
+        return;
+      }
+      const room = roomIdentity(conversation);
+      if (room !== null && mediaRoom !== null && room !== mediaRoom && !renegotiating) {
+        renegotiating = true;
+        connectMedia()
+          .catch((error: unknown) => set({ media: { state: 'failed', detail: `Could not connect the audio to the new room: ${describeFailure(error)}` } }))
+          .finally(() => {
+            renegotiating = false;
+          });
+      }
+    };
+
+    api.subscribe((state, previous) => {
+      const conversation = state.engine?.conversation ?? null;
+      if (conversation !== (previous.engine?.conversation ?? null) && conversation !== state.conversation) {
+        const before = state.conversation;
+        set({ conversation });
+        followConversation(conversation, before);
+      }
+      // The show ended (here or in another window): stop sending.
+      if (state.engine && !state.engine.broadcast && previous.engine?.broadcast && media?.feeding) get().stopProgramFeed();
+    });
+
+    const setInvites = (patch: Partial<ConversationSlice['invites']>): void => set((current) => ({ invites: { ...current.invites, ...patch } }));
+
+    return {
+      conversation: null,
+      microphone: EMPTY_MICROPHONE,
+      media: { state: 'new', detail: null },
+      joinStatus: { status: 'idle', error: null },
+      selfMute: { muted: false, sending: false, error: null },
+      programFeed: { status: 'off', error: null },
+      invitePreview: { status: 'idle', preview: null, error: null },
+      invites: { items: [], lastCreated: null, status: 'idle', error: null },
+
+      async joinConversation(display, invite) {
+        const bridge = get().bridge;
+        if (!bridge) {
+          set({ joinStatus: { status: 'error', error: NOT_CONNECTED } });
+          return;
+        }
+        if (get().joinStatus.status === 'joining') return;
+        if (!ensureMedia()) {
+          set({ joinStatus: { status: 'error', error: NO_MEDIA } });
+          return;
+        }
+        set({ joinStatus: { status: 'joining', error: null }, media: { state: 'new', detail: null } });
+        const trimmedInvite = invite?.trim();
+        let state: ConversationState;
+        try {
+          state = await bridge.invoke('conversation:join', trimmedInvite ? { display, invite: trimmedInvite } : { display });
+        } catch (error) {
+          set({ joinStatus: { status: 'error', error: `Could not join the conversation: ${describeFailure(error)}` } });
+          return;
+        }
+        const before = get().conversation;
+        set({ conversation: state });
+        pendingMute = null;
+        applyMute();
+        try {
+          await connectMedia();
+        } catch (error) {
+          // In the room without audio helps nobody: leave, and say why.
+          media?.disconnect();
+          mediaRoom = null;
+          await bridge.invoke('conversation:leave', {}).catch(() => undefined);
+          set({ joinStatus: { status: 'error', error: `Joined, but the audio could not connect: ${describeFailure(error)}` } });
+          return;
+        }
+        set({ joinStatus: { status: 'joined', error: null } });
+        // States that arrived while the media connected: act on the latest.
+        followConversation(get().conversation, before);
+      },
+
+      async leaveConversation() {
+        media?.disconnect();
+        mediaRoom = null;
+        pendingMute = null;
+        const bridge = get().bridge;
+        set({ joinStatus: { status: 'idle', error: null }, media: { state: 'closed', detail: null } });
+        if (!bridge) return;
+        try {
+          await bridge.invoke('conversation:leave', {});
+        } catch (error) {
+          set({ joinStatus: { status: 'error', error: `Could not leave the conversation cleanly: ${describeFailure(error)}` } });
+        }
+      },
+
+      async toggleSelfMute() {
+        const muted = !effectiveMuted(get());
+        const bridge = get().bridge;
+        // Locally first, at once: the sent track and the program follow before any round trip.
+        if (!isInRoom(get().conversation)) {
+          localMuted = muted;
+          pendingMute = null;
+          set((current) => ({ selfMute: { ...current.selfMute, error: null } }));
+          applyMute();
+          return;
+        }
+        pendingMute = muted;
+        set((current) => ({ selfMute: { ...current.selfMute, sending: true, error: null } }));
+        applyMute();
+        try {
+          if (!bridge) throw new Error(NOT_CONNECTED);
+          const state = await bridge.invoke('conversation:set-muted', { muted });
+          // Confirmed: the engine's word stands again (unless a newer wish is in flight).
+          if (pendingMute === muted) pendingMute = null;
+          set({ conversation: state });
+          set((current) => ({ selfMute: { ...current.selfMute, sending: false } }));
+        } catch (error) {
+          // A failed mute stays muted here; a failed unmute falls back to what the engine says.
+          if (pendingMute === muted && !muted) pendingMute = null;
+          const what = muted ? 'Your microphone is off in the program and the room audio, but the room may still show you as unmuted' : 'Could not unmute';
+          set((current) => ({ selfMute: { ...current.selfMute, sending: false, error: `${what}: ${describeFailure(error)}` } }));
+        }
+        applyMute();
+      },
+
+      async selectMicrophone(deviceId) {
+        const current = ensureMedia();
+        if (!current) {
+          set((state) => ({ microphone: { ...state.microphone, problem: NO_MEDIA } }));
+          return;
+        }
+        await current.selectMicrophone(deviceId === '' || deviceId === 'default' ? null : deviceId);
+      },
+
+      async refreshMicrophones() {
+        const current = ensureMedia();
+        if (!current) {
+          set((state) => ({ microphone: { ...state.microphone, problem: NO_MEDIA } }));
+          return;
+        }
+        await current.refreshMicrophones();
+      },
+
+      async startProgramFeed() {
+        const bridge = get().bridge;
+        const current = ensureMedia();
+        if (!bridge || !current) {
+          set({ programFeed: { status: 'error', error: bridge ? NO_MEDIA : NOT_CONNECTED } });
+          return;
+        }
+        if (get().programFeed.status === 'starting' || current.feeding) return;
+        set({ programFeed: { status: 'starting', error: null } });
+        try {
+          // The bridge may be replaced on reconnect: send through whichever is attached now.
+          await current.startProgramFeed((frame) => get().bridge?.sendPcm(frame));
+          set({ programFeed: { status: current.feeding ? 'on' : 'off', error: null } });
+        } catch (error) {
+          set({ programFeed: { status: 'error', error: `The program audio could not start: ${describeFailure(error)}` } });
+        }
+      },
+
+      stopProgramFeed() {
+        media?.stopProgramFeed();
+        set({ programFeed: { status: 'off', error: null } });
+      },
+
+      async previewInvite(input) {
+        const request = ++previewRequest;
+        const bridge = get().bridge;
+        const invite = input.trim();
+        if (invite === '') {
+          set({ invitePreview: { status: 'idle', preview: null, error: null } });
+          return;
+        }
+        if (!bridge) {
+          set({ invitePreview: { status: 'error', preview: null, error: NOT_CONNECTED } });
+          return;
+        }
+        set({ invitePreview: { status: 'checking', preview: null, error: null } });
+        try {
+          const preview = await bridge.invoke('invites:preview', { invite });
+          if (request === previewRequest) set({ invitePreview: { status: 'ok', preview, error: null } });
+        } catch (error) {
+          if (request === previewRequest) set({ invitePreview: { status: 'error', preview: null, error: describeFailure(error) } });
+        }
+      },
+
+      async createInvite(role, label, expiresInMinutes) {
+        const bridge = get().bridge;
+        if (!bridge) {
+          setInvites({ status: 'error', error: NOT_CONNECTED });
+          return;
+        }
+        setInvites({ status: 'busy', error: null });
+        try {
+          const created = await bridge.invoke('invites:create', { role, label, expiresInMinutes });
+          set((current) => ({
+            invites: {
+              items: [created.invite, ...current.invites.items.filter((item) => item.id !== created.invite.id)],
+              lastCreated: created,
+              status: 'idle',
+              error: null,
+            },
+          }));
+        } catch (error) {
+          setInvites({ status: 'error', error: `Could not create the invite: ${describeFailure(error)}` });
+        }
+      },
+
+      async loadInvites() {
+        const bridge = get().bridge;
+        if (!bridge) {
+          setInvites({ status: 'error', error: NOT_CONNECTED });
+          return;
+        }
+        setInvites({ status: 'busy', error: null });
+        try {
+          const { invites } = await bridge.invoke('invites:list', {});
+          setInvites({ items: invites, status: 'idle', error: null });
+        } catch (error) {
+          setInvites({ status: 'error', error: `Could not load the invites: ${describeFailure(error)}` });
+        }
+      },
+
+      async revokeInvite(id, removeParticipants) {
+        const bridge = get().bridge;
+        if (!bridge) {
+          setInvites({ status: 'error', error: NOT_CONNECTED });
+          return;
+        }
+        setInvites({ status: 'busy', error: null });
+        try {
+          const { invite } = await bridge.invoke('invites:revoke', { id, removeParticipants });
+          set((current) => ({
+            invites: {
+              ...current.invites,
+              items: current.invites.items.map((item) => (item.id === invite.id ? invite : item)),
+              lastCreated: current.invites.lastCreated?.invite.id === invite.id ? null : current.invites.lastCreated,
+              status: 'idle',
+              error: null,
+            },
+          }));
+        } catch (error) {
+          setInvites({ status: 'error', error: `Could not revoke the invite: ${describeFailure(error)}` });
+        }
+      },
+    };
+  };
+}
