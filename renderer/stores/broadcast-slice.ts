@@ -1,5 +1,5 @@
 import type { BroadcastStatus, Meters } from '../../electron/shared/broadcast';
-import type { EventPayload } from '../../electron/shared/contract';
+import type { CommandPayload, EventPayload } from '../../electron/shared/contract';
 import { describeFailure } from './describe-failure';
 import type { AppSlice, StoreDeps } from './store-types';
 
@@ -24,6 +24,32 @@ export interface MeterReading extends Meters {
 /** A "retry now" for one output: in flight, or failed with a message. Absent when idle. */
 export type RetryRequest = { status: 'sending' } | { status: 'failed'; error: string };
 
+/**
+ * Going live and ending the show from this window. Whether a show is on air is the engine's word
+ * (`engine.broadcast`); this only follows the request in flight and the last failure:
+ *
+ *   idle ──goLive──▶ starting ──on air, feed on──▶ idle
+ *                       │ └──on air, feed failed──▶ error (still on air)
+ *                       └──start refused─────────▶ error (off air)
+ *   error (on air) ──retryProgramFeed──▶ starting (the feed only)
+ *   idle ──endShow─▶ stopping ──stopped──▶ idle
+ *                       └──refused, or not the engine's own show──▶ error (still on air, feed back on)
+ *
+ * An error is dropped when the engine goes on or off air, or when the host acts again.
+ */
+export interface ShowControl {
+  status: 'idle' | 'starting' | 'stopping' | 'error';
+  error: string | null;
+}
+
+/** What `goLive` asks of the engine: this window's microphone and the room, stereo, with the safety recording. */
+export const GO_LIVE_REQUEST = { source: { kind: 'bridge' }, channels: 2, bitrateKbps: 128, record: true } as const satisfies CommandPayload<'broadcast:start'>;
+
+const NOT_CONNECTED = 'Not connected to the engine. Reconnect, then try again.';
+const NOT_OURS_TO_END =
+  'The engine did not end this show: it was started outside the control room (for example with "steadycast broadcast" in a terminal). Stop it where it was started.';
+const IDLE: ShowControl = { status: 'idle', error: null };
+
 /** The program path as the window follows it beside the engine state: meters, notices, retry requests. */
 export interface BroadcastSlice {
   /** Latest `broadcast:meters`, or null before the first one. */
@@ -38,12 +64,29 @@ export interface BroadcastSlice {
   receiveNotice: (notice: EventPayload<'broadcast:notice'>) => void;
   /** Sends `broadcast:retry-output` for one output; no-op while one is in flight for it. */
   retryOutput: (outputId: string) => Promise<void>;
+  /** Going live / ending the show from this window: the request in flight and the last failure. */
+  showControl: ShowControl;
+  /** Sends `broadcast:start` (source `bridge`), then starts the program feed; no-op while a request is in flight or on air. */
+  goLive: () => Promise<void>;
+  /** Starts the program feed again after it failed, keeping the show on air. */
+  retryProgramFeed: () => Promise<void>;
+  /** Stops the program feed, then sends `broadcast:stop`; no-op while a request is in flight. */
+  endShow: () => Promise<void>;
 }
 
 /** True when an output no longer needs a failed retry's message: it went live, stopped, or is gone. */
 function retryIsSettled(broadcast: BroadcastStatus | null, outputId: string): boolean {
   const output = broadcast?.outputs.find((candidate) => candidate.id === outputId);
   return !output || output.state.status === 'live' || output.state.status === 'stopped';
+}
+
+/** The show is on air but without this window's audio: say so, and what to do. */
+function feedFailure(feedError: string | null): string {
+  return (
+    `You are on air, but your microphone and the room are not in the program. ${feedError ?? 'The program audio did not start.'} ` +
+    'Listeners hear silence until it starts; the safety recording keeps running. ' +
+    'Check that a microphone is connected and that Steadycast may use it, then retry the program audio.'
+  );
 }
 
 /** Creates the broadcast slice. */
@@ -63,6 +106,21 @@ export function createBroadcastSlice(deps: StoreDeps): AppSlice<BroadcastSlice> 
       for (const id of settled) delete retries[id];
       set({ retries });
     });
+
+    // Going on or off air settles the last failure (a refused start, a feed that did not start, a
+    // refused stop): it belonged to the show before. A request in flight keeps its own state.
+    api.subscribe((state, previous) => {
+      const onAir = (state.engine?.broadcast ?? null) !== null;
+      const wasOnAir = (previous.engine?.broadcast ?? null) !== null;
+      if (onAir !== wasOnAir && state.showControl.status === 'error') set({ showControl: IDLE });
+    });
+
+    /** Starts the feed and says how it went: idle when it runs, the failure and what to do when not. */
+    const startFeed = async (): Promise<void> => {
+      await get().startProgramFeed();
+      const feed = get().programFeed;
+      set({ showControl: feed.status === 'error' ? { status: 'error', error: feedFailure(feed.error) } : IDLE });
+    };
 
     return {
       meter: null,
@@ -111,6 +169,67 @@ export function createBroadcastSlice(deps: StoreDeps): AppSlice<BroadcastSlice> 
         } catch (error) {
           setRetry({ status: 'failed', error: `Could not retry: ${describeFailure(error)}` });
         }
+      },
+
+      showControl: IDLE,
+
+      async goLive() {
+        const bridge = get().bridge;
+        if (!bridge) {
+          set({ showControl: { status: 'error', error: NOT_CONNECTED } });
+          return;
+        }
+        const { status } = get().showControl;
+        if (status === 'starting' || status === 'stopping' || get().engine?.broadcast) return;
+        set({ showControl: { status: 'starting', error: null } });
+        try {
+          await bridge.invoke('broadcast:start', GO_LIVE_REQUEST);
+        } catch (error) {
+          set({ showControl: { status: 'error', error: `Could not go live: ${describeFailure(error)}` } });
+          return;
+        }
+        // On air from here on: a feed that fails leaves the show running (the safety recording too).
+        await startFeed();
+      },
+
+      async retryProgramFeed() {
+        if (!get().bridge) {
+          set({ showControl: { status: 'error', error: NOT_CONNECTED } });
+          return;
+        }
+        const { status } = get().showControl;
+        if (status === 'starting' || status === 'stopping' || !get().engine?.broadcast) return;
+        set({ showControl: { status: 'starting', error: null } });
+        await startFeed();
+      },
+
+      async endShow() {
+        const bridge = get().bridge;
+        if (!bridge) {
+          set({ showControl: { status: 'error', error: NOT_CONNECTED } });
+          return;
+        }
+        const { status } = get().showControl;
+        if (status === 'starting' || status === 'stopping') return;
+        const wasFeeding = get().programFeed.status === 'on';
+        set({ showControl: { status: 'stopping', error: null } });
+        // Stop sending first, so the engine closes the show on the last frame it was given.
+        get().stopProgramFeed();
+        let failure: string | null = null;
+        try {
+          const { stopped } = await bridge.invoke('broadcast:stop', {});
+          // The engine ends only the shows it started itself; one run by `steadycast broadcast` goes on.
+          if (!stopped && get().engine?.broadcast) failure = NOT_OURS_TO_END;
+        } catch (error) {
+          failure = `Could not end the show: ${describeFailure(error)} If it is still on air, try again.`;
+        }
+        if (failure === null) {
+          set({ showControl: IDLE });
+          return;
+        }
+        // Still on air: don't leave the listeners with dead air while the host tries again.
+        if (wasFeeding && get().engine?.broadcast) await get().startProgramFeed();
+        set({ showControl: { status: 'error', error: failure } });
       },
     };
   };

@@ -1,8 +1,10 @@
-import type { ReactNode } from 'react';
+import { useId, type ReactNode } from 'react';
 import { AudienceIcon } from '../../components/icons';
+import { GoLiveButton, ShowControlStatus } from './show-control';
 
-/** What the Program panel says while nothing is on air, and how a program starts. */
+/** What the Program panel says while nothing is on air, with the host's "Go live" (and the terminal way). */
 export function OffAirState(): ReactNode {
+  const whatId = useId();
   return (
     <div className="off-air" data-testid="program-off-air">
       <div className="off-air__icon" aria-hidden="true">
@@ -10,14 +12,23 @@ export function OffAirState(): ReactNode {
       </div>
       <div className="off-air__text">
         <h3 className="off-air__title">Off air</h3>
-        <p>
-          Nothing is going out to the audience. The program starts when the host goes live, or from a terminal with{' '}
-          <code>steadycast broadcast …</code>, for example:
-        </p>
-        <pre className="off-air__example">
-          <code>steadycast broadcast --source tone:440 --icecast http://source:PASSWORD@host:8000/live.opus --record show.opus</code>
-        </pre>
-        <p className="off-air__then">While it runs, this panel shows its level, each Icecast output and the safety recording.</p>
+        <p>Nothing is going out to the audience.</p>
+        <div className="off-air__go">
+          <GoLiveButton describedBy={whatId} />
+          <p className="off-air__what" id={whatId}>
+            The program is your microphone plus the room, in stereo Opus at 128 kbit/s, sent to the space’s Icecast mounts with a safety recording.
+          </p>
+        </div>
+        <ShowControlStatus />
+        <div className="off-air__alt">
+          <p>
+            Or start it from a terminal with <code>steadycast broadcast …</code>, for example:
+          </p>
+          <pre className="off-air__example">
+            <code>steadycast broadcast --source tone:440 --icecast http://source:PASSWORD@host:8000/live.opus --record show.opus</code>
+          </pre>
+          <p className="off-air__then">While a show runs, this panel shows its level, each Icecast output and the safety recording.</p>
+        </div>
       </div>
     </div>
   );

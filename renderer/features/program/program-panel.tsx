@@ -1,4 +1,4 @@
-import { useId, type ReactNode } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { Panel } from '../../components/panel';
 import { StatusPill } from '../../components/status-pill';
@@ -11,6 +11,7 @@ import { ProgramMeter } from './program-meter';
 import { ProgramNotices } from './program-notices';
 import { ProgramSummary } from './program-summary';
 import { RecordingRow } from './recording-row';
+import { EndShowButton, EndShowConfirm, ShowControlStatus } from './show-control';
 import './program-panel.css';
 
 /** Health of the program path: what is on air, its level, every Icecast output and the safety recording. */
@@ -19,13 +20,33 @@ export function ProgramPanel(): ReactNode {
   const connection = useAppStore(selectConnection);
   const onAir = useAppStore(selectIsOnAir);
   const notices = useAppStore((state) => state.notices.length > 0);
+  // Only which step of "End show" is showing lives here; ending it is the store's business.
+  const [confirmingEnd, setConfirmingEnd] = useState(false);
+  // A show that ended (here or elsewhere) takes its question with it; the next one starts without it.
+  if (!onAir && confirmingEnd) setConfirmingEnd(false);
+  const showConfirm = onAir && confirmingEnd;
 
   return (
-    <Panel title="Program" description="What the audience hears and where it goes" className="program-panel" testId="program-panel" actions={onAir ? <OutputTally /> : null}>
+    <Panel
+      title="Program"
+      description="What the audience hears and where it goes"
+      className="program-panel"
+      testId="program-panel"
+      actions={
+        onAir ? (
+          <>
+            <OutputTally />
+            {showConfirm ? null : <EndShowButton onPress={() => setConfirmingEnd(true)} />}
+          </>
+        ) : null
+      }
+    >
       {!hasEngine ? (
         <p className="placeholder">{connection.status === 'connected' || connection.status === 'connecting' ? 'Waiting for the engine state…' : 'Not connected to the engine.'}</p>
       ) : onAir ? (
         <div className="program">
+          {showConfirm ? <EndShowConfirm onDone={() => setConfirmingEnd(false)} /> : null}
+          <ShowControlStatus />
           <ProgramSummary />
           <ProgramMeter />
           <OutputsTable />

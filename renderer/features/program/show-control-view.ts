@@ -1,0 +1,42 @@
+import type { ShowControl } from '../../stores/broadcast-slice';
+import { selectIsOnAir } from '../../stores/broadcast-selectors';
+import { selectCanSend } from '../../stores/selectors';
+import type { AppState } from '../../stores/store-types';
+
+/*
+ * Pure view logic of going live and ending the show: what the buttons may do and what the panel
+ * says meanwhile. The decisions stay in the broadcast slice; these only read them.
+ */
+
+const busy = (control: ShowControl): boolean => control.status === 'starting' || control.status === 'stopping';
+
+/** Going live / ending the show: the request in flight and the last failure. */
+export const selectShowControl = (state: AppState): ShowControl => state.showControl;
+
+/** True when "Go live" can be pressed: connected, off air, nothing in flight. */
+export const selectCanGoLive = (state: AppState): boolean => selectCanSend(state) && !selectIsOnAir(state) && !busy(state.showControl);
+
+/** True when "End show" can be pressed: connected, on air and not already ending, nothing in flight. */
+export const selectCanEndShow = (state: AppState): boolean =>
+  selectCanSend(state) && state.engine?.broadcast?.status === 'live' && !busy(state.showControl);
+
+/** True when the show is on air without this window's audio because the program feed failed. */
+export const selectCanRetryFeed = (state: AppState): boolean =>
+  selectCanSend(state) && selectIsOnAir(state) && state.programFeed.status === 'error' && !busy(state.showControl);
+
+/** Why the program carries no microphone although the feed runs (only the room goes out), or null. */
+export const selectProgramMicProblem = (state: AppState): string | null =>
+  selectIsOnAir(state) && state.programFeed.status === 'on' && state.microphone.activeLabel === null ? state.microphone.problem : null;
+
+/** The progress line while a request is in flight, or null. */
+export function describeShowProgress(control: ShowControl, onAir: boolean): string | null {
+  switch (control.status) {
+    case 'starting':
+      return onAir ? 'On air. Starting the program audio (your microphone and the room)…' : 'Going live: starting the outputs and the safety recording…';
+    case 'stopping':
+      return 'Ending the show: closing the outputs and the safety recording…';
+    case 'idle':
+    case 'error':
+      return null;
+  }
+}
