@@ -1,5 +1,6 @@
 import { parseCommand, type CommandReply } from '../shared/contract';
 import type { Engine } from './engine';
+import { EngineCommandError } from './engine-errors';
 import { createLogger, describeError } from './log/logger';
 
 const log = createLogger('dispatch');
@@ -17,6 +18,11 @@ export async function dispatchUntrusted(engine: Engine, channel: unknown, payloa
   try {
     return { ok: true, result: await engine.execute(parsed.command) };
   } catch (error) {
+    // Expected refusals already say what to do: they reach the user as written.
+    if (error instanceof EngineCommandError) {
+      log.warn(`${parsed.command.channel} refused: ${error.message}`);
+      return { ok: false, error: { code: 'engine-error', message: error.message.slice(0, 2000) } };
+    }
     log.error(`command ${parsed.command.channel} failed`, error);
     return {
       ok: false,

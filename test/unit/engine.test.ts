@@ -1,3 +1,4 @@
+import { EngineCommandError } from '../../electron/engine/engine-errors';
 import { describe, expect, it } from 'vitest';
 import { EngineConfigSchema, ConfigError, parseEngineConfig } from '../../electron/engine/config';
 import { dispatchUntrusted } from '../../electron/engine/dispatch';
@@ -93,6 +94,13 @@ describe('Engine', () => {
     engine.execute = () => Promise.reject(new Error('boom'));
     const reply = await dispatchUntrusted(engine, 'engine:get-state', {});
     expect(reply).toMatchObject({ ok: false, error: { code: 'engine-error', message: expect.stringContaining('boom') } });
+  });
+
+  it('passes an expected refusal through as written, without the "see the log" wrapper', async () => {
+    const { engine } = makeEngine();
+    engine.execute = () => Promise.reject(new EngineCommandError('Already in the conversation: leave it before joining again.'));
+    const reply = await dispatchUntrusted(engine, 'engine:get-state', {});
+    expect(reply).toEqual({ ok: false, error: { code: 'engine-error', message: 'Already in the conversation: leave it before joining again.' } });
   });
 
   it('keeps the latest log lines for UIs that attach later, bounded', async () => {
