@@ -50,6 +50,8 @@ export interface SessionDescription {
 /** The API the peer page script puts on `window`. */
 interface PeerPageApi {
   createOffer(): Promise<SessionDescription>;
+  restartOffer(): Promise<SessionDescription>;
+  remoteUfrag(): string | null;
   acceptAnswer(answer: SessionDescription): Promise<void>;
   iceState(): string;
   rtp(): Promise<RtpCounters>;
@@ -84,6 +86,19 @@ window.steadycastPeer = (() => {
       await pc.setLocalDescription(await pc.createOffer());
       if (pc.iceGatheringState !== 'complete') await gathered;
       return { type: pc.localDescription.type, sdp: pc.localDescription.sdp };
+    },
+    async restartOffer() {
+      const gathered = new Promise((resolve) => {
+        const onChange = () => { if (pc.iceGatheringState === 'complete') { pc.removeEventListener('icegatheringstatechange', onChange); resolve(); } };
+        pc.addEventListener('icegatheringstatechange', onChange);
+      });
+      await pc.setLocalDescription(await pc.createOffer({ iceRestart: true }));
+      if (pc.iceGatheringState !== 'complete') await gathered;
+      return { type: pc.localDescription.type, sdp: pc.localDescription.sdp };
+    },
+    remoteUfrag() {
+      const match = pc && pc.remoteDescription ? /a=ice-ufrag:(\\S+)/.exec(pc.remoteDescription.sdp) : null;
+      return match ? match[1] : null;
     },
     async acceptAnswer(answer) {
       await pc.setRemoteDescription(answer);
@@ -162,6 +177,16 @@ export class PeerPage {
   /** Captures the microphone and returns a complete (non-trickle) offer, all candidates included. */
   createOffer(): Promise<SessionDescription> {
     return this.page.evaluate(() => window.steadycastPeer.createOffer());
+  }
+
+  /** A new offer with fresh ICE credentials on the existing connection (an ICE restart), all candidates included. */
+  restartOffer(): Promise<SessionDescription> {
+    return this.page.evaluate(() => window.steadycastPeer.restartOffer());
+  }
+
+  /** The `ice-ufrag` of the remote description (changes with every ICE restart Janus accepts). */
+  remoteUfrag(): Promise<string | null> {
+    return this.page.evaluate(() => window.steadycastPeer.remoteUfrag());
   }
 
   /** Applies the answer from Janus. */
