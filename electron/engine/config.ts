@@ -24,6 +24,8 @@ export const EndpointConfigSchema = z.strictObject({
   janus: z.strictObject({
     url: wsUrl,
     apiSecret: z.string().min(1).optional(),
+    /** The AudioBridge plugin's `admin_key`, where the server requires it to create rooms. */
+    adminKey: z.string().min(1).max(256).optional(),
     /** The AudioBridge room of this endpoint; without it the endpoint has no conversation. */
     room: z
       .strictObject({

@@ -36,6 +36,8 @@ interface RoomTarget {
   readonly token?: string | undefined;
   /** Room secret: the host's and a producer's moderation. */
   readonly secret?: string | undefined;
+  /** The AudioBridge admin key for creating rooms (the host's own config only). */
+  readonly adminKey?: string | undefined;
 }
 
 /** What the controller is built from. */
@@ -180,6 +182,7 @@ export class Conversation {
         pin: target.pin,
         description: this.options.config.space.name,
         allowed: this.allowedTokens(),
+        adminKey: target.adminKey,
       }),
     );
     this.options.logger.info(`${endpoint} room ${target.room} ${created ? 'created' : 'already existed'}; allowed list set`);
@@ -246,7 +249,7 @@ export class Conversation {
     if (config === undefined || room === undefined) {
       throw new EngineCommandError(`The ${endpoint} endpoint has no conversation room: add janus.room { id, secret } to it in the space settings.`);
     }
-    return { endpoint, janusUrl: config.janus.url, apiSecret: config.janus.apiSecret, room: room.id, pin: room.pin, token: this.ownToken, secret: room.secret };
+    return { endpoint, janusUrl: config.janus.url, apiSecret: config.janus.apiSecret, adminKey: config.janus.adminKey, room: room.id, pin: room.pin, token: this.ownToken, secret: room.secret };
   }
 
   private async connect(target: RoomTarget, generation: number): Promise<void> {
@@ -287,6 +290,7 @@ export class Conversation {
         pin: target.pin,
         description: this.options.config.space.name,
         allowed: this.allowedTokens(),
+        adminKey: target.adminKey,
       });
       this.options.logger.info(`${target.endpoint} room ${target.room} ${created ? 'created' : 'found'}; host token allowed`);
       // The backup room must be ready before it is needed: provision it beside the join.

@@ -41,6 +41,8 @@ export interface CreateRoomRequest {
   readonly pin?: string | undefined;
   readonly description: string;
   readonly allowed: readonly string[];
+  /** The plugin's admin key, where the server requires one to create rooms. */
+  readonly adminKey?: string | undefined;
 }
 
 const EVENT = AudioBridgePlugin.EVENT;
@@ -182,6 +184,7 @@ export class AudioBridgeRoom {
         description: request.description.slice(0, 120),
         secret: request.secret,
         ...(request.pin !== undefined ? { pin: request.pin } : {}),
+        ...(request.adminKey !== undefined ? { admin_key: request.adminKey } : {}),
         sampling_rate: 48_000,
         audiolevel_event: true,
         // Talking after 0.5 s of voice (Janus's default is 2 s), at Janus's default level threshold.
