@@ -171,6 +171,12 @@ export class Engine {
         return { left: await this.conversation.leave() };
       case 'conversation:set-muted':
         return this.conversation.setMuted(command.payload.muted);
+      case 'moderation:set-muted':
+        return this.conversation.moderateMute(command.payload.participantId, command.payload.muted);
+      case 'moderation:remove':
+        return this.conversation.moderateRemove(command.payload.participantId);
+      case 'moderation:mute-all':
+        return this.conversation.muteAllButHosts();
       case 'conversation:report-media':
         return { accepted: this.reportMedia(command.payload) };
       case 'invites:create':

@@ -116,6 +116,18 @@ export const commandSchemas = {
   'conversation:leave': { payload: EmptySchema, result: z.strictObject({ left: z.boolean() }) },
   /** Self-mute or unmute this UI's microphone in the room (AudioBridge `configure muted`). */
   'conversation:set-muted': { payload: z.strictObject({ muted: z.boolean() }), result: ConversationStateSchema },
+  /** A moderator (host or producer) mutes or unmutes another participant (AudioBridge `mute`/`unmute`, with the room secret). */
+  'moderation:set-muted': {
+    payload: z.strictObject({ participantId: z.string().min(1).max(64), muted: z.boolean() }),
+    result: ConversationStateSchema,
+  },
+  /** A moderator removes a participant from the room (AudioBridge `kick`). */
+  'moderation:remove': { payload: z.strictObject({ participantId: z.string().min(1).max(64) }), result: ConversationStateSchema },
+  /** A moderator mutes everyone who is not a host (hosts are the room's admins); returns the state and how many were muted. */
+  'moderation:mute-all': {
+    payload: EmptySchema,
+    result: z.strictObject({ muted: z.number().int().nonnegative(), conversation: ConversationStateSchema }),
+  },
   /** The renderer's RTCPeerConnection state, for health and logs. */
   'conversation:report-media': {
     payload: z.strictObject({ state: MediaConnectionStateSchema, detail: z.string().max(500).optional() }),

@@ -266,6 +266,46 @@ describe('conversation: invites, join, self-mute and Janus reconnect (real Janus
     expect(guestFlow.receivedAudioEnergy, 'co-host hears the host after the restart').toBeGreaterThan(AUDIBLE_ENERGY);
   });
 
+  it('a producer joins muted, mutes and unmutes the co-host, and mutes everyone but the hosts; a co-host cannot', async () => {
+    const producer = engineWith(EngineConfigSchema.parse({ space: { name: 'Producer' } }));
+    extraEngines.push(producer);
+    const { code } = await host.execute({ channel: 'invites:create', payload: { role: 'producer', label: 'Pia', expiresInMinutes: 60 } });
+    const joined = await producer.execute({ channel: 'conversation:join', payload: { display: 'Pia Producer', invite: code } });
+    expect(joined.selfMuted).toBe(true);
+    const cohost = (await until(producer, (state) => state.participants.length === 3, 'producer sees the room')).participants.find((p) => p.role === 'cohost');
+    const hostId = producer.getState().conversation.participants.find((p) => p.role === 'host')?.id ?? '';
+    if (cohost === undefined) throw new Error('the producer does not see the co-host');
+
+    // A co-host has no moderation rights (and no room secret).
+    await expect(guest.execute({ channel: 'moderation:set-muted', payload: { participantId: hostId, muted: true } })).rejects.toThrow(/Only the host or a producer/);
+
+    const speaking = await gained(hostPeer, 1000);
+    expect(speaking.receivedAudioEnergy).toBeGreaterThan(AUDIBLE_ENERGY);
+    await producer.execute({ channel: 'moderation:set-muted', payload: { participantId: cohost.id, muted: true } });
+    await untilQuiet(hostPeer, speaking.receivedAudioEnergy / 50, 5000);
+    // The co-host's own app knows who muted it; the producer's shows it too.
+    const self = (await until(guest, (state) => state.participants.some((p) => p.self && p.muted), 'co-host sees itself muted')).participants.find((p) => p.self);
+    expect(self?.mutedBy).toBe('moderator');
+    expect(producer.getState().conversation.participants.find((p) => p.id === cohost.id)?.mutedBy).toBe('moderator');
+
+    await producer.execute({ channel: 'moderation:set-muted', payload: { participantId: cohost.id, muted: false } });
+    await until(guest, (state) => state.participants.some((p) => p.self && !p.muted), 'co-host unmuted');
+    await delay(500);
+    expect((await gained(hostPeer, 1000)).receivedAudioEnergy).toBeGreaterThan(AUDIBLE_ENERGY);
+
+    const { muted } = await producer.execute({ channel: 'moderation:mute-all', payload: {} });
+    expect(muted).toBe(1);
+    const afterAll = await until(host, (state) => state.participants.some((p) => p.role === 'cohost' && p.muted), 'co-host muted by mute-all');
+    expect(afterAll.participants.find((p) => p.role === 'host')?.muted).toBe(false);
+    // The host (still unmuted) is heard by the co-host.
+    await delay(300);
+    expect((await gained(guestPeer, 1000)).receivedAudioEnergy).toBeGreaterThan(AUDIBLE_ENERGY);
+    await producer.execute({ channel: 'moderation:set-muted', payload: { participantId: cohost.id, muted: false } });
+
+    await producer.execute({ channel: 'conversation:leave', payload: {} });
+    await until(host, (state) => state.participants.length === 2, 'producer gone');
+  });
+
   it('revoking with "remove participants" takes the co-host out of the room', async () => {
     const cohost = host.getState().conversation.participants.find((p) => p.role === 'cohost');
     expect(cohost?.inviteId).toBeTruthy();

@@ -15,7 +15,7 @@ import type { EndpointConfig, EngineConfig } from '../config';
 import { EngineCommandError } from '../engine-errors';
 import type { InviteBook } from '../invites/invite-book';
 import { decodeInvite, type InvitePayload } from '../invites/invite-code';
-import { AudioBridgeRoom, type RoomParticipant } from '../janus/audiobridge-room';
+import { AudioBridgeRoom, explainRoomError, type RoomParticipant } from '../janus/audiobridge-room';
 import { JanusLink, type JanusLinkState } from '../janus/janus-link';
 import { describeError, type Logger } from '../log/logger';
 
@@ -146,6 +146,50 @@ export class Conversation {
     return this.state();
   }
 
+  /** A moderator mutes or unmutes another participant. */
+  async moderateMute(participantId: string, muted: boolean): Promise<ConversationState> {
+    const { room, participant } = this.moderatorTarget(participantId, muted ? 'mute' : 'unmute');
+    await room.moderate(participant.id, muted);
+    if (muted) this.mutedByModerator.add(participant.id);
+    else this.mutedByModerator.delete(participant.id);
+    this.options.logger.info(`${this.display} (${this.role ?? '?'}) ${muted ? 'muted' : 'unmuted'} ${participant.display} (${participant.role ?? 'guest'})`);
+    this.refreshParticipants();
+    return this.state();
+  }
+
+  /** A moderator removes a participant from the room. */
+  async moderateRemove(participantId: string): Promise<ConversationState> {
+    const { room, participant } = this.moderatorTarget(participantId, 'remove');
+    try {
+      await room.kick(participant.id);
+    } catch (error) {
+      throw new EngineCommandError(`Janus refused to remove ${participant.display}: ${explainRoomError(error)}`);
+    }
+    this.options.logger.info(`${this.display} (${this.role ?? '?'}) removed ${participant.display} (${participant.role ?? 'guest'}) from the room`);
+    return this.state();
+  }
+
+  /** A moderator mutes everyone who is not a host and not already muted; returns how many. */
+  async muteAllButHosts(): Promise<{ muted: number; conversation: ConversationState }> {
+    this.requireModerator('mute everyone');
+    const room = this.room;
+    if (room === null) throw new EngineCommandError('Not in the conversation: join first.');
+    const targets = this.participants.filter((participant) => !participant.self && participant.role !== 'host' && !participant.muted);
+    const failures: string[] = [];
+    for (const participant of targets) {
+      try {
+        await room.moderate(participant.id, true);
+        this.mutedByModerator.add(participant.id);
+      } catch (error) {
+        failures.push(`${participant.display}: ${describeError(error)}`);
+      }
+    }
+    this.options.logger.info(`${this.display} (${this.role ?? '?'}) muted everyone except hosts: ${targets.length - failures.length} muted`);
+    this.refreshParticipants();
+    if (failures.length > 0) throw new EngineCommandError(`Some participants could not be muted (${failures.join('; ')}). Try again, or remove them.`);
+    return { muted: targets.length, conversation: this.state() };
+  }
+
   /** Leaves the room and closes the Janus session. */
   async leave(): Promise<boolean> {
     if (this.link.status === 'idle') return false;
@@ -219,6 +263,22 @@ export class Conversation {
       removed += 1;
     }
     return removed;
+  }
+
+  private requireModerator(action: string): void {
+    if (this.link.status !== 'joined') throw new EngineCommandError(`Not in the conversation: join first, then ${action}.`);
+    if ((this.role !== 'host' && this.role !== 'producer') || this.target?.secret === undefined) {
+      throw new EngineCommandError(`Only the host or a producer can ${action}: co-hosts can mute only themselves.`);
+    }
+  }
+
+  private moderatorTarget(participantId: string, action: string): { room: AudioBridgeRoom; participant: Participant } {
+    this.requireModerator(`${action} others`);
+    const room = this.room;
+    const participant = this.participants.find((candidate) => candidate.id === participantId);
+    if (room === null || participant === undefined) throw new EngineCommandError('That participant is no longer in the room.');
+    if (participant.self) throw new EngineCommandError(action === 'remove' ? 'To leave the room yourself, use Leave.' : 'Use your own microphone button to mute or unmute yourself.');
+    return { room, participant };
   }
 
   /** The summaries of invites the UI shows, for log lines. */
@@ -372,7 +432,8 @@ export class Conversation {
         role: identity.role,
         self,
         muted,
-        mutedBy: muted ? (self && this.selfMuted ? 'self' : this.mutedByModerator.has(participant.id) ? 'moderator' : null) : null,
+        // Janus tells a participant it was muted by a moderator only as a `configured` event it did not ask for.
+        mutedBy: muted ? (self ? (this.selfMuted ? 'self' : 'moderator') : this.mutedByModerator.has(participant.id) ? 'moderator' : null) : null,
         talking: participant.talking && !muted,
         connected: participant.connected,
         inviteId: identity.inviteId,

@@ -152,6 +152,25 @@ export class AudioBridgeRoom {
     await this.requireHandle().kick({ room: joined.room, feed: numericOrString(feed), ...(secret !== undefined ? { secret } : {}) });
   }
 
+  /** Mutes or unmutes another participant in the mix (needs the room secret). */
+  async moderate(feed: string, muted: boolean): Promise<void> {
+    const joined = this.joined;
+    if (joined === null) throw new EngineCommandError('Not in the room.');
+    const handle = this.requireHandle();
+    const request = { room: joined.room, feed: numericOrString(feed), ...(this.secret !== undefined ? { secret: this.secret } : {}) };
+    try {
+      if (muted) await handle.mute(request);
+      else await handle.unmute(request);
+    } catch (error) {
+      throw new EngineCommandError(`Janus refused to ${muted ? 'mute' : 'unmute'} that participant: ${explainRoomError(error)}`);
+    }
+    const known = this.list.get(feed);
+    if (known) {
+      this.list.set(feed, { ...known, muted, talking: muted ? false : known.talking });
+      this.changed();
+    }
+  }
+
   /** Remembers the room secret for moderation by this handle. */
   useSecret(secret: string | undefined): void {
     this.secret = secret;
