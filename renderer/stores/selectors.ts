@@ -32,7 +32,8 @@ export const selectIsStale = (state: AppState): boolean => state.engine !== null
 export const selectEngineIdentity = (
   state: AppState,
 ): { spaceName: string | null; version: string | null; mode: 'desktop' | 'headless' | null } => ({
-  spaceName: state.engine?.space.name ?? null,
+  // A window that joined by invite is in the inviting space, not in its own engine's (empty) one.
+  spaceName: (isJoinedByInvite(state) ? state.conversation?.space : null) ?? state.engine?.space.name ?? null,
   version: state.engine?.version ?? null,
   mode: state.engine?.mode ?? null,
 });
@@ -81,3 +82,9 @@ export const selectLastRoundTrip = (state: AppState): number | null => state.las
 
 /** The kept engine log lines, oldest first. */
 export const selectLog = (state: AppState): readonly LogLine[] => state.log;
+
+/** True when this window is in a room it joined by invite (as co-host or producer). */
+function isJoinedByInvite(state: AppState): boolean {
+  const link = state.conversation?.link;
+  return link?.status === 'joined' && link.role !== 'host';
+}

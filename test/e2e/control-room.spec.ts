@@ -39,7 +39,7 @@ test('the control room shows the engine state and round-trips commands through t
   await page.goto(engine.openUrl);
 
   // State pushed by the engine over the WebSocket bridge.
-  await expect(page.getByText('Launch night rehearsal')).toBeVisible();
+  await expect(page.getByTestId('space-name')).toHaveText('Launch night rehearsal');
   await expect(page.getByTestId('bridge-status')).toContainText(/connected/i);
   await expect(page.getByTestId('engine-version')).toContainText(version);
   await expect(page.getByTestId('on-air-lamp')).toContainText(/off air/i);

@@ -12,6 +12,8 @@ export interface HeadlessEngine {
   /** Control-room link with the access token, as the command printed it. */
   readonly openUrl: string;
   readonly pid: number;
+  /** Where shows started from the UI keep their safety recording (removed by {@link HeadlessEngine.stop}). */
+  readonly recordingsDir: string;
   /** Everything the engine wrote to stderr (its log). */
   log(): string;
   stop(): Promise<void>;
@@ -22,9 +24,11 @@ export async function startHeadlessEngine(config: unknown): Promise<HeadlessEngi
   if (!existsSync(cli)) throw new Error(`${cli} is missing: run "npm run build" before the e2e tests.`);
   const dir = await mkdtemp(join(tmpdir(), 'steadycast-e2e-'));
   const configPath = join(dir, 'space.json');
+  const recordingsDir = join(dir, 'recordings');
   await writeFile(configPath, JSON.stringify(config, null, 2));
 
-  const child = spawn(process.execPath, [cli, 'headless', '--port', '0', '--config', configPath], {
+  // Recordings in the temp dir, not the default ./recordings of the repository.
+  const child = spawn(process.execPath, [cli, 'headless', '--port', '0', '--config', configPath, '--recordings', recordingsDir], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -50,6 +54,7 @@ export async function startHeadlessEngine(config: unknown): Promise<HeadlessEngi
   return {
     openUrl,
     pid: child.pid ?? -1,
+    recordingsDir,
     log: () => stderr,
     async stop() {
       await stopChild(child);

@@ -6,7 +6,7 @@ import { BridgeError } from '../../electron/shared/bridge';
 import type { ConversationMedia, ConversationMediaEvents } from '../../renderer/audio/conversation-media';
 import { ProgramPanel } from '../../renderer/features/program/program-panel';
 import { EndShowConfirm } from '../../renderer/features/program/show-control';
-import { describeShowProgress, selectCanEndShow, selectCanGoLive, selectCanRetryFeed, selectProgramMicProblem } from '../../renderer/features/program/show-control-view';
+import { describeShowProgress, selectCanEndShow, selectCanGoLive, selectCanRetryFeed, selectGoLiveBlocker, selectProgramMicProblem } from '../../renderer/features/program/show-control-view';
 import { createAppStore, type AppStore } from '../../renderer/stores/app-store';
 import { GO_LIVE_REQUEST } from '../../renderer/stores/broadcast-slice';
 import { StoreProvider } from '../../renderer/stores/store-context';
@@ -309,6 +309,23 @@ describe('show control view', () => {
     expect(describeShowProgress({ status: 'stopping', error: null }, true)).toMatch(/^Ending the show/u);
     expect(describeShowProgress({ status: 'idle', error: null }, true)).toBeNull();
     expect(describeShowProgress({ status: 'error', error: 'x' }, false)).toBeNull();
+  });
+
+  it('cannot go live in a window that joined by invite, or without an Icecast mount, and says why', async () => {
+    const { store } = await setup();
+    const joined = (role: 'host' | 'cohost' | 'producer'): void =>
+      store.setState({ conversation: { link: { status: 'joined', endpoint: 'primary', since: T0, selfId: '1', role }, space: 'Launch', selfMuted: false, participants: [] } });
+    joined('cohost');
+    expect(selectCanGoLive(store.getState())).toBe(false);
+    expect(selectGoLiveBlocker(store.getState())).toMatch(/joined this space by invite/);
+    joined('host');
+    expect(selectGoLiveBlocker(store.getState())).toBeNull();
+    expect(selectCanGoLive(store.getState())).toBe(true);
+    const engine = store.getState().engine;
+    if (engine === null) throw new Error('no engine state');
+    store.setState({ engine: { ...engine, space: { ...engine.space, endpoints: [] } } });
+    expect(selectGoLiveBlocker(store.getState())).toMatch(/no Icecast mount/);
+    expect(selectCanGoLive(store.getState())).toBe(false);
   });
 
   it('cannot go live or end the show while the bridge is down', async () => {

@@ -1,10 +1,13 @@
 import { useId, type ReactNode } from 'react';
 import { AudienceIcon } from '../../components/icons';
+import { useAppStore } from '../../stores/store-context';
 import { GoLiveButton, ShowControlStatus } from './show-control';
+import { selectGoLiveBlocker } from './show-control-view';
 
 /** What the Program panel says while nothing is on air, with the host's "Go live" (and the terminal way). */
 export function OffAirState(): ReactNode {
   const whatId = useId();
+  const blocker = useAppStore(selectGoLiveBlocker);
   return (
     <div className="off-air" data-testid="program-off-air">
       <div className="off-air__icon" aria-hidden="true">
@@ -15,8 +18,8 @@ export function OffAirState(): ReactNode {
         <p>Nothing is going out to the audience.</p>
         <div className="off-air__go">
           <GoLiveButton describedBy={whatId} />
-          <p className="off-air__what" id={whatId}>
-            The program is your microphone plus the room, in stereo Opus at 128 kbit/s, sent to the space’s Icecast mounts with a safety recording.
+          <p className="off-air__what" id={whatId} data-testid="go-live-what">
+            {blocker ?? 'The program is your microphone plus the room, in stereo Opus at 128 kbit/s, sent to the space’s Icecast mounts with a safety recording.'}
           </p>
         </div>
         <ShowControlStatus />

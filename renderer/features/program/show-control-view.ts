@@ -13,8 +13,21 @@ const busy = (control: ShowControl): boolean => control.status === 'starting' ||
 /** Going live / ending the show: the request in flight and the last failure. */
 export const selectShowControl = (state: AppState): ShowControl => state.showControl;
 
-/** True when "Go live" can be pressed: connected, off air, nothing in flight. */
-export const selectCanGoLive = (state: AppState): boolean => selectCanSend(state) && !selectIsOnAir(state) && !busy(state.showControl);
+/**
+ * Why this window cannot put the show on air, or null when it can: the host's engine, with the
+ * space's Icecast mounts, goes live; a window that joined by invite (or an engine with no mount) cannot.
+ */
+export function selectGoLiveBlocker(state: AppState): string | null {
+  const link = state.conversation?.link;
+  if (link?.status === 'joined' && link.role !== 'host') return 'You joined this space by invite: the host puts the show on air, and you are heard through the room.';
+  if (state.engine !== null && state.engine.space.endpoints.length === 0) {
+    return 'This space has no Icecast mount to send the program to: add the primary (and backup) mount in the space settings.';
+  }
+  return null;
+}
+
+/** True when "Go live" can be pressed: connected, allowed here, off air, nothing in flight. */
+export const selectCanGoLive = (state: AppState): boolean => selectCanSend(state) && selectGoLiveBlocker(state) === null && !selectIsOnAir(state) && !busy(state.showControl);
 
 /** True when "End show" can be pressed: connected, on air and not already ending, nothing in flight. */
 export const selectCanEndShow = (state: AppState): boolean =>

@@ -24,7 +24,7 @@ export function TopBar(): ReactNode {
         <div className="top-bar__divider" aria-hidden="true" />
         <div className="top-bar__field top-bar__space">
           <span className="eyebrow">Space</span>
-          <span className="top-bar__space-name" title={spaceName ?? undefined}>
+          <span className="top-bar__space-name" data-testid="space-name" title={spaceName ?? undefined}>
             {spaceName ?? '—'}
           </span>
         </div>
