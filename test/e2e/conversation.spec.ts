@@ -32,16 +32,19 @@ const BLOCK_FRAMES = SAMPLE_RATE / 20;
 const PRESENT_DB = -35;
 const GONE_DB = -60;
 /*
- * How long after the click the muted voice may still arrive on the mount. Arrival time includes the
- * whole path (co-host → Janus → host's jitter buffer → program capture → bridge → encoder → Icecast),
- * so it is an upper bound of the mute's own latency. Measured on the shared 2-vCPU test machines
- * (load 4–18 from parallel runs): 0.9–2.5 s, nearly all of it the path (the host's WebRTC jitter
- * buffer grows to 0.5–1 s, and the page's capture → bridge send takes 0.1–1.3 s at p90), not the
- * mute, which applies in the co-host's page at once. The product's goal is 300 ms
- * (STEADYCAST_E2E_MUTE_DEADLINE_MS=300 checks it on a quiet machine); the default catches a mute
- * that does not take effect, or only after seconds, without failing on a busy machine.
+ * When the muted voice must be gone from the program. Arrival time on the mount includes the whole
+ * path (co-host → Janus → host's jitter buffer → program capture → bridge → encoder → Icecast),
+ * which on these shared 2-vCPU machines under parallel load grows to seconds (the host's WebRTC
+ * jitter buffer alone reaches 0.5–1 s) while the mute itself applies in the co-host's page at once.
+ * So by default the reference is measured in the same run: the muted voice must be gone from the
+ * audio that arrived 300 ms after the engine's own program meter showed the drop (the engine has
+ * the muted audio then; the listener gets it within one Ogg page), up to the unmute. With
+ * STEADYCAST_E2E_MUTE_DEADLINE_MS=300 the test instead holds the issue's target from the click on,
+ * for a quiet machine; `npm run bench` prints the mute latencies (conversation.bench.ts).
  */
-const MUTE_DEADLINE_MS = Number(process.env.STEADYCAST_E2E_MUTE_DEADLINE_MS ?? 3000);
+const STRICT_MUTE_DEADLINE_MS = process.env.STEADYCAST_E2E_MUTE_DEADLINE_MS === undefined ? null : Number(process.env.STEADYCAST_E2E_MUTE_DEADLINE_MS);
+/** Program audio after the engine saw the drop that may still be in flight to the listener. */
+const METER_TO_LISTENER_MS = 300;
 /** How much muted (and then unmuted) program audio the analysis needs once the change reached the engine. */
 const HOLD_MS = 1500;
 
@@ -68,7 +71,58 @@ async function launchParticipant(wav: string): Promise<Page> {
   const browser = await chromium.launch({ executablePath, headless: true, args: chromiumArgs(wav) });
   browsers.push(browser);
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  return context.newPage();
+  const page = await context.newPage();
+  await page.addInitScript(UNPLUG_SCRIPT);
+  return page;
+}
+
+/*
+ * Chromium's fake microphone cannot be unplugged, so the page gets a switch that does to the app
+ * what unplugging does to it: every open microphone track ends, the device list loses its
+ * microphones and getUserMedia finds none, until `replug()` brings them back with a
+ * `devicechange`. The app's own code (renderer/audio/microphone.ts) handles both events as it
+ * would for a real device. Plain JavaScript: it runs in the page before the app.
+ */
+const UNPLUG_SCRIPT = `
+(() => {
+  const devices = navigator.mediaDevices;
+  const getUserMedia = devices.getUserMedia.bind(devices);
+  const enumerateDevices = devices.enumerateDevices.bind(devices);
+  const opened = [];
+  let unplugged = false;
+  devices.getUserMedia = async (constraints) => {
+    if (unplugged && constraints && constraints.audio) throw new DOMException('Requested device not found', 'NotFoundError');
+    const stream = await getUserMedia(constraints);
+    opened.push(...stream.getAudioTracks());
+    return stream;
+  };
+  devices.enumerateDevices = async () => {
+    const all = await enumerateDevices();
+    return unplugged ? all.filter((device) => device.kind !== 'audioinput') : all;
+  };
+  window.steadycastTestMicrophone = {
+    unplug() {
+      unplugged = true;
+      for (const track of opened.splice(0)) {
+        if (track.readyState === 'live') {
+          track.stop();
+          track.dispatchEvent(new Event('ended'));
+        }
+      }
+      devices.dispatchEvent(new Event('devicechange'));
+    },
+    replug() {
+      unplugged = false;
+      devices.dispatchEvent(new Event('devicechange'));
+    },
+  };
+})();
+`;
+
+declare global {
+  interface Window {
+    steadycastTestMicrophone: { unplug(): void; replug(): void };
+  }
 }
 
 /** Keeps the listener on the mount for `ms` more: this is how much audio is recorded, not a wait for a condition. */
@@ -252,8 +306,10 @@ test('a co-host joins by invite, is heard in the program, and self-mute takes th
   // One of two equal tones gone: the program's RMS drops by 3 dB once the muted audio reaches the engine
   // (the thresholds sit halfway; a reading in a concealment gap is why several in a row are needed).
   await meterSettles(hostPage, `the muted co-host leaves it (below ${bothRms - 1.5} dBFS)`, (db) => db < bothRms - 1.5);
-  // Enough muted audio that arrived after the budget to check (the budget may be longer than the path's delay).
-  await keepListening(Math.max(HOLD_MS, mutedAt + MUTE_DEADLINE_MS + HOLD_MS - Date.now()));
+  const engineMutedAt = Date.now();
+  const checkMutedFrom = STRICT_MUTE_DEADLINE_MS === null ? engineMutedAt + METER_TO_LISTENER_MS : mutedAt + STRICT_MUTE_DEADLINE_MS;
+  // Enough muted audio that arrived after that point to check.
+  await keepListening(Math.max(HOLD_MS, checkMutedFrom + HOLD_MS - Date.now()));
   const unmutedAt = Date.now();
   await muteButton.click();
   await expect(muteButton).toHaveAttribute('aria-pressed', 'false');
@@ -274,12 +330,12 @@ test('a co-host joins by invite, is heard in the program, and self-mute takes th
   const backAfterMs = backFrom === undefined ? null : recording.arrivedAt(backFrom) - unmutedAt;
 
   const before = describe(signal, recording.indexAt(mutedAt) - 2 * SAMPLE_RATE, recording.indexAt(mutedAt));
-  const mutedFrom = recording.indexAt(mutedAt + MUTE_DEADLINE_MS);
+  const mutedFrom = recording.indexAt(checkMutedFrom);
   const muted = describe(signal, mutedFrom, recording.indexAt(unmutedAt));
   const back = describe(signal, backFrom ?? signal.length, signal.length);
   console.log(`before mute (${before.seconds} s, meter ${bothRms} dBFS RMS): 440 Hz ${before.host} dB, 880 Hz ${before.cohost} dB`);
   console.log(`880 Hz gone from the program ${goneAfterMs ?? 'never'} ms after the mute click (arrival time: an upper bound)`);
-  console.log(`muted (${muted.seconds} s arrived from click + ${MUTE_DEADLINE_MS} ms to the unmute): 440 Hz ${muted.host} dB, 880 Hz ${muted.cohost} dB, loudest 880 Hz block ${muted.cohostMax} dB`);
+  console.log(`muted (${muted.seconds} s arrived from click + ${checkMutedFrom - mutedAt} ms to the unmute; the engine's meter dropped ${engineMutedAt - mutedAt} ms after the click): 440 Hz ${muted.host} dB, 880 Hz ${muted.cohost} dB, loudest 880 Hz block ${muted.cohostMax} dB`);
   console.log(`880 Hz back in the program ${backAfterMs ?? 'never'} ms after the unmute click; then (${back.seconds} s): 440 Hz ${back.host} dB, 880 Hz ${back.cohost} dB`);
 
   test.info().annotations.push(
@@ -289,11 +345,26 @@ test('a co-host joins by invite, is heard in the program, and self-mute takes th
   expect(before.cohost, 'the co-host is heard before muting').toBeGreaterThan(PRESENT_DB);
   expect(goneAfterMs, 'the co-host leaves the program after the mute').not.toBeNull();
   expect(muted.seconds, 'muted program audio to check').toBeGreaterThanOrEqual(1);
-  expect(muted.cohostMax, `no 880 Hz in the program arriving from ${MUTE_DEADLINE_MS} ms after the mute on`).toBeLessThan(GONE_DB);
+  expect(muted.cohostMax, `no 880 Hz in the program arriving from ${checkMutedFrom - mutedAt} ms after the mute click on`).toBeLessThan(GONE_DB);
   expect(muted.host, 'the host stays on while the co-host is muted').toBeGreaterThan(PRESENT_DB);
   expect(back.seconds, 'unmuted program audio to check').toBeGreaterThanOrEqual(1);
   expect(back.cohost, 'the co-host is back after unmuting').toBeGreaterThan(PRESENT_DB);
   expect(back.host, 'the host is still on after the co-host unmuted').toBeGreaterThan(PRESENT_DB);
+
+  // ── The co-host's microphone is unplugged and plugged back in ─────────────────
+  const cohostFeed = await cohostList.getByRole('listitem', { name: /^Bo Cohost, Co-host, you\b/ }).getAttribute('data-testid');
+  await cohostPage.evaluate(() => window.steadycastTestMicrophone.unplug());
+  // The co-host's app says what happened and what to do; the co-host stays in the room.
+  await expect(cohostPage.locator('.microphone__problem')).toContainText(/No microphone was found/i);
+  await meterSettles(hostPage, 'the unplugged co-host leaves the program', (db) => db < bothRms - 1.5);
+  await expect(cohostPage.getByTestId('conversation-link')).toHaveAttribute('data-status', 'joined');
+  await cohostPage.evaluate(() => window.steadycastTestMicrophone.replug());
+  await expect(cohostPage.locator('.microphone__problem')).toHaveCount(0);
+  await meterSettles(hostPage, 'the co-host is back after plugging the microphone in', (db) => db > bothRms - 1.5, 3);
+  // Same feed, no rejoin: the new track went into the existing connection.
+  await expect(cohostPage.getByTestId('conversation-link')).toHaveAttribute('data-status', 'joined');
+  expect(await cohostList.getByRole('listitem', { name: /^Bo Cohost, Co-host, you\b/ }).getAttribute('data-testid')).toBe(cohostFeed);
+  await expect(hostList.getByRole('listitem')).toHaveCount(2);
 
   // ── For a person to look at (test-results/, kept with the run) ────────────────
   await hostPage.screenshot({ path: 'test-results/conversation-host.png', fullPage: true });
