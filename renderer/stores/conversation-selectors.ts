@@ -1,5 +1,5 @@
-import type { ConversationLink, InviteSummary, Participant } from '../../electron/shared/conversation';
-import { isInRoom } from './conversation-slice';
+import type { ConversationLink, InviteSummary, Participant, Role } from '../../electron/shared/conversation';
+import { isInRoom, type ModerationRequest, type ModerationState } from './conversation-slice';
 import { selectCanSend } from './selectors';
 import type { AppState } from './store-types';
 
@@ -30,6 +30,37 @@ export const selectSelfMuted = (state: AppState): boolean => state.selfMute.mute
 
 /** True when a moderator muted us (the engine's word). */
 export const selectMutedByModerator = (state: AppState): boolean => selectSelfParticipant(state)?.mutedBy === 'moderator';
+
+/** Hosts own the room and producers moderate it; co-hosts mute only themselves. */
+const isModeratorRole = (role: Role | null | undefined): boolean => role === 'host' || role === 'producer';
+
+/** True when this window may mute, unmute and remove others: joined as the host or a producer. */
+export const selectCanModerate = (state: AppState): boolean => {
+  const link = state.conversation?.link;
+  return link?.status === 'joined' && isModeratorRole(link.role);
+};
+
+/**
+ * True when the moderator tools are shown: whenever we can moderate, and also (disabled) while a
+ * moderator's link reconnects, so the rows do not lose and regain their buttons on every blip.
+ */
+export const selectShowsModeration = (state: AppState): boolean =>
+  selectCanModerate(state) || (state.conversation?.link.status === 'reconnecting' && isModeratorRole(selectSelfParticipant(state)?.role));
+
+const NO_REQUEST: ModerationRequest = { pending: null, error: null };
+
+/** A selector of the moderation request about one participant (a stable reference; nothing in flight and no error when there is none). */
+export const selectModerationOf =
+  (participantId: string) =>
+  (state: AppState): ModerationRequest =>
+    state.moderation.participants[participantId] ?? NO_REQUEST;
+
+/** The "Mute all but hosts" request. */
+export const selectMuteAll = (state: AppState): ModerationState['muteAll'] => state.moderation.muteAll;
+
+/** How many people "Mute all but hosts" would mute now: everyone but us and the hosts who is not muted yet (as the engine counts). */
+export const selectMuteAllCount = (state: AppState): number =>
+  state.conversation?.participants.filter((participant) => !participant.self && participant.role !== 'host' && !participant.muted).length ?? 0;
 
 /** The microphone as the UI shows it. */
 export const selectMicrophone = (state: AppState): AppState['microphone'] => state.microphone;

@@ -12,6 +12,10 @@ import type { AppSlice, AppState, StoreDeps } from './store-types';
  * Self-mute is applied locally at once (sent track disabled, program gain 0) and then confirmed
  * by the engine; until the engine agrees, the wish in flight wins. A failed mute stays muted
  * locally (silence is the safe side), with the error shown.
+ *
+ * Moderation (host and producers) is not applied ahead of the engine: a moderator's mute or removal
+ * is the room's word only once the engine confirms it, so the UI shows the request in flight and
+ * then the state the engine returns.
  */
 
 /** The microphone as the UI shows it. */
@@ -29,6 +33,23 @@ export interface ProgramFeedState {
   error: string | null;
 }
 
+/** What a moderator asked for one participant. */
+export type ModerationAction = 'mute' | 'unmute' | 'remove';
+
+/** A moderator's request about one participant: the one in flight, and why the last one failed. */
+export interface ModerationRequest {
+  pending: ModerationAction | null;
+  error: string | null;
+}
+
+/** The moderator tools' requests (host and producers). */
+export interface ModerationState {
+  /** By participant id; a participant without an entry has nothing in flight and no error. */
+  participants: Readonly<Record<string, ModerationRequest>>;
+  /** "Mute all but hosts": in flight, why it failed, and how many the last one muted. */
+  muteAll: { sending: boolean; error: string | null; lastMuted: number | null };
+}
+
 /** The conversation part of the store. */
 export interface ConversationSlice {
   /** Mirrored from engine state (engine:state → state.conversation); null before the first state. */
@@ -43,6 +64,7 @@ export interface ConversationSlice {
   programFeed: ProgramFeedState;
   invitePreview: { status: 'idle' | 'checking' | 'ok' | 'error'; preview: InvitePreview | null; error: string | null };
   invites: { items: InviteSummary[]; lastCreated: { invite: InviteSummary; code: string; link: string } | null; status: 'idle' | 'busy' | 'error'; error: string | null };
+  moderation: ModerationState;
   /** conversation:join, then the media: microphone, offer/answer. */
   joinConversation(display: string, invite?: string): Promise<void>;
   leaveConversation(): Promise<void>;
@@ -59,6 +81,12 @@ export interface ConversationSlice {
   createInvite(role: 'cohost' | 'producer', label: string, expiresInMinutes: number): Promise<void>;
   loadInvites(): Promise<void>;
   revokeInvite(id: string, removeParticipants: boolean): Promise<void>;
+  /** moderation:set-muted for someone else; ignored while a request about them is in flight. */
+  moderateMute(participantId: string, muted: boolean): Promise<void>;
+  /** moderation:remove; ignored while a request about them is in flight. */
+  removeParticipant(participantId: string): Promise<void>;
+  /** moderation:mute-all: mutes everyone who is not a host; ignored while one is in flight. */
+  muteAllButHosts(): Promise<void>;
 }
 
 const NOT_CONNECTED = 'Not connected to the engine. Reconnect, then try again.';
@@ -80,6 +108,27 @@ export function engineMuted(conversation: ConversationState | null): boolean {
 function roomIdentity(conversation: ConversationState | null): string | null {
   const link = conversation?.link;
   return link?.status === 'joined' ? `${link.endpoint}/${link.selfId}` : null;
+}
+
+/** The start of a failed moderation request's message, before the participant's name. */
+const MODERATION_FAILURE: Record<ModerationAction, string> = { mute: 'Could not mute', unmute: 'Could not unmute', remove: 'Could not remove' };
+
+/** A participant's name for messages, while the engine still lists them. */
+function nameOf(conversation: ConversationState | null, participantId: string): string {
+  return conversation?.participants.find((participant) => participant.id === participantId)?.display || 'this participant';
+}
+
+/** True when `text` names `name` as a whole word ("Jo" is not in "Join"). */
+function mentions(text: string, name: string): boolean {
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
+  return new RegExp(`(?:^|[^\\p{L}\\p{N}])${escaped}(?:$|[^\\p{L}\\p{N}])`, 'u').test(text);
+}
+
+/** The entries worth keeping once the room changed: those in flight, and those of people still here. */
+function pruneModeration(entries: ModerationState['participants'], conversation: ConversationState | null): ModerationState['participants'] | null {
+  const present = new Set(conversation?.participants.map((participant) => participant.id));
+  const kept = Object.entries(entries).filter(([id, request]) => request.pending !== null || present.has(id));
+  return kept.length === Object.keys(entries).length ? null : Object.fromEntries(kept);
 }
 
 const EMPTY_MICROPHONE: MicrophoneState = { devices: [], selectedId: null, activeLabel: null, problem: null, levelDb: null };
@@ -181,6 +230,57 @@ export function createConversationSlice(deps: StoreDeps): AppSlice<ConversationS
       if (state.engine && !state.engine.broadcast && previous.engine?.broadcast && media?.feeding) get().stopProgramFeed();
     });
 
+    // Entries of people who left (or of a room we left) would show stale errors on a later row.
+    api.subscribe((state, previous) => {
+      if (state.conversation === previous.conversation) return;
+      const participants = pruneModeration(state.moderation.participants, state.conversation);
+      const leftRoom = !isInRoom(state.conversation) && state.moderation.muteAll.error !== null;
+      if (participants === null && !leftRoom) return;
+      set((current) => ({
+        moderation: {
+          participants: participants ?? current.moderation.participants,
+          muteAll: leftRoom ? { ...current.moderation.muteAll, error: null } : current.moderation.muteAll,
+        },
+      }));
+    });
+
+    /** Mirrors a state the engine returned to a command, and acts on it as on an engine:state. */
+    const applyConversation = (conversation: ConversationState): void => {
+      const before = get().conversation;
+      set({ conversation });
+      followConversation(conversation, before);
+    };
+
+    const setModeration = (participantId: string, request: ModerationRequest | null): void =>
+      set((current) => {
+        const participants = Object.fromEntries(Object.entries(current.moderation.participants).filter(([id]) => id !== participantId));
+        if (request !== null) participants[participantId] = request;
+        return { moderation: { ...current.moderation, participants } };
+      });
+
+    const setMuteAll = (patch: Partial<ModerationState['muteAll']>): void => set((current) => ({ moderation: { ...current.moderation, muteAll: { ...current.moderation.muteAll, ...patch } } }));
+
+    /** One moderation request about one participant: at most one in flight each, the engine's answer applied. */
+    const moderate = async (participantId: string, action: ModerationAction, send: (bridge: NonNullable<AppState['bridge']>) => Promise<ConversationState>): Promise<void> => {
+      if (get().moderation.participants[participantId]?.pending) return;
+      const bridge = get().bridge;
+      if (!bridge) {
+        setModeration(participantId, { pending: null, error: NOT_CONNECTED });
+        return;
+      }
+      const name = nameOf(get().conversation, participantId);
+      setModeration(participantId, { pending: action, error: null });
+      try {
+        applyConversation(await send(bridge));
+        setModeration(participantId, null);
+      } catch (error) {
+        const reason = describeFailure(error);
+        // The engine often names them already ("Janus refused to remove Cole: …"): say it once.
+        const what = mentions(reason, name) ? MODERATION_FAILURE[action] : `${MODERATION_FAILURE[action]} ${name}`;
+        setModeration(participantId, { pending: null, error: `${what}: ${reason}` });
+      }
+    };
+
     const setInvites = (patch: Partial<ConversationSlice['invites']>): void => set((current) => ({ invites: { ...current.invites, ...patch } }));
 
     return {
@@ -192,6 +292,7 @@ export function createConversationSlice(deps: StoreDeps): AppSlice<ConversationS
       programFeed: { status: 'off', error: null },
       invitePreview: { status: 'idle', preview: null, error: null },
       invites: { items: [], lastCreated: null, status: 'idle', error: null },
+      moderation: { participants: {}, muteAll: { sending: false, error: null, lastMuted: null } },
 
       async joinConversation(display, invite) {
         const bridge = get().bridge;
@@ -395,6 +496,31 @@ export function createConversationSlice(deps: StoreDeps): AppSlice<ConversationS
           }));
         } catch (error) {
           setInvites({ status: 'error', error: `Could not revoke the invite: ${describeFailure(error)}` });
+        }
+      },
+
+      moderateMute(participantId, muted) {
+        return moderate(participantId, muted ? 'mute' : 'unmute', (bridge) => bridge.invoke('moderation:set-muted', { participantId, muted }));
+      },
+
+      removeParticipant(participantId) {
+        return moderate(participantId, 'remove', (bridge) => bridge.invoke('moderation:remove', { participantId }));
+      },
+
+      async muteAllButHosts() {
+        if (get().moderation.muteAll.sending) return;
+        const bridge = get().bridge;
+        if (!bridge) {
+          setMuteAll({ error: NOT_CONNECTED });
+          return;
+        }
+        setMuteAll({ sending: true, error: null });
+        try {
+          const { muted, conversation } = await bridge.invoke('moderation:mute-all', {});
+          applyConversation(conversation);
+          setMuteAll({ sending: false, lastMuted: muted });
+        } catch (error) {
+          setMuteAll({ sending: false, error: `Could not mute everyone: ${describeFailure(error)}` });
         }
       },
     };

@@ -25,3 +25,9 @@ export const selectCreateInvite = (state: AppState): ConversationSlice['createIn
 export const selectLoadInvites = (state: AppState): ConversationSlice['loadInvites'] => state.loadInvites;
 /** Revokes an invite. */
 export const selectRevokeInvite = (state: AppState): ConversationSlice['revokeInvite'] => state.revokeInvite;
+/** Mutes or unmutes someone else (moderators). */
+export const selectModerateMute = (state: AppState): ConversationSlice['moderateMute'] => state.moderateMute;
+/** Removes someone from the room (moderators). */
+export const selectRemoveParticipant = (state: AppState): ConversationSlice['removeParticipant'] => state.removeParticipant;
+/** Mutes everyone who is not a host (moderators). */
+export const selectMuteAllButHosts = (state: AppState): ConversationSlice['muteAllButHosts'] => state.muteAllButHosts;

@@ -112,3 +112,13 @@ export function UnpluggedIcon({ className, size }: IconProps): ReactNode {
     </Svg>
   );
 }
+
+/** A person with a minus, for removing a participant. */
+export function RemovePersonIcon({ className, size }: IconProps): ReactNode {
+  return (
+    <Svg className={className} size={size}>
+      <circle cx="9" cy="8" r="4" />
+      <path d="M2.5 20a6.5 6.5 0 0 1 13 0M16 11h6" />
+    </Svg>
+  );
+}
