@@ -283,6 +283,21 @@ export function createConversationSlice(deps: StoreDeps): AppSlice<ConversationS
 
     const setInvites = (patch: Partial<ConversationSlice['invites']>): void => set((current) => ({ invites: { ...current.invites, ...patch } }));
 
+    /** One invite request: busy while it runs, its failure shown as "Could not <what>: …"; `run` applies the result. */
+    const inviteRequest = async (what: string, run: (bridge: NonNullable<AppState['bridge']>) => Promise<void>): Promise<void> => {
+      const bridge = get().bridge;
+      if (!bridge) {
+        setInvites({ status: 'error', error: NOT_CONNECTED });
+        return;
+      }
+      setInvites({ status: 'busy', error: null });
+      try {
+        await run(bridge);
+      } catch (error) {
+        setInvites({ status: 'error', error: `Could not ${what}: ${describeFailure(error)}` });
+      }
+    };
+
     return {
       conversation: null,
       microphone: EMPTY_MICROPHONE,
@@ -439,14 +454,8 @@ export function createConversationSlice(deps: StoreDeps): AppSlice<ConversationS
         }
       },
 
-      async createInvite(role, label, expiresInMinutes) {
-        const bridge = get().bridge;
-        if (!bridge) {
-          setInvites({ status: 'error', error: NOT_CONNECTED });
-          return;
-        }
-        setInvites({ status: 'busy', error: null });
-        try {
+      createInvite(role, label, expiresInMinutes) {
+        return inviteRequest('create the invite', async (bridge) => {
           const created = await bridge.invoke('invites:create', { role, label, expiresInMinutes });
           set((current) => ({
             invites: {
@@ -456,34 +465,18 @@ export function createConversationSlice(deps: StoreDeps): AppSlice<ConversationS
               error: null,
             },
           }));
-        } catch (error) {
-          setInvites({ status: 'error', error: `Could not create the invite: ${describeFailure(error)}` });
-        }
+        });
       },
 
-      async loadInvites() {
-        const bridge = get().bridge;
-        if (!bridge) {
-          setInvites({ status: 'error', error: NOT_CONNECTED });
-          return;
-        }
-        setInvites({ status: 'busy', error: null });
-        try {
+      loadInvites() {
+        return inviteRequest('load the invites', async (bridge) => {
           const { invites } = await bridge.invoke('invites:list', {});
           setInvites({ items: invites, status: 'idle', error: null });
-        } catch (error) {
-          setInvites({ status: 'error', error: `Could not load the invites: ${describeFailure(error)}` });
-        }
+        });
       },
 
-      async revokeInvite(id, removeParticipants) {
-        const bridge = get().bridge;
-        if (!bridge) {
-          setInvites({ status: 'error', error: NOT_CONNECTED });
-          return;
-        }
-        setInvites({ status: 'busy', error: null });
-        try {
+      revokeInvite(id, removeParticipants) {
+        return inviteRequest('revoke the invite', async (bridge) => {
           const { invite } = await bridge.invoke('invites:revoke', { id, removeParticipants });
           set((current) => ({
             invites: {
@@ -494,9 +487,7 @@ export function createConversationSlice(deps: StoreDeps): AppSlice<ConversationS
               error: null,
             },
           }));
-        } catch (error) {
-          setInvites({ status: 'error', error: `Could not revoke the invite: ${describeFailure(error)}` });
-        }
+        });
       },
 
       moderateMute(participantId, muted) {

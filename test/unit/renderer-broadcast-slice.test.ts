@@ -18,6 +18,7 @@ import {
 import { CLIP_HOLD_MS, NOTICE_LIMIT, PEAK_HOLD_MS } from '../../renderer/stores/broadcast-slice';
 import type { StoreDeps } from '../../renderer/stores/store-types';
 import { FakeBridge, sampleEngineState } from '../fakes/fake-bridge';
+import { deferred, settle } from './renderer-test-support';
 
 const T0 = 1_700_000_000_000;
 
@@ -27,18 +28,6 @@ class FakeDeps implements StoreDeps {
   now = (): number => this.current;
   randomNonce = (): string => 'nonce';
   setTimer = (): (() => void) => () => undefined;
-}
-
-const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (error: Error) => void } {
-  let resolve!: (value: T) => void;
-  let reject!: (error: Error) => void;
-  const promise = new Promise<T>((done, fail) => {
-    resolve = done;
-    reject = fail;
-  });
-  return { promise, resolve, reject };
 }
 
 const liveOutput: OutputStatus = {

@@ -7,8 +7,7 @@ import { createAppStore, type AppStore } from '../../renderer/stores/app-store';
 import { selectCanJoin, selectIsInRoom, selectMutedByModerator, selectParticipants, selectSelfParticipant } from '../../renderer/stores/conversation-selectors';
 import type { StoreDeps } from '../../renderer/stores/store-types';
 import { FakeBridge, sampleEngineState } from '../fakes/fake-bridge';
-
-const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+import { settle } from './renderer-test-support';
 
 /** A hand-written media layer: records what the store asks, and lets a test play the browser's part. */
 class FakeMedia implements ConversationMedia {

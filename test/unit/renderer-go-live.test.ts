@@ -1,5 +1,4 @@
 import { createElement } from 'react';
-import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import type { BroadcastStatus } from '../../electron/shared/broadcast';
 import { BridgeError } from '../../electron/shared/bridge';
@@ -9,23 +8,11 @@ import { EndShowConfirm } from '../../renderer/features/program/show-control';
 import { describeShowProgress, selectCanEndShow, selectCanGoLive, selectCanRetryFeed, selectGoLiveBlocker, selectProgramMicProblem } from '../../renderer/features/program/show-control-view';
 import { createAppStore, type AppStore } from '../../renderer/stores/app-store';
 import { GO_LIVE_REQUEST } from '../../renderer/stores/broadcast-slice';
-import { StoreProvider } from '../../renderer/stores/store-context';
 import type { StoreDeps } from '../../renderer/stores/store-types';
 import { FakeBridge, sampleEngineState } from '../fakes/fake-bridge';
+import { buttonTag, deferred, render, settle } from './renderer-test-support';
 
 const T0 = 1_700_000_000_000;
-
-const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (error: Error) => void } {
-  let resolve!: (value: T) => void;
-  let reject!: (error: Error) => void;
-  const promise = new Promise<T>((done, fail) => {
-    resolve = done;
-    reject = fail;
-  });
-  return { promise, resolve, reject };
-}
 
 const onAir = (overrides: Partial<BroadcastStatus> = {}): BroadcastStatus => ({
   status: 'live',
@@ -352,17 +339,6 @@ describe('show control view', () => {
     expect(selectCanEndShow(store.getState())).toBe(false);
   });
 });
-
-/** Server rendering reads the store's initial state: hand it the current one. */
-function render(store: AppStore, element: ReturnType<typeof createElement>): string {
-  const now: AppStore = { ...store, getInitialState: store.getState };
-  return renderToStaticMarkup(createElement(StoreProvider, { store: now, children: element }));
-}
-
-/** The opening tag of the button with `testId`, or null when there is none. */
-function buttonTag(html: string, testId: string): string | null {
-  return new RegExp(`<button[^>]*data-testid="${testId}"[^>]*>`, 'u').exec(html)?.[0] ?? null;
-}
 
 describe('program panel: going live and ending the show', () => {
   it('offers "Go live" off air, and shows a failed start as an alert', async () => {

@@ -1,5 +1,4 @@
 import { createElement } from 'react';
-import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { BridgeError } from '../../electron/shared/bridge';
 import type { ConversationLink, ConversationState, Participant, Role } from '../../electron/shared/conversation';
@@ -7,22 +6,10 @@ import { ParticipantsList } from '../../renderer/features/conversation/participa
 import { RemoveConfirm } from '../../renderer/features/conversation/moderation-controls';
 import { createAppStore, type AppStore } from '../../renderer/stores/app-store';
 import { selectCanModerate, selectModerationOf, selectMuteAllCount, selectShowsModeration } from '../../renderer/stores/conversation-selectors';
-import { StoreProvider } from '../../renderer/stores/store-context';
 import { FakeBridge, sampleEngineState } from '../fakes/fake-bridge';
+import { buttonTag, deferred, render, settle } from './renderer-test-support';
 
 const NOT_CONNECTED = 'Not connected to the engine. Reconnect, then try again.';
-
-const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (error: Error) => void } {
-  let resolve!: (value: T) => void;
-  let reject!: (error: Error) => void;
-  const promise = new Promise<T>((done, fail) => {
-    resolve = done;
-    reject = fail;
-  });
-  return { promise, resolve, reject };
-}
 
 function participant(overrides: Partial<Participant>): Participant {
   return { id: '1', display: 'Someone', role: 'cohost', self: false, muted: false, mutedBy: null, talking: false, connected: true, inviteId: null, ...overrides };
@@ -54,17 +41,6 @@ async function setup(role: Role = 'host', conversation: ConversationState = room
   store.getState().attachBridge(bridge);
   await settle();
   return { store, bridge };
-}
-
-/** Server rendering reads the store's initial state: hand it the current one. */
-function render(store: AppStore, element: ReturnType<typeof createElement>): string {
-  const now: AppStore = { ...store, getInitialState: store.getState };
-  return renderToStaticMarkup(createElement(StoreProvider, { store: now, children: element }));
-}
-
-/** The opening tag of the button with `testId`, or null when there is none. */
-function buttonTag(html: string, testId: string): string | null {
-  return new RegExp(`<button[^>]*data-testid="${testId}"[^>]*>`, 'u').exec(html)?.[0] ?? null;
 }
 
 describe('moderation actions', () => {

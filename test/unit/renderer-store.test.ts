@@ -9,6 +9,7 @@ import { LOG_LIMIT } from '../../renderer/stores/log-slice';
 import { selectCanSend, selectEndpointNames, selectIsChecking, selectIsStale, selectServer } from '../../renderer/stores/selectors';
 import type { StoreDeps } from '../../renderer/stores/store-types';
 import { FakeBridge, sampleEngineState } from '../fakes/fake-bridge';
+import { settle } from './renderer-test-support';
 
 /** Store dependencies on simulated time with predictable nonces. */
 class FakeDeps implements StoreDeps {
@@ -56,8 +57,6 @@ class FakeConnection implements ConnectionSource {
     for (const listener of this.listeners) listener(status);
   }
 }
-
-const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
   let resolve!: (value: T) => void;
