@@ -19,11 +19,11 @@ export function ParticipantsList(): ReactNode {
 
   return (
     <section className="participants" aria-labelledby={headingId}>
-      <div className="conversation-section-head" data-moderating={moderating}>
+      <div className="section-head" data-moderating={moderating}>
         <h3 id={headingId} className="eyebrow">
           In the room
         </h3>
-        <span className="conversation-section-head__count faint num">
+        <span className="section-head__count faint num">
           {formatPeople(participants.length)}
           {talking > 0 ? ` · ${talking} talking` : ''}
         </span>

@@ -145,11 +145,11 @@ function InviteList({ items }: { items: readonly InviteSummary[] }): ReactNode {
   const sorted = useMemo(() => sortInvites(items, now), [items, now]);
   return (
     <section className="invite-list" aria-labelledby={headingId}>
-      <div className="conversation-section-head">
+      <div className="section-head">
         <h3 id={headingId} className="eyebrow">
           All invites
         </h3>
-        <span className="conversation-section-head__count faint num">{items.length === 1 ? '1 invite' : `${items.length} invites`}</span>
+        <span className="section-head__count faint num">{items.length === 1 ? '1 invite' : `${items.length} invites`}</span>
       </div>
       {sorted.length === 0 ? (
         <p className="invite-list__empty faint">No invites yet. Create one above and send it to whoever should join the room.</p>

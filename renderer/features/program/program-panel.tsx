@@ -82,7 +82,7 @@ function OutputsTable(): ReactNode {
   const headingId = useId();
   return (
     <section className="program-outputs" aria-labelledby={headingId}>
-      <div className="program-section-head">
+      <div className="section-head">
         <h3 id={headingId} className="eyebrow">
           Icecast outputs
         </h3>
