@@ -157,6 +157,14 @@ const PROBE_SCRIPT = `
       return out;
     },
     hasTrackProcessor() { return typeof MediaStreamTrackProcessor === 'function'; },
+    setSending(enabled) {
+      const entry = latest();
+      const sender = entry && entry.pc.getSenders().find((s) => s.track && s.track.kind === 'audio');
+      if (!sender) throw new Error('no audio sender yet');
+      const at = wall();
+      sender.track.enabled = enabled;
+      return at;
+    },
     watchMicrophone(threshold) {
       if (!mic) throw new Error('no microphone captured yet');
       if (micReader) return;
@@ -198,6 +206,7 @@ interface ProbeApi {
   stop(): void;
   receiveDelay(): Promise<{ jitterBufferMs: number; targetMs: number } | null>;
   hasTrackProcessor(): boolean;
+  setSending(enabled: boolean): number;
   watchMicrophone(threshold: number): void;
   take(): ProbeSamples;
 }
@@ -249,6 +258,14 @@ export class PageProbe {
 
   hasTrackProcessor(): Promise<boolean> {
     return this.page.evaluate(() => window.steadycastBench.hasTrackProcessor());
+  }
+
+  /**
+   * Sets `enabled` on the track of the connection's audio sender, as the control room's own mute
+   * does (a disabled track sends silence at once); returns the page wall time it was set.
+   */
+  setSending(enabled: boolean): Promise<number> {
+    return this.page.evaluate((value) => window.steadycastBench.setSending(value), enabled);
   }
 
   watchMicrophone(threshold: number): Promise<void> {
@@ -445,4 +462,57 @@ export function pairDelays(earlier: readonly Onset[], later: readonly Onset[], w
     if (cause !== undefined) delays.push(onset.at - cause.at);
   }
   return delays;
+}
+
+/**
+ * The level of a program recording in consecutive windows of its first channel (RMS of
+ * `windowFrames` samples, 5 ms by default), to find when the program goes silent or audible again.
+ * Times are arrivals of Ogg pages at the listener, so a change found here is an upper bound: the
+ * page holding it left the engine up to one page (100 ms) after the sample was encoded.
+ */
+export class ProgramLevels {
+  private readonly rms: Float32Array;
+
+  constructor(
+    private readonly recording: ProgramRecording,
+    private readonly windowFrames = 240,
+    private readonly sampleRate = 48_000,
+  ) {
+    const { samples, channels } = recording;
+    const frames = Math.floor(samples.length / channels);
+    this.rms = new Float32Array(Math.floor(frames / windowFrames));
+    for (let window = 0; window < this.rms.length; window += 1) {
+      let sum = 0;
+      for (let i = window * windowFrames; i < (window + 1) * windowFrames; i += 1) sum += (samples[i * channels] ?? 0) ** 2;
+      this.rms[window] = Math.sqrt(sum / windowFrames);
+    }
+  }
+
+  /** RMS of the window holding the first sample of the page that arrived at (or just after) `wallMs`; NaN past the end. */
+  levelAt(wallMs: number): number {
+    return this.rms[Math.floor(this.recording.indexAt(wallMs) / this.windowFrames)] ?? Number.NaN;
+  }
+
+  /**
+   * Arrival of the page holding the first sample of the first run of windows that all satisfy
+   * `check` for at least `holdMs`, starting in a page that arrived at or after `since` and before
+   * `until`; null when there is none.
+   */
+  firstSustainedAfter(since: number, until: number, check: (rms: number) => boolean, holdMs: number): number | null {
+    const from = Math.floor(this.recording.indexAt(since) / this.windowFrames);
+    const to = Number.isFinite(until) ? Math.ceil(this.recording.indexAt(until) / this.windowFrames) : this.rms.length;
+    const hold = Math.ceil((holdMs / 1000) * (this.sampleRate / this.windowFrames));
+    let runStart: number | null = null;
+    for (let window = from; window < this.rms.length; window += 1) {
+      if (!check(this.rms[window] ?? 0)) {
+        runStart = null;
+        if (window >= to) return null;
+      } else if (runStart === null) {
+        if (window >= to) return null;
+        runStart = window;
+      }
+      if (runStart !== null && window - runStart + 1 >= hold) return this.recording.arrivedAt(runStart * this.windowFrames);
+    }
+    return null;
+  }
 }

@@ -7,7 +7,9 @@
  *   2. mute latency in the room: the co-host's `conversation:set-muted` → the host's page hears
  *      silence (and unmute → audible again), measured in the page with a Web Audio analyser;
  *   3. mouth to program: a tone onset at a co-host's fake microphone → the same onset in the
- *      program on the Icecast mount, through the real control room (host's mix + bridge + encoder).
+ *      program on the Icecast mount, through the real control room (host's mix + bridge + encoder);
+ *      then mute latency in the program: a co-host with a continuous tone mutes (by command, and the
+ *      control room's way: sent track off, then the command) → silence in the program, and back.
  * Times in pages are `performance.timeOrigin + performance.now()`, compared with `Date.now()` in
  * Node (both the system's wall clock; the skew is measured and printed). Part 3 runs the built
  * headless engine (`npm run build` first). Bounded in count and time; stops every process and page
@@ -33,15 +35,20 @@ import { startProgramListener } from '../env/program-listener';
 import { startServers, type TestServers } from '../env/servers';
 import { startHeadlessEngine } from '../e2e/headless-engine';
 import { FakeProber } from '../fakes/fake-prober';
-import { formatFigure, formatSeries, levelOnsets, microphoneOnsets, openProbedPeer, pairDelays, PageProbe, ProbeLog, programOnsets } from './conversation-support';
+import { formatFigure, formatSeries, levelOnsets, microphoneOnsets, openProbedPeer, pairDelays, PageProbe, percentile, ProbeLog, ProgramLevels, programOnsets } from './conversation-support';
 
 const JOINS = 12;
 const MUTES = 12;
 const STEP_TIMEOUT_MS = 10_000;
 const HARD_LIMIT_MS = 4 * 60_000;
-/** RMS of 5.3 ms of received audio: above = audible (the −6 dBFS test tones arrive at ≈ 0.2–0.35), below SILENT = silence. */
-const AUDIBLE_RMS = 0.03;
-const SILENT_RMS = 0.003;
+/**
+ * RMS of ~5 ms of received audio: above AUDIBLE = audible, below SILENT = silence. The −6 dBFS
+ * test tones arrive at 0.2–0.35 for the first seconds, then the co-host page's noise suppression
+ * (Chromium's default, as in the app) takes a steady tone down by ≈ 19 dB to ≈ 0.037 (−29 dBFS);
+ * silence is ≈ 0.0001. Both margins stay wide with these limits.
+ */
+const AUDIBLE_RMS = 0.01;
+const SILENT_RMS = 0.001;
 const audible = (rms: number): boolean => rms > AUDIBLE_RMS;
 const silent = (rms: number): boolean => rms < SILENT_RMS;
 /**
@@ -55,6 +62,8 @@ const TONE_MS = 800;
 const TONES = [880, 660] as const;
 const LOOP_MS = SPACING_MS * TONES.length;
 const ONSETS = 12;
+/** Part 3, mutes: rounds of (mute, unmute) × (command, the control room's way). */
+const PROGRAM_MUTES = 12;
 /** How long a change (silence after mute, sound after unmute) must hold to count, and the steady state before each toggle. */
 const HOLD_MS = 100;
 const STEADY_MS = 300;
@@ -379,11 +388,8 @@ async function measureMouthToProgram(servers: TestServers, pageServer: PeerPageS
     const { answer } = await cohost.execute({ channel: 'conversation:offer', payload: { offer, iceRestart: false } });
     await peer.acceptAnswer(answer);
     await peer.waitForIceConnected();
-    if (!(await cohostProbe.hasTrackProcessor())) {
-      print('  not measured yet: this Chromium has no MediaStreamTrackProcessor, so the onset at the microphone cannot be timestamped');
-      return;
-    }
-    await cohostProbe.watchMicrophone(ONSET_THRESHOLD);
+    const onsetsMeasurable = await cohostProbe.hasTrackProcessor();
+    if (onsetsMeasurable) await cohostProbe.watchMicrophone(ONSET_THRESHOLD);
     await hostProbe.start(false);
 
     // ── Go live from the control room: the program is the host's microphone plus the room ──
@@ -391,31 +397,175 @@ async function measureMouthToProgram(servers: TestServers, pageServer: PeerPageS
     await waitForAttribute(hostPage.getByTestId('on-air-lamp'), 'data-on-air', 'true');
     await waitForAttribute(hostPage.getByTestId('output-primary'), 'data-state', 'live');
     await delay(1000);
-    const listener = await startProgramListener(icecast, mount, dir);
-    await delay(ONSETS * SPACING_MS + 1500);
-    const recording = await listener.stop();
-    const micLog = new ProbeLog(cohostProbe);
-    const roomLog = new ProbeLog(hostProbe);
-    await Promise.all([micLog.pull(), roomLog.pull()]);
+    if (onsetsMeasurable) await measureOnsets(icecast, mount, dir, hostProbe, cohostProbe);
+    else print('  not measured yet: this Chromium has no MediaStreamTrackProcessor, so the onset at the microphone cannot be timestamped');
 
-    const { onsets: atMicrophone, stampedMs } = microphoneOnsets(micLog.micChunks, TONES, QUIET_MS);
-    const inRoom = levelOnsets(roomLog.levels, TONES, AUDIBLE_RMS, SILENT_RMS, QUIET_MS);
-    const inProgram = programOnsets(recording, TONES, ONSET_THRESHOLD, QUIET_MS);
-    const micToRoom = pairDelays(atMicrophone, inRoom, LOOP_MS);
-    const micToProgram = pairDelays(atMicrophone, inProgram, LOOP_MS);
-    const roomToProgram = pairDelays(inRoom, inProgram, LOOP_MS);
-    print(formatFigure('microphone → program (Ogg page at a listener)', micToProgram));
-    print(formatSeries(micToProgram));
-    print(formatFigure('  of which: microphone → control room hears it', micToRoom));
-    print(formatSeries(micToRoom));
-    print(formatFigure('  of which: control room → program', roomToProgram));
-    print(
-      `  onsets: microphone ${atMicrophone.length}, control room ${inRoom.length}, program ${inProgram.length} in ${(recording.samples.length / recording.channels / 48_000).toFixed(1)} s of program; ` +
-        `each paired with the latest earlier one of the same tone (${TONES.join('/')} Hz alternate) within one ${LOOP_MS} ms loop; mic chunks read ${stampedMs.toFixed(1)} ms after their timestamp (median)`,
-    );
-    const skew = await clockSkew([hostProbe, cohostProbe]);
+    // ── The tone co-host leaves; one whose microphone plays a continuous tone joins for the mutes ──
+    await cohost.execute({ channel: 'conversation:leave', payload: {} });
+    await peer.close();
+    await cohostBrowser.close();
+    const { tone880Wav } = await ensureFixtures();
+    const toneBrowser = await launchChromium(tone880Wav);
+    scope.defer(() => toneBrowser.close());
+    const speaker = engineWith(EngineConfigSchema.parse({ space: { name: 'Guest' } }));
+    scope.defer(() => speaker.leaveConversation());
+    const { peer: speakerPeer, probe: speakerProbe } = await openProbedPeer(toneBrowser, pageServer);
+    scope.defer(() => speakerPeer.close());
+    await speaker.execute({ channel: 'conversation:join', payload: { display: 'Bo Cohost', invite: code } });
+    const speakerOffer = await speakerPeer.createOffer();
+    const { answer: speakerAnswer } = await speaker.execute({ channel: 'conversation:offer', payload: { offer: speakerOffer, iceRestart: false } });
+    await speakerPeer.acceptAnswer(speakerAnswer);
+    await speakerPeer.waitForIceConnected();
+    await measureProgramMutes(scope, icecast, mount, dir, hostProbe, speaker, speakerProbe);
+
+    const skew = await clockSkew([hostProbe, speakerProbe]);
     print(`  clocks: page performance.timeOrigin + now() vs Date.now() differ by ≤ ${skew.toFixed(1)} ms`);
   });
+}
+
+/** Part 3, onsets: tone onsets at the co-host's microphone → in the control room → in the program. */
+async function measureOnsets(icecast: { host: string; port: number }, mount: string, dir: string, hostProbe: PageProbe, cohostProbe: PageProbe): Promise<void> {
+  const listener = await startProgramListener(icecast, mount, dir);
+  await delay(ONSETS * SPACING_MS + 1500);
+  const recording = await listener.stop();
+  const micLog = new ProbeLog(cohostProbe);
+  const roomLog = new ProbeLog(hostProbe);
+  await Promise.all([micLog.pull(), roomLog.pull()]);
+
+  const { onsets: atMicrophone, stampedMs } = microphoneOnsets(micLog.micChunks, TONES, QUIET_MS);
+  const inRoom = levelOnsets(roomLog.levels, TONES, AUDIBLE_RMS, SILENT_RMS, QUIET_MS);
+  const inProgram = programOnsets(recording, TONES, ONSET_THRESHOLD, QUIET_MS);
+  const micToRoom = pairDelays(atMicrophone, inRoom, LOOP_MS);
+  const micToProgram = pairDelays(atMicrophone, inProgram, LOOP_MS);
+  const roomToProgram = pairDelays(inRoom, inProgram, LOOP_MS);
+  print(formatFigure('microphone → program (Ogg page at a listener)', micToProgram));
+  print(formatSeries(micToProgram));
+  print(formatFigure('  of which: microphone → control room hears it', micToRoom));
+  print(formatSeries(micToRoom));
+  print(formatFigure('  of which: control room → program', roomToProgram));
+  print(
+    `  onsets: microphone ${atMicrophone.length}, control room ${inRoom.length}, program ${inProgram.length} in ${(recording.samples.length / recording.channels / 48_000).toFixed(1)} s of program; ` +
+      `each paired with the latest earlier one of the same tone (${TONES.join('/')} Hz alternate) within one ${LOOP_MS} ms loop; mic chunks read ${stampedMs.toFixed(1)} ms after their timestamp (median)`,
+  );
+}
+
+/** How a part-3 mute is made: the engine command alone, or as the control room does it (the sent track off at once, then the command). */
+type MuteWay = 'command' | 'ui';
+
+/** One mute or unmute in part 3: when it was made (wall ms), how, and how long the control room took to hear it. */
+interface Toggle {
+  readonly way: MuteWay;
+  readonly muted: boolean;
+  readonly at: number;
+  readonly roomMs: number;
+  /** RMS the control room heard just before the toggle (to show the margin to the thresholds). */
+  readonly roomLevel: number;
+  /** UI way: from the track change in the page to the command leaving this process (the page round trip; the real UI has none). */
+  readonly commandAfterMs: number;
+}
+
+/**
+ * Part 3, mutes: the co-host (a continuous tone) mutes and unmutes, by command and the control
+ * room's way in alternation; the control room's page gates each toggle on a steady state and times
+ * what it hears; the program is recorded throughout and searched afterwards.
+ */
+async function measureProgramMutes(scope: Scope, icecast: { host: string; port: number }, mount: string, dir: string, hostProbe: PageProbe, speaker: Engine, speakerProbe: PageProbe): Promise<void> {
+  const roomLog = new ProbeLog(hostProbe);
+  const steady = (what: string, check: (rms: number) => boolean): Promise<boolean> =>
+    waitFor(what, async () => {
+      await roomLog.pull();
+      return roomLog.holds(check, STEADY_MS) ? true : null;
+    });
+  const sustained = (what: string, since: number, check: (rms: number) => boolean): Promise<number> =>
+    waitFor(what, async () => {
+      await roomLog.pull();
+      return roomLog.firstSustainedAfter(since, check, HOLD_MS);
+    });
+  await steady('the continuous tone steadily audible in the control room', audible);
+
+  const listener = await startProgramListener(icecast, mount, dir);
+  let stopped = false;
+  scope.defer(async () => {
+    if (!stopped) await listener.stop();
+  });
+  const toggles: Toggle[] = [];
+  const toggle = async (way: MuteWay, muted: boolean): Promise<void> => {
+    await delay(Math.random() * 300);
+    await steady(`the co-host steadily ${muted ? 'audible' : 'silent'} in the control room`, muted ? audible : silent);
+    const roomLevel = roomLog.levels.at(-1)?.[1] ?? Number.NaN;
+    roomLog.clear();
+    let at = Date.now();
+    if (way === 'ui') at = await speakerProbe.setSending(!muted);
+    const commandAt = Date.now();
+    await speaker.execute({ channel: 'conversation:set-muted', payload: { muted } });
+    const heard = await sustained(`${muted ? 'silence' : 'audio'} in the control room`, at, muted ? silent : audible);
+    toggles.push({ way, muted, at, roomMs: heard - at, roomLevel, commandAfterMs: commandAt - at });
+  };
+  for (let round = 0; round < PROGRAM_MUTES; round += 1) {
+    // Alternate which way goes first, so a drift in the machine's load weighs on both alike.
+    for (const way of round % 2 === 0 ? (['command', 'ui'] as const) : (['ui', 'command'] as const)) {
+      await toggle(way, true);
+      await toggle(way, false);
+    }
+  }
+  // The program trails the control room by a page or so: let the last unmute reach it.
+  await steady('the co-host steadily audible in the control room', audible);
+  await delay(500);
+  stopped = true;
+  const recording = await listener.stop();
+
+  const program = new ProgramLevels(recording);
+  let unclean = 0;
+  let missed = 0;
+  const inProgram = new Map<string, number[]>();
+  const levelBefore = { mute: [] as number[], unmute: [] as number[] };
+  toggles.forEach((item, index) => {
+    const before = item.muted ? audible : silent;
+    const after = item.muted ? silent : audible;
+    const level = program.levelAt(item.at);
+    levelBefore[item.muted ? 'mute' : 'unmute'].push(level);
+    if (!before(level)) {
+      unclean += 1;
+      return;
+    }
+    const heard = program.firstSustainedAfter(item.at, toggles[index + 1]?.at ?? Number.POSITIVE_INFINITY, after, HOLD_MS);
+    if (heard === null) {
+      missed += 1;
+      return;
+    }
+    const key = `${item.way} ${item.muted}`;
+    inProgram.set(key, [...(inProgram.get(key) ?? []), heard - item.at]);
+  });
+  const room = (way: MuteWay, muted: boolean): number[] => toggles.filter((item) => item.way === way && item.muted === muted).map((item) => item.roomMs);
+  const rows: [string, MuteWay, boolean][] = [
+    ['set-muted true → silence in the program', 'command', true],
+    ['UI way: track off + set-muted true → silence', 'ui', true],
+    ['set-muted false → audible in the program', 'command', false],
+    ['UI way: track on + set-muted false → audible', 'ui', false],
+  ];
+  print(`\n  mute latency in the program: the co-host's mute → its continuous 880 Hz tone gone from the Icecast program (unmute → back), the change held ${HOLD_MS} ms`);
+  print(`  (program time = arrival at a listener of the Ogg page holding the first silent/audible 5 ms window: an upper bound, the page leaves the engine up to 100 ms after that sample;`);
+  print(`  "UI way" = track.enabled on the co-host page's RTCRtpSender first, timed from then, then conversation:set-muted, as the control room does; each toggle waits for ${STEADY_MS} ms steady in the control room)`);
+  for (const [label, way, muted] of rows) {
+    const values = inProgram.get(`${way} ${muted}`) ?? [];
+    print(formatFigure(label, values));
+    print(formatSeries(values));
+    print(formatFigure(`  of which: → in the control room`, room(way, muted)));
+  }
+  const roomBefore = (muted: boolean): number[] => toggles.filter((item) => item.muted === muted).map((item) => item.roomLevel);
+  const levels = (values: readonly number[]): string => {
+    const median = percentile(values, 50);
+    const outlier = median > AUDIBLE_RMS ? Math.min(...values) : Math.max(...values);
+    return `${median.toFixed(4)}, ${outlier.toFixed(4)}`;
+  };
+  const commandAfter = toggles.filter((item) => item.way === 'ui').map((item) => item.commandAfterMs);
+  print(
+    `  toggles: ${toggles.length} (${PROGRAM_MUTES} rounds × 2 ways × mute + unmute, the ways alternating) in ${(recording.samples.length / recording.channels / 48_000).toFixed(1)} s of program; ` +
+      `${unclean} not steady in the program at the command, ${missed} change not found before the next toggle; ` +
+      `RMS before a mute (median, min): room ${levels(roomBefore(true))}, program ${levels(levelBefore.mute)}; before an unmute (median, max): room ${levels(roomBefore(false))}, program ${levels(levelBefore.unmute)} ` +
+      `(audible > ${AUDIBLE_RMS}, silent < ${SILENT_RMS}); ` +
+      `UI way: the command left ${percentile(commandAfter, 50).toFixed(0)} ms (max ${Math.max(...commandAfter).toFixed(0)} ms) after the track change (page round trip)`,
+  );
 }
 
 const loadStart = loadavg()[0] ?? Number.NaN;
