@@ -287,6 +287,8 @@ describe('conversation: invites, join, self-mute and Janus reconnect (real Janus
     const self = (await until(guest, (state) => state.participants.some((p) => p.self && p.muted), 'co-host sees itself muted')).participants.find((p) => p.self);
     expect(self?.mutedBy).toBe('moderator');
     expect(producer.getState().conversation.participants.find((p) => p.id === cohost.id)?.mutedBy).toBe('moderator');
+    // The co-host's app does not lift a moderator's mute by itself.
+    await expect(guest.execute({ channel: 'conversation:set-muted', payload: { muted: false } })).rejects.toThrow(/only the host or a producer can unmute you/);
 
     await producer.execute({ channel: 'moderation:set-muted', payload: { participantId: cohost.id, muted: false } });
     await until(guest, (state) => state.participants.some((p) => p.self && !p.muted), 'co-host unmuted');

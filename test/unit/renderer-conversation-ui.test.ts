@@ -8,9 +8,11 @@ import {
   isTypingTarget,
   micActivity,
   micLevelFraction,
+  selectCanToggleMute,
   sortParticipants,
   type ShortcutKeyEvent,
 } from '../../renderer/features/conversation/conversation-view';
+import type { AppState } from '../../renderer/stores/store-types';
 import { describeExpiry, effectiveStatus, formatMoment, formatRemaining, sortInvites } from '../../renderer/features/invites/invite-format';
 
 const T0 = Date.UTC(2025, 10, 20, 12, 0, 0);
@@ -57,6 +59,16 @@ describe('conversation view', () => {
     expect(micActivity(participant({}))).toBe('live');
     expect(describeParticipant(participant({ display: 'Jon', muted: true, mutedBy: 'moderator', connected: false }))).toBe('Jon, Co-host, muted by moderator, audio not connected');
     expect(describeParticipant(participant({ display: 'Maya', role: 'host', self: true, talking: true }))).toBe('Maya, Host, you, talking');
+  });
+
+  it('locks the self-mute button while a moderator’s mute holds, and only then', () => {
+    const joined = { status: 'joined', endpoint: 'primary', since: T0, selfId: '1', role: 'cohost' } as const;
+    const state = (self: Partial<Participant>): AppState =>
+      ({ conversation: { link: joined, space: 'S', selfMuted: false, participants: [participant({ self: true, ...self })] } }) as unknown as AppState;
+    expect(selectCanToggleMute(state({ muted: true, mutedBy: 'moderator' }))).toBe(false);
+    expect(selectCanToggleMute(state({ muted: true, mutedBy: 'self' }))).toBe(true);
+    expect(selectCanToggleMute(state({ muted: false }))).toBe(true);
+    expect(selectCanToggleMute({ conversation: null } as unknown as AppState)).toBe(false);
   });
 
   it('makes initials from letters only', () => {

@@ -140,6 +140,9 @@ export class Conversation {
   async setMuted(muted: boolean): Promise<ConversationState> {
     const room = this.room;
     if (room === null || this.link.status !== 'joined') throw new EngineCommandError('Not in the conversation: join first.');
+    if (!muted && this.participants.some((participant) => participant.self && participant.mutedBy === 'moderator')) {
+      throw new EngineCommandError('A moderator muted you: only the host or a producer can unmute you. Ask them to, then speak.');
+    }
     await room.setMuted(muted);
     this.selfMuted = muted;
     this.refreshParticipants();

@@ -163,5 +163,7 @@ export const selectCanHost = (state: AppState): boolean => {
 /** True when the self-mute button and its shortcut work: in the room, or getting back in (the mute applies locally at once). */
 export const selectCanToggleMute = (state: AppState): boolean => {
   const status = state.conversation?.link.status;
-  return status === 'joined' || status === 'reconnecting';
+  // A moderator's mute is theirs to lift: the button stays locked while it holds.
+  const byModerator = state.conversation?.participants.some((participant) => participant.self && participant.mutedBy === 'moderator') ?? false;
+  return (status === 'joined' || status === 'reconnecting') && !byModerator;
 };

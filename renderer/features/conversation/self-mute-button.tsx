@@ -42,6 +42,7 @@ export function SelfMuteButton(): ReactNode {
         type="button"
         className="self-mute"
         data-muted={muted}
+        data-locked={byModerator || undefined}
         data-testid="self-mute"
         aria-label="Mute my microphone"
         aria-pressed={muted}
@@ -57,7 +58,7 @@ export function SelfMuteButton(): ReactNode {
         <span className="self-mute__text">
           <span className="self-mute__title">{muted ? 'You are muted' : 'Your mic is live'}</span>
           <span className="self-mute__hint" id={hintId}>
-            {muted ? (byModerator ? 'A moderator muted you' : 'Press to unmute') : 'Press to mute'}
+            {muted ? (byModerator ? 'A moderator muted you: only the host or a producer can unmute you' : 'Press to unmute') : 'Press to mute'}
           </span>
         </span>
         <kbd className="self-mute__key" aria-hidden="true" title="Keyboard shortcut: M">
