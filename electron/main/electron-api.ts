@@ -78,6 +78,8 @@ export interface WebContentsLike {
   isDestroyed(): boolean;
   setWindowOpenHandler(handler: (details: { readonly url: string }) => { action: 'allow' | 'deny' }): void;
   on(event: 'will-navigate', listener: (event: NavigationEvent, url: string) => void): unknown;
+  /** The page finished loading: its scripts ran, so the renderer listens to events. */
+  on(event: 'did-finish-load', listener: () => void): unknown;
 }
 
 /** A browser window. */
@@ -103,9 +105,14 @@ export interface AppLike {
   requestSingleInstanceLock(): boolean;
   whenReady(): Promise<void>;
   getPath(name: 'userData'): string;
-  on(event: 'second-instance', listener: () => void): unknown;
+  /** Another launch handed over to this instance, with its command line (Windows and Linux deep links arrive there). */
+  on(event: 'second-instance', listener: (event: unknown, argv: string[], workingDirectory: string) => void): unknown;
+  /** macOS opened a URL of a scheme the app handles (also before `ready`, on a cold start). */
+  on(event: 'open-url', listener: (event: { preventDefault(): void }, url: string) => void): unknown;
   on(event: 'window-all-closed', listener: () => void): unknown;
   on(event: 'activate', listener: () => void): unknown;
+  /** Registers the app as the handler of `protocol:` links; `path` and `args` are the Windows command (dev mode). */
+  setAsDefaultProtocolClient(protocol: string, path?: string, args?: string[]): boolean;
   quit(): void;
   exit(exitCode?: number): void;
 }

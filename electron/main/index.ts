@@ -29,6 +29,7 @@ startApp(electron, {
     devServerUrl: process.env['ELECTRON_RENDERER_URL'],
     builtFile: join(here, '../renderer/index.html'),
   }),
+  launch: { argv: process.argv, defaultApp: process.defaultApp === true, execPath: process.execPath },
 }).catch((error: unknown) => {
   createLogger('app').error('Steadycast could not start', error);
   dialog.showErrorBox('Steadycast could not start', `${describeError(error)}\n\nThe log on the terminal has details.`);

@@ -184,6 +184,14 @@ export const eventSchemas = {
   'listeners:update': ListenerReadingSchema,
   /** A line of the engine log that the UI may show (already redacted). */
   'log:entry': LogEntrySchema,
+  /**
+   * A `steadycast:` link was opened outside the app (browser, mail, chat) and handed to this window
+   * by the desktop app's main process: an invite link to check, or why the link is not one.
+   */
+  'invites:opened': z.discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('invite'), link: InviteCodeInputSchema }),
+    z.strictObject({ kind: z.literal('not-an-invite'), problem: z.string().max(500) }),
+  ]),
 } as const satisfies Record<EventChannelName, z.ZodType>;
 
 export type CommandChannel = keyof typeof commandSchemas;

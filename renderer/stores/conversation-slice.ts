@@ -1,3 +1,4 @@
+import type { EventPayload } from '../../electron/shared/contract';
 import type { ConversationState, InvitePreview, InviteSummary, MediaConnectionState } from '../../electron/shared/conversation';
 import type { ConversationMedia, ConversationMediaEvents } from '../audio/conversation-media';
 import type { MicrophoneSnapshot } from '../audio/microphone';
@@ -50,6 +51,15 @@ export interface ModerationState {
   muteAll: { sending: boolean; error: string | null; lastMuted: number | null };
 }
 
+/** An invite link opened outside the app (`steadycast://join/…`, handed over by the desktop app) and what became of it. */
+export type OpenedInvite =
+  /** In the join-by-invite form, and checked with `invites:preview`. */
+  | { status: 'prefilled'; link: string }
+  /** Not used: this window is in a room (or joining one). */
+  | { status: 'not-used'; message: string }
+  /** The link opened is not an invite. */
+  | { status: 'invalid'; message: string };
+
 /** The conversation part of the store. */
 export interface ConversationSlice {
   /** Mirrored from engine state (engine:state → state.conversation); null before the first state. */
@@ -65,6 +75,8 @@ export interface ConversationSlice {
   invitePreview: { status: 'idle' | 'checking' | 'ok' | 'error'; preview: InvitePreview | null; error: string | null };
   invites: { items: InviteSummary[]; lastCreated: { invite: InviteSummary; code: string; link: string } | null; status: 'idle' | 'busy' | 'error'; error: string | null };
   moderation: ModerationState;
+  /** The invite link last opened outside the app; null when none, or once another invite is checked. */
+  openedInvite: OpenedInvite | null;
   /** conversation:join, then the media: microphone, offer/answer. */
   joinConversation(display: string, invite?: string): Promise<void>;
   leaveConversation(): Promise<void>;
@@ -78,6 +90,8 @@ export interface ConversationSlice {
   startProgramFeed(): Promise<void>;
   stopProgramFeed(): void;
   previewInvite(input: string): Promise<void>;
+  /** `invites:opened`: outside a room, prefills the invite form and checks the link; in a room, says it was not used. */
+  receiveOpenedInvite(opened: EventPayload<'invites:opened'>): void;
   createInvite(role: 'cohost' | 'producer', label: string, expiresInMinutes: number): Promise<void>;
   loadInvites(): Promise<void>;
   revokeInvite(id: string, removeParticipants: boolean): Promise<void>;
@@ -90,6 +104,7 @@ export interface ConversationSlice {
 }
 
 const NOT_CONNECTED = 'Not connected to the engine. Reconnect, then try again.';
+const IN_ROOM = 'The invite link you opened was not used: you are in a room. Leave the room, then open the invite link again.';
 const NO_MEDIA = 'This window cannot use a microphone or audio connection. Open Steadycast in the desktop app or a current Chromium browser.';
 
 /** True when the link means this window is (or is becoming) a participant of the room. */
@@ -230,6 +245,14 @@ export function createConversationSlice(deps: StoreDeps): AppSlice<ConversationS
       if (state.engine && !state.engine.broadcast && previous.engine?.broadcast && media?.feeding) get().stopProgramFeed();
     });
 
+    // invites:opened comes from the desktop app's main process, on whichever bridge is attached.
+    let stopOpenedInvites: (() => void) | null = null;
+    api.subscribe((state, previous) => {
+      if (state.bridge === previous.bridge) return;
+      stopOpenedInvites?.();
+      stopOpenedInvites = state.bridge?.on('invites:opened', (opened) => get().receiveOpenedInvite(opened)) ?? null;
+    });
+
     // Entries of people who left (or of a room we left) would show stale errors on a later row.
     api.subscribe((state, previous) => {
       if (state.conversation === previous.conversation) return;
@@ -308,6 +331,7 @@ export function createConversationSlice(deps: StoreDeps): AppSlice<ConversationS
       invitePreview: { status: 'idle', preview: null, error: null },
       invites: { items: [], lastCreated: null, status: 'idle', error: null },
       moderation: { participants: {}, muteAll: { sending: false, error: null, lastMuted: null } },
+      openedInvite: null,
 
       async joinConversation(display, invite) {
         const bridge = get().bridge;
@@ -437,6 +461,9 @@ export function createConversationSlice(deps: StoreDeps): AppSlice<ConversationS
         const request = ++previewRequest;
         const bridge = get().bridge;
         const invite = input.trim();
+        const opened = get().openedInvite;
+        // Checking another invite ends what the last opened link said.
+        if (opened && !(opened.status === 'prefilled' && opened.link === invite)) set({ openedInvite: null });
         if (invite === '') {
           set({ invitePreview: { status: 'idle', preview: null, error: null } });
           return;
@@ -451,6 +478,24 @@ export function createConversationSlice(deps: StoreDeps): AppSlice<ConversationS
           if (request === previewRequest) set({ invitePreview: { status: 'ok', preview, error: null } });
         } catch (error) {
           if (request === previewRequest) set({ invitePreview: { status: 'error', preview: null, error: describeFailure(error) } });
+        }
+      },
+
+      receiveOpenedInvite(opened) {
+        switch (opened.kind) {
+          case 'not-an-invite':
+            set({ openedInvite: { status: 'invalid', message: opened.problem } });
+            return;
+          case 'invite':
+            if (isInRoom(get().conversation) || get().joinStatus.status === 'joining') {
+              set({ openedInvite: { status: 'not-used', message: IN_ROOM } });
+              return;
+            }
+            set({ openedInvite: { status: 'prefilled', link: opened.link } });
+            void get().previewInvite(opened.link);
+            return;
+          default:
+            assertNever(opened);
         }
       },
 
@@ -516,4 +561,8 @@ export function createConversationSlice(deps: StoreDeps): AppSlice<ConversationS
       },
     };
   };
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unexpected value: ${JSON.stringify(value)}`);
 }

@@ -146,6 +146,7 @@ export class FakeWebContents implements WebContentsLike {
   /** The page's `ipcRenderer`, once connected with {@link FakeIpcRenderer.connectToMain}. */
   renderer: FakeIpcRenderer | null = null;
   private readonly navigationListeners: ((event: NavigationEvent, url: string) => void)[] = [];
+  private readonly loadListeners: (() => void)[] = [];
 
   constructor(readonly session: FakeSession) {}
 
@@ -163,9 +164,17 @@ export class FakeWebContents implements WebContentsLike {
     this.windowOpenHandler = handler;
   }
 
-  on(_event: 'will-navigate', listener: (event: NavigationEvent, url: string) => void): this {
-    this.navigationListeners.push(listener);
+  on(event: 'will-navigate', listener: (event: NavigationEvent, url: string) => void): this;
+  on(event: 'did-finish-load', listener: () => void): this;
+  on(event: 'will-navigate' | 'did-finish-load', listener: ((event: NavigationEvent, url: string) => void) | (() => void)): this {
+    if (event === 'did-finish-load') this.loadListeners.push(listener as () => void);
+    else this.navigationListeners.push(listener);
     return this;
+  }
+
+  /** The page finished loading (Electron's `did-finish-load`; the fake never emits it by itself). */
+  finishLoading(): void {
+    for (const listener of this.loadListeners) listener();
   }
 
   /** The page starts a navigation to `url`; returns true when a listener prevented it. */
@@ -265,33 +274,56 @@ export class FakeBrowserWindow implements BrowserWindowLike {
   }
 }
 
-type AppEvent = 'second-instance' | 'window-all-closed' | 'activate';
+type AppEvent = 'second-instance' | 'open-url' | 'window-all-closed' | 'activate';
+type AppListener = (...args: never[]) => void;
 
 /** `app`, with the lock answer and user data folder a test chooses. */
 export class FakeApp implements AppLike {
   quitCalls = 0;
   readonly exitCodes: number[] = [];
-  private readonly listeners = new Map<AppEvent, (() => void)[]>();
+  /** Every `setAsDefaultProtocolClient` call, with what it answered. */
+  readonly protocolClients: { protocol: string; path: string | undefined; args: string[] | undefined }[] = [];
+  /** What `setAsDefaultProtocolClient` answers. */
+  registersProtocols = true;
+  private readonly listeners = new Map<AppEvent, AppListener[]>();
+  private readonly ready: Promise<void>;
+  private markReady: () => void = () => undefined;
 
   constructor(
     private readonly userData: string,
     private readonly gotLock: boolean,
     readonly isPackaged: boolean,
-  ) {}
+    readyAtOnce = true,
+  ) {
+    this.ready = readyAtOnce ? Promise.resolve() : new Promise((resolve) => (this.markReady = resolve));
+  }
 
   requestSingleInstanceLock(): boolean {
     return this.gotLock;
   }
 
   whenReady(): Promise<void> {
-    return Promise.resolve();
+    return this.ready;
+  }
+
+  /** Electron finished starting (only needed with `readyAtOnce: false`). */
+  becomeReady(): void {
+    this.markReady();
+  }
+
+  setAsDefaultProtocolClient(protocol: string, path?: string, args?: string[]): boolean {
+    this.protocolClients.push({ protocol, path, args });
+    return this.registersProtocols;
   }
 
   getPath(_name: 'userData'): string {
     return this.userData;
   }
 
-  on(event: AppEvent, listener: () => void): this {
+  on(event: 'second-instance', listener: (event: unknown, argv: string[], workingDirectory: string) => void): this;
+  on(event: 'open-url', listener: (event: { preventDefault(): void }, url: string) => void): this;
+  on(event: 'window-all-closed' | 'activate', listener: () => void): this;
+  on(event: AppEvent, listener: AppListener): this {
     this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
     return this;
   }
@@ -304,9 +336,26 @@ export class FakeApp implements AppLike {
     this.exitCodes.push(exitCode);
   }
 
-  /** Emits an app event as Electron would. */
-  emit(event: AppEvent): void {
+  /** Emits an app event without arguments, as Electron does for `window-all-closed` and `activate`. */
+  emit(event: 'window-all-closed' | 'activate'): void {
     for (const listener of this.listeners.get(event) ?? []) listener();
+  }
+
+  /** Steadycast was launched again with `argv`; the second launch hands it over, as Electron's `second-instance`. */
+  launchAgain(argv: string[], workingDirectory = '/'): void {
+    for (const listener of this.listeners.get('second-instance') ?? []) (listener as (event: unknown, argv: string[], cwd: string) => void)({}, argv, workingDirectory);
+  }
+
+  /** macOS opens `url` with the app (`open-url`); returns true when a listener called `preventDefault`. */
+  openUrl(url: string): boolean {
+    let prevented = false;
+    const event = {
+      preventDefault: () => {
+        prevented = true;
+      },
+    };
+    for (const listener of this.listeners.get('open-url') ?? []) (listener as (event: { preventDefault(): void }, url: string) => void)(event, url);
+    return prevented;
   }
 }
 
@@ -409,6 +458,8 @@ export interface FakeElectronOptions {
   /** What `app.requestSingleInstanceLock()` answers. */
   gotSingleInstanceLock?: boolean;
   isPackaged?: boolean;
+  /** False: `app.whenReady()` waits for `app.becomeReady()` (e.g. for a macOS link before ready). */
+  readyAtOnce?: boolean;
 }
 
 /** A fresh fake `electron` module; windows share the default session, as in Electron. */
@@ -422,7 +473,7 @@ export function createFakeElectron(options: FakeElectronOptions = {}): FakeElect
     }
   }
   return {
-    app: new FakeApp(options.userData ?? '/nonexistent/steadycast-user-data', options.gotSingleInstanceLock ?? true, options.isPackaged ?? false),
+    app: new FakeApp(options.userData ?? '/nonexistent/steadycast-user-data', options.gotSingleInstanceLock ?? true, options.isPackaged ?? false, options.readyAtOnce ?? true),
     BrowserWindow,
     ipcMain: new FakeIpcMain(),
     dialog: new FakeDialog(),

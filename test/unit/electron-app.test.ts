@@ -1,6 +1,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startApp, type DesktopApp, type DesktopAppOptions } from '../../electron/main/app';
 import { loadConfigFile } from '../../electron/main/config-file';
@@ -27,6 +27,7 @@ const options = (overrides: Partial<DesktopAppOptions> = {}): DesktopAppOptions 
   prober: new FakeProber(),
   preloadPath: '/app/out/preload/index.cjs',
   renderer: { kind: 'file', path: '/app/out/renderer/index.html' },
+  launch: { argv: ['/opt/Steadycast/steadycast'], defaultApp: false, execPath: '/opt/Steadycast/steadycast' },
   ...overrides,
 });
 
@@ -113,9 +114,31 @@ describe('desktop app lifecycle', () => {
     const window = electron.windows[0];
     if (!window) throw new Error('no window');
     window.minimized = true;
-    electron.app.emit('second-instance');
+    electron.app.launchAgain(['/opt/Steadycast/steadycast']);
     expect(window.minimized).toBe(false);
     expect(window.focused).toBe(true);
+  });
+
+  it('registers as the handler of steadycast:// links, with the whole command when run unpackaged', async () => {
+    const packaged = await start();
+    expect(packaged.electron.app.protocolClients).toEqual([{ protocol: 'steadycast', path: undefined, args: undefined }]);
+
+    const dev = await start(
+      { platform: 'win32', launch: { argv: ['C:\\dev\\electron.exe', '--inspect', '.'], defaultApp: true, execPath: 'C:\\dev\\electron.exe' } },
+      createFakeElectron({ userData }),
+    );
+    expect(dev.electron.app.protocolClients).toEqual([{ protocol: 'steadycast', path: 'C:\\dev\\electron.exe', args: [resolve('.')] }]);
+  });
+
+  it('registers nothing in a second launch, and starts even when the system refuses the scheme', async () => {
+    const second = createFakeElectron({ userData, gotSingleInstanceLock: false });
+    await startApp(second, options());
+    expect(second.app.protocolClients).toEqual([]);
+
+    const refused = createFakeElectron({ userData });
+    refused.app.registersProtocols = false;
+    const { app } = await start({}, refused);
+    expect(app.mainWindow()).not.toBeNull();
   });
 });
 

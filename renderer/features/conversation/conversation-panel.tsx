@@ -90,6 +90,7 @@ function ConversationBody({ link, spaceName }: { link: ConversationLink; spaceNa
       return (
         <div className="conversation">
           {link.status === 'reconnecting' ? <ReconnectingNotice link={link} /> : null}
+          <OpenedInviteNotice />
           <SelfMuteButton />
           <MicrophonePicker />
           <MediaStatus />
@@ -105,10 +106,24 @@ function ConversationBody({ link, spaceName }: { link: ConversationLink; spaceNa
   }
 }
 
+/** An invite link that arrived while this window is in a room: it was not used, and why (or why it is no invite). */
+function OpenedInviteNotice(): ReactNode {
+  const message = useAppStore((state) => (state.openedInvite && state.openedInvite.status !== 'prefilled' ? state.openedInvite.message : null));
+  if (message === null) return null;
+  return (
+    <div className="conversation-notice" data-tone="warn" role="alert" data-testid="opened-invite-notice">
+      {message}
+    </div>
+  );
+}
+
 /** Host: join by name, or open the invite form to join someone else's space. Others: the invite form. */
 function JoinChoices({ spaceName, again = false }: { spaceName: string | null; again?: boolean }): ReactNode {
   const canHost = useAppStore(selectCanHost);
-  const [withInvite, setWithInvite] = useState(false);
+  // An invite link opened from outside (a deep link) shows its form at once.
+  const opened = useAppStore((state) => state.openedInvite?.status === 'prefilled');
+  const [chosen, setWithInvite] = useState(false);
+  const withInvite = chosen || opened;
   const inviteRegion = useId();
   if (!canHost) {
     return (

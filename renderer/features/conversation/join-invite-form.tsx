@@ -17,17 +17,33 @@ const selectInviteFlow = (state: AppState): { preview: AppState['invitePreview']
   join: state.joinStatus,
 });
 
+/** The invite link last opened outside the app (steadycast://join/…). */
+const selectOpenedInvite = (state: AppState): AppState['openedInvite'] => state.openedInvite;
+
 /**
  * Joining someone else's space: paste the invite (code or steadycast:// link), see what it is for,
  * give a name, join. A preview belongs to the text it checked: editing the text hides it again.
+ * An invite link opened outside the app fills the field (the store checks it); a link that is not
+ * an invite, or one that arrived while in a room, says so here.
  */
 export function JoinInviteForm(): ReactNode {
   const { preview, join } = useAppStore(useShallow(selectInviteFlow));
+  const opened = useAppStore(selectOpenedInvite);
   const previewInvite = useAppStore(selectPreviewInvite);
   const joinConversation = useAppStore(selectJoinConversation);
   const canJoin = useAppStore(selectCanJoin);
-  const [input, setInput] = useState('');
-  const [checked, setChecked] = useState<string | null>(null);
+  const prefilled = opened?.status === 'prefilled' ? opened.link : null;
+  const [input, setInput] = useState(prefilled ?? '');
+  const [checked, setChecked] = useState<string | null>(prefilled);
+  // Each opened link replaces what the field holds (the store is already checking it).
+  const [seenOpened, setSeenOpened] = useState(opened);
+  if (opened !== seenOpened) {
+    setSeenOpened(opened);
+    if (prefilled !== null) {
+      setInput(prefilled);
+      setChecked(prefilled);
+    }
+  }
   const [display, setDisplay] = useState('');
   const inviteId = useId();
   const inviteHintId = useId();
@@ -94,6 +110,11 @@ export function JoinInviteForm(): ReactNode {
         {previewError ? (
           <p className="inline-error" role="alert">
             {previewError}
+          </p>
+        ) : null}
+        {opened && opened.status !== 'prefilled' ? (
+          <p className="inline-error" role="alert" data-testid="opened-invite-notice">
+            {opened.message}
           </p>
         ) : null}
       </form>
