@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import {
   decodeDisplayName,
   encodeDisplayName,
@@ -55,10 +56,9 @@ export interface ConversationOptions {
 }
 
 /** A token the host's own engine adds to its rooms' allowed lists for itself. */
-function hostToken(random: () => number): string {
-  let token = 'host-';
-  for (let i = 0; i < 24; i += 1) token += Math.floor(random() * 36).toString(36);
-  return token;
+function hostToken(): string {
+  // A credential: from the CSPRNG like the invite tokens, never from the (seedable) jitter source.
+  return `host-${randomBytes(18).toString('base64url')}`;
 }
 
 /** The conversation of this app in the space's room. */
@@ -78,7 +78,7 @@ export class Conversation {
   private generation = 0;
 
   constructor(private readonly options: ConversationOptions) {
-    this.ownToken = hostToken(options.random);
+    this.ownToken = hostToken();
   }
 
   /** The state as the UI sees it. */
