@@ -46,12 +46,7 @@ export async function claimSession(connection: JanodeConnection, SessionCtor: Se
   const session = new SessionCtor(connection, sessionId, keepaliveSeconds);
   const connectionInternals = connection as unknown as ConnectionInternals;
   const sessionInternals = session as unknown as SessionInternals;
-  connectionInternals._sessions.set(sessionId, session);
-  connectionInternals.setMaxListeners(connectionInternals.getMaxListeners() + 2);
-  session.once(Janode.EVENT.SESSION_DESTROYED ?? 'session_destroyed', () => {
-    connectionInternals._sessions.delete(sessionId);
-    connectionInternals.setMaxListeners(Math.max(0, connectionInternals.getMaxListeners() - 2));
-  });
+  register(connectionInternals, connectionInternals._sessions, sessionId, session, 2, Janode.EVENT.SESSION_DESTROYED ?? 'session_destroyed');
   try {
     await sessionInternals.sendRequest({ janus: 'claim' });
   } catch (error) {
@@ -65,11 +60,26 @@ export async function claimSession(connection: JanodeConnection, SessionCtor: Se
 export function reattachHandle<H extends JanodeHandle>(session: JanodeSession, HandleCtor: new (session: JanodeSession, id: number) => H, handleId: number): H {
   const handle = new HandleCtor(session, handleId);
   const sessionInternals = session as unknown as SessionInternals;
-  sessionInternals._handles.set(handleId, handle);
-  sessionInternals.setMaxListeners(sessionInternals.getMaxListeners() + 1);
-  handle.once(Janode.EVENT.HANDLE_DETACHED ?? 'handle_detached', () => {
-    sessionInternals._handles.delete(handleId);
-    sessionInternals.setMaxListeners(Math.max(0, sessionInternals.getMaxListeners() - 1));
-  });
+  register(sessionInternals, sessionInternals._handles, handleId, handle, 1, Janode.EVENT.HANDLE_DETACHED ?? 'handle_detached');
   return handle;
+}
+
+/**
+ * Puts `child` in its owner's table as janode itself does (and raises the owner's listener limit by
+ * the listeners the child adds to it), and takes it out again when the child emits `goneEvent`.
+ */
+function register<T extends JanodeSession | JanodeHandle>(
+  owner: { setMaxListeners(n: number): unknown; getMaxListeners(): number },
+  table: Map<number, T>,
+  id: number,
+  child: T,
+  listeners: number,
+  goneEvent: string,
+): void {
+  table.set(id, child);
+  owner.setMaxListeners(owner.getMaxListeners() + listeners);
+  child.once(goneEvent, () => {
+    table.delete(id);
+    owner.setMaxListeners(Math.max(0, owner.getMaxListeners() - listeners));
+  });
 }
