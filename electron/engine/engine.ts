@@ -19,6 +19,7 @@ import type { BroadcastControl } from './broadcast/broadcast-control';
 import type { HttpFetch } from './listeners/http';
 import type { ListenerCounts } from './listeners/listener-counts';
 import { startSpaceListenerCounts } from './listeners/space-listener-counts';
+import { idleConversationState } from '../shared/conversation';
 import { Conversation } from './conversation/conversation';
 import { InviteBook } from './invites/invite-book';
 import { decodeInvite, previewOf } from './invites/invite-code';
@@ -42,6 +43,8 @@ export interface EngineOptions {
   recordingsDir?: string;
   /** File the host's invites are kept in (tokens: mode 0600); without it they live in memory only. */
   invitesFile?: string;
+  /** Extra ICE host addresses for the space channel (only a veth test network needs them). */
+  iceHostAddresses?: readonly string[];
 }
 
 /** Receives every event the engine emits. */
@@ -82,6 +85,8 @@ export class Engine {
         this.state.conversation = conversation;
         this.emitState();
       },
+      onMicLevels: (levels) => this.emit({ channel: 'conversation:mic-levels', payload: levels }),
+      ...(options.iceHostAddresses !== undefined ? { iceHostAddresses: options.iceHostAddresses } : {}),
     });
     const { space } = options.config;
     this.endpoints = new Map();
@@ -100,7 +105,7 @@ export class Engine {
         })),
       },
       audio: { framesReceived: 0, framesRejected: 0, lastFrameAt: null },
-      conversation: { link: { status: 'idle' }, space: null, selfMuted: false, participants: [] },
+      conversation: idleConversationState(),
       broadcast: null,
       bridge: { kind: options.bridgeKind, clients: 0 },
     };
@@ -172,7 +177,15 @@ export class Engine {
       case 'conversation:set-muted':
         return this.conversation.setMuted(command.payload.muted);
       case 'moderation:set-muted':
-        return this.conversation.moderateMute(command.payload.participantId, command.payload.muted);
+        return this.conversation.moderateMute(command.payload.participantId, command.payload.muted, command.payload.reason);
+      case 'moderation:answer-request':
+        return this.conversation.answerSpeakRequest(command.payload.participantId, command.payload.approve);
+      case 'moderation:request-speak':
+        return this.conversation.requestToSpeak(command.payload.active);
+      case 'moderation:set-auto-mute':
+        return this.conversation.setAutoMute(command.payload.enabled);
+      case 'conversation:report-mic':
+        return { sent: this.conversation.reportMic(command.payload.report) };
       case 'moderation:remove':
         return this.conversation.moderateRemove(command.payload.participantId);
       case 'moderation:mute-all':

@@ -10,6 +10,7 @@ import {
 import { BroadcastStatusSchema, MetersSchema } from './broadcast';
 import { ListenerHistorySchema, ListenerReadingSchema, MAX_HISTORY_POINTS } from './listeners';
 import { EngineStateSchema, EndpointNameSchema, ServerKindSchema, ServerProbeSchema } from './state';
+import { MicReportSchema, MicVoiceSchema } from './mic-report';
 import {
   ConversationStateSchema,
   InviteCodeInputSchema,
@@ -118,7 +119,12 @@ export const commandSchemas = {
   'conversation:set-muted': { payload: z.strictObject({ muted: z.boolean() }), result: ConversationStateSchema },
   /** A moderator (host or producer) mutes or unmutes another participant (AudioBridge `mute`/`unmute`, with the room secret). */
   'moderation:set-muted': {
-    payload: z.strictObject({ participantId: z.string().min(1).max(64), muted: z.boolean() }),
+    payload: z.strictObject({
+      participantId: z.string().min(1).max(64),
+      muted: z.boolean(),
+      /** Shown to the muted participant beside their locked microphone button. */
+      reason: z.string().trim().max(300).optional(),
+    }),
     result: ConversationStateSchema,
   },
   /** A moderator removes a participant from the room (AudioBridge `kick`). */
@@ -128,6 +134,17 @@ export const commandSchemas = {
     payload: EmptySchema,
     result: z.strictObject({ muted: z.number().int().nonnegative(), conversation: ConversationStateSchema }),
   },
+  /** This app's microphone report (its own analysis, before sending), passed on to the space channel. */
+  'conversation:report-mic': { payload: z.strictObject({ report: MicReportSchema }), result: z.strictObject({ sent: z.boolean() }) },
+  /** A participant muted by a moderator asks to speak (active: true) or withdraws the request. */
+  'moderation:request-speak': { payload: z.strictObject({ active: z.boolean() }), result: ConversationStateSchema },
+  /** A moderator answers a request to speak: approve unmutes the participant and lifts the lock. */
+  'moderation:answer-request': {
+    payload: z.strictObject({ participantId: z.string().min(1).max(64), approve: z.boolean() }),
+    result: ConversationStateSchema,
+  },
+  /** A moderator turns "auto-mute stray mics" on or off (this app's engine acts on its own flags). */
+  'moderation:set-auto-mute': { payload: z.strictObject({ enabled: z.boolean() }), result: ConversationStateSchema },
   /** The renderer's RTCPeerConnection state, for health and logs. */
   'conversation:report-media': {
     payload: z.strictObject({ state: MediaConnectionStateSchema, detail: z.string().max(500).optional() }),
@@ -184,6 +201,22 @@ export const eventSchemas = {
   'listeners:update': ListenerReadingSchema,
   /** A line of the engine log that the UI may show (already redacted). */
   'log:entry': LogEntrySchema,
+  /** Every speaker's latest microphone report, about five times a second (in a moderator's app). */
+  'conversation:mic-levels': z.strictObject({
+    at: z.number(),
+    levels: z
+      .array(
+        z.strictObject({
+          participantId: z.string().max(64),
+          levelDbfs: MicReportSchema.shape.levelDbfs,
+          peakDbfs: MicReportSchema.shape.peakDbfs,
+          voice: MicVoiceSchema,
+          speechProbability: MicReportSchema.shape.speechProbability,
+          echoScore: MicReportSchema.shape.echoScore,
+        }),
+      )
+      .max(200),
+  }),
   /**
    * A `steadycast:` link was opened outside the app (browser, mail, chat) and handed to this window
    * by the desktop app's main process: an invite link to check, or why the link is not one.

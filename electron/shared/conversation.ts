@@ -15,6 +15,28 @@ export type Role = z.infer<typeof RoleSchema>;
 export const MutedBySchema = z.enum(['self', 'moderator']);
 export type MutedBy = z.infer<typeof MutedBySchema>;
 
+/** Why a moderator's engine flags a microphone. */
+export const StrayFlagKindSchema = z.enum(['noise', 'echo', 'off-stage', 'self-unmuted']);
+export type StrayFlagKind = z.infer<typeof StrayFlagKindSchema>;
+
+/** A stray-microphone flag with its reason; it clears by itself when the cause stops. */
+export const StrayFlagSchema = z.strictObject({
+  kind: StrayFlagKindSchema,
+  /** Engine clock time the flag was raised. */
+  since: z.number(),
+  message: z.string().max(300),
+});
+export type StrayFlag = z.infer<typeof StrayFlagSchema>;
+
+/** A moderator's mute lock on a participant: only a moderator can lift it. */
+export const ParticipantLockSchema = z.strictObject({
+  /** The moderator's name and role, e.g. "Dana (producer)". */
+  by: z.string().max(200),
+  reason: z.string().max(300),
+  at: z.number(),
+});
+export type ParticipantLock = z.infer<typeof ParticipantLockSchema>;
+
 /** One participant of the room, from the engine's Janus session (resynced after every reconnect). */
 export const ParticipantSchema = z.strictObject({
   /** AudioBridge feed id, as a string. */
@@ -33,6 +55,12 @@ export const ParticipantSchema = z.strictObject({
   connected: z.boolean(),
   /** Invite the participant joined with, when the engine knows it (the host's own engine does). */
   inviteId: z.string().max(64).nullable(),
+  /** A moderator's mute lock (sticky mute), as announced on the space channel. */
+  lock: ParticipantLockSchema.nullable(),
+  /** Stray-microphone flags (filled in a moderator's engine only). */
+  flags: z.array(StrayFlagSchema).max(4),
+  /** The participant asked to speak and no moderator has answered yet. */
+  speakRequested: z.boolean(),
 });
 export type Participant = z.infer<typeof ParticipantSchema>;
 
@@ -76,6 +104,41 @@ export type ConversationLink = z.infer<typeof ConversationLinkSchema>;
 /** Most participants a state carries (an AudioBridge room of a space is a few dozen people at most). */
 export const MAX_PARTICIPANTS = 200;
 
+/** The space channel (TextRoom data channel among the apps) as this engine holds it. */
+export const SpaceChannelStatusSchema = z.discriminatedUnion('status', [
+  z.strictObject({ status: z.literal('closed') }),
+  z.strictObject({ status: z.literal('connecting') }),
+  z.strictObject({ status: z.literal('open'), since: z.number() }),
+  /** Plain language: the conversation works, but locks, requests and mic reports do not travel. */
+  z.strictObject({ status: z.literal('unavailable'), reason: z.string().max(500) }),
+]);
+export type SpaceChannelStatus = z.infer<typeof SpaceChannelStatusSchema>;
+
+/** What a moderator did (or the engine did for them), for the moderation log. */
+export const ModerationEventSchema = z.strictObject({
+  at: z.number(),
+  /** Who did it: "Dana (producer)", or "auto-mute" / "sticky mute" for the engine's own actions. */
+  actor: z.string().max(200),
+  action: z.enum(['mute', 'unmute', 'remove', 'mute-all', 're-mute', 'auto-mute', 'approve', 'decline', 'request', 'auto-mute-setting']),
+  /** The participant concerned (display name), or null for room-wide actions. */
+  target: z.string().max(200).nullable(),
+  detail: z.string().max(300),
+});
+export type ModerationEvent = z.infer<typeof ModerationEventSchema>;
+
+/** How many moderation events the state keeps (newest last). */
+export const MODERATION_LOG_LIMIT = 100;
+
+/** Moderation as this app sees it. */
+export const ModerationStateSchema = z.strictObject({
+  /** Mute stray microphones automatically when flagged (moderators only). */
+  autoMute: z.boolean(),
+  /** This app's own request to speak is pending. */
+  selfSpeakRequested: z.boolean(),
+  log: z.array(ModerationEventSchema).max(MODERATION_LOG_LIMIT),
+});
+export type ModerationState = z.infer<typeof ModerationStateSchema>;
+
 /** The conversation part of the engine state. */
 export const ConversationStateSchema = z.strictObject({
   link: ConversationLinkSchema,
@@ -84,6 +147,8 @@ export const ConversationStateSchema = z.strictObject({
   /** Our own microphone state as Janus knows it. */
   selfMuted: z.boolean(),
   participants: z.array(ParticipantSchema).max(MAX_PARTICIPANTS),
+  channel: SpaceChannelStatusSchema,
+  moderation: ModerationStateSchema,
 });
 export type ConversationState = z.infer<typeof ConversationStateSchema>;
 
@@ -155,4 +220,16 @@ export function decodeDisplayName(display: string): DisplayIdentity {
   const [role = '-', inviteId = '-'] = display.slice(at + 1).split('/');
   const parsedRole = RoleSchema.safeParse(role);
   return { name: display.slice(0, at), role: parsedRole.success ? parsedRole.data : null, inviteId: inviteId === '-' || inviteId === '' ? null : inviteId.slice(0, 64) };
+}
+
+/** The conversation state of an app that has not joined a room. */
+export function idleConversationState(): ConversationState {
+  return {
+    link: { status: 'idle' },
+    space: null,
+    selfMuted: false,
+    participants: [],
+    channel: { status: 'closed' },
+    moderation: { autoMute: false, selfSpeakRequested: false, log: [] },
+  };
 }

@@ -1,6 +1,7 @@
 import { BridgeError, type SteadycastApi } from '../../electron/shared/bridge';
 import type { CommandChannel, CommandPayload, CommandResult, EventChannel, EventPayload } from '../../electron/shared/contract';
 import type { EngineState } from '../../electron/shared/state';
+import { idleConversationState } from '../../electron/shared/conversation';
 
 /** How the fake answers one command channel. */
 export type FakeHandler<C extends CommandChannel> = (payload: CommandPayload<C>) => CommandResult<C> | Promise<CommandResult<C>>;
@@ -33,7 +34,7 @@ export function sampleEngineState(overrides: Partial<EngineState> = {}): EngineS
       ],
     },
     audio: { framesReceived: 0, framesRejected: 0, lastFrameAt: null },
-    conversation: { link: { status: 'idle' }, space: null, selfMuted: false, participants: [] },
+    conversation: idleConversationState(),
     broadcast: null,
     bridge: { kind: 'websocket', clients: 1 },
     ...overrides,

@@ -29,6 +29,8 @@ const joined: ConversationState = {
   space: 'Launch night',
   selfMuted: false,
   participants: [],
+  channel: { status: 'open', since: 1 },
+  moderation: { autoMute: false, selfSpeakRequested: false, log: [] },
 };
 
 describe('invites:opened in the renderer', () => {

@@ -60,7 +60,7 @@ class FakeMedia implements ConversationMedia {
 }
 
 function self(overrides: Partial<Participant> = {}): Participant {
-  return { id: '11', display: 'Ada', role: 'host', self: true, muted: false, mutedBy: null, talking: false, connected: true, inviteId: null, ...overrides };
+  return { id: '11', display: 'Ada', role: 'host', self: true, muted: false, mutedBy: null, talking: false, connected: true, inviteId: null, lock: null, flags: [], speakRequested: false, ...overrides };
 }
 
 function joined(overrides: Partial<ConversationState> = {}, endpoint: 'primary' | 'backup' = 'primary', selfId = '11'): ConversationState {
@@ -68,6 +68,8 @@ function joined(overrides: Partial<ConversationState> = {}, endpoint: 'primary' 
     link: { status: 'joined', endpoint, since: 1, selfId, role: 'host' },
     space: 'Launch night',
     selfMuted: false,
+    channel: { status: 'open', since: 1 },
+    moderation: { autoMute: false, selfSpeakRequested: false, log: [] },
     participants: [self({ id: selfId }), { ...self(), id: '12', display: 'Grace', role: 'cohost', self: false }],
     ...overrides,
   };

@@ -18,7 +18,7 @@ import { describeExpiry, effectiveStatus, formatMoment, formatRemaining, sortInv
 const T0 = Date.UTC(2025, 10, 20, 12, 0, 0);
 
 function participant(overrides: Partial<Participant>): Participant {
-  return { id: '1', display: 'Someone', role: 'cohost', self: false, muted: false, mutedBy: null, talking: false, connected: true, inviteId: null, ...overrides };
+  return { id: '1', display: 'Someone', role: 'cohost', self: false, muted: false, mutedBy: null, talking: false, connected: true, inviteId: null, lock: null, flags: [], speakRequested: false, ...overrides };
 }
 
 function invite(overrides: Partial<InviteSummary>): InviteSummary {
@@ -64,7 +64,7 @@ describe('conversation view', () => {
   it('locks the self-mute button while a moderator’s mute holds, and only then', () => {
     const joined = { status: 'joined', endpoint: 'primary', since: T0, selfId: '1', role: 'cohost' } as const;
     const state = (self: Partial<Participant>): AppState =>
-      ({ conversation: { link: joined, space: 'S', selfMuted: false, participants: [participant({ self: true, ...self })] } }) as unknown as AppState;
+      ({ conversation: { link: joined, space: 'S', selfMuted: false, participants: [participant({ self: true, ...self })], channel: { status: 'open', since: 1 }, moderation: { autoMute: false, selfSpeakRequested: false, log: [] } } }) as unknown as AppState;
     expect(selectCanToggleMute(state({ muted: true, mutedBy: 'moderator' }))).toBe(false);
     expect(selectCanToggleMute(state({ muted: true, mutedBy: 'self' }))).toBe(true);
     expect(selectCanToggleMute(state({ muted: false }))).toBe(true);

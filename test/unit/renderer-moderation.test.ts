@@ -1,7 +1,7 @@
 import { createElement } from 'react';
 import { describe, expect, it } from 'vitest';
 import { BridgeError } from '../../electron/shared/bridge';
-import type { ConversationLink, ConversationState, Participant, Role } from '../../electron/shared/conversation';
+import { idleConversationState, type ConversationLink, type ConversationState, type Participant, type Role } from '../../electron/shared/conversation';
 import { ParticipantsList } from '../../renderer/features/conversation/participants-list';
 import { RemoveConfirm } from '../../renderer/features/conversation/moderation-controls';
 import { createAppStore, type AppStore } from '../../renderer/stores/app-store';
@@ -12,7 +12,7 @@ import { buttonTag, deferred, render, settle } from './renderer-test-support';
 const NOT_CONNECTED = 'Not connected to the engine. Reconnect, then try again.';
 
 function participant(overrides: Partial<Participant>): Participant {
-  return { id: '1', display: 'Someone', role: 'cohost', self: false, muted: false, mutedBy: null, talking: false, connected: true, inviteId: null, ...overrides };
+  return { id: '1', display: 'Someone', role: 'cohost', self: false, muted: false, mutedBy: null, talking: false, connected: true, inviteId: null, lock: null, flags: [], speakRequested: false, ...overrides };
 }
 
 /** The room as seen by `role`: us (Ada), another host (Hal), a co-host (Cole), a producer (Pia). */
@@ -21,6 +21,8 @@ function room(role: Role, overrides: { link?: ConversationLink; participants?: P
     link: overrides.link ?? { status: 'joined', endpoint: 'primary', since: 1, selfId: '11', role },
     space: 'Launch night',
     selfMuted: false,
+    channel: { status: 'open', since: 1 },
+    moderation: { autoMute: false, selfSpeakRequested: false, log: [] },
     participants: overrides.participants ?? [
       participant({ id: '11', display: 'Ada', role, self: true }),
       participant({ id: '12', display: 'Hal', role: 'host' }),
@@ -182,7 +184,7 @@ describe('moderation actions', () => {
     expect(Object.keys(store.getState().moderation.participants)).toEqual(['14']);
     expect(store.getState().moderation.muteAll.error).not.toBeNull();
 
-    bridge.emit('engine:state', sampleEngineState({ conversation: { link: { status: 'idle' }, space: null, selfMuted: false, participants: [] } }));
+    bridge.emit('engine:state', sampleEngineState({ conversation: idleConversationState() }));
     expect(store.getState().moderation.participants).toEqual({});
     expect(store.getState().moderation.muteAll.error).toBeNull();
   });
@@ -193,7 +195,7 @@ describe('selectCanModerate', () => {
     expect(selectCanModerate((await setup('host')).store.getState())).toBe(true);
     expect(selectCanModerate((await setup('producer')).store.getState())).toBe(true);
     expect(selectCanModerate((await setup('cohost')).store.getState())).toBe(false);
-    const idle = await setup('host', { link: { status: 'idle' }, space: null, selfMuted: false, participants: [] });
+    const idle = await setup('host', idleConversationState());
     expect(selectCanModerate(idle.store.getState())).toBe(false);
     expect(selectCanModerate(createAppStore({ now: () => 0, randomNonce: () => 'n', setTimer: () => () => undefined }).getState())).toBe(false);
   });

@@ -2,13 +2,28 @@ import { randomBytes } from 'node:crypto';
 import {
   decodeDisplayName,
   encodeDisplayName,
+  MODERATION_LOG_LIMIT,
   type ConversationLink,
   type ConversationState,
   type InviteSummary,
+  type ModerationEvent,
   type Participant,
   type Role,
   type SessionDescription,
+  type SpaceChannelStatus,
+  type StrayFlag,
 } from '../../shared/conversation';
+import type { MicReport } from '../../shared/mic-report';
+import {
+  parseModeratorAnnouncement,
+  parseParticipantMessage,
+  participantKey,
+  SPACE_CHANNEL_VERSION,
+  type ModeratorAnnouncement,
+  type MuteLock,
+  type ParticipantMessage,
+} from '../../shared/space-channel';
+import type { EventPayload } from '../../shared/contract';
 import type { EndpointName } from '../../shared/state';
 import { assertNever } from '../assert-never';
 import type { Clock } from '../clock';
@@ -19,6 +34,8 @@ import { decodeInvite, type InvitePayload } from '../invites/invite-code';
 import { AudioBridgeRoom, explainRoomError, type RoomParticipant } from '../janus/audiobridge-room';
 import { JanusLink, type JanusLinkState } from '../janus/janus-link';
 import { describeError, type Logger } from '../log/logger';
+import { StrayMicDetector, type DetectorOptions } from '../moderation/stray-mic-detector';
+import { TextRoomChannel, type ChannelDelivery } from '../space-channel/textroom-channel';
 
 /*
  * The conversation controller: this app's place in the space's AudioBridge room. The host joins
@@ -53,7 +70,21 @@ export interface ConversationOptions {
   readonly onChange: (state: ConversationState) => void;
   /** Janus keepalive interval (default 5 s: the reclaim window counts from the last request). */
   readonly keepaliveSeconds?: number;
+  /** Every speaker's latest microphone report, about five times a second while the space channel is open. */
+  readonly onMicLevels?: (levels: EventPayload<'conversation:mic-levels'>) => void;
+  /** A moderator announced on the space channel that the conversation moves to another endpoint. */
+  readonly onMoveAnnounced?: (move: Extract<ModeratorAnnouncement, { type: 'moving' }>) => void;
+  /** Extra ICE host addresses for the space channel (a veth test network; see TextRoomChannel). */
+  readonly iceHostAddresses?: readonly string[];
+  /** Stray-mic detection tunables (defaults: the issue's). */
+  readonly detector?: DetectorOptions;
 }
+
+/** How often the moderation tick runs: flags, enforcement, the mic-levels event (5 Hz). */
+const MODERATION_TICK_MS = 200;
+
+/** Fewest milliseconds between two of this app's microphone reports on the channel. */
+const MIN_REPORT_INTERVAL_MS = 90;
 
 /** A token the host's own engine adds to its rooms' allowed lists for itself. */
 function hostToken(): string {
@@ -76,14 +107,37 @@ export class Conversation {
   private mutedByModerator = new Set<string>();
   private readonly ownToken: string;
   private generation = 0;
+  // The space channel and moderation (sticky mute, requests to speak, stray-mic flags).
+  private channel: TextRoomChannel | null = null;
+  private channelStatus: SpaceChannelStatus = { status: 'closed' };
+  private locks = new Map<string, MuteLock>();
+  private locksRevision = 0;
+  /** Pending requests to speak: participant key → feed id. */
+  private readonly speakRequests = new Map<string, string>();
+  private selfSpeakRequested = false;
+  private autoMute = false;
+  private moderationLog: ModerationEvent[] = [];
+  private flags = new Map<string, StrayFlag[]>();
+  private readonly enforcing = new Set<string>();
+  private readonly detector: StrayMicDetector;
+  private tickTimer: unknown = null;
+  private lastReportSentAt = -Infinity;
 
   constructor(private readonly options: ConversationOptions) {
     this.ownToken = hostToken();
+    this.detector = new StrayMicDetector(options.detector);
   }
 
   /** The state as the UI sees it. */
   state(): ConversationState {
-    return { link: this.link, space: this.space, selfMuted: this.selfMuted, participants: this.participants.map((participant) => ({ ...participant })) };
+    return {
+      link: this.link,
+      space: this.space,
+      selfMuted: this.selfMuted,
+      participants: this.participants.map((participant) => ({ ...participant, flags: [...participant.flags] })),
+      channel: this.channelStatus,
+      moderation: { autoMute: this.autoMute, selfSpeakRequested: this.selfSpeakRequested, log: [...this.moderationLog] },
+    };
   }
 
   /** The token the host's engine allows for itself in its rooms. */
@@ -140,8 +194,8 @@ export class Conversation {
   async setMuted(muted: boolean): Promise<ConversationState> {
     const room = this.room;
     if (room === null || this.link.status !== 'joined') throw new EngineCommandError('Not in the conversation: join first.');
-    if (!muted && this.participants.some((participant) => participant.self && participant.mutedBy === 'moderator')) {
-      throw new EngineCommandError('A moderator muted you: only the host or a producer can unmute you. Ask them to, then speak.');
+    if (!muted && (this.selfLock() !== null || this.participants.some((participant) => participant.self && participant.mutedBy === 'moderator'))) {
+      throw new EngineCommandError('A moderator muted you: only the host or a producer can unmute you. Use "Request to speak", then wait for their answer.');
     }
     await room.setMuted(muted);
     this.selfMuted = muted;
@@ -149,15 +203,86 @@ export class Conversation {
     return this.state();
   }
 
-  /** A moderator mutes or unmutes another participant. */
-  async moderateMute(participantId: string, muted: boolean): Promise<ConversationState> {
+  /**
+   * A moderator mutes or unmutes another participant. A mute is locked (sticky): announced on
+   * the space channel so the participant's app locks its button, and enforced by every
+   * moderator's engine; an unmute lifts the lock first, so no engine mutes it again.
+   */
+  async moderateMute(participantId: string, muted: boolean, reason?: string, action: 'mute' | 'auto-mute' = 'mute'): Promise<ConversationState> {
     const { room, participant } = this.moderatorTarget(participantId, muted ? 'mute' : 'unmute');
-    await room.moderate(participant.id, muted);
-    if (muted) this.mutedByModerator.add(participant.id);
-    else this.mutedByModerator.delete(participant.id);
-    this.options.logger.info(`${this.display} (${this.role ?? '?'}) ${muted ? 'muted' : 'unmuted'} ${participant.display} (${participant.role ?? 'guest'})`);
+    const key = participantKey(participant);
+    if (muted) {
+      this.lockParticipant(participant, reason);
+      await this.announceLocks();
+      await room.moderate(participant.id, true);
+      this.mutedByModerator.add(participant.id);
+    } else {
+      this.locks.delete(key);
+      this.locksRevision = this.nextRevision();
+      this.speakRequests.delete(key);
+      await this.announceLocks();
+      await room.moderate(participant.id, false);
+      this.mutedByModerator.delete(participant.id);
+    }
+    this.record(muted ? action : 'unmute', participant.display, muted ? (reason ?? 'muted and locked') : 'unmuted; lock lifted', action === 'auto-mute' ? 'auto-mute' : undefined);
     this.refreshParticipants();
     return this.state();
+  }
+
+  /** A moderator answers a request to speak: approve unmutes the participant and lifts the lock. */
+  async answerSpeakRequest(participantId: string, approve: boolean): Promise<ConversationState> {
+    const { participant } = this.moderatorTarget(participantId, approve ? 'approve a request to speak from' : 'decline a request to speak from');
+    const key = participantKey(participant);
+    if (!this.speakRequests.has(key) && !participant.speakRequested) throw new EngineCommandError(`${participant.display} has not asked to speak (or the request was already answered).`);
+    this.speakRequests.delete(key);
+    await this.announce({ v: SPACE_CHANNEL_VERSION, type: 'speak-answer', key, approved: approve, by: this.actorName() });
+    this.record(approve ? 'approve' : 'decline', participant.display, approve ? 'request to speak approved: unmuted' : 'request to speak declined');
+    if (approve) return this.moderateMute(participantId, false);
+    this.refreshParticipants();
+    return this.state();
+  }
+
+  /** This participant asks to speak (only while a moderator's lock holds its microphone), or withdraws. */
+  async requestToSpeak(active: boolean): Promise<ConversationState> {
+    if (this.link.status !== 'joined') throw new EngineCommandError('Not in the conversation: join first.');
+    if (active && this.selfLock() === null) throw new EngineCommandError('No moderator has muted you: unmute your microphone yourself.');
+    const channel = this.channel;
+    if (channel === null || this.channelStatus.status !== 'open') {
+      throw new EngineCommandError('The space channel is not connected, so the request cannot reach the host or producers. Ask them another way, or wait for the channel to reconnect.');
+    }
+    await channel.send(JSON.stringify({ v: SPACE_CHANNEL_VERSION, type: 'speak-request', active } satisfies ParticipantMessage));
+    this.selfSpeakRequested = active;
+    this.record('request', this.display, active ? 'asked to speak' : 'withdrew the request to speak');
+    this.refreshParticipants();
+    return this.state();
+  }
+
+  /** A moderator turns automatic muting of flagged microphones on or off. */
+  setAutoMute(enabled: boolean): ConversationState {
+    this.requireModerator('switch auto-mute');
+    this.autoMute = enabled;
+    this.record('auto-mute-setting', null, enabled ? 'auto-mute stray mics: on' : 'auto-mute stray mics: off');
+    this.options.onChange(this.state());
+    return this.state();
+  }
+
+  /** This app's own microphone report: kept for its own row, sent on the space channel. */
+  reportMic(report: MicReport): boolean {
+    const room = this.room;
+    const selfId = room?.selfId ?? null;
+    if (selfId === null) return false;
+    const now = this.options.clock.now();
+    this.detector.observe(selfId, report, now);
+    const channel = this.channel;
+    if (channel === null || this.channelStatus.status !== 'open' || now - this.lastReportSentAt < MIN_REPORT_INTERVAL_MS) return false;
+    this.lastReportSentAt = now;
+    channel.post(JSON.stringify({ v: SPACE_CHANNEL_VERSION, type: 'mic', report } satisfies ParticipantMessage));
+    return true;
+  }
+
+  /** Tells every app on the space channel that the conversation moves (failover); moderators only. */
+  async announceMove(to: EndpointName, reason: string): Promise<void> {
+    await this.announce({ v: SPACE_CHANNEL_VERSION, type: 'moving', to, by: this.actorName(), reason: reason.slice(0, 300) });
   }
 
   /** A moderator removes a participant from the room. */
@@ -168,7 +293,7 @@ export class Conversation {
     } catch (error) {
       throw new EngineCommandError(`Janus refused to remove ${participant.display}: ${explainRoomError(error)}`);
     }
-    this.options.logger.info(`${this.display} (${this.role ?? '?'}) removed ${participant.display} (${participant.role ?? 'guest'}) from the room`);
+    this.record('remove', participant.display, `removed from the room (${participant.role ?? 'guest'})`);
     return this.state();
   }
 
@@ -179,6 +304,8 @@ export class Conversation {
     if (room === null) throw new EngineCommandError('Not in the conversation: join first.');
     const targets = this.participants.filter((participant) => !participant.self && participant.role !== 'host' && !participant.muted);
     const failures: string[] = [];
+    for (const participant of targets) this.lockParticipant(participant, 'Everyone except the hosts was muted');
+    await this.announceLocks();
     for (const participant of targets) {
       try {
         await room.moderate(participant.id, true);
@@ -187,7 +314,7 @@ export class Conversation {
         failures.push(`${participant.display}: ${describeError(error)}`);
       }
     }
-    this.options.logger.info(`${this.display} (${this.role ?? '?'}) muted everyone except hosts: ${targets.length - failures.length} muted`);
+    this.record('mute-all', null, `muted everyone except the hosts: ${targets.length - failures.length} muted`);
     this.refreshParticipants();
     if (failures.length > 0) throw new EngineCommandError(`Some participants could not be muted (${failures.join('; ')}). Try again, or remove them.`);
     return { muted: targets.length, conversation: this.state() };
@@ -200,6 +327,11 @@ export class Conversation {
     await this.teardown();
     this.participants = [];
     this.selfMuted = false;
+    this.locks.clear();
+    this.locksRevision = 0;
+    this.speakRequests.clear();
+    this.selfSpeakRequested = false;
+    this.flags.clear();
     this.setLink({ status: 'idle' });
     return true;
   }
@@ -222,17 +354,21 @@ export class Conversation {
   /** Creates one endpoint's room (or updates its allowed list); true when created. */
   private async provisionOne(endpoint: EndpointName): Promise<boolean> {
     const target = this.hostTarget(endpoint);
-    const created = await this.withModerator(target, (room) =>
-      room.createRoom({
+    const created = await this.withModerator(target, async (room, janus) => {
+      const request = {
         room: target.room,
         secret: target.secret ?? '',
         pin: target.pin,
         description: this.options.config.space.name,
         allowed: this.allowedTokens(),
         adminKey: target.adminKey,
-      }),
-    );
-    this.options.logger.info(`${endpoint} room ${target.room} ${created ? 'created' : 'already existed'}; allowed list set`);
+      };
+      const made = await room.createRoom(request);
+      // The space channel's TextRoom: same id, secret, PIN and allowed tokens as the AudioBridge room.
+      await TextRoomChannel.provision(janus, request);
+      return made;
+    });
+    this.options.logger.info(`${endpoint} room ${target.room} ${created ? 'created' : 'already existed'}; allowed list set (audio room and space channel)`);
     return created;
   }
 
@@ -244,7 +380,14 @@ export class Conversation {
     for (const endpoint of endpoints) {
       const target = this.hostTarget(endpoint);
       try {
-        await this.withModerator(target, (room) => room.allowTokens(target.room, target.secret ?? '', action, [...tokens]));
+        await this.withModerator(target, async (room, janus) => {
+          await room.allowTokens(target.room, target.secret ?? '', action, [...tokens]);
+          if (action === 'add') {
+            await TextRoomChannel.provision(janus, { room: target.room, secret: target.secret ?? '', pin: target.pin, description: this.options.config.space.name, allowed: tokens, adminKey: target.adminKey });
+          } else {
+            await TextRoomChannel.allowTokens(janus, target.room, target.secret ?? '', 'remove', tokens);
+          }
+        });
       } catch (error) {
         failures.push(`${endpoint}: ${describeError(error)}`);
       }
@@ -355,6 +498,14 @@ export class Conversation {
         allowed: this.allowedTokens(),
         adminKey: target.adminKey,
       });
+      await TextRoomChannel.provision(janus, {
+        room: target.room,
+        secret: target.secret,
+        pin: target.pin,
+        description: this.options.config.space.name,
+        allowed: this.allowedTokens(),
+        adminKey: target.adminKey,
+      });
       this.options.logger.info(`${target.endpoint} room ${target.room} ${created ? 'created' : 'found'}; host token allowed`);
       // The backup room must be ready before it is needed: provision it beside the join.
       if (target.endpoint === 'primary' && this.options.config.space.backup?.janus.room !== undefined) {
@@ -363,7 +514,8 @@ export class Conversation {
         });
       }
     }
-    const muted = this.role === 'producer';
+    // Producers start muted; so does anyone a moderator locked (e.g. after a move to the backup room).
+    const muted = this.role === 'producer' || this.selfLock() !== null;
     const joined = await room.join({
       room: target.room,
       display: encodeDisplayName({ name: this.display, role: this.role, inviteId: this.inviteId }),
@@ -375,6 +527,8 @@ export class Conversation {
     this.selfMuted = muted;
     this.refreshParticipants();
     this.setLink({ status: 'joined', endpoint: target.endpoint, since: this.options.clock.now(), selfId: joined.selfId, role: this.role ?? 'cohost' });
+    void this.openChannel(janus, target, generation, joined.selfId);
+    this.startTick(generation);
   }
 
   private onLinkChange(state: JanusLinkState, generation: number): void {
@@ -390,6 +544,7 @@ export class Conversation {
         }
         return;
       case 'reclaimed':
+        this.channel?.resync();
         void this.afterReclaim(generation);
         return;
       case 'closed':
@@ -429,19 +584,298 @@ export class Conversation {
       const self = participant.id === selfId;
       const muted = self ? this.selfMuted || participant.muted : participant.muted;
       if (!participant.muted) this.mutedByModerator.delete(participant.id);
+      const display = identity.name.slice(0, 200);
+      const key = participantKey({ inviteId: identity.inviteId, display });
+      const lock = this.locks.get(key);
       return {
         id: participant.id,
-        display: identity.name.slice(0, 200),
+        display,
         role: identity.role,
         self,
         muted,
         // Janus tells a participant it was muted by a moderator only as a `configured` event it did not ask for.
-        mutedBy: muted ? (self ? (this.selfMuted ? 'self' : 'moderator') : this.mutedByModerator.has(participant.id) ? 'moderator' : null) : null,
+        mutedBy: muted ? (lock !== undefined ? 'moderator' : self ? (this.selfMuted ? 'self' : 'moderator') : this.mutedByModerator.has(participant.id) ? 'moderator' : null) : null,
         talking: participant.talking && !muted,
         connected: participant.connected,
         inviteId: identity.inviteId,
+        lock: lock === undefined ? null : { by: lock.by, reason: lock.reason, at: lock.at },
+        flags: this.flags.get(participant.id) ?? [],
+        speakRequested: self ? this.selfSpeakRequested && lock !== undefined : this.speakRequests.has(key),
       };
     });
+    this.enforceLocks();
+    this.options.onChange(this.state());
+  }
+
+  // ── The space channel and moderation ───────────────────────────────────────────────────────
+
+  /** Opens this app's end of the space channel in the room it just joined; the conversation works without it. */
+  private async openChannel(janus: JanusLink, target: RoomTarget, generation: number, selfId: string): Promise<void> {
+    const channel = new TextRoomChannel(janus, {
+      logger: this.options.logger.child('channel'),
+      clock: this.options.clock,
+      ...(this.options.iceHostAddresses !== undefined ? { iceHostAddresses: this.options.iceHostAddresses } : {}),
+    });
+    this.channel = channel;
+    this.setChannelStatus({ status: 'connecting' });
+    channel.onDelivery((delivery) => {
+      if (generation === this.generation) this.onChannel(delivery);
+    });
+    channel.onClosed((reason) => {
+      if (generation !== this.generation || this.channel !== channel) return;
+      this.channel = null;
+      this.setChannelStatus({ status: 'unavailable', reason: `${reason}: mutes still work, but locks, requests to speak and microphone reports do not travel until you rejoin.` });
+    });
+    try {
+      await channel.join({
+        room: target.room,
+        username: selfId,
+        display: encodeDisplayName({ name: this.display, role: this.role, inviteId: this.inviteId }),
+        token: target.token,
+        pin: target.pin,
+      });
+    } catch (error) {
+      if (generation !== this.generation || this.channel !== channel) return;
+      this.channel = null;
+      void channel.close();
+      this.options.logger.warn(`space channel unavailable: ${describeError(error)}`);
+      this.setChannelStatus({
+        status: 'unavailable',
+        reason: `The space channel could not open (${describeError(error)}). Mutes still work, but locks, requests to speak and microphone reports do not travel. Check that the Janus server loads the TextRoom plugin, then rejoin.`,
+      });
+      return;
+    }
+    if (generation !== this.generation || this.channel !== channel) {
+      await channel.close();
+      return;
+    }
+    this.setChannelStatus({ status: 'open', since: this.options.clock.now() });
+    this.options.logger.info('space channel open');
+    // A moderator who joins asks the others for the room's moderation state.
+    if (this.isModerator()) channel.post(JSON.stringify({ v: SPACE_CHANNEL_VERSION, type: 'sync-request' } satisfies ParticipantMessage));
+  }
+
+  private onChannel(delivery: ChannelDelivery): void {
+    switch (delivery.kind) {
+      case 'message': {
+        const message = parseParticipantMessage(delivery.text);
+        if (message === null) return;
+        this.onParticipantMessage(delivery.from, message);
+        return;
+      }
+      case 'announcement': {
+        const announcement = parseModeratorAnnouncement(delivery.text);
+        if (announcement !== null) this.onAnnouncement(announcement);
+        return;
+      }
+      case 'joined':
+        // Whoever joins (again, or in the backup room) learns the locks at once.
+        if (this.isModerator() && this.locks.size > 0) void this.announceLocks().catch((error: unknown) => this.options.logger.warn(`could not announce the mute locks: ${describeError(error)}`));
+        return;
+      case 'left':
+        return;
+      default:
+        assertNever(delivery);
+    }
+  }
+
+  private onParticipantMessage(from: string, message: ParticipantMessage): void {
+    switch (message.type) {
+      case 'mic':
+        this.detector.observe(from, message.report, this.options.clock.now());
+        return;
+      case 'speak-request': {
+        if (!this.isModerator()) return;
+        const participant = this.participants.find((candidate) => candidate.id === from);
+        if (participant === undefined) return;
+        const key = participantKey(participant);
+        if (message.active && this.locks.has(key)) this.speakRequests.set(key, from);
+        else this.speakRequests.delete(key);
+        this.record('request', participant.display, message.active ? 'asks to speak' : 'withdrew the request to speak', participant.display);
+        this.refreshParticipants();
+        return;
+      }
+      case 'sync-request':
+        if (this.isModerator() && this.locksRevision > 0) void this.announceLocks().catch((error: unknown) => this.options.logger.warn(`could not answer a moderation sync: ${describeError(error)}`));
+        return;
+      default:
+        assertNever(message);
+    }
+  }
+
+  private onAnnouncement(announcement: ModeratorAnnouncement): void {
+    switch (announcement.type) {
+      case 'locks': {
+        if (announcement.revision <= this.locksRevision) return;
+        const before = this.selfLock();
+        this.locks = new Map(announcement.locks.map((lock) => [lock.key, lock]));
+        this.locksRevision = announcement.revision;
+        for (const key of this.speakRequests.keys()) if (!this.locks.has(key)) this.speakRequests.delete(key);
+        const after = this.selfLock();
+        if (after === null) this.selfSpeakRequested = false;
+        if (before === null && after !== null) this.options.logger.warn(`${after.by} muted you: ${after.reason}`);
+        this.refreshParticipants();
+        return;
+      }
+      case 'speak-answer':
+        if (announcement.key === this.selfKey()) {
+          this.selfSpeakRequested = false;
+          this.record(announcement.approved ? 'approve' : 'decline', this.display, announcement.approved ? `${announcement.by} approved your request to speak` : `${announcement.by} declined your request to speak`, announcement.by);
+        }
+        this.speakRequests.delete(announcement.key);
+        this.refreshParticipants();
+        return;
+      case 'moving':
+        this.options.logger.warn(`${announcement.by} announced a move to the ${announcement.to} room: ${announcement.reason}`);
+        this.options.onMoveAnnounced?.(announcement);
+        return;
+      default:
+        assertNever(announcement);
+    }
+  }
+
+  /**
+   * Sticky mute: a locked participant that is unmuted in the mix (an old or modified client that
+   * unmuted itself) is muted again at once by every moderator's engine, and flagged.
+   */
+  private enforceLocks(): void {
+    const room = this.room;
+    if (room === null || !this.isModerator() || this.link.status !== 'joined') return;
+    for (const participant of this.participants) {
+      if (participant.self || participant.muted || participant.lock === null || this.enforcing.has(participant.id)) continue;
+      const id = participant.id;
+      this.enforcing.add(id);
+      const startedAt = this.options.clock.now();
+      room
+        .moderate(id, true)
+        .then(() => {
+          this.mutedByModerator.add(id);
+          this.detector.markSelfUnmuted(id, startedAt);
+          this.record('re-mute', participant.display, 'unmuted itself while locked: muted again', 'sticky mute');
+        })
+        .catch((error: unknown) => this.options.logger.warn(`could not mute ${participant.display} again: ${describeError(error)}`))
+        .finally(() => {
+          this.enforcing.delete(id);
+          this.refreshParticipants();
+        });
+    }
+  }
+
+  /** Runs every MODERATION_TICK_MS while in a room: stray-mic flags, auto-mute, the mic-levels event. */
+  private startTick(generation: number): void {
+    this.options.clock.clearTimeout(this.tickTimer);
+    const tick = (): void => {
+      if (generation !== this.generation || this.room === null) return;
+      this.moderationTick();
+      this.tickTimer = this.options.clock.setTimeout(tick, MODERATION_TICK_MS);
+    };
+    this.tickTimer = this.options.clock.setTimeout(tick, MODERATION_TICK_MS);
+  }
+
+  private moderationTick(): void {
+    const now = this.options.clock.now();
+    const levels: EventPayload<'conversation:mic-levels'>['levels'] = [];
+    for (const participant of this.participants) {
+      const report = this.detector.latest(participant.id, now);
+      if (report === null) continue;
+      levels.push({ participantId: participant.id, levelDbfs: report.levelDbfs, peakDbfs: report.peakDbfs, voice: report.voice, speechProbability: report.speechProbability, echoScore: report.echoScore });
+    }
+    if (levels.length > 0) this.options.onMicLevels?.({ at: now, levels });
+    if (!this.isModerator()) return;
+    const flags = this.detector.evaluate(
+      this.participants.map((participant) => ({
+        id: participant.id,
+        muted: participant.muted,
+        talking: participant.talking,
+        onStage: (participant.role === 'host' || participant.role === 'cohost') && participant.lock === null,
+      })),
+      now,
+    );
+    if (!sameFlags(this.flags, flags)) {
+      for (const [id, list] of flags) {
+        const before = this.flags.get(id) ?? [];
+        const participant = this.participants.find((candidate) => candidate.id === id);
+        for (const flag of list) {
+          if (!before.some((old) => old.kind === flag.kind)) this.options.logger.warn(`flag on ${participant?.display ?? id}: ${flag.message}`);
+        }
+      }
+      this.flags = flags;
+      this.refreshParticipants();
+    }
+    if (this.autoMute) this.autoMuteFlagged();
+  }
+
+  private autoMuteFlagged(): void {
+    for (const participant of this.participants) {
+      if (participant.self || participant.muted || participant.role === 'host' || this.enforcing.has(participant.id)) continue;
+      const flag = participant.flags.find((candidate) => candidate.kind !== 'self-unmuted');
+      if (flag === undefined) continue;
+      this.enforcing.add(participant.id);
+      void this.moderateMute(participant.id, true, `Auto-muted: ${flag.message}`, 'auto-mute')
+        .catch((error: unknown) => this.options.logger.warn(`auto-mute of ${participant.display} failed: ${describeError(error)}`))
+        .finally(() => this.enforcing.delete(participant.id));
+    }
+  }
+
+  private lockParticipant(participant: Participant, reason: string | undefined): void {
+    const now = this.options.clock.now();
+    const key = participantKey(participant);
+    this.locks.set(key, {
+      key,
+      feed: participant.id,
+      display: participant.display,
+      by: this.actorName(),
+      reason: (reason ?? `Muted by ${this.role === 'host' ? 'the host' : 'a producer'}`).slice(0, 300),
+      at: now,
+    });
+    this.locksRevision = this.nextRevision();
+    this.speakRequests.delete(key);
+  }
+
+  /** Announces the whole lock set (newest revision wins everywhere). No channel: the locks still hold here. */
+  private async announceLocks(): Promise<void> {
+    await this.announce({ v: SPACE_CHANNEL_VERSION, type: 'locks', revision: this.locksRevision, by: this.actorName(), locks: [...this.locks.values()] });
+  }
+
+  private async announce(announcement: ModeratorAnnouncement): Promise<void> {
+    const channel = this.channel;
+    const secret = this.target?.secret;
+    if (channel === null || this.channelStatus.status !== 'open' || secret === undefined || !this.isModerator()) {
+      if (this.isModerator()) this.options.logger.warn(`space channel not open: the ${announcement.type} announcement was not sent`);
+      return;
+    }
+    await channel.announce(JSON.stringify(announcement), secret);
+  }
+
+  private nextRevision(): number {
+    return Math.max(this.options.clock.now(), this.locksRevision + 1);
+  }
+
+  private selfKey(): string {
+    return participantKey({ inviteId: this.inviteId, display: this.display.slice(0, 200) });
+  }
+
+  private selfLock(): MuteLock | null {
+    return this.locks.get(this.selfKey()) ?? null;
+  }
+
+  private isModerator(): boolean {
+    return (this.role === 'host' || this.role === 'producer') && this.target?.secret !== undefined;
+  }
+
+  private actorName(): string {
+    return `${this.display} (${this.role ?? 'guest'})`;
+  }
+
+  /** Adds a moderation event to the log the UI shows, and to the engine log. */
+  private record(action: ModerationEvent['action'], target: string | null, detail: string, actor: string = this.actorName()): void {
+    const event: ModerationEvent = { at: this.options.clock.now(), actor: actor.slice(0, 200), action, target: target?.slice(0, 200) ?? null, detail: detail.slice(0, 300) };
+    this.moderationLog = [...this.moderationLog, event].slice(-MODERATION_LOG_LIMIT);
+    this.options.logger.info(`${event.actor}: ${action}${target !== null ? ` ${target}` : ''} (${detail})`);
+  }
+
+  private setChannelStatus(status: SpaceChannelStatus): void {
+    this.channelStatus = status;
     this.options.onChange(this.state());
   }
 
@@ -450,8 +884,8 @@ export class Conversation {
     this.options.onChange(this.state());
   }
 
-  private async withModerator<T>(target: RoomTarget, run: (room: AudioBridgeRoom) => Promise<T>): Promise<T> {
-    if (this.room !== null && this.target?.endpoint === target.endpoint) return run(this.room);
+  private async withModerator<T>(target: RoomTarget, run: (room: AudioBridgeRoom, janus: JanusLink) => Promise<T>): Promise<T> {
+    if (this.room !== null && this.janus !== null && this.target?.endpoint === target.endpoint) return run(this.room, this.janus);
     const janus = new JanusLink({
       url: target.janusUrl,
       apiSecret: target.apiSecret,
@@ -464,7 +898,7 @@ export class Conversation {
     try {
       await janus.start();
       const room = new AudioBridgeRoom(janus, { logger: this.options.logger.child('moderation') });
-      return await run(room);
+      return await run(room, janus);
     } finally {
       await janus.close();
     }
@@ -473,10 +907,27 @@ export class Conversation {
   private async teardown(): Promise<void> {
     const room = this.room;
     const janus = this.janus;
+    const channel = this.channel;
     this.room = null;
     this.janus = null;
+    this.channel = null;
+    this.channelStatus = { status: 'closed' };
+    this.options.clock.clearTimeout(this.tickTimer);
+    this.tickTimer = null;
+    this.enforcing.clear();
     this.mutedByModerator.clear();
+    await channel?.close().catch(() => undefined);
     await room?.leave().catch(() => undefined);
     await janus?.close().catch(() => undefined);
   }
+}
+
+function sameFlags(a: ReadonlyMap<string, readonly StrayFlag[]>, b: ReadonlyMap<string, readonly StrayFlag[]>): boolean {
+  const ids = new Set([...a.keys(), ...b.keys()]);
+  for (const id of ids) {
+    const left = a.get(id) ?? [];
+    const right = b.get(id) ?? [];
+    if (left.length !== right.length || left.some((flag, index) => flag.kind !== right[index]?.kind || flag.since !== right[index]?.since)) return false;
+  }
+  return true;
 }

@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { EndpointNameSchema } from './endpoint';
+import { MicReportSchema } from './mic-report';
+
+/*
+ * The space channel: messages among the participants' apps, carried by the space's own Janus
+ * (a TextRoom beside the AudioBridge room, same id, same allowed tokens, same secret). Janus
+ * stamps every message with the sender's TextRoom username, which each app sets to its own
+ * AudioBridge feed id, so a message is tied to a participant of the room.
+ *
+ * Two kinds travel:
+ * - participant messages (TextRoom `message`: anyone who joined with an invite token may send);
+ * - moderator announcements (TextRoom `announcement`: Janus accepts them only with the room
+ *   secret, which only the host and producers hold). An app believes a lock, an approval or a
+ *   move only when it arrives as an announcement, so a co-host's app cannot forge one.
+ */
+
+/** Protocol version carried in every message; an app ignores versions it does not know. */
+export const SPACE_CHANNEL_VERSION = 1;
+
+/** Largest text of one channel message, bytes (TextRoom relays it as one SCTP message). */
+export const MAX_CHANNEL_TEXT = 16 * 1024;
+
+/** What a participant's app says on the channel. */
+export const ParticipantMessageSchema = z.discriminatedUnion('type', [
+  /** The sender's microphone report, several times a second while it has a microphone. */
+  z.strictObject({ v: z.literal(SPACE_CHANNEL_VERSION), type: z.literal('mic'), report: MicReportSchema }),
+  /** A participant muted by a moderator asks to speak (or withdraws the request). */
+  z.strictObject({ v: z.literal(SPACE_CHANNEL_VERSION), type: z.literal('speak-request'), active: z.boolean() }),
+  /** A moderator's app asks the others to announce their moderation state (sent when it joins). */
+  z.strictObject({ v: z.literal(SPACE_CHANNEL_VERSION), type: z.literal('sync-request') }),
+]);
+export type ParticipantMessage = z.infer<typeof ParticipantMessageSchema>;
+
+/** One participant a moderator has muted and locked, keyed so it survives a move to the backup room. */
+export const MuteLockSchema = z.strictObject({
+  /** Stable identity of the participant (invite id and name), not the feed id, which changes between rooms. */
+  key: z.string().min(1).max(300),
+  /** Feed id in the room where the lock was set (for display; the key decides). */
+  feed: z.string().max(64),
+  display: z.string().max(200),
+  /** Who locked it: the moderator's name and role. */
+  by: z.string().max(200),
+  reason: z.string().max(300),
+  at: z.number(),
+});
+export type MuteLock = z.infer<typeof MuteLockSchema>;
+
+/** What a moderator's engine announces (needs the room secret). */
+export const ModeratorAnnouncementSchema = z.discriminatedUnion('type', [
+  /**
+   * The whole set of mute locks. Announced after every change and when a moderator joins; the
+   * newest `revision` wins (revision = sender clock, so concurrent moderators converge on the latest).
+   */
+  z.strictObject({
+    v: z.literal(SPACE_CHANNEL_VERSION),
+    type: z.literal('locks'),
+    revision: z.number(),
+    by: z.string().max(200),
+    locks: z.array(MuteLockSchema).max(200),
+  }),
+  /** A moderator answered a request to speak. */
+  z.strictObject({
+    v: z.literal(SPACE_CHANNEL_VERSION),
+    type: z.literal('speak-answer'),
+    key: z.string().min(1).max(300),
+    approved: z.boolean(),
+    by: z.string().max(200),
+  }),
+  /** The conversation moves to another endpoint's room (failover); stragglers follow. */
+  z.strictObject({
+    v: z.literal(SPACE_CHANNEL_VERSION),
+    type: z.literal('moving'),
+    to: EndpointNameSchema,
+    by: z.string().max(200),
+    reason: z.string().max(300),
+  }),
+]);
+export type ModeratorAnnouncement = z.infer<typeof ModeratorAnnouncementSchema>;
+
+/** Reads a participant message; null for anything malformed or of another version (never throws). */
+export function parseParticipantMessage(text: string): ParticipantMessage | null {
+  return parseJson(text, ParticipantMessageSchema);
+}
+
+/** Reads a moderator announcement; null for anything malformed or of another version (never throws). */
+export function parseModeratorAnnouncement(text: string): ModeratorAnnouncement | null {
+  return parseJson(text, ModeratorAnnouncementSchema);
+}
+
+function parseJson<T>(text: string, schema: z.ZodType<T>): T | null {
+  if (text.length > MAX_CHANNEL_TEXT) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  const parsed = schema.safeParse(value);
+  return parsed.success ? parsed.data : null;
+}
+
+/** A participant's stable key for moderation: invite id and name (feed ids change between rooms). */
+export function participantKey(participant: { readonly inviteId: string | null; readonly display: string }): string {
+  return `${participant.inviteId ?? '-'}:${participant.display}`.slice(0, 300);
+}
