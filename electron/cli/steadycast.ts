@@ -26,6 +26,8 @@ Commands:
              --no-ui         serve only the bridge, not the built UI
              --recordings D  folder for safety recordings of shows started from the UI (default ./recordings)
              --invites FILE  keep the space's invites (and their tokens) in FILE, mode 0600 (default: memory only)
+             --ice-host ADDR also offer ADDR as an ICE host candidate for the space channel (repeatable;
+                             needed only on virtual interfaces such as a veth test network)
 ${BROADCAST_USAGE}${LISTENERS_USAGE}  help       Show this text.
   version    Print the version.
 `;
@@ -69,6 +71,7 @@ async function runHeadless(args: string[]): Promise<number> {
         recordings: { type: 'string', default: 'recordings' },
         invites: { type: 'string' },
         'log-level': { type: 'string', default: 'info' },
+        'ice-host': { type: 'string', multiple: true },
       },
       strict: true,
     }));
@@ -96,6 +99,7 @@ async function runHeadless(args: string[]): Promise<number> {
     random: () => randomInt(0, 2 ** 32) / 2 ** 32,
     recordingsDir: resolve(values.recordings),
     ...(values.invites ? { invitesFile: resolve(values.invites) } : {}),
+    ...(values['ice-host'] !== undefined ? { iceHostAddresses: values['ice-host'] } : {}),
   });
   addLogSink((record) => engine.publishLog(record));
 

@@ -35,6 +35,7 @@ import { startProgramListener } from '../env/program-listener';
 import { startServers, type TestServers } from '../env/servers';
 import { startHeadlessEngine } from '../e2e/headless-engine';
 import { FakeProber } from '../fakes/fake-prober';
+import { testIceHostAddresses } from '../env/network';
 import { formatFigure, formatSeries, levelOnsets, microphoneOnsets, openProbedPeer, pairDelays, PageProbe, percentile, ProbeLog, ProgramLevels, programOnsets } from './conversation-support';
 
 const JOINS = 12;
@@ -114,7 +115,7 @@ const hardStop = setTimeout(() => {
 }, HARD_LIMIT_MS);
 
 function engineWith(config: EngineConfig): Engine {
-  return new Engine({ version: 'bench', mode: 'headless', bridgeKind: 'websocket', config, clock: systemClock, prober: new FakeProber() });
+  return new Engine({ version: 'bench', mode: 'headless', bridgeKind: 'websocket', config, clock: systemClock, prober: new FakeProber(), iceHostAddresses: testIceHostAddresses() });
 }
 
 /** Polls `check` every `everyMs` until it returns a value; throws after `timeoutMs`. */

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { testIceHostAddresses } from '../env/network';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -28,7 +29,7 @@ export async function startHeadlessEngine(config: unknown): Promise<HeadlessEngi
   await writeFile(configPath, JSON.stringify(config, null, 2));
 
   // Recordings in the temp dir, not the default ./recordings of the repository.
-  const child = spawn(process.execPath, [cli, 'headless', '--port', '0', '--config', configPath, '--recordings', recordingsDir], {
+  const child = spawn(process.execPath, [cli, 'headless', '--port', '0', '--config', configPath, '--recordings', recordingsDir, ...testIceHostAddresses().flatMap((address) => ['--ice-host', address])], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

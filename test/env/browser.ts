@@ -71,7 +71,11 @@ window.steadycastPeer = (() => {
   let pc = null;
   return {
     async createOffer() {
-      const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: false });
+      // ?raw: the microphone without the browser's echo cancellation, noise suppression and gain
+      // control (they learn a steady test tone as noise and fade it out within seconds).
+      const raw = new URLSearchParams(location.search).has('raw');
+      const audio = raw ? { echoCancellation: false, noiseSuppression: false, autoGainControl: false } : true;
+      const stream = await navigator.mediaDevices.getUserMedia({ audio, video: false });
       pc = new RTCPeerConnection({ iceServers: [] });
       // Chromium only decodes (and measures) received audio that something plays out.
       pc.addEventListener('track', (event) => {
@@ -166,11 +170,14 @@ export async function startPeerPageServer(): Promise<PeerPageServer> {
 export class PeerPage {
   private constructor(readonly page: Page) {}
 
-  /** Opens a new page (its own browser context) on the peer page server. */
-  static async open(browser: Browser, server: PeerPageServer): Promise<PeerPage> {
+  /**
+   * Opens a new page (its own browser context) on the peer page server. `processing: false`
+   * captures the microphone without echo cancellation, noise suppression and gain control.
+   */
+  static async open(browser: Browser, server: PeerPageServer, options: { readonly processing?: boolean } = {}): Promise<PeerPage> {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await page.goto(server.url);
+    await page.goto(options.processing === false ? `${server.url}?raw` : server.url);
     return new PeerPage(page);
   }
 

@@ -76,3 +76,11 @@ function closeServer(server: Server): Promise<void> {
     server.close(() => resolve());
   });
 }
+
+/**
+ * ICE host addresses an engine's space channel (werift) must be told about in the test network:
+ * werift leaves veth interfaces out of its candidates, and the namespace has nothing else.
+ */
+export function testIceHostAddresses(env: NodeJS.ProcessEnv = process.env): string[] {
+  return insideTestNamespace(env) ? [NAMESPACE_PEER_ADDRESS] : [];
+}

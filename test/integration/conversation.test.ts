@@ -3,17 +3,15 @@ import Janode from 'janode';
 import AudioBridgePlugin, { type AudioBridgeHandle } from 'janode/plugins/audiobridge';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { EngineConfigSchema, type EngineConfig } from '../../electron/engine/config';
-import { systemClock, type Clock } from '../../electron/engine/clock';
-import { Engine } from '../../electron/engine/engine';
+import { EngineConfigSchema } from '../../electron/engine/config';
+import type { Engine } from '../../electron/engine/engine';
 import { addLogSink, type LogRecord } from '../../electron/engine/log/logger';
 import { decodeInvite } from '../../electron/engine/invites/invite-code';
-import type { ConversationState } from '../../electron/shared/conversation';
-import { launchChromium, PeerPage, startPeerPageServer, type PeerPageServer, type RtpCounters } from '../env/browser';
+import { launchChromium, PeerPage, startPeerPageServer, type PeerPageServer } from '../env/browser';
 import { ensureFixtures } from '../env/fixtures';
 import { delay } from '../env/process';
 import { startTcpProxy, type TcpProxy } from '../env/tcp-proxy';
-import { FakeProber } from '../fakes/fake-prober';
+import { AUDIBLE_ENERGY, connectMedia, engineWith, gained, shiftedClock, until, untilQuiet } from './conversation-support';
 
 /*
  * The conversation through the engine against a real Janus: the host provisions the room and
@@ -23,62 +21,6 @@ import { FakeProber } from '../fakes/fake-prober';
  */
 
 const servers = inject('servers');
-
-/** totalAudioEnergy gained over a window that counts as sound (speech ≈ 1; a silent mix ≈ 1e-9). */
-const AUDIBLE_ENERGY = 0.01;
-
-/** A clock that can be moved forward (expiry); timers are the real ones. */
-function shiftedClock(): Clock & { shift(ms: number): void } {
-  let offset = 0;
-  return { ...systemClock, now: () => Date.now() + offset, shift: (ms) => (offset += ms) };
-}
-
-function engineWith(config: EngineConfig, clock: Clock = systemClock): Engine {
-  return new Engine({ version: 'test', mode: 'headless', bridgeKind: 'websocket', config, clock, prober: new FakeProber() });
-}
-
-/** Waits until `engine`'s conversation state satisfies `check`. */
-async function until(engine: Engine, check: (state: ConversationState) => boolean, what: string, timeoutMs = 10_000): Promise<ConversationState> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const state = engine.getState().conversation;
-    if (check(state)) return state;
-    if (Date.now() > deadline) throw new Error(`${what} not reached within ${timeoutMs} ms; conversation: ${JSON.stringify(state)}`);
-    await delay(50);
-  }
-}
-
-/** Connects a page's media through the engine (offer → engine → Janus → answer → page). */
-async function connectMedia(engine: Engine, peer: PeerPage): Promise<void> {
-  const offer = await peer.createOffer();
-  const { answer } = await engine.execute({ channel: 'conversation:offer', payload: { offer, iceRestart: false } });
-  await peer.acceptAnswer(answer);
-  await peer.waitForIceConnected();
-}
-
-/** RTP counters gained over `ms`. */
-async function gained(peer: PeerPage, ms: number): Promise<RtpCounters> {
-  const before = await peer.rtp();
-  await delay(ms);
-  const after = await peer.rtp();
-  return {
-    packetsSent: after.packetsSent - before.packetsSent,
-    packetsReceived: after.packetsReceived - before.packetsReceived,
-    sentAudioEnergy: after.sentAudioEnergy - before.sentAudioEnergy,
-    receivedAudioEnergy: after.receivedAudioEnergy - before.receivedAudioEnergy,
-    selectedPair: after.selectedPair,
-  };
-}
-
-/** Waits for a 500 ms window in which `peer` received less than `maxEnergy`; fails after `timeoutMs`. */
-async function untilQuiet(peer: PeerPage, maxEnergy: number, timeoutMs: number): Promise<RtpCounters> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const window = await gained(peer, 500);
-    if (window.receivedAudioEnergy < maxEnergy) return window;
-    if (Date.now() > deadline) throw new Error(`still audible after ${timeoutMs} ms: ${JSON.stringify(window)} (limit ${maxEnergy})`);
-  }
-}
 
 describe('conversation: invites, join, self-mute and Janus reconnect (real Janus, real Chromium)', () => {
   const room = randomInt(1_000_000, 2_000_000_000);

@@ -83,6 +83,12 @@ export interface ConversationOptions {
 /** How often the moderation tick runs: flags, enforcement, the mic-levels event (5 Hz). */
 const MODERATION_TICK_MS = 200;
 
+/** How long an unlocking moderator waits for its announcement to come back before unmuting. */
+const LOCKS_ECHO_MS = 500;
+
+/** How long an engine waits before enforcing a lock, for an unlock announcement still in flight. */
+const ENFORCE_GRACE_MS = 60;
+
 /** Fewest milliseconds between two of this app's microphone reports on the channel. */
 const MIN_REPORT_INTERVAL_MS = 90;
 
@@ -122,6 +128,10 @@ export class Conversation {
   private readonly detector: StrayMicDetector;
   private tickTimer: unknown = null;
   private lastReportSentAt = -Infinity;
+  /** Resolves when our own locks announcement comes back on the channel (the other moderators have it too by then). */
+  private locksEcho: { readonly revision: number; readonly resolve: () => void } | null = null;
+  /** Each participant's mute state at the previous enforcement pass. */
+  private lastMuted = new Map<string, boolean>();
 
   constructor(private readonly options: ConversationOptions) {
     this.ownToken = hostToken();
@@ -220,7 +230,7 @@ export class Conversation {
       this.locks.delete(key);
       this.locksRevision = this.nextRevision();
       this.speakRequests.delete(key);
-      await this.announceLocks();
+      await this.announceUnlock();
       await room.moderate(participant.id, false);
       this.mutedByModerator.delete(participant.id);
     }
@@ -706,6 +716,7 @@ export class Conversation {
   private onAnnouncement(announcement: ModeratorAnnouncement): void {
     switch (announcement.type) {
       case 'locks': {
+        if (this.locksEcho !== null && announcement.revision >= this.locksEcho.revision) this.locksEcho.resolve();
         if (announcement.revision <= this.locksRevision) return;
         const before = this.selfLock();
         this.locks = new Map(announcement.locks.map((lock) => [lock.key, lock]));
@@ -741,14 +752,22 @@ export class Conversation {
   private enforceLocks(): void {
     const room = this.room;
     if (room === null || !this.isModerator() || this.link.status !== 'joined') return;
+    const wasMuted = this.lastMuted;
+    this.lastMuted = new Map(this.participants.map((participant) => [participant.id, participant.muted]));
     for (const participant of this.participants) {
       if (participant.self || participant.muted || participant.lock === null || this.enforcing.has(participant.id)) continue;
+      // Only an unmute (or a locked participant arriving unmuted) breaks a lock; a participant
+      // that was open when the lock was announced is being muted by the moderator who set it.
+      if (wasMuted.get(participant.id) === false) continue;
       const id = participant.id;
+      const key = participantKey(participant);
       this.enforcing.add(id);
       const startedAt = this.options.clock.now();
-      room
-        .moderate(id, true)
-        .then(() => {
+      // A short grace for an unlock announcement still on its way (another moderator's approval).
+      this.wait(ENFORCE_GRACE_MS)
+        .then(async () => {
+          if (!this.locks.has(key) || this.room !== room) return;
+          await room.moderate(id, true);
           this.mutedByModerator.add(id);
           this.detector.markSelfUnmuted(id, startedAt);
           this.record('re-mute', participant.display, 'unmuted itself while locked: muted again', 'sticky mute');
@@ -837,6 +856,27 @@ export class Conversation {
     await this.announce({ v: SPACE_CHANNEL_VERSION, type: 'locks', revision: this.locksRevision, by: this.actorName(), locks: [...this.locks.values()] });
   }
 
+  /**
+   * Announces a lifted lock and waits (at most LOCKS_ECHO_MS) until the announcement comes back to
+   * us: Janus relays it to every app at once, so the other moderators' engines know the lock is
+   * gone before the unmute that follows reaches them, and do not enforce it.
+   */
+  private async announceUnlock(): Promise<void> {
+    const revision = this.locksRevision;
+    let timer: unknown = null;
+    const echoed = new Promise<void>((resolve) => {
+      this.locksEcho = { revision, resolve };
+      timer = this.options.clock.setTimeout(resolve, LOCKS_ECHO_MS);
+    });
+    try {
+      await this.announceLocks();
+      if (this.channelStatus.status === 'open') await echoed;
+    } finally {
+      this.options.clock.clearTimeout(timer);
+      this.locksEcho = null;
+    }
+  }
+
   private async announce(announcement: ModeratorAnnouncement): Promise<void> {
     const channel = this.channel;
     const secret = this.target?.secret;
@@ -845,6 +885,10 @@ export class Conversation {
       return;
     }
     await channel.announce(JSON.stringify(announcement), secret);
+  }
+
+  private wait(ms: number): Promise<void> {
+    return new Promise((resolve) => this.options.clock.setTimeout(resolve, ms));
   }
 
   private nextRevision(): number {

@@ -112,7 +112,7 @@ export class TextRoomChannel {
     // Janus's TextRoom expects the client to open the channel (as janus.js does with `data: true`).
     const channel = peer.createDataChannel('JanusDataChannel');
     this.channel = channel;
-    const opened = this.whenOpen(channel);
+    const opened = this.whenOpen(peer, channel);
     await peer.setLocalDescription(await peer.createAnswer());
     await this.gathered(peer);
     const local = peer.localDescription;
@@ -241,7 +241,7 @@ export class TextRoomChannel {
     return handle;
   }
 
-  private whenOpen(channel: RTCDataChannel): Promise<void> {
+  private whenOpen(peer: RTCPeerConnection, channel: RTCDataChannel): Promise<void> {
     const timeoutMs = this.options.timeoutMs ?? 8000;
     return new Promise((resolve, reject) => {
       const timer = this.options.clock.setTimeout(() => reject(new Error(`the space channel did not open within ${timeoutMs} ms (no ICE path to Janus?)`)), timeoutMs);
@@ -249,6 +249,12 @@ export class TextRoomChannel {
         if (state === 'open') {
           this.options.clock.clearTimeout(timer);
           resolve();
+        }
+      });
+      peer.connectionStateChange.subscribe((state) => {
+        if (state === 'failed') {
+          this.options.clock.clearTimeout(timer);
+          reject(new Error('no network path to the Janus server for the data channel (ICE failed)'));
         }
       });
     });
