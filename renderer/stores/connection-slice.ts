@@ -51,6 +51,7 @@ export const createConnectionSlice: AppSlice<ConnectionSlice> = (set, get) => {
         api.on('listeners:update', (reading) => get().receiveListeners(reading)),
         api.on('broadcast:meters', (meters) => get().receiveMeters(meters)),
         api.on('broadcast:notice', (notice) => get().receiveNotice(notice)),
+        api.on('conversation:mic-levels', (levels) => get().receiveMicLevels(levels)),
       ];
       set({ bridge: api, bridgeKind: options.kind ?? null, connection: connection.current(), stateError: null });
       unsubscribers.push(

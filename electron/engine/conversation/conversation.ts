@@ -128,6 +128,7 @@ export class Conversation {
   private readonly detector: StrayMicDetector;
   private tickTimer: unknown = null;
   private lastReportSentAt = -Infinity;
+  private levelsShown = false;
   /** Resolves when our own locks announcement comes back on the channel (the other moderators have it too by then). */
   private locksEcho: { readonly revision: number; readonly resolve: () => void } | null = null;
   /** Each participant's mute state at the previous enforcement pass. */
@@ -799,7 +800,9 @@ export class Conversation {
       if (report === null) continue;
       levels.push({ participantId: participant.id, levelDbfs: report.levelDbfs, peakDbfs: report.peakDbfs, voice: report.voice, speechProbability: report.speechProbability, echoScore: report.echoScore });
     }
-    if (levels.length > 0) this.options.onMicLevels?.({ at: now, levels });
+    // An empty set once when the last report goes stale, so meters drop instead of freezing.
+    if (levels.length > 0 || this.levelsShown) this.options.onMicLevels?.({ at: now, levels });
+    this.levelsShown = levels.length > 0;
     if (!this.isModerator()) return;
     const flags = this.detector.evaluate(
       this.participants.map((participant) => ({

@@ -5,6 +5,7 @@
  */
 /* eslint-disable @typescript-eslint/unbound-method */
 import type { ConversationSlice } from '../../stores/conversation-slice';
+import type { ProducerSlice } from '../../stores/producer-slice';
 import type { AppState } from '../../stores/store-types';
 
 /** Joins the room (the host without an invite). */
@@ -31,3 +32,11 @@ export const selectModerateMute = (state: AppState): ConversationSlice['moderate
 export const selectRemoveParticipant = (state: AppState): ConversationSlice['removeParticipant'] => state.removeParticipant;
 /** Mutes everyone who is not a host (moderators). */
 export const selectMuteAllButHosts = (state: AppState): ConversationSlice['muteAllButHosts'] => state.muteAllButHosts;
+/** Asks to speak, or withdraws the request (while a moderator's lock holds our microphone). */
+export const selectRequestToSpeak = (state: AppState): ProducerSlice['requestToSpeak'] => state.requestToSpeak;
+/** Approves or declines a request to speak (moderators). */
+export const selectAnswerSpeakRequest = (state: AppState): ProducerSlice['answerSpeakRequest'] => state.answerSpeakRequest;
+/** Turns auto-mute of stray microphones on or off (moderators). */
+export const selectSetAutoMute = (state: AppState): ProducerSlice['setAutoMute'] => state.setAutoMute;
+/** Passes our microphone report to the engine (space channel). */
+export const selectReportMic = (state: AppState): ProducerSlice['reportMic'] => state.reportMic;

@@ -5,6 +5,7 @@ import { MicIcon, MicOffIcon, ShieldIcon, UnpluggedIcon } from './conversation-i
 import { selectParticipants, selectShowsModeration } from '../../stores/conversation-selectors';
 import { describeParticipant, formatPeople, initialsOf, MIC_ACTIVITY_WORDS, micActivity, roleLabel, sortParticipants } from './conversation-view';
 import { ModerationButtons, ModerationError, MuteAllButton, MuteAllStatus, RemoveConfirm } from './moderation-controls';
+import { AutoMuteSwitch, LockNote, MicMeter, ModerationLog, SpeakRequestActions, StrayFlags } from './producer-console';
 
 /**
  * Who is in the room: you first, then by role; each row says role, talking and muted (and by whom).
@@ -30,6 +31,7 @@ export function ParticipantsList(): ReactNode {
         {moderating ? <MuteAllButton /> : null}
       </div>
       {moderating ? <MuteAllStatus /> : null}
+      {moderating ? <AutoMuteSwitch /> : null}
       {sorted.length === 0 ? (
         <p className="participants__empty faint">Nobody else is here yet.</p>
       ) : (
@@ -39,6 +41,7 @@ export function ParticipantsList(): ReactNode {
           ))}
         </ul>
       )}
+      <ModerationLog />
     </section>
   );
 }
@@ -62,6 +65,8 @@ const ParticipantRow = memo(function ParticipantRow({ participant, moderating }:
       data-activity={activity}
       data-self={participant.self}
       data-connected={participant.connected}
+      data-flagged={participant.flags.length > 0 || undefined}
+      data-requests={participant.speakRequested || undefined}
     >
       <span className="participant__avatar" aria-hidden="true">
         {initialsOf(participant.display)}
@@ -83,7 +88,9 @@ const ParticipantRow = memo(function ParticipantRow({ participant, moderating }:
               <span className="truncate">No audio link</span>
             </span>
           )}
+          <LockNote participant={participant} />
         </span>
+        <MicMeter participant={participant} />
       </span>
       <span className="participant__side">
         <span className="participant__mic" aria-hidden="true">
@@ -104,6 +111,8 @@ const ParticipantRow = memo(function ParticipantRow({ participant, moderating }:
         </span>
         {tools ? <ModerationButtons participant={participant} confirming={confirming} onAskRemove={() => setConfirming(true)} /> : null}
       </span>
+      {moderating ? <StrayFlags flags={participant.flags} /> : null}
+      {tools ? <SpeakRequestActions participant={participant} /> : null}
       {tools && confirming ? <RemoveConfirm participant={participant} onDone={closeConfirm} /> : null}
       {tools ? <ModerationError participantId={participant.id} /> : null}
     </li>

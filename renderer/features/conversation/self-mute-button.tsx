@@ -4,6 +4,7 @@ import { selectToggleSelfMute } from './conversation-actions';
 import { MicIcon, MicOffIcon } from './conversation-icons';
 import { selectMutedByModerator, selectSelfMuted } from '../../stores/conversation-selectors';
 import { isMuteShortcut, selectCanToggleMute } from './conversation-view';
+import { RequestToSpeak } from './producer-console';
 
 /** Presses `toggle` on the M key anywhere in the window, except while typing or choosing. */
 export function useMuteShortcut(enabled: boolean, toggle: () => void): void {
@@ -58,7 +59,7 @@ export function SelfMuteButton(): ReactNode {
         <span className="self-mute__text">
           <span className="self-mute__title">{muted ? 'You are muted' : 'Your mic is live'}</span>
           <span className="self-mute__hint" id={hintId}>
-            {muted ? (byModerator ? 'A moderator muted you: only the host or a producer can unmute you' : 'Press to unmute') : 'Press to mute'}
+            {muted ? (byModerator ? 'A moderator muted you: use "Request to speak" to ask them to unmute you' : 'Press to unmute') : 'Press to mute'}
           </span>
         </span>
         <kbd className="self-mute__key" aria-hidden="true" title="Keyboard shortcut: M">
@@ -70,6 +71,7 @@ export function SelfMuteButton(): ReactNode {
           {error}
         </p>
       ) : null}
+      <RequestToSpeak />
     </div>
   );
 }
