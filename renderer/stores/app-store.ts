@@ -6,6 +6,7 @@ import { createConversationSlice } from './conversation-slice';
 import { createEngineSlice } from './engine-slice';
 import { createListenersSlice } from './listeners-slice';
 import { createLogSlice } from './log-slice';
+import { createMicCheckSlice } from './mic-check-slice';
 import { createServersSlice } from './servers-slice';
 import type { AppState, StoreDeps } from './store-types';
 
@@ -37,5 +38,6 @@ export function createAppStore(deps: StoreDeps = browserStoreDeps): AppStore {
     ...createListenersSlice(...args),
     ...createBroadcastSlice(deps)(...args),
     ...createConversationSlice(deps)(...args),
+    ...createMicCheckSlice(...args),
   }));
 }

@@ -6,10 +6,11 @@ import type { ConversationSlice } from './conversation-slice';
 import type { EngineSlice } from './engine-slice';
 import type { ListenersSlice } from './listeners-slice';
 import type { LogSlice } from './log-slice';
+import type { MicCheckSlice } from './mic-check-slice';
 import type { ServersSlice } from './servers-slice';
 
 /** The whole renderer state: every slice, actions beside their state. */
-export type AppState = ConnectionSlice & EngineSlice & ServersSlice & LogSlice & BroadcastSlice & ListenersSlice & ConversationSlice;
+export type AppState = ConnectionSlice & EngineSlice & ServersSlice & LogSlice & BroadcastSlice & ListenersSlice & ConversationSlice & MicCheckSlice;
 
 /** A slice creator that may read the whole state. */
 export type AppSlice<T> = StateCreator<AppState, [], [], T>;
