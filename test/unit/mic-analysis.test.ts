@@ -218,4 +218,14 @@ describe('echo score', () => {
     expect(reports[29]?.echoScore).toBeGreaterThan(0.3);
     expect(reports.slice(47).every((report) => report.echoScore === 0 && report.echoDelayMs === null)).toBe(true);
   });
+
+  it('drops the score at once when the microphone is muted (its track sends digital silence)', async () => {
+    const room = looped(speechB, length);
+    const echoing = mix(length, [{ signal: speechA }, { signal: room, gain: 0.5, delay: 4800 }]);
+    // Muted from 8 s on: the disabled track gives zeros.
+    echoing.fill(0, 8 * RATE);
+    const reports = await analyse(echoing, room);
+    expect(reports[39]?.echoScore).toBeGreaterThan(0.3);
+    expect(reports.slice(40).every((report) => report.voice === 'silence' && report.echoScore === 0 && report.echoDelayMs === null)).toBe(true);
+  });
 });

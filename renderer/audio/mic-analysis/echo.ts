@@ -146,7 +146,7 @@ export class EchoEstimator {
     return this.estimateCache;
   }
 
-  /** Drops all evidence (e.g. when the room changed). */
+  /** Drops all evidence (the microphone was muted, or the room changed). */
   reset(): void {
     this.cross.fill(0);
     this.roomEnergy.fill(0);

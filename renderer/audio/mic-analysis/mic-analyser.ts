@@ -1,4 +1,4 @@
-import { MIC_REPORTS_PER_SECOND, type MicReport, type MicVoice } from '../../../electron/shared/mic-report';
+import { MIC_REPORTS_PER_SECOND, SILENCE_DBFS, type MicReport, type MicVoice } from '../../../electron/shared/mic-report';
 import { EchoBand, EchoEstimator, type EchoEstimate } from './echo';
 import { Resampler } from './filters';
 import { LevelMeter } from './level';
@@ -120,6 +120,8 @@ export class MicAnalyser {
     const peakDbfs = this.level.peakDbfs;
     this.level.reset();
     const verdict = this.voice.classify();
+    // Digital silence is a muted (disabled) track: nothing is sent, so nothing is echoed any more.
+    if (levelDbfs === SILENCE_DBFS) this.echo.reset();
     const echo = this.echo.estimate();
     this.lastDetail = { verdict, echo };
     const silent = levelDbfs < SILENCE_GATE_DBFS;
