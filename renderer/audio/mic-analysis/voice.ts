@@ -13,26 +13,31 @@ import type { VoiceActivityDetector } from './vad';
  *                second (2–8 Hz). A fan, hiss or hum is steady within a decibel or two.
  *   change       speech's spectrum changes shape all the time (vowels, consonants); steady noise's
  *                spectrum stays what it is.
- *   tonality     music holds notes: narrow spectral peaks that stay at one frequency for a quarter
- *                of a second and longer. A voice's harmonics glide with its pitch and break at
- *                every consonant.
+ *   tonality     music holds notes: narrow spectral peaks that stay within one 15.6 Hz bin of where
+ *                they started for 400 ms and longer. A voice's harmonics glide with its pitch and
+ *                break at every consonant.
  *   transients   typing is short clicks (under ~60 ms, sharp onset, back to quiet) at a few per
  *                second, with quiet in between; speech is mostly sound with short gaps.
  *
- * The rules (thresholds are constants below, tuned on espeak-ng speech and sox noise, music and
- * clicks — see test/unit/mic-analysis.test.ts):
- *   1. below the level gate                                     → silence
- *   2. transients ≥ 2/s and sound in < 35 % of the frames       → typing
- *   3. tonal energy ≥ 30 % (held notes)                         → music
- *   4. speech probability ≥ 0.5                                 → speech
- *   5. otherwise (sound, not speech)                            → noise
- * speech probability = (share of sounding frames libfvad calls speech) × (how strongly the level
- * is modulated) × (how much the spectrum changes) × (1 − tonality) × (1 − typing evidence).
+ * The rules (thresholds are the constants below, tuned on espeak-ng speech and sox noise, chords
+ * and clicks — see test/unit/mic-analysis.test.ts), over the last 1.2 s:
+ *   1. the 200 ms window below the level gate (mic-analyser.ts)     → silence
+ *   2. typing evidence ≥ 0.5                                         → typing
+ *      (= ramp(transients per second, 1 → 2) × ramp(frames with sound, 50 % → 35 %))
+ *   3. speech probability ≥ 0.5                                     → speech
+ *   4. ≥ 8 % of the sound's energy in held notes                    → music
+ *   5. otherwise (sound, not speech)                                 → noise
+ * speech probability = ramp(share of sounding frames libfvad calls speech, 0.2 → 0.6)
+ *                    × ramp(level modulation, 2.5 → 5 dB) × ramp(spectral change, 2 → 4 dB)
+ *                    × (1 − ramp(tonality, 0.25 → 0.5)) × (1 − typing evidence).
+ * It is a score that saturates (plain speech reads 1, steady noise 0), not a calibrated probability.
+ * Without libfvad (it failed to load) the libfvad term is 1 and the features decide alone.
  *
- * Limits, honestly: this is a rule-based classifier, not a trained model. Singing and speech over
- * loud music fall between speech and music; a rhythmic noise (a ticking clock, a dripping tap) may
- * read as typing; a very steady, slow talker over a loud fan may read as noise for a moment; and
- * the first second after a change of sound is judged partly on what came before.
+ * Limits, honestly: this is a rule-based classifier, not a trained model. Speech over music as
+ * loud as the voice reads as noise or music, and singing between speech and music; a slow,
+ * high-pitched, sing-song voice can read as music for a moment (held pitch); a rhythmic noise (a
+ * ticking clock, a dripping tap) may read as typing; a steady tone reads as music; and the first
+ * second after a change of sound is judged partly on what came before.
  */
 
 /** Sample rate of the analysis (the microphone is resampled to it). */
