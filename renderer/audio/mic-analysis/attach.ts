@@ -115,6 +115,8 @@ export class MicAnalysisLink {
   constructor(
     private readonly onReport: (report: MicReport | null) => void,
     private readonly options: Pick<AttachMicAnalysisOptions, 'now' | 'workletUrl' | 'wasmBinary'> = {},
+    /** How the analysis is attached (a test passes a fake; Web Audio is not in Node). */
+    private readonly attach: (options: AttachMicAnalysisOptions) => Promise<MicAnalysisHandle> = attachMicAnalysis,
   ) {}
 
   /** True while reports flow (or are about to). */
@@ -126,7 +128,7 @@ export class MicAnalysisLink {
   start(taps: MicAnalysisTaps): void {
     if (this.running) return;
     const generation = ++this.generation;
-    this.starting = attachMicAnalysis({
+    this.starting = this.attach({
       ...this.options,
       context: taps.audioContext,
       microphone: taps.microphoneNode,
