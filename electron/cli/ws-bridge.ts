@@ -43,10 +43,13 @@ export interface BridgeServer {
   close(): Promise<void>;
 }
 
-/** The policy served with the UI: only this origin, no inline script, WebSocket back to us. */
+/**
+ * The policy served with the UI: only this origin, no inline script, WebSocket back to us.
+ * 'wasm-unsafe-eval' compiles the page's own WebAssembly (libfvad, for the microphone analysis).
+ */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
-  "script-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
   "style-src 'self'",
   "img-src 'self' data:",
   "media-src 'self' blob:",

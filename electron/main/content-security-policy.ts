@@ -13,12 +13,14 @@ export interface CspOptions {
  * The renderer's Content Security Policy. The renderer loads only its own files and talks to
  * nothing but the preload bridge: the engine, never the page, connects to servers. Microphone
  * and room audio are MediaStreams (`srcObject`), so media-src needs only 'self' and blob:.
+ * 'wasm-unsafe-eval' lets the page compile its own WebAssembly (libfvad, the microphone analysis's
+ * voice activity detector, served from 'self'); it allows no JavaScript eval.
  */
 export function buildContentSecurityPolicy({ devServer }: CspOptions): string {
   const inline = devServer ? " 'unsafe-inline'" : '';
   return [
     "default-src 'self'",
-    `script-src 'self'${inline}`,
+    `script-src 'self' 'wasm-unsafe-eval'${inline}`,
     `style-src 'self'${inline}`,
     "connect-src 'self'",
     // As renderer/index.html's own policy allows: data: images cannot run code.

@@ -1,4 +1,6 @@
 import type { MediaConnectionState } from '../../electron/shared/conversation';
+import type { MicReport } from '../../electron/shared/mic-report';
+import { MicAnalysisLink } from './mic-analysis/attach';
 import { Microphone, type MediaDevicesLike, type MicrophoneSnapshot } from './microphone';
 import { ProgramMix } from './program-mix';
 import { RoomPeer, type SignalOffer } from './room-peer';
@@ -15,6 +17,8 @@ export interface ConversationMediaEvents {
   onMediaState(state: MediaConnectionState, detail: string | null): void;
   /** Microphone level in dBFS about ten times a second while the microphone is open; null once closed. */
   onMicLevel(levelDb: number | null): void;
+  /** Microphone analysis (mic-analysis/): a report every 200 ms while the microphone is open; null once closed. */
+  onMicReport?(report: MicReport | null): void;
 }
 
 /** The media side of the conversation and the program, as the store uses it. */
@@ -71,17 +75,21 @@ export class BrowserConversationMedia implements ConversationMedia {
   private sendFrame: ((frame: ArrayBuffer) => void) | null = null;
   private micLive = true;
   private levelTimer: ReturnType<typeof setInterval> | null = null;
+  /** Microphone analysis on the microphone as sent, against the room mix (runs while the microphone is open and the mix exists). */
+  private readonly micAnalysis: MicAnalysisLink;
 
   constructor(
     private readonly events: ConversationMediaEvents,
     private readonly options: BrowserMediaOptions = {},
   ) {
+    this.micAnalysis = new MicAnalysisLink((report) => events.onMicReport?.(report));
     this.microphone = new Microphone(
       {
         onChange: (snapshot) => events.onMicrophone(snapshot),
         onTrack: (track, stream) => {
           track.enabled = this.micLive;
           this.mix?.setMicrophone(stream);
+          this.startMicAnalysis();
           // replaceTrack keeps the same sender: no renegotiation, no rejoin.
           this.peer?.replaceTrack(track).catch((error: unknown) => {
             events.onMediaState(this.peer?.state ?? 'new', `Could not switch the microphone in the room (${describe(error)}).`);
@@ -104,6 +112,7 @@ export class BrowserConversationMedia implements ConversationMedia {
     this.peer?.close();
     await this.openMicrophone();
     const mix = await this.ensureMix();
+    this.startMicAnalysis();
     const peer = new RoomPeer(this.microphone.track, {
       signal,
       onState: (state, detail) => {
@@ -153,6 +162,7 @@ export class BrowserConversationMedia implements ConversationMedia {
     await this.openMicrophone();
     const mix = await this.ensureMix();
     if (!mix) throw new Error('the program capture is not available in this window');
+    this.startMicAnalysis();
     mix.setMicMuted(!this.micLive);
     await mix.startFeed();
   }
@@ -181,6 +191,7 @@ export class BrowserConversationMedia implements ConversationMedia {
   }
 
   private releaseMicrophone(): void {
+    this.micAnalysis.stop();
     this.microphone.stop();
     this.mix?.setMicrophone(null);
     this.stopLevels();
@@ -210,6 +221,10 @@ export class BrowserConversationMedia implements ConversationMedia {
       }
     })();
     return this.mixPromise;
+  }
+
+  private startMicAnalysis(): void {
+    if (this.mix && this.microphone.mediaStream) this.micAnalysis.start(this.mix);
   }
 
   private startLevels(): void {

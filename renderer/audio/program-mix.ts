@@ -7,9 +7,12 @@ import { rmsDbfs } from './levels';
  * in one Web Audio graph at 48 kHz (sample-accurate), captured by an AudioWorklet and sent to the
  * engine as 20 ms stereo PCM frames.
  *
- *   mic source ──► micGain (0 while muted) ──┐
- *        └──► analyser (level meter)          ├──► capture worklet (no outputs: never played locally)
- *   room source ─► roomGain ─────────────────┘
+ *   mic source ──► micTap ──► micGain (0 while muted) ──┐
+ *                    └──► analyser (level meter)          ├──► capture worklet (no outputs: never played locally)
+ *   room source ─► roomTap ─► roomGain ──────────────────┘
+ *
+ * The taps are unity gains that outlive each source (a new track makes a new source node), so the
+ * microphone analysis (mic-analysis/) can stay connected to the microphone and the room mix.
  *
  * Nothing here reaches the speakers: the room plays through the peer's <audio> element, and the
  * host never hears their own microphone.
@@ -32,6 +35,8 @@ const GAIN_RAMP_S = 0.005;
 
 /** The program's Web Audio graph and its capture. */
 export class ProgramMix {
+  private readonly micTap: GainNode;
+  private readonly roomTap: GainNode;
   private readonly micGain: GainNode;
   private readonly roomGain: GainNode;
   private readonly analyser: AnalyserNode;
@@ -48,9 +53,14 @@ export class ProgramMix {
     private readonly options: ProgramMixOptions,
     private readonly ownsContext: boolean,
   ) {
+    this.micTap = new GainNode(context, { gain: 1 });
+    this.roomTap = new GainNode(context, { gain: 1 });
     this.micGain = new GainNode(context, { gain: 1 });
     this.roomGain = new GainNode(context, { gain: 1 });
     this.analyser = new AnalyserNode(context, { fftSize: 2048, smoothingTimeConstant: 0 });
+    this.micTap.connect(this.micGain);
+    this.micTap.connect(this.analyser);
+    this.roomTap.connect(this.roomGain);
     this.levelBuffer = new Float32Array(this.analyser.fftSize);
     this.capture = new AudioWorkletNode(context, PROGRAM_CAPTURE_PROCESSOR, {
       numberOfInputs: 1,
@@ -86,6 +96,16 @@ export class ProgramMix {
     return this.context;
   }
 
+  /** The microphone as sent to the room (before the program's mute gain): what the microphone analysis taps. */
+  get microphoneNode(): AudioNode {
+    return this.micTap;
+  }
+
+  /** The room mix as received (before the program's room gain): what the microphone analysis compares with. */
+  get roomNode(): AudioNode {
+    return this.roomTap;
+  }
+
   /** True while frames are sent. */
   get isFeeding(): boolean {
     return this.feeding;
@@ -95,15 +115,14 @@ export class ProgramMix {
   setMicrophone(stream: MediaStream | null): void {
     this.micSource?.disconnect();
     this.micSource = stream && stream.getAudioTracks().length > 0 ? this.context.createMediaStreamSource(stream) : null;
-    this.micSource?.connect(this.micGain);
-    this.micSource?.connect(this.analyser);
+    this.micSource?.connect(this.micTap);
   }
 
   /** Uses `stream` as the room mix (null: none). The stream must also play in a media element (Chromium pulls remote audio only then). */
   setRoom(stream: MediaStream | null): void {
     this.roomSource?.disconnect();
     this.roomSource = stream && stream.getAudioTracks().length > 0 ? this.context.createMediaStreamSource(stream) : null;
-    this.roomSource?.connect(this.roomGain);
+    this.roomSource?.connect(this.roomTap);
   }
 
   /** Silences (or restores) the microphone in the program within a few ms. */

@@ -6,6 +6,7 @@ import { createConversationSlice } from './conversation-slice';
 import { createEngineSlice } from './engine-slice';
 import { createListenersSlice } from './listeners-slice';
 import { createLogSlice } from './log-slice';
+import { createMicCheckSlice } from './mic-check-slice';
 import { createProducerSlice } from './producer-slice';
 import { createServersSlice } from './servers-slice';
 import type { AppState, StoreDeps } from './store-types';
@@ -39,5 +40,6 @@ export function createAppStore(deps: StoreDeps = browserStoreDeps): AppStore {
     ...createBroadcastSlice(deps)(...args),
     ...createConversationSlice(deps)(...args),
     ...createProducerSlice(deps)(...args),
+    ...createMicCheckSlice(...args),
   }));
 }

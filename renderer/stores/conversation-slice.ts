@@ -186,6 +186,9 @@ export function createConversationSlice(deps: StoreDeps): AppSlice<ConversationS
       onMicLevel(levelDb) {
         if (get().microphone.levelDb !== levelDb) set((current) => ({ microphone: { ...current.microphone, levelDb } }));
       },
+      onMicReport(report) {
+        get().receiveMicReport(report);
+      },
     };
 
     const ensureMedia = (): ConversationMedia | null => {

@@ -6,11 +6,12 @@ import type { ConversationSlice } from './conversation-slice';
 import type { EngineSlice } from './engine-slice';
 import type { ListenersSlice } from './listeners-slice';
 import type { LogSlice } from './log-slice';
+import type { MicCheckSlice } from './mic-check-slice';
 import type { ProducerSlice } from './producer-slice';
 import type { ServersSlice } from './servers-slice';
 
 /** The whole renderer state: every slice, actions beside their state. */
-export type AppState = ConnectionSlice & EngineSlice & ServersSlice & LogSlice & BroadcastSlice & ListenersSlice & ConversationSlice & ProducerSlice;
+export type AppState = ConnectionSlice & EngineSlice & ServersSlice & LogSlice & BroadcastSlice & ListenersSlice & ConversationSlice & ProducerSlice & MicCheckSlice;
 
 /** A slice creator that may read the whole state. */
 export type AppSlice<T> = StateCreator<AppState, [], [], T>;

@@ -73,7 +73,7 @@ describe('content security policy', () => {
     });
     expect(Object.fromEntries(policy)).toEqual({
       'default-src': ["'self'"],
-      'script-src': ["'self'"],
+      'script-src': ["'self'", "'wasm-unsafe-eval'"],
       'style-src': ["'self'"],
       'connect-src': ["'self'"],
       'img-src': ["'self'", 'data:'],
@@ -97,7 +97,7 @@ describe('content security policy', () => {
 
   it('allows inline scripts and styles only for the dev server (React refresh preamble, injected CSS)', async () => {
     const dev = await policyOf(open(devRenderer).electron);
-    expect(dev.get('script-src')).toEqual(["'self'", "'unsafe-inline'"]);
+    expect(dev.get('script-src')).toEqual(["'self'", "'wasm-unsafe-eval'", "'unsafe-inline'"]);
     expect(dev.get('style-src')).toEqual(["'self'", "'unsafe-inline'"]);
     expect(dev.get('object-src')).toEqual(["'none'"]);
     const built = await policyOf(open(builtRenderer).electron);

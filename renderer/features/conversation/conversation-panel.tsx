@@ -14,6 +14,7 @@ import { LeaveIcon } from './conversation-icons';
 import { describeLink, endpointWords, selectCanHost } from './conversation-view';
 import { HostJoinForm } from './host-join-form';
 import { JoinInviteForm } from './join-invite-form';
+import { SelfMicWarning } from './mic-warning';
 import { MicrophonePicker } from './microphone-picker';
 import { ParticipantsList } from './participants-list';
 import { SelfMuteButton } from './self-mute-button';
@@ -92,6 +93,7 @@ function ConversationBody({ link, spaceName }: { link: ConversationLink; spaceNa
           {link.status === 'reconnecting' ? <ReconnectingNotice link={link} /> : null}
           <OpenedInviteNotice />
           <SelfMuteButton />
+          <SelfMicWarning />
           <MicrophonePicker />
           <MediaStatus />
           <ParticipantsList />
