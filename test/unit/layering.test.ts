@@ -17,7 +17,8 @@ async function layeringErrors(fixtureName: string, filePath: string): Promise<st
     .map((message) => message.message);
 }
 
-describe('layering rules', () => {
+// The first lint builds a TypeScript program for typed rules: seconds on a busy 2-core machine.
+describe('layering rules', { timeout: 60_000 }, () => {
   it.each([
     ['renderer-imports-engine.ts', 'renderer/features/layering-fixture.ts', /only electron\/shared/],
     ['renderer-imports-node.ts', 'renderer/features/layering-fixture.ts', /without Node/],
