@@ -95,7 +95,7 @@ export async function ensureMicFixtures(): Promise<{
     const raw = `${tmp}.espeak.wav`;
     try {
       await execFileAsync('espeak-ng', ['-v', 'en-us+f3', '-s', '150', '-w', raw, SPEECH_B_TEXT]);
-      await execFileAsync('sox', [raw, ...WAV_OUT, tmp]);
+      await execFileAsync('sox', ['-R', raw, ...WAV_OUT, tmp]);
     } finally {
       rmSync(raw, { force: true });
     }
@@ -119,12 +119,12 @@ export async function ensureMicFixtures(): Promise<{
         // A pad (detuned sawtooth triad, low-passed, slow swell) and the same notes plucked one after another.
         const pad = chord.flatMap((note) => ['sawtooth', note]);
         const pluck = chord.flatMap((note) => ['pluck', note]);
-        await execFileAsync('sox', ['-n', ...WAV_OUT, `${part}.pad.wav`, 'synth', '2', ...pad, 'lowpass', '1800', 'fade', 'q', '0.08', '2', '0.15', 'gain', '-14']);
-        await execFileAsync('sox', ['-n', ...WAV_OUT, `${part}.pluck.wav`, 'synth', '2', ...pluck, 'delay', '0', '0.25', '0.5', '0.75', 'remix', '-', 'fade', '0', '2', '0.1', 'gain', '-10']);
-        await execFileAsync('sox', ['-m', `${part}.pad.wav`, `${part}.pluck.wav`, part]);
+        await execFileAsync('sox', ['-R', '-n', ...WAV_OUT, `${part}.pad.wav`, 'synth', '2', ...pad, 'lowpass', '1800', 'fade', 'q', '0.08', '2', '0.15', 'gain', '-14']);
+        await execFileAsync('sox', ['-R', '-n', ...WAV_OUT, `${part}.pluck.wav`, 'synth', '2', ...pluck, 'delay', '0', '0.25', '0.5', '0.75', 'remix', '-', 'fade', '0', '2', '0.1', 'gain', '-10']);
+        await execFileAsync('sox', ['-R', '-m', `${part}.pad.wav`, `${part}.pluck.wav`, part]);
       }
       // Twice through the progression: 16 s.
-      await execFileAsync('sox', [...parts, ...parts, ...WAV_OUT, tmp, 'norm', '-3']);
+      await execFileAsync('sox', ['-R', ...parts, ...parts, ...WAV_OUT, tmp, 'norm', '-3']);
     } finally {
       for (const part of parts) {
         for (const file of [part, `${part}.pad.wav`, `${part}.pluck.wav`]) rmSync(file, { force: true });
@@ -148,7 +148,7 @@ export async function ensureMicFixtures(): Promise<{
         await execFileAsync('sox', ['-R', '-n', ...WAV_OUT, click, 'synth', length, 'whitenoise', 'highpass', highpass, 'fade', 'p', '0.0005', length, String(Number(length) - 0.001), 'gain', gain, 'pad', '0', String(gap / 1000)]);
       }
       // The pattern four times over, ~14 s.
-      await execFileAsync('sox', [...clicks, ...clicks, ...clicks, ...clicks, ...WAV_OUT, tmp]);
+      await execFileAsync('sox', ['-R', ...clicks, ...clicks, ...clicks, ...clicks, ...WAV_OUT, tmp]);
     } finally {
       for (const click of clicks) rmSync(click, { force: true });
     }
