@@ -9,7 +9,8 @@ import type { ShortcutReport } from './tray-menu';
  * Global shortcuts for the microphone, working while another app has the focus. Electron's
  * globalShortcut reports key-downs only, never a release; Windows and Linux/X11 repeat the call
  * while the keys are held (the keyboard's auto-repeat), macOS calls once. So:
- *   - mute toggle: a call within REPEAT_GAP_MS of the previous one is the same press (ignored).
+ *   - mute toggle: calls that follow a press as its auto-repeat does (the first within
+ *     HOLD_DETECT_MS, the next ones within RELEASE_GAP_MS of each other) are the same press.
  *   - push-to-talk, a state machine:
  *
  *       idle ──press while muted──► pressed (unmuted) ──repeats──► held ──no repeat for RELEASE_GAP_MS──► idle (muted)
@@ -33,7 +34,38 @@ export interface MicrophoneActions {
 }
 
 /** Push-to-talk's state (see the diagram above). */
-export type PushToTalkState = { kind: 'idle'; ignoreUntil: number } | { kind: 'pressed'; timer: unknown } | { kind: 'held'; timer: unknown } | { kind: 'latched' };
+export type PushToTalkState = { kind: 'idle' } | { kind: 'pressed'; timer: unknown } | { kind: 'held'; timer: unknown } | { kind: 'latched' };
+
+/**
+ * Tells the auto-repeat of the last press from a new press: the first repeat comes within
+ * HOLD_DETECT_MS, the next ones within RELEASE_GAP_MS of each other. macOS never repeats a global
+ * shortcut, so there every call is a press.
+ */
+class RepeatFilter {
+  private last: number | null = null;
+  private repeating = false;
+
+  constructor(private readonly repeats: boolean) {}
+
+  /** Starts following a press. */
+  pressed(now: number): void {
+    this.last = now;
+    this.repeating = false;
+  }
+
+  /** True when a call at `now` is the auto-repeat of the followed press. */
+  isRepeat(now: number): boolean {
+    if (!this.repeats || this.last === null || now - this.last >= (this.repeating ? RELEASE_GAP_MS : HOLD_DETECT_MS)) return false;
+    this.last = now;
+    this.repeating = true;
+    return true;
+  }
+
+  /** Forgets the press (the keys were let go). */
+  reset(): void {
+    this.last = null;
+  }
+}
 
 /** What the shortcuts are built from. */
 export interface GlobalShortcutsOptions {
@@ -50,12 +82,15 @@ const NAMES = { muteToggle: 'Mute shortcut', pushToTalk: 'Push-to-talk shortcut'
 export class GlobalShortcuts {
   private registered: string[] = [];
   private reportList: ShortcutReport[] = [];
-  private lastMutePress = -Infinity;
-  private ptt: PushToTalkState = { kind: 'idle', ignoreUntil: -Infinity };
+  private ptt: PushToTalkState = { kind: 'idle' };
+  private readonly muteRepeats: RepeatFilter;
+  private readonly talkRepeats: RepeatFilter;
   private readonly log: Logger;
 
   constructor(private readonly options: GlobalShortcutsOptions) {
     this.log = options.logger ?? createLogger('shortcuts');
+    this.muteRepeats = new RepeatFilter(options.platform !== 'darwin');
+    this.talkRepeats = new RepeatFilter(options.platform !== 'darwin');
   }
 
   /** Replaces the registered shortcuts with `settings`; returns how each one went. */
@@ -98,14 +133,15 @@ export class GlobalShortcuts {
     for (const accelerator of this.registered) this.options.globalShortcut.unregister(accelerator);
     this.registered = [];
     this.clearTimer();
-    this.ptt = { kind: 'idle', ignoreUntil: -Infinity };
+    this.ptt = { kind: 'idle' };
+    this.muteRepeats.reset();
+    this.talkRepeats.reset();
   }
 
   private pressMute(): void {
     const now = this.options.clock.now();
-    const repeat = now - this.lastMutePress < RELEASE_GAP_MS;
-    this.lastMutePress = now;
-    if (repeat) return;
+    if (this.muteRepeats.isRepeat(now)) return;
+    this.muteRepeats.pressed(now);
     this.options.microphone.setMuted(!this.options.microphone.isMuted());
   }
 
@@ -114,13 +150,10 @@ export class GlobalShortcuts {
     const state = this.ptt;
     switch (state.kind) {
       case 'idle':
-        if (now < state.ignoreUntil) {
-          this.ptt = { kind: 'idle', ignoreUntil: now + RELEASE_GAP_MS };
-          return;
-        }
+        if (this.talkRepeats.isRepeat(now)) return;
         if (!this.options.microphone.isMuted()) {
           this.log.info('push-to-talk pressed while the microphone is already open: nothing to do');
-          this.ptt = { kind: 'idle', ignoreUntil: now + RELEASE_GAP_MS };
+          this.talkRepeats.pressed(now);
           return;
         }
         this.options.microphone.setMuted(false);
@@ -133,7 +166,8 @@ export class GlobalShortcuts {
         return;
       case 'latched':
         this.options.microphone.setMuted(true);
-        this.ptt = { kind: 'idle', ignoreUntil: now + RELEASE_GAP_MS };
+        this.ptt = { kind: 'idle' };
+        this.talkRepeats.pressed(now);
         return;
       default:
         state satisfies never;
@@ -149,7 +183,8 @@ export class GlobalShortcuts {
   private released(): void {
     if (this.ptt.kind !== 'held') return;
     this.options.microphone.setMuted(true);
-    this.ptt = { kind: 'idle', ignoreUntil: -Infinity };
+    this.ptt = { kind: 'idle' };
+    this.talkRepeats.reset();
   }
 
   private arm(ms: number, callback: () => void): unknown {
