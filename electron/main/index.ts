@@ -39,6 +39,9 @@ startApp(electron, {
     versions: { electron: process.versions.electron, chrome: process.versions.chrome, node: process.versions.node, v8: process.versions.v8 },
     system: { platform: process.platform, arch: arch(), release: release(), type: type() },
   },
+}).then((desktop) => {
+  // test/e2e/electron-app.spec.ts reads the tray through this hook; it exists only when that test asks for it.
+  if (desktop && process.env['STEADYCAST_E2E_HOOKS'] === '1') Object.assign(globalThis, { steadycastE2e: { trayView: () => desktop.tray.view() } });
 }).catch((error: unknown) => {
   createLogger('app').error('Steadycast could not start', error);
   dialog.showErrorBox('Steadycast could not start', `${describeError(error)}\n\nThe log on the terminal has details.`);
