@@ -6,6 +6,7 @@ import type { HttpFetch } from '../engine/listeners/http';
 import { addLogSink, createLogger, describeError } from '../engine/log/logger';
 import type { ServerProber } from '../engine/servers/prober';
 import type { CommandPayload, EngineEvent } from '../shared/contract';
+import { APP_ID } from './app-id';
 import { appMenuTemplate } from './app-menu';
 import { loadConfigFile } from './config-file';
 import { createDeepLinkInbox, DEEP_LINK_SCHEME, deepLinkFromArgv, NOT_AN_INVITE_LINK, parseDeepLink, type DeepLinkSource, type OpenedLink } from './deep-link';
@@ -106,6 +107,7 @@ export async function startApp(electron: MainElectron, options: DesktopAppOption
   }
 
   registerProtocolClient(app, options.launch);
+  if (options.platform === 'win32') app.setAppUserModelId(APP_ID);
   const formatTime = options.formatTime ?? ((at: number) => new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }));
 
   let window: BrowserWindowLike | null = null;
@@ -401,6 +403,7 @@ export async function startApp(electron: MainElectron, options: DesktopAppOption
   app.on('before-quit', (event) => {
     if (quitConfirmed || !isLive()) {
       quitting = true;
+      shortcuts.dispose();
       return;
     }
     event.preventDefault();

@@ -143,6 +143,8 @@ export interface AppLike {
   /** Quitting starts (menu, tray, Cmd+Q, `app.quit()`); `preventDefault` cancels it. */
   on(event: 'before-quit', listener: (event: PreventableEvent) => void): unknown;
   getVersion(): string;
+  /** Windows: the identity notifications and the taskbar use; must match the installer's (the appId). */
+  setAppUserModelId(id: string): void;
   /** Starts the app again once this instance exits. */
   relaunch(): void;
   /** Registers the app as the handler of `protocol:` links; `path` and `args` are the Windows command (dev mode). */

@@ -15,6 +15,8 @@ import { chooseRendererLocation } from './renderer-location';
 
 // Glue only: the real Electron objects and paths go in here; the logic lives in app.ts and is tested with fakes.
 addLogSink((record) => process.stderr.write(`${formatLogRecord(record)}\n`));
+// A promise nobody awaited failed: into the log files, where support will look.
+process.on('unhandledRejection', (reason) => createLogger('app').error('unhandled promise rejection', reason));
 
 const electron: MainElectron = { app, BrowserWindow, dialog, ipcMain, safeStorage, powerSaveBlocker, globalShortcut, Menu, Tray, Notification, shell };
 // Built layout: out/main/index.js, out/preload/index.cjs, out/renderer/index.html; assets/ beside out/ (in app.asar when packaged).

@@ -134,7 +134,9 @@ export class SettingsStore {
     await this.save(settings);
     const written = await this.readBack();
     if (!isDeepStrictEqual(written, settings)) {
-      this.log.error(`${this.path} did not read back as written; ${LEGACY_CONFIG_FILE} is kept`);
+      // The keychain did not give back what it sealed: config.json stays the settings, and no half-migrated copy is left.
+      await rm(this.path, { force: true });
+      this.log.error(`${this.path} did not read back as written (the keychain did not return what it sealed); ${LEGACY_CONFIG_FILE} is kept and used`);
       return { status: 'loaded', path: this.legacyPath, settings, migratedFrom: null, notices: [] };
     }
     await rm(this.legacyPath, { force: true });

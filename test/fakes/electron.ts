@@ -414,6 +414,13 @@ export class FakeApp implements AppLike {
     this.relaunches += 1;
   }
 
+  /** The AppUserModelID set on Windows. */
+  appUserModelId: string | null = null;
+
+  setAppUserModelId(id: string): void {
+    this.appUserModelId = id;
+  }
+
   exit(exitCode = 0): void {
     this.exitCodes.push(exitCode);
   }

@@ -151,6 +151,17 @@ describe('logs and diagnostics in the app', () => {
   });
 });
 
+describe('Windows identity', () => {
+  it('sets the installer’s app id, so notifications belong to the Start menu shortcut', async () => {
+    const windows = createFakeElectron({ userData });
+    await start(windows, { platform: 'win32' });
+    expect(windows.app.appUserModelId).toBe('org.steadycast.app');
+    const linux = createFakeElectron({ userData });
+    await start(linux);
+    expect(linux.app.appUserModelId).toBeNull();
+  });
+});
+
 describe('a steadycast: link that is not an invite', () => {
   it('gets its problem shown on a first launch and on macOS open-url, never silence', async () => {
     const electron = createFakeElectron({ userData });

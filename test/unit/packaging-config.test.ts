@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { APP_ID } from '../../electron/main/app-id';
 import { DEEP_LINK_SCHEME } from '../../electron/main/deep-link';
 import { checkIcons, LINUX_SIZES } from '../../scripts/make-icons.mjs';
 
@@ -44,19 +45,21 @@ function pngSize(path: string): [number, number] {
 }
 
 describe('electron-builder configuration', () => {
+  // The first validation loads and compiles electron-builder's schema (seconds on a busy machine).
   it('passes electron-builder’s own schema validation', async () => {
     const config = await load();
     await expect(validateConfiguration(config, new DebugLogger(false))).resolves.toBeUndefined();
-  });
+  }, 60_000);
 
   it('is a real check: a misplaced option fails it', async () => {
     const config = { ...(await load()), mac: { ...(await load()).mac, nsisOption: true } };
     await expect(validateConfiguration(config, new DebugLogger(false))).rejects.toThrow(/configuration\.mac/);
-  });
+  }, 60_000);
 
   it('builds AppImage and deb, a dmg and an NSIS installer, with the app’s id and name', async () => {
     const config = await load();
-    expect(config.appId).toBe('org.steadycast.app');
+    // The app sets the same id on Windows, so its notifications belong to the installed shortcut.
+    expect(config.appId).toBe(APP_ID);
     expect(config.productName).toBe('Steadycast');
     expect(config.linux?.target).toEqual(['AppImage', 'deb']);
     expect(config.linux?.executableName).toBe('steadycast');
