@@ -179,6 +179,20 @@ describe('settings migration', () => {
     expect(await readdir(dir)).toEqual(['config.json']);
   });
 
+  it('uses a plain settings.json of version 1 as it is without a keychain, and never rewrites it', async () => {
+    const plain = JSON.stringify({ schemaVersion: 1, ...spaceConfig });
+    await writeFile(join(dir, 'settings.json'), plain);
+    const keychain = new FakeSafeStorage(1);
+    keychain.available = false;
+    const settings = store(keychain);
+    const loaded = await settings.load();
+    expect(loaded).toMatchObject({ status: 'loaded', migratedFrom: null });
+    expect(loaded.settings.config.space.primary?.janus.room?.secret).toBe(ROOM_SECRET);
+    expect(loaded.notices.join(' ')).toMatch(/keeps its secrets in plain text and is used as it is/);
+    await expect(settings.save(settingsWithSecrets())).rejects.toThrow(/cannot encrypt/);
+    expect(await readFile(join(dir, 'settings.json'), 'utf8')).toBe(plain);
+  });
+
   it('keeps a file written by a newer Steadycast untouched', async () => {
     const newer = JSON.stringify({ schemaVersion: SETTINGS_SCHEMA_VERSION + 1, space: { name: 'Future' } });
     await writeFile(join(dir, 'settings.json'), newer);
