@@ -35,7 +35,7 @@ const noDomGlobals = ['window', 'document', 'navigator', 'localStorage', 'sessio
 );
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'out/', 'dist/', '.cache/', 'test-results/', 'playwright-report/', 'test/fixtures/lint/'] },
+  { ignores: ['node_modules/', 'out/', 'dist/', '.cache/', 'test-results/', 'playwright-report/', 'test/fixtures/lint/', 'scripts/*.d.mts'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

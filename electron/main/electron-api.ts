@@ -1,4 +1,4 @@
-import type { BrowserWindowConstructorOptions, MessageBoxOptions } from 'electron';
+import type { BrowserWindowConstructorOptions, MenuItemConstructorOptions, MessageBoxOptions, MessageBoxReturnValue } from 'electron';
 
 /*
  * The parts of Electron's main-process API that Steadycast uses, as small structural interfaces.
@@ -80,6 +80,31 @@ export interface WebContentsLike {
   on(event: 'will-navigate', listener: (event: NavigationEvent, url: string) => void): unknown;
   /** The page finished loading: its scripts ran, so the renderer listens to events. */
   on(event: 'did-finish-load', listener: () => void): unknown;
+  /** The renderer process crashed, was killed or ran out of memory (the engine in main goes on). */
+  on(event: 'render-process-gone', listener: (event: unknown, details: RenderProcessGoneDetailsLike) => void): unknown;
+  /** The page wrote to its console (Electron ≥ 35 passes one details object). */
+  on(event: 'console-message', listener: (details: ConsoleMessageLike) => void): unknown;
+  /** Loads the page again (a new renderer after a crash). */
+  reload(): void;
+}
+
+/** Why a renderer process ended (`render-process-gone`). */
+export interface RenderProcessGoneDetailsLike {
+  readonly reason: 'clean-exit' | 'abnormal-exit' | 'killed' | 'crashed' | 'oom' | 'launch-failed' | 'integrity-failure' | 'memory-eviction';
+  readonly exitCode: number;
+}
+
+/** A console message of a page. */
+export interface ConsoleMessageLike {
+  readonly message: string;
+  readonly level: 'info' | 'warning' | 'error' | 'debug';
+  readonly lineNumber: number;
+  readonly sourceId: string;
+}
+
+/** An event whose default action a listener may cancel (`close`, `before-quit`). */
+export interface PreventableEvent {
+  preventDefault(): void;
 }
 
 /** A browser window. */
@@ -89,7 +114,11 @@ export interface BrowserWindowLike {
   loadFile(filePath: string): Promise<void>;
   once(event: 'ready-to-show', listener: () => void): unknown;
   on(event: 'closed', listener: () => void): unknown;
+  /** The user asks to close the window; `preventDefault` keeps it open. */
+  on(event: 'close', listener: (event: PreventableEvent) => void): unknown;
   show(): void;
+  hide(): void;
+  isVisible(): boolean;
   focus(): void;
   restore(): void;
   isMinimized(): boolean;
@@ -111,16 +140,88 @@ export interface AppLike {
   on(event: 'open-url', listener: (event: { preventDefault(): void }, url: string) => void): unknown;
   on(event: 'window-all-closed', listener: () => void): unknown;
   on(event: 'activate', listener: () => void): unknown;
+  /** Quitting starts (menu, tray, Cmd+Q, `app.quit()`); `preventDefault` cancels it. */
+  on(event: 'before-quit', listener: (event: PreventableEvent) => void): unknown;
+  getVersion(): string;
+  /** Windows: the identity notifications and the taskbar use; must match the installer's (the appId). */
+  setAppUserModelId(id: string): void;
+  /** Starts the app again once this instance exits. */
+  relaunch(): void;
   /** Registers the app as the handler of `protocol:` links; `path` and `args` are the Windows command (dev mode). */
   setAsDefaultProtocolClient(protocol: string, path?: string, args?: string[]): boolean;
   quit(): void;
   exit(exitCode?: number): void;
 }
 
-/** `dialog`, for problems the user must see. */
+/** `dialog`, for problems the user must see and questions they must answer. */
 export interface DialogLike {
-  showMessageBox(options: MessageBoxOptions): Promise<unknown>;
+  showMessageBox(options: MessageBoxOptions): Promise<MessageBoxReturnValue>;
   showErrorBox(title: string, content: string): void;
+  showOpenDialog(options: { title?: string; filters?: { name: string; extensions: string[] }[]; properties?: ('openFile')[] }): Promise<{ canceled: boolean; filePaths: string[] }>;
+}
+
+/** `safeStorage`: strings encrypted with a key kept by the OS (Keychain, DPAPI, libsecret/KWallet). */
+export interface SafeStorageLike {
+  isEncryptionAvailable(): boolean;
+  encryptString(plainText: string): Buffer;
+  decryptString(encrypted: Buffer): string;
+  /** Linux only: which secret store backs the key (`basic_text` is a key hard-coded in Chromium). */
+  getSelectedStorageBackend?(): string;
+}
+
+/** `powerSaveBlocker`. */
+export interface PowerSaveBlockerLike {
+  start(type: 'prevent-app-suspension' | 'prevent-display-sleep'): number;
+  stop(id: number): boolean;
+  isStarted(id: number): boolean;
+}
+
+/** `globalShortcut`: system-wide key combinations (key-down only; Windows repeats while held, macOS does not). */
+export interface GlobalShortcutLike {
+  register(accelerator: string, callback: () => void): boolean;
+  isRegistered(accelerator: string): boolean;
+  unregister(accelerator: string): void;
+}
+
+/** A built menu (opaque to Steadycast). */
+export type MenuHandle = object;
+
+/** `Menu`, as far as the application and tray menus use it. */
+export interface MenuApiLike {
+  buildFromTemplate(template: MenuItemConstructorOptions[]): MenuHandle;
+  setApplicationMenu(menu: MenuHandle | null): void;
+}
+
+/** A tray icon (the menu bar extra on macOS). */
+export interface TrayLike {
+  setToolTip(toolTip: string): void;
+  /** macOS: text beside the icon in the menu bar. */
+  setTitle(title: string): void;
+  setImage(imagePath: string): void;
+  setContextMenu(menu: MenuHandle | null): void;
+  displayBalloon?(options: { title: string; content: string }): void;
+  on(event: 'click', listener: () => void): unknown;
+  destroy(): void;
+}
+
+/** The `Tray` constructor (an image path is enough). */
+export type TrayConstructor = new (imagePath: string) => TrayLike;
+
+/** A desktop notification. */
+export interface NotificationLike {
+  show(): void;
+}
+
+/** The `Notification` constructor. */
+export interface NotificationConstructor {
+  new (options: { title: string; body: string; silent?: boolean }): NotificationLike;
+  isSupported(): boolean;
+}
+
+/** `shell`, to reveal exported files. */
+export interface ShellLike {
+  showItemInFolder(fullPath: string): void;
+  openPath(path: string): Promise<string>;
 }
 
 /** Everything the desktop app takes from the `electron` module. */
@@ -129,4 +230,11 @@ export interface MainElectron {
   readonly BrowserWindow: BrowserWindowConstructor;
   readonly ipcMain: IpcMainLike;
   readonly dialog: DialogLike;
+  readonly safeStorage: SafeStorageLike;
+  readonly powerSaveBlocker: PowerSaveBlockerLike;
+  readonly globalShortcut: GlobalShortcutLike;
+  readonly Menu: MenuApiLike;
+  readonly Tray: TrayConstructor;
+  readonly Notification: NotificationConstructor;
+  readonly shell: ShellLike;
 }

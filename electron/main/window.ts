@@ -11,6 +11,8 @@ export interface MainWindowOptions {
   /** Absolute path of the built preload (out/preload/index.cjs). */
   preloadPath: string;
   renderer: RendererLocation;
+  /** The window's icon (Linux: the AppImage and deb builds show no icon otherwise). */
+  iconPath?: string;
 }
 
 /** The hardened web preferences of the main window (exported for tests and reviews). */
@@ -46,6 +48,7 @@ export function createMainWindow(electron: { BrowserWindow: BrowserWindowConstru
     minHeight: 480,
     title: 'Steadycast',
     show: false,
+    ...(options.iconPath ? { icon: options.iconPath } : {}),
     webPreferences: mainWindowPreferences(options.preloadPath),
   });
   const contents = window.webContents;

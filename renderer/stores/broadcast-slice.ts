@@ -115,6 +115,20 @@ export function createBroadcastSlice(deps: StoreDeps): AppSlice<BroadcastSlice> 
       if (onAir !== wasOnAir && state.showControl.status === 'error') set({ showControl: IDLE });
     });
 
+    /*
+     * The desktop app has one window, and the microphone lives in its page. When that window sees
+     * a show on air that it is not feeding and did not start just now — its page was reloaded after
+     * a crash, or the app resumed a show interrupted by one — its microphone goes back into the
+     * program. (A browser on the headless engine never does this: several may be attached.)
+     */
+    api.subscribe((state, previous) => {
+      const live = state.engine?.mode === 'desktop' && state.engine.broadcast?.status === 'live';
+      const wasLive = previous.engine?.broadcast?.status === 'live';
+      if (!live || wasLive || state.programFeed.status !== 'off' || state.showControl.status !== 'idle') return;
+      set({ showControl: { status: 'starting', error: null } });
+      void startFeed();
+    });
+
     /** Starts the feed and says how it went: idle when it runs, the failure and what to do when not. */
     const startFeed = async (): Promise<void> => {
       await get().startProgramFeed();

@@ -1,10 +1,21 @@
 import { pathToFileURL } from 'node:url';
-import type { BrowserWindowConstructorOptions, MessageBoxOptions } from 'electron';
+import type { BrowserWindowConstructorOptions, MenuItemConstructorOptions, MessageBoxOptions, MessageBoxReturnValue } from 'electron';
 import type {
   AppLike,
   BrowserWindowLike,
+  ConsoleMessageLike,
   DialogLike,
   FrameLike,
+  GlobalShortcutLike,
+  MenuApiLike,
+  MenuHandle,
+  NotificationLike,
+  PowerSaveBlockerLike,
+  PreventableEvent,
+  RenderProcessGoneDetailsLike,
+  SafeStorageLike,
+  ShellLike,
+  TrayLike,
   HeadersReceivedDetails,
   HeadersReceivedResponse,
   IpcMainLike,
@@ -145,8 +156,12 @@ export class FakeWebContents implements WebContentsLike {
   windowOpenHandler: ((details: { readonly url: string }) => { action: 'allow' | 'deny' }) | null = null;
   /** The page's `ipcRenderer`, once connected with {@link FakeIpcRenderer.connectToMain}. */
   renderer: FakeIpcRenderer | null = null;
+  /** How many times the page was reloaded. */
+  reloads = 0;
   private readonly navigationListeners: ((event: NavigationEvent, url: string) => void)[] = [];
   private readonly loadListeners: (() => void)[] = [];
+  private readonly goneListeners: ((event: unknown, details: RenderProcessGoneDetailsLike) => void)[] = [];
+  private readonly consoleListeners: ((details: ConsoleMessageLike) => void)[] = [];
 
   constructor(readonly session: FakeSession) {}
 
@@ -166,10 +181,29 @@ export class FakeWebContents implements WebContentsLike {
 
   on(event: 'will-navigate', listener: (event: NavigationEvent, url: string) => void): this;
   on(event: 'did-finish-load', listener: () => void): this;
-  on(event: 'will-navigate' | 'did-finish-load', listener: ((event: NavigationEvent, url: string) => void) | (() => void)): this {
-    if (event === 'did-finish-load') this.loadListeners.push(listener as () => void);
-    else this.navigationListeners.push(listener);
+  on(event: 'render-process-gone', listener: (event: unknown, details: RenderProcessGoneDetailsLike) => void): this;
+  on(event: 'console-message', listener: (details: ConsoleMessageLike) => void): this;
+  on(event: 'will-navigate' | 'did-finish-load' | 'render-process-gone' | 'console-message', listener: (...args: never[]) => void): this {
+    if (event === 'did-finish-load') this.loadListeners.push(listener);
+    else if (event === 'render-process-gone') this.goneListeners.push(listener as (event: unknown, details: RenderProcessGoneDetailsLike) => void);
+    else if (event === 'console-message') this.consoleListeners.push(listener as (details: ConsoleMessageLike) => void);
+    else this.navigationListeners.push(listener as (event: NavigationEvent, url: string) => void);
     return this;
+  }
+
+  reload(): void {
+    this.reloads += 1;
+  }
+
+  /** The renderer process ends (`render-process-gone`); its IPC listeners go with it. */
+  crash(reason: RenderProcessGoneDetailsLike['reason'] = 'crashed', exitCode = 139): void {
+    if (this.renderer) this.renderer.detach();
+    for (const listener of this.goneListeners) listener({}, { reason, exitCode });
+  }
+
+  /** The page writes to its console. */
+  consoleMessage(message: string, level: ConsoleMessageLike['level'] = 'info'): void {
+    for (const listener of this.consoleListeners) listener({ message, level, lineNumber: 1, sourceId: this.mainFrame.url });
   }
 
   /** The page finished loading (Electron's `did-finish-load`; the fake never emits it by itself). */
@@ -211,6 +245,7 @@ export class FakeBrowserWindow implements BrowserWindowLike {
   destroyed = false;
   private readonly readyListeners: (() => void)[] = [];
   private readonly closedListeners: (() => void)[] = [];
+  private readonly closeListeners: ((event: PreventableEvent) => void)[] = [];
 
   constructor(
     readonly options: BrowserWindowConstructorOptions,
@@ -236,13 +271,24 @@ export class FakeBrowserWindow implements BrowserWindowLike {
     return this;
   }
 
-  on(_event: 'closed', listener: () => void): this {
-    this.closedListeners.push(listener);
+  on(event: 'closed', listener: () => void): this;
+  on(event: 'close', listener: (event: PreventableEvent) => void): this;
+  on(event: 'closed' | 'close', listener: ((event: PreventableEvent) => void) | (() => void)): this {
+    if (event === 'close') this.closeListeners.push(listener);
+    else this.closedListeners.push(listener as () => void);
     return this;
   }
 
   show(): void {
     this.visible = true;
+  }
+
+  hide(): void {
+    this.visible = false;
+  }
+
+  isVisible(): boolean {
+    return this.visible;
   }
 
   focus(): void {
@@ -266,20 +312,38 @@ export class FakeBrowserWindow implements BrowserWindowLike {
     for (const listener of this.readyListeners.splice(0)) listener();
   }
 
-  /** The user closed the window. */
-  close(): void {
+  /** The user closes the window: `close` listeners may keep it (returns false then), else it is destroyed. */
+  close(): boolean {
+    let prevented = false;
+    const event: PreventableEvent = {
+      preventDefault: () => {
+        prevented = true;
+      },
+    };
+    for (const listener of this.closeListeners) listener(event);
+    if (prevented) return false;
+    this.destroy();
+    return true;
+  }
+
+  /** The window goes away without asking (`destroy()`, or the app quitting). */
+  destroy(): void {
+    if (this.destroyed) return;
     this.destroyed = true;
     this.webContents.destroyed = true;
     for (const listener of this.closedListeners) listener();
   }
 }
 
-type AppEvent = 'second-instance' | 'open-url' | 'window-all-closed' | 'activate';
+type AppEvent = 'second-instance' | 'open-url' | 'window-all-closed' | 'activate' | 'before-quit';
 type AppListener = (...args: never[]) => void;
 
 /** `app`, with the lock answer and user data folder a test chooses. */
 export class FakeApp implements AppLike {
   quitCalls = 0;
+  /** Set once a quit was not cancelled by a `before-quit` listener. */
+  quitted = false;
+  relaunches = 0;
   readonly exitCodes: number[] = [];
   /** Every `setAsDefaultProtocolClient` call, with what it answered. */
   readonly protocolClients: { protocol: string; path: string | undefined; args: string[] | undefined }[] = [];
@@ -323,13 +387,38 @@ export class FakeApp implements AppLike {
   on(event: 'second-instance', listener: (event: unknown, argv: string[], workingDirectory: string) => void): this;
   on(event: 'open-url', listener: (event: { preventDefault(): void }, url: string) => void): this;
   on(event: 'window-all-closed' | 'activate', listener: () => void): this;
+  on(event: 'before-quit', listener: (event: PreventableEvent) => void): this;
   on(event: AppEvent, listener: AppListener): this {
     this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
     return this;
   }
 
+  /** As Electron: `before-quit` first; a listener that calls `preventDefault` keeps the app running. */
   quit(): void {
     this.quitCalls += 1;
+    let prevented = false;
+    const event: PreventableEvent = {
+      preventDefault: () => {
+        prevented = true;
+      },
+    };
+    for (const listener of this.listeners.get('before-quit') ?? []) (listener as (event: PreventableEvent) => void)(event);
+    if (!prevented) this.quitted = true;
+  }
+
+  getVersion(): string {
+    return '9.9.9';
+  }
+
+  relaunch(): void {
+    this.relaunches += 1;
+  }
+
+  /** The AppUserModelID set on Windows. */
+  appUserModelId: string | null = null;
+
+  setAppUserModelId(id: string): void {
+    this.appUserModelId = id;
   }
 
   exit(exitCode = 0): void {
@@ -359,18 +448,227 @@ export class FakeApp implements AppLike {
   }
 }
 
-/** `dialog`, recording what it would have shown. */
+/** `dialog`, recording what it would have shown and answering with the buttons a test queues. */
 export class FakeDialog implements DialogLike {
   readonly messageBoxes: MessageBoxOptions[] = [];
   readonly errorBoxes: { title: string; content: string }[] = [];
+  /** The button index each next message box answers (then `cancelId`, else 0). */
+  readonly answers: number[] = [];
+  /** What the next open dialog answers. */
+  openDialogResult: { canceled: boolean; filePaths: string[] } = { canceled: true, filePaths: [] };
+  private pending: (() => void)[] = [];
 
-  showMessageBox(options: MessageBoxOptions): Promise<unknown> {
+  showMessageBox(options: MessageBoxOptions): Promise<MessageBoxReturnValue> {
     this.messageBoxes.push(options);
-    return Promise.resolve({ response: 0, checkboxChecked: false });
+    const response = this.answers.shift() ?? options.cancelId ?? 0;
+    const waiters = this.pending.splice(0);
+    for (const resolve of waiters) resolve();
+    return Promise.resolve({ response, checkboxChecked: false });
   }
 
   showErrorBox(title: string, content: string): void {
     this.errorBoxes.push({ title, content });
+  }
+
+  showOpenDialog(): Promise<{ canceled: boolean; filePaths: string[] }> {
+    return Promise.resolve(this.openDialogResult);
+  }
+
+  /** Resolves when the next message box is shown (or at once if `count` are already shown). */
+  async nextMessageBox(count: number): Promise<MessageBoxOptions> {
+    while (this.messageBoxes.length < count) await new Promise<void>((resolve) => this.pending.push(resolve));
+    const box = this.messageBoxes[count - 1];
+    if (!box) throw new Error('no message box');
+    return box;
+  }
+}
+
+/**
+ * `safeStorage` with a per-instance key: ciphertext is `v11` + the key id + the plain bytes XOR the
+ * key, so it never contains the plain text (or its base64), and another instance (another OS
+ * keychain) cannot decrypt it, as with the real module.
+ */
+export class FakeSafeStorage implements SafeStorageLike {
+  available = true;
+  backend = 'gnome_libsecret';
+  private readonly key: Buffer;
+  private readonly keyId: string;
+
+  constructor(seed = Math.floor(Math.random() * 1e9)) {
+    this.key = Buffer.from(Array.from({ length: 32 }, (_, index) => (seed * (index + 7) + 13 * index + 101) % 251));
+    this.keyId = seed.toString(36).padStart(6, '0').slice(-6);
+  }
+
+  isEncryptionAvailable(): boolean {
+    return this.available;
+  }
+
+  getSelectedStorageBackend(): string {
+    return this.backend;
+  }
+
+  encryptString(plainText: string): Buffer {
+    if (!this.available) throw new Error('Error while encrypting the text provided to safeStorage.encryptString. Encryption is not available.');
+    const plain = Buffer.from(plainText, 'utf8');
+    const body = Buffer.from(plain.map((byte, index) => byte ^ (this.key[index % this.key.length] ?? 0)));
+    return Buffer.concat([Buffer.from(`v11${this.keyId}`), body]);
+  }
+
+  decryptString(encrypted: Buffer): string {
+    const header = `v11${this.keyId}`;
+    if (!this.available || encrypted.subarray(0, header.length).toString() !== header) {
+      throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
+    }
+    const body = encrypted.subarray(header.length);
+    return Buffer.from(body.map((byte, index) => byte ^ (this.key[index % this.key.length] ?? 0))).toString('utf8');
+  }
+}
+
+/** `powerSaveBlocker`, with the blockers that are on. */
+export class FakePowerSaveBlocker implements PowerSaveBlockerLike {
+  readonly active = new Map<number, string>();
+  private nextId = 1;
+
+  start(type: 'prevent-app-suspension' | 'prevent-display-sleep'): number {
+    const id = this.nextId++;
+    this.active.set(id, type);
+    return id;
+  }
+
+  stop(id: number): boolean {
+    return this.active.delete(id);
+  }
+
+  isStarted(id: number): boolean {
+    return this.active.has(id);
+  }
+}
+
+/** `globalShortcut`: accelerators in `takenByOthers` cannot be registered, as when another app holds them. */
+export class FakeGlobalShortcut implements GlobalShortcutLike {
+  readonly registered = new Map<string, () => void>();
+  readonly takenByOthers = new Set<string>();
+
+  register(accelerator: string, callback: () => void): boolean {
+    if (this.takenByOthers.has(accelerator) || this.registered.has(accelerator)) return false;
+    this.registered.set(accelerator, callback);
+    return true;
+  }
+
+  isRegistered(accelerator: string): boolean {
+    return this.registered.has(accelerator);
+  }
+
+  unregister(accelerator: string): void {
+    this.registered.delete(accelerator);
+  }
+
+  /** The user presses the keys (once; call again for each auto-repeat). */
+  press(accelerator: string): void {
+    const callback = this.registered.get(accelerator);
+    if (!callback) throw new Error(`${accelerator} is not registered`);
+    callback();
+  }
+}
+
+/** A menu built from a template; the template stays readable for tests. */
+export class FakeMenu {
+  constructor(readonly template: MenuItemConstructorOptions[]) {}
+
+  /** The item with this id (searched through submenus). */
+  item(id: string): MenuItemConstructorOptions | undefined {
+    const search = (items: MenuItemConstructorOptions[]): MenuItemConstructorOptions | undefined => {
+      for (const item of items) {
+        if (item.id === id) return item;
+        if (Array.isArray(item.submenu)) {
+          const found = search(item.submenu);
+          if (found) return found;
+        }
+      }
+      return undefined;
+    };
+    return search(this.template);
+  }
+
+  /** Clicks the item with this id, as Electron would. */
+  click(id: string): void {
+    const item = this.item(id);
+    if (!item?.click) throw new Error(`no clickable item ${id}`);
+    if (item.enabled === false) throw new Error(`item ${id} is disabled`);
+    (item.click as () => void)();
+  }
+}
+
+/** `Menu`: records the application menu. */
+export class FakeMenuApi implements MenuApiLike {
+  applicationMenu: FakeMenu | null = null;
+
+  buildFromTemplate(template: MenuItemConstructorOptions[]): FakeMenu {
+    return new FakeMenu(template);
+  }
+
+  setApplicationMenu(menu: MenuHandle | null): void {
+    this.applicationMenu = menu as FakeMenu | null;
+  }
+}
+
+/** A tray icon that records what it shows. */
+export class FakeTray implements TrayLike {
+  toolTip = '';
+  title = '';
+  menu: FakeMenu | null = null;
+  destroyed = false;
+  readonly balloons: { title: string; content: string }[] = [];
+  private readonly clickListeners: (() => void)[] = [];
+
+  constructor(public image: string) {}
+
+  setToolTip(toolTip: string): void {
+    this.toolTip = toolTip;
+  }
+
+  setTitle(title: string): void {
+    this.title = title;
+  }
+
+  setImage(imagePath: string): void {
+    this.image = imagePath;
+  }
+
+  setContextMenu(menu: MenuHandle | null): void {
+    this.menu = menu as FakeMenu | null;
+  }
+
+  displayBalloon(options: { title: string; content: string }): void {
+    this.balloons.push(options);
+  }
+
+  on(_event: 'click', listener: () => void): this {
+    this.clickListeners.push(listener);
+    return this;
+  }
+
+  click(): void {
+    for (const listener of this.clickListeners) listener();
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+  }
+}
+
+/** `shell`, recording what it revealed. */
+export class FakeShell implements ShellLike {
+  readonly revealed: string[] = [];
+  readonly opened: string[] = [];
+
+  showItemInFolder(fullPath: string): void {
+    this.revealed.push(fullPath);
+  }
+
+  openPath(path: string): Promise<string> {
+    this.opened.push(path);
+    return Promise.resolve('');
   }
 }
 
@@ -437,6 +735,13 @@ export class FakeIpcRenderer implements IpcRendererLike {
     this.main = { ipcMain, page };
     page.renderer = this;
   }
+
+  /** The renderer process is gone: no more messages either way. */
+  detach(): void {
+    if (this.main) this.main.page.renderer = null;
+    this.main = null;
+    this.listeners.clear();
+  }
 }
 
 /** The fake `electron` module: main-process parts (a {@link MainElectron}) and renderer parts. */
@@ -445,6 +750,20 @@ export interface FakeElectron extends MainElectron {
   readonly BrowserWindow: new (options: BrowserWindowConstructorOptions) => FakeBrowserWindow;
   readonly ipcMain: FakeIpcMain;
   readonly dialog: FakeDialog;
+  readonly safeStorage: FakeSafeStorage;
+  readonly powerSaveBlocker: FakePowerSaveBlocker;
+  readonly globalShortcut: FakeGlobalShortcut;
+  readonly Menu: FakeMenuApi;
+  readonly Tray: new (imagePath: string) => FakeTray;
+  readonly Notification: {
+    new (options: { title: string; body: string; silent?: boolean }): NotificationLike;
+    isSupported(): boolean;
+  };
+  readonly shell: FakeShell;
+  /** Every tray icon created. */
+  readonly trays: FakeTray[];
+  /** Every notification shown. */
+  readonly notifications: { title: string; body: string }[];
   readonly session: { readonly defaultSession: FakeSession };
   readonly contextBridge: FakeContextBridge;
   readonly ipcRenderer: FakeIpcRenderer;
@@ -460,6 +779,8 @@ export interface FakeElectronOptions {
   isPackaged?: boolean;
   /** False: `app.whenReady()` waits for `app.becomeReady()` (e.g. for a macOS link before ready). */
   readyAtOnce?: boolean;
+  /** The OS keychain; pass the same one to a second fake to read what the first wrote. */
+  safeStorage?: FakeSafeStorage;
 }
 
 /** A fresh fake `electron` module; windows share the default session, as in Electron. */
@@ -472,11 +793,37 @@ export function createFakeElectron(options: FakeElectronOptions = {}): FakeElect
       windows.push(this);
     }
   }
+  const trays: FakeTray[] = [];
+  class Tray extends FakeTray {
+    constructor(imagePath: string) {
+      super(imagePath);
+      trays.push(this);
+    }
+  }
+  const notifications: { title: string; body: string }[] = [];
+  class Notification implements NotificationLike {
+    constructor(private readonly options: { title: string; body: string }) {}
+    static isSupported(): boolean {
+      return true;
+    }
+    show(): void {
+      notifications.push({ title: this.options.title, body: this.options.body });
+    }
+  }
   return {
     app: new FakeApp(options.userData ?? '/nonexistent/steadycast-user-data', options.gotSingleInstanceLock ?? true, options.isPackaged ?? false, options.readyAtOnce ?? true),
     BrowserWindow,
     ipcMain: new FakeIpcMain(),
     dialog: new FakeDialog(),
+    safeStorage: options.safeStorage ?? new FakeSafeStorage(),
+    powerSaveBlocker: new FakePowerSaveBlocker(),
+    globalShortcut: new FakeGlobalShortcut(),
+    Menu: new FakeMenuApi(),
+    Tray,
+    Notification,
+    shell: new FakeShell(),
+    trays,
+    notifications,
     session: { defaultSession },
     contextBridge: new FakeContextBridge(),
     ipcRenderer: new FakeIpcRenderer(),

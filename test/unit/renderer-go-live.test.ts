@@ -79,7 +79,7 @@ interface Setup {
 }
 
 /** A store on a fake bridge whose engine goes on air on `broadcast:start` and off on `broadcast:stop`, as the real one does. */
-async function setup(options: { broadcast?: BroadcastStatus | null; feedError?: Error } = {}): Promise<Setup> {
+async function setup(options: { broadcast?: BroadcastStatus | null; feedError?: Error; mode?: 'desktop' | 'headless' } = {}): Promise<Setup> {
   const steps: string[] = [];
   let media: FakeMedia | null = null;
   const deps: StoreDeps = {
@@ -93,8 +93,9 @@ async function setup(options: { broadcast?: BroadcastStatus | null; feedError?: 
     },
   };
   const store = createAppStore(deps);
-  const bridge = new FakeBridge(sampleEngineState({ broadcast: options.broadcast ?? null }));
-  const emitBroadcast = (broadcast: BroadcastStatus | null): void => bridge.emit('engine:state', sampleEngineState({ broadcast }));
+  const mode = options.mode ?? 'headless';
+  const bridge = new FakeBridge(sampleEngineState({ broadcast: options.broadcast ?? null, mode }));
+  const emitBroadcast = (broadcast: BroadcastStatus | null): void => bridge.emit('engine:state', sampleEngineState({ broadcast, mode }));
   bridge.handle('broadcast:start', () => {
     steps.push('broadcast:start');
     const status = onAir();
@@ -389,5 +390,43 @@ describe('program panel: going live and ending the show', () => {
     expect(html).toContain('data-testid="show-control-error"');
     expect(buttonTag(html, 'retry-program-feed')).toContain('aria-label="Retry program audio"');
     expect(buttonTag(html, 'end-show')).not.toBeNull();
+  });
+});
+
+describe('a desktop window that attaches to a show on air', () => {
+  it('puts its microphone back into the program after its page was reloaded', async () => {
+    const { store, steps } = await setup({ mode: 'desktop', broadcast: onAir() });
+    await settle();
+    expect(steps).toEqual(['feed:start']);
+    expect(store.getState().programFeed.status).toBe('on');
+    expect(store.getState().showControl).toEqual({ status: 'idle', error: null });
+  });
+
+  it('feeds a show the app resumed after a crash (on air without this window pressing Go live)', async () => {
+    const { store, steps, emitBroadcast } = await setup({ mode: 'desktop' });
+    emitBroadcast(onAir());
+    await settle();
+    expect(steps).toEqual(['feed:start']);
+    expect(store.getState().programFeed.status).toBe('on');
+  });
+
+  it('says what to do when the microphone cannot go back into the program', async () => {
+    const { store } = await setup({ mode: 'desktop', broadcast: onAir(), feedError: new Error('Permission denied') });
+    await settle();
+    expect(store.getState().showControl.status).toBe('error');
+    expect(store.getState().showControl.error).toMatch(/You are on air, but your microphone and the room are not in the program/);
+  });
+
+  it('starts the feed once when it goes live itself', async () => {
+    const { store, steps } = await setup({ mode: 'desktop' });
+    await store.getState().goLive();
+    await settle();
+    expect(steps).toEqual(['broadcast:start', 'feed:start']);
+  });
+
+  it('leaves a browser on the headless engine alone (several may be attached)', async () => {
+    const { steps } = await setup({ mode: 'headless', broadcast: onAir() });
+    await settle();
+    expect(steps).toEqual([]);
   });
 });
