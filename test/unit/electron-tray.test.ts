@@ -48,7 +48,9 @@ const joined = (selfMuted: boolean, mutedBy: 'self' | 'moderator' | null = null)
   link: { status: 'joined', endpoint: 'primary', since: AT, selfId: '7', role: 'host' },
   space: 'Launch night',
   selfMuted,
-  participants: [{ id: '7', display: 'Ada', role: 'host', self: true, muted: selfMuted || mutedBy !== null, mutedBy, talking: false, connected: true, inviteId: null }],
+  participants: [{ id: '7', display: 'Ada', role: 'host', self: true, muted: selfMuted || mutedBy !== null, mutedBy, talking: false, connected: true, inviteId: null, lock: null, flags: [], speakRequested: false }],
+  channel: { status: 'open', since: AT },
+  moderation: { autoMute: false, selfSpeakRequested: false, log: [] },
 });
 const input = (state: Partial<EngineState>, extra: Partial<TrayInput> = {}): TrayInput => ({
   state: sampleEngineState(state),
