@@ -64,7 +64,7 @@ const TONES = [880, 660] as const;
 const LOOP_MS = SPACING_MS * TONES.length;
 const ONSETS = 12;
 /** Part 3, mutes: rounds of (mute, unmute) × (command, the control room's way). */
-const PROGRAM_MUTES = 12;
+const PROGRAM_MUTES = 8;
 /** How long a change (silence after mute, sound after unmute) must hold to count, and the steady state before each toggle. */
 const HOLD_MS = 100;
 const STEADY_MS = 300;
@@ -378,6 +378,17 @@ async function measureMouthToProgram(servers: TestServers, pageServer: PeerPageS
     await invites.getByRole('button', { name: 'Create invite' }).click();
     const codeField = invites.getByTestId('new-invite-code').getByRole('textbox');
     const code = await waitFor('the new invite code', async () => (await codeField.inputValue({ timeout: 1000 }).catch(() => '')) || null, 15_000, 100);
+    // A producer too: part 3 times a producer's mute of the co-host (a locked, sticky mute).
+    await invites.getByLabel('Role').selectOption('producer');
+    await invites.getByLabel('Who is it for?').fill('Pia');
+    await invites.getByRole('button', { name: 'Create invite' }).click();
+    const producerCode = await waitFor('the producer invite code', async () => {
+      const value = await codeField.inputValue({ timeout: 1000 }).catch(() => '');
+      return value !== '' && value !== code ? value : null;
+    }, 15_000, 100);
+    const producer = engineWith(EngineConfigSchema.parse({ space: { name: 'Producer' } }));
+    scope.defer(() => producer.leaveConversation());
+    await producer.execute({ channel: 'conversation:join', payload: { display: 'Pia Producer', invite: producerCode } });
 
     // ── The co-host: an engine in this process and a peer page whose microphone plays the onsets ──
     const cohost = engineWith(EngineConfigSchema.parse({ space: { name: 'Guest' } }));
@@ -417,7 +428,7 @@ async function measureMouthToProgram(servers: TestServers, pageServer: PeerPageS
     const { answer: speakerAnswer } = await speaker.execute({ channel: 'conversation:offer', payload: { offer: speakerOffer, iceRestart: false } });
     await speakerPeer.acceptAnswer(speakerAnswer);
     await speakerPeer.waitForIceConnected();
-    await measureProgramMutes(scope, icecast, mount, dir, hostProbe, speaker, speakerProbe);
+    await measureProgramMutes(scope, icecast, mount, dir, hostProbe, speaker, speakerProbe, producer);
 
     const skew = await clockSkew([hostProbe, speakerProbe]);
     print(`  clocks: page performance.timeOrigin + now() vs Date.now() differ by ≤ ${skew.toFixed(1)} ms`);
@@ -450,8 +461,12 @@ async function measureOnsets(icecast: { host: string; port: number }, mount: str
   );
 }
 
-/** How a part-3 mute is made: the engine command alone, or as the control room does it (the sent track off at once, then the command). */
-type MuteWay = 'command' | 'ui';
+/**
+ * How a part-3 mute is made: the co-host's engine command alone, as the control room does it (the
+ * sent track off at once, then the command), or by a producer (moderation:set-muted: Janus's
+ * moderator mute of the co-host's feed, locked on the space channel).
+ */
+type MuteWay = 'command' | 'ui' | 'producer';
 
 /** One mute or unmute in part 3: when it was made (wall ms), how, and how long the control room took to hear it. */
 interface Toggle {
@@ -470,7 +485,12 @@ interface Toggle {
  * room's way in alternation; the control room's page gates each toggle on a steady state and times
  * what it hears; the program is recorded throughout and searched afterwards.
  */
-async function measureProgramMutes(scope: Scope, icecast: { host: string; port: number }, mount: string, dir: string, hostProbe: PageProbe, speaker: Engine, speakerProbe: PageProbe): Promise<void> {
+async function measureProgramMutes(scope: Scope, icecast: { host: string; port: number }, mount: string, dir: string, hostProbe: PageProbe, speaker: Engine, speakerProbe: PageProbe, producer: Engine): Promise<void> {
+  const speakerId = await waitFor('the producer sees the speaking co-host', () => {
+    const selfId = speaker.getState().conversation.link;
+    const id = selfId.status === 'joined' ? selfId.selfId : null;
+    return id !== null && producer.getState().conversation.participants.some((participant) => participant.id === id) ? id : null;
+  });
   const roomLog = new ProbeLog(hostProbe);
   const steady = (what: string, check: (rms: number) => boolean): Promise<boolean> =>
     waitFor(what, async () => {
@@ -498,13 +518,15 @@ async function measureProgramMutes(scope: Scope, icecast: { host: string; port: 
     let at = Date.now();
     if (way === 'ui') at = await speakerProbe.setSending(!muted);
     const commandAt = Date.now();
-    await speaker.execute({ channel: 'conversation:set-muted', payload: { muted } });
+    if (way === 'producer') await producer.execute({ channel: 'moderation:set-muted', payload: { participantId: speakerId, muted } });
+    else await speaker.execute({ channel: 'conversation:set-muted', payload: { muted } });
     const heard = await sustained(`${muted ? 'silence' : 'audio'} in the control room`, at, muted ? silent : audible);
     toggles.push({ way, muted, at, roomMs: heard - at, roomLevel, commandAfterMs: commandAt - at });
   };
   for (let round = 0; round < PROGRAM_MUTES; round += 1) {
     // Alternate which way goes first, so a drift in the machine's load weighs on both alike.
-    for (const way of round % 2 === 0 ? (['command', 'ui'] as const) : (['ui', 'command'] as const)) {
+    const ways = ['command', 'ui', 'producer'] as const;
+    for (const way of [...ways.slice(round % 3), ...ways.slice(0, round % 3)]) {
       await toggle(way, true);
       await toggle(way, false);
     }
@@ -543,6 +565,8 @@ async function measureProgramMutes(scope: Scope, icecast: { host: string; port: 
     ['UI way: track off + set-muted true → silence', 'ui', true],
     ['set-muted false → audible in the program', 'command', false],
     ['UI way: track on + set-muted false → audible', 'ui', false],
+    ["producer's moderation:set-muted true → silence", 'producer', true],
+    ["producer's unmute (lock lifted first) → audible", 'producer', false],
   ];
   print(`\n  mute latency in the program: the co-host's mute → its continuous 880 Hz tone gone from the Icecast program (unmute → back), the change held ${HOLD_MS} ms`);
   print(`  (program time = arrival at a listener of the Ogg page holding the first silent/audible 5 ms window: an upper bound, the page leaves the engine up to 100 ms after that sample;`);
@@ -561,7 +585,7 @@ async function measureProgramMutes(scope: Scope, icecast: { host: string; port: 
   };
   const commandAfter = toggles.filter((item) => item.way === 'ui').map((item) => item.commandAfterMs);
   print(
-    `  toggles: ${toggles.length} (${PROGRAM_MUTES} rounds × 2 ways × mute + unmute, the ways alternating) in ${(recording.samples.length / recording.channels / 48_000).toFixed(1)} s of program; ` +
+    `  toggles: ${toggles.length} (${PROGRAM_MUTES} rounds × 3 ways × mute + unmute, the ways rotating) in ${(recording.samples.length / recording.channels / 48_000).toFixed(1)} s of program; ` +
       `${unclean} not steady in the program at the command, ${missed} change not found before the next toggle; ` +
       `RMS before a mute (median, min): room ${levels(roomBefore(true))}, program ${levels(levelBefore.mute)}; before an unmute (median, max): room ${levels(roomBefore(false))}, program ${levels(levelBefore.unmute)} ` +
       `(audible > ${AUDIBLE_RMS}, silent < ${SILENT_RMS}); ` +

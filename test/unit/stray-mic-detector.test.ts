@@ -27,7 +27,7 @@ function run(detector: StrayMicDetector, clock: FakeClock, ms: number, make: (st
 describe('stray-mic detector', () => {
   it('flags steady noise on an open microphone after 5 s, not before, with the reason', () => {
     const clock = new FakeClock();
-    const detector = new StrayMicDetector();
+    const detector = new StrayMicDetector({ reportLeadMs: 0 });
     const seen = run(detector, clock, 6000, () => report('noise'));
     const firstFlag = seen.findIndex((kinds) => kinds.includes('noise'));
     expect(firstFlag * REPORT_MS + REPORT_MS).toBeGreaterThan(5000);
@@ -69,9 +69,17 @@ describe('stray-mic detector', () => {
     expect(detector.evaluate([cohost({ muted: true })], clock.now()).get('c')).toEqual([]);
   });
 
+  it('counts a report-based hold from the start of the audio the first report judged', () => {
+    const clock = new FakeClock();
+    const detector = new StrayMicDetector({ reportLeadMs: 600 });
+    const seen = run(detector, clock, 6000, () => report('noise'));
+    // 5 s of noise in the audio: 4.4 s after the first report that shows it (which judged the 0.6 s before it).
+    expect((seen.findIndex((kinds) => kinds.includes('noise')) + 1) * REPORT_MS).toBe(4600);
+  });
+
   it('flags echo when the echo score stays high for 2 s, and not for a brief peak', () => {
     const clock = new FakeClock();
-    const detector = new StrayMicDetector();
+    const detector = new StrayMicDetector({ reportLeadMs: 0 });
     expect(run(detector, clock, 20_000, (step) => report('speech', { echoScore: step % 10 === 0 ? 0.9 : 0.1 })).flat()).toEqual([]);
     const seen = run(detector, clock, 3000, () => report('speech', { echoScore: 0.8, echoDelayMs: 120 }));
     expect(seen.findIndex((kinds) => kinds.includes('echo')) * REPORT_MS + REPORT_MS).toBeGreaterThanOrEqual(2000);

@@ -40,6 +40,12 @@ export interface DetectorOptions {
   readonly selfUnmutedMs?: number;
   /** Level over which a report counts as audible for the off-stage rule (default -45 dBFS). */
   readonly audibleDbfs?: number;
+  /**
+   * How far back a report's evidence reaches (default 600 ms): the speaker's analysis judges a
+   * window of about 1.2 s ending when it reports, so the sound it calls noise (or echo) began at
+   * least half a window before the first such report. Rules count their hold from there.
+   */
+  readonly reportLeadMs?: number;
 }
 
 interface Track {
@@ -78,16 +84,19 @@ export class StrayMicDetector {
   private readonly staleMs: number;
   private readonly selfUnmutedMs: number;
   private readonly audibleDbfs: number;
+  private readonly reportLeadMs: number;
 
   constructor(options: DetectorOptions = {}) {
     this.noiseMs = options.noiseMs ?? 5000;
-    this.echoThreshold = options.echoThreshold ?? 0.5;
+    // The speaker's own echo warning starts at the same score (renderer/audio/mic-analysis).
+    this.echoThreshold = options.echoThreshold ?? 0.3;
     this.echoMs = options.echoMs ?? 2000;
     this.offStageMs = options.offStageMs ?? 1000;
     this.clearMs = options.clearMs ?? 2000;
     this.staleMs = options.staleMs ?? 1500;
     this.selfUnmutedMs = options.selfUnmutedMs ?? 15_000;
     this.audibleDbfs = options.audibleDbfs ?? -45;
+    this.reportLeadMs = options.reportLeadMs ?? 600;
   }
 
   /** A microphone report from `participantId`, received at `now`. */
@@ -133,7 +142,8 @@ export class StrayMicDetector {
       for (const kind of ['noise', 'echo', 'off-stage'] as const) {
         const track = state.tracks[kind];
         if (causes[kind]) {
-          track.causeSince ??= now;
+          // Report-based causes began before the report that shows them; Janus's talking state is current.
+          track.causeSince ??= kind === 'off-stage' ? now : now - this.reportLeadMs;
           track.causeLastAt = now;
           if (track.flaggedSince === null && now - track.causeSince >= needMs[kind]) track.flaggedSince = now;
         } else {

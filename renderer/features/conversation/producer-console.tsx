@@ -54,18 +54,18 @@ export function MicMeter({ participant }: { participant: Participant }): ReactNo
 
 const FLAG_WORDS: Record<StrayFlag['kind'], string> = { noise: 'Noise', echo: 'Echo', 'off-stage': 'Off stage', 'self-unmuted': 'Unmuted itself' };
 
-/** The stray-mic flags of one participant, each with its reason. */
+/** The stray-mic flags of one participant, each with its reason (not a list: rows stay the list's only items). */
 export function StrayFlags({ flags }: { flags: readonly StrayFlag[] }): ReactNode {
   if (flags.length === 0) return null;
   return (
-    <ul className="stray-flags" aria-label="Microphone flags">
+    <div className="stray-flags" role="group" aria-label="Microphone flags">
       {flags.map((flag) => (
-        <li key={flag.kind} className="stray-flag" data-kind={flag.kind} data-testid={`flag-${flag.kind}`} title={flag.message}>
+        <span key={flag.kind} className="stray-flag" data-kind={flag.kind} data-testid={`flag-${flag.kind}`} title={flag.message}>
           <strong>{FLAG_WORDS[flag.kind]}</strong>
           <span className="stray-flag__why">{flag.message}</span>
-        </li>
+        </span>
       ))}
-    </ul>
+    </div>
   );
 }
 
