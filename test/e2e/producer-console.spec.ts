@@ -68,7 +68,7 @@ async function rowId(page: Page, name: RegExp): Promise<string> {
 }
 
 test('a producer in a browser sees every microphone, flags the noisy one, and mutes with a lock that sticks', async () => {
-  test.setTimeout(180_000);
+  test.setTimeout(300_000);
   const { toneWav, speechWav } = await ensureFixtures();
   const { pinkNoise, speechB } = await ensureMicFixtures();
   servers = await startServers();
@@ -111,24 +111,16 @@ test('a producer in a browser sees every microphone, flags the noisy one, and mu
   const noisyId = await rowId(producerPage, /^Nico Noisy/);
   const speakerId = await rowId(producerPage, /^Sam Speaker/);
 
-  // ── Every speaker's level reaches the producer's meters ───────────────────────
+  // ── Every speaker's level reaches the producer's meters (a speaker's pauses read as no level) ──
   const meterOf = (id: string) => producerPage.getByTestId(`mic-meter-${id}`);
   const levelOf = async (id: string): Promise<number> => Number(await meterOf(id).getAttribute('aria-valuenow'));
-  await expect.poll(() => levelOf(speakerId), { timeout: 20_000 }).toBeGreaterThan(-60);
-  await expect.poll(() => levelOf(noisyId), { timeout: 20_000 }).toBeGreaterThan(-60).catch(async (error: unknown) => {
-    await producerPage.screenshot({ path: 'test-results/debug-producer.png', fullPage: true });
-    await noisyPage.screenshot({ path: 'test-results/debug-noisy.png', fullPage: true });
-    console.log('DEBUG noisy', await noisyPage.evaluate(() => document.body.innerText.slice(0, 3000)));
-    throw error;
-  });
-  const noisyHeardAt = Date.now();
+  await expect.poll(() => levelOf(speakerId), { timeout: 30_000, intervals: [100] }).toBeGreaterThan(-60);
+  await expect.poll(() => levelOf(noisyId), { timeout: 30_000, intervals: [100] }).toBeGreaterThan(-60);
 
   // ── The noisy microphone is flagged, with the reason; the speaking one is not ─
+  // (detection times are measured by `npm run bench`, producer.bench.ts; here the flag must come.)
   const noiseFlag = producerPage.getByTestId(`participant-${noisyId}`).getByTestId('flag-noise');
-  await expect(noiseFlag).toBeVisible({ timeout: 15_000 });
-  const flaggedAfterMs = Date.now() - noisyHeardAt;
-  console.log(`noise flag shown ${flaggedAfterMs} ms after the producer first saw the noisy microphone's level`);
-  test.info().annotations.push({ type: 'noise flag after first level (ms)', description: String(flaggedAfterMs) });
+  await expect(noiseFlag).toBeVisible({ timeout: 20_000 });
   await expect(noiseFlag).toContainText(/noise/i);
   await expect(producerPage.getByTestId(`participant-${speakerId}`).locator('.stray-flag')).toHaveCount(0);
   // The noisy co-host's own app warned them first.
