@@ -73,6 +73,8 @@ export class Conversation {
   private role: Role | null = null;
   private display = '';
   private inviteId: string | null = null;
+  /** The invite this app joined with (both endpoints: a failover moves to the backup from it). */
+  private invite: InvitePayload | null = null;
   private mutedByModerator = new Set<string>();
   private readonly ownToken: string;
   private generation = 0;
@@ -104,11 +106,13 @@ export class Conversation {
       role = invite.role;
       this.space = invite.space;
       this.inviteId = invite.id;
+      this.invite = invite;
     } else {
       target = this.hostTarget('primary');
       role = 'host';
       this.space = this.options.config.space.name;
       this.inviteId = null;
+      this.invite = null;
     }
     this.role = role;
     this.display = request.display;
@@ -125,6 +129,53 @@ export class Conversation {
       throw error;
     }
     return this.state();
+  }
+
+  /**
+   * Failover: moves this app to `endpoint`'s room with the same role, name, invite token and mute
+   * (a muted microphone joins muted, so nobody is heard in between). The page renegotiates its media
+   * when it sees the link joined on the other endpoint. A failed attempt leaves the link
+   * `reconnecting` (never `failed`, which would end the page's media) until the next attempt.
+   */
+  async switchEndpoint(endpoint: EndpointName, retry: { attempt: number; nextAttemptAt: number }): Promise<ConversationState> {
+    const role = this.role;
+    // From `failed` too: a primary that restarted forgot our session, and the backup room is the way back in.
+    if (role === null || this.link.status === 'idle') throw new EngineCommandError('Not in the conversation: join first.');
+    const target = this.invite === null ? this.hostTarget(endpoint) : this.targetFromInvite(this.invite, endpoint);
+    const muted = this.selfMuted || this.participants.some((participant) => participant.self && participant.muted);
+    const selfMuted = this.selfMuted;
+    const generation = ++this.generation;
+    // The old server may be frozen: its goodbye (leave, destroy) gets a second, not the move's time.
+    await new Promise<void>((resolve) => {
+      const timer = this.options.clock.setTimeout(resolve, 1000);
+      void this.teardown().finally(() => {
+        this.options.clock.clearTimeout(timer);
+        resolve();
+      });
+    });
+    this.participants = [];
+    this.target = target;
+    this.setLink({ status: 'connecting', endpoint, since: this.options.clock.now() });
+    try {
+      await this.connect(target, generation, { muted, selfMuted });
+    } catch (error) {
+      if (generation === this.generation) {
+        await this.teardown();
+        this.setLink({ status: 'reconnecting', endpoint, since: this.options.clock.now(), attempt: retry.attempt, nextAttemptAt: retry.nextAttemptAt, reason: describeError(error).slice(0, 500) });
+      }
+      throw error;
+    }
+    return this.state();
+  }
+
+  /** The Janus server of `endpoint` as this app knows it (config or invite), for health probes; null without one. */
+  janusEndpoint(endpoint: EndpointName): { url: string; apiSecret?: string | undefined } | null {
+    if (this.invite !== null) {
+      const known = this.invite.endpoints[endpoint];
+      return known === undefined ? null : { url: known.janusUrl, apiSecret: known.apiSecret };
+    }
+    const janus = this.options.config.space[endpoint]?.janus;
+    return janus?.room === undefined ? null : { url: janus.url, apiSecret: janus.apiSecret };
   }
 
   /** Sends the renderer's offer (first negotiation or ICE restart) and returns Janus's answer. */
@@ -293,10 +344,11 @@ export class Conversation {
     return [this.ownToken, ...(this.options.invites?.tokensToAllow() ?? [])];
   }
 
-  private targetFromInvite(invite: InvitePayload): RoomTarget {
-    const endpoint = invite.endpoints.primary;
+  private targetFromInvite(invite: InvitePayload, name: EndpointName = 'primary'): RoomTarget {
+    const endpoint = invite.endpoints[name];
+    if (endpoint === undefined) throw new EngineCommandError(`The invite has no ${name} room: ask the host for a new invite.`);
     return {
-      endpoint: 'primary',
+      endpoint: name,
       janusUrl: endpoint.janusUrl,
       apiSecret: endpoint.apiSecret,
       room: endpoint.room,
@@ -315,7 +367,7 @@ export class Conversation {
     return { endpoint, janusUrl: config.janus.url, apiSecret: config.janus.apiSecret, adminKey: config.janus.adminKey, room: room.id, pin: room.pin, token: this.ownToken, secret: room.secret };
   }
 
-  private async connect(target: RoomTarget, generation: number): Promise<void> {
+  private async connect(target: RoomTarget, generation: number, carried?: { muted: boolean; selfMuted: boolean }): Promise<void> {
     const janus = new JanusLink({
       url: target.janusUrl,
       apiSecret: target.apiSecret,
@@ -363,7 +415,7 @@ export class Conversation {
         });
       }
     }
-    const muted = this.role === 'producer';
+    const muted = carried?.muted ?? this.role === 'producer';
     const joined = await room.join({
       room: target.room,
       display: encodeDisplayName({ name: this.display, role: this.role, inviteId: this.inviteId }),
@@ -372,7 +424,7 @@ export class Conversation {
       muted,
     });
     if (generation !== this.generation) return;
-    this.selfMuted = muted;
+    this.selfMuted = carried?.selfMuted ?? muted;
     this.refreshParticipants();
     this.setLink({ status: 'joined', endpoint: target.endpoint, since: this.options.clock.now(), selfId: joined.selfId, role: this.role ?? 'cohost' });
   }
