@@ -216,6 +216,11 @@ export class PeerPage {
     return this.page.evaluate(() => window.steadycastPeer.rtp());
   }
 
+  /** Closes the peer connection only; the next `createOffer` makes a new one in the same page (as the control room does on a move to another room). */
+  async hangUp(): Promise<void> {
+    await this.page.evaluate(() => window.steadycastPeer.close());
+  }
+
   /** Closes the peer connection and the page's context. */
   async close(): Promise<void> {
     await this.page.evaluate(() => window.steadycastPeer.close()).catch(() => undefined);

@@ -20,6 +20,9 @@ export interface TcpProxy {
   heal(): void;
   /** Resets every open connection (both sides see the TCP connection close); new ones are forwarded as before. */
   dropConnections(): void;
+  /** While on, every new connection is reset at once, like a server that is down (connection refused, fast); `accept()` ends it. */
+  refuse(): void;
+  accept(): void;
   close(): Promise<void>;
 }
 
@@ -29,6 +32,7 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
   const sockets = new Set<Socket>();
   const pipes = new Set<{ client: Socket; upstream: Socket; frozen: boolean }>();
   let broken = false;
+  let refusing = false;
   const track = (socket: Socket): Socket => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -37,6 +41,11 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
   };
 
   const server = createServer((client) => {
+    if (refusing) {
+      client.on('error', () => undefined);
+      client.resetAndDestroy();
+      return;
+    }
     track(client);
     const upstream = track(connect({ host: targetHost, port: targetPort }));
     const pipe = { client, upstream, frozen: broken };
@@ -78,6 +87,12 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
     },
     heal() {
       broken = false;
+    },
+    refuse() {
+      refusing = true;
+    },
+    accept() {
+      refusing = false;
     },
     dropConnections() {
       for (const pipe of pipes) {

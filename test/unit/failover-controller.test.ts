@@ -210,15 +210,17 @@ describe('failover controller: the return', () => {
     expect(controller.current.phase).toBe('onBackup');
   });
 
-  it('a failed return goes back to the backup', async () => {
+  it('a return that fails three times goes back to the backup', async () => {
     const { space, controller, run } = setup();
     space.status.primary = 'down';
     await run(3500);
     space.status.primary = 'healthy';
-    space.failNext = ['primary refused'];
+    space.failNext = ['no such room', 'no such room', 'no such room'];
     controller.requestSwitch('primary');
     await run(100);
-    expect(space.moves.map((move) => move.to)).toEqual(['backup', 'primary', 'backup']);
+    expect(controller.current).toMatchObject({ phase: 'returning', attempt: 1 });
+    await run(3500);
+    expect(space.moves.map((move) => move.to)).toEqual(['backup', 'primary', 'primary', 'primary', 'backup']);
     expect(controller.current).toMatchObject({ phase: 'onBackup', reason: expect.stringMatching(/return to the primary failed/) as string });
   });
 

@@ -33,7 +33,7 @@ import { describeError, type Logger } from '../log/logger';
  *     │                                  └───────────┘       minBackupMs on the backup and the primary  └──────────┘
  *     │                                        │             healthy for returnHealthyMs), the backup down,
  *     │                                        │             or a stray (not the host) alone on the backup
- *     │                                        └── return failed ──► failingOver (back to the backup)
+ *     │                                        └── return failed 3 times ──► failingOver (back to the backup)
  *   idle ◄── left the room / removed from it (from any phase); idle ──joined──► onPrimary
  *
  * "Down" is the conversation's health (Janus session + the page's WebRTC media), see
@@ -92,6 +92,8 @@ export interface FailoverControllerOptions {
 export const DEFAULT_FAILOVER_SETTINGS: FailoverSettings = { thresholdMs: 3000, autoReturn: false, minBackupMs: 60_000, returnHealthyMs: 30_000 };
 
 const SEEN_MOVES_KEPT = 200;
+/** Attempts to return to the primary (its room may be re-created a moment later by the host's app) before going back to the backup. */
+const RETURN_ATTEMPTS = 3;
 const LABEL: Record<EndpointName, string> = { primary: 'primary', backup: 'backup' };
 
 /** One app's failover controller; see the diagram above. */
@@ -325,18 +327,19 @@ export class FailoverController {
           this.setPhase({ phase: 'idle' }, `The move stopped: ${message}`);
           return;
         }
-        if (to === 'primary') {
+        if (to === 'primary' && attempt >= RETURN_ATTEMPTS) {
           this.startMove('backup', 'automatic', `The return to the primary failed (${message}).`, 1);
           return;
         }
-        this.record(this.phase.phase, this.phase.phase, `Attempt ${attempt} to join the backup failed: ${message}. Next in ${Math.round(retryIn / 100) / 10} s.`);
+        this.record(this.phase.phase, this.phase.phase, `Attempt ${attempt} to join the ${LABEL[to]} failed: ${message}. Next in ${Math.round(retryIn / 100) / 10} s.`);
         if (this.phase.phase === 'failingOver') this.update({ ...this.phase, lastError: message });
         this.retryTimer = this.options.clock.setTimeout(() => {
           this.retryTimer = null;
           if (seq !== this.moveSeq) return;
           const primary = this.options.port.health('primary');
           const backup = this.options.port.health('backup');
-          if (backup.conversation === 'down' && primary.conversation === 'healthy') this.startMove('primary', 'automatic', 'The backup cannot be joined and the primary answers again.', 1);
+          if (to === 'primary') this.startMove('primary', trigger, reason, attempt + 1);
+          else if (backup.conversation === 'down' && primary.conversation === 'healthy') this.startMove('primary', 'automatic', 'The backup cannot be joined and the primary answers again.', 1);
           else this.startMove('backup', trigger, reason, attempt + 1, message);
         }, retryIn);
         unref(this.retryTimer);
