@@ -73,11 +73,13 @@ function scriptJson(value: unknown): string {
 export interface ListenPageTiming {
   /** Playback that has not moved for this long while it should play counts as stopped (default 2000 ms). */
   readonly stallMs: number;
+  /** A stream that has not started playing this long after it was asked for counts as stopped (default 8000 ms: players buffer first). */
+  readonly startMs: number;
   /** How often the page reads both servers' status (default 5000 ms). */
   readonly statusEveryMs: number;
 }
 
-export const DEFAULT_LISTEN_PAGE_TIMING: ListenPageTiming = { stallMs: 2000, statusEveryMs: 5000 };
+export const DEFAULT_LISTEN_PAGE_TIMING: ListenPageTiming = { stallMs: 2000, startMs: 8000, statusEveryMs: 5000 };
 
 /**
  * The listen page's script (plain JavaScript, run as is by any current browser). It plays
@@ -93,8 +95,10 @@ const LISTEN_SCRIPT = String.raw`
   var nowEl = document.getElementById('now');
   var rows = document.getElementById('sources');
   var logEl = document.getElementById('log');
-  var current = 0, wanted = false, lastTime = -1, lastProgressAt = 0, switches = 0, startedAt = 0;
+  var current = 0, wanted = false, lastTime = -1, lastProgressAt = 0, switches = 0, startedAt = 0, started = false;
   var history = [];
+  /** Each switch: when the old stream last played, when the page switched, when the new one played. */
+  var moves = [];
   var status = config.sources.map(function () { return { state: 'unknown', listeners: null }; });
 
   function log(message) {
@@ -129,11 +133,12 @@ const LISTEN_SCRIPT = String.raw`
     lastTime = -1;
     lastProgressAt = Date.now();
     startedAt = Date.now();
+    started = false;
     // A fresh URL each time: no cached response, a new connection to the server.
     var url = config.sources[index].url;
     audio.src = url + (url.indexOf('?') < 0 ? '?' : '&') + 't=' + Date.now();
     var attempt = audio.play();
-    if (attempt && attempt.catch) attempt.catch(function (error) { if (wanted) log('Could not start the ' + config.sources[index].label.toLowerCase() + ' stream: ' + error.message); });
+    if (attempt && attempt.catch) attempt.catch(function (error) { if (wanted && error.name !== 'AbortError') log('Could not start the ' + config.sources[index].label.toLowerCase() + ' stream: ' + error.message); });
     if (why) log(why);
     render();
   }
@@ -143,16 +148,27 @@ const LISTEN_SCRIPT = String.raw`
     var from = config.sources[current].label.toLowerCase();
     var to = (current + 1) % config.sources.length;
     switches += 1;
+    moves.push({ from: current, to: to, lastPlayedAt: lastProgressAt, switchedAt: Date.now(), playingAt: null });
     play(to, 'The ' + from + ' stream stopped (' + reason + '): switched to the ' + config.sources[to].label.toLowerCase() + '.');
   }
 
   audio.addEventListener('error', function () { if (wanted && Date.now() - startedAt > 300) next('error'); });
   audio.addEventListener('ended', function () { next('the stream ended'); });
   audio.addEventListener('timeupdate', function () {
-    if (audio.currentTime !== lastTime) { lastTime = audio.currentTime; lastProgressAt = Date.now(); }
+    if (audio.currentTime !== lastTime) {
+      if (lastTime >= 0 && audio.currentTime > lastTime) {
+        started = true;
+        var move = moves[moves.length - 1];
+        if (move && move.playingAt === null && move.to === current) move.playingAt = Date.now();
+      }
+      lastTime = audio.currentTime;
+      lastProgressAt = Date.now();
+    }
   });
   setInterval(function () {
-    if (wanted && Date.now() - lastProgressAt > config.stallMs) next('no audio for ' + Math.round(config.stallMs / 1000) + ' s');
+    if (!wanted) return;
+    if (started && Date.now() - lastProgressAt > config.stallMs) next('no audio for ' + Math.round(config.stallMs / 1000) + ' s');
+    else if (!started && Date.now() - startedAt > config.startMs) next('it did not start within ' + Math.round(config.startMs / 1000) + ' s');
   }, 250);
 
   button.addEventListener('click', function () {
@@ -183,7 +199,7 @@ const LISTEN_SCRIPT = String.raw`
 
   window.steadycastListen = {
     state: function () {
-      return { playing: wanted, current: current, label: config.sources[current].label, url: audio.currentSrc, currentTime: audio.currentTime, paused: audio.paused, switches: switches, history: history.slice(), status: status.slice() };
+      return { playing: wanted, current: current, label: config.sources[current].label, url: audio.currentSrc, currentTime: audio.currentTime, paused: audio.paused, switches: switches, moves: moves.slice(), history: history.slice(), status: status.slice() };
     },
   };
   render();
@@ -192,7 +208,7 @@ const LISTEN_SCRIPT = String.raw`
 
 /** The listen page: one self-contained HTML file. */
 export function listenPage(name: string, sources: readonly ListenSource[], timing: ListenPageTiming = DEFAULT_LISTEN_PAGE_TIMING): string {
-  const config = { name, sources, stallMs: timing.stallMs, statusEveryMs: timing.statusEveryMs };
+  const config = { name, sources, stallMs: timing.stallMs, startMs: timing.startMs, statusEveryMs: timing.statusEveryMs };
   const title = escapeHtml(name);
   return `<!doctype html>
 <html lang="en">
