@@ -172,7 +172,7 @@ describe('the audience never goes silent (two real Icecast servers, the shipped 
     );
     const pageState = await until(async () => {
       const state = await page.evaluate(() => (window as unknown as { steadycastListen: { state(): { switches: number; moves: { lastPlayedAt: number; switchedAt: number; playingAt: number | null }[] } } }).steadycastListen.state());
-      return state.moves[0]?.playingAt != null && state;
+      return typeof state.moves[0]?.playingAt === 'number' && state;
     }, 'the page plays on after the switch', 5000);
     expect(pageState.switches).toBe(1);
     const move = pageState.moves[0];
