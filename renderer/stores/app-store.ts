@@ -4,6 +4,7 @@ import { createBroadcastSlice } from './broadcast-slice';
 import { createConnectionSlice } from './connection-slice';
 import { createConversationSlice } from './conversation-slice';
 import { createEngineSlice } from './engine-slice';
+import { createFailoverSlice } from './failover-slice';
 import { createListenersSlice } from './listeners-slice';
 import { createLogSlice } from './log-slice';
 import { createServersSlice } from './servers-slice';
@@ -37,5 +38,6 @@ export function createAppStore(deps: StoreDeps = browserStoreDeps): AppStore {
     ...createListenersSlice(...args),
     ...createBroadcastSlice(deps)(...args),
     ...createConversationSlice(deps)(...args),
+    ...createFailoverSlice(...args),
   }));
 }

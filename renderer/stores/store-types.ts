@@ -4,12 +4,13 @@ import type { BroadcastSlice } from './broadcast-slice';
 import type { ConnectionSlice } from './connection-slice';
 import type { ConversationSlice } from './conversation-slice';
 import type { EngineSlice } from './engine-slice';
+import type { FailoverSlice } from './failover-slice';
 import type { ListenersSlice } from './listeners-slice';
 import type { LogSlice } from './log-slice';
 import type { ServersSlice } from './servers-slice';
 
 /** The whole renderer state: every slice, actions beside their state. */
-export type AppState = ConnectionSlice & EngineSlice & ServersSlice & LogSlice & BroadcastSlice & ListenersSlice & ConversationSlice;
+export type AppState = ConnectionSlice & EngineSlice & ServersSlice & LogSlice & BroadcastSlice & ListenersSlice & ConversationSlice & FailoverSlice;
 
 /** A slice creator that may read the whole state. */
 export type AppSlice<T> = StateCreator<AppState, [], [], T>;
