@@ -69,9 +69,12 @@ declare global {
 const PEER_PAGE_SCRIPT = `
 window.steadycastPeer = (() => {
   let pc = null;
+  let microphone = null;
   return {
     async createOffer() {
-      const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: false });
+      // The microphone stays open across connections, as in the control room (a move to another room reuses it).
+      microphone = microphone || (await navigator.mediaDevices.getUserMedia({ audio: true, video: false }));
+      const stream = microphone;
       pc = new RTCPeerConnection({ iceServers: [] });
       // Chromium only decodes (and measures) received audio that something plays out.
       pc.addEventListener('track', (event) => {

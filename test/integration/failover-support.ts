@@ -127,13 +127,21 @@ export class Participant {
     // One page for the whole test, like the control room's window: a move closes the old
     // connection and makes a new one in the same page.
     this.pageReady ??= PeerPage.open(this.browser, this.server);
+    const started = Date.now();
+    const marks: string[] = [];
+    const mark = (what: string): number => marks.push(`${what} +${Date.now() - started}`);
     const page = await this.pageReady;
     this.page = null;
     await page.hangUp();
+    mark('hung up');
     const offer = await page.createOffer();
+    mark('offer');
     const { answer } = await this.engine.execute({ channel: 'conversation:offer', payload: { offer, iceRestart: false } });
+    mark('answer');
     await page.acceptAnswer(answer);
     await page.waitForIceConnected();
+    mark('ice connected');
+    if (process.env.STEADYCAST_DEBUG) process.stderr.write(`${this.name} → ${room}: ${marks.join(', ')}\n`);
     this.page = page;
     this.negotiations.push({ room, connectedAt: Date.now() });
   }

@@ -11,6 +11,7 @@ import { launchChromium, startPeerPageServer, type PeerPageServer } from '../env
 import { ensureFixtures } from '../env/fixtures';
 import { delay } from '../env/process';
 import { startSpaceServers, type SpaceServers } from '../env/space-servers';
+import { addUdpPacketLoss } from '../env/packet-loss';
 import { startTcpProxy, type TcpProxy } from '../env/tcp-proxy';
 import { AUDIBLE_ENERGY, failoverEngine, joinedOn, Participant, plainErrors, until, wireSpaceChannel } from './failover-support';
 
@@ -220,6 +221,7 @@ describe('failover of the conversation (real Janus and Icecast on two addresses,
     expect(host.engine.getState().failover?.phase).toMatchObject({ phase: 'onBackup', trigger: 'announced' });
 
     await host.engine.execute({ channel: 'moderation:set-muted', payload: { participantId: muted.id, muted: false } });
+    await until(() => guest.engine.getState().conversation.participants.some((participant) => participant.self && !participant.muted), 'the co-host sees itself unmuted');
     await producer.engine.execute({ channel: 'failover:switch', payload: { to: 'primary' } });
     await Promise.all([host.hearsOn('primary', 10_000), guest.hearsOn('primary', 10_000)]);
     expect(joinedOn(producer.engine)).toBe('primary');
@@ -249,6 +251,35 @@ describe('failover of the conversation (real Janus and Icecast on two addresses,
     expect(seen, 'both apps stayed on the primary through the flaps').toEqual([['primary'], ['primary']]);
     expect(phases.has('degraded'), 'the banner showed the primary as unstable').toBe(true);
     await Promise.all([host.hearsOn('primary', 10_000), guest.hearsOn('primary', 10_000)]);
+  }));
+
+  // No sch_netem in this kernel (see test/env/packet-loss.ts): loss with nftables on the media, latency with the proxy on the signalling.
+  it('packet loss on the media and latency on the Janus path degrade the link but never trigger a failover', plainErrors(async () => {
+    await until(() => host.engine.getState().failover?.phase.phase === 'onPrimary' && guest.engine.getState().failover?.phase.phase === 'onPrimary', 'both settled on the primary', 15_000);
+    const rooms = watchRooms([host.engine, guest.engine]);
+    const phases = new Set<string>();
+    const sampler = setInterval(() => {
+      for (const engine of [host.engine, guest.engine]) phases.add(engine.getState().failover?.phase.phase ?? '?');
+    }, 100);
+    const loss = await addUdpPacketLoss(10);
+    proxy.setLatency(300);
+    try {
+      await delay(6000);
+      // Commands still go through the slow path, and the room still carries the voices.
+      const started = Date.now();
+      await guest.engine.execute({ channel: 'conversation:set-muted', payload: { muted: true } });
+      await guest.engine.execute({ channel: 'conversation:set-muted', payload: { muted: false } });
+      expect(Date.now() - started, 'two commands over a path with 600 ms round trips').toBeGreaterThanOrEqual(1000);
+      expect(await host.heard(2000)).toBeGreaterThan(AUDIBLE_ENERGY);
+      await delay(6000);
+      expect(await loss.dropped(), 'media packets dropped on purpose').toBeGreaterThan(50);
+    } finally {
+      proxy.setLatency(0);
+      await loss.remove();
+      clearInterval(sampler);
+    }
+    expect(rooms.stop()).toEqual([['primary'], ['primary']]);
+    expect([...phases].filter((phase) => phase === 'failingOver' || phase === 'onBackup')).toEqual([]);
   }));
 });
 
