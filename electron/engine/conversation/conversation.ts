@@ -75,6 +75,8 @@ export class Conversation {
   private inviteId: string | null = null;
   /** The invite this app joined with (both endpoints: a failover moves to the backup from it). */
   private invite: InvitePayload | null = null;
+  /** The room the page's media was last negotiated with (an ICE restart is only for that one). */
+  private negotiatedRoom: AudioBridgeRoom | null = null;
   private mutedByModerator = new Set<string>();
   private readonly ownToken: string;
   private generation = 0;
@@ -183,7 +185,10 @@ export class Conversation {
     const room = this.room;
     if (room === null || this.link.status !== 'joined') throw new EngineCommandError('Not in the conversation: join first, then connect the microphone.');
     if (offer.type !== 'offer') throw new EngineCommandError('Expected an SDP offer from the page.');
+    // After a failover the old room's connection may still try an ICE restart: it belongs to no room here.
+    if (iceRestart && this.negotiatedRoom !== room) throw new EngineCommandError('The conversation moved to another room: the audio connects again with a new offer.');
     const sdp = await room.offer(offer.sdp, { iceRestart });
+    this.negotiatedRoom = room;
     return { type: 'answer', sdp };
   }
 

@@ -171,10 +171,10 @@ export class FailoverController {
   /** "Switch to backup now" / "Return to primary": host and producer only. Starts the move and returns at once. */
   requestSwitch(to: EndpointName): void {
     const conversation = this.options.port.conversation();
+    if (!inRoom(conversation) || this.phase.phase === 'idle') throw new EngineCommandError('Join the conversation first: there is nothing to move yet.');
     if (!canMove(conversation.role)) {
       throw new EngineCommandError('Only the host or a producer can move the show between the primary and the backup; your app follows their move by itself.');
     }
-    if (!inRoom(conversation) || this.phase.phase === 'idle') throw new EngineCommandError('Join the conversation first: there is nothing to move yet.');
     if (!this.options.port.hasBackup()) throw new EngineCommandError('This space has no backup room: add a backup endpoint with janus.room to the space settings.');
     if (this.phase.phase === 'failingOver' || this.phase.phase === 'returning') {
       throw new EngineCommandError(`The show is already moving to the ${this.phase.phase === 'failingOver' ? 'backup' : 'primary'}: wait for it to arrive.`);
