@@ -122,7 +122,7 @@ try {
   cleanups.push(() => Promise.resolve(unwire()));
   await host.engine.execute({ channel: 'broadcast:start', payload: { source: { kind: 'tone', frequencyHz: 440 }, channels: 2, bitrateKbps: 64, record: false } });
   cleanups.push(() => host.engine.stopBroadcast());
-  await until(() => host.engine.getState().broadcast?.outputs.every((output) => output.state.status === 'live'), 'both outputs live', 10_000);
+  await until(() => host.engine.getState().broadcast?.outputs.every((output) => output.state.status === 'live'), 'both outputs live', 30_000);
   const program = arrivals(space.backup, space.mount);
   cleanups.push(() => Promise.resolve(program.stop()));
 
@@ -198,7 +198,7 @@ try {
   const switchTimes: number[] = [];
   const silences: number[] = [];
   for (let round = 0; round < PAGE_SWITCHES; round += 1) {
-    await until(() => radio.getState().broadcast?.outputs.every((output) => output.state.status === 'live'), 'both outputs live', 15_000);
+    await until(() => radio.getState().broadcast?.outputs.every((output) => output.state.status === 'live'), 'both outputs live', 30_000);
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(listenUrl);
