@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { ConversationPanel } from './features/conversation/conversation-panel';
 import { BridgePanel } from './features/diagnostics/bridge-panel';
+import { FailoverBanner } from './features/failover/failover-banner';
 import { EngineLogPanel } from './features/diagnostics/engine-log-panel';
 import { ServersPanel } from './features/health/servers-panel';
 import { InvitesPanel } from './features/invites/invites-panel';
@@ -15,6 +16,7 @@ export function App(): ReactNode {
     <div className="app">
       <TopBar />
       <ConnectionBanner />
+      <FailoverBanner />
       <main className="control-room" aria-label="Control room">
         <div className="control-room__main">
           <div className="control-room__listeners">

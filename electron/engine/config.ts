@@ -43,6 +43,8 @@ export const EndpointConfigSchema = z.strictObject({
     mountUrl: httpUrl,
     /** Admin credentials for listener statistics, e.g. http://admin:PASSWORD@host:8000/ (push updates); default: the mount URL's. */
     statsUrl: httpUrl.optional(),
+    /** Public listen URL of this mount for playlists and the listen page (default: the mount URL without credentials). */
+    listenUrl: httpUrl.optional(),
     /** Mounts on the same server that take this mount's listeners when its source leaves (Icecast `<fallback-mount>`). */
     fallbackMounts: z.array(z.string().regex(/^\/\S+$/, 'must be a mount path such as /fallback.opus')).max(8).optional(),
   }),

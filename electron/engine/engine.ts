@@ -23,6 +23,9 @@ import { idleConversationState } from '../shared/conversation';
 import { Conversation } from './conversation/conversation';
 import { InviteBook } from './invites/invite-book';
 import { decodeInvite, previewOf } from './invites/invite-code';
+import { FailoverService } from './failover/failover-service';
+import { listenLinkOf } from './failover/listen-link';
+import type { FailoverMove, FailoverSettings } from '../shared/failover';
 
 /** What an engine is built from; everything with side effects is passed in. */
 export interface EngineOptions {
@@ -45,6 +48,8 @@ export interface EngineOptions {
   invitesFile?: string;
   /** Extra ICE host addresses for the space channel (only a veth test network needs them). */
   iceHostAddresses?: readonly string[];
+  /** The failover rule (default: 3 s threshold, no automatic return); tests and benchmarks tune it. */
+  failover?: Partial<FailoverSettings> & { probeEveryMs?: number };
 }
 
 /** Receives every event the engine emits. */
@@ -68,6 +73,7 @@ export class Engine {
   private readonly listenerCounts: ListenerCounts | null;
   private readonly invites: InviteBook | null;
   private readonly conversation: Conversation;
+  private readonly failover: FailoverService;
   private mediaState: CommandPayload<'conversation:report-media'>['state'] = 'new';
   private sweepTimer: unknown = null;
 
@@ -83,10 +89,32 @@ export class Engine {
       invites: this.invites,
       onChange: (conversation) => {
         this.state.conversation = conversation;
+        // Built right after the conversation; its first state comes from the conversation itself.
+        this.failover.observeConversation(conversation);
         this.emitState();
       },
       onMicLevels: (levels) => this.emit({ channel: 'conversation:mic-levels', payload: levels }),
+      // A move a host or producer announced on the space channel: stragglers follow it.
+      onMoveAnnounced: (move) => void this.failover.applyMove(move),
       ...(options.iceHostAddresses !== undefined ? { iceHostAddresses: options.iceHostAddresses } : {}),
+    });
+    const { probeEveryMs, ...failoverSettings } = options.failover ?? {};
+    this.failover = new FailoverService({
+      conversation: this.conversation,
+      clock: options.clock,
+      logger: this.log.child('failover'),
+      prober: options.prober,
+      settings: failoverSettings,
+      ...(probeEveryMs !== undefined ? { probeEveryMs } : {}),
+      onChange: (failover) => {
+        this.state.failover = failover;
+        this.emitState();
+      },
+    });
+    this.failover.onMove((move) => {
+      this.emit({ channel: 'failover:moving', payload: move });
+      // Announced on the space channel (a moderator's engine only: Janus needs the room secret).
+      this.conversation.announceMove(move).catch((error: unknown) => this.log.warn(`the move could not be announced on the space channel: ${describeError(error)}`));
     });
     const { space } = options.config;
     this.endpoints = new Map();
@@ -107,13 +135,17 @@ export class Engine {
       audio: { framesReceived: 0, framesRejected: 0, lastFrameAt: null },
       conversation: idleConversationState(),
       broadcast: null,
+      failover: this.failover.state(),
       bridge: { kind: options.bridgeKind, clients: 0 },
     };
     this.log.info(`engine ${options.version} started (${options.mode}), ${this.endpoints.size} endpoint(s) configured`);
     if (options.listenerCounts) {
       // Counts the caller already runs (e.g. `steadycast broadcast` over its own outputs).
       this.listenerCounts = options.listenerCounts;
-      this.listenerCounts.subscribe((reading) => this.emit({ channel: 'listeners:update', payload: reading }));
+      this.listenerCounts.subscribe((reading) => {
+        this.failover.observeListeners(reading);
+        this.emit({ channel: 'listeners:update', payload: reading });
+      });
       return;
     }
     this.listenerCounts = options.listenerHttp
@@ -122,14 +154,31 @@ export class Engine {
           http: options.listenerHttp,
           clock: options.clock,
           logger: this.log.child('listeners'),
-          onReading: (reading) => this.emit({ channel: 'listeners:update', payload: reading }),
+          onReading: (reading) => {
+            this.failover.observeListeners(reading);
+            this.emit({ channel: 'listeners:update', payload: reading });
+          },
         })
       : null;
   }
 
-  /** Stops the engine's background work (listener polling); bindings call it on shutdown. */
+  /** Stops the engine's background work (listener polling, the failover rule); bindings call it on shutdown. */
   stopListenerCounts(): void {
     this.listenerCounts?.stop();
+    this.failover.stop();
+  }
+
+  /**
+   * For the space channel: every move this app announces (as host or producer) — send it to the
+   * other apps. The same moves go to UIs as `failover:moving` events. Returns the unsubscribe function.
+   */
+  onFailoverMove(listener: (move: FailoverMove) => void): () => void {
+    return this.failover.onMove(listener);
+  }
+
+  /** For the space channel: a move another app announced (validate it with FailoverMoveSchema first); true when this app follows it. */
+  applyFailoverMove(move: FailoverMove): boolean {
+    return this.failover.applyMove(move);
   }
 
   /** A snapshot of the whole state. */
@@ -200,6 +249,15 @@ export class Engine {
         return this.revokeInvite(command.payload);
       case 'invites:preview':
         return previewOf(decodeInvite(command.payload.invite, this.options.clock.now()));
+      case 'failover:switch':
+        return this.failover.requestSwitch(command.payload.to);
+      case 'failover:set-auto-return':
+        return this.failover.setAutoReturn(command.payload.enabled);
+      case 'failover:listen-link':
+        if (!this.options.config.space.primary && !this.options.config.space.backup) {
+          throw new EngineCommandError('No Icecast mount is configured for this space: add the primary (and backup) mount URL to the space settings.');
+        }
+        return listenLinkOf(this.options.config.space);
       case 'log:get-recent':
         return { entries: this.recentLog.map((entry) => ({ ...entry })) };
       case 'listeners:get':
@@ -334,6 +392,7 @@ export class Engine {
       else this.log.info(line);
       this.mediaState = report.state;
     }
+    this.failover.reportMedia(report.state, report.detail ?? null);
     return true;
   }
 
@@ -369,6 +428,7 @@ export class Engine {
       switch (change.kind) {
         case 'status':
           this.state.broadcast = change.status;
+          this.failover.observeBroadcast(change.status);
           this.emitState();
           return;
         case 'meters':
@@ -379,6 +439,7 @@ export class Engine {
           return;
         case 'ended':
           this.state.broadcast = null;
+          this.failover.observeBroadcast(null);
           this.broadcast?.detach();
           this.emitState();
           return;
@@ -395,6 +456,7 @@ export class Engine {
     };
     this.broadcast = attached;
     this.state.broadcast = control.status();
+    this.failover.observeBroadcast(this.state.broadcast);
     this.emitState();
   }
 

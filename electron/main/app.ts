@@ -274,6 +274,26 @@ export async function startApp(electron: MainElectron, options: DesktopAppOption
     bringToFront();
   };
 
+  /** The tray's "Switch to backup space…": asks first (it moves everyone in the room), then failover:switch. */
+  const switchToBackup = async (): Promise<void> => {
+    const answer = await electron.dialog.showMessageBox({
+      type: 'warning',
+      title: 'Steadycast',
+      message: 'Move the show to the backup space?',
+      detail: 'Everyone in the conversation moves to the backup room; listeners keep the program on both servers.',
+      buttons: ['Switch to Backup', 'Cancel'],
+      defaultId: 1,
+      cancelId: 1,
+    });
+    if (answer.response !== 0) return;
+    try {
+      await engine.execute({ channel: 'failover:switch', payload: { to: 'backup' } });
+    } catch (error) {
+      log.warn(`switch to backup from the tray failed: ${describeError(error)}`);
+      await electron.dialog.showMessageBox({ type: 'error', title: 'Steadycast', message: 'The show could not be moved to the backup space', detail: describeError(error) });
+    }
+  };
+
   const runTrayAction = (action: TrayAction): void => {
     switch (action) {
       case 'show-window':
@@ -283,7 +303,7 @@ export async function startApp(electron: MainElectron, options: DesktopAppOption
         microphone.setMuted(!microphone.isMuted());
         return;
       case 'switch-to-backup':
-        // Disabled in the menu until the failover command exists (see tray-menu.ts).
+        void switchToBackup();
         return;
       case 'quit':
         app.quit();

@@ -47,7 +47,7 @@ export interface TrayView {
 }
 
 /** No failover command exists in the contract yet: the item is there, disabled, and says why. */
-export const SWITCH_TO_BACKUP_UNAVAILABLE = 'Moving the show to the backup space from here is not available in this version: use the backup space’s own controls.';
+export const SWITCH_TO_BACKUP_UNAVAILABLE = 'Only the host or a producer in the conversation on the primary space can move it to the backup.';
 
 /** Builds the tray from the state. */
 export function trayView({ state, listeners, shortcuts, formatTime }: TrayInput): TrayView {
@@ -109,14 +109,17 @@ function muteItem(state: EngineState): TrayItem {
 }
 
 function switchItem(state: EngineState): TrayItem {
-  const hasBackup = state.space.endpoints.some((endpoint) => endpoint.name === 'backup');
+  const hasBackup = state.space.endpoints.some((endpoint) => endpoint.name === 'backup') || state.failover?.hasBackup === true;
+  const failover = state.failover;
+  const onPrimary = failover !== undefined && failover.onAir === 'primary' && (failover.phase.phase === 'onPrimary' || failover.phase.phase === 'degraded');
+  const enabled = hasBackup && onPrimary && failover.canSwitch;
   return {
     kind: 'action',
     id: 'switch-to-backup',
     action: 'switch-to-backup',
-    label: 'Switch to backup space',
-    enabled: false,
-    toolTip: hasBackup ? SWITCH_TO_BACKUP_UNAVAILABLE : 'This space has no backup endpoint: add one in the space settings.',
+    label: failover?.onAir === 'backup' ? 'On the backup space' : 'Switch to backup space…',
+    enabled,
+    ...(enabled ? {} : { toolTip: hasBackup ? SWITCH_TO_BACKUP_UNAVAILABLE : 'This space has no backup endpoint: add one in the space settings.' }),
   };
 }
 

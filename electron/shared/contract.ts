@@ -20,6 +20,7 @@ import {
   RoleSchema,
   SessionDescriptionSchema,
 } from './conversation';
+import { FailoverMoveSchema, FailoverStateSchema, ListenLinkSchema } from './failover';
 
 /*
  * The one contract between a UI and the engine. Every binding (Electron IPC through the preload,
@@ -169,6 +170,15 @@ export const commandSchemas = {
   },
   /** Checks an invite code or link and says what it is for, before joining. */
   'invites:preview': { payload: z.strictObject({ invite: InviteCodeInputSchema }), result: InvitePreviewSchema },
+  /**
+   * Moves the conversation by hand: "Switch to backup now" (`to: backup`) or "Return to primary"
+   * (`to: primary`). Host and producer only; the move is announced to the other apps.
+   */
+  'failover:switch': { payload: z.strictObject({ to: EndpointNameSchema }), result: FailoverStateSchema },
+  /** Turns the automatic return to the primary on or off (off by default: the host decides). */
+  'failover:set-auto-return': { payload: z.strictObject({ enabled: z.boolean() }), result: FailoverStateSchema },
+  /** The space's listen link: `.m3u` and `.pls` playlists (primary, then backup) and the static listen page. */
+  'failover:listen-link': { payload: EmptySchema, result: ListenLinkSchema },
   /** The engine's latest log lines, oldest first, so a UI that attaches late sees what happened. */
   'log:get-recent': {
     payload: EmptySchema,
@@ -225,6 +235,8 @@ export const eventSchemas = {
     z.strictObject({ kind: z.literal('invite'), link: InviteCodeInputSchema }),
     z.strictObject({ kind: z.literal('not-an-invite'), problem: z.string().max(500) }),
   ]),
+  /** This app moved the conversation (or follows a move): what the space channel carries to the other apps. */
+  'failover:moving': FailoverMoveSchema,
 } as const satisfies Record<EventChannelName, z.ZodType>;
 
 export type CommandChannel = keyof typeof commandSchemas;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EndpointNameSchema } from './endpoint';
+import { FailoverMoveSchema } from './failover';
 import { MicReportSchema } from './mic-report';
 
 /*
@@ -68,13 +68,7 @@ export const ModeratorAnnouncementSchema = z.discriminatedUnion('type', [
     by: z.string().max(200),
   }),
   /** The conversation moves to another endpoint's room (failover); stragglers follow. */
-  z.strictObject({
-    v: z.literal(SPACE_CHANNEL_VERSION),
-    type: z.literal('moving'),
-    to: EndpointNameSchema,
-    by: z.string().max(200),
-    reason: z.string().max(300),
-  }),
+  z.strictObject({ v: z.literal(SPACE_CHANNEL_VERSION), type: z.literal('moving'), move: FailoverMoveSchema }),
 ]);
 export type ModeratorAnnouncement = z.infer<typeof ModeratorAnnouncementSchema>;
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { BroadcastStatusSchema } from './broadcast';
 import { ConversationStateSchema } from './conversation';
 import { EndpointNameSchema } from './endpoint';
+import { FailoverStateSchema } from './failover';
 
 /** Which process hosts the engine: the Electron main process or the headless Node command. */
 export const EngineModeSchema = z.enum(['desktop', 'headless']);
@@ -72,6 +73,8 @@ export const EngineStateSchema = z.object({
   conversation: ConversationStateSchema,
   /** The program on air, or null while off air. */
   broadcast: BroadcastStatusSchema.nullable(),
+  /** Endpoint health and the failover controller (absent from engines that do not run one). */
+  failover: FailoverStateSchema.optional(),
   bridge: z.object({
     kind: BridgeKindSchema,
     clients: z.number().int().nonnegative(),

@@ -4,6 +4,7 @@ import { createBroadcastSlice } from './broadcast-slice';
 import { createConnectionSlice } from './connection-slice';
 import { createConversationSlice } from './conversation-slice';
 import { createEngineSlice } from './engine-slice';
+import { createFailoverSlice } from './failover-slice';
 import { createListenersSlice } from './listeners-slice';
 import { createLogSlice } from './log-slice';
 import { createMicCheckSlice } from './mic-check-slice';
@@ -41,5 +42,6 @@ export function createAppStore(deps: StoreDeps = browserStoreDeps): AppStore {
     ...createConversationSlice(deps)(...args),
     ...createProducerSlice(deps)(...args),
     ...createMicCheckSlice(...args),
+    ...createFailoverSlice(...args),
   }));
 }

@@ -4,6 +4,7 @@ import type { BroadcastSlice } from './broadcast-slice';
 import type { ConnectionSlice } from './connection-slice';
 import type { ConversationSlice } from './conversation-slice';
 import type { EngineSlice } from './engine-slice';
+import type { FailoverSlice } from './failover-slice';
 import type { ListenersSlice } from './listeners-slice';
 import type { LogSlice } from './log-slice';
 import type { MicCheckSlice } from './mic-check-slice';
@@ -11,7 +12,7 @@ import type { ProducerSlice } from './producer-slice';
 import type { ServersSlice } from './servers-slice';
 
 /** The whole renderer state: every slice, actions beside their state. */
-export type AppState = ConnectionSlice & EngineSlice & ServersSlice & LogSlice & BroadcastSlice & ListenersSlice & ConversationSlice & ProducerSlice & MicCheckSlice;
+export type AppState = ConnectionSlice & EngineSlice & ServersSlice & LogSlice & BroadcastSlice & ListenersSlice & ConversationSlice & ProducerSlice & MicCheckSlice & FailoverSlice;
 
 /** A slice creator that may read the whole state. */
 export type AppSlice<T> = StateCreator<AppState, [], [], T>;

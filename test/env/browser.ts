@@ -69,13 +69,16 @@ declare global {
 const PEER_PAGE_SCRIPT = `
 window.steadycastPeer = (() => {
   let pc = null;
+  let microphone = null;
   return {
     async createOffer() {
       // ?raw: the microphone without the browser's echo cancellation, noise suppression and gain
       // control (they learn a steady test tone as noise and fade it out within seconds).
       const raw = new URLSearchParams(location.search).has('raw');
       const audio = raw ? { echoCancellation: false, noiseSuppression: false, autoGainControl: false } : true;
-      const stream = await navigator.mediaDevices.getUserMedia({ audio, video: false });
+      // The microphone stays open across connections, as in the control room (a move to another room reuses it).
+      microphone = microphone || (await navigator.mediaDevices.getUserMedia({ audio, video: false }));
+      const stream = microphone;
       pc = new RTCPeerConnection({ iceServers: [] });
       // Chromium only decodes (and measures) received audio that something plays out.
       pc.addEventListener('track', (event) => {
@@ -221,6 +224,11 @@ export class PeerPage {
   /** Audio RTP counters from getStats(). */
   rtp(): Promise<RtpCounters> {
     return this.page.evaluate(() => window.steadycastPeer.rtp());
+  }
+
+  /** Closes the peer connection only; the next `createOffer` makes a new one in the same page (as the control room does on a move to another room). */
+  async hangUp(): Promise<void> {
+    await this.page.evaluate(() => window.steadycastPeer.close());
   }
 
   /** Closes the peer connection and the page's context. */

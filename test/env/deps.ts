@@ -13,10 +13,12 @@ export const REQUIRED_COMMANDS: Readonly<Record<string, string>> = {
   opusinfo: 'opus-tools',
   ip: 'iproute2',
   unshare: 'util-linux',
+  // Packet loss on the test namespace's paths (the kernel here has nf_tables but not sch_netem).
+  nft: 'nftables',
 };
 
 /** Every package the test environment needs, as one apt-get line installs them. */
-export const DEBIAN_PACKAGES = ['janus', 'icecast2', 'chromium', 'xvfb', 'sox', 'espeak-ng', 'opus-tools', 'iproute2'] as const;
+export const DEBIAN_PACKAGES = ['janus', 'icecast2', 'chromium', 'xvfb', 'sox', 'espeak-ng', 'opus-tools', 'iproute2', 'nftables'] as const;
 
 /** Error for a machine that lacks commands we may not install ourselves; its message says what to run. */
 export class MissingDependenciesError extends Error {

@@ -15,6 +15,12 @@ export interface JanusOptions {
   readonly reclaimSessionTimeout?: number;
   /** How long to wait for Janus to answer `info` (default 15 s). */
   readonly startTimeoutMs?: number;
+  /** Address clients use (default: the test namespace's host address, or 127.0.0.1), e.g. the backup's 198.18.0.2. */
+  readonly host?: string;
+  /** Interface Janus gathers ICE candidates on inside the test namespace (default veth0; the backup uses veth1). */
+  readonly iceInterface?: string;
+  /** Fixed ports (default: free ones); pass a stopped server's to restart it in place. */
+  readonly ports?: { readonly http: number; readonly ws: number; readonly adminHttp: number; readonly adminWs: number };
 }
 
 /** A running Janus: its API endpoints (on the advertised host address), admin secret, PID and files. */
@@ -25,6 +31,8 @@ export interface JanusServer {
   readonly adminHttpUrl: string;
   readonly adminSecret: string;
   readonly pid: number;
+  /** The ports it listens on (to restart it in place). */
+  readonly ports: { readonly http: number; readonly ws: number; readonly adminHttp: number; readonly adminWs: number };
   readonly configDir: string;
   readonly logFile: string;
   /** Stops Janus (SIGTERM, SIGKILL after a grace period) and removes its temp dir. */
@@ -39,22 +47,22 @@ const KEPT_TRANSPORT_FILES = ['libjanus_http.so', 'libjanus_websockets.so'];
 
 /** Starts a private Janus with AudioBridge, Streaming and TextRoom over HTTP and WebSocket, on free ports. */
 export async function startJanus(options: JanusOptions = {}): Promise<JanusServer> {
-  const { debugLevel = 4, sessionTimeout = 60, reclaimSessionTimeout = 30, startTimeoutMs = 15_000 } = options;
+  const { debugLevel = 4, sessionTimeout = 60, reclaimSessionTimeout = 30, startTimeoutMs = 15_000, iceInterface = NAMESPACE_INTERFACE } = options;
   if (reclaimSessionTimeout <= 0) throw new Error('reclaimSessionTimeout must be > 0: sessions must survive a WebSocket outage');
 
   const libDir = findJanusLibDir();
   const configDir = mkdtempSync(join(tmpdir(), 'steadycast-janus-'));
   const logFile = join(configDir, 'janus.log');
   const adminSecret = randomBytes(12).toString('hex');
-  const [httpPort, wsPort, adminHttpPort, adminWsPort] = await freePorts(4);
+  const [httpPort, wsPort, adminHttpPort, adminWsPort] = options.ports ? [options.ports.http, options.ports.ws, options.ports.adminHttp, options.ports.adminWs] : await freePorts(4);
   if (httpPort === undefined || wsPort === undefined || adminHttpPort === undefined || adminWsPort === undefined) {
     throw new Error('could not reserve four free ports for Janus');
   }
   const bind = bindAddress();
-  const host = hostAddress();
+  const host = options.host ?? hostAddress();
 
   const files: Record<string, string> = {
-    'janus.jcfg': janusConfig({ libDir, configDir, debugLevel, sessionTimeout, reclaimSessionTimeout, adminSecret }),
+    'janus.jcfg': janusConfig({ libDir, configDir, debugLevel, sessionTimeout, reclaimSessionTimeout, adminSecret, iceInterface }),
     'janus.transport.http.jcfg': `general: {
 \tjson = "compact"
 \tbase_path = "/janus"
@@ -109,6 +117,7 @@ cors: {
     adminHttpUrl: `http://${host}:${adminHttpPort}/admin`,
     adminSecret,
     pid: proc.pid,
+    ports: { http: httpPort, ws: wsPort, adminHttp: adminHttpPort, adminWs: adminWsPort },
     configDir,
     logFile,
     async stop() {
@@ -154,13 +163,14 @@ function janusConfig(config: {
   sessionTimeout: number;
   reclaimSessionTimeout: number;
   adminSecret: string;
+  iceInterface: string;
 }): string {
-  const { libDir, configDir, debugLevel, sessionTimeout, reclaimSessionTimeout, adminSecret } = config;
+  const { libDir, configDir, debugLevel, sessionTimeout, reclaimSessionTimeout, adminSecret, iceInterface } = config;
   const disabledPlugins = otherLibraries(join(libDir, 'plugins'), KEPT_PLUGIN_FILES);
   const disabledTransports = otherLibraries(join(libDir, 'transports'), KEPT_TRANSPORT_FILES);
   const disabledLoggers = otherLibraries(join(libDir, 'loggers'), []);
   // Janus never gathers candidates on loopback; inside the namespace only the veth is a candidate.
-  const iceEnforce = insideTestNamespace() ? `\tice_enforce_list = "${NAMESPACE_INTERFACE}"\n` : '';
+  const iceEnforce = insideTestNamespace() ? `\tice_enforce_list = "${iceInterface}"\n` : '';
   return `general: {
 \tconfigs_folder = "${configDir}"
 \tplugins_folder = "${join(libDir, 'plugins')}"

@@ -20,6 +20,11 @@ export interface TcpProxy {
   heal(): void;
   /** Resets every open connection (both sides see the TCP connection close); new ones are forwarded as before. */
   dropConnections(): void;
+  /** While on, every new connection is reset at once, like a server that is down (connection refused, fast); `accept()` ends it. */
+  refuse(): void;
+  accept(): void;
+  /** Delays every chunk forwarded from now on by `ms` in each direction (0: none), like a long path. */
+  setLatency(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -29,6 +34,18 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
   const sockets = new Set<Socket>();
   const pipes = new Set<{ client: Socket; upstream: Socket; frozen: boolean }>();
   let broken = false;
+  let refusing = false;
+  let latencyMs = 0;
+  /** Forwards a chunk now or after the latency; equal delays keep the order. */
+  const forward = (to: Socket, chunk: Buffer, frozen: () => boolean): void => {
+    if (latencyMs === 0) {
+      if (!frozen()) to.write(chunk);
+      return;
+    }
+    setTimeout(() => {
+      if (!frozen() && !to.destroyed) to.write(chunk);
+    }, latencyMs);
+  };
   const track = (socket: Socket): Socket => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -37,6 +54,11 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
   };
 
   const server = createServer((client) => {
+    if (refusing) {
+      client.on('error', () => undefined);
+      client.resetAndDestroy();
+      return;
+    }
     track(client);
     const upstream = track(connect({ host: targetHost, port: targetPort }));
     const pipe = { client, upstream, frozen: broken };
@@ -47,10 +69,10 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
         firstLine += chunk.toString('latin1');
         if (firstLine.includes('\r\n')) requests.push(firstLine.slice(0, firstLine.indexOf('\r\n')));
       }
-      if (!pipe.frozen) upstream.write(chunk);
+      forward(upstream, chunk, () => pipe.frozen);
     });
     upstream.on('data', (chunk: Buffer) => {
-      if (!pipe.frozen) client.write(chunk);
+      forward(client, chunk, () => pipe.frozen);
     });
     client.on('close', () => {
       pipes.delete(pipe);
@@ -78,6 +100,15 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
     },
     heal() {
       broken = false;
+    },
+    refuse() {
+      refusing = true;
+    },
+    accept() {
+      refusing = false;
+    },
+    setLatency(ms) {
+      latencyMs = Math.max(0, ms);
     },
     dropConnections() {
       for (const pipe of pipes) {

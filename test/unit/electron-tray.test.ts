@@ -68,7 +68,7 @@ describe('tray menu from the engine state', () => {
     expect(view.onAir).toBe(false);
     expect(view.toolTip).toBe('Steadycast — off air');
     expect(view.title).toBe('');
-    expect(labels(view)).toEqual(['Off air', 'Listeners: not counted yet', '---', 'Mute microphone', 'Switch to backup space', '---', 'Show Steadycast', 'Quit Steadycast']);
+    expect(labels(view)).toEqual(['Off air', 'Listeners: not counted yet', '---', 'Mute microphone', 'Switch to backup space…', '---', 'Show Steadycast', 'Quit Steadycast']);
   });
 
   it('shows on air, the outputs that are live and the listener total', () => {
@@ -95,12 +95,21 @@ describe('tray menu from the engine state', () => {
     expect(item(trayView(input({ conversation: joined(false, 'moderator') })), 'toggle-mute')).toMatchObject({ label: 'Muted by a moderator', enabled: false });
   });
 
-  it('keeps switch-to-backup disabled and says why', () => {
-    const withBackup = sampleEngineState().space;
-    expect(item(trayView(input({ space: withBackup })), 'switch-to-backup')).toMatchObject({ enabled: false });
-    const view = trayView(input({ space: { name: 'x', endpoints: withBackup.endpoints.filter((endpoint) => endpoint.name === 'backup') } }));
-    expect(item(view, 'switch-to-backup')).toMatchObject({ enabled: false, toolTip: SWITCH_TO_BACKUP_UNAVAILABLE });
-    expect(item(trayView(input({ space: { name: 'x', endpoints: [] } })), 'switch-to-backup')).toMatchObject({ toolTip: expect.stringMatching(/no backup endpoint/) as unknown });
+  it('offers switch-to-backup to a host on the primary, and says why it is unavailable otherwise', () => {
+    const base = sampleEngineState();
+    const failover = (onAir: 'primary' | 'backup', canSwitch: boolean): NonNullable<EngineState['failover']> => ({
+      phase: onAir === 'primary' ? { phase: 'onPrimary', since: AT } : { phase: 'onBackup', since: AT, trigger: 'manual', reason: 'r', returnAt: null },
+      onAir,
+      hasBackup: true,
+      health: [],
+      settings: base.failover?.settings ?? { thresholdMs: 3000, autoReturn: false, minBackupMs: 60_000, returnHealthyMs: 10_000 },
+      canSwitch,
+      history: [],
+    });
+    expect(item(trayView(input({ conversation: joined(false), failover: failover('primary', true) })), 'switch-to-backup')).toMatchObject({ enabled: true, label: 'Switch to backup space…' });
+    expect(item(trayView(input({ conversation: joined(false), failover: failover('primary', false) })), 'switch-to-backup')).toMatchObject({ enabled: false, toolTip: SWITCH_TO_BACKUP_UNAVAILABLE });
+    expect(item(trayView(input({ conversation: joined(false), failover: failover('backup', true) })), 'switch-to-backup')).toMatchObject({ enabled: false, label: 'On the backup space' });
+    expect(item(trayView(input({ space: { name: 'x', endpoints: [] } })), 'switch-to-backup')).toMatchObject({ enabled: false, toolTip: expect.stringMatching(/no backup endpoint/) as unknown });
   });
 
   it('lists shortcuts that could not be registered', () => {

@@ -13,7 +13,9 @@ describe('space channel protocol', () => {
 
   it('a participant message cannot carry a moderator announcement (a co-host cannot forge a lock or a move)', () => {
     expect(parseParticipantMessage(JSON.stringify(locks))).toBeNull();
-    expect(parseParticipantMessage(JSON.stringify({ v: 1, type: 'moving', to: 'backup', by: 'x', reason: 'y' }))).toBeNull();
+    const move = { id: 'm1', to: 'backup', trigger: 'manual', reason: 'y', at: 1, by: { role: 'host', name: 'x' } };
+    expect(parseParticipantMessage(JSON.stringify({ v: 1, type: 'moving', move }))).toBeNull();
+    expect(parseModeratorAnnouncement(JSON.stringify({ v: 1, type: 'moving', move }))).toEqual({ v: 1, type: 'moving', move });
     expect(parseModeratorAnnouncement(JSON.stringify(locks))).toEqual(locks);
   });
 

@@ -24,6 +24,7 @@ import {
   type ParticipantMessage,
 } from '../../shared/space-channel';
 import type { EventPayload } from '../../shared/contract';
+import type { FailoverMove } from '../../shared/failover';
 import type { EndpointName } from '../../shared/state';
 import { assertNever } from '../assert-never';
 import type { Clock } from '../clock';
@@ -73,7 +74,7 @@ export interface ConversationOptions {
   /** Every speaker's latest microphone report, about five times a second while the space channel is open. */
   readonly onMicLevels?: (levels: EventPayload<'conversation:mic-levels'>) => void;
   /** A moderator announced on the space channel that the conversation moves to another endpoint. */
-  readonly onMoveAnnounced?: (move: Extract<ModeratorAnnouncement, { type: 'moving' }>) => void;
+  readonly onMoveAnnounced?: (move: FailoverMove) => void;
   /** Extra ICE host addresses for the space channel (a veth test network; see TextRoomChannel). */
   readonly iceHostAddresses?: readonly string[];
   /** Stray-mic detection tunables (defaults: the issue's). */
@@ -110,6 +111,10 @@ export class Conversation {
   private role: Role | null = null;
   private display = '';
   private inviteId: string | null = null;
+  /** The invite this app joined with (both endpoints: a failover moves to the backup from it). */
+  private invite: InvitePayload | null = null;
+  /** The room the page's media was last negotiated with (an ICE restart is only for that one). */
+  private negotiatedRoom: AudioBridgeRoom | null = null;
   private mutedByModerator = new Set<string>();
   private readonly ownToken: string;
   private generation = 0;
@@ -169,11 +174,13 @@ export class Conversation {
       role = invite.role;
       this.space = invite.space;
       this.inviteId = invite.id;
+      this.invite = invite;
     } else {
       target = this.hostTarget('primary');
       role = 'host';
       this.space = this.options.config.space.name;
       this.inviteId = null;
+      this.invite = null;
     }
     this.role = role;
     this.display = request.display;
@@ -192,12 +199,62 @@ export class Conversation {
     return this.state();
   }
 
+  /**
+   * Failover: moves this app to `endpoint`'s room with the same role, name, invite token and mute
+   * (a muted microphone joins muted, so nobody is heard in between). The page renegotiates its media
+   * when it sees the link joined on the other endpoint. A failed attempt leaves the link
+   * `reconnecting` (never `failed`, which would end the page's media) until the next attempt.
+   */
+  async switchEndpoint(endpoint: EndpointName, retry: { attempt: number; nextAttemptAt: number }): Promise<ConversationState> {
+    const role = this.role;
+    // From `failed` too: a primary that restarted forgot our session, and the backup room is the way back in.
+    if (role === null || this.link.status === 'idle') throw new EngineCommandError('Not in the conversation: join first.');
+    const target = this.invite === null ? this.hostTarget(endpoint) : this.targetFromInvite(this.invite, endpoint);
+    const muted = this.selfMuted || this.participants.some((participant) => participant.self && participant.muted);
+    const selfMuted = this.selfMuted;
+    const generation = ++this.generation;
+    // The old server may be frozen: its goodbye (leave, destroy) gets a second, not the move's time.
+    await new Promise<void>((resolve) => {
+      const timer = this.options.clock.setTimeout(resolve, 1000);
+      void this.teardown().finally(() => {
+        this.options.clock.clearTimeout(timer);
+        resolve();
+      });
+    });
+    this.participants = [];
+    this.target = target;
+    this.setLink({ status: 'connecting', endpoint, since: this.options.clock.now() });
+    try {
+      await this.connect(target, generation, { muted, selfMuted });
+    } catch (error) {
+      if (generation === this.generation) {
+        await this.teardown();
+        this.setLink({ status: 'reconnecting', endpoint, since: this.options.clock.now(), attempt: retry.attempt, nextAttemptAt: retry.nextAttemptAt, reason: describeError(error).slice(0, 500) });
+      }
+      throw error;
+    }
+    return this.state();
+  }
+
+  /** The Janus server of `endpoint` as this app knows it (config or invite), for health probes; null without one. */
+  janusEndpoint(endpoint: EndpointName): { url: string; apiSecret?: string | undefined } | null {
+    if (this.invite !== null) {
+      const known = this.invite.endpoints[endpoint];
+      return known === undefined ? null : { url: known.janusUrl, apiSecret: known.apiSecret };
+    }
+    const janus = this.options.config.space[endpoint]?.janus;
+    return janus?.room === undefined ? null : { url: janus.url, apiSecret: janus.apiSecret };
+  }
+
   /** Sends the renderer's offer (first negotiation or ICE restart) and returns Janus's answer. */
   async offer(offer: SessionDescription, iceRestart: boolean): Promise<SessionDescription> {
     const room = this.room;
     if (room === null || this.link.status !== 'joined') throw new EngineCommandError('Not in the conversation: join first, then connect the microphone.');
     if (offer.type !== 'offer') throw new EngineCommandError('Expected an SDP offer from the page.');
+    // After a failover the old room's connection may still try an ICE restart: it belongs to no room here.
+    if (iceRestart && this.negotiatedRoom !== room) throw new EngineCommandError('The conversation moved to another room: the audio connects again with a new offer.');
     const sdp = await room.offer(offer.sdp, { iceRestart });
+    this.negotiatedRoom = room;
     return { type: 'answer', sdp };
   }
 
@@ -292,8 +349,8 @@ export class Conversation {
   }
 
   /** Tells every app on the space channel that the conversation moves (failover); moderators only. */
-  async announceMove(to: EndpointName, reason: string): Promise<void> {
-    await this.announce({ v: SPACE_CHANNEL_VERSION, type: 'moving', to, by: this.actorName(), reason: reason.slice(0, 300) });
+  async announceMove(move: FailoverMove): Promise<void> {
+    await this.announce({ v: SPACE_CHANNEL_VERSION, type: 'moving', move });
   }
 
   /** A moderator removes a participant from the room. */
@@ -447,10 +504,11 @@ export class Conversation {
     return [this.ownToken, ...(this.options.invites?.tokensToAllow() ?? [])];
   }
 
-  private targetFromInvite(invite: InvitePayload): RoomTarget {
-    const endpoint = invite.endpoints.primary;
+  private targetFromInvite(invite: InvitePayload, name: EndpointName = 'primary'): RoomTarget {
+    const endpoint = invite.endpoints[name];
+    if (endpoint === undefined) throw new EngineCommandError(`The invite has no ${name} room: ask the host for a new invite.`);
     return {
-      endpoint: 'primary',
+      endpoint: name,
       janusUrl: endpoint.janusUrl,
       apiSecret: endpoint.apiSecret,
       room: endpoint.room,
@@ -469,7 +527,7 @@ export class Conversation {
     return { endpoint, janusUrl: config.janus.url, apiSecret: config.janus.apiSecret, adminKey: config.janus.adminKey, room: room.id, pin: room.pin, token: this.ownToken, secret: room.secret };
   }
 
-  private async connect(target: RoomTarget, generation: number): Promise<void> {
+  private async connect(target: RoomTarget, generation: number, carried?: { muted: boolean; selfMuted: boolean }): Promise<void> {
     const janus = new JanusLink({
       url: target.janusUrl,
       apiSecret: target.apiSecret,
@@ -526,7 +584,7 @@ export class Conversation {
       }
     }
     // Producers start muted; so does anyone a moderator locked (e.g. after a move to the backup room).
-    const muted = this.role === 'producer' || this.selfLock() !== null;
+    const muted = (carried?.muted ?? this.role === 'producer') || this.selfLock() !== null;
     const joined = await room.join({
       room: target.room,
       display: encodeDisplayName({ name: this.display, role: this.role, inviteId: this.inviteId }),
@@ -535,7 +593,7 @@ export class Conversation {
       muted,
     });
     if (generation !== this.generation) return;
-    this.selfMuted = muted;
+    this.selfMuted = carried?.selfMuted ?? muted;
     this.refreshParticipants();
     this.setLink({ status: 'joined', endpoint: target.endpoint, since: this.options.clock.now(), selfId: joined.selfId, role: this.role ?? 'cohost' });
     void this.openChannel(janus, target, generation, joined.selfId);
@@ -737,10 +795,14 @@ export class Conversation {
         this.speakRequests.delete(announcement.key);
         this.refreshParticipants();
         return;
-      case 'moving':
-        this.options.logger.warn(`${announcement.by} announced a move to the ${announcement.to} room: ${announcement.reason}`);
-        this.options.onMoveAnnounced?.(announcement);
+      case 'moving': {
+        const { move } = announcement;
+        // Only a moderator can announce (Janus checked the room secret); a co-host role in it is not one.
+        if (move.by.role === 'cohost') return;
+        this.options.logger.warn(`${move.by.name} (${move.by.role}) announced a move to the ${move.to} room: ${move.reason}`);
+        this.options.onMoveAnnounced?.(move);
         return;
+      }
       default:
         assertNever(announcement);
     }

@@ -1,0 +1,122 @@
+import { useEffect, useId, useRef, type ReactNode } from 'react';
+import type { EndpointName } from '../../../electron/shared/endpoint';
+import type { EndpointHealth } from '../../../electron/shared/failover';
+import { Button } from '../../components/button';
+import { StatusPill } from '../../components/status-pill';
+import { useSecondsUntil } from '../../components/use-countdown';
+import { canAskMove, selectFailover } from '../../stores/failover-slice';
+import { useAppStore } from '../../stores/store-context';
+import { clockTime, describePhase, ENDPOINT_NAME, healthTone, healthWord, onAirLabel } from './failover-view';
+import './failover-banner.css';
+
+/** One endpoint's health: a pill, and the reason when it is not healthy. */
+function EndpointHealthItem({ health, onAir }: { health: EndpointHealth; onAir: boolean }): ReactNode {
+  const name = ENDPOINT_NAME[health.endpoint];
+  return (
+    <li className="failover-health" data-testid={`failover-health-${health.endpoint}`} title={health.reason ?? undefined}>
+      <StatusPill tone={healthTone(health.status)} label={`${name}: ${healthWord(health.status)}${onAir ? ', on air' : ''}`}>
+        {name} · {healthWord(health.status)}
+        {onAir ? ' · on air' : ''}
+      </StatusPill>
+      {health.reason && health.status !== 'healthy' ? <span className="failover-health__reason">{health.reason}</span> : null}
+    </li>
+  );
+}
+
+/** The confirm step of a by-hand move (Escape or "Stay" goes back; focus lands on the safe answer). */
+function MoveConfirm({ to }: { to: EndpointName }): ReactNode {
+  const cancel = useAppStore((state) => state.cancelFailover);
+  const confirm = useAppStore((state) => state.confirmFailover);
+  const textId = useId();
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    ref.current?.querySelector<HTMLButtonElement>('[data-keep]')?.focus();
+  }, []);
+  const question = to === 'backup' ? 'Move everyone to the backup room now?' : 'Move everyone back to the primary room now?';
+  return (
+    <div className="failover-confirm" ref={ref} role="group" aria-labelledby={textId} onKeyDown={(event) => event.key === 'Escape' && cancel()}>
+      <span id={textId}>
+        <strong>{question}</strong> <span className="muted">Every participant’s app follows; the program keeps going to both mounts.</span>
+      </span>
+      <Button variant="secondary" data-keep="" aria-label="Stay where we are" onClick={cancel}>
+        Stay
+      </Button>
+      <Button variant="primary" data-testid="failover-confirm" aria-label={to === 'backup' ? 'Switch to backup now' : 'Return to primary'} onClick={() => void confirm()}>
+        {to === 'backup' ? 'Switch now' : 'Return now'}
+      </Button>
+    </div>
+  );
+}
+
+/**
+ * Always visible under the top bar: which space the show is on, the health of both endpoints, the
+ * countdown before an automatic move, the by-hand moves (host and producer) and what happened when.
+ */
+export function FailoverBanner(): ReactNode {
+  const failover = useAppStore(selectFailover);
+  const request = useAppStore((state) => state.failoverRequest);
+  const ask = useAppStore((state) => state.askFailover);
+  const setAutoReturn = useAppStore((state) => state.setAutoReturn);
+  const moveAt = failover?.phase.phase === 'degraded' ? failover.phase.moveAt : null;
+  const seconds = useSecondsUntil(moveAt);
+  if (failover === null) return null;
+
+  const headline = describePhase(failover, seconds);
+  const phase = failover.phase.phase;
+  const canBackup = canAskMove(failover, 'backup');
+  const canReturn = canAskMove(failover, 'primary');
+  const history = [...failover.history].reverse();
+  return (
+    <section className="failover-banner" data-tone={headline.tone} data-phase={phase} aria-label="Failover" data-testid="failover-banner">
+      <div className="failover-banner__row">
+        <div className="failover-banner__onair">
+          <span className="failover-banner__label">On air</span>
+          <strong data-testid="failover-on-air">{onAirLabel(failover)}</strong>
+        </div>
+        <ul className="failover-banner__health" aria-label="Endpoint health">
+          {failover.health.map((health) => (
+            <EndpointHealthItem key={health.endpoint} health={health} onAir={failover.onAir === health.endpoint && phase !== 'idle'} />
+          ))}
+        </ul>
+        <p className="failover-banner__status" role="status" aria-live="polite" data-testid="failover-status">
+          {headline.text}
+        </p>
+        <div className="failover-banner__actions">
+          {canBackup ? (
+            <Button variant="secondary" data-testid="failover-switch" aria-label="Switch to backup now" disabled={request.sending !== null} busy={request.sending === 'backup'} onClick={() => ask('backup')}>
+              Switch to backup now
+            </Button>
+          ) : null}
+          {canReturn ? (
+            <Button variant="secondary" data-testid="failover-return" aria-label="Return to primary" disabled={request.sending !== null} busy={request.sending === 'primary'} onClick={() => ask('primary')}>
+              Return to primary
+            </Button>
+          ) : null}
+          {failover.canSwitch ? (
+            <label className="failover-banner__auto">
+              <input type="checkbox" checked={failover.settings.autoReturn} onChange={(event) => void setAutoReturn(event.target.checked)} /> Return automatically
+            </label>
+          ) : null}
+        </div>
+      </div>
+      {request.confirming !== null ? <MoveConfirm to={request.confirming} /> : null}
+      {request.error ? (
+        <p className="failover-banner__error" role="alert">
+          {request.error}
+        </p>
+      ) : null}
+      {history.length > 0 ? (
+        <details className="failover-banner__history">
+          <summary>What happened ({history.length})</summary>
+          <ol data-testid="failover-history">
+            {history.map((entry, index) => (
+              <li key={`${entry.at}-${index}`}>
+                <time dateTime={new Date(entry.at).toISOString()}>{clockTime(entry.at)}</time> {entry.message}
+              </li>
+            ))}
+          </ol>
+        </details>
+      ) : null}
+    </section>
+  );
+}
