@@ -559,22 +559,10 @@ export class Conversation {
     });
     if (this.role === 'host' && target.secret !== undefined) {
       // The host opens the room: created when missing, else our token (new each run) joins its allowed list.
-      const created = await room.createRoom({
-        room: target.room,
-        secret: target.secret,
-        pin: target.pin,
-        description: this.options.config.space.name,
-        allowed: this.allowedTokens(),
-        adminKey: target.adminKey,
-      });
-      await TextRoomChannel.provision(janus, {
-        room: target.room,
-        secret: target.secret,
-        pin: target.pin,
-        description: this.options.config.space.name,
-        allowed: this.allowedTokens(),
-        adminKey: target.adminKey,
-      });
+      const request = { room: target.room, secret: target.secret, pin: target.pin, description: this.options.config.space.name, allowed: this.allowedTokens(), adminKey: target.adminKey };
+      const created = await room.createRoom(request);
+      // The space channel's TextRoom beside it: same id, secret, PIN and allowed tokens.
+      await TextRoomChannel.provision(janus, request);
       this.options.logger.info(`${target.endpoint} room ${target.room} ${created ? 'created' : 'found'}; host token allowed`);
       // The backup room must be ready before it is needed: provision it beside the join.
       if (target.endpoint === 'primary' && this.options.config.space.backup?.janus.room !== undefined) {

@@ -4,6 +4,7 @@ import { RTCPeerConnection, type RTCDataChannel } from 'werift';
 import { MAX_CHANNEL_TEXT } from '../../shared/space-channel';
 import type { Clock } from '../clock';
 import { EngineCommandError } from '../engine-errors';
+import type { CreateRoomRequest } from '../janus/audiobridge-room';
 import type { JanusLink } from '../janus/janus-link';
 import { reattachHandle } from '../janus/session-reclaim';
 import { describeError, type Logger } from '../log/logger';
@@ -47,15 +48,8 @@ export interface TextRoomChannelOptions {
   readonly timeoutMs?: number;
 }
 
-/** Room options for provisioning a space's TextRoom. */
-export interface CreateTextRoomRequest {
-  readonly room: number;
-  readonly secret: string;
-  readonly pin?: string | undefined;
-  readonly description: string;
-  readonly allowed: readonly string[];
-  readonly adminKey?: string | undefined;
-}
+/** Room options for provisioning a space's TextRoom: those of its AudioBridge room. */
+export type CreateTextRoomRequest = CreateRoomRequest;
 
 interface Pending {
   readonly resolve: (value: Record<string, unknown>) => void;
