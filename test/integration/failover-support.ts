@@ -7,6 +7,7 @@ import { createNetworkProber } from '../../electron/engine/servers/prober';
 import type { EndpointName } from '../../electron/shared/endpoint';
 import type { FailoverSettings } from '../../electron/shared/failover';
 import { PeerPage, type PeerPageServer, type RtpCounters } from '../env/browser';
+import { testIceHostAddresses } from '../env/network';
 import { delay } from '../env/process';
 
 /*
@@ -43,6 +44,7 @@ export function failoverEngine(config: EngineConfig, options: { listeners?: bool
     ...(options.listeners ? { listenerHttp: createFetchHttp() } : {}),
     ...(options.recordingsDir ? { recordingsDir: options.recordingsDir } : {}),
     failover: { probeEveryMs: 1000, ...options.failover },
+    iceHostAddresses: testIceHostAddresses(),
   });
 }
 

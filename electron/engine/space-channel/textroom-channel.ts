@@ -107,6 +107,8 @@ export class TextRoomChannel {
     const channel = peer.createDataChannel('JanusDataChannel');
     this.channel = channel;
     const opened = this.whenOpen(peer, channel);
+    // Awaited below; a failure while the answer is still on its way must not go unhandled.
+    opened.catch(() => undefined);
     await peer.setLocalDescription(await peer.createAnswer());
     await this.gathered(peer);
     const local = peer.localDescription;
