@@ -44,8 +44,9 @@ export const createMicCheckSlice: AppSlice<MicCheckSlice> = (set, get) => {
       const previous = get().micCheck.warning;
       const warning = previous !== null && next !== null && previous.kind === next.kind ? previous : next;
       set({ micCheck: { report, warning } });
-      // Producers see every speaker's microphone: the engine passes the report on to the space channel.
-      get().reportMic(report);
+      // Not yet passed on to the engine (`reportMic`, the space channel): in the end-to-end run, five
+      // bridge commands a second from each window delayed the host's program by seconds, and why is
+      // not found yet. The engine path is tested (producer-console.test.ts, producer.bench.ts).
     },
   };
 };

@@ -132,24 +132,32 @@ export class StrayMicDetector {
       const state = this.state(participant.id);
       const report = this.latest(participant.id, now);
       const open = !participant.muted;
-      const causes: Record<Exclude<StrayFlagKind, 'self-unmuted'>, boolean> = {
-        noise: open && report !== null && NON_SPEECH.has(report.voice),
-        echo: open && report !== null && report.echoScore >= this.echoThreshold,
+      // Report-based causes are unknown (null) while the speaker's reports are late: a gap on the
+      // channel neither starts nor breaks a run; only a report that says otherwise does.
+      const reported = (test: (fresh: MicReport) => boolean): boolean | null => (!open ? false : report === null ? null : test(report));
+      const causes: Record<Exclude<StrayFlagKind, 'self-unmuted'>, boolean | null> = {
+        noise: reported((fresh) => NON_SPEECH.has(fresh.voice)),
+        echo: reported((fresh) => fresh.echoScore >= this.echoThreshold),
         'off-stage': open && !participant.onStage && (participant.talking || (report !== null && report.voice !== 'silence' && report.levelDbfs > this.audibleDbfs)),
       };
       const needMs = { noise: this.noiseMs, echo: this.echoMs, 'off-stage': this.offStageMs };
       const flags: StrayFlag[] = [];
       for (const kind of ['noise', 'echo', 'off-stage'] as const) {
         const track = state.tracks[kind];
-        if (causes[kind]) {
+        const cause = causes[kind];
+        if (cause === true) {
           // Report-based causes began before the report that shows them; Janus's talking state is current.
           track.causeSince ??= kind === 'off-stage' ? now : now - this.reportLeadMs;
           track.causeLastAt = now;
           if (track.flaggedSince === null && now - track.causeSince >= needMs[kind]) track.flaggedSince = now;
-        } else {
+        } else if (cause === false) {
           track.causeSince = null;
           // A muted microphone clears at once: the cause cannot be on air any more.
           if (track.flaggedSince !== null && (!open || track.causeLastAt === null || now - track.causeLastAt >= this.clearMs)) track.flaggedSince = null;
+        } else if (track.causeLastAt === null || now - track.causeLastAt >= this.staleMs + this.clearMs) {
+          // No reports for a long time: no evidence of anything.
+          track.causeSince = null;
+          track.flaggedSince = null;
         }
         if (track.flaggedSince !== null) flags.push({ kind, since: track.flaggedSince, message: MESSAGES[kind](state.report) });
       }
