@@ -213,7 +213,8 @@ async function meterSettles(page: Page, what: string, ok: (db: number) => boolea
 }
 
 test('a co-host joins by invite, is heard in the program, and self-mute takes them out of it', async () => {
-  test.setTimeout(120_000);
+  // Join, go live, three listening windows, unplug and replug: about 1.5 min alone, more on a loaded 2-core machine.
+  test.setTimeout(240_000);
   const { toneWav, tone880Wav } = await ensureFixtures();
   await mkdir(test.info().outputPath('program'), { recursive: true });
 
