@@ -11,8 +11,7 @@ import { createSafeStorageVault } from '../../electron/main/secret-vault';
 import { SettingsStore } from '../../electron/main/settings-store';
 import { createLogger } from '../../electron/engine/log/logger';
 import { createFakeElectron, FakeSafeStorage, type FakeElectron } from '../fakes/electron';
-import { FakeClock } from '../fakes/fake-clock';
-import { FakeProber } from '../fakes/fake-prober';
+import { desktopAppOptions as options } from './electron-app-support';
 
 /*
  * The desktop app's own actions against the fake Electron: importing space settings (sealed, or
@@ -40,17 +39,6 @@ beforeEach(async () => {
 afterEach(async () => {
   for (const app of started.splice(0)) app.dispose();
   await rm(userData, { recursive: true, force: true });
-});
-
-const options = (overrides: Partial<DesktopAppOptions> = {}): DesktopAppOptions => ({
-  version: '9.9.9',
-  platform: 'linux',
-  clock: new FakeClock(),
-  prober: new FakeProber(),
-  preloadPath: '/app/out/preload/index.cjs',
-  renderer: { kind: 'file', path: '/app/out/renderer/index.html' },
-  launch: { argv: ['/opt/Steadycast/steadycast'], defaultApp: false, execPath: '/opt/Steadycast/steadycast' },
-  ...overrides,
 });
 
 async function start(electron: FakeElectron, overrides: Partial<DesktopAppOptions> = {}): Promise<DesktopApp> {

@@ -6,8 +6,7 @@ import { startApp, type DesktopApp, type DesktopAppOptions } from '../../electro
 import { loadConfigFile } from '../../electron/main/config-file';
 import { commandChannels } from '../../electron/shared/contract';
 import { createFakeElectron, type FakeElectron } from '../fakes/electron';
-import { FakeClock } from '../fakes/fake-clock';
-import { FakeProber } from '../fakes/fake-prober';
+import { desktopAppOptions as options } from './electron-app-support';
 
 let userData: string;
 const started: DesktopApp[] = [];
@@ -18,17 +17,6 @@ beforeEach(async () => {
 afterEach(async () => {
   for (const app of started.splice(0)) app.dispose();
   await rm(userData, { recursive: true, force: true });
-});
-
-const options = (overrides: Partial<DesktopAppOptions> = {}): DesktopAppOptions => ({
-  version: '9.9.9',
-  platform: 'linux',
-  clock: new FakeClock(),
-  prober: new FakeProber(),
-  preloadPath: '/app/out/preload/index.cjs',
-  renderer: { kind: 'file', path: '/app/out/renderer/index.html' },
-  launch: { argv: ['/opt/Steadycast/steadycast'], defaultApp: false, execPath: '/opt/Steadycast/steadycast' },
-  ...overrides,
 });
 
 async function start(overrides: Partial<DesktopAppOptions> = {}, electron = createFakeElectron({ userData })): Promise<{ electron: FakeElectron; app: DesktopApp }> {
