@@ -1,6 +1,6 @@
 import type { BroadcastStatus, Meters } from '../../electron/shared/broadcast';
 import type { CommandPayload, EventPayload } from '../../electron/shared/contract';
-import { describeFailure } from './describe-failure';
+import { describeFailure, NOT_CONNECTED } from './describe-failure';
 import type { AppSlice, StoreDeps } from './store-types';
 
 /** How many program notices the window keeps. */
@@ -45,7 +45,6 @@ export interface ShowControl {
 /** What `goLive` asks of the engine: this window's microphone and the room, stereo, with the safety recording. */
 export const GO_LIVE_REQUEST = { source: { kind: 'bridge' }, channels: 2, bitrateKbps: 128, record: true } as const satisfies CommandPayload<'broadcast:start'>;
 
-const NOT_CONNECTED = 'Not connected to the engine. Reconnect, then try again.';
 const NOT_OURS_TO_END =
   'The engine did not end this show: it was started outside the control room (for example with "steadycast broadcast" in a terminal). Stop it where it was started.';
 const IDLE: ShowControl = { status: 'idle', error: null };

@@ -2,7 +2,7 @@ import type { EventPayload } from '../../electron/shared/contract';
 import type { ConversationState, InvitePreview, InviteSummary, MediaConnectionState } from '../../electron/shared/conversation';
 import type { ConversationMedia, ConversationMediaEvents } from '../audio/conversation-media';
 import type { MicrophoneSnapshot } from '../audio/microphone';
-import { describeFailure } from './describe-failure';
+import { describeFailure, NOT_CONNECTED } from './describe-failure';
 import type { AppSlice, AppState, StoreDeps } from './store-types';
 
 /*
@@ -103,7 +103,6 @@ export interface ConversationSlice {
   muteAllButHosts(): Promise<void>;
 }
 
-const NOT_CONNECTED = 'Not connected to the engine. Reconnect, then try again.';
 const IN_ROOM = 'The invite link you opened was not used: you are in a room. Leave the room, then open the invite link again.';
 const NO_MEDIA = 'This window cannot use a microphone or audio connection. Open Steadycast in the desktop app or a current Chromium browser.';
 

@@ -1,6 +1,6 @@
 import type { EndpointName } from '../../electron/shared/endpoint';
 import type { FailoverPhase, FailoverState } from '../../electron/shared/failover';
-import { describeFailure } from './describe-failure';
+import { describeFailure, NOT_CONNECTED } from './describe-failure';
 import type { AppSlice, AppState } from './store-types';
 
 /*
@@ -32,7 +32,6 @@ export interface FailoverSlice {
   setAutoReturn: (enabled: boolean) => Promise<void>;
 }
 
-const NOT_CONNECTED = 'Not connected to the engine. Reconnect, then try again.';
 
 /** The engine's failover state; null before the first state (or from an engine without failover). */
 export const selectFailover = (state: AppState): FailoverState | null => state.engine?.failover ?? null;

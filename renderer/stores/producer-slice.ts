@@ -1,6 +1,6 @@
 import type { EventPayload } from '../../electron/shared/contract';
 import type { MicReport } from '../../electron/shared/mic-report';
-import { describeFailure } from './describe-failure';
+import { describeFailure, NOT_CONNECTED } from './describe-failure';
 import type { AppSlice } from './store-types';
 
 /*
@@ -9,7 +9,6 @@ import type { AppSlice } from './store-types';
  * Locks, flags and pending requests themselves come with the conversation in `engine:state`.
  */
 
-const NOT_CONNECTED = 'Not connected to the engine. Reconnect, then try again.';
 
 /** One speaker's latest microphone report, as the meters show it. */
 export interface MicLevel {
