@@ -90,7 +90,7 @@ export function SpeakRequestActions({ participant }: { participant: Participant 
   if (!participant.speakRequested && answer.error === null) return null;
   const busy = answer.pending !== null;
   return (
-    <div className="speak-request" role="group" aria-label={`${name} asks to speak`} data-testid={`speak-request-${participant.id}`}>
+    <div className="moderate-confirm speak-request" role="group" aria-label={`${name} asks to speak`} data-testid={`speak-request-${participant.id}`}>
       {participant.speakRequested ? <span className="speak-request__words">Asks to speak</span> : null}
       {participant.speakRequested ? (
         <span className="speak-request__actions">
