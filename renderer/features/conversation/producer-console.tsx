@@ -2,7 +2,7 @@ import { useId, useState, type ReactNode } from 'react';
 import './producer-console.css';
 import type { Participant, StrayFlag } from '../../../electron/shared/conversation';
 import { Button } from '../../components/button';
-import { selectCanModerate } from '../../stores/conversation-selectors';
+import { selectCanModerate, selectSelfParticipant } from '../../stores/conversation-selectors';
 import { useAppStore } from '../../stores/store-context';
 import type { AppState } from '../../stores/store-types';
 import { selectAnswerSpeakRequest, selectRequestToSpeak, selectSetAutoMute } from './conversation-actions';
@@ -165,7 +165,7 @@ export function AutoMuteSwitch(): ReactNode {
 
 /** The self-mute area's "Request to speak" while a moderator's lock holds our microphone. */
 export function RequestToSpeak(): ReactNode {
-  const self = useAppStore((state) => state.conversation?.participants.find((participant) => participant.self) ?? null);
+  const self = useAppStore(selectSelfParticipant);
   const requested = useAppStore((state) => state.conversation?.moderation.selfSpeakRequested ?? false);
   const channelOpen = useAppStore((state) => state.conversation?.channel.status === 'open');
   const { sending, error } = useAppStore((state) => state.speakRequest);
