@@ -5,7 +5,7 @@ import type { AppSlice, AppState } from './store-types';
 /*
  * The speaker's own microphone check: the latest report of this window's microphone analysis
  * (renderer/audio/mic-analysis, fed by the media layer's `onMicReport`) and the warning it gives
- * the speaker. The report is what the space channel sends to producers.
+ * the speaker. (Passing the report on to the space channel is not wired yet: see receiveMicReport.)
  */
 
 /** This window's microphone as its own analysis sees it. */
