@@ -9,12 +9,16 @@
  *   echo:   the speaker talks throughout; from 3 s on the room (another voice) comes back 120 ms
  *           late at half level → time from the echo onset to the echo flag;
  *   speech: speakers taking turns for 60 s against an independent room → flags raised (target 0).
+ *   cost:   what the reports cost the engines that send, relay and judge them: CPU time and
+ *           event-loop delay of this process (all the engines) over 10 s of a quiet room, then over
+ *           the report phase; a busy event loop would delay the program's PCM in a host's engine.
  * The mute-to-silence latency in the program (a producer's mute) is in conversation.bench.ts.
  * Bounded: a fixed number of speakers and about 90 s; stops everything it started.
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { cpus, loadavg } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { systemClock } from '../../electron/engine/clock';
 import { EngineConfigSchema, type EngineConfig } from '../../electron/engine/config';
 import { Engine } from '../../electron/engine/engine';
@@ -43,6 +47,7 @@ const NOISE_SPEAKERS = 6;
 const ECHO_SPEAKERS = 6;
 const SPEECH_SPEAKERS = 3;
 const SPEECH_S = 60;
+const QUIET_S = 10;
 const hardStop = setTimeout(() => {
   process.stderr.write('producer bench: over its time limit, stopping\n');
   process.exit(1);
@@ -71,6 +76,19 @@ async function until<T>(what: string, check: () => T | null, timeoutMs = 20_000)
     if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
     await delay(20);
   }
+}
+
+/** CPU time and event-loop delay of this process while `during` runs. */
+async function measureLoad(during: () => Promise<void>): Promise<{ cpuPerSecond: number; loopP99: number; loopMax: number }> {
+  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  histogram.enable();
+  const cpuBefore = process.cpuUsage();
+  const startedAt = performance.now();
+  await during();
+  const cpu = process.cpuUsage(cpuBefore);
+  const seconds = (performance.now() - startedAt) / 1000;
+  histogram.disable();
+  return { cpuPerSecond: (cpu.user + cpu.system) / 1000 / seconds, loopP99: histogram.percentile(99) / 1e6, loopMax: histogram.max / 1e6 };
 }
 
 /** A speaker: an engine in the room sending its precomputed reports in real time; `onsetAt` is when report ONSET_S×5 went out. */
@@ -160,6 +178,9 @@ try {
     }
   });
 
+  // The reference: the same engines in the same room, nobody reporting.
+  const quiet = await measureLoad(() => delay(QUIET_S * 1000));
+
   // Every speaker sends its reports in real time, the noise and echo speakers staggered.
   const start = (speaker: Speaker, reports: readonly MicReport[], delayMs: number): void => {
     setTimeout(() => {
@@ -181,7 +202,7 @@ try {
     const reports = speaker.name.startsWith('noise') ? noiseReports : speaker.name.startsWith('echo') ? echoReports : speechReports;
     start(speaker, reports, speaker.name.startsWith('speech') ? 0 : (index % 6) * 700);
   });
-  await delay((SPEECH_S + 2) * 1000);
+  const reporting = await measureLoad(() => delay((SPEECH_S + 2) * 1000));
   unsubscribe();
 
   const detection = (kind: 'noise' | 'echo'): { times: number[]; missed: number } => {
@@ -205,6 +226,11 @@ try {
   });
   print(`\nfalse flags on a speech-only room: ${falseFlags.length} in ${SPEECH_SPEAKERS} speakers × ${SPEECH_S} s = ${((falseFlags.length / (SPEECH_SPEAKERS * SPEECH_S)) * 60).toFixed(2)} per speaker-minute (target 0)${falseFlags.length > 0 ? `: ${JSON.stringify(falseFlags.map((event) => event.kind))}` : ''}`);
   print(`flags before the onset (during the speech lead-in of the noise/echo speakers): ${earlyFlags.length}`);
+  const senders = speakers.length;
+  print(`\ncost of the reports in this process (${engines.length} engines: ${senders} speakers sending 5 reports/s, every engine receiving them all):`);
+  print(`  quiet room (${QUIET_S} s):      ${quiet.cpuPerSecond.toFixed(1)} ms CPU per s, event-loop delay p99 ${quiet.loopP99.toFixed(1)} ms, max ${quiet.loopMax.toFixed(1)} ms`);
+  print(`  reports flowing (${SPEECH_S} s): ${reporting.cpuPerSecond.toFixed(1)} ms CPU per s, event-loop delay p99 ${reporting.loopP99.toFixed(1)} ms, max ${reporting.loopMax.toFixed(1)} ms`);
+  print(`  per report received by one engine: ${((reporting.cpuPerSecond - quiet.cpuPerSecond) / (engines.length * senders * (1000 / REPORT_MS))).toFixed(3)} ms CPU (${(reporting.cpuPerSecond / Math.max(0.1, quiet.cpuPerSecond)).toFixed(1)}× the quiet room)`);
   print(`\nmachine: ${cpus().length} CPUs, 1-min load average ${loadStart.toFixed(1)} at the start, ${loadavg()[0]?.toFixed(1)} at the end`);
 } catch (error) {
   process.stderr.write(`producer bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
