@@ -156,7 +156,7 @@ export class JanusLink {
     if (this.current.kind !== 'closed') this.setState({ kind: 'closed', reason: 'left the conversation', cause: 'left' });
   }
 
-  /** One transport; janode itself retries `retries` times, 1 s apart (the reclaim loop retries on its own: 0). */
+  /** One transport; janode itself retries `retries` times, 1 s apart. */
   private async openTransport(retries: number): Promise<JanodeConnection> {
     const timeoutMs = this.options.connectTimeoutMs ?? 4000;
     let timer: unknown;
@@ -225,7 +225,9 @@ export class JanusLink {
       }
       let connection: JanodeConnection;
       try {
-        connection = await this.openTransport(0);
+        // While refused, one try per attempt at the quick pace; otherwise janode's own second try a
+        // second later, so a path that flaps (down 1 s, up 1 s) is caught in its next up second.
+        connection = await this.openTransport(refused !== null && refused.count > 0 ? 0 : 1);
       } catch (error) {
         const message = describeError(error);
         if (refused !== null && CONNECTION_REFUSED.test(message)) {
