@@ -1,7 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineConfigSchema } from '../../electron/engine/config';
-import { addLogSink, formatLogRecord } from '../../electron/engine/log/logger';
 import type { Engine } from '../../electron/engine/engine';
 import type { ConversationLink } from '../../electron/shared/conversation';
 import { launchChromium, startPeerPageServer, type PeerPageServer } from '../env/browser';
@@ -69,8 +68,6 @@ async function leaveAll(): Promise<void> {
   unwire();
   for (const participant of participants.splice(0).reverse()) await participant.leave().catch(() => undefined);
 }
-
-if (process.env.STEADYCAST_DEBUG) addLogSink((record) => void process.stderr.write(`${formatLogRecord(record)}\n`));
 
 beforeAll(async () => {
   const { speechWav } = await ensureFixtures();
