@@ -225,9 +225,10 @@ export class JanusLink {
       }
       let connection: JanodeConnection;
       try {
-        // While refused, one try per attempt at the quick pace; otherwise janode's own second try a
-        // second later, so a path that flaps (down 1 s, up 1 s) is caught in its next up second.
-        connection = await this.openTransport(refused !== null && refused.count > 0 ? 0 : 1);
+        // While every try was refused (and on the first), one try per attempt at the quick pace;
+        // otherwise janode's own second try a second later, so a path that flaps (down 1 s, up 1 s)
+        // is caught in its next up second.
+        connection = await this.openTransport(refused !== null ? 0 : 1);
       } catch (error) {
         const message = describeError(error);
         if (refused !== null && CONNECTION_REFUSED.test(message)) {
