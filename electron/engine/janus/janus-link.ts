@@ -75,6 +75,9 @@ const CONNECTION_REFUSED = /ECONNREFUSED/;
 /** Pause between reconnection attempts while every attempt is refused (times 0.5–1, for jitter). */
 const REFUSED_RETRY_MS = 250;
 
+/** Pause before the second try of a pair (janode's own retry pace). */
+const SECOND_TRY_MS = 1000;
+
 /** A Janus session that survives its WebSocket going away. */
 export class JanusLink {
   private current: JanusLinkState = { kind: 'connecting' };
@@ -214,8 +217,10 @@ export class JanusLink {
     let lastReason = reason;
     /** Null as soon as one attempt was not refused outright (then the outage is ambiguous until it ends). */
     let refused: RefusedRun | null = { since: lostAt, count: 0, lastAt: lostAt };
+    /** The next attempt is the second try of a pair, a second after the first (janode's own retry pace). */
+    let secondTry = false;
     for (let attempt = 1; !this.closing; attempt += 1) {
-      const delay = refused !== null && refused.count > 0 ? REFUSED_RETRY_MS * (0.5 + 0.5 * this.options.random()) : this.backoff.failed();
+      const delay = refused !== null && refused.count > 0 ? REFUSED_RETRY_MS * (0.5 + 0.5 * this.options.random()) : secondTry ? SECOND_TRY_MS : this.backoff.failed();
       this.setState({ kind: 'reconnecting', attempt, nextAttemptAt: this.options.clock.now() + delay, reason: lastReason, refused: refused !== null && refused.count > 0 ? refused : null });
       await this.wait(delay);
       if (this.closing) return;
@@ -225,10 +230,10 @@ export class JanusLink {
       }
       let connection: JanodeConnection;
       try {
-        // While every try was refused (and on the first), one try per attempt at the quick pace;
-        // otherwise janode's own second try a second later, so a path that flaps (down 1 s, up 1 s)
-        // is caught in its next up second.
-        connection = await this.openTransport(refused !== null ? 0 : 1);
+        // Tries go in pairs a second apart (janode retries once), so a path that flaps (down 1 s,
+        // up 1 s) is caught in its next up second. While every try was refused, single tries at the
+        // quick pace; the pair of an outage that turned out ambiguous is completed a second later.
+        connection = await this.openTransport(refused !== null || secondTry ? 0 : 1);
       } catch (error) {
         const message = describeError(error);
         if (refused !== null && CONNECTION_REFUSED.test(message)) {
@@ -236,12 +241,14 @@ export class JanusLink {
           refused = { since: refused.since, count: refused.count + 1, lastAt: now };
           lastReason = `Janus at ${this.address} refuses connections: the server is not running (${refused.count} attempt${refused.count === 1 ? '' : 's'} refused in ${((now - lostAt) / 1000).toFixed(1)} s)`;
         } else {
+          secondTry = refused !== null;
           refused = null;
           lastReason = `Janus at ${this.address} is unreachable (${message})`;
         }
         continue;
       }
       refused = null;
+      secondTry = false;
       if (this.closing) {
         await connection.close().catch(() => undefined);
         return;
