@@ -662,7 +662,7 @@ export class Conversation {
       await this.teardownQuickly();
       if (generation !== this.generation) return;
       this.participants = [];
-      this.setLink({ status: 'reconnecting', endpoint: target.endpoint, since, attempt, nextAttemptAt: this.options.clock.now(), reason: `${lastError}; joining the room again`.slice(0, 500) });
+      this.setLink({ status: 'reconnecting', endpoint: target.endpoint, since, attempt, nextAttemptAt: this.options.clock.now(), reason: `${lastError.replace(/\.$/, '')}: joining the room again`.slice(0, 500) });
       try {
         await this.connect(target, generation, carried);
         if (generation === this.generation) this.options.logger.info(`joined the ${target.endpoint} room again after its Janus restarted (${this.options.clock.now() - since} ms, attempt ${attempt})`);

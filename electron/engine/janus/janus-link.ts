@@ -264,7 +264,7 @@ export class JanusLink {
       } catch (error) {
         await connection.close().catch(() => undefined);
         if (NO_SUCH_SESSION.test(describeError(error))) {
-          this.setState({ kind: 'closed', reason: `Janus at ${this.address} no longer has this session (it restarted or the reclaim window passed).`, cause: 'session-gone' });
+          this.setState({ kind: 'closed', reason: `Janus at ${this.address} no longer has this session (it restarted or the reclaim window passed)`, cause: 'session-gone' });
           return;
         }
         lastReason = `Janus refused to hand the session back (${describeError(error)})`;
