@@ -106,6 +106,11 @@ export const MAX_FAILOVER_HISTORY = 50;
 export const FailoverSettingsSchema = z.strictObject({
   /** The primary conversation must be down this long without a break before the move (default 3 s). */
   thresholdMs: z.number().int().positive(),
+  /**
+   * Shorter confirmation for the one unambiguous outage: the primary Janus refused every reconnection
+   * (nothing listens: the process is not running) for this long (default 1.5 s).
+   */
+  goneThresholdMs: z.number().int().positive(),
   /** Return to the primary by itself (default off: the host decides). */
   autoReturn: z.boolean(),
   /** Least time on the backup before an automatic return. */

@@ -23,6 +23,9 @@ export interface TcpProxy {
   /** While on, every new connection is reset at once, like a server that is down (connection refused, fast); `accept()` ends it. */
   refuse(): void;
   accept(): void;
+  /** Stops listening: new connections are refused by the kernel (ECONNREFUSED), like a server whose process is not running; `openPort()` listens again on the same port. */
+  closePort(): Promise<void>;
+  openPort(): Promise<void>;
   /** Delays every chunk forwarded from now on by `ms` in each direction (0: none), like a long path. */
   setLatency(ms: number): void;
   close(): Promise<void>;
@@ -83,10 +86,15 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
       if (!pipe.frozen) client.destroy();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, bindAddress(), resolve);
-  });
+  const listen = (port: number): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, bindAddress(), () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  await listen(0);
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('proxy has no port');
 
@@ -107,6 +115,14 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
     accept() {
       refusing = false;
     },
+    closePort() {
+      // close() waits for open connections; the listening socket itself is gone at once.
+      server.close();
+      return Promise.resolve();
+    },
+    openPort() {
+      return listen(address.port);
+    },
     setLatency(ms) {
       latencyMs = Math.max(0, ms);
     },
@@ -118,7 +134,7 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
     },
     async close() {
       for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }

@@ -3,6 +3,7 @@ import { systemClock } from '../../electron/engine/clock';
 import type { EngineConfig } from '../../electron/engine/config';
 import { Engine } from '../../electron/engine/engine';
 import { createFetchHttp } from '../../electron/engine/listeners/http';
+import { addLogSink, formatLogRecord } from '../../electron/engine/log/logger';
 import { createNetworkProber } from '../../electron/engine/servers/prober';
 import type { EndpointName } from '../../electron/shared/endpoint';
 import type { FailoverSettings } from '../../electron/shared/failover';
@@ -17,6 +18,9 @@ import { delay } from '../env/process';
  * room, the old connection closes and a new offer goes through the engine; the page's ICE state is
  * reported back as `conversation:report-media`.
  */
+
+// STEADYCAST_DEBUG=1: the engines' log lines on stderr, to see what the failover rule saw.
+if (process.env.STEADYCAST_DEBUG) addLogSink((record) => void process.stderr.write(`${formatLogRecord(record)}\n`));
 
 /** totalAudioEnergy gained over a window that counts as sound (speech ≈ 1; a silent mix ≈ 1e-9). */
 export const AUDIBLE_ENERGY = 0.01;

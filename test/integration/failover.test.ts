@@ -253,6 +253,33 @@ describe('failover of the conversation (real Janus and Icecast on two addresses,
     await Promise.all([host.hearsOn('primary', 10_000), guest.hearsOn('primary', 10_000)]);
   }));
 
+  it('a primary whose port refuses connections for 1 s, then answers, repeatedly (the "server gone" signal flapping) does not move the room', plainErrors(async () => {
+    await until(() => host.engine.getState().failover?.phase.phase === 'onPrimary' && guest.engine.getState().failover?.phase.phase === 'onPrimary', 'both settled on the primary', 15_000);
+    const rooms = watchRooms([host.engine, guest.engine]);
+    const reasons = new Set<string>();
+    const sampler = setInterval(() => {
+      const phase = host.engine.getState().failover?.phase;
+      if (phase?.phase === 'degraded') reasons.add(phase.reason);
+    }, 100);
+    const outages: number[] = [];
+    for (let cycle = 0; cycle < 5; cycle += 1) {
+      proxy.dropConnections();
+      await proxy.closePort();
+      const closedAt = Date.now();
+      await delay(1000);
+      await proxy.openPort();
+      outages.push(Date.now() - closedAt);
+      await delay(1000);
+    }
+    await delay(3000);
+    clearInterval(sampler);
+    // Every reconnection during an outage was refused by the kernel: the unambiguous signal, but never for the 1.5 s it needs.
+    expect([...reasons].some((reason) => /refuses connections: the server is not running/.test(reason)), [...reasons].join(' | ')).toBe(true);
+    expect(Math.max(...outages), 'each outage lasted about 1 s (a loaded machine can stretch it)').toBeLessThan(1500);
+    expect(rooms.stop(), 'both apps stayed on the primary').toEqual([['primary'], ['primary']]);
+    await Promise.all([host.hearsOn('primary', 10_000), guest.hearsOn('primary', 10_000)]);
+  }));
+
   // No sch_netem in this kernel (see test/env/packet-loss.ts): loss with nftables on the media, latency with the proxy on the signalling.
   it('packet loss on the media and latency on the Janus path degrade the link but never trigger a failover', plainErrors(async () => {
     await until(() => host.engine.getState().failover?.phase.phase === 'onPrimary' && guest.engine.getState().failover?.phase.phase === 'onPrimary', 'both settled on the primary', 15_000);

@@ -102,7 +102,7 @@ describe('tray menu from the engine state', () => {
       onAir,
       hasBackup: true,
       health: [],
-      settings: base.failover?.settings ?? { thresholdMs: 3000, autoReturn: false, minBackupMs: 60_000, returnHealthyMs: 10_000 },
+      settings: base.failover?.settings ?? { thresholdMs: 3000, goneThresholdMs: 1500, autoReturn: false, minBackupMs: 60_000, returnHealthyMs: 10_000 },
       canSwitch,
       history: [],
     });

@@ -10,6 +10,8 @@ class FakeSpace implements FailoverPort {
   view: ConversationView = { status: 'idle', endpoint: null, role: 'host', name: 'Hana', removed: false, hostPresent: true };
   status: Record<EndpointName, HealthStatus> = { primary: 'healthy', backup: 'healthy' };
   readonly moves: { to: EndpointName; attempt: number }[] = [];
+  /** The primary's "every reconnection refused" evidence, as the conversation's Janus link gives it. */
+  gone: { since: number; lastAt: number } | null = null;
   /** What the next moves do: resolve (joined there) or reject with this message. */
   failNext: string[] = [];
   backup = true;
@@ -26,6 +28,10 @@ class FakeSpace implements FailoverPort {
     const status = this.status[endpoint];
     const part = { status, reason: status === 'down' ? `${endpoint} Janus does not answer` : null };
     return { endpoint, status, reason: part.reason, conversation: status, parts: { janus: part, media: part, icecast: part, stats: part } };
+  }
+
+  serverGone(endpoint: EndpointName): { since: number; lastAt: number } | null {
+    return endpoint === 'primary' ? this.gone : null;
   }
 
   move(to: EndpointName, retry: { attempt: number }): Promise<void> {
@@ -128,6 +134,56 @@ describe('failover controller: the automatic move', () => {
     }
     expect(space.moves).toEqual([]);
     expect(controller.current.phase).toBe('degraded');
+  });
+
+  it('server gone (every reconnection refused): moves after the shorter confirmation (default 1.5 s), once a refusal at that time confirms it', async () => {
+    const { space, controller, run, clock } = setup();
+    space.status.primary = 'down';
+    const lostAt = clock.now();
+    space.gone = { since: lostAt, lastAt: lostAt + 100 };
+    await run(300);
+    expect(controller.current).toMatchObject({ phase: 'degraded', moveAt: lostAt + 1500 });
+    // Refusals keep coming, but the last one before 1.5 s confirms nothing yet.
+    space.gone = { since: lostAt, lastAt: lostAt + 1450 };
+    await run(1400);
+    expect(space.moves).toEqual([]);
+    space.gone = { since: lostAt, lastAt: lostAt + 1700 };
+    await run(100);
+    expect(space.moves).toEqual([{ to: 'backup', attempt: 1 }]);
+    expect(controller.current).toMatchObject({ phase: 'onBackup', trigger: 'automatic', reason: expect.stringMatching(/refused every reconnection for 1\.7 s: the server is not running/) as string });
+  });
+
+  it('a Janus that refuses connections for 1 s, then answers (flapping), never moves the room by the shorter rule', async () => {
+    const { space, controller, run, clock } = setup();
+    for (let cycle = 0; cycle < 10; cycle += 1) {
+      space.status.primary = 'down';
+      const lostAt = clock.now();
+      for (let step = 1; step <= 4; step += 1) {
+        space.gone = { since: lostAt, lastAt: lostAt + step * 250 };
+        await run(250);
+      }
+      space.gone = null;
+      space.status.primary = 'healthy';
+      await run(1000);
+    }
+    expect(space.moves).toEqual([]);
+    expect(controller.current.phase).toBe('degraded');
+  });
+
+  it('an outage that stops looking like a dead server (a timeout, a reset) falls back to the 3 s rule', async () => {
+    const { space, controller, run, clock } = setup();
+    space.status.primary = 'down';
+    const lostAt = clock.now();
+    space.gone = { since: lostAt, lastAt: lostAt + 200 };
+    await run(1000);
+    space.gone = null;
+    await run(1500);
+    expect(space.moves).toEqual([]);
+    const moveAt = controller.current.phase === 'degraded' ? (controller.current.moveAt ?? 0) : 0;
+    expect(moveAt - lostAt).toBeGreaterThanOrEqual(3000);
+    expect(moveAt - lostAt).toBeLessThanOrEqual(3250);
+    await run(1000);
+    expect(space.moves).toEqual([{ to: 'backup', attempt: 1 }]);
   });
 
   it('stays when the backup is known down too, and says so', async () => {

@@ -16,6 +16,11 @@ describe('endpoint health: each part', () => {
       status: 'down',
       reason: 'The Janus session is lost (the connection to Janus closed).',
     });
+    // Every reconnection refused: the unambiguous "server gone", said as such.
+    expect(janusHealth({ kind: 'reconnecting', since: NOW - 500, reason: 'Janus at ws://a refuses connections: the server is not running (2 attempts refused in 0.4 s)', refused: true }, null, NOW)).toEqual({
+      status: 'down',
+      reason: 'The Janus server is gone: Janus at ws://a refuses connections: the server is not running (2 attempts refused in 0.4 s).',
+    });
     expect(janusHealth({ kind: 'failed', reason: 'gone' }, null, NOW)).toEqual({ status: 'down', reason: 'gone' });
     expect(janusHealth({ kind: 'connecting', since: NOW - 1000 }, null, NOW).status).toBe('unknown');
     expect(janusHealth({ kind: 'connecting', since: NOW - 11_000 }, null, NOW).status).toBe('degraded');

@@ -20,7 +20,7 @@ function failover(patch: Partial<FailoverState> = {}): FailoverState {
     onAir: 'primary',
     hasBackup: true,
     health: [health('primary', 'healthy'), health('backup', 'healthy')],
-    settings: { thresholdMs: 3000, autoReturn: false, minBackupMs: 60_000, returnHealthyMs: 30_000 },
+    settings: { thresholdMs: 3000, goneThresholdMs: 1500, autoReturn: false, minBackupMs: 60_000, returnHealthyMs: 30_000 },
     canSwitch: true,
     history: [{ at: 1, from: 'idle', to: 'onPrimary', message: 'In the primary room.' }],
     ...patch,

@@ -33,7 +33,7 @@ import { EngineCommandError } from '../engine-errors';
 import type { InviteBook } from '../invites/invite-book';
 import { decodeInvite, type InvitePayload } from '../invites/invite-code';
 import { AudioBridgeRoom, explainRoomError, type RoomParticipant } from '../janus/audiobridge-room';
-import { JanusLink, type JanusLinkState } from '../janus/janus-link';
+import { JanusLink, type JanusLinkState, type RefusedRun } from '../janus/janus-link';
 import { describeError, type Logger } from '../log/logger';
 import { StrayMicDetector, type DetectorOptions } from '../moderation/stray-mic-detector';
 import { TextRoomChannel, type ChannelDelivery } from '../space-channel/textroom-channel';
@@ -92,6 +92,19 @@ const ENFORCE_GRACE_MS = 60;
 
 /** Fewest milliseconds between two of this app's microphone reports on the channel. */
 const MIN_REPORT_INTERVAL_MS = 90;
+
+/** How long the engine keeps joining the room again after its Janus restarted (then the link fails). */
+const REJOIN_WINDOW_MS = 30_000;
+
+/** Pause between two attempts to join the room again (a participant may wait for the host to re-create it). */
+const REJOIN_RETRY_MS = 500;
+
+/** Thrown by a join that a newer one (a move, a rejoin, a leave) replaced while it was under way. */
+class SupersededError extends Error {
+  constructor() {
+    super('superseded by a newer join of the conversation');
+  }
+}
 
 /** A token the host's own engine adds to its rooms' allowed lists for itself. */
 function hostToken(): string {
@@ -213,14 +226,7 @@ export class Conversation {
     const muted = this.selfMuted || this.participants.some((participant) => participant.self && participant.muted);
     const selfMuted = this.selfMuted;
     const generation = ++this.generation;
-    // The old server may be frozen: its goodbye (leave, destroy) gets a second, not the move's time.
-    await new Promise<void>((resolve) => {
-      const timer = this.options.clock.setTimeout(resolve, 1000);
-      void this.teardown().finally(() => {
-        this.options.clock.clearTimeout(timer);
-        resolve();
-      });
-    });
+    await this.teardownQuickly();
     this.participants = [];
     this.target = target;
     this.setLink({ status: 'connecting', endpoint, since: this.options.clock.now() });
@@ -244,6 +250,18 @@ export class Conversation {
     }
     const janus = this.options.config.space[endpoint]?.janus;
     return janus?.room === undefined ? null : { url: janus.url, apiSecret: janus.apiSecret };
+  }
+
+  /**
+   * The unambiguous "server gone" signal of the endpoint the conversation is on: its Janus link lost
+   * the transport and every reconnection since was refused (nothing listens: the process is not
+   * running). Null otherwise, including every ambiguous outage (timeouts, resets, lost keepalives).
+   */
+  serverGone(): (RefusedRun & { readonly endpoint: EndpointName }) | null {
+    const state = this.janus?.state;
+    const endpoint = this.target?.endpoint;
+    if (state?.kind !== 'reconnecting' || state.refused === null || endpoint === undefined) return null;
+    return { ...state.refused, endpoint };
   }
 
   /** Sends the renderer's offer (first negotiation or ICE restart) and returns Janus's answer. */
@@ -528,6 +546,7 @@ export class Conversation {
   }
 
   private async connect(target: RoomTarget, generation: number, carried?: { muted: boolean; selfMuted: boolean }): Promise<void> {
+    if (generation !== this.generation) throw new SupersededError();
     const janus = new JanusLink({
       url: target.janusUrl,
       apiSecret: target.apiSecret,
@@ -539,6 +558,11 @@ export class Conversation {
     this.janus = janus;
     janus.onChange((state) => this.onLinkChange(state, generation));
     await janus.start();
+    // A move, a rejoin or a leave took over meanwhile: this session is nobody's.
+    if (generation !== this.generation) {
+      await janus.close();
+      throw new SupersededError();
+    }
     const room = new AudioBridgeRoom(janus, { logger: this.options.logger.child('room') });
     this.room = room;
     room.useSecret(target.secret);
@@ -605,13 +629,54 @@ export class Conversation {
         void this.afterReclaim(generation);
         return;
       case 'closed':
-        if (this.link.status !== 'idle') {
-          void this.teardown();
-          this.setLink({ status: 'failed', endpoint, at: this.options.clock.now(), reason: state.reason });
+        if (this.link.status === 'idle') return;
+        // Janus answers again but restarted: it forgot the session and the room. Join it again.
+        if (state.cause === 'session-gone') {
+          void this.rejoin(this.target, state.reason);
+          return;
         }
+        void this.teardown();
+        this.setLink({ status: 'failed', endpoint, at: this.options.clock.now(), reason: state.reason });
         return;
       default:
         assertNever(state);
+    }
+  }
+
+  /**
+   * The room's Janus restarted within the reclaim window: the session, the handle and (for a room
+   * the host created) the room are gone, so the claim failed. Join the same room again with the same
+   * role, name, token and mute, in a new session; the host's app creates the room again, the others
+   * retry until it is there. The link stays `reconnecting` (never `failed`, which would end the
+   * page's media); the new feed id tells the page to negotiate again with a fresh offer. A move (the
+   * failover rule) or a leave meanwhile takes over.
+   */
+  private async rejoin(target: RoomTarget, reason: string): Promise<void> {
+    const generation = ++this.generation;
+    const since = this.options.clock.now();
+    const muted = this.selfMuted || this.participants.some((participant) => participant.self && participant.muted);
+    const carried = { muted, selfMuted: this.selfMuted };
+    this.options.logger.warn(`${reason}: joining the ${target.endpoint} room again`);
+    let lastError = reason;
+    for (let attempt = 1; generation === this.generation; attempt += 1) {
+      await this.teardownQuickly();
+      if (generation !== this.generation) return;
+      this.participants = [];
+      this.setLink({ status: 'reconnecting', endpoint: target.endpoint, since, attempt, nextAttemptAt: this.options.clock.now(), reason: `${lastError.replace(/\.$/, '')}: joining the room again`.slice(0, 500) });
+      try {
+        await this.connect(target, generation, carried);
+        if (generation === this.generation) this.options.logger.info(`joined the ${target.endpoint} room again after its Janus restarted (${this.options.clock.now() - since} ms, attempt ${attempt})`);
+        return;
+      } catch (error) {
+        if (generation !== this.generation || error instanceof SupersededError) return;
+        lastError = describeError(error);
+        if (this.options.clock.now() - since + REJOIN_RETRY_MS > REJOIN_WINDOW_MS) {
+          await this.teardown();
+          this.setLink({ status: 'failed', endpoint: target.endpoint, at: this.options.clock.now(), reason: `Janus restarted and the room could not be joined again within ${REJOIN_WINDOW_MS / 1000} s (${lastError}). Join the conversation again.`.slice(0, 500) });
+          return;
+        }
+        await this.wait(REJOIN_RETRY_MS);
+      }
     }
   }
 
@@ -999,6 +1064,17 @@ export class Conversation {
     } finally {
       await janus.close();
     }
+  }
+
+  /** Teardown before joining elsewhere: the old server may be frozen, so its goodbye (leave, destroy) gets a second, not the join's time. */
+  private async teardownQuickly(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = this.options.clock.setTimeout(resolve, 1000);
+      void this.teardown().finally(() => {
+        this.options.clock.clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   private async teardown(): Promise<void> {

@@ -24,7 +24,7 @@ import { assertNever } from '../assert-never';
 export type JanusLinkSignal =
   | { readonly kind: 'joined' }
   | { readonly kind: 'connecting'; readonly since: number }
-  | { readonly kind: 'reconnecting'; readonly since: number; readonly reason: string }
+  | { readonly kind: 'reconnecting'; readonly since: number; readonly reason: string; readonly refused?: boolean }
   | { readonly kind: 'failed'; readonly reason: string };
 
 /** The last probe of this endpoint's Janus. */
@@ -86,7 +86,7 @@ export function janusHealth(link: JanusLinkSignal | null, probe: JanusProbeSigna
       case 'connecting':
         return now - link.since > limits.slowConnectMs ? { status: 'degraded', reason: `Joining the room has taken ${Math.round((now - link.since) / 1000)} s.` } : UNKNOWN;
       case 'reconnecting':
-        return { status: 'down', reason: `The Janus session is lost (${link.reason}).` };
+        return { status: 'down', reason: link.refused === true ? `The Janus server is gone: ${link.reason}.` : `The Janus session is lost (${link.reason}).` };
       case 'failed':
         return { status: 'down', reason: link.reason };
       default:

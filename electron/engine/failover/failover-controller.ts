@@ -60,6 +60,11 @@ export interface FailoverPort {
   conversation(): ConversationView;
   hasBackup(): boolean;
   health(endpoint: EndpointName): EndpointHealth;
+  /**
+   * The unambiguous "server gone" evidence of `endpoint` while the conversation is on it: every
+   * reconnection since `since` was refused, the last at `lastAt`. Null for any other outage.
+   */
+  serverGone?(endpoint: EndpointName): { readonly since: number; readonly lastAt: number } | null;
   /** Moves this app's conversation to `to`'s room; rejects when that did not work. */
   move(to: EndpointName, retry: { attempt: number; nextAttemptAt: number }): Promise<void>;
 }
@@ -89,7 +94,7 @@ export interface FailoverControllerOptions {
 }
 
 /** The defaults of the rule. */
-export const DEFAULT_FAILOVER_SETTINGS: FailoverSettings = { thresholdMs: 3000, autoReturn: false, minBackupMs: 60_000, returnHealthyMs: 30_000 };
+export const DEFAULT_FAILOVER_SETTINGS: FailoverSettings = { thresholdMs: 3000, goneThresholdMs: 1500, autoReturn: false, minBackupMs: 60_000, returnHealthyMs: 30_000 };
 
 const SEEN_MOVES_KEPT = 200;
 /** Attempts to return to the primary (its room may be re-created a moment later by the host's app) before going back to the backup. */
@@ -261,16 +266,34 @@ export class FailoverController {
     }
     const next = this.degradedAt(now, this.primaryDownSince, primary, backup, since);
     this.update(next);
-    if (next.moveAt !== null && now >= next.moveAt) {
-      const downFor = Math.round((now - this.primaryDownSince) / 100) / 10;
+    if (next.moveAt === null || now < next.moveAt) return;
+    const downFor = Math.round((now - this.primaryDownSince) / 100) / 10;
+    const gone = this.goneConfirmed();
+    if (gone !== null && now - this.primaryDownSince < this.settings.thresholdMs) {
+      this.startMove('backup', 'automatic', `The primary Janus refused every reconnection for ${Math.round((gone.lastAt - gone.since) / 100) / 10} s: the server is not running.`, 1);
+    } else if (now - this.primaryDownSince >= this.settings.thresholdMs) {
       this.startMove('backup', 'automatic', `The primary was down for ${downFor} s (${primary.reason ?? 'no answer'}).`, 1);
     }
   }
 
+  /**
+   * The move time while the primary is down: `thresholdMs` after it went down, or sooner for an
+   * unambiguous "server gone" (every reconnection refused): `goneThresholdMs` after the loss, and
+   * only once a refusal at or after that moment confirmed it (a Janus back within it is no move).
+   */
   private degradedAt(now: number, downSince: number, primary: EndpointHealth, backup: EndpointHealth | null, since: number): Extract<FailoverPhase, { phase: 'degraded' }> {
     if (backup === null) return { phase: 'degraded', since, downSince, moveAt: null, reason: `${primary.reason ?? 'The primary is down.'} This space has no backup to move to.` };
     if (backup.conversation === 'down') return { phase: 'degraded', since, downSince, moveAt: null, reason: `${primary.reason ?? 'The primary is down.'} The backup is down too (${backup.reason ?? 'no answer'}): staying.` };
-    return { phase: 'degraded', since, downSince, moveAt: downSince + this.settings.thresholdMs, reason: primary.reason ?? 'The primary is down.' };
+    const gone = this.options.port.serverGone?.('primary') ?? null;
+    const ambiguousAt = downSince + this.settings.thresholdMs;
+    const goneAt = gone === null ? ambiguousAt : gone.since + this.settings.goneThresholdMs;
+    return { phase: 'degraded', since, downSince, moveAt: Math.min(goneAt, ambiguousAt), reason: primary.reason ?? 'The primary is down.' };
+  }
+
+  /** The "server gone" evidence when it spans the shorter confirmation; else null. */
+  private goneConfirmed(): { since: number; lastAt: number } | null {
+    const gone = this.options.port.serverGone?.('primary') ?? null;
+    return gone !== null && gone.lastAt - gone.since >= this.settings.goneThresholdMs ? gone : null;
   }
 
   private evaluateOnBackup(now: number, phase: Extract<FailoverPhase, { phase: 'onBackup' }>, primary: EndpointHealth, backup: EndpointHealth | null, conversation: ConversationView): void {

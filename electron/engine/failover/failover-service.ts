@@ -62,7 +62,9 @@ export class FailoverService {
   private role: ConversationView['role'] = null;
   private name = '';
   private media: MediaSignal | null = null;
+  /** The room the media reports are about: the endpoint, and once joined our feed id there. */
   private mediaEndpoint: EndpointName | null = null;
+  private mediaSelfId: string | null = null;
   private broadcast: BroadcastStatus | null = null;
   private listeners: ListenerReading | null = null;
   private readonly probes = new Map<EndpointName, JanusProbeSignal>();
@@ -82,6 +84,10 @@ export class FailoverService {
         conversation: () => this.view(),
         hasBackup: () => options.conversation.janusEndpoint('backup') !== null,
         health: (endpoint) => this.health(endpoint),
+        serverGone: (endpoint) => {
+          const gone = options.conversation.serverGone();
+          return gone?.endpoint === endpoint ? gone : null;
+        },
         move: (to, retry) => this.move(to, retry),
       },
       announce: (move) => {
@@ -144,11 +150,14 @@ export class FailoverService {
       this.remute = null;
     }
     const endpoint = 'endpoint' in link ? link.endpoint : null;
-    // The page's media belongs to the room it negotiated with: a new room starts without a report.
-    if (endpoint !== this.mediaEndpoint || (link.status === 'joined' && previous.status === 'connecting')) {
+    // The page's media belongs to the room it negotiated with: a new room (another endpoint, or a new
+    // feed after joining again) starts without a report; a reclaimed session keeps its feed and media.
+    const newFeed = link.status === 'joined' && (link.selfId !== this.mediaSelfId || previous.status === 'connecting');
+    if (endpoint !== this.mediaEndpoint || newFeed) {
       this.media = null;
       this.mediaEndpoint = endpoint;
     }
+    if (link.status === 'joined') this.mediaSelfId = link.selfId;
     this.remuteMatching();
     this.controller.evaluate();
     this.publish(false);
@@ -182,7 +191,7 @@ export class FailoverService {
     return combineHealth(
       endpoint,
       {
-        janusLink: onIt ? linkSignal(link, now) : null,
+        janusLink: onIt ? linkSignal(link, now, this.options.conversation.serverGone() !== null) : null,
         janusProbe: this.probes.get(endpoint) ?? null,
         media: onIt ? this.media : null,
         icecast: this.broadcast?.outputs.find((output) => output.id === endpoint)?.state ?? null,
@@ -282,14 +291,14 @@ export class FailoverService {
   }
 }
 
-function linkSignal(link: ConversationState['link'], now: number): JanusLinkSignal | null {
+function linkSignal(link: ConversationState['link'], now: number, refused: boolean): JanusLinkSignal | null {
   switch (link.status) {
     case 'joined':
       return { kind: 'joined' };
     case 'connecting':
       return { kind: 'connecting', since: Math.min(link.since, now) };
     case 'reconnecting':
-      return { kind: 'reconnecting', since: link.since, reason: link.reason };
+      return { kind: 'reconnecting', since: link.since, reason: link.reason, refused };
     case 'failed':
       return { kind: 'failed', reason: link.reason };
     case 'idle':

@@ -16,15 +16,35 @@ import { claimSession, sessionClassOf, type SessionClass } from './session-recla
  * Keepalives go every `keepaliveSeconds` (Janus counts its reclaim window from the session's last
  * request). After `reclaimed` the session id is the same, every handle id is still valid on the
  * server, and the plugin layer rebuilds its handles and re-reads what it missed during the gap.
+ *
+ * While reconnecting, `refused` says whether every attempt since the loss was refused outright
+ * (ECONNREFUSED: the address answers and nothing listens on the port, i.e. the Janus process is not
+ * running). That is the one unambiguous "server gone" signal; a timeout, a reset after accepting, or
+ * unanswered keepalives may be the network and say nothing. While refused, attempts follow each
+ * other every ~250 ms (a refusal costs nothing), so the evidence keeps up with the clock.
  */
 
 /** The link's state; `reclaimed` is entered once per successful claim (then it stays up). */
 export type JanusLinkState =
   | { readonly kind: 'connecting' }
   | { readonly kind: 'connected'; readonly sessionId: number }
-  | { readonly kind: 'reconnecting'; readonly attempt: number; readonly nextAttemptAt: number; readonly reason: string }
+  | { readonly kind: 'reconnecting'; readonly attempt: number; readonly nextAttemptAt: number; readonly reason: string; readonly refused: RefusedRun | null }
   | { readonly kind: 'reclaimed'; readonly sessionId: number }
-  | { readonly kind: 'closed'; readonly reason: string };
+  | { readonly kind: 'closed'; readonly reason: string; readonly cause: CloseCause };
+
+/** Every reconnection attempt since the transport was lost (`since`) was refused; the last one at `lastAt`. */
+export interface RefusedRun {
+  readonly since: number;
+  readonly count: number;
+  readonly lastAt: number;
+}
+
+/**
+ * Why a link closed: `left` (close()), `unreachable` (first connect or reclaim window over),
+ * `session-gone` (Janus answers again but no longer has the session: it restarted), `refused`
+ * (it would not create or hand back a session), `no-reconnect` (a short session that does not reconnect).
+ */
+export type CloseCause = 'left' | 'unreachable' | 'session-gone' | 'refused' | 'no-reconnect';
 
 /** What a link is built from. */
 export interface JanusLinkOptions {
@@ -48,6 +68,15 @@ Janode.Logger.setLevel('none');
 
 /** Janus's error code for a session it does not have (expired or never existed). */
 const NO_SUCH_SESSION = /\b458\b|no such session/i;
+
+/** A connection the address refused: nothing listens on the port. */
+const CONNECTION_REFUSED = /ECONNREFUSED/;
+
+/** Pause between reconnection attempts while every attempt is refused (times 0.5–1, for jitter). */
+const REFUSED_RETRY_MS = 250;
+
+/** Pause before the second try of a pair (janode's own retry pace). */
+const SECOND_TRY_MS = 1000;
 
 /** A Janus session that survives its WebSocket going away. */
 export class JanusLink {
@@ -94,10 +123,10 @@ export class JanusLink {
     this.setState({ kind: 'connecting' });
     let connection: JanodeConnection;
     try {
-      connection = await this.openTransport();
+      connection = await this.openTransport(1);
     } catch (error) {
       const reason = `Could not reach the Janus server at ${this.address} (${describeError(error)}). Check the address in the space settings and that Janus is running.`;
-      this.setState({ kind: 'closed', reason });
+      this.setState({ kind: 'closed', reason, cause: 'unreachable' });
       throw new Error(reason, { cause: error });
     }
     try {
@@ -110,7 +139,7 @@ export class JanusLink {
     } catch (error) {
       await connection.close().catch(() => undefined);
       const reason = `Janus at ${this.address} refused a new session (${describeError(error)}). If the server needs an API secret, add janus.apiSecret to the space settings.`;
-      this.setState({ kind: 'closed', reason });
+      this.setState({ kind: 'closed', reason, cause: 'refused' });
       throw new Error(reason, { cause: error });
     }
   }
@@ -127,15 +156,16 @@ export class JanusLink {
     this.connection = null;
     await session?.destroy().catch(() => undefined);
     await connection?.close().catch(() => undefined);
-    if (this.current.kind !== 'closed') this.setState({ kind: 'closed', reason: 'left the conversation' });
+    if (this.current.kind !== 'closed') this.setState({ kind: 'closed', reason: 'left the conversation', cause: 'left' });
   }
 
-  private async openTransport(): Promise<JanodeConnection> {
+  /** One transport; janode itself retries `retries` times, 1 s apart. */
+  private async openTransport(retries: number): Promise<JanodeConnection> {
     const timeoutMs = this.options.connectTimeoutMs ?? 4000;
     let timer: unknown;
     const attempt = Janode.connect({
       address: { url: this.options.url, ...(this.options.apiSecret ? { apisecret: this.options.apiSecret } : {}) },
-      max_retries: 1,
+      max_retries: retries,
       retry_time_secs: 1,
     });
     try {
@@ -176,7 +206,7 @@ export class JanusLink {
   /** Reconnects and claims `sessionId` until it works, Janus says the session is gone, or the window is over. */
   private async reclaim(sessionId: number, reason: string): Promise<void> {
     if (this.options.reconnect === false) {
-      this.setState({ kind: 'closed', reason: `${reason}.` });
+      this.setState({ kind: 'closed', reason: `${reason}.`, cause: 'no-reconnect' });
       return;
     }
     const lostAt = this.options.clock.now();
@@ -185,22 +215,40 @@ export class JanusLink {
     if (SessionCtor === null) return;
     this.options.logger.warn(`${reason}; claiming session ${sessionId} back`);
     let lastReason = reason;
+    /** Null as soon as one attempt was not refused outright (then the outage is ambiguous until it ends). */
+    let refused: RefusedRun | null = { since: lostAt, count: 0, lastAt: lostAt };
+    /** The next attempt is the second try of a pair, a second after the first (janode's own retry pace). */
+    let secondTry = false;
     for (let attempt = 1; !this.closing; attempt += 1) {
-      const delay = this.backoff.failed();
-      this.setState({ kind: 'reconnecting', attempt, nextAttemptAt: this.options.clock.now() + delay, reason: lastReason });
+      const delay = refused !== null && refused.count > 0 ? REFUSED_RETRY_MS * (0.5 + 0.5 * this.options.random()) : secondTry ? SECOND_TRY_MS : this.backoff.failed();
+      this.setState({ kind: 'reconnecting', attempt, nextAttemptAt: this.options.clock.now() + delay, reason: lastReason, refused: refused !== null && refused.count > 0 ? refused : null });
       await this.wait(delay);
       if (this.closing) return;
       if (this.options.clock.now() - lostAt > windowMs) {
-        this.setState({ kind: 'closed', reason: `Janus at ${this.address} did not come back within ${Math.round(windowMs / 1000)} s (${lastReason}). Join the conversation again.` });
+        this.setState({ kind: 'closed', reason: `Janus at ${this.address} did not come back within ${Math.round(windowMs / 1000)} s (${lastReason}). Join the conversation again.`, cause: 'unreachable' });
         return;
       }
       let connection: JanodeConnection;
       try {
-        connection = await this.openTransport();
+        // Tries go in pairs a second apart (janode retries once), so a path that flaps (down 1 s,
+        // up 1 s) is caught in its next up second. While every try was refused, single tries at the
+        // quick pace; the pair of an outage that turned out ambiguous is completed a second later.
+        connection = await this.openTransport(refused !== null || secondTry ? 0 : 1);
       } catch (error) {
-        lastReason = `Janus at ${this.address} is unreachable (${describeError(error)})`;
+        const message = describeError(error);
+        if (refused !== null && CONNECTION_REFUSED.test(message)) {
+          const now = this.options.clock.now();
+          refused = { since: refused.since, count: refused.count + 1, lastAt: now };
+          lastReason = `Janus at ${this.address} refuses connections: the server is not running (${refused.count} attempt${refused.count === 1 ? '' : 's'} refused in ${((now - lostAt) / 1000).toFixed(1)} s)`;
+        } else {
+          secondTry = refused !== null;
+          refused = null;
+          lastReason = `Janus at ${this.address} is unreachable (${message})`;
+        }
         continue;
       }
+      refused = null;
+      secondTry = false;
       if (this.closing) {
         await connection.close().catch(() => undefined);
         return;
@@ -216,7 +264,7 @@ export class JanusLink {
       } catch (error) {
         await connection.close().catch(() => undefined);
         if (NO_SUCH_SESSION.test(describeError(error))) {
-          this.setState({ kind: 'closed', reason: `Janus at ${this.address} no longer has this session (it restarted or the reclaim window passed). Join the conversation again.` });
+          this.setState({ kind: 'closed', reason: `Janus at ${this.address} no longer has this session (it restarted or the reclaim window passed)`, cause: 'session-gone' });
           return;
         }
         lastReason = `Janus refused to hand the session back (${describeError(error)})`;
