@@ -253,7 +253,10 @@ export class Conversation {
     if (offer.type !== 'offer') throw new EngineCommandError('Expected an SDP offer from the page.');
     // After a failover the old room's connection may still try an ICE restart: it belongs to no room here.
     if (iceRestart && this.negotiatedRoom !== room) throw new EngineCommandError('The conversation moved to another room: the audio connects again with a new offer.');
-    const sdp = await room.offer(offer.sdp, { iceRestart });
+    // A first offer on a handle that already carried media comes from a new page (reload, renderer
+    // crash): the participant keeps its feed, its mute (its own or a moderator's) and its locks.
+    const muted = this.selfMuted || this.selfLock() !== null || this.participants.some((participant) => participant.self && participant.muted);
+    const sdp = !iceRestart && this.negotiatedRoom === room ? await room.renewMedia(offer.sdp, { muted }) : await room.offer(offer.sdp, { iceRestart });
     this.negotiatedRoom = room;
     return { type: 'answer', sdp };
   }
@@ -539,7 +542,7 @@ export class Conversation {
     this.janus = janus;
     janus.onChange((state) => this.onLinkChange(state, generation));
     await janus.start();
-    const room = new AudioBridgeRoom(janus, { logger: this.options.logger.child('room') });
+    const room = new AudioBridgeRoom(janus, { logger: this.options.logger.child('room'), clock: this.options.clock });
     this.room = room;
     room.useSecret(target.secret);
     room.onChange(() => {
@@ -994,7 +997,7 @@ export class Conversation {
     });
     try {
       await janus.start();
-      const room = new AudioBridgeRoom(janus, { logger: this.options.logger.child('moderation') });
+      const room = new AudioBridgeRoom(janus, { logger: this.options.logger.child('moderation'), clock: this.options.clock });
       return await run(room, janus);
     } finally {
       await janus.close();
