@@ -59,12 +59,16 @@ describe('conversation: a new page rejoins the media of a joined engine (real Ja
     await pageServer?.close();
   });
 
-  it('a reloaded page (a new page, a new PeerConnection) is heard and hears again on the same feed', async () => {
+  it('a new page after a renderer crash is heard and hears again on the same feed; the old connection cannot restart into it', async () => {
     const feedBefore = guest.getState().conversation.participants.find((p) => p.self)?.id;
-    // A reload: the old page is gone without a word to the engine; a new one offers.
-    await guestPeer.close();
+    // A renderer crash: the old page's connection is still up (nobody closed it) when the new page offers.
+    const oldPeer = guestPeer;
     guestPeer = await PeerPage.open(browser, pageServer);
     await connectMedia(guest, guestPeer);
+    // The old connection cannot take the seat back with an ICE restart.
+    const restart = await oldPeer.restartOffer();
+    await expect(guest.execute({ channel: 'conversation:offer', payload: { offer: restart, iceRestart: true } })).rejects.toThrow(/Another window took over/);
+    await oldPeer.close();
 
     const state = await until(host, (s) => s.participants.length === 2 && s.participants.every((p) => p.connected), 'co-host connected again');
     expect(state.participants.find((p) => p.role === 'cohost')?.id, 'the same feed: no leave and rejoin').toBe(feedBefore);
