@@ -230,7 +230,7 @@ export function createConversationSlice(deps: StoreDeps): AppSlice<ConversationS
         .then(() => set({ joinStatus: { status: 'joined', error: null } }))
         .catch((error: unknown) => {
           media?.disconnect();
-          set({ joinStatus: { status: 'joined', error: null }, media: { state: 'failed', detail: `Could not reconnect the audio to the room: ${describeFailure(error)}. Leave the room and join again.` } });
+          set({ joinStatus: { status: 'joined', error: null }, media: { state: 'failed', detail: `Could not reconnect the audio to the room: ${describeFailure(error).replace(/\.$/u, '')}. Leave the room and join again.` } });
         })
         .finally(() => followConversation(get().conversation, null));
     };
