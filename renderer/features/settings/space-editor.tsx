@@ -10,7 +10,7 @@ function EndpointFields({ which, draft, errors }: { which: 'primary' | 'backup';
   const label = which === 'primary' ? 'Primary' : 'Backup';
   const error = (field: string): string | undefined => errors[`${which}.${field}`];
   return (
-    <fieldset className="settings-endpoint" data-testid={`endpoint-${which}`}>
+    <fieldset className="settings-endpoint" data-testid={`settings-endpoint-${which}`}>
       <legend className="settings-endpoint__legend">{label} endpoint</legend>
       <div className="settings-grid">
         <TextField label={`${label} Janus URL`} value={draft.janusUrl} onChange={(value) => setField(which, 'janusUrl', value)} error={error('janusUrl')} placeholder="wss://janus.example.org:8989" mono type="url" />
