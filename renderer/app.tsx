@@ -7,17 +7,22 @@ import { ServersPanel } from './features/health/servers-panel';
 import { InvitesPanel } from './features/invites/invites-panel';
 import { ListenersPanel } from './features/listeners/listeners-panel';
 import { ProgramPanel } from './features/program/program-panel';
+import { SettingsScreen } from './features/settings/settings-screen';
+import { selectSettingsOpen } from './features/settings/settings-slice';
 import { ConnectionBanner } from './features/top-bar/connection-banner';
+import { useAppStore } from './stores/store-context';
 import { TopBar } from './features/top-bar/top-bar';
 
 /** The control room: top bar, connection notice; the show in the main column, the room at the right. */
 export function App(): ReactNode {
+  const settingsOpen = useAppStore(selectSettingsOpen);
   return (
     <div className="app">
       <TopBar />
       <ConnectionBanner />
       <FailoverBanner />
-      <main className="control-room" aria-label="Control room">
+      {/* Hidden, not unmounted, while the settings are open: the show's panels keep their state. */}
+      <main className="control-room" aria-label="Control room" hidden={settingsOpen}>
         <div className="control-room__main">
           <div className="control-room__listeners">
             <ListenersPanel />
@@ -40,6 +45,7 @@ export function App(): ReactNode {
           <InvitesPanel />
         </div>
       </main>
+      {settingsOpen ? <SettingsScreen /> : null}
     </div>
   );
 }

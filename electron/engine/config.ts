@@ -1,23 +1,5 @@
 import { z } from 'zod';
-
-/** The URL's scheme, or null when it is not a URL (the `.url()` check reports that case). */
-function schemeOf(value: string): string | null {
-  try {
-    return new URL(value).protocol;
-  } catch {
-    return null;
-  }
-}
-
-const wsUrl = z
-  .string()
-  .url('must be a URL such as ws://janus.example.org:8188')
-  .refine((value) => schemeOf(value) === null || /^wss?:$/.test(schemeOf(value) ?? ''), 'must start with ws:// or wss:// (the Janus WebSocket transport)');
-
-const httpUrl = z
-  .string()
-  .url('must be a URL such as http://source:password@icecast.example.org:8000/live.opus')
-  .refine((value) => schemeOf(value) === null || /^https?:$/.test(schemeOf(value) ?? ''), 'must start with http:// or https://');
+import { HttpUrlSchema as httpUrl, JanusUrlSchema as wsUrl, RoomIdSchema, RoomPinSchema, RoomSecretSchema, SpaceNameSchema } from '../shared/settings';
 
 /** One endpoint of a space: where the conversation runs and where the audience listens. */
 export const EndpointConfigSchema = z.strictObject({
@@ -30,11 +12,11 @@ export const EndpointConfigSchema = z.strictObject({
     room: z
       .strictObject({
         /** Numeric room id (AudioBridge default); the host provisions it or uses an existing room. */
-        id: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+        id: RoomIdSchema,
         /** Room secret: moderation (mute, kick, allowed list) and provisioning need it. */
-        secret: z.string().min(8, 'use at least 8 characters').max(256),
+        secret: RoomSecretSchema,
         /** Room PIN every participant must give (optional; invites carry it). */
-        pin: z.string().min(1).max(64).optional(),
+        pin: RoomPinSchema.optional(),
       })
       .optional(),
   }),
@@ -55,7 +37,7 @@ export type EndpointConfig = z.infer<typeof EndpointConfigSchema>;
 export const EngineConfigSchema = z.strictObject({
   space: z
     .strictObject({
-      name: z.string().min(1).max(200),
+      name: SpaceNameSchema,
       primary: EndpointConfigSchema.optional(),
       backup: EndpointConfigSchema.optional(),
     })

@@ -9,6 +9,7 @@ import { redactUrl } from './redact';
 import type { ServerProber } from './servers/prober';
 import { assertNever } from './assert-never';
 import { EngineCommandError } from './engine-errors';
+import { SettingsBook } from './settings/settings-book';
 
 export { assertNever, EngineCommandError };
 import type { BroadcastStatus } from '../shared/broadcast';
@@ -72,6 +73,8 @@ export class Engine {
   private readonly recentLog: EventPayload<'log:entry'>[] = [];
   private readonly listenerCounts: ListenerCounts | null;
   private readonly invites: InviteBook | null;
+  /** Saved spaces and general settings, as the settings screen edits them. */
+  private readonly settings: SettingsBook;
   private readonly conversation: Conversation;
   private readonly failover: FailoverService;
   private mediaState: CommandPayload<'conversation:report-media'>['state'] = 'new';
@@ -80,6 +83,7 @@ export class Engine {
   constructor(private readonly options: EngineOptions) {
     this.log = options.logger ?? createLogger('engine', () => options.clock.now());
     const hasRooms = options.config.space.primary?.janus.room !== undefined || options.config.space.backup?.janus.room !== undefined;
+    this.settings = new SettingsBook({ config: options.config, recordingsDir: options.recordingsDir });
     this.invites = hasRooms ? new InviteBook({ clock: options.clock, file: options.invitesFile, logger: this.log.child('invites') }) : null;
     this.conversation = new Conversation({
       config: options.config,
@@ -258,6 +262,16 @@ export class Engine {
           throw new EngineCommandError('No Icecast mount is configured for this space: add the primary (and backup) mount URL to the space settings.');
         }
         return listenLinkOf(this.options.config.space);
+      case 'settings:get':
+        return this.settings.view();
+      case 'settings:save-space':
+        return this.settings.saveSpace(command.payload.id, command.payload.space);
+      case 'settings:duplicate-space':
+        return this.settings.duplicateSpace(command.payload.id);
+      case 'settings:delete-space':
+        return this.settings.deleteSpace(command.payload.id);
+      case 'settings:save-general':
+        return this.settings.saveGeneral(command.payload);
       case 'log:get-recent':
         return { entries: this.recentLog.map((entry) => ({ ...entry })) };
       case 'listeners:get':

@@ -1,6 +1,6 @@
 import type { Clock } from '../engine/clock';
 import { createLogger, type Logger } from '../engine/log/logger';
-import { describeAccelerator } from './accelerator';
+import { describeAccelerator } from '../shared/accelerator';
 import type { GlobalShortcutLike } from './electron-api';
 import type { ShortcutSettings } from './settings-schema';
 import type { ShortcutReport } from './tray-menu';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ConfigError, parseEngineConfig, type EndpointConfig, type EngineConfig } from '../engine/config';
-import { acceleratorProblem } from './accelerator';
+import { DEFAULT_SHORTCUTS, ShortcutSettingsSchema, type ShortcutSettings } from '../shared/settings';
 import type { SecretVault } from './secret-vault';
 
 /*
@@ -16,25 +16,7 @@ import type { SecretVault } from './secret-vault';
 /** The version this build writes. */
 export const SETTINGS_SCHEMA_VERSION = 2;
 
-const accelerator = z
-  .string()
-  .max(100)
-  .superRefine((value, context) => {
-    const problem = acceleratorProblem(value);
-    if (problem !== null) context.addIssue({ code: 'custom', message: problem });
-  });
-
-/** Global shortcuts; `null` turns one off. */
-export const ShortcutSettingsSchema = z.strictObject({
-  /** Mutes or unmutes the host's microphone. */
-  muteToggle: accelerator.nullable(),
-  /** Hold to talk while muted (see global-shortcuts.ts for how a hold is told from a press). */
-  pushToTalk: accelerator.nullable(),
-});
-export type ShortcutSettings = z.infer<typeof ShortcutSettingsSchema>;
-
-/** The shortcuts of a new installation. */
-export const DEFAULT_SHORTCUTS: ShortcutSettings = { muteToggle: 'CommandOrControl+Shift+M', pushToTalk: 'CommandOrControl+Shift+Space' };
+export { DEFAULT_SHORTCUTS, ShortcutSettingsSchema, type ShortcutSettings } from '../shared/settings';
 
 /** The settings as the app uses them: secrets in memory only. */
 export interface DesktopSettings {

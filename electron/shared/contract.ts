@@ -21,6 +21,9 @@ import {
   SessionDescriptionSchema,
 } from './conversation';
 import { FailoverMoveSchema, FailoverStateSchema, ListenLinkSchema } from './failover';
+import { GeneralSettingsSchema, SettingsViewSchema, SpaceFormSchema } from './settings';
+
+const SpaceIdSchema = z.string().min(1).max(64);
 
 /*
  * The one contract between a UI and the engine. Every binding (Electron IPC through the preload,
@@ -179,6 +182,16 @@ export const commandSchemas = {
   'failover:set-auto-return': { payload: z.strictObject({ enabled: z.boolean() }), result: FailoverStateSchema },
   /** The space's listen link: `.m3u` and `.pls` playlists (primary, then backup) and the static listen page. */
   'failover:listen-link': { payload: EmptySchema, result: ListenLinkSchema },
+  /** The saved spaces (secrets only as "set") and the audio, recording and shortcut settings. */
+  'settings:get': { payload: EmptySchema, result: SettingsViewSchema },
+  /** Creates a space (`id` null) or saves one; a null secret keeps the saved one. */
+  'settings:save-space': { payload: z.strictObject({ id: SpaceIdSchema.nullable(), space: SpaceFormSchema }), result: SettingsViewSchema },
+  /** Copies a space, secrets included, as "<name> (copy)". */
+  'settings:duplicate-space': { payload: z.strictObject({ id: SpaceIdSchema }), result: SettingsViewSchema },
+  /** Deletes a space (not the one the engine runs). */
+  'settings:delete-space': { payload: z.strictObject({ id: SpaceIdSchema }), result: SettingsViewSchema },
+  /** Saves the audio, recording and shortcut settings. */
+  'settings:save-general': { payload: GeneralSettingsSchema, result: SettingsViewSchema },
   /** The engine's latest log lines, oldest first, so a UI that attaches late sees what happened. */
   'log:get-recent': {
     payload: EmptySchema,

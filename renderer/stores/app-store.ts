@@ -10,6 +10,7 @@ import { createLogSlice } from './log-slice';
 import { createMicCheckSlice } from './mic-check-slice';
 import { createProducerSlice } from './producer-slice';
 import { createServersSlice } from './servers-slice';
+import { createSettingsSlice } from '../features/settings/settings-slice';
 import type { AppState, StoreDeps } from './store-types';
 
 /** The vanilla store of one window; React binds to it through `useAppStore`. */
@@ -43,5 +44,6 @@ export function createAppStore(deps: StoreDeps = browserStoreDeps): AppStore {
     ...createProducerSlice(deps)(...args),
     ...createMicCheckSlice(...args),
     ...createFailoverSlice(...args),
+    ...createSettingsSlice(...args),
   }));
 }

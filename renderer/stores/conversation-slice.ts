@@ -158,6 +158,11 @@ export function createConversationSlice(deps: StoreDeps): AppSlice<ConversationS
     /** The room the current media session was negotiated with. */
     let mediaRoom: string | null = null;
     let renegotiating = false;
+    /**
+     * Whether this page takes over the engine's seat in the room: decided by the first state it
+     * sees (the engine was in the room before this page opened); done once, or on a join from here.
+     */
+    let takeover: 'undecided' | 'pending' | 'done' = 'undecided';
     let previewRequest = 0;
 
     const effectiveMuted = (state: AppState): boolean => pendingMute ?? (isInRoom(state.conversation) ? engineMuted(state.conversation) : localMuted);
@@ -209,12 +214,34 @@ export function createConversationSlice(deps: StoreDeps): AppSlice<ConversationS
       mediaRoom = roomIdentity(get().conversation) ?? mediaRoom;
     };
 
+    /**
+     * A window that opens (reload, renderer crash) while its engine is in the room: the engine
+     * kept the seat, this page connects its own audio to it (a fresh offer: the engine hangs up
+     * the old page's connection and keeps the feed, mute and locks). Another window opened beside
+     * one already in the room does not take its audio over when that one joins.
+     */
+    const reattachMedia = (conversation: ConversationState | null): void => {
+      if (conversation === null || takeover === 'done') return;
+      if (takeover === 'undecided') takeover = isInRoom(conversation) ? 'pending' : 'done';
+      if (takeover === 'done' || conversation.link.status !== 'joined' || !get().bridge || !deps.createConversationMedia) return;
+      takeover = 'done';
+      set({ joinStatus: { status: 'joining', error: null }, media: { state: 'new', detail: null } });
+      connectMedia()
+        .then(() => set({ joinStatus: { status: 'joined', error: null } }))
+        .catch((error: unknown) => {
+          media?.disconnect();
+          set({ joinStatus: { status: 'joined', error: null }, media: { state: 'failed', detail: `Could not reconnect the audio to the room: ${describeFailure(error).replace(/\.$/u, '')}. Leave the room and join again.` } });
+        })
+        .finally(() => followConversation(get().conversation, null));
+    };
+
     /** Follows the engine's room: mirror it, drop media when the link ends, renegotiate after a move to another room. */
     const followConversation = (conversation: ConversationState | null, previous: ConversationState | null): void => {
       if (conversation === previous) return;
       if (pendingMute !== null && conversation && isInRoom(conversation) && engineMuted(conversation) === pendingMute) pendingMute = null;
       applyMute();
       const joinStatus = get().joinStatus.status;
+      if (joinStatus !== 'joining' && !media?.connected) reattachMedia(conversation);
       if (!media?.connected || joinStatus === 'joining') return;
       const link = conversation?.link;
       if (!link || link.status === 'idle' || link.status === 'failed') {
@@ -347,6 +374,7 @@ export function createConversationSlice(deps: StoreDeps): AppSlice<ConversationS
           return;
         }
         set({ joinStatus: { status: 'joining', error: null }, media: { state: 'new', detail: null } });
+        takeover = 'done';
         const trimmedInvite = invite?.trim();
         let state: ConversationState;
         try {

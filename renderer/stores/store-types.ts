@@ -10,9 +10,10 @@ import type { LogSlice } from './log-slice';
 import type { MicCheckSlice } from './mic-check-slice';
 import type { ProducerSlice } from './producer-slice';
 import type { ServersSlice } from './servers-slice';
+import type { SettingsSlice } from '../features/settings/settings-slice';
 
 /** The whole renderer state: every slice, actions beside their state. */
-export type AppState = ConnectionSlice & EngineSlice & ServersSlice & LogSlice & BroadcastSlice & ListenersSlice & ConversationSlice & ProducerSlice & MicCheckSlice & FailoverSlice;
+export type AppState = ConnectionSlice & EngineSlice & ServersSlice & LogSlice & BroadcastSlice & ListenersSlice & ConversationSlice & ProducerSlice & MicCheckSlice & FailoverSlice & SettingsSlice;
 
 /** A slice creator that may read the whole state. */
 export type AppSlice<T> = StateCreator<AppState, [], [], T>;

@@ -1,12 +1,11 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
-import { chromium, type Browser } from 'playwright-core';
-import { chromiumArgs } from '../env/browser';
-import { findCommand } from '../env/deps';
+import type { Browser } from 'playwright-core';
 import { ensureFixtures } from '../env/fixtures';
-import { startProgramListener, toneLevelDb, type ProgramListener, type ProgramRecording } from '../env/program-listener';
+import { startProgramListener, type ProgramListener, type ProgramRecording } from '../env/program-listener';
 import { startServers, type TestServers } from '../env/servers';
+import { BLOCK_FRAMES, blockLevels, COHOST_HZ, describeTones, GONE_DB, joinHostAndCohost, launchParticipant, meterSettles, PRESENT_DB, round, sampleMeter, SAMPLE_RATE } from './conversation-support';
 import { startHeadlessEngine, type HeadlessEngine } from './headless-engine';
 
 /*
@@ -17,20 +16,6 @@ import { startHeadlessEngine, type HeadlessEngine } from './headless-engine';
  * it (and unmuting bring it back) while the host's stays.
  */
 
-const SAMPLE_RATE = 48_000;
-const HOST_HZ = 440;
-const COHOST_HZ = 880;
-/** Analysis block: short enough that a concealed packet or a phase jump spoils one block, not the window. */
-const BLOCK_FRAMES = SAMPLE_RATE / 20;
-/*
- * Levels are Goertzel levels of a sine's peak, dBFS, per 50 ms block. The fixtures are −6 dBFS
- * sines; with the app's capture processing (Chromium's echo cancellation, noise suppression and
- * AGC) each arrives in the program at a steady −25.5 dB. Under CPU load the room audio has
- * concealment gaps (blocks at −30…−110 dB, up to ~0.5 s), so "present" is the median block above
- * −35 dB (10 dB margin), and "gone" is every block below −60 dB (a muted voice measured −98…−130 dB).
- */
-const PRESENT_DB = -35;
-const GONE_DB = -60;
 /*
  * When the muted voice must be gone from the program. Arrival time on the mount includes the whole
  * path (co-host → Janus → host's jitter buffer → program capture → bridge → encoder → Icecast),
@@ -65,14 +50,9 @@ test.afterEach(async () => {
 });
 
 /** A page in its own headless Chromium, whose microphone plays `wav`. */
-async function launchParticipant(wav: string): Promise<Page> {
-  const executablePath = findCommand('chromium');
-  if (executablePath === undefined) throw new Error('chromium not found: apt-get install chromium');
-  const browser = await chromium.launch({ executablePath, headless: true, args: chromiumArgs(wav) });
+async function launchWithUnplug(wav: string): Promise<Page> {
+  const { browser, page } = await launchParticipant(wav, UNPLUG_SCRIPT);
   browsers.push(browser);
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  await page.addInitScript(UNPLUG_SCRIPT);
   return page;
 }
 
@@ -147,71 +127,6 @@ async function stopListening(listener: ProgramListener): Promise<{ recording: Pr
   return { recording, signal };
 }
 
-/** Level of `hz` in each whole block of `[from, to)`. */
-function blockLevels(signal: Float32Array, hz: number, from: number, to: number): number[] {
-  const levels: number[] = [];
-  for (let start = Math.max(0, from); start + BLOCK_FRAMES <= Math.min(to, signal.length); start += BLOCK_FRAMES) {
-    levels.push(toneLevelDb(signal, hz, start, start + BLOCK_FRAMES, SAMPLE_RATE));
-  }
-  return levels;
-}
-
-function median(values: readonly number[]): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = values.toSorted((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
-
-const round = (db: number): number => Math.round(db * 10) / 10;
-
-/** Median block level of both tones over `[from, to)`, and the loudest 880 Hz block. */
-function describe(signal: Float32Array, from: number, to: number): { host: number; cohost: number; cohostMax: number; seconds: number } {
-  const cohost = blockLevels(signal, COHOST_HZ, from, to);
-  return {
-    host: round(median(blockLevels(signal, HOST_HZ, from, to))),
-    cohost: round(median(cohost)),
-    cohostMax: round(Math.max(...cohost)),
-    seconds: round((Math.min(to, signal.length) - Math.max(0, from)) / SAMPLE_RATE),
-  };
-}
-
-/** The program level the engine reports (RMS of its latest frame, dBFS), from the host's meter. */
-async function programRmsDb(page: Page): Promise<number> {
-  const value = await page.getByTestId('meter-rms').getAttribute('data-dbfs');
-  return value === null ? Number.NEGATIVE_INFINITY : Number(value);
-}
-
-/** Reads the meter every 100 ms for `ms`; the loud end of the readings (one taken in a concealment gap of the room audio is lower). */
-async function sampleMeter(page: Page, ms: number): Promise<number> {
-  const readings: number[] = [];
-  for (const until = Date.now() + ms; Date.now() < until; ) {
-    readings.push(await programRmsDb(page));
-    await keepListening(100);
-  }
-  return readings.toSorted((a, b) => a - b)[Math.floor(readings.length * 0.8)] ?? Number.NaN;
-}
-
-/** Waits until `count` meter readings in a row (10 a second) satisfy `ok`: one reading can be a dropout. */
-async function meterSettles(page: Page, what: string, ok: (db: number) => boolean, count = 5, timeout = 15_000): Promise<void> {
-  let streak = 0;
-  const seen: number[] = [];
-  try {
-    await expect
-      .poll(
-        async () => {
-          const db = await programRmsDb(page);
-          seen.push(db);
-          streak = ok(db) ? streak + 1 : 0;
-          return streak;
-        },
-        { message: `program meter: ${what}`, intervals: [100], timeout },
-      )
-      .toBeGreaterThanOrEqual(count);
-  } catch (error) {
-    throw new Error(`program meter: ${what}; last readings (dBFS): ${seen.slice(-20).join(', ')}`, { cause: error });
-  }
-}
-
 test('a co-host joins by invite, is heard in the program, and self-mute takes them out of it', async () => {
   // Join, go live, three listening windows, unplug and replug: about 1.5 min alone, more on a loaded 2-core machine.
   test.setTimeout(240_000);
@@ -234,48 +149,9 @@ test('a co-host joins by invite, is heard in the program, and self-mute takes th
     startHeadlessEngine({ space: { name: 'Guest' } }),
   ]);
   engines.push(host, cohost);
-  const [hostPage, cohostPage] = await Promise.all([launchParticipant(toneWav), launchParticipant(tone880Wav)]);
+  const [hostPage, cohostPage] = await Promise.all([launchWithUnplug(toneWav), launchWithUnplug(tone880Wav)]);
 
-  // ── The host joins their own room ─────────────────────────────────────────────
-  await hostPage.goto(host.openUrl);
-  const hostJoin = hostPage.getByRole('form', { name: 'Join the room as host' });
-  await hostJoin.getByLabel('Your name').fill('Ana Host');
-  await hostJoin.getByRole('button', { name: 'Join the room' }).click();
-  await expect(hostPage.getByTestId('conversation-link')).toHaveAttribute('data-status', 'joined', { timeout: 15_000 });
-  const hostList = hostPage.getByTestId('participants');
-  await expect(hostList.getByRole('listitem', { name: /^Ana Host, Host, you\b/ })).toHaveAttribute('data-connected', 'true', { timeout: 15_000 });
-
-  // ── … and invites a co-host ───────────────────────────────────────────────────
-  const invites = hostPage.getByTestId('invites-panel');
-  await invites.getByLabel('Role').selectOption('cohost');
-  await invites.getByLabel('Who is it for?').fill('Bo');
-  await invites.getByRole('button', { name: 'Create invite' }).click();
-  const codeField = invites.getByTestId('new-invite-code').getByRole('textbox');
-  await expect(codeField).not.toHaveValue('');
-  const code = await codeField.inputValue();
-
-  // ── The co-host joins with the code ──────────────────────────────────────────
-  await cohostPage.goto(cohost.openUrl);
-  await cohostPage.getByLabel('Invite link or code').fill(code);
-  await cohostPage.getByRole('button', { name: 'Check invite' }).click();
-  const preview = cohostPage.getByTestId('invite-preview');
-  await expect(preview).toContainText('Launch night');
-  await expect(preview).toContainText('Co-host');
-  const cohostJoin = cohostPage.getByRole('form', { name: 'Join with this invite' });
-  await cohostJoin.getByLabel('Your name').fill('Bo Cohost');
-  await cohostJoin.getByRole('button', { name: 'Join as Co-host' }).click();
-  await expect(cohostPage.getByTestId('conversation-link')).toHaveAttribute('data-status', 'joined', { timeout: 15_000 });
-
-  // Both rooms list both people, each with their role and a connected audio link.
-  const cohostList = cohostPage.getByTestId('participants');
-  for (const [list, hostRow, cohostRow] of [
-    [hostList, /^Ana Host, Host, you\b/, /^Bo Cohost, Co-host, (?!you)/],
-    [cohostList, /^Ana Host, Host, (?!you)/, /^Bo Cohost, Co-host, you\b/],
-  ] as const) {
-    await expect(list.getByRole('listitem')).toHaveCount(2, { timeout: 15_000 });
-    await expect(list.getByRole('listitem', { name: hostRow })).toHaveAttribute('data-connected', 'true', { timeout: 15_000 });
-    await expect(list.getByRole('listitem', { name: cohostRow })).toHaveAttribute('data-connected', 'true', { timeout: 15_000 });
-  }
+  const { hostList, cohostList } = await joinHostAndCohost({ hostPage, hostUrl: host.openUrl, cohostPage, cohostUrl: cohost.openUrl, space: 'Launch night' });
 
   // ── Go live: the program is the host's microphone plus the room ───────────────
   await hostPage.getByTestId('go-live').click();
@@ -288,7 +164,7 @@ test('a co-host joins by invite, is heard in the program, and self-mute takes th
   const first = await listen();
   await keepListening(5000);
   const onAir = await stopListening(first);
-  const both = describe(onAir.signal, onAir.signal.length - 3 * SAMPLE_RATE, onAir.signal.length);
+  const both = describeTones(onAir.signal, onAir.signal.length - 3 * SAMPLE_RATE, onAir.signal.length);
   console.log(`program, both live (last ${both.seconds} s of ${round(onAir.signal.length / SAMPLE_RATE)} s): 440 Hz ${both.host} dB, 880 Hz ${both.cohost} dB (median of 50 ms blocks)`);
   expect(both.seconds, 'the listener heard 3 s of program').toBeGreaterThanOrEqual(3);
   expect(both.host, 'the host (440 Hz) is in the program').toBeGreaterThan(PRESENT_DB);
@@ -330,10 +206,10 @@ test('a co-host joins by invite, is heard in the program, and self-mute takes th
   const backFrom = afterUnmute.find((block) => block.db > PRESENT_DB)?.index;
   const backAfterMs = backFrom === undefined ? null : recording.arrivedAt(backFrom) - unmutedAt;
 
-  const before = describe(signal, recording.indexAt(mutedAt) - 2 * SAMPLE_RATE, recording.indexAt(mutedAt));
+  const before = describeTones(signal, recording.indexAt(mutedAt) - 2 * SAMPLE_RATE, recording.indexAt(mutedAt));
   const mutedFrom = recording.indexAt(checkMutedFrom);
-  const muted = describe(signal, mutedFrom, recording.indexAt(unmutedAt));
-  const back = describe(signal, backFrom ?? signal.length, signal.length);
+  const muted = describeTones(signal, mutedFrom, recording.indexAt(unmutedAt));
+  const back = describeTones(signal, backFrom ?? signal.length, signal.length);
   console.log(`before mute (${before.seconds} s, meter ${bothRms} dBFS RMS): 440 Hz ${before.host} dB, 880 Hz ${before.cohost} dB`);
   console.log(`880 Hz gone from the program ${goneAfterMs ?? 'never'} ms after the mute click (arrival time: an upper bound)`);
   console.log(`muted (${muted.seconds} s arrived from click + ${checkMutedFrom - mutedAt} ms to the unmute; the engine's meter dropped ${engineMutedAt - mutedAt} ms after the click): 440 Hz ${muted.host} dB, 880 Hz ${muted.cohost} dB, loudest 880 Hz block ${muted.cohostMax} dB`);

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { acceleratorProblem, describeAccelerator } from '../../electron/main/accelerator';
+import { acceleratorProblem, describeAccelerator } from '../../electron/shared/accelerator';
 import { startApp, type DesktopApp } from '../../electron/main/app';
 import { GlobalShortcuts, HOLD_DETECT_MS, RELEASE_GAP_MS } from '../../electron/main/global-shortcuts';
 import { createSafeStorageVault } from '../../electron/main/secret-vault';

@@ -85,7 +85,7 @@ const invite = (overrides: Partial<InviteSummary> = {}): InviteSummary => ({
   ...overrides,
 });
 
-function setup(options: { media?: boolean } = {}): { store: AppStore; bridge: FakeBridge; media: () => FakeMedia } {
+function setup(options: { media?: boolean; conversation?: ConversationState } = {}): { store: AppStore; bridge: FakeBridge; media: () => FakeMedia } {
   let media: FakeMedia | null = null;
   const deps: StoreDeps = {
     now: () => 0,
@@ -101,7 +101,7 @@ function setup(options: { media?: boolean } = {}): { store: AppStore; bridge: Fa
         }),
   };
   const store = createAppStore(deps);
-  const bridge = new FakeBridge();
+  const bridge = new FakeBridge(options.conversation ? sampleEngineState({ conversation: options.conversation }) : undefined);
   bridge.handle('conversation:join', () => joined());
   bridge.handle('conversation:offer', ({ offer }) => ({ answer: { type: 'answer', sdp: `answer to ${offer.sdp}` } }));
   bridge.handle('conversation:leave', () => ({ left: true }));
@@ -236,6 +236,50 @@ describe('conversation slice: following the engine', () => {
     emitConversation(bridge, joined({}, 'backup', '99'));
     await settle();
     expect(media().connects).toBe(2);
+  });
+});
+
+describe('conversation slice: a window that opens while its engine is in the room (reload, renderer crash)', () => {
+  it('connects its audio to the seat once, with a fresh offer, keeping the engine\'s mute', async () => {
+    const mutedSeat = joined({ selfMuted: true, participants: [self({ muted: true, mutedBy: 'self' })] });
+    const { store, bridge, media } = setup({ conversation: mutedSeat });
+    await settle();
+    expect(media().connects).toBe(1);
+    expect(bridge.callsOf('conversation:offer').map((call) => call.payload)).toMatchObject([{ iceRestart: false }]);
+    expect(media().micLive, 'the microphone stays off: the engine has it muted').toBe(false);
+    expect(store.getState().joinStatus).toEqual({ status: 'joined', error: null });
+    // Later states of the same room do not connect again.
+    emitConversation(bridge, mutedSeat);
+    emitConversation(bridge, joined({ selfMuted: true, participants: [self({ muted: true, mutedBy: 'self', talking: true })] }));
+    await settle();
+    expect(media().connects).toBe(1);
+  });
+
+  it('waits for the engine to be joined again when it opens during a reconnect', async () => {
+    const { bridge, media } = setup({ conversation: { ...joined(), link: { status: 'reconnecting', endpoint: 'primary', since: 2, attempt: 1, nextAttemptAt: 3, reason: 'lost' } } });
+    await settle();
+    expect(bridge.callsOf('conversation:offer')).toHaveLength(0);
+    emitConversation(bridge, joined());
+    await settle();
+    expect(media().connects).toBe(1);
+  });
+
+  it('does not take the audio over from another window that joins after it opened', async () => {
+    const { bridge } = setup();
+    await settle();
+    emitConversation(bridge, joined());
+    await settle();
+    expect(bridge.callsOf('conversation:offer')).toHaveLength(0);
+  });
+
+  it('says what to do when the audio cannot connect to the seat', async () => {
+    const { store, bridge } = setup({ conversation: joined() });
+    bridge.handle('conversation:offer', () => {
+      throw new BridgeError('engine-error', 'Not connected to the room right now: wait for the conversation to reconnect.');
+    });
+    await settle();
+    expect(store.getState().media).toEqual({ state: 'failed', detail: 'Could not reconnect the audio to the room: Not connected to the room right now: wait for the conversation to reconnect. Leave the room and join again.' });
+    expect(store.getState().joinStatus.status).toBe('joined');
   });
 });
 

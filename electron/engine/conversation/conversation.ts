@@ -128,6 +128,8 @@ export class Conversation {
   private invite: InvitePayload | null = null;
   /** The room the page's media was last negotiated with (an ICE restart is only for that one). */
   private negotiatedRoom: AudioBridgeRoom | null = null;
+  /** The DTLS fingerprint of the page connection negotiated last (only that connection may restart ICE). */
+  private negotiatedFingerprint: string | null = null;
   private mutedByModerator = new Set<string>();
   private readonly ownToken: string;
   private generation = 0;
@@ -271,8 +273,14 @@ export class Conversation {
     if (offer.type !== 'offer') throw new EngineCommandError('Expected an SDP offer from the page.');
     // After a failover the old room's connection may still try an ICE restart: it belongs to no room here.
     if (iceRestart && this.negotiatedRoom !== room) throw new EngineCommandError('The conversation moved to another room: the audio connects again with a new offer.');
-    const sdp = await room.offer(offer.sdp, { iceRestart });
+    // The connection of a window whose seat a newer one took over (reload, second window) must not take it back.
+    if (iceRestart && dtlsFingerprint(offer.sdp) !== this.negotiatedFingerprint) throw new EngineCommandError('Another window took over this conversation\'s audio: reload this window to bring the audio back here.');
+    // A first offer on a handle that already carried media comes from a new page (reload, renderer
+    // crash): the participant keeps its feed, its mute (its own or a moderator's) and its locks.
+    const muted = this.selfMuted || this.selfLock() !== null || this.participants.some((participant) => participant.self && participant.muted);
+    const sdp = !iceRestart && this.negotiatedRoom === room ? await room.renewMedia(offer.sdp, { muted }) : await room.offer(offer.sdp, { iceRestart });
     this.negotiatedRoom = room;
+    this.negotiatedFingerprint = dtlsFingerprint(offer.sdp);
     return { type: 'answer', sdp };
   }
 
@@ -563,7 +571,7 @@ export class Conversation {
       await janus.close();
       throw new SupersededError();
     }
-    const room = new AudioBridgeRoom(janus, { logger: this.options.logger.child('room') });
+    const room = new AudioBridgeRoom(janus, { logger: this.options.logger.child('room'), clock: this.options.clock });
     this.room = room;
     room.useSecret(target.secret);
     room.onChange(() => {
@@ -1059,7 +1067,7 @@ export class Conversation {
     });
     try {
       await janus.start();
-      const room = new AudioBridgeRoom(janus, { logger: this.options.logger.child('moderation') });
+      const room = new AudioBridgeRoom(janus, { logger: this.options.logger.child('moderation'), clock: this.options.clock });
       return await run(room, janus);
     } finally {
       await janus.close();
@@ -1093,6 +1101,11 @@ export class Conversation {
     await room?.leave().catch(() => undefined);
     await janus?.close().catch(() => undefined);
   }
+}
+
+/** The `a=fingerprint` of an SDP (one per connection: Chromium's certificate lives as long as its RTCPeerConnection). */
+function dtlsFingerprint(sdp: string): string | null {
+  return /^a=fingerprint:(.+)$/mu.exec(sdp)?.[1]?.trim().toLowerCase() ?? null;
 }
 
 function sameFlags(a: ReadonlyMap<string, readonly StrayFlag[]>, b: ReadonlyMap<string, readonly StrayFlag[]>): boolean {

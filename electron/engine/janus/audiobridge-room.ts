@@ -2,6 +2,7 @@ import Janode from 'janode';
 import AudioBridgePlugin, { type AudioBridgeEventData, type AudioBridgeHandle, type AudioBridgeParticipant, type RoomId } from 'janode/plugins/audiobridge';
 import { describeError, type Logger } from '../log/logger';
 import { EngineCommandError } from '../engine-errors';
+import type { Clock } from '../clock';
 import type { JanusLink } from './janus-link';
 import { reattachHandle } from './session-reclaim';
 
@@ -46,6 +47,10 @@ export interface CreateRoomRequest {
 }
 
 const EVENT = AudioBridgePlugin.EVENT;
+const HANGUP_EVENT = Janode.EVENT.HANDLE_HANGUP ?? 'handle_hangup';
+
+/** Longest wait for Janus's hangup event before a renewed offer goes anyway. */
+const RENEW_HANGUP_WAIT_MS = 2000;
 
 /**
  * Janus AudioBridge refusals worth a plain-language message, matched on Janus's reason text
@@ -71,6 +76,8 @@ export class AudioBridgeRoom {
   private handle: AudioBridgeHandle | null = null;
   private handleId: number | null = null;
   private joined: { room: number; feed: RoomId } | null = null;
+  /** The last join, for a rejoin with a new PeerConnection. */
+  private joinRequest: JoinRequest | null = null;
   private secret: string | undefined;
   private readonly list = new Map<string, RoomParticipant>();
   private readonly changeListeners = new Set<() => void>();
@@ -78,7 +85,7 @@ export class AudioBridgeRoom {
 
   constructor(
     private readonly janus: JanusLink,
-    private readonly options: { readonly logger: Logger },
+    private readonly options: { readonly logger: Logger; readonly clock: Clock },
   ) {}
 
   /** Our own feed id once joined. */
@@ -106,24 +113,7 @@ export class AudioBridgeRoom {
   /** Joins `request.room`; the media follows with {@link offer}. */
   async join(request: JoinRequest): Promise<{ selfId: string }> {
     const handle = await this.attach();
-    let result: Awaited<ReturnType<AudioBridgeHandle['join']>>;
-    try {
-      result = await handle.join({
-        room: request.room,
-        display: request.display,
-        muted: request.muted,
-        ...(request.token !== undefined ? { token: request.token } : {}),
-        ...(request.pin !== undefined ? { pin: request.pin } : {}),
-      });
-    } catch (error) {
-      throw new EngineCommandError(explainRoomError(error));
-    }
-    this.joined = { room: request.room, feed: result.feed };
-    this.list.clear();
-    for (const participant of result.participants) this.upsert(participant);
-    this.list.set(String(result.feed), { id: String(result.feed), display: request.display, muted: request.muted, talking: false, connected: false });
-    this.changed();
-    return { selfId: String(result.feed) };
+    return { selfId: await this.enter(handle, request) };
   }
 
   /** Sends the page's SDP offer (non-trickle) and returns Janus's answer. */
@@ -132,6 +122,46 @@ export class AudioBridgeRoom {
     const { jsep } = await handle.configure({ jsep: { type: 'offer', sdp, trickle: false } });
     if (jsep?.type !== 'answer') throw new Error(`Janus sent no SDP answer${options.iceRestart ? ' to the ICE restart' : ''}`);
     return jsep.sdp;
+  }
+
+  /**
+   * A new page's PeerConnection for a handle that already had one (the window was reloaded or
+   * its renderer crashed). Janus cannot hand a handle's DTLS session to a new peer, so the old
+   * PeerConnection is hung up (AudioBridge `hangup`); Janus 1.1 then drops the participant from
+   * the room, so it joins again on the same handle with the same feed id, `muted` as given, and
+   * the new offer is negotiated as a first one.
+   */
+  async renewMedia(sdp: string, options: { readonly muted: boolean }): Promise<string> {
+    const handle = this.requireHandle();
+    const joined = this.joined;
+    const request = this.joinRequest;
+    if (joined === null || request === null) throw new EngineCommandError('Not in the room.');
+    const selfId = String(joined.feed);
+    const connected = this.list.get(selfId)?.connected === true;
+    const hungUp = new Promise<void>((resolve) => {
+      // Janus confirms the hangup with an event; none comes when the old peer had already gone.
+      if (!connected) {
+        resolve();
+        return;
+      }
+      const done = (): void => {
+        this.options.clock.clearTimeout(timer);
+        handle.off(HANGUP_EVENT, done);
+        resolve();
+      };
+      const timer = this.options.clock.setTimeout(done, RENEW_HANGUP_WAIT_MS);
+      handle.on(HANGUP_EVENT, done);
+    });
+    await handle.audioHangup().catch((error: unknown) => this.options.logger.warn(`hangup of the old PeerConnection: ${describeError(error)}`));
+    await hungUp;
+    try {
+      await this.enter(handle, { ...request, muted: options.muted }, joined.feed);
+    } catch (error) {
+      // A server that keeps the participant after a hangup needs no rejoin.
+      if (!/already in a room/i.test(describeError(error))) throw error;
+    }
+    this.options.logger.info(`the old PeerConnection is hung up; feed ${selfId} negotiates the new page's offer`);
+    return this.offer(sdp, { iceRestart: false });
   }
 
   /** Mutes or unmutes our own microphone in the mix. */
@@ -252,6 +282,31 @@ export class AudioBridgeRoom {
     this.changed();
   }
 
+  /** Joins the room on `handle` (as `feed` when given: a rejoin keeps its id); returns our feed id. */
+  private async enter(handle: AudioBridgeHandle, request: JoinRequest, feed?: RoomId): Promise<string> {
+    let result: Awaited<ReturnType<AudioBridgeHandle['join']>>;
+    try {
+      result = await handle.join({
+        room: request.room,
+        display: request.display,
+        muted: request.muted,
+        ...(feed !== undefined ? { feed } : {}),
+        ...(request.token !== undefined ? { token: request.token } : {}),
+        ...(request.pin !== undefined ? { pin: request.pin } : {}),
+      });
+    } catch (error) {
+      if (feed !== undefined && /already in a room/i.test(describeError(error))) throw error;
+      throw new EngineCommandError(explainRoomError(error));
+    }
+    this.joined = { room: request.room, feed: result.feed };
+    this.joinRequest = request;
+    this.list.clear();
+    for (const participant of result.participants) this.upsert(participant);
+    this.list.set(String(result.feed), { id: String(result.feed), display: request.display, muted: request.muted, talking: false, connected: false });
+    this.changed();
+    return String(result.feed);
+  }
+
   private async attach(): Promise<AudioBridgeHandle> {
     if (this.handle !== null) return this.handle;
     const handle = await this.janus.session.attach<AudioBridgeHandle>(AudioBridgePlugin);
@@ -281,7 +336,7 @@ export class AudioBridgeRoom {
     on(EVENT.AUDIOBRIDGE_KICKED, () => this.removed('kicked'));
     on(EVENT.AUDIOBRIDGE_DESTROYED, () => this.removed('room-destroyed'));
     handle.on(Janode.EVENT.HANDLE_WEBRTCUP ?? 'handle_webrtcup', () => this.setSelfConnected(true));
-    handle.on(Janode.EVENT.HANDLE_HANGUP ?? 'handle_hangup', () => this.setSelfConnected(false));
+    handle.on(HANGUP_EVENT, () => this.setSelfConnected(false));
   }
 
   private upsert(participant: AudioBridgeParticipant): void {

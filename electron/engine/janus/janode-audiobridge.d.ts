@@ -62,6 +62,8 @@ declare module 'janode/plugins/audiobridge' {
     }>;
     configure(params: { display?: string; muted?: boolean; jsep?: Jsep }): Promise<{ room: RoomId; feed: RoomId; jsep?: Jsep }>;
     leave(): Promise<{ room: RoomId; feed: RoomId }>;
+    /** AudioBridge `hangup`: closes this handle's PeerConnection; the participant stays in the room. */
+    audioHangup(): Promise<{ room: RoomId; feed: RoomId }>;
     listParticipants(params: { room: RoomId; secret?: string }): Promise<{ room: RoomId; participants: AudioBridgeParticipant[] }>;
     kick(params: { room: RoomId; feed: RoomId; secret?: string }): Promise<{ room: RoomId; feed: RoomId }>;
     mute(params: { room: RoomId; feed: RoomId; secret?: string }): Promise<{ room: RoomId; feed: RoomId }>;

@@ -5,6 +5,7 @@ import { OnAirLamp } from '../../components/on-air-lamp';
 import { selectOnAirSince } from '../../stores/broadcast-selectors';
 import { selectEngineIdentity } from '../../stores/selectors';
 import { useAppStore } from '../../stores/store-context';
+import { SettingsButton } from '../settings/settings-screen';
 import { ConnectionIndicator } from './connection-indicator';
 import './top-bar.css';
 
@@ -43,6 +44,7 @@ export function TopBar(): ReactNode {
         </div>
         <div className="top-bar__divider" aria-hidden="true" />
         <ConnectionIndicator />
+        <SettingsButton />
       </div>
     </header>
   );

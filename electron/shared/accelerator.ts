@@ -31,7 +31,7 @@ export function acceleratorProblem(accelerator: string): string | null {
 }
 
 /** How an accelerator reads in menus and messages on this platform ("Ctrl+Shift+M", "⌘⇧M"-style words on macOS). */
-export function describeAccelerator(accelerator: string, platform: NodeJS.Platform): string {
+export function describeAccelerator(accelerator: string, platform: string): string {
   const mac = platform === 'darwin';
   return accelerator
     .split('+')
