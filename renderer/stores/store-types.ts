@@ -10,9 +10,10 @@ import type { LogSlice } from './log-slice';
 import type { MicCheckSlice } from './mic-check-slice';
 import type { ProducerSlice } from './producer-slice';
 import type { ServersSlice } from './servers-slice';
+import type { SystemTheme, ThemeSlice, ThemeStorage } from './theme-slice';
 
 /** The whole renderer state: every slice, actions beside their state. */
-export type AppState = ConnectionSlice & EngineSlice & ServersSlice & LogSlice & BroadcastSlice & ListenersSlice & ConversationSlice & ProducerSlice & MicCheckSlice & FailoverSlice;
+export type AppState = ConnectionSlice & EngineSlice & ServersSlice & LogSlice & BroadcastSlice & ListenersSlice & ConversationSlice & ProducerSlice & MicCheckSlice & FailoverSlice & ThemeSlice;
 
 /** A slice creator that may read the whole state. */
 export type AppSlice<T> = StateCreator<AppState, [], [], T>;
@@ -27,4 +28,8 @@ export interface StoreDeps {
   setTimer(callback: () => void, ms: number): () => void;
   /** Builds the window's media layer (microphone, room connection, program capture); absent where there is none. */
   createConversationMedia?: ConversationMediaFactory;
+  /** Keeps the theme choice across restarts; absent, the choice lasts as long as the window. */
+  themeStorage?: ThemeStorage;
+  /** The system's light/dark setting; absent, Auto means dark. */
+  systemTheme?: SystemTheme;
 }
