@@ -20,8 +20,8 @@ export function EngineLogPanel(): ReactNode {
       {newestFirst.length === 0 ? (
         <p className="placeholder">No log lines yet. Engine messages appear here as they happen.</p>
       ) : (
-        // Focusable so keyboard users can scroll it.
-        <ol className="log" role="log" aria-label="Engine log lines" tabIndex={0}>
+        // Focusable so keyboard users can scroll it. Not a live region: every engine line read out would drown the rest.
+        <ol className="log" aria-label="Engine log lines" tabIndex={0}>
           {newestFirst.map((line) => (
             <li key={line.id} className="log__line" data-level={line.level}>
               <time className="log__time" dateTime={new Date(line.at).toISOString()}>
