@@ -7,6 +7,7 @@ import { ServersPanel } from './features/health/servers-panel';
 import { InvitesPanel } from './features/invites/invites-panel';
 import { ListenersPanel } from './features/listeners/listeners-panel';
 import { ProgramPanel } from './features/program/program-panel';
+import { ToastStack } from './features/toasts/toast-stack';
 import { ConnectionBanner } from './features/top-bar/connection-banner';
 import { TopBar } from './features/top-bar/top-bar';
 
@@ -40,6 +41,7 @@ export function App(): ReactNode {
           <InvitesPanel />
         </div>
       </main>
+      <ToastStack />
     </div>
   );
 }

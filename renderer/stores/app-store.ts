@@ -11,6 +11,7 @@ import { createMicCheckSlice } from './mic-check-slice';
 import { createProducerSlice } from './producer-slice';
 import { createServersSlice } from './servers-slice';
 import type { AppState, StoreDeps } from './store-types';
+import { createToastsSlice } from './toasts-slice';
 import { createThemeSlice, type SystemTheme, type ThemeStorage } from './theme-slice';
 
 /** The vanilla store of one window; React binds to it through `useAppStore`. */
@@ -78,5 +79,6 @@ export function createAppStore(deps: StoreDeps = browserStoreDeps): AppStore {
     ...createMicCheckSlice(...args),
     ...createFailoverSlice(...args),
     ...createThemeSlice(deps)(...args),
+    ...createToastsSlice(deps)(...args),
   }));
 }

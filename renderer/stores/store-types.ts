@@ -11,9 +11,10 @@ import type { MicCheckSlice } from './mic-check-slice';
 import type { ProducerSlice } from './producer-slice';
 import type { ServersSlice } from './servers-slice';
 import type { SystemTheme, ThemeSlice, ThemeStorage } from './theme-slice';
+import type { ToastsSlice } from './toasts-slice';
 
 /** The whole renderer state: every slice, actions beside their state. */
-export type AppState = ConnectionSlice & EngineSlice & ServersSlice & LogSlice & BroadcastSlice & ListenersSlice & ConversationSlice & ProducerSlice & MicCheckSlice & FailoverSlice & ThemeSlice;
+export type AppState = ConnectionSlice & EngineSlice & ServersSlice & LogSlice & BroadcastSlice & ListenersSlice & ConversationSlice & ProducerSlice & MicCheckSlice & FailoverSlice & ThemeSlice & ToastsSlice;
 
 /** A slice creator that may read the whole state. */
 export type AppSlice<T> = StateCreator<AppState, [], [], T>;
