@@ -12,6 +12,8 @@ import { createProducerSlice } from './producer-slice';
 import { createServersSlice } from './servers-slice';
 import type { AppState, StoreDeps } from './store-types';
 import { createToastsSlice } from './toasts-slice';
+import { createPreflightSlice } from './preflight-slice';
+import { playTestTone } from '../audio/test-tone';
 import { createThemeSlice, type SystemTheme, type ThemeStorage } from './theme-slice';
 
 /** The vanilla store of one window; React binds to it through `useAppStore`. */
@@ -61,6 +63,7 @@ export const browserStoreDeps: StoreDeps = {
     return () => clearTimeout(handle);
   },
   createConversationMedia: createBrowserConversationMedia,
+  playTone: playTestTone,
   themeStorage: localThemeStorage,
   systemTheme: mediaSystemTheme,
 };
@@ -80,5 +83,6 @@ export function createAppStore(deps: StoreDeps = browserStoreDeps): AppStore {
     ...createFailoverSlice(...args),
     ...createThemeSlice(deps)(...args),
     ...createToastsSlice(deps)(...args),
+    ...createPreflightSlice(deps)(...args),
   }));
 }

@@ -12,9 +12,10 @@ import type { ProducerSlice } from './producer-slice';
 import type { ServersSlice } from './servers-slice';
 import type { SystemTheme, ThemeSlice, ThemeStorage } from './theme-slice';
 import type { ToastsSlice } from './toasts-slice';
+import type { PreflightSlice } from './preflight-slice';
 
 /** The whole renderer state: every slice, actions beside their state. */
-export type AppState = ConnectionSlice & EngineSlice & ServersSlice & LogSlice & BroadcastSlice & ListenersSlice & ConversationSlice & ProducerSlice & MicCheckSlice & FailoverSlice & ThemeSlice & ToastsSlice;
+export type AppState = ConnectionSlice & EngineSlice & ServersSlice & LogSlice & BroadcastSlice & ListenersSlice & ConversationSlice & ProducerSlice & MicCheckSlice & FailoverSlice & ThemeSlice & ToastsSlice & PreflightSlice;
 
 /** A slice creator that may read the whole state. */
 export type AppSlice<T> = StateCreator<AppState, [], [], T>;
@@ -31,6 +32,8 @@ export interface StoreDeps {
   createConversationMedia?: ConversationMediaFactory;
   /** Keeps the theme choice across restarts; absent, the choice lasts as long as the window. */
   themeStorage?: ThemeStorage;
+  /** Plays the preflight's headphones tone; resolves when it ends. Absent where there is no audio output. */
+  playTone?: () => Promise<void>;
   /** The system's light/dark setting; absent, Auto means dark. */
   systemTheme?: SystemTheme;
 }

@@ -41,7 +41,8 @@ async function openControlRoom(viewport: { width: number; height: number }): Pro
 const focusedName = (page: Page): Promise<string> => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent ?? '');
 
 test('every screen passes axe in both themes, and the show runs from the keyboard alone', async () => {
-  test.setTimeout(180_000);
+  // Eight screens × two themes of axe scans, joining and going live: minutes on a loaded 2-core machine.
+  test.setTimeout(480_000);
   const page = await openControlRoom({ width: 1280, height: 720 });
 
   // ── Off air, before anything ─────────────────────────────────────────────────
@@ -73,8 +74,18 @@ test('every screen passes axe in both themes, and the show runs from the keyboar
   await expect(invites.getByTestId('new-invite-code').getByRole('textbox')).not.toHaveValue('');
   await checkScreen(page, 'invite-created');
 
-  // ── Go live (keyboard) ───────────────────────────────────────────────────────
+  // ── Preflight, then go live (keyboard) ───────────────────────────────────────
   await tabTo(page, page.getByTestId('go-live'));
+  await page.keyboard.press('Enter');
+  const preflight = page.getByTestId('preflight');
+  await expect(preflight).toBeVisible();
+  await expect(preflight.getByTestId('preflight-backup-icecast')).toHaveAttribute('data-verdict', 'pass', { timeout: 20_000 });
+  await checkScreen(page, 'preflight');
+  // Focus stays in the modal dialog: Tab reaches its buttons.
+  await tabTo(page, preflight.getByTestId('preflight-heard'), 20);
+  await page.keyboard.press('Enter');
+  await expect(preflight.getByTestId('preflight-headphones')).toHaveAttribute('data-verdict', 'pass');
+  await tabTo(page, preflight.getByTestId('preflight-go-live'), 20);
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('on-air-lamp')).toHaveAttribute('data-on-air', 'true', { timeout: 15_000 });
   await expect(page.getByTestId('output-primary')).toHaveAttribute('data-state', 'live', { timeout: 15_000 });
