@@ -69,16 +69,17 @@ const KIND_WORDS = { janus: 'Janus (conversation)', icecast: 'Icecast (audience)
 export interface PreflightInput {
   preflight: PreflightState;
   microphone: AppState['microphone'];
-  endpoints: readonly EndpointName[];
+  /** The engine's endpoints (a stable reference from the store: `useShallow` compares it by identity). */
+  endpoints: readonly { name: EndpointName }[];
 }
 
-const NO_ENDPOINTS: readonly EndpointName[] = [];
+const NO_ENDPOINTS: readonly { name: EndpointName }[] = [];
 
 /** The pieces of the state the preflight lines read (use with `useShallow`). */
 export const selectPreflightInput = (state: AppState): PreflightInput => ({
   preflight: state.preflight,
   microphone: state.microphone,
-  endpoints: state.engine?.space.endpoints.map((endpoint) => endpoint.name) ?? NO_ENDPOINTS,
+  endpoints: state.engine?.space.endpoints ?? NO_ENDPOINTS,
 });
 
 function microphoneLine(state: PreflightInput): PreflightLine {
@@ -113,8 +114,8 @@ function networkLines(state: PreflightInput): PreflightLine[] {
   switch (network.status) {
     case 'idle':
     case 'checking':
-      return state.endpoints.flatMap((endpoint) =>
-        (['janus', 'icecast'] as const).map((kind) => ({ id: `${endpoint}-${kind}`, label: `${ENDPOINT_WORDS[endpoint]} ${KIND_WORDS[kind]}`, verdict: 'checking' as const, detail: 'Checking…', figure: null })),
+      return state.endpoints.flatMap(({ name }) =>
+        (['janus', 'icecast'] as const).map((kind) => ({ id: `${name}-${kind}`, label: `${ENDPOINT_WORDS[name]} ${KIND_WORDS[kind]}`, verdict: 'checking' as const, detail: 'Checking…', figure: null })),
       );
     case 'error':
       return [{ id: 'network', label: 'Servers', verdict: 'fail', detail: network.error, figure: null }];

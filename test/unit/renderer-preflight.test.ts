@@ -99,6 +99,13 @@ describe('preflight', () => {
     expect(verdicts(store).microphone).toBe('fail');
   });
 
+  it('reads stable parts of the state, so a window subscribed with useShallow does not redraw forever', async () => {
+    const { store } = await setup(network('pass'));
+    const first = selectPreflightInput(store.getState());
+    const second = selectPreflightInput(store.getState());
+    for (const key of Object.keys(first) as (keyof typeof first)[]) expect(second[key], key).toBe(first[key]);
+  });
+
   it('says what went wrong when the engine cannot check', async () => {
     const { store, bridge } = await setup(network('pass'));
     bridge.handle('preflight:network', () => {
