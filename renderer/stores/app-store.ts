@@ -13,6 +13,7 @@ import { createServersSlice } from './servers-slice';
 import type { AppState, StoreDeps } from './store-types';
 import { createToastsSlice } from './toasts-slice';
 import { createPreflightSlice } from './preflight-slice';
+import { createPushToTalkSlice } from './push-to-talk-slice';
 import { playTestTone } from '../audio/test-tone';
 import { createThemeSlice, type SystemTheme, type ThemeStorage } from './theme-slice';
 
@@ -84,5 +85,6 @@ export function createAppStore(deps: StoreDeps = browserStoreDeps): AppStore {
     ...createThemeSlice(deps)(...args),
     ...createToastsSlice(deps)(...args),
     ...createPreflightSlice(deps)(...args),
+    ...createPushToTalkSlice(...args),
   }));
 }

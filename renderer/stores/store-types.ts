@@ -13,9 +13,10 @@ import type { ServersSlice } from './servers-slice';
 import type { SystemTheme, ThemeSlice, ThemeStorage } from './theme-slice';
 import type { ToastsSlice } from './toasts-slice';
 import type { PreflightSlice } from './preflight-slice';
+import type { PushToTalkSlice } from './push-to-talk-slice';
 
 /** The whole renderer state: every slice, actions beside their state. */
-export type AppState = ConnectionSlice & EngineSlice & ServersSlice & LogSlice & BroadcastSlice & ListenersSlice & ConversationSlice & ProducerSlice & MicCheckSlice & FailoverSlice & ThemeSlice & ToastsSlice & PreflightSlice;
+export type AppState = ConnectionSlice & EngineSlice & ServersSlice & LogSlice & BroadcastSlice & ListenersSlice & ConversationSlice & ProducerSlice & MicCheckSlice & FailoverSlice & ThemeSlice & ToastsSlice & PreflightSlice & PushToTalkSlice;
 
 /** A slice creator that may read the whole state. */
 export type AppSlice<T> = StateCreator<AppState, [], [], T>;
