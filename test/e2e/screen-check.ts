@@ -30,9 +30,17 @@ function describeViolations(violations: Awaited<ReturnType<AxeBuilder['analyze']
     .join('\n');
 }
 
-/** Scans the page with axe in both themes, asserts no serious/critical violation, screenshots each; leaves the page in the dark theme. */
-export async function checkScreen(page: Page, screen: string): Promise<void> {
+/**
+ * Scans the page with axe in both themes, asserts no serious/critical violation, screenshots each
+ * (both columns scrolled to the top unless `keepScroll`); leaves the page in the dark theme.
+ */
+export async function checkScreen(page: Page, screen: string, options: { keepScroll?: boolean } = {}): Promise<void> {
   await mkdir(SCREENSHOTS_DIR, { recursive: true });
+  if (!options.keepScroll) {
+    await page.evaluate(() => {
+      for (const column of document.querySelectorAll('.control-room__main, .control-room__room')) column.scrollTop = 0;
+    });
+  }
   for (const theme of THEMES) {
     await chooseTheme(page, theme);
     // Colour transitions (buttons, flags) finish before contrast is measured.
