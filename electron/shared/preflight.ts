@@ -40,5 +40,8 @@ export type NetworkPreflight = z.infer<typeof NetworkPreflightSchema>;
 /** How many probes per server, by default and at most. */
 export const PREFLIGHT_PROBES = { default: 3, max: 10 } as const;
 
-/** A round trip above this is a warning: the conversation will feel late. */
-export const PREFLIGHT_SLOW_MS = 250;
+/**
+ * A check slower than this is a warning: the conversation will feel late. A check is a connection
+ * plus one request (Janus: WebSocket + info; Icecast: HTTP status), so two or three round trips.
+ */
+export const PREFLIGHT_SLOW_MS = 400;
