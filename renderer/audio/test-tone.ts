@@ -17,7 +17,11 @@ export async function playTestTone(): Promise<void> {
     gain.gain.linearRampToValueAtTime(0.1, start + 0.05);
     gain.gain.setValueAtTime(0.1, start + seconds - 0.05);
     gain.gain.linearRampToValueAtTime(0, start + seconds);
-    const ended = new Promise<void>((resolve) => oscillator.addEventListener('ended', () => resolve(), { once: true }));
+    // 'ended', or the tone's length plus a second: a context that never starts (no output device) must not hang the check.
+    const ended = new Promise<void>((resolve) => {
+      oscillator.addEventListener('ended', () => resolve(), { once: true });
+      setTimeout(resolve, TEST_TONE_MS + 1000);
+    });
     oscillator.start(start);
     oscillator.stop(start + seconds);
     await ended;
