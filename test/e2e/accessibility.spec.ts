@@ -79,7 +79,7 @@ test('every screen passes axe in both themes, and the show runs from the keyboar
   await page.keyboard.press('Enter');
   const preflight = page.getByTestId('preflight');
   await expect(preflight).toBeVisible();
-  await expect(preflight.getByTestId('preflight-backup-icecast')).toHaveAttribute('data-verdict', 'pass', { timeout: 20_000 });
+  await expect(preflight.getByTestId('preflight-backup-icecast')).toHaveAttribute('data-verdict', /^(pass|warn)$/, { timeout: 30_000 });
   await checkScreen(page, 'preflight');
   // Focus stays in the modal dialog: Tab reaches its buttons.
   await tabTo(page, preflight.getByTestId('preflight-heard'), 20);

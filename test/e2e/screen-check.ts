@@ -16,8 +16,18 @@ export const SCREENSHOTS_DIR = join(import.meta.dirname, '..', '..', 'test-resul
 /** The themes a screen is checked in. */
 export const THEMES = ['dark', 'light'] as const;
 
-/** Chooses a theme with the top bar's switch and waits for the page to draw in it. */
+/**
+ * Chooses a theme with the top bar's switch and waits for the page to draw in it. While a modal
+ * dialog is open the switch is inert (as it should be), so the theme's attribute is set directly:
+ * the colours come from it alone.
+ */
 export async function chooseTheme(page: Page, theme: 'dark' | 'light' | 'system'): Promise<void> {
+  if (theme !== 'system' && (await page.locator('dialog[open]').count()) > 0) {
+    await page.evaluate((chosen) => {
+      document.documentElement.dataset.theme = chosen;
+    }, theme);
+    return;
+  }
   const name = theme === 'system' ? /^Auto theme/ : `${theme === 'dark' ? 'Dark' : 'Light'} theme`;
   await page.getByRole('radio', { name }).check();
   if (theme !== 'system') await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
