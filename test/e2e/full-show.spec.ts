@@ -76,7 +76,7 @@ test('a full show: preflight, go live, a co-host joins, a producer mutes them, f
   await hostJoin.getByLabel('Your name').fill('Ana Host');
   await hostJoin.getByRole('button', { name: 'Join the room' }).click();
   const hostList = host.getByTestId('participants');
-  await expect(hostList.getByRole('listitem', { name: /^Ana Host, Host, you\b/ })).toHaveAttribute('data-connected', 'true', { timeout: 20_000 });
+  await expect(hostList.getByRole('listitem', { name: /^Ana Host, Host, you\b/ })).toHaveAttribute('data-connected', 'true', { timeout: 40_000 });
 
   // ── Preflight: every line answers, the headphones check is the host's word ──────
   await host.getByTestId('go-live').click();
