@@ -1,4 +1,6 @@
 import type { ReactNode } from 'react';
+import { selectIsOnAir } from './stores/broadcast-selectors';
+import { useAppStore } from './stores/store-context';
 import { ConversationPanel } from './features/conversation/conversation-panel';
 import { BridgePanel } from './features/diagnostics/bridge-panel';
 import { FailoverBanner } from './features/failover/failover-banner';
@@ -6,18 +8,21 @@ import { EngineLogPanel } from './features/diagnostics/engine-log-panel';
 import { ServersPanel } from './features/health/servers-panel';
 import { InvitesPanel } from './features/invites/invites-panel';
 import { ListenersPanel } from './features/listeners/listeners-panel';
+import { PreflightDialog } from './features/preflight/preflight-dialog';
 import { ProgramPanel } from './features/program/program-panel';
 import { SettingsScreen } from './features/settings/settings-screen';
 import { selectSettingsOpen } from './features/settings/settings-slice';
+import { ToastStack } from './features/toasts/toast-stack';
 import { ConnectionBanner } from './features/top-bar/connection-banner';
-import { useAppStore } from './stores/store-context';
 import { TopBar } from './features/top-bar/top-bar';
 
 /** The control room: top bar, connection notice; the show in the main column, the room at the right. */
 export function App(): ReactNode {
   const settingsOpen = useAppStore(selectSettingsOpen);
+  // On air, the whole window is framed in red: unmistakable from across the room.
+  const onAir = useAppStore(selectIsOnAir);
   return (
-    <div className="app">
+    <div className="app" data-on-air={onAir}>
       <TopBar />
       <ConnectionBanner />
       <FailoverBanner />
@@ -46,6 +51,8 @@ export function App(): ReactNode {
         </div>
       </main>
       {settingsOpen ? <SettingsScreen /> : null}
+      <PreflightDialog />
+      <ToastStack />
     </div>
   );
 }

@@ -5,6 +5,7 @@ import { selectBridge } from './bridge/select-bridge';
 import { ErrorBoundary } from './components/error-boundary';
 import { createAppStore } from './stores/app-store';
 import { StoreProvider } from './stores/store-context';
+import { selectTheme } from './stores/theme-slice';
 import './styles/theme.css';
 import './styles/layout.css';
 
@@ -12,6 +13,14 @@ const container = document.getElementById('root');
 if (!container) throw new Error('index.html has no #root element.');
 
 const store = createAppStore();
+// The theme is set before the first paint and follows the store (choice or system) from then on.
+const applyTheme = (): void => {
+  document.documentElement.dataset.theme = selectTheme(store.getState());
+};
+applyTheme();
+store.subscribe((state, previous) => {
+  if (selectTheme(state) !== selectTheme(previous)) applyTheme();
+});
 const bridge = selectBridge();
 store.getState().attachBridge(bridge.api, { kind: bridge.kind, connection: bridge.connection });
 

@@ -6,6 +6,8 @@ import type { Clock } from './clock';
 import type { EndpointConfig, EngineConfig } from './config';
 import { createLogger, describeError, type Logger, type LogRecord } from './log/logger';
 import { redactUrl } from './redact';
+import { runNetworkPreflight } from './preflight/network-preflight';
+import { PREFLIGHT_PROBES } from '../shared/preflight';
 import type { ServerProber } from './servers/prober';
 import { assertNever } from './assert-never';
 import { EngineCommandError } from './engine-errors';
@@ -272,6 +274,8 @@ export class Engine {
         return this.settings.deleteSpace(command.payload.id);
       case 'settings:save-general':
         return this.settings.saveGeneral(command.payload);
+      case 'preflight:network':
+        return this.networkPreflight(command.payload.probes ?? PREFLIGHT_PROBES.default);
       case 'log:get-recent':
         return { entries: this.recentLog.map((entry) => ({ ...entry })) };
       case 'listeners:get':
@@ -498,6 +502,17 @@ export class Engine {
   /** Emits the whole state; also used by bindings when a UI attaches. */
   emitState(): void {
     this.emit({ channel: 'engine:state', payload: this.getState() });
+  }
+
+  private async networkPreflight(probes: number): Promise<CommandResult<'preflight:network'>> {
+    if (this.endpoints.size === 0) throw new EngineCommandError('This space has no servers to check: add the primary (and backup) Janus and Icecast in the space settings.');
+    const targets = [...this.endpoints].map(([endpoint, config]) => ({ endpoint, config, urls: { janus: redactUrl(config.janus.url), icecast: redactUrl(config.icecast.mountUrl) } }));
+    const result = await runNetworkPreflight(targets, this.options.prober, this.options.clock, probes);
+    for (const line of result.lines) {
+      const rtt = line.roundTripMs === null ? 'no answer' : `${Math.round(line.roundTripMs)} ms`;
+      this.log[line.verdict === 'pass' ? 'info' : 'warn'](`preflight ${line.endpoint} ${line.kind}: ${line.verdict} (${line.answered}/${line.probes} answered, ${rtt})`);
+    }
+    return result;
   }
 
   private checkServers(only: EndpointName | undefined): number {

@@ -21,6 +21,7 @@ import {
   SessionDescriptionSchema,
 } from './conversation';
 import { FailoverMoveSchema, FailoverStateSchema, ListenLinkSchema } from './failover';
+import { NetworkPreflightSchema, PREFLIGHT_PROBES } from './preflight';
 import { GeneralSettingsSchema, SettingsViewSchema, SpaceFormSchema } from './settings';
 
 const SpaceIdSchema = z.string().min(1).max(64);
@@ -87,6 +88,11 @@ export const commandSchemas = {
   /** The latest listener reading of the space; null before the engine polls (no Icecast mount configured). */
   'listeners:get': { payload: EmptySchema, result: ListenerReadingSchema.nullable() },
   /** The show's listener history at 1 s resolution, folded into at most `maxPoints` points for a sparkline. */
+  /** Preflight: probes every server of both endpoints `probes` times; answers each one's verdict and median round trip. */
+  'preflight:network': {
+    payload: z.strictObject({ probes: z.number().int().min(1).max(PREFLIGHT_PROBES.max).optional() }),
+    result: NetworkPreflightSchema,
+  },
   'listeners:get-history': {
     payload: z.strictObject({ maxPoints: z.number().int().min(2).max(MAX_HISTORY_POINTS) }),
     result: ListenerHistorySchema,

@@ -12,11 +12,47 @@ import { createProducerSlice } from './producer-slice';
 import { createServersSlice } from './servers-slice';
 import { createSettingsSlice } from '../features/settings/settings-slice';
 import type { AppState, StoreDeps } from './store-types';
+import { createToastsSlice } from './toasts-slice';
+import { createPreflightSlice } from './preflight-slice';
+import { createPushToTalkSlice } from './push-to-talk-slice';
+import { playTestTone } from '../audio/test-tone';
+import { createThemeSlice, type SystemTheme, type ThemeStorage } from './theme-slice';
 
 /** The vanilla store of one window; React binds to it through `useAppStore`. */
 export type AppStore = StoreApi<AppState>;
 
-/** Real time, real randomness, real timers. */
+/** The window's localStorage; a window where it is unavailable (blocked, full) just does not keep the choice. */
+const localThemeStorage: ThemeStorage = {
+  get(key) {
+    try {
+      return window.localStorage.getItem(key);
+    } catch {
+      return null;
+    }
+  },
+  set(key, value) {
+    try {
+      window.localStorage.setItem(key, value);
+    } catch {
+      // Not kept: the choice still applies to this window.
+    }
+  },
+};
+
+const LIGHT_QUERY = '(prefers-color-scheme: light)';
+
+/** The system's colour scheme through `matchMedia`. */
+const mediaSystemTheme: SystemTheme = {
+  current: () => (window.matchMedia(LIGHT_QUERY).matches ? 'light' : 'dark'),
+  subscribe(listener) {
+    const query = window.matchMedia(LIGHT_QUERY);
+    const onChange = (event: MediaQueryListEvent): void => listener(event.matches ? 'light' : 'dark');
+    query.addEventListener('change', onChange);
+    return () => query.removeEventListener('change', onChange);
+  },
+};
+
+/** Real time, real randomness, real timers, the window's storage and colour scheme. */
 export const browserStoreDeps: StoreDeps = {
   now: () => performance.now(),
   randomNonce() {
@@ -29,6 +65,9 @@ export const browserStoreDeps: StoreDeps = {
     return () => clearTimeout(handle);
   },
   createConversationMedia: createBrowserConversationMedia,
+  playTone: playTestTone,
+  themeStorage: localThemeStorage,
+  systemTheme: mediaSystemTheme,
 };
 
 /** Creates the store of one window from its slices. */
@@ -45,5 +84,9 @@ export function createAppStore(deps: StoreDeps = browserStoreDeps): AppStore {
     ...createMicCheckSlice(...args),
     ...createFailoverSlice(...args),
     ...createSettingsSlice(...args),
+    ...createThemeSlice(deps)(...args),
+    ...createToastsSlice(deps)(...args),
+    ...createPreflightSlice(deps)(...args),
+    ...createPushToTalkSlice(...args),
   }));
 }

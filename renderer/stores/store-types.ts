@@ -12,8 +12,14 @@ import type { ProducerSlice } from './producer-slice';
 import type { ServersSlice } from './servers-slice';
 import type { SettingsSlice } from '../features/settings/settings-slice';
 
+import type { SystemTheme, ThemeSlice, ThemeStorage } from './theme-slice';
+import type { ToastsSlice } from './toasts-slice';
+import type { PreflightSlice } from './preflight-slice';
+import type { PushToTalkSlice } from './push-to-talk-slice';
+
+
 /** The whole renderer state: every slice, actions beside their state. */
-export type AppState = ConnectionSlice & EngineSlice & ServersSlice & LogSlice & BroadcastSlice & ListenersSlice & ConversationSlice & ProducerSlice & MicCheckSlice & FailoverSlice & SettingsSlice;
+export type AppState = ConnectionSlice & EngineSlice & ServersSlice & LogSlice & BroadcastSlice & ListenersSlice & ConversationSlice & ProducerSlice & MicCheckSlice & FailoverSlice & SettingsSlice & ThemeSlice & ToastsSlice & PreflightSlice & PushToTalkSlice;
 
 /** A slice creator that may read the whole state. */
 export type AppSlice<T> = StateCreator<AppState, [], [], T>;
@@ -28,4 +34,10 @@ export interface StoreDeps {
   setTimer(callback: () => void, ms: number): () => void;
   /** Builds the window's media layer (microphone, room connection, program capture); absent where there is none. */
   createConversationMedia?: ConversationMediaFactory;
+  /** Keeps the theme choice across restarts; absent, the choice lasts as long as the window. */
+  themeStorage?: ThemeStorage;
+  /** Plays the preflight's headphones tone; resolves when it ends. Absent where there is no audio output. */
+  playTone?: () => Promise<void>;
+  /** The system's light/dark setting; absent, Auto means dark. */
+  systemTheme?: SystemTheme;
 }

@@ -406,6 +406,7 @@ async function measureMouthToProgram(servers: TestServers, pageServer: PeerPageS
 
     // ── Go live from the control room: the program is the host's microphone plus the room ──
     await hostPage.getByTestId('go-live').click();
+    await hostPage.getByTestId('preflight-go-live').click();
     await waitForAttribute(hostPage.getByTestId('on-air-lamp'), 'data-on-air', 'true');
     await waitForAttribute(hostPage.getByTestId('output-primary'), 'data-state', 'live');
     await delay(1000);

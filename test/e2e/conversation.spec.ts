@@ -7,6 +7,7 @@ import { startProgramListener, type ProgramListener, type ProgramRecording } fro
 import { startServers, type TestServers } from '../env/servers';
 import { BLOCK_FRAMES, blockLevels, COHOST_HZ, describeTones, GONE_DB, joinHostAndCohost, launchParticipant, meterSettles, PRESENT_DB, round, sampleMeter, SAMPLE_RATE } from './conversation-support';
 import { startHeadlessEngine, type HeadlessEngine } from './headless-engine';
+import { goLiveThroughPreflight } from './screen-check';
 
 /*
  * Issue "Co-hosts join by invite", end to end: two real headless engines, two real Chromiums with
@@ -154,7 +155,7 @@ test('a co-host joins by invite, is heard in the program, and self-mute takes th
   const { hostList, cohostList } = await joinHostAndCohost({ hostPage, hostUrl: host.openUrl, cohostPage, cohostUrl: cohost.openUrl, space: 'Launch night' });
 
   // ── Go live: the program is the host's microphone plus the room ───────────────
-  await hostPage.getByTestId('go-live').click();
+  await goLiveThroughPreflight(hostPage);
   await expect(hostPage.getByTestId('on-air-lamp')).toHaveAttribute('data-on-air', 'true', { timeout: 15_000 });
   await expect(hostPage.getByTestId('output-primary')).toHaveAttribute('data-state', 'live', { timeout: 15_000 });
   // The window's audio reaches the engine (its meter reads a level; off air or before the feed it has none).

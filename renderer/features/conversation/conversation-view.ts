@@ -139,6 +139,13 @@ export function isMuteShortcut(event: ShortcutKeyEvent): boolean {
   return !isTypingTarget(event.target);
 }
 
+/** True when the event is the push-to-talk key (held: repeats count, the hold is what matters). */
+export function isTalkKey(event: ShortcutKeyEvent): boolean {
+  if (event.key !== 't' && event.key !== 'T') return false;
+  if (event.ctrlKey || event.metaKey || event.altKey) return false;
+  return !isTypingTarget(event.target);
+}
+
 /** The microphone meter's floor, dBFS. */
 export const MIC_FLOOR_DB = -60;
 

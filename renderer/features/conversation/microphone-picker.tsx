@@ -61,7 +61,7 @@ export function MicrophonePicker(): ReactNode {
 }
 
 /** The microphone's level; alone in selecting it, so frequent updates redraw only the bar. */
-function MicLevel(): ReactNode {
+export function MicLevel(): ReactNode {
   const levelDb = useAppStore(selectMicLevelDb);
   const fraction = micLevelFraction(levelDb);
   const cover: CSSProperties = { transform: `scaleX(${(1 - fraction).toFixed(4)})` };

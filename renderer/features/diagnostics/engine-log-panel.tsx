@@ -1,27 +1,54 @@
-import { useMemo, type ReactNode } from 'react';
+import { useId, useMemo, type ReactNode } from 'react';
 import { formatClockTime, formatCount } from '../../components/format';
 import { Panel } from '../../components/panel';
-import { LOG_LIMIT } from '../../stores/log-slice';
+import { filterLog, LOG_LIMIT } from '../../stores/log-slice';
 import { selectLog } from '../../stores/selectors';
 import { useAppStore } from '../../stores/store-context';
 import './diagnostics.css';
 
-/** The latest engine log lines, newest first, coloured by level. */
+const lines = (count: number): string => (count === 1 ? '1 line' : `${formatCount(count)} lines`);
+
+/** The latest engine log lines, newest first, coloured by level, with a search. */
 export function EngineLogPanel(): ReactNode {
   const log = useAppStore(selectLog);
-  const newestFirst = useMemo(() => log.toReversed(), [log]);
+  const query = useAppStore((state) => state.logQuery);
+  const setLogQuery = useAppStore((state) => state.setLogQuery);
+  const newestFirst = useMemo(() => filterLog(log, query).toReversed(), [log, query]);
+  const searchId = useId();
+  const searching = query.trim() !== '';
   return (
     <Panel
       title="Engine log"
       description={`Latest ${LOG_LIMIT} lines, newest first`}
       className="log-panel"
-      actions={<span className="log-panel__count num">{log.length === 1 ? '1 line' : `${formatCount(log.length)} lines`}</span>}
+      actions={
+        <span className="log-panel__count num" role="status" data-testid="log-count">
+          {searching ? `${formatCount(newestFirst.length)} of ${lines(log.length)}` : lines(log.length)}
+        </span>
+      }
     >
-      {newestFirst.length === 0 ? (
+      <div className="log-search">
+        <label className="visually-hidden" htmlFor={searchId}>
+          Search the engine log
+        </label>
+        <input
+          id={searchId}
+          className="field-input log-search__input"
+          type="search"
+          placeholder="Search: words, a scope or a level (warn, error)"
+          value={query}
+          onChange={(event) => setLogQuery(event.target.value)}
+          onKeyDown={(event) => event.key === 'Escape' && setLogQuery('')}
+          data-testid="log-search"
+        />
+      </div>
+      {log.length === 0 ? (
         <p className="placeholder">No log lines yet. Engine messages appear here as they happen.</p>
+      ) : newestFirst.length === 0 ? (
+        <p className="placeholder">No line matches “{query.trim()}”. Press Escape in the search to see every line.</p>
       ) : (
-        // Focusable so keyboard users can scroll it.
-        <ol className="log" role="log" aria-label="Engine log lines" tabIndex={0}>
+        // Focusable so keyboard users can scroll it. Not a live region: every engine line read out would drown the rest.
+        <ol className="log" aria-label={searching ? 'Engine log lines matching the search' : 'Engine log lines'} tabIndex={0} data-testid="log-lines">
           {newestFirst.map((line) => (
             <li key={line.id} className="log__line" data-level={line.level}>
               <time className="log__time" dateTime={new Date(line.at).toISOString()}>

@@ -19,18 +19,20 @@ export function ProgramNotices(): ReactNode {
       {newestFirst.length === 0 ? (
         <p className="program-notices__empty faint">Nothing to report. Bitrate changes, silence and output changes appear here.</p>
       ) : (
-        // Focusable so keyboard users can scroll it.
-        <ol className="program-notices__list" role="log" aria-label="Program notices" tabIndex={0} data-testid="program-notices">
-          {newestFirst.map((notice) => (
-            <li key={notice.id} className="notice" data-level={notice.level} data-kind={notice.kind}>
-              <time className="notice__time num" dateTime={new Date(notice.at).toISOString()}>
-                {formatClockTime(notice.at)}
-              </time>
-              <span className="notice__level">{notice.level}</span>
-              <span className="notice__message">{notice.message}</span>
-            </li>
-          ))}
-        </ol>
+        // Focusable so keyboard users can scroll it; the live region wraps the list (a list keeps its list role).
+        <div className="program-notices__list" role="log" aria-label="Program notices" tabIndex={0} data-testid="program-notices">
+          <ol className="plain-list">
+            {newestFirst.map((notice) => (
+              <li key={notice.id} className="notice" data-level={notice.level} data-kind={notice.kind}>
+                <time className="notice__time num" dateTime={new Date(notice.at).toISOString()}>
+                  {formatClockTime(notice.at)}
+                </time>
+                <span className="notice__level">{notice.level}</span>
+                <span className="notice__message">{notice.message}</span>
+              </li>
+            ))}
+          </ol>
+        </div>
       )}
     </section>
   );

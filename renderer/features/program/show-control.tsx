@@ -10,11 +10,11 @@ function OnAirLamp(): ReactNode {
   return <span className="show-lamp" aria-hidden="true" />;
 }
 
-/** The prominent "Go live" of the off-air state: the program is the host's microphone plus the room. */
+/** The prominent "Go live" of the off-air state: it opens the preflight, whose "Go live now" puts the show on air. */
 export function GoLiveButton({ describedBy }: { describedBy?: string }): ReactNode {
   const canGoLive = useAppStore(selectCanGoLive);
   const starting = useAppStore((state) => state.showControl.status === 'starting');
-  const goLive = useAppStore((state) => state.goLive);
+  const openPreflight = useAppStore((state) => state.openPreflight);
   return (
     <Button
       variant="primary"
@@ -25,7 +25,8 @@ export function GoLiveButton({ describedBy }: { describedBy?: string }): ReactNo
       disabled={!canGoLive}
       busy={starting}
       icon={<OnAirLamp />}
-      onClick={() => void goLive()}
+      aria-haspopup="dialog"
+      onClick={openPreflight}
     >
       {starting ? 'Going live…' : 'Go live'}
     </Button>

@@ -7,11 +7,12 @@ import { selectEngineIdentity } from '../../stores/selectors';
 import { useAppStore } from '../../stores/store-context';
 import { SettingsButton } from '../settings/settings-screen';
 import { ConnectionIndicator } from './connection-indicator';
+import { ThemeSwitch } from './theme-switch';
 import './top-bar.css';
 
 const MODE_LABELS = { desktop: 'Desktop', headless: 'Headless' } as const;
 
-/** The control room's top bar: wordmark, space, on-air lamp, engine and bridge status. */
+/** The control room's top bar: wordmark, space, on-air lamp, theme, engine and bridge status. */
 export function TopBar(): ReactNode {
   const { spaceName, version, mode } = useAppStore(useShallow(selectEngineIdentity));
   const onAirSince = useAppStore(selectOnAirSince);
@@ -35,6 +36,8 @@ export function TopBar(): ReactNode {
         <OnAirLamp onAir={onAirSince !== null} since={onAirSince} />
       </div>
       <div className="top-bar__end">
+        <ThemeSwitch />
+        <div className="top-bar__divider" aria-hidden="true" />
         <div className="top-bar__field">
           <span className="eyebrow">Engine</span>
           <span className="top-bar__engine" data-testid="engine-version">

@@ -1,0 +1,208 @@
+import type { EndpointName } from '../../electron/shared/endpoint';
+import type { NetworkPreflight, PreflightVerdict } from '../../electron/shared/preflight';
+import { describeFailure, NOT_CONNECTED } from './describe-failure';
+import type { AppSlice, AppState, StoreDeps } from './store-types';
+
+/*
+ * Preflight, the step between "Go live" and being on air: one line per thing that can spoil the
+ * show, each pass / warn / fail. The network lines are the engine's (`preflight:network`); the
+ * microphone and headphones lines are this window's. A failed line blocks going live unless the
+ * host overrides it explicitly.
+ *
+ *   closed ──openPreflight──► open (network: checking → done | error) ──goLiveFromPreflight──► closed (going live)
+ *     ▲                          │
+ *     └──── closePreflight ──────┘
+ */
+
+/** The headphones check: a tone plays, the host says whether they heard it. */
+export type HeadphonesCheck = 'unchecked' | 'playing' | 'heard' | 'not-heard';
+
+/** The engine's network check. */
+export type NetworkCheck = { status: 'idle' } | { status: 'checking' } | { status: 'done'; result: NetworkPreflight } | { status: 'error'; error: string };
+
+/** The preflight part of the store. */
+export interface PreflightState {
+  open: boolean;
+  network: NetworkCheck;
+  headphones: HeadphonesCheck;
+  /** Loudest microphone level seen since the preflight opened, dBFS. */
+  micPeakDb: number | null;
+  /** The host chose to go live despite a failed line. */
+  override: boolean;
+}
+
+/** One line of the preflight as shown. */
+export interface PreflightLine {
+  id: string;
+  label: string;
+  verdict: PreflightVerdict | 'checking';
+  detail: string;
+  /** A short figure: a round trip, a level. */
+  figure: string | null;
+}
+
+/** The preflight slice. */
+export interface PreflightSlice {
+  preflight: PreflightState;
+  /** Opens the preflight and starts the network check. */
+  openPreflight: () => void;
+  closePreflight: () => void;
+  /** Runs the engine's network check again. */
+  checkNetwork: () => Promise<void>;
+  /** Plays the headphones tone, then waits for the host's answer. */
+  playHeadphonesTone: () => Promise<void>;
+  answerHeadphones: (heard: boolean) => void;
+  setPreflightOverride: (override: boolean) => void;
+  /** Goes live from the preflight (refused while a failed line is not overridden). */
+  goLiveFromPreflight: () => Promise<void>;
+}
+
+/** A microphone peak at or above this is a voice (or at least sound) in the microphone. */
+export const MIC_PRESENT_DB = -50;
+
+const CLOSED: PreflightState = { open: false, network: { status: 'idle' }, headphones: 'unchecked', micPeakDb: null, override: false };
+
+const ENDPOINT_WORDS = { primary: 'Primary', backup: 'Backup' } as const;
+const KIND_WORDS = { janus: 'Janus (conversation)', icecast: 'Icecast (audience)' } as const;
+
+/** What the preflight lines are made of (use with `useShallow`). */
+export interface PreflightInput {
+  preflight: PreflightState;
+  microphone: AppState['microphone'];
+  /** The engine's endpoints (a stable reference from the store: `useShallow` compares it by identity). */
+  endpoints: readonly { name: EndpointName }[];
+}
+
+const NO_ENDPOINTS: readonly { name: EndpointName }[] = [];
+
+/** The pieces of the state the preflight lines read (use with `useShallow`). */
+export const selectPreflightInput = (state: AppState): PreflightInput => ({
+  preflight: state.preflight,
+  microphone: state.microphone,
+  endpoints: state.engine?.space.endpoints ?? NO_ENDPOINTS,
+});
+
+function microphoneLine(state: PreflightInput): PreflightLine {
+  const { microphone } = state;
+  const base = { id: 'microphone', label: 'Microphone' };
+  const peak = state.preflight.micPeakDb;
+  const figure = peak === null ? null : `peak ${Math.round(peak)} dBFS`;
+  if (microphone.problem) return { ...base, verdict: 'fail', detail: microphone.problem, figure };
+  if (microphone.activeLabel === null && microphone.levelDb === null) {
+    return { ...base, verdict: 'warn', detail: 'The microphone is not open yet: join the room first, then say a few words here.', figure };
+  }
+  if (peak !== null && peak >= MIC_PRESENT_DB) return { ...base, verdict: 'pass', detail: `${microphone.activeLabel ?? 'The microphone'} picks up your voice.`, figure };
+  return { ...base, verdict: 'warn', detail: 'No sound from the microphone yet: say a few words and watch the meter move.', figure };
+}
+
+function headphonesLine(check: HeadphonesCheck): PreflightLine {
+  const base = { id: 'headphones', label: 'Headphones', figure: null };
+  switch (check) {
+    case 'unchecked':
+      return { ...base, verdict: 'warn', detail: 'Not checked: play the tone and say whether you heard it.' };
+    case 'playing':
+      return { ...base, verdict: 'checking', detail: 'Playing a tone in your headphones…' };
+    case 'heard':
+      return { ...base, verdict: 'pass', detail: 'You heard the tone.' };
+    case 'not-heard':
+      return { ...base, verdict: 'fail', detail: 'You did not hear the tone: check that the headphones are plugged in, chosen as the output and not muted, then play it again.' };
+  }
+}
+
+function networkLines(state: PreflightInput): PreflightLine[] {
+  const { network } = state.preflight;
+  switch (network.status) {
+    case 'idle':
+    case 'checking':
+      return state.endpoints.flatMap(({ name }) =>
+        (['janus', 'icecast'] as const).map((kind) => ({ id: `${name}-${kind}`, label: `${ENDPOINT_WORDS[name]} ${KIND_WORDS[kind]}`, verdict: 'checking' as const, detail: 'Checking…', figure: null })),
+      );
+    case 'error':
+      return [{ id: 'network', label: 'Servers', verdict: 'fail', detail: network.error, figure: null }];
+    case 'done':
+      return network.result.lines.map((line) => ({
+        id: `${line.endpoint}-${line.kind}`,
+        label: `${ENDPOINT_WORDS[line.endpoint]} ${KIND_WORDS[line.kind]}`,
+        verdict: line.verdict,
+        detail: line.detail,
+        figure: line.roundTripMs === null ? null : `${Math.round(line.roundTripMs)} ms`,
+      }));
+  }
+}
+
+/** Every line of the preflight, in the order shown (pure). */
+export function preflightLines(state: PreflightInput): PreflightLine[] {
+  return [microphoneLine(state), headphonesLine(state.preflight.headphones), ...networkLines(state)];
+}
+
+/** True when a line failed and the host has not overridden it. */
+export function isPreflightBlocked(state: AppState): boolean {
+  return !state.preflight.override && preflightLines(selectPreflightInput(state)).some((line) => line.verdict === 'fail');
+}
+
+/** Creates the preflight slice; `playTone` is the window's audio (absent in tests that do not need it). */
+export const createPreflightSlice =
+  (deps: Pick<StoreDeps, 'playTone'>): AppSlice<PreflightSlice> =>
+  (set, get, api) => {
+    // While open, remember the loudest microphone level (the meter itself moves too fast to judge by).
+    api.subscribe((after, before) => {
+      const level = after.microphone.levelDb;
+      if (!after.preflight.open || level === null || level === before.microphone.levelDb) return;
+      if (after.preflight.micPeakDb === null || level > after.preflight.micPeakDb) set({ preflight: { ...after.preflight, micPeakDb: level } });
+    });
+    const patch = (part: Partial<PreflightState>): void => set((current) => ({ preflight: { ...current.preflight, ...part } }));
+
+    return {
+      preflight: CLOSED,
+
+      openPreflight() {
+        set({ preflight: { ...CLOSED, open: true, micPeakDb: get().microphone.levelDb } });
+        void get().checkNetwork();
+      },
+
+      closePreflight() {
+        set({ preflight: CLOSED });
+      },
+
+      async checkNetwork() {
+        const bridge = get().bridge;
+        if (!bridge) {
+          patch({ network: { status: 'error', error: NOT_CONNECTED } });
+          return;
+        }
+        patch({ network: { status: 'checking' } });
+        try {
+          const result = await bridge.invoke('preflight:network', {});
+          if (get().preflight.open) patch({ network: { status: 'done', result } });
+        } catch (error) {
+          if (get().preflight.open) patch({ network: { status: 'error', error: `Could not check the servers: ${describeFailure(error)}` } });
+        }
+      },
+
+      async playHeadphonesTone() {
+        if (get().preflight.headphones === 'playing') return;
+        patch({ headphones: 'playing' });
+        try {
+          if (!deps.playTone) throw new Error('this window has no audio output');
+          await deps.playTone();
+          if (get().preflight.headphones === 'playing') patch({ headphones: 'unchecked' });
+        } catch {
+          patch({ headphones: 'not-heard' });
+        }
+      },
+
+      answerHeadphones(heard) {
+        patch({ headphones: heard ? 'heard' : 'not-heard' });
+      },
+
+      setPreflightOverride(override) {
+        patch({ override });
+      },
+
+      async goLiveFromPreflight() {
+        if (isPreflightBlocked(get())) return;
+        set({ preflight: CLOSED });
+        await get().goLive();
+      },
+    };
+  };
