@@ -205,8 +205,10 @@ describe('the audience never goes silent (two real Icecast servers, the shipped 
     program.stop();
 
     // The engine shows the primary endpoint down (its output retrying) without moving any conversation.
-    const health = engine.getState().failover?.health.find((entry) => entry.endpoint === 'primary');
-    expect(health?.parts.icecast.status).toBe('down');
+    // The output alternates between retrying (down) and a new attempt (connecting): down shows within a retry.
+    const primaryHealth = () => engine.getState().failover?.health.find((entry) => entry.endpoint === 'primary');
+    await expect.poll(() => primaryHealth()?.parts.icecast.status, { timeout: 10_000, interval: 50 }).toBe('down');
+    const health = primaryHealth();
     expect(health?.parts.stats.status).toBe('degraded');
     expect(health?.conversation).not.toBe('down');
     expect(engine.getState().broadcast?.outputs.find((output) => output.id === 'backup')?.state.status).toBe('live');
