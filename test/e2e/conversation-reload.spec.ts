@@ -7,6 +7,7 @@ import { startProgramListener, type ProgramListener } from '../env/program-liste
 import { startServers, type TestServers } from '../env/servers';
 import { blockLevels, describeTones, GONE_DB, HOST_HZ, joinHostAndCohost, launchParticipant, median, meterSettles, PRESENT_DB, round, SAMPLE_RATE } from './conversation-support';
 import { startHeadlessEngine, type HeadlessEngine } from './headless-engine';
+import { goLiveThroughPreflight } from './screen-check';
 
 /*
  * Issue "A real desktop app", staying live: a co-host's window reloads in the middle of a show (the
@@ -105,7 +106,7 @@ test('a co-host window reloads mid-show: it rejoins the audio both ways, keeps i
   const cohostRow = /^Bo Cohost, Co-host, you\b/;
   const feed = await cohostList.getByRole('listitem', { name: cohostRow }).getAttribute('data-testid');
 
-  await hostPage.getByTestId('go-live').click();
+  await goLiveThroughPreflight(hostPage);
   await expect(hostPage.getByTestId('output-primary')).toHaveAttribute('data-state', 'live', { timeout: 15_000 });
   await meterSettles(hostPage, 'the window feeds the program', (db) => db > -40, 2, 30_000);
 
