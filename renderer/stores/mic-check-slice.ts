@@ -44,10 +44,10 @@ export const createMicCheckSlice: AppSlice<MicCheckSlice> = (set, get) => {
       const previous = get().micCheck.warning;
       const warning = previous !== null && next !== null && previous.kind === next.kind ? previous : next;
       set({ micCheck: { report, warning } });
-      // Not passed on to the engine yet (`reportMic`, the space channel): with it on, the host's
-      // program in the end-to-end conversation spec drops a muted co-host seconds late, on a quiet
-      // machine too, while the engines' cost is measured as small (producer.bench.ts). Until the
-      // window side is profiled, the producer's meters and report-based flags stay empty in the app.
+      // Not passed on to the engine yet (`reportMic`, the space channel): the host window's program
+      // already lags a muted co-host by seconds in the end-to-end conversation spec, and with the
+      // reports on it lagged more, while the engines' cost is measured as small (producer.bench.ts).
+      // Until the window is profiled, the producer's meters and report-based flags stay empty.
     },
   };
 };
