@@ -78,14 +78,6 @@ const REFUSED_RETRY_MS = 250;
 /** Pause before the second try of a pair (janode's own retry pace). */
 const SECOND_TRY_MS = 1000;
 
-/**
- * For this long after the loss, an ambiguous outage is retried quickly (single tries every
- * QUICK_RETRY_MS, with jitter): the failover rule decides within 3 s, and a path that is up again
- * for only a second (a flap) must be caught in that second, so a flap never adds up to an outage.
- */
-const QUICK_WINDOW_MS = 5000;
-const QUICK_RETRY_MS = 400;
-
 /** A Janus session that survives its WebSocket going away. */
 export class JanusLink {
   private current: JanusLinkState = { kind: 'connecting' };
@@ -228,15 +220,7 @@ export class JanusLink {
     /** The next attempt is the second try of a pair, a second after the first (janode's own retry pace). */
     let secondTry = false;
     for (let attempt = 1; !this.closing; attempt += 1) {
-      const quick = refused === null && this.options.clock.now() - lostAt < QUICK_WINDOW_MS;
-      const delay =
-        refused !== null && refused.count > 0
-          ? REFUSED_RETRY_MS * (0.5 + 0.5 * this.options.random())
-          : quick
-            ? QUICK_RETRY_MS * (0.75 + 0.5 * this.options.random())
-            : secondTry
-              ? SECOND_TRY_MS
-              : this.backoff.failed();
+      const delay = refused !== null && refused.count > 0 ? REFUSED_RETRY_MS * (0.5 + 0.5 * this.options.random()) : secondTry ? SECOND_TRY_MS : this.backoff.failed();
       this.setState({ kind: 'reconnecting', attempt, nextAttemptAt: this.options.clock.now() + delay, reason: lastReason, refused: refused !== null && refused.count > 0 ? refused : null });
       await this.wait(delay);
       if (this.closing) return;
@@ -249,8 +233,7 @@ export class JanusLink {
         // Tries go in pairs a second apart (janode retries once), so a path that flaps (down 1 s,
         // up 1 s) is caught in its next up second. While every try was refused, single tries at the
         // quick pace; the pair of an outage that turned out ambiguous is completed a second later.
-        // In the quick window after the loss, single tries at the quick pace.
-        connection = await this.openTransport(refused !== null || secondTry || quick ? 0 : 1);
+        connection = await this.openTransport(refused !== null || secondTry ? 0 : 1);
       } catch (error) {
         const message = describeError(error);
         if (refused !== null && CONNECTION_REFUSED.test(message)) {
