@@ -46,6 +46,18 @@ export interface CreateRoomRequest {
   readonly adminKey?: string | undefined;
 }
 
+/** The fields of a Janus `create` request every room of a space shares (AudioBridge and TextRoom alike). */
+export function createRoomFields(request: CreateRoomRequest): Record<string, unknown> {
+  return {
+    request: 'create',
+    room: request.room,
+    description: request.description.slice(0, 120),
+    secret: request.secret,
+    ...(request.pin !== undefined ? { pin: request.pin } : {}),
+    ...(request.adminKey !== undefined ? { admin_key: request.adminKey } : {}),
+  };
+}
+
 const EVENT = AudioBridgePlugin.EVENT;
 const HANGUP_EVENT = Janode.EVENT.HANDLE_HANGUP ?? 'handle_hangup';
 
@@ -228,12 +240,7 @@ export class AudioBridgeRoom {
     // janode's create() has no `allowed` field; one request keeps the room closed from its first moment.
     const response = await handle
       .message({
-        request: 'create',
-        room: request.room,
-        description: request.description.slice(0, 120),
-        secret: request.secret,
-        ...(request.pin !== undefined ? { pin: request.pin } : {}),
-        ...(request.adminKey !== undefined ? { admin_key: request.adminKey } : {}),
+        ...createRoomFields(request),
         sampling_rate: 48_000,
         audiolevel_event: true,
         // Talking after 0.5 s of voice (Janus's default is 2 s), at Janus's default level threshold.

@@ -4,7 +4,7 @@ import { RTCPeerConnection, type RTCDataChannel } from 'werift';
 import { MAX_CHANNEL_TEXT } from '../../shared/space-channel';
 import type { Clock } from '../clock';
 import { EngineCommandError } from '../engine-errors';
-import type { CreateRoomRequest } from '../janus/audiobridge-room';
+import { createRoomFields, type CreateRoomRequest } from '../janus/audiobridge-room';
 import type { JanusLink } from '../janus/janus-link';
 import { reattachHandle } from '../janus/session-reclaim';
 import { describeError, type Logger } from '../log/logger';
@@ -200,12 +200,7 @@ export class TextRoomChannel {
         return false;
       }
       await handle.message({
-        request: 'create',
-        room: request.room,
-        description: request.description.slice(0, 120),
-        secret: request.secret,
-        ...(request.pin !== undefined ? { pin: request.pin } : {}),
-        ...(request.adminKey !== undefined ? { admin_key: request.adminKey } : {}),
+        ...createRoomFields(request),
         is_private: true,
         permanent: false,
         allowed: [...request.allowed],
