@@ -97,7 +97,10 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_TRANSPORT_MESSAGE_BYTES });
+  /** UI connections: commands and events. */
   const authenticated = new Set<WebSocket>();
+  /** Audio connections (`purpose: 'audio'`): PCM frames only. */
+  const audioConnections = new Set<WebSocket>();
 
   http.on('upgrade', (request, socket, head) => {
     const path = new URL(request.url ?? '/', 'http://bridge').pathname;
@@ -127,7 +130,7 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
     ws.on('message', (data: RawData, isBinary: boolean) => {
       const bytes = toBuffer(data);
       if (isBinary) {
-        if (!authenticated.has(ws)) {
+        if (!authenticated.has(ws) && !audioConnections.has(ws)) {
           sendError(ws, { code: 'unauthorized', message: 'Send {"type":"auth","token":…} before audio frames.' });
           return;
         }
@@ -163,6 +166,14 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
       switch (message.type) {
         case 'auth': {
           if (tokensEqual(tokenBytes, message.token)) {
+            if (message.purpose === 'audio') {
+              authenticated.delete(ws);
+              audioConnections.add(ws);
+              send(ws, { type: 'auth-result', ok: true });
+              engine.setBridgeClients(authenticated.size);
+              return;
+            }
+            audioConnections.delete(ws);
             authenticated.add(ws);
             send(ws, { type: 'auth-result', ok: true });
             engine.setBridgeClients(authenticated.size);
@@ -180,6 +191,10 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
           return;
         }
         case 'command': {
+          if (audioConnections.has(ws)) {
+            sendError(ws, { code: 'unauthorized', message: 'This connection carries audio only; send commands on a connection authenticated without purpose "audio".' }, message.id);
+            return;
+          }
           if (!authenticated.has(ws)) {
             sendError(ws, { code: 'unauthorized', message: 'Not authenticated: send {"type":"auth","token":…} first.' }, message.id);
             return;
@@ -193,6 +208,7 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
     });
 
     ws.on('close', () => {
+      audioConnections.delete(ws);
       if (authenticated.delete(ws)) engine.setBridgeClients(authenticated.size);
     });
     ws.on('error', (error) => log.warn(`bridge connection error: ${error.message}`));

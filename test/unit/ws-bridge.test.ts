@@ -200,6 +200,28 @@ describe('WebSocket bridge', () => {
     expect(engine.getState().audio).toMatchObject({ framesReceived: 1, framesRejected: 1 });
   });
 
+  it('takes an audio-only connection: frames yes, commands and events no, not counted as a UI', async () => {
+    const ui = await authed();
+    const audio = await connect();
+    audio.send({ type: 'auth', token: 'wrong-token', purpose: 'audio' });
+    expect(await audio.nextOf('auth-result')).toMatchObject({ ok: false });
+    audio.send({ type: 'auth', token: 'correct-token', purpose: 'audio' });
+    expect(await audio.next()).toEqual({ type: 'auth-result', ok: true });
+    expect(engine.getState().bridge.clients).toBe(1);
+
+    audio.socket.send(new Uint8Array(encodePcmFrame({ channels: 2, sampleRate: 48_000, sequence: 0, captureTime: 0, samples: new Float32Array(PCM_FRAME_LENGTH * 2) })));
+    audio.send({ type: 'command', id: 'c1', channel: 'engine:ping', payload: { sentAt: 1 } });
+    const refused = await audio.next();
+    expect(refused).toMatchObject({ type: 'error', inReplyTo: 'c1', error: { code: 'unauthorized' } });
+    expect(engine.getState().audio.framesReceived).toBe(1);
+
+    // Events reach the UI connection only: the audio connection's next message is the answer to its own command.
+    ui.send({ type: 'command', id: 'c2', channel: 'engine:ping', payload: { sentAt: 2 } });
+    expect((await ui.nextOf('result')).id).toBe('c2');
+    audio.send({ type: 'command', id: 'c3', channel: 'engine:ping', payload: { sentAt: 3 } });
+    expect(await audio.next()).toMatchObject({ type: 'error', inReplyTo: 'c3' });
+  });
+
   it('refuses WebSocket upgrades from another origin or path', async () => {
     await expect(Client.open(wsUrl, { Origin: 'https://evil.example' })).rejects.toThrow(/403/);
     await expect(Client.open(server.url.replace('http', 'ws') + '/elsewhere')).rejects.toThrow(/403/);
