@@ -15,6 +15,7 @@ import { SettingsBook } from './settings/settings-book';
 
 export { assertNever, EngineCommandError };
 import type { BroadcastStatus } from '../shared/broadcast';
+import { InputDelayMeter, type InputDelaySummary } from './audio/input-delay';
 import { PushSource } from './audio/push-source';
 import { ToneSource } from './audio/tone-source';
 import { Broadcast } from './broadcast/broadcast';
@@ -29,6 +30,13 @@ import { decodeInvite, previewOf } from './invites/invite-code';
 import { FailoverService } from './failover/failover-service';
 import { listenLinkOf } from './failover/listen-link';
 import type { FailoverMove, FailoverSettings } from '../shared/failover';
+
+/** Median delay of the window's frames from which the log warns. */
+const INPUT_DELAY_WARN_MS = 500;
+/** At most one such warning per this long. */
+const INPUT_DELAY_WARN_EVERY_MS = 30_000;
+/** A change of the median delay by this much is sent to the UIs at once. */
+const INPUT_DELAY_STEP_MS = 100;
 
 /** What an engine is built from; everything with side effects is passed in. */
 export interface EngineOptions {
@@ -73,6 +81,9 @@ export class Engine {
   private pcmSink: PushSource | null = null;
   private broadcast: { control: BroadcastControl; detach: () => void } | null = null;
   private readonly recentLog: EventPayload<'log:entry'>[] = [];
+  /** Capture → arrival delay of the window's program frames. */
+  private readonly inputDelay = new InputDelayMeter();
+  private lastInputDelayWarning = Number.NEGATIVE_INFINITY;
   private readonly listenerCounts: ListenerCounts | null;
   private readonly invites: InviteBook | null;
   /** Saved spaces and general settings, as the settings screen edits them. */
@@ -431,9 +442,25 @@ export class Engine {
     }
     this.state.audio.framesReceived += 1;
     this.state.audio.lastFrameAt = this.options.clock.now();
+    const delay = this.inputDelay.add(this.state.audio.lastFrameAt - decoded.frame.captureTime);
+    if (delay) this.onInputDelay(delay);
     this.pcmSink?.push(decoded.frame);
     // Frame consumers (encoder, meters) attach here in the broadcast engine.
     return true;
+  }
+
+  /**
+   * A second of the window's frames: kept in the state (sent with the next change, or at once when
+   * it moved by a noticeable amount), and a warning in the log while the window is late.
+   */
+  private onInputDelay(delay: InputDelaySummary): void {
+    const previous = this.state.audio.inputDelay ?? null;
+    this.state.audio.inputDelay = delay;
+    if (delay.medianMs >= INPUT_DELAY_WARN_MS && this.options.clock.now() - this.lastInputDelayWarning >= INPUT_DELAY_WARN_EVERY_MS) {
+      this.lastInputDelayWarning = this.options.clock.now();
+      this.log.warn(`the window's program audio reaches the engine ${delay.medianMs} ms late (worst ${delay.maxMs} ms in the last second); the window's machine may be overloaded`);
+    }
+    if (previous === null || Math.abs(previous.medianMs - delay.medianMs) >= INPUT_DELAY_STEP_MS) this.emitState();
   }
 
   /**

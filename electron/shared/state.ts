@@ -68,6 +68,8 @@ export const EngineStateSchema = z.object({
     framesReceived: z.number().int().nonnegative(),
     framesRejected: z.number().int().nonnegative(),
     lastFrameAt: z.number().nullable(),
+    /** Capture → arrival delay of the window's frames over the last second (median and worst, ms); null before the first second. */
+    inputDelay: z.object({ medianMs: z.number().nonnegative(), maxMs: z.number().nonnegative() }).nullable().optional(),
   }),
   /** The conversation room this engine's UI is in. */
   conversation: ConversationStateSchema,
