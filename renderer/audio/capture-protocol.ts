@@ -6,10 +6,14 @@
 /** Name the worklet registers its processor under. */
 export const PROGRAM_CAPTURE_PROCESSOR = 'steadycast-program-capture';
 
-/** Page → worklet. */
-export type CaptureCommand = { type: 'start' } | { type: 'stop' };
+/**
+ * Page → worklet. `sink` (sent before `start`) gives the worklet a port to post frames to instead
+ * of its own: a worker that sends them to the engine (renderer/bridge/pcm-stream.ts). `stop`
+ * forgets the sink.
+ */
+export type CaptureCommand = { type: 'start' } | { type: 'stop' } | { type: 'sink'; port: MessagePort };
 
-/** Worklet → page: one 20 ms stereo frame, interleaved, with the graph time of its first sample. */
+/** Worklet → page (or → the sink's worker): one 20 ms stereo frame, interleaved, with the graph time of its first sample. */
 export interface CapturedFrame {
   type: 'frame';
   samples: Float32Array;

@@ -2,7 +2,7 @@ import type { MediaConnectionState } from '../../electron/shared/conversation';
 import type { MicReport } from '../../electron/shared/mic-report';
 import { MicAnalysisLink } from './mic-analysis/attach';
 import { Microphone, type MediaDevicesLike, type MicrophoneSnapshot } from './microphone';
-import { ProgramMix } from './program-mix';
+import { ProgramMix, type ProgramFrameStream } from './program-mix';
 import { RoomPeer, type SignalOffer } from './room-peer';
 
 /*
@@ -35,8 +35,11 @@ export interface ConversationMedia {
   selectMicrophone(deviceId: string | null): Promise<void>;
   /** Lists the input devices (reported through `onMicrophone`). */
   refreshMicrophones(): Promise<void>;
-  /** Opens the microphone if needed and sends the program (microphone + room) as PCM frames to `sendFrame`. */
-  startProgramFeed(sendFrame: (frame: ArrayBuffer) => void): Promise<void>;
+  /**
+   * Opens the microphone if needed and sends the program (microphone + room) as PCM frames: through
+   * `stream` (from a worker, off this thread) when given, else to `sendFrame`. The feed owns the stream.
+   */
+  startProgramFeed(sendFrame: (frame: ArrayBuffer) => void, stream?: ProgramFrameStream | null): Promise<void>;
   stopProgramFeed(): void;
   /** True while program frames are sent. */
   readonly feeding: boolean;
@@ -157,14 +160,19 @@ export class BrowserConversationMedia implements ConversationMedia {
     await this.microphone.listDevices();
   }
 
-  async startProgramFeed(sendFrame: (frame: ArrayBuffer) => void): Promise<void> {
+  async startProgramFeed(sendFrame: (frame: ArrayBuffer) => void, stream: ProgramFrameStream | null = null): Promise<void> {
     this.sendFrame = sendFrame;
-    await this.openMicrophone();
-    const mix = await this.ensureMix();
-    if (!mix) throw new Error('the program capture is not available in this window');
-    this.startMicAnalysis();
-    mix.setMicMuted(!this.micLive);
-    await mix.startFeed();
+    try {
+      await this.openMicrophone();
+      const mix = await this.ensureMix();
+      if (!mix) throw new Error('the program capture is not available in this window');
+      this.startMicAnalysis();
+      mix.setMicMuted(!this.micLive);
+      await mix.startFeed(stream);
+    } catch (error) {
+      stream?.close();
+      throw error;
+    }
   }
 
   stopProgramFeed(): void {

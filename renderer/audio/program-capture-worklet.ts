@@ -22,16 +22,28 @@ class ProgramCaptureProcessor extends AudioWorkletProcessor {
   private capturing = false;
   /** Graph time of the first sample of the frame being filled. */
   private frameStart = 0;
+  /** Where frames go: a worker's port when the page gave one, else the page. */
+  private sink: MessagePort | null = null;
   private readonly chunker = new StereoFrameChunker((samples) => {
     const message: CapturedFrame = { type: 'frame', samples, contextTime: this.frameStart };
-    this.port.postMessage(message, [samples.buffer]);
+    (this.sink ?? this.port).postMessage(message, [samples.buffer]);
   });
 
   constructor() {
     super();
     this.port.onmessage = (event: MessageEvent<CaptureCommand>) => {
-      this.capturing = event.data.type === 'start';
+      const command = event.data;
+      if (command.type === 'sink') {
+        this.sink?.close();
+        this.sink = command.port;
+        return;
+      }
+      this.capturing = command.type === 'start';
       this.chunker.reset();
+      if (command.type === 'stop') {
+        this.sink?.close();
+        this.sink = null;
+      }
     };
   }
 

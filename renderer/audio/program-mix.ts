@@ -30,6 +30,22 @@ export interface ProgramMixOptions {
   now?: () => number;
 }
 
+/**
+ * Frames sent from a worker (renderer/bridge/pcm-stream.ts): the capture worklet posts them to
+ * `port`, so they never wait for this page's main thread.
+ */
+export interface ProgramFrameStream {
+  /** Port the capture worklet posts its frames to (transferred to the worklet). */
+  readonly port: MessagePort;
+  /** Maps the graph's time to wall time (ms since the epoch at context time 0), for capture times. */
+  setClock(epochMsAtContextZero: number): void;
+  /** Stops sending and closes the connection. */
+  close(): void;
+}
+
+/** How often the graph-to-wall clock mapping is refreshed while a stream feeds (the two clocks drift apart slowly). */
+const CLOCK_REFRESH_MS = 5000;
+
 /** Ramp for gain changes: fast enough to be "at once", slow enough not to click. */
 const GAIN_RAMP_S = 0.005;
 
@@ -46,6 +62,8 @@ export class ProgramMix {
   private roomSource: MediaStreamAudioSourceNode | null = null;
   private sequence = 0;
   private feeding = false;
+  private stream: ProgramFrameStream | null = null;
+  private clockTimer: ReturnType<typeof setInterval> | null = null;
   private closed = false;
 
   private constructor(
@@ -135,19 +153,38 @@ export class ProgramMix {
     setGain(this.roomGain, gain, this.context.currentTime);
   }
 
-  /** Starts sending frames; resumes the context if the browser suspended it. */
-  async startFeed(): Promise<void> {
-    if (this.closed || this.feeding) return;
+  /**
+   * Starts sending frames: through `stream` (from a worker) when given, else to `sendFrame` on this
+   * thread. Resumes the context if the browser suspended it.
+   */
+  async startFeed(stream: ProgramFrameStream | null = null): Promise<void> {
+    if (this.closed || this.feeding) {
+      if (stream !== this.stream) stream?.close();
+      return;
+    }
     this.feeding = true;
+    if (stream) {
+      this.stream = stream;
+      this.capture.port.postMessage({ type: 'sink', port: stream.port } satisfies CaptureCommand, [stream.port]);
+      const refreshClock = (): void => stream.setClock(this.epochMsAtContextZero());
+      refreshClock();
+      this.clockTimer = setInterval(refreshClock, CLOCK_REFRESH_MS);
+    }
     this.post({ type: 'start' });
     if (this.context.state === 'suspended') await this.context.resume();
+    // The clock read before a resume is stale by the time the context was suspended.
+    if (stream) stream.setClock(this.epochMsAtContextZero());
   }
 
-  /** Stops sending frames (a partial frame is dropped). */
+  /** Stops sending frames (a partial frame is dropped) and closes the stream, if any. */
   stopFeed(): void {
     if (!this.feeding) return;
     this.feeding = false;
     this.post({ type: 'stop' });
+    if (this.clockTimer !== null) clearInterval(this.clockTimer);
+    this.clockTimer = null;
+    this.stream?.close();
+    this.stream = null;
   }
 
   /** The microphone's RMS level in dBFS (before the mute gain), or null without a microphone. */
@@ -167,6 +204,12 @@ export class ProgramMix {
     this.roomSource?.disconnect();
     this.capture.disconnect();
     if (this.ownsContext) await this.context.close();
+  }
+
+  /** Wall time (ms since the epoch) at graph time 0, from the page's clock and the graph's current time. */
+  private epochMsAtContextZero(): number {
+    const now = this.options.now?.() ?? performance.timeOrigin + performance.now();
+    return now - this.context.currentTime * 1000;
   }
 
   private onFrame(message: CapturedFrame): void {

@@ -10,6 +10,7 @@ import {
 } from '../../electron/shared/contract';
 import { BRIDGE_PATH, MAX_TEXT_MESSAGE_BYTES, ServerMessageSchema, type ClientMessage, type ServerMessage } from '../../electron/shared/wire';
 import type { ConnectionSource, ConnectionStatus } from './connection-status';
+import { startPcmStream, type PcmStreamOpener } from './pcm-stream';
 
 /*
  * The WebSocket binding of the contract (headless mode, or a producer in a browser).
@@ -60,10 +61,12 @@ export interface WebSocketBridgeOptions {
   setTimer?: (callback: () => void, ms: number) => () => void;
   /** First retry delay and the cap, in ms. */
   backoff?: { initialMs: number; maxMs: number };
+  /** Starts the program's sending worker (default: a real Worker, see pcm-stream.ts). */
+  startPcmStream?: typeof startPcmStream;
 }
 
 /** The WebSocket binding: the contract API plus its connection status. */
-export interface WebSocketBridge extends SteadycastApi, ConnectionSource {
+export interface WebSocketBridge extends SteadycastApi, ConnectionSource, PcmStreamOpener {
   /** PCM frames dropped because the socket was not ready or its send buffer was full. */
   readonly pcmFramesDropped: number;
   /** Closes the socket for good and rejects pending calls. */
@@ -282,6 +285,10 @@ export function createWebSocketBridge(options: WebSocketBridgeOptions): WebSocke
     invoke,
     on,
     sendPcm,
+    openPcmStream() {
+      if (!token || disposed) return null;
+      return (options.startPcmStream ?? startPcmStream)({ url: options.url, token });
+    },
     get pcmFramesDropped() {
       return pcmFramesDropped;
     },
@@ -340,13 +347,14 @@ function deliver<T>(listener: (value: T) => void, value: T): void {
   }
 }
 
-function defaultSetTimer(callback: () => void, ms: number): () => void {
+/** `setTimeout` as a cancel function. */
+export function defaultSetTimer(callback: () => void, ms: number): () => void {
   const handle = setTimeout(callback, ms);
   return () => clearTimeout(handle);
 }
 
-/** The browser WebSocket behind {@link BridgeSocket}. */
-function openBrowserSocket(url: string, handlers: BridgeSocketHandlers): BridgeSocket {
+/** The browser WebSocket behind {@link BridgeSocket} (a page's or a worker's). */
+export function openBrowserSocket(url: string, handlers: BridgeSocketHandlers): BridgeSocket {
   const ws = new WebSocket(url);
   ws.binaryType = 'arraybuffer';
   ws.onopen = () => handlers.open();

@@ -2,6 +2,7 @@ import type { EventPayload } from '../../electron/shared/contract';
 import type { ConversationState, InvitePreview, InviteSummary, MediaConnectionState } from '../../electron/shared/conversation';
 import type { ConversationMedia, ConversationMediaEvents } from '../audio/conversation-media';
 import type { MicrophoneSnapshot } from '../audio/microphone';
+import { canOpenPcmStream } from '../bridge/pcm-stream';
 import { describeFailure, NOT_CONNECTED } from './describe-failure';
 import type { AppSlice, AppState, StoreDeps } from './store-types';
 
@@ -474,8 +475,10 @@ export function createConversationSlice(deps: StoreDeps): AppSlice<ConversationS
         if (get().programFeed.status === 'starting' || current.feeding) return;
         set({ programFeed: { status: 'starting', error: null } });
         try {
-          // The bridge may be replaced on reconnect: send through whichever is attached now.
-          await current.startProgramFeed((frame) => get().bridge?.sendPcm(frame));
+          // Frames go from a worker when the binding can (never waiting for this window's main
+          // thread); else through whichever bridge is attached (it may be replaced on reconnect).
+          const stream = canOpenPcmStream(bridge) ? bridge.openPcmStream() : null;
+          await current.startProgramFeed((frame) => get().bridge?.sendPcm(frame), stream);
           set({ programFeed: { status: current.feeding ? 'on' : 'off', error: null } });
         } catch (error) {
           set({ programFeed: { status: 'error', error: `The program audio could not start: ${describeFailure(error)}` } });

@@ -299,6 +299,29 @@ describe('WebSocket bridge binding', () => {
     expect(timers.pending).toEqual([]);
     expect(bridge.current()).toMatchObject({ status: 'disconnected', retryAt: null });
   });
+
+  it('opens the program stream with its own address and token, and not without a token or after closing', () => {
+    const opened: { url: string; token: string }[] = [];
+    const stream = { port: null as unknown as MessagePort, setClock: () => undefined, close: () => undefined };
+    const make = (token: string | null): WebSocketBridge =>
+      createWebSocketBridge({
+        url: 'ws://127.0.0.1:7766/bridge',
+        token,
+        createSocket: (url, handlers) => new FakeSocket(url, handlers),
+        setTimer: new FakeTimers().setTimer,
+        startPcmStream: (options) => {
+          opened.push({ url: options.url, token: options.token });
+          return stream;
+        },
+      });
+    const bridge = make('secret-token');
+    expect(bridge.openPcmStream()).toBe(stream);
+    expect(opened).toEqual([{ url: 'ws://127.0.0.1:7766/bridge', token: 'secret-token' }]);
+    expect(make(null).openPcmStream()).toBeNull();
+    bridge.close();
+    expect(bridge.openPcmStream()).toBeNull();
+    expect(opened).toHaveLength(1);
+  });
 });
 
 describe('access token from the URL fragment', () => {

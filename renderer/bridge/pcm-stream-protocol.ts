@@ -1,0 +1,21 @@
+import type { PcmStreamStatus } from './pcm-stream-sender';
+
+/*
+ * Messages between the window and the program's sending worker (pcm-stream-worker.ts). The frames
+ * themselves do not pass through the window: the capture worklet posts them straight to the
+ * worker on a MessagePort of their own.
+ */
+
+/** Window → worker. */
+export type PcmStreamCommand =
+  | { type: 'open'; url: string; token: string }
+  /** The port the capture worklet posts its frames (CapturedFrame) to. */
+  | { type: 'frames'; port: MessagePort }
+  | { type: 'clock'; epochMsAtContextZero: number }
+  | { type: 'close' };
+
+/** Worker → window. */
+export interface PcmStreamReport {
+  type: 'status';
+  status: PcmStreamStatus;
+}
