@@ -14,7 +14,7 @@ const KIND_LABELS = { ipc: 'Electron IPC', websocket: 'WebSocket' } as const;
 /** The path between this window and the engine: binding, attached UIs, audio frames, and a ping. */
 export function BridgePanel(): ReactNode {
   const kind = useAppStore(selectBridgeKind);
-  const { clients, framesReceived, framesRejected } = useAppStore(useShallow(selectBridgeStats));
+  const { clients, framesReceived, framesRejected, delayMedianMs, delayMaxMs } = useAppStore(useShallow(selectBridgeStats));
   const canPing = useAppStore(selectCanPing);
   const pingEngine = useAppStore((state) => state.pingEngine);
 
@@ -35,6 +35,12 @@ export function BridgePanel(): ReactNode {
             <dd className="num">
               {framesReceived === null ? '—' : formatCount(framesReceived)}
               {framesRejected ? <span className="bad-text"> · {formatCount(framesRejected)} rejected</span> : null}
+            </dd>
+          </div>
+          <div className="facts__item">
+            <dt>Audio delay</dt>
+            <dd className="num" data-testid="program-input-delay" title="From capture in a window to the engine, over the last second: median (worst)">
+              {delayMedianMs === null || delayMaxMs === null ? '—' : <span className={delayMedianMs >= 500 ? 'bad-text' : undefined}>{`${delayMedianMs} ms (${delayMaxMs} ms)`}</span>}
             </dd>
           </div>
         </dl>
