@@ -5,7 +5,8 @@ import type { AppSlice, AppState } from './store-types';
 /*
  * The speaker's own microphone check: the latest report of this window's microphone analysis
  * (renderer/audio/mic-analysis, fed by the media layer's `onMicReport`) and the warning it gives
- * the speaker. (Passing the report on to the space channel is not wired: see receiveMicReport.)
+ * the speaker, and every report goes on to the engine, which sends it on the space channel so that
+ * producers see every microphone in the room.
  */
 
 /** This window's microphone as its own analysis sees it. */
@@ -44,10 +45,9 @@ export const createMicCheckSlice: AppSlice<MicCheckSlice> = (set, get) => {
       const previous = get().micCheck.warning;
       const warning = previous !== null && next !== null && previous.kind === next.kind ? previous : next;
       set({ micCheck: { report, warning } });
-      // Not passed on to the engine yet (`reportMic`, the space channel): the host window's program
-      // already lags a muted co-host by seconds in the end-to-end conversation spec, and with the
-      // reports on it lagged more, while the engines' cost is measured as small (producer.bench.ts).
-      // Until the window is profiled, the producer's meters and report-based flags stay empty.
+      // Producers see every speaker's microphone: the engine passes the report on to the space
+      // channel (what that costs the engines: producer.bench.ts).
+      get().reportMic(report);
     },
   };
 };

@@ -6,6 +6,7 @@ import { MIC_WARNING_MESSAGES, micWarning } from '../../renderer/audio/mic-analy
 import { MicWarningNotice } from '../../renderer/features/conversation/mic-warning';
 import { createAppStore } from '../../renderer/stores/app-store';
 import { selectMicReport, selectMicWarning } from '../../renderer/stores/mic-check-slice';
+import { FakeBridge } from '../fakes/fake-bridge';
 
 /*
  * The speaker's own warning: raised only after its condition held for a while, kept up through a
@@ -113,6 +114,30 @@ describe('microphone check in the store', () => {
     expect(warnings.size).toBe(2);
     store.getState().receiveMicReport(null);
     expect(store.getState().micCheck).toEqual({ report: null, warning: null });
+  });
+});
+
+describe('microphone reports to the engine', () => {
+  it('passes every report on to the engine for the space channel, and a refused one disturbs nothing', async () => {
+    const store = createAppStore({ now: () => 0, randomNonce: () => 'n', setTimer: () => () => undefined });
+    const bridge = new FakeBridge();
+    let refuse = false;
+    bridge.handle('conversation:report-mic', () => {
+      if (refuse) throw new Error('Not in the conversation: join first.');
+      return { sent: true };
+    });
+    store.getState().attachBridge(bridge);
+    const reports = timeline([[3, voice('noise')]]);
+    for (const report of reports) store.getState().receiveMicReport(report);
+    refuse = true;
+    store.getState().receiveMicReport(reports[0] as MicReport);
+    await Promise.resolve();
+    const sent = bridge.calls.filter((call) => call.channel === 'conversation:report-mic').map((call) => call.payload);
+    expect(sent).toEqual([...reports, reports[0]].map((report) => ({ report })));
+    // The closed microphone is not a report: nothing is sent for it.
+    store.getState().receiveMicReport(null);
+    expect(bridge.calls.filter((call) => call.channel === 'conversation:report-mic')).toHaveLength(4);
+    expect(selectMicWarning(store.getState())).toBeNull();
   });
 });
 
