@@ -16,6 +16,7 @@ import { createToastsSlice } from './toasts-slice';
 import { createPreflightSlice } from './preflight-slice';
 import { createPushToTalkSlice } from './push-to-talk-slice';
 import { playTestTone } from '../audio/test-tone';
+import { browserRehearsalRecorder } from '../audio/rehearsal-recorder';
 import { createThemeSlice, type SystemTheme, type ThemeStorage } from './theme-slice';
 
 /** The vanilla store of one window; React binds to it through `useAppStore`. */
@@ -66,6 +67,7 @@ export const browserStoreDeps: StoreDeps = {
   },
   createConversationMedia: createBrowserConversationMedia,
   playTone: playTestTone,
+  rehearsal: browserRehearsalRecorder,
   themeStorage: localThemeStorage,
   systemTheme: mediaSystemTheme,
 };

@@ -1,12 +1,13 @@
 import type { EndpointName } from '../../electron/shared/endpoint';
-import type { NetworkPreflight, PreflightVerdict } from '../../electron/shared/preflight';
+import { formatUplinkRate, type NetworkPreflight, type PreflightVerdict, type UplinkPreflight } from '../../electron/shared/preflight';
+import type { RehearsalSession, RehearsalTake } from '../audio/rehearsal-recorder';
 import { describeFailure, NOT_CONNECTED } from './describe-failure';
 import type { AppSlice, AppState, StoreDeps } from './store-types';
 
 /*
  * Preflight, the step between "Go live" and being on air: one line per thing that can spoil the
  * show, each pass / warn / fail. The network lines are the engine's (`preflight:network`); the
- * microphone and headphones lines are this window's. A failed line blocks going live unless the
+ * microphone, headphones and rehearsal lines are this window's. A failed line blocks going live unless the
  * host overrides it explicitly.
  *
  *   closed ──openPreflight──► open (network: checking → done | error) ──goLiveFromPreflight──► closed (going live)
@@ -17,14 +18,28 @@ import type { AppSlice, AppState, StoreDeps } from './store-types';
 /** The headphones check: a tone plays, the host says whether they heard it. */
 export type HeadphonesCheck = 'unchecked' | 'playing' | 'heard' | 'not-heard';
 
+/** The rehearsal recording: up to 30 s of the host talking, measured, to play back. */
+export type RehearsalCheck =
+  | { status: 'idle' }
+  | { status: 'starting' }
+  | { status: 'recording'; startedAt: number }
+  | { status: 'measuring' }
+  | { status: 'ready'; take: RehearsalTake }
+  | { status: 'error'; error: string };
+
 /** The engine's network check. */
 export type NetworkCheck = { status: 'idle' } | { status: 'checking' } | { status: 'done'; result: NetworkPreflight } | { status: 'error'; error: string };
+
+/** The engine's uplink estimate (`idle` while it waits for the network check: its probes must not share the upload). */
+export type UplinkCheck = { status: 'idle' } | { status: 'checking' } | { status: 'done'; result: UplinkPreflight } | { status: 'error'; error: string };
 
 /** The preflight part of the store. */
 export interface PreflightState {
   open: boolean;
   network: NetworkCheck;
+  uplink: UplinkCheck;
   headphones: HeadphonesCheck;
+  rehearsal: RehearsalCheck;
   /** Loudest microphone level seen since the preflight opened, dBFS. */
   micPeakDb: number | null;
   /** The host chose to go live despite a failed line. */
@@ -49,9 +64,17 @@ export interface PreflightSlice {
   closePreflight: () => void;
   /** Runs the engine's network check again. */
   checkNetwork: () => Promise<void>;
+  /** Runs the engine's uplink estimate (about 3 s of upload to the primary Icecast). */
+  checkUplink: () => Promise<void>;
+  /** The network check, then the uplink estimate ("Check servers again"). */
+  checkServersAgain: () => Promise<void>;
   /** Plays the headphones tone, then waits for the host's answer. */
   playHeadphonesTone: () => Promise<void>;
   answerHeadphones: (heard: boolean) => void;
+  /** Records a rehearsal take (stops by itself after {@link REHEARSAL_MAX_MS}). */
+  startRehearsal: () => Promise<void>;
+  /** Stops the rehearsal early; the take so far is measured and kept. */
+  stopRehearsal: () => void;
   setPreflightOverride: (override: boolean) => void;
   /** Goes live from the preflight (refused while a failed line is not overridden). */
   goLiveFromPreflight: () => Promise<void>;
@@ -60,7 +83,15 @@ export interface PreflightSlice {
 /** A microphone peak at or above this is a voice (or at least sound) in the microphone. */
 export const MIC_PRESENT_DB = -50;
 
-const CLOSED: PreflightState = { open: false, network: { status: 'idle' }, headphones: 'unchecked', micPeakDb: null, override: false };
+/** The longest rehearsal take, ms. */
+export const REHEARSAL_MAX_MS = 30_000;
+
+/** Rehearsal verdicts: silent below this peak, quiet below this talking level, clipped above this share of samples. */
+export const REHEARSAL_SILENT_DB = -60;
+export const REHEARSAL_QUIET_DB = -40;
+export const REHEARSAL_CLIPPED_SHARE = 0.001;
+
+const CLOSED: PreflightState = { open: false, network: { status: 'idle' }, uplink: { status: 'idle' }, headphones: 'unchecked', rehearsal: { status: 'idle' }, micPeakDb: null, override: false };
 
 const ENDPOINT_WORDS = { primary: 'Primary', backup: 'Backup' } as const;
 const KIND_WORDS = { janus: 'Janus (conversation)', icecast: 'Icecast (audience)' } as const;
@@ -109,6 +140,35 @@ function headphonesLine(check: HeadphonesCheck): PreflightLine {
   }
 }
 
+function rehearsalLine(check: RehearsalCheck): PreflightLine {
+  const base = { id: 'rehearsal', label: 'Rehearsal', figure: null };
+  switch (check.status) {
+    case 'idle':
+      return { ...base, verdict: 'warn', detail: `Not recorded yet: record up to ${REHEARSAL_MAX_MS / 1000} s of yourself talking, then listen back for clarity and background noise.` };
+    case 'starting':
+    case 'recording':
+      return { ...base, verdict: 'checking', detail: 'Recording: talk as you will on air, then press Stop.' };
+    case 'measuring':
+      return { ...base, verdict: 'checking', detail: 'Measuring the recording…' };
+    case 'error':
+      return { ...base, verdict: 'fail', detail: check.error };
+    case 'ready': {
+      const { figures } = check.take;
+      const figure = `${Math.floor(figures.durationMs / 1000)} s · ${Math.round(figures.talkDb)} dBFS`;
+      if (figures.peakDb < REHEARSAL_SILENT_DB) {
+        return { ...base, figure, verdict: 'fail', detail: 'The recording is silent: check that the right microphone is chosen and not muted, then record again.' };
+      }
+      if (figures.clippedShare > REHEARSAL_CLIPPED_SHARE) {
+        return { ...base, figure, verdict: 'warn', detail: 'Your voice clips (too loud for the microphone): move back a little or lower its input level, then record again.' };
+      }
+      if (figures.talkDb < REHEARSAL_QUIET_DB) {
+        return { ...base, figure, verdict: 'warn', detail: 'Your voice is quiet: move closer to the microphone or raise its input level, then record again.' };
+      }
+      return { ...base, figure, verdict: 'pass', detail: 'Recorded. Listen back for clarity and background noise before you go live.' };
+    }
+  }
+}
+
 function networkLines(state: PreflightInput): PreflightLine[] {
   const { network } = state.preflight;
   switch (network.status) {
@@ -132,7 +192,7 @@ function networkLines(state: PreflightInput): PreflightLine[] {
 
 /** Every line of the preflight, in the order shown (pure). */
 export function preflightLines(state: PreflightInput): PreflightLine[] {
-  return [microphoneLine(state), headphonesLine(state.preflight.headphones), ...networkLines(state)];
+  return [microphoneLine(state), headphonesLine(state.preflight.headphones), rehearsalLine(state.preflight.rehearsal), ...networkLines(state)];
 }
 
 /** True when a line failed and the host has not overridden it. */
@@ -140,10 +200,19 @@ export function isPreflightBlocked(state: AppState): boolean {
   return !state.preflight.override && preflightLines(selectPreflightInput(state)).some((line) => line.verdict === 'fail');
 }
 
-/** Creates the preflight slice; `playTone` is the window's audio (absent in tests that do not need it). */
+/** Creates the preflight slice; `playTone` and `rehearsal` are the window's audio (absent in tests that do not need them). */
 export const createPreflightSlice =
-  (deps: Pick<StoreDeps, 'playTone'>): AppSlice<PreflightSlice> =>
+  (deps: Pick<StoreDeps, 'playTone' | 'rehearsal' | 'now'>): AppSlice<PreflightSlice> =>
   (set, get, api) => {
+    // The take being recorded, if any (a live object, so not in the state).
+    let session: RehearsalSession | null = null;
+    /** Ends what the last preflight left: stops its recording, frees its take. */
+    const dropRehearsal = (): void => {
+      session?.stop();
+      session = null;
+      const { rehearsal } = get().preflight;
+      if (rehearsal.status === 'ready') deps.rehearsal?.release(rehearsal.take.url);
+    };
     // While open, remember the loudest microphone level (the meter itself moves too fast to judge by).
     api.subscribe((after, before) => {
       const level = after.microphone.levelDb;
@@ -156,11 +225,13 @@ export const createPreflightSlice =
       preflight: CLOSED,
 
       openPreflight() {
+        dropRehearsal();
         set({ preflight: { ...CLOSED, open: true, micPeakDb: get().microphone.levelDb } });
         void get().checkNetwork();
       },
 
       closePreflight() {
+        dropRehearsal();
         set({ preflight: CLOSED });
       },
 
@@ -193,6 +264,48 @@ export const createPreflightSlice =
 
       answerHeadphones(heard) {
         patch({ headphones: heard ? 'heard' : 'not-heard' });
+      },
+
+      async startRehearsal() {
+        const current = get().preflight.rehearsal.status;
+        if (current === 'starting' || current === 'recording' || current === 'measuring') return;
+        dropRehearsal();
+        const recorder = deps.rehearsal;
+        if (!recorder) {
+          patch({ rehearsal: { status: 'error', error: 'This window cannot record audio: open Steadycast in the app or in Chromium to rehearse.' } });
+          return;
+        }
+        patch({ rehearsal: { status: 'starting' } });
+        // Only the take this call started may write its outcome: a closed preflight or a newer take wins.
+        let mine: RehearsalSession | null = null;
+        const stillMine = (): boolean => session !== null && session === mine && get().preflight.open;
+        try {
+          mine = await recorder.start(get().microphone.selectedId, REHEARSAL_MAX_MS);
+          if (!get().preflight.open || get().preflight.rehearsal.status !== 'starting') {
+            mine.stop();
+            void mine.done.then((take) => recorder.release(take.url), () => undefined);
+            return;
+          }
+          session = mine;
+          patch({ rehearsal: { status: 'recording', startedAt: deps.now() } });
+          const take = await mine.done;
+          if (!stillMine()) {
+            recorder.release(take.url);
+            return;
+          }
+          session = null;
+          patch({ rehearsal: { status: 'ready', take } });
+        } catch (error) {
+          if (mine !== null && !stillMine()) return;
+          session = null;
+          if (get().preflight.open) patch({ rehearsal: { status: 'error', error: describeFailure(error) } });
+        }
+      },
+
+      stopRehearsal() {
+        if (session === null || get().preflight.rehearsal.status !== 'recording') return;
+        patch({ rehearsal: { status: 'measuring' } });
+        session.stop();
       },
 
       setPreflightOverride(override) {

@@ -1,5 +1,6 @@
 import type { StateCreator } from 'zustand/vanilla';
 import type { ConversationMediaFactory } from '../audio/conversation-media';
+import type { RehearsalRecorder } from '../audio/rehearsal-recorder';
 import type { BroadcastSlice } from './broadcast-slice';
 import type { ConnectionSlice } from './connection-slice';
 import type { ConversationSlice } from './conversation-slice';
@@ -38,6 +39,8 @@ export interface StoreDeps {
   themeStorage?: ThemeStorage;
   /** Plays the preflight's headphones tone; resolves when it ends. Absent where there is no audio output. */
   playTone?: () => Promise<void>;
+  /** Records the preflight's rehearsal take. Absent where there is no microphone. */
+  rehearsal?: RehearsalRecorder;
   /** The system's light/dark setting; absent, Auto means dark. */
   systemTheme?: SystemTheme;
 }

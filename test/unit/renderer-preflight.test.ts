@@ -45,7 +45,7 @@ describe('preflight', () => {
     expect(verdicts(store)).toMatchObject({ 'primary-janus': 'checking', 'backup-icecast': 'checking' });
     await settle();
     expect(bridge.callsOf('preflight:network')).toHaveLength(1);
-    expect(verdicts(store)).toEqual({ microphone: 'warn', headphones: 'warn', 'primary-janus': 'pass', 'primary-icecast': 'pass', 'backup-janus': 'pass', 'backup-icecast': 'pass' });
+    expect(verdicts(store)).toEqual({ microphone: 'warn', headphones: 'warn', rehearsal: 'warn', 'primary-janus': 'pass', 'primary-icecast': 'pass', 'backup-janus': 'pass', 'backup-icecast': 'pass' });
     expect(preflightLines(selectPreflightInput(store.getState())).find((entry) => entry.id === 'primary-janus')?.figure).toBe('12 ms');
     expect(isPreflightBlocked(store.getState())).toBe(false);
   });

@@ -1,9 +1,9 @@
-import { useEffect, useId, useMemo, useRef, type ReactNode } from 'react';
+import { useEffect, useId, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { Button } from '../../components/button';
 import { RefreshIcon } from '../../components/icons';
 import { StatusPill, type StatusTone } from '../../components/status-pill';
-import { isPreflightBlocked, preflightLines, selectPreflightInput, type PreflightLine } from '../../stores/preflight-slice';
+import { isPreflightBlocked, preflightLines, REHEARSAL_MAX_MS, selectPreflightInput, type PreflightLine } from '../../stores/preflight-slice';
 import { useAppStore } from '../../stores/store-context';
 import { MicLevel } from '../conversation/microphone-picker';
 import './preflight-dialog.css';
@@ -70,6 +70,7 @@ function PreflightBody({ titleId }: { titleId: string }): ReactNode {
               </span>
             ) : null}
             {line.id === 'headphones' ? <HeadphonesControls /> : null}
+            {line.id === 'rehearsal' ? <RehearsalControls /> : null}
           </li>
         ))}
       </ul>
@@ -113,6 +114,55 @@ function HeadphonesControls(): ReactNode {
       <Button variant="ghost" aria-label="I did not hear it" disabled={check === 'playing'} onClick={() => answerHeadphones(false)} data-testid="preflight-not-heard">
         I did not hear it
       </Button>
+    </span>
+  );
+}
+
+/** m:ss of a whole number of seconds. */
+function clock(seconds: number): string {
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+}
+
+/** Seconds since `startedAt` (performance.now() time), ticking while mounted. */
+function useElapsedSeconds(startedAt: number): number {
+  const [now, setNow] = useState(() => performance.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(performance.now()), 250);
+    return () => clearInterval(timer);
+  }, []);
+  return Math.max(0, Math.floor((now - startedAt) / 1000));
+}
+
+function RecordingClock({ startedAt }: { startedAt: number }): ReactNode {
+  const elapsed = Math.min(useElapsedSeconds(startedAt), REHEARSAL_MAX_MS / 1000);
+  return (
+    <span className="num preflight-line__clock" data-testid="rehearsal-clock">
+      {clock(elapsed)} / {clock(REHEARSAL_MAX_MS / 1000)}
+    </span>
+  );
+}
+
+function RehearsalControls(): ReactNode {
+  const rehearsal = useAppStore((state) => state.preflight.rehearsal);
+  const startRehearsal = useAppStore((state) => state.startRehearsal);
+  const stopRehearsal = useAppStore((state) => state.stopRehearsal);
+  const recording = rehearsal.status === 'recording';
+  const busy = rehearsal.status === 'starting' || rehearsal.status === 'measuring';
+  return (
+    <span className="preflight-line__extra preflight-line__buttons">
+      {recording ? (
+        <>
+          <Button variant="secondary" aria-label="Stop the rehearsal recording" onClick={stopRehearsal} data-testid="rehearsal-stop">
+            Stop
+          </Button>
+          <RecordingClock startedAt={rehearsal.startedAt} />
+        </>
+      ) : (
+        <Button variant="secondary" aria-label="Record a rehearsal" busy={busy} disabled={busy} onClick={() => void startRehearsal()} data-testid="rehearsal-record">
+          {rehearsal.status === 'ready' || rehearsal.status === 'error' ? 'Record again' : `Record ${REHEARSAL_MAX_MS / 1000} s`}
+        </Button>
+      )}
+      {rehearsal.status === 'ready' ? <audio className="preflight-line__playback" controls src={rehearsal.take.url} aria-label="Play back your rehearsal" data-testid="rehearsal-playback" /> : null}
     </span>
   );
 }
