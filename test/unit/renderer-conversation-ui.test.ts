@@ -1,3 +1,7 @@
+import { createElement } from 'react';
+import { MicrophonePicker } from '../../renderer/features/conversation/microphone-picker';
+import { createAppStore } from '../../renderer/stores/app-store';
+import { render } from './renderer-test-support';
 import { describe, expect, it } from 'vitest';
 import type { InviteSummary, Participant } from '../../electron/shared/conversation';
 import {
@@ -135,5 +139,21 @@ describe('invite wording', () => {
       T0,
     );
     expect(sorted.map((i) => i.id)).toEqual(['soon', 'late', 'lapsed', 'old-revoked']);
+  });
+});
+
+describe('microphone picker', () => {
+  const picker = (microphone: Partial<AppState['microphone']>): string => {
+    const store = createAppStore({ now: () => 0, randomNonce: () => 'nonce', setTimer: () => () => undefined });
+    store.setState({ microphone: { ...store.getState().microphone, ...microphone } });
+    return render(store, createElement(MicrophonePicker));
+  };
+
+  it('names the system default and the device it uses, instead of asking to choose', () => {
+    const devices = [{ id: 'default', label: 'Default' }, { id: 'usb', label: 'USB mic' }];
+    expect(picker({ devices, selectedId: null, activeLabel: 'USB mic' })).toContain('<option value="" selected="">System default: USB mic</option>');
+    expect(picker({ devices, selectedId: null, activeLabel: null })).toContain('System default</option>');
+    expect(picker({ devices: [], selectedId: null, activeLabel: null })).toContain('No microphone found');
+    expect(picker({ devices, selectedId: 'usb', activeLabel: 'USB mic' })).not.toContain('System default');
   });
 });

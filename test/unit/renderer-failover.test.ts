@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { BridgeError } from '../../electron/shared/bridge';
 import type { EndpointHealth, FailoverState } from '../../electron/shared/failover';
 import { FailoverBanner } from '../../renderer/features/failover/failover-banner';
-import { describePhase, onAirLabel } from '../../renderer/features/failover/failover-view';
+import { clockTime, describePhase, onAirLabel } from '../../renderer/features/failover/failover-view';
 import { createAppStore, type AppStore } from '../../renderer/stores/app-store';
 import { canAskMove } from '../../renderer/stores/failover-slice';
 import { FakeBridge, sampleEngineState } from '../fakes/fake-bridge';
@@ -45,6 +45,11 @@ describe('failover banner', () => {
     expect(buttonTag(html, 'failover-switch')).not.toBeNull();
     expect(buttonTag(html, 'failover-return')).toBeNull();
     expect(html).toContain('What happened (1)');
+  });
+
+  it('tells the time of a move on the 24-hour clock, like the rest of the window', () => {
+    expect(clockTime(new Date(2026, 11, 3, 20, 22, 14).getTime())).toBe('20:22:14');
+    expect(clockTime(new Date(2026, 11, 3, 8, 2, 9).getTime())).toBe('08:02:09');
   });
 
   it('a co-host sees the state but no buttons', async () => {

@@ -42,7 +42,7 @@ export function MicrophonePicker(): ReactNode {
         disabled={devices.length === 0}
         onChange={(event) => void selectMicrophone(event.target.value)}
       >
-        {selectedId === null ? <option value="">{devices.length === 0 ? 'No microphone found' : 'Choose a microphone…'}</option> : null}
+        {selectedId === null ? <option value="">{devices.length === 0 ? 'No microphone found' : activeLabel === null ? 'System default' : `System default: ${activeLabel}`}</option> : null}
         {known ? null : <option value={selectedId ?? ''}>{activeLabel ?? 'Unplugged microphone'}</option>}
         {devices.map((device, index) => (
           <option key={device.id} value={device.id}>

@@ -6,6 +6,7 @@ import { selectCanModerate, selectSelfParticipant } from '../../stores/conversat
 import { useAppStore } from '../../stores/store-context';
 import type { AppState } from '../../stores/store-types';
 import { selectAnswerSpeakRequest, selectRequestToSpeak, selectSetAutoMute } from './conversation-actions';
+import { formatClockTime } from '../../components/format';
 
 /*
  * The producer console's pieces in the participants list: a live level meter on every row, the
@@ -233,7 +234,7 @@ export function ModerationLog(): ReactNode {
         {shown.slice(0, 50).map((event) => (
           <li key={`${event.at}-${event.action}-${event.target ?? ''}`} className="moderation-log__item" data-action={event.action}>
             <time className="num faint" dateTime={new Date(event.at).toISOString()}>
-              {new Date(event.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' })}
+              {formatClockTime(event.at)}
             </time>
             <span>
               <strong>{event.actor}</strong> {ACTION_WORDS[event.action] ?? event.action}

@@ -1,6 +1,7 @@
 import type { EndpointName } from '../../../electron/shared/endpoint';
 import type { FailoverPhase, FailoverState, HealthStatus } from '../../../electron/shared/failover';
 import type { StatusTone } from '../../components/status-pill';
+import { formatClockTime } from '../../components/format';
 
 /*
  * What the failover banner says, as pure functions of the engine's failover state and the time:
@@ -68,9 +69,9 @@ export function onAirLabel(failover: FailoverState): string {
   }
 }
 
-/** hh:mm:ss of an engine time, for the history. */
+/** hh:mm:ss (24 h, like every other time in the window) of an engine time, for the history. */
 export function clockTime(at: number): string {
-  return new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return formatClockTime(at);
 }
 
 export { NAME as ENDPOINT_NAME };
