@@ -64,6 +64,10 @@ export const ParticipantSchema = z.strictObject({
 });
 export type Participant = z.infer<typeof ParticipantSchema>;
 
+/** The steps of joining a room, in order: reach the Janus server, open the room (a host creates or checks it), take a seat. */
+export const JoinStepSchema = z.enum(['server', 'room', 'seat']);
+export type JoinStep = z.infer<typeof JoinStepSchema>;
+
 /**
  * The conversation link, a state machine:
  *
@@ -73,7 +77,14 @@ export type Participant = z.infer<typeof ParticipantSchema>;
  */
 export const ConversationLinkSchema = z.discriminatedUnion('status', [
   z.strictObject({ status: z.literal('idle') }),
-  z.strictObject({ status: z.literal('connecting'), endpoint: EndpointNameSchema, since: z.number() }),
+  z.strictObject({
+    status: z.literal('connecting'),
+    endpoint: EndpointNameSchema,
+    since: z.number(),
+    /** The steps this join goes through (a guest does not open the room) and the one under way. */
+    steps: z.array(JoinStepSchema).min(1).max(3),
+    step: JoinStepSchema,
+  }),
   z.strictObject({
     status: z.literal('joined'),
     endpoint: EndpointNameSchema,
@@ -100,6 +111,19 @@ export const ConversationLinkSchema = z.discriminatedUnion('status', [
   }),
 ]);
 export type ConversationLink = z.infer<typeof ConversationLinkSchema>;
+
+/**
+ * The backup room as the host's engine prepares it (created beside the join, so a move finds it
+ * ready): `none` where there is nothing to prepare (no backup, or not the host).
+ */
+export const BackupRoomStatusSchema = z.discriminatedUnion('status', [
+  z.strictObject({ status: z.literal('none') }),
+  z.strictObject({ status: z.literal('preparing'), since: z.number() }),
+  z.strictObject({ status: z.literal('ready'), at: z.number() }),
+  /** Plain language, with what to do. */
+  z.strictObject({ status: z.literal('failed'), at: z.number(), reason: z.string().max(500) }),
+]);
+export type BackupRoomStatus = z.infer<typeof BackupRoomStatusSchema>;
 
 /** Most participants a state carries (an AudioBridge room of a space is a few dozen people at most). */
 export const MAX_PARTICIPANTS = 200;
@@ -149,6 +173,7 @@ export const ConversationStateSchema = z.strictObject({
   participants: z.array(ParticipantSchema).max(MAX_PARTICIPANTS),
   channel: SpaceChannelStatusSchema,
   moderation: ModerationStateSchema,
+  backupRoom: BackupRoomStatusSchema,
 });
 export type ConversationState = z.infer<typeof ConversationStateSchema>;
 
@@ -231,5 +256,6 @@ export function idleConversationState(): ConversationState {
     participants: [],
     channel: { status: 'closed' },
     moderation: { autoMute: false, selfSpeakRequested: false, log: [] },
+    backupRoom: { status: 'none' },
   };
 }

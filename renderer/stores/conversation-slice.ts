@@ -76,6 +76,8 @@ export interface ConversationSlice {
   invitePreview: { status: 'idle' | 'checking' | 'ok' | 'error'; preview: InvitePreview | null; error: string | null };
   invites: { items: InviteSummary[]; lastCreated: { invite: InviteSummary; code: string; link: string } | null; status: 'idle' | 'busy' | 'error'; error: string | null };
   moderation: ModerationState;
+  /** The host's "prepare the backup room again" request (how it went is the engine's `backupRoom`). */
+  backupRoomRequest: { sending: boolean; error: string | null };
   /** The invite link last opened outside the app; null when none, or once another invite is checked. */
   openedInvite: OpenedInvite | null;
   /** conversation:join, then the media: microphone, offer/answer. */
@@ -102,6 +104,8 @@ export interface ConversationSlice {
   removeParticipant(participantId: string): Promise<void>;
   /** moderation:mute-all: mutes everyone who is not a host; ignored while one is in flight. */
   muteAllButHosts(): Promise<void>;
+  /** space:provision: the host creates (or checks) the rooms again, the backup's included; ignored while one is in flight. */
+  prepareBackupRoom: () => Promise<void>;
 }
 
 const IN_ROOM = 'The invite link you opened was not used: you are in a room. Leave the room, then open the invite link again.';
@@ -361,6 +365,7 @@ export function createConversationSlice(deps: StoreDeps): AppSlice<ConversationS
       invitePreview: { status: 'idle', preview: null, error: null },
       invites: { items: [], lastCreated: null, status: 'idle', error: null },
       moderation: { participants: {}, muteAll: { sending: false, error: null, lastMuted: null } },
+      backupRoomRequest: { sending: false, error: null },
       openedInvite: null,
 
       async joinConversation(display, invite) {
@@ -401,6 +406,23 @@ export function createConversationSlice(deps: StoreDeps): AppSlice<ConversationS
         set({ joinStatus: { status: 'joined', error: null } });
         // States that arrived while the media connected: act on the latest.
         followConversation(get().conversation, before);
+      },
+
+      async prepareBackupRoom() {
+        if (get().backupRoomRequest.sending) return;
+        const bridge = get().bridge;
+        if (!bridge) {
+          set({ backupRoomRequest: { sending: false, error: NOT_CONNECTED } });
+          return;
+        }
+        set({ backupRoomRequest: { sending: true, error: null } });
+        try {
+          await bridge.invoke('space:provision', {});
+          set({ backupRoomRequest: { sending: false, error: null } });
+        } catch (error) {
+          // A refusal of the backup is in the engine's backupRoom; this says why the request itself failed.
+          set({ backupRoomRequest: { sending: false, error: `Could not prepare the rooms: ${describeFailure(error)}` } });
+        }
       },
 
       async leaveConversation() {

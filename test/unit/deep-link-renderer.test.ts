@@ -31,6 +31,7 @@ const joined: ConversationState = {
   participants: [],
   channel: { status: 'open', since: 1 },
   moderation: { autoMute: false, selfSpeakRequested: false, log: [] },
+  backupRoom: { status: 'none' },
 };
 
 describe('invites:opened in the renderer', () => {

@@ -51,6 +51,7 @@ const joined = (selfMuted: boolean, mutedBy: 'self' | 'moderator' | null = null)
   participants: [{ id: '7', display: 'Ada', role: 'host', self: true, muted: selfMuted || mutedBy !== null, mutedBy, talking: false, connected: true, inviteId: null, lock: null, flags: [], speakRequested: false }],
   channel: { status: 'open', since: AT },
   moderation: { autoMute: false, selfSpeakRequested: false, log: [] },
+  backupRoom: { status: 'none' },
 });
 const input = (state: Partial<EngineState>, extra: Partial<TrayInput> = {}): TrayInput => ({
   state: sampleEngineState(state),

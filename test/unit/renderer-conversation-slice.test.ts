@@ -1,3 +1,4 @@
+import { createElement } from 'react';
 import { describe, expect, it } from 'vitest';
 import { BridgeError } from '../../electron/shared/bridge';
 import type { ConversationState, InviteSummary, MediaConnectionState, Participant } from '../../electron/shared/conversation';
@@ -7,7 +8,8 @@ import { createAppStore, type AppStore } from '../../renderer/stores/app-store';
 import { selectCanJoin, selectIsInRoom, selectMutedByModerator, selectParticipants, selectSelfParticipant } from '../../renderer/stores/conversation-selectors';
 import type { StoreDeps } from '../../renderer/stores/store-types';
 import { FakeBridge, sampleEngineState } from '../fakes/fake-bridge';
-import { settle } from './renderer-test-support';
+import { ConversationPanel } from '../../renderer/features/conversation/conversation-panel';
+import { buttonTag, deferred, render, settle } from './renderer-test-support';
 
 /** A hand-written media layer: records what the store asks, and lets a test play the browser's part. */
 class FakeMedia implements ConversationMedia {
@@ -70,6 +72,7 @@ function joined(overrides: Partial<ConversationState> = {}, endpoint: 'primary' 
     selfMuted: false,
     channel: { status: 'open', since: 1 },
     moderation: { autoMute: false, selfSpeakRequested: false, log: [] },
+    backupRoom: { status: 'none' },
     participants: [self({ id: selfId }), { ...self(), id: '12', display: 'Grace', role: 'cohost', self: false }],
     ...overrides,
   };
@@ -420,5 +423,53 @@ describe('conversation slice: invites', () => {
     });
     await store.getState().createInvite('cohost', '', 60);
     expect(store.getState().invites).toMatchObject({ status: 'error', error: 'Could not create the invite: Only the host can create invites.' });
+  });
+});
+
+describe('conversation panel: join progress and the backup room', () => {
+  it('shows the steps of a join, done, under way and to come', async () => {
+    const connecting: ConversationState = { ...joined(), link: { status: 'connecting', endpoint: 'primary', since: 1, steps: ['server', 'room', 'seat'], step: 'room' }, participants: [] };
+    const { store } = setup({ conversation: connecting });
+    await settle();
+    const html = render(store, createElement(ConversationPanel));
+    expect(html).toMatch(/<progress[^>]*max="3"[^>]*value="1"/);
+    expect(html).toContain('Joining: step 2 of 3');
+    expect(html).toMatch(/data-state="done"[^>]*>Reach the conversation server/);
+    expect(html).toMatch(/data-state="active" aria-current="step">Open the room/);
+    expect(html).toMatch(/data-state="todo"[^>]*>Take your seat/);
+  });
+
+  it('says when the backup room is ready, and offers to prepare it again when it failed', async () => {
+    const { store, bridge } = setup({ conversation: joined({ backupRoom: { status: 'ready', at: 5 } }) });
+    await settle();
+    expect(render(store, createElement(ConversationPanel))).toContain('Backup room ready');
+
+    emitConversation(bridge, joined({ backupRoom: { status: 'failed', at: 6, reason: 'The backup room could not be prepared: connection refused. Check the backup Janus, then prepare it again.' } }));
+    const html = render(store, createElement(ConversationPanel));
+    expect(html).toContain('connection refused');
+    expect(buttonTag(html, 'backup-room-retry')).not.toBeNull();
+
+    const answer = deferred<{ rooms: [] }>();
+    bridge.handle('space:provision', () => answer.promise);
+    const retry = store.getState().prepareBackupRoom();
+    expect(buttonTag(render(store, createElement(ConversationPanel)), 'backup-room-retry')).toContain('disabled');
+    // A second press while the first is in flight sends nothing more.
+    await store.getState().prepareBackupRoom();
+    answer.resolve({ rooms: [] });
+    await retry;
+    expect(bridge.callsOf('space:provision')).toHaveLength(1);
+    expect(store.getState().backupRoomRequest).toEqual({ sending: false, error: null });
+
+    bridge.handle('space:provision', () => {
+      throw new BridgeError('engine-error', 'No conversation room is configured.');
+    });
+    await store.getState().prepareBackupRoom();
+    expect(store.getState().backupRoomRequest.error).toBe('Could not prepare the rooms: No conversation room is configured.');
+  });
+
+  it('a co-host (nothing to prepare) sees no backup room line', async () => {
+    const { store } = setup({ conversation: joined() });
+    await settle();
+    expect(render(store, createElement(ConversationPanel))).not.toContain('data-testid="backup-room"');
   });
 });

@@ -37,7 +37,7 @@ describe('conversation view', () => {
   it('names every link state, never by colour alone', () => {
     expect(describeLink(null)).toEqual({ tone: 'neutral', label: 'Not joined' });
     expect(describeLink({ status: 'idle' }).label).toBe('Not joined');
-    expect(describeLink({ status: 'connecting', endpoint: 'primary', since: T0 })).toEqual({ tone: 'busy', label: 'Joining' });
+    expect(describeLink({ status: 'connecting', endpoint: 'primary', since: T0, steps: ['server', 'seat'], step: 'server' })).toEqual({ tone: 'busy', label: 'Joining' });
     expect(describeLink({ status: 'joined', endpoint: 'primary', since: T0, selfId: '1', role: 'host' })).toEqual({ tone: 'ok', label: 'Joined' });
     expect(describeLink({ status: 'reconnecting', endpoint: 'backup', since: T0, attempt: 2, nextAttemptAt: T0 + 4000, reason: 'x' })).toEqual({ tone: 'warn', label: 'Reconnecting' });
     expect(describeLink({ status: 'failed', endpoint: null, at: T0, reason: 'x' })).toEqual({ tone: 'bad', label: 'Failed' });

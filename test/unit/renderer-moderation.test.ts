@@ -23,6 +23,7 @@ function room(role: Role, overrides: { link?: ConversationLink; participants?: P
     selfMuted: false,
     channel: { status: 'open', since: 1 },
     moderation: { autoMute: false, selfSpeakRequested: false, log: [] },
+    backupRoom: { status: 'none' },
     participants: overrides.participants ?? [
       participant({ id: '11', display: 'Ada', role, self: true }),
       participant({ id: '12', display: 'Hal', role: 'host' }),

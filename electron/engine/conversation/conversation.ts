@@ -3,9 +3,11 @@ import {
   decodeDisplayName,
   encodeDisplayName,
   MODERATION_LOG_LIMIT,
+  type BackupRoomStatus,
   type ConversationLink,
   type ConversationState,
   type InviteSummary,
+  type JoinStep,
   type ModerationEvent,
   type Participant,
   type Role,
@@ -154,6 +156,9 @@ export class Conversation {
   /** Each participant's mute state at the previous enforcement pass. */
   private lastMuted = new Map<string, boolean>();
 
+  /** The backup room as this (host's) engine prepares it. */
+  private backupRoom: BackupRoomStatus = { status: 'none' };
+
   constructor(private readonly options: ConversationOptions) {
     this.ownToken = hostToken();
     this.detector = new StrayMicDetector(options.detector);
@@ -168,6 +173,7 @@ export class Conversation {
       participants: this.participants.map((participant) => ({ ...participant, flags: [...participant.flags] })),
       channel: this.channelStatus,
       moderation: { autoMute: this.autoMute, selfSpeakRequested: this.selfSpeakRequested, log: [...this.moderationLog] },
+      backupRoom: this.backupRoom,
     };
   }
 
@@ -201,7 +207,7 @@ export class Conversation {
     this.display = request.display;
     this.target = target;
     const generation = ++this.generation;
-    this.setLink({ status: 'connecting', endpoint: target.endpoint, since: this.options.clock.now() });
+    this.setLink({ status: 'connecting', endpoint: target.endpoint, since: this.options.clock.now(), ...this.joinSteps(target) });
     try {
       await this.connect(target, generation);
     } catch (error) {
@@ -231,7 +237,7 @@ export class Conversation {
     await this.teardownQuickly();
     this.participants = [];
     this.target = target;
-    this.setLink({ status: 'connecting', endpoint, since: this.options.clock.now() });
+    this.setLink({ status: 'connecting', endpoint, since: this.options.clock.now(), ...this.joinSteps(target) });
     try {
       await this.connect(target, generation, { muted, selfMuted });
     } catch (error) {
@@ -439,8 +445,15 @@ export class Conversation {
     }
     for (const endpoint of endpoints) {
       const target = this.hostTarget(endpoint);
-      const created = await this.provisionOne(endpoint);
-      results.push({ endpoint, room: String(target.room), created });
+      if (endpoint === 'backup') this.setBackupRoom({ status: 'preparing', since: this.options.clock.now() });
+      try {
+        const created = await this.provisionOne(endpoint);
+        results.push({ endpoint, room: String(target.room), created });
+      } catch (error) {
+        if (endpoint === 'backup') this.setBackupRoom({ status: 'failed', at: this.options.clock.now(), reason: `The backup room could not be prepared: ${describeError(error)}`.slice(0, 500) });
+        throw error;
+      }
+      if (endpoint === 'backup') this.setBackupRoom({ status: 'ready', at: this.options.clock.now() });
     }
     return results;
   }
@@ -571,6 +584,8 @@ export class Conversation {
       await janus.close();
       throw new SupersededError();
     }
+    const opensRoom = this.opensRoom(target);
+    this.advanceJoin(opensRoom ? 'room' : 'seat', generation);
     const room = new AudioBridgeRoom(janus, { logger: this.options.logger.child('room'), clock: this.options.clock });
     this.room = room;
     room.useSecret(target.secret);
@@ -589,7 +604,7 @@ export class Conversation {
         reason: reason === 'kicked' ? 'You were removed from the room by the host or a producer.' : 'The host closed the conversation room.',
       });
     });
-    if (this.role === 'host' && target.secret !== undefined) {
+    if (opensRoom && target.secret !== undefined) {
       // The host opens the room: created when missing, else our token (new each run) joins its allowed list.
       const request = { room: target.room, secret: target.secret, pin: target.pin, description: this.options.config.space.name, allowed: this.allowedTokens(), adminKey: target.adminKey };
       const created = await room.createRoom(request);
@@ -597,11 +612,8 @@ export class Conversation {
       await TextRoomChannel.provision(janus, request);
       this.options.logger.info(`${target.endpoint} room ${target.room} ${created ? 'created' : 'found'}; host token allowed`);
       // The backup room must be ready before it is needed: provision it beside the join.
-      if (target.endpoint === 'primary' && this.options.config.space.backup?.janus.room !== undefined) {
-        void this.provisionOne('backup').catch((error: unknown) => {
-          this.options.logger.warn(`the backup room could not be prepared: ${describeError(error)}`);
-        });
-      }
+      if (target.endpoint === 'primary' && this.backupRoom.status !== 'ready') void this.prepareBackupRoom();
+      this.advanceJoin('seat', generation);
     }
     // Producers start muted; so does anyone a moderator locked (e.g. after a move to the backup room).
     const muted = (carried?.muted ?? this.role === 'producer') || this.selfLock() !== null;
@@ -1046,6 +1058,42 @@ export class Conversation {
 
   private setChannelStatus(status: SpaceChannelStatus): void {
     this.channelStatus = status;
+    this.options.onChange(this.state());
+  }
+
+  /** True when joining `target` opens the room first: the host, with the room secret. */
+  private opensRoom(target: RoomTarget): boolean {
+    return this.role === 'host' && target.secret !== undefined;
+  }
+
+  /** The steps of joining `target`, starting at the first. */
+  private joinSteps(target: RoomTarget): { steps: JoinStep[]; step: JoinStep } {
+    return { steps: this.opensRoom(target) ? ['server', 'room', 'seat'] : ['server', 'seat'], step: 'server' };
+  }
+
+  /** Moves a join under way to its next step (nothing when another join or a leave took over). */
+  private advanceJoin(step: JoinStep, generation: number): void {
+    if (generation !== this.generation || this.link.status !== 'connecting' || this.link.step === step) return;
+    this.setLink({ ...this.link, step });
+  }
+
+  /** Creates (or checks) the backup room, showing how it went; never throws. */
+  private async prepareBackupRoom(): Promise<void> {
+    if (this.options.config.space.backup?.janus.room === undefined) return;
+    if (this.backupRoom.status === 'preparing') return;
+    this.setBackupRoom({ status: 'preparing', since: this.options.clock.now() });
+    try {
+      await this.provisionOne('backup');
+      this.setBackupRoom({ status: 'ready', at: this.options.clock.now() });
+    } catch (error) {
+      const reason = `The backup room could not be prepared: ${describeError(error)} A move to the backup would have to create it then; check the backup Janus, then prepare it again.`;
+      this.options.logger.warn(reason);
+      this.setBackupRoom({ status: 'failed', at: this.options.clock.now(), reason: reason.slice(0, 500) });
+    }
+  }
+
+  private setBackupRoom(status: BackupRoomStatus): void {
+    this.backupRoom = status;
     this.options.onChange(this.state());
   }
 

@@ -1,5 +1,5 @@
 import { useId, useState, type ReactNode } from 'react';
-import type { ConversationLink } from '../../../electron/shared/conversation';
+import type { ConversationLink, JoinStep } from '../../../electron/shared/conversation';
 import { Button } from '../../components/button';
 import { Panel } from '../../components/panel';
 import { StatusPill } from '../../components/status-pill';
@@ -83,6 +83,7 @@ function ConversationBody({ link, spaceName }: { link: ConversationLink; spaceNa
             <span className="conversation__spinner" aria-hidden="true" />
             Joining {spaceName ? <strong>{spaceName}</strong> : 'the room'} on the {endpointWords(link.endpoint)}…
           </p>
+          <JoinProgress link={link} />
           <LeaveButton label="Cancel" />
         </div>
       );
@@ -93,6 +94,7 @@ function ConversationBody({ link, spaceName }: { link: ConversationLink; spaceNa
           {link.status === 'reconnecting' ? <ReconnectingNotice link={link} /> : null}
           <OpenedInviteNotice />
           <SelfMuteButton />
+          <BackupRoomStatus />
           <SelfMicWarning />
           <MicrophonePicker />
           <MediaStatus />
@@ -103,6 +105,71 @@ function ConversationBody({ link, spaceName }: { link: ConversationLink; spaceNa
               <kbd>M</kbd> mutes or unmutes
             </span>
           </div>
+        </div>
+      );
+  }
+}
+
+const JOIN_STEP_WORDS: Record<JoinStep, string> = {
+  server: 'Reach the conversation server',
+  room: 'Open the room (created when it is new)',
+  seat: 'Take your seat',
+};
+
+/** The steps of a join: done, under way, to come. */
+function JoinProgress({ link }: { link: Extract<ConversationLink, { status: 'connecting' }> }): ReactNode {
+  const current = link.steps.indexOf(link.step);
+  const labelId = useId();
+  return (
+    <div className="join-progress" data-testid="join-progress" data-step={link.step}>
+      <progress className="join-progress__bar" aria-labelledby={labelId} max={link.steps.length} value={current} />
+      <span id={labelId} className="visually-hidden">
+        Joining: step {current + 1} of {link.steps.length}
+      </span>
+      <ol className="join-progress__steps">
+        {link.steps.map((step, index) => {
+          const state = index < current ? 'done' : index === current ? 'active' : 'todo';
+          return (
+            <li key={step} className="join-progress__step" data-state={state} aria-current={state === 'active' ? 'step' : undefined}>
+              {JOIN_STEP_WORDS[step]}
+              {state === 'done' ? <span className="visually-hidden"> (done)</span> : null}
+            </li>
+          );
+        })}
+      </ol>
+    </div>
+  );
+}
+
+/** The host's backup room: being prepared, ready, or not (with a way to try again). */
+function BackupRoomStatus(): ReactNode {
+  const backupRoom = useAppStore((state) => state.conversation?.backupRoom ?? null);
+  const request = useAppStore((state) => state.backupRoomRequest);
+  const prepareBackupRoom = useAppStore((state) => state.prepareBackupRoom);
+  if (backupRoom === null || backupRoom.status === 'none') return null;
+  switch (backupRoom.status) {
+    case 'preparing':
+      return (
+        <p className="backup-room" data-status="preparing" data-testid="backup-room" role="status">
+          <span className="conversation__spinner" aria-hidden="true" />
+          Preparing the backup room…
+        </p>
+      );
+    case 'ready':
+      return (
+        <p className="backup-room" data-status="ready" data-testid="backup-room" role="status">
+          <span className="backup-room__dot" aria-hidden="true" />
+          Backup room ready: a move finds it waiting.
+        </p>
+      );
+    case 'failed':
+      return (
+        <div className="conversation-notice" data-tone="bad" data-testid="backup-room" data-status="failed" role="alert">
+          <span>{backupRoom.reason}</span>
+          {request.error ? <span className="conversation-notice__detail">{request.error}</span> : null}
+          <Button variant="secondary" aria-label="Prepare the backup room again" busy={request.sending} disabled={request.sending} onClick={() => void prepareBackupRoom()} data-testid="backup-room-retry">
+            Prepare it again
+          </Button>
         </div>
       );
   }
