@@ -7,7 +7,8 @@ import type { EndpointConfig, EngineConfig } from './config';
 import { createLogger, describeError, type Logger, type LogRecord } from './log/logger';
 import { redactUrl } from './redact';
 import { runNetworkPreflight } from './preflight/network-preflight';
-import { PREFLIGHT_PROBES } from '../shared/preflight';
+import { judgeUplink, startUplinkCheck, type UplinkCheck } from './preflight/uplink-check';
+import { formatUplinkRate, PREFLIGHT_PROBES } from '../shared/preflight';
 import type { ServerProber } from './servers/prober';
 import { assertNever } from './assert-never';
 import { EngineCommandError } from './engine-errors';
@@ -92,6 +93,8 @@ export class Engine {
   private readonly failover: FailoverService;
   private mediaState: CommandPayload<'conversation:report-media'>['state'] = 'new';
   private sweepTimer: unknown = null;
+  /** The uplink check running now; UIs asking meanwhile share it. */
+  private uplinkCheck: UplinkCheck | null = null;
 
   constructor(private readonly options: EngineOptions) {
     this.log = options.logger ?? createLogger('engine', () => options.clock.now());
@@ -287,6 +290,8 @@ export class Engine {
         return this.settings.saveGeneral(command.payload);
       case 'preflight:network':
         return this.networkPreflight(command.payload.probes ?? PREFLIGHT_PROBES.default);
+      case 'preflight:uplink':
+        return this.uplinkPreflight(command.payload.bitrateKbps);
       case 'log:get-recent':
         return { entries: this.recentLog.map((entry) => ({ ...entry })) };
       case 'listeners:get':
@@ -313,6 +318,8 @@ export class Engine {
     const recordingsDir = this.options.recordingsDir;
     const stamp = new Date(this.options.clock.now()).toISOString().replace(/[:.]/g, '-');
     this.startingBroadcast = true;
+    // The check saturates the uplink on purpose: never while the program starts.
+    this.uplinkCheck?.cancel();
     try {
       const broadcast = await Broadcast.start({
         source,
@@ -539,6 +546,32 @@ export class Engine {
       const rtt = line.roundTripMs === null ? 'no answer' : `${Math.round(line.roundTripMs)} ms`;
       this.log[line.verdict === 'pass' ? 'info' : 'warn'](`preflight ${line.endpoint} ${line.kind}: ${line.verdict} (${line.answered}/${line.probes} answered, ${rtt})`);
     }
+    return result;
+  }
+
+  /**
+   * Measures the upload to the primary Icecast (the backup's when there is no primary) and judges it
+   * against the program bitrate (the saved one unless the command names one) × Icecast outputs + the
+   * conversation. Refused on air: the check would take the program's bandwidth.
+   */
+  private async uplinkPreflight(bitrateKbps: number | undefined): Promise<CommandResult<'preflight:uplink'>> {
+    const endpoint = this.endpoints.get('primary') ?? this.endpoints.get('backup');
+    if (endpoint === undefined) throw new EngineCommandError('This space has no Icecast server to measure the upload against: add the primary (and backup) mount URL in the space settings.');
+    if (this.broadcast !== null || this.startingBroadcast) {
+      throw new EngineCommandError('The upload is not measured while a show is on air: the check would take bandwidth from the program. Watch the outputs’ backlog instead.');
+    }
+    const need = { bitrateKbps: bitrateKbps ?? this.settings.view().general.audio.bitrateKbps, outputs: this.endpoints.size };
+    const check =
+      this.uplinkCheck ??
+      startUplinkCheck({ mountUrl: endpoint.icecast.mountUrl, clock: this.options.clock, random: this.options.random ?? Math.random, logger: this.log.child('uplink') });
+    this.uplinkCheck = check;
+    const measurement = await check.result;
+    if (this.uplinkCheck === check) this.uplinkCheck = null;
+    const result = judgeUplink(measurement, need, this.options.clock.now());
+    const measured = result.kbitPerSecond === null ? 'not measured' : formatUplinkRate(result.kbitPerSecond, result.atLeast);
+    this.log[result.verdict === 'pass' ? 'info' : 'warn'](
+      `preflight uplink: ${result.verdict} (${measured} to ${result.server}; needs ${result.neededKbit} kbit/s = ${need.bitrateKbps} kbit/s × ${need.outputs} + conversation)${result.verdict === 'pass' ? '' : `: ${result.detail}`}`,
+    );
     return result;
   }
 

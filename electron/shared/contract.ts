@@ -21,7 +21,7 @@ import {
   SessionDescriptionSchema,
 } from './conversation';
 import { FailoverMoveSchema, FailoverStateSchema, ListenLinkSchema } from './failover';
-import { NetworkPreflightSchema, PREFLIGHT_PROBES } from './preflight';
+import { NetworkPreflightSchema, PREFLIGHT_PROBES, UplinkPreflightRequestSchema, UplinkPreflightSchema } from './preflight';
 import { GeneralSettingsSchema, SettingsViewSchema, SpaceFormSchema } from './settings';
 
 const SpaceIdSchema = z.string().min(1).max(64);
@@ -92,6 +92,14 @@ export const commandSchemas = {
   'preflight:network': {
     payload: z.strictObject({ probes: z.number().int().min(1).max(PREFLIGHT_PROBES.max).optional() }),
     result: NetworkPreflightSchema,
+  },
+  /**
+   * Preflight: measures the upload to the primary Icecast for about 3 s (a source on a throwaway
+   * mount) and judges it against the program bitrate × Icecast outputs + the conversation.
+   */
+  'preflight:uplink': {
+    payload: UplinkPreflightRequestSchema,
+    result: UplinkPreflightSchema,
   },
   'listeners:get-history': {
     payload: z.strictObject({ maxPoints: z.number().int().min(2).max(MAX_HISTORY_POINTS) }),

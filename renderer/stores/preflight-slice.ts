@@ -6,11 +6,11 @@ import type { AppSlice, AppState, StoreDeps } from './store-types';
 
 /*
  * Preflight, the step between "Go live" and being on air: one line per thing that can spoil the
- * show, each pass / warn / fail. The network lines are the engine's (`preflight:network`); the
- * microphone, headphones and rehearsal lines are this window's. A failed line blocks going live unless the
- * host overrides it explicitly.
+ * show, each pass / warn / fail. The network and uplink lines are the engine's (`preflight:network`,
+ * then `preflight:uplink`); the microphone, headphones and rehearsal lines are this window's. A
+ * failed line blocks going live unless the host overrides it explicitly.
  *
- *   closed ──openPreflight──► open (network: checking → done | error) ──goLiveFromPreflight──► closed (going live)
+ *   closed ──openPreflight──► open (network: checking → done | error, then uplink: idle → checking → done | error) ──goLiveFromPreflight──► closed (going live)
  *     ▲                          │
  *     └──── closePreflight ──────┘
  */
@@ -190,9 +190,25 @@ function networkLines(state: PreflightInput): PreflightLine[] {
   }
 }
 
+function uplinkLine(check: UplinkCheck): PreflightLine {
+  const base = { id: 'uplink', label: 'Uplink', figure: null };
+  switch (check.status) {
+    case 'idle':
+      return { ...base, verdict: 'checking', detail: 'Measures your upload once the servers have answered…' };
+    case 'checking':
+      return { ...base, verdict: 'checking', detail: 'Measuring your upload to the Icecast server (about 3 s)…' };
+    case 'error':
+      return { ...base, verdict: 'warn', detail: check.error };
+    case 'done': {
+      const { result } = check;
+      return { ...base, verdict: result.verdict, detail: result.detail, figure: result.kbitPerSecond === null ? null : formatUplinkRate(result.kbitPerSecond, result.atLeast) };
+    }
+  }
+}
+
 /** Every line of the preflight, in the order shown (pure). */
 export function preflightLines(state: PreflightInput): PreflightLine[] {
-  return [microphoneLine(state), headphonesLine(state.preflight.headphones), rehearsalLine(state.preflight.rehearsal), ...networkLines(state)];
+  return [microphoneLine(state), headphonesLine(state.preflight.headphones), rehearsalLine(state.preflight.rehearsal), ...networkLines(state), uplinkLine(state.preflight.uplink)];
 }
 
 /** True when a line failed and the host has not overridden it. */
@@ -227,7 +243,7 @@ export const createPreflightSlice =
       openPreflight() {
         dropRehearsal();
         set({ preflight: { ...CLOSED, open: true, micPeakDb: get().microphone.levelDb } });
-        void get().checkNetwork();
+        void get().checkServersAgain();
       },
 
       closePreflight() {
@@ -248,6 +264,28 @@ export const createPreflightSlice =
         } catch (error) {
           if (get().preflight.open) patch({ network: { status: 'error', error: `Could not check the servers: ${describeFailure(error)}` } });
         }
+      },
+
+      async checkUplink() {
+        const bridge = get().bridge;
+        if (!bridge) {
+          patch({ uplink: { status: 'error', error: NOT_CONNECTED } });
+          return;
+        }
+        patch({ uplink: { status: 'checking' } });
+        try {
+          const result = await bridge.invoke('preflight:uplink', {});
+          if (get().preflight.open) patch({ uplink: { status: 'done', result } });
+        } catch (error) {
+          if (get().preflight.open) patch({ uplink: { status: 'error', error: `Could not measure the upload: ${describeFailure(error)}` } });
+        }
+      },
+
+      async checkServersAgain() {
+        // One after the other: the uplink check fills the upload, which would slow the network probes' round trips.
+        patch({ uplink: { status: 'idle' } });
+        await get().checkNetwork();
+        if (get().preflight.open) await get().checkUplink();
       },
 
       async playHeadphonesTone() {

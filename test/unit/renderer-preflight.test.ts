@@ -28,6 +28,7 @@ async function setup(result: NetworkPreflight, playTone: () => Promise<void> = (
   const store = createAppStore({ now: () => 0, randomNonce: () => 'nonce', setTimer: () => () => undefined, playTone });
   const bridge = new FakeBridge();
   bridge.handle('preflight:network', () => result);
+  bridge.handle('preflight:uplink', () => ({ checkedAt: 1, verdict: 'pass', kbitPerSecond: 20_000, atLeast: false, neededKbit: 320, bitrateKbps: 128, outputs: 2, server: '198.18.0.1:8000', detail: 'fine' }));
   bridge.handle('broadcast:start', () => {
     throw new Error('not in this test');
   });
@@ -45,7 +46,7 @@ describe('preflight', () => {
     expect(verdicts(store)).toMatchObject({ 'primary-janus': 'checking', 'backup-icecast': 'checking' });
     await settle();
     expect(bridge.callsOf('preflight:network')).toHaveLength(1);
-    expect(verdicts(store)).toEqual({ microphone: 'warn', headphones: 'warn', rehearsal: 'warn', 'primary-janus': 'pass', 'primary-icecast': 'pass', 'backup-janus': 'pass', 'backup-icecast': 'pass' });
+    expect(verdicts(store)).toEqual({ microphone: 'warn', headphones: 'warn', rehearsal: 'warn', 'primary-janus': 'pass', 'primary-icecast': 'pass', 'backup-janus': 'pass', 'backup-icecast': 'pass', uplink: 'pass' });
     expect(preflightLines(selectPreflightInput(store.getState())).find((entry) => entry.id === 'primary-janus')?.figure).toBe('12 ms');
     expect(isPreflightBlocked(store.getState())).toBe(false);
   });

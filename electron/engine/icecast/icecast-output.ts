@@ -229,7 +229,8 @@ const MAX_RESPONSE_BYTES = 16 * 1024;
 /** Largest packet one Ogg page can carry (255 lacing values); real Opus packets are far smaller. */
 const MAX_PACKET_BYTES = 255 * 255 - 1;
 
-const defaultConnect: SocketFactory = ({ host, port, tls }) =>
+/** Source sockets as outputs open them: node:net, or node:tls for https mounts (SNI for host names, ALPN http/1.1). */
+export const defaultConnect: SocketFactory = ({ host, port, tls }) =>
   tls ? tlsConnect({ host, port, servername: isIP(host) === 0 ? host : undefined, ALPNProtocols: ['http/1.1'] }) : netConnect({ host, port });
 
 /** One Icecast mount: connects, streams Ogg Opus, detects failures, reconnects with backoff. */

@@ -40,7 +40,7 @@ function PreflightBody({ titleId }: { titleId: string }): ReactNode {
   const { preflight } = input;
   const blocked = useAppStore(isPreflightBlocked);
   const closePreflight = useAppStore((state) => state.closePreflight);
-  const checkNetwork = useAppStore((state) => state.checkNetwork);
+  const checkServersAgain = useAppStore((state) => state.checkServersAgain);
   const setPreflightOverride = useAppStore((state) => state.setPreflightOverride);
   const goLiveFromPreflight = useAppStore((state) => state.goLiveFromPreflight);
   const shown = useMemo(() => preflightLines(input), [input]);
@@ -75,7 +75,7 @@ function PreflightBody({ titleId }: { titleId: string }): ReactNode {
         ))}
       </ul>
       <div className="preflight__foot">
-        <Button variant="ghost" aria-label="Check the servers again" icon={<RefreshIcon />} disabled={preflight.network.status === 'checking'} onClick={() => void checkNetwork()}>
+        <Button variant="ghost" aria-label="Check the servers again" icon={<RefreshIcon />} disabled={preflight.network.status === 'checking' || preflight.uplink.status === 'checking'} onClick={() => void checkServersAgain()}>
           Check servers again
         </Button>
         {failed > 0 ? (
