@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { selectIsOnAir } from './stores/broadcast-selectors';
+import { selectShowIsOnAir } from './stores/broadcast-selectors';
 import { useAppStore } from './stores/store-context';
 import { ConversationPanel } from './features/conversation/conversation-panel';
 import { BridgePanel } from './features/diagnostics/bridge-panel';
@@ -19,8 +19,8 @@ import { TopBar } from './features/top-bar/top-bar';
 /** The control room: top bar, connection notice; the show in the main column, the room at the right. */
 export function App(): ReactNode {
   const settingsOpen = useAppStore(selectSettingsOpen);
-  // On air, the whole window is framed in red: unmistakable from across the room.
-  const onAir = useAppStore(selectIsOnAir);
+  // On air, the whole window is framed in red: unmistakable from across the room (a co-host's too, while the host's show is on air).
+  const onAir = useAppStore(selectShowIsOnAir);
   return (
     <div className="app" data-on-air={onAir}>
       <TopBar />

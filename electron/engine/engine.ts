@@ -25,7 +25,7 @@ import type { HttpFetch } from './listeners/http';
 import type { ListenerCounts } from './listeners/listener-counts';
 import { startSpaceListenerCounts } from './listeners/space-listener-counts';
 import { idleConversationState } from '../shared/conversation';
-import { Conversation } from './conversation/conversation';
+import { Conversation, type ShowTimings } from './conversation/conversation';
 import { InviteBook } from './invites/invite-book';
 import { decodeInvite, previewOf } from './invites/invite-code';
 import { FailoverService } from './failover/failover-service';
@@ -62,6 +62,8 @@ export interface EngineOptions {
   iceHostAddresses?: readonly string[];
   /** The failover rule (default: 3 s threshold, no automatic return); tests and benchmarks tune it. */
   failover?: Partial<FailoverSettings> & { probeEveryMs?: number };
+  /** How often a host's app repeats its show announcement, and when others stop believing it (default 5 s / 15 s); tests shorten them. */
+  showTimings?: ShowTimings;
 }
 
 /** Receives every event the engine emits. */
@@ -117,6 +119,7 @@ export class Engine {
       // A move a host or producer announced on the space channel: stragglers follow it.
       onMoveAnnounced: (move) => void this.failover.applyMove(move),
       ...(options.iceHostAddresses !== undefined ? { iceHostAddresses: options.iceHostAddresses } : {}),
+      ...(options.showTimings !== undefined ? { showTimings: options.showTimings } : {}),
     });
     const { probeEveryMs, ...failoverSettings } = options.failover ?? {};
     this.failover = new FailoverService({
@@ -481,6 +484,7 @@ export class Engine {
         case 'status':
           this.state.broadcast = change.status;
           this.failover.observeBroadcast(change.status);
+          this.conversation.setProgram(change.status.startedAt);
           this.emitState();
           return;
         case 'meters':
@@ -492,6 +496,7 @@ export class Engine {
         case 'ended':
           this.state.broadcast = null;
           this.failover.observeBroadcast(null);
+          this.conversation.setProgram(null);
           this.broadcast?.detach();
           this.emitState();
           return;
@@ -509,6 +514,7 @@ export class Engine {
     this.broadcast = attached;
     this.state.broadcast = control.status();
     this.failover.observeBroadcast(this.state.broadcast);
+    this.conversation.setProgram(this.state.broadcast.startedAt);
     this.emitState();
   }
 

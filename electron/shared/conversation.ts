@@ -125,6 +125,18 @@ export const BackupRoomStatusSchema = z.discriminatedUnion('status', [
 ]);
 export type BackupRoomStatus = z.infer<typeof BackupRoomStatusSchema>;
 
+/**
+ * The show as the host's app announces it on the space channel: what lets a co-host's or producer's
+ * window light its on-air lamp. `unknown` until heard, and again when the host's announcements stop.
+ */
+export const ShowStatusSchema = z.discriminatedUnion('status', [
+  z.strictObject({ status: z.literal('unknown') }),
+  /** `since` is the host's clock (ms since the epoch); `by` the host's name. */
+  z.strictObject({ status: z.literal('on-air'), since: z.number(), by: z.string().max(200) }),
+  z.strictObject({ status: z.literal('off-air'), by: z.string().max(200) }),
+]);
+export type ShowStatus = z.infer<typeof ShowStatusSchema>;
+
 /** Most participants a state carries (an AudioBridge room of a space is a few dozen people at most). */
 export const MAX_PARTICIPANTS = 200;
 
@@ -174,6 +186,7 @@ export const ConversationStateSchema = z.strictObject({
   channel: SpaceChannelStatusSchema,
   moderation: ModerationStateSchema,
   backupRoom: BackupRoomStatusSchema,
+  show: ShowStatusSchema,
 });
 export type ConversationState = z.infer<typeof ConversationStateSchema>;
 
@@ -257,5 +270,6 @@ export function idleConversationState(): ConversationState {
     channel: { status: 'closed' },
     moderation: { autoMute: false, selfSpeakRequested: false, log: [] },
     backupRoom: { status: 'none' },
+    show: { status: 'unknown' },
   };
 }

@@ -69,6 +69,20 @@ export const ModeratorAnnouncementSchema = z.discriminatedUnion('type', [
   }),
   /** The conversation moves to another endpoint's room (failover); stragglers follow. */
   z.strictObject({ v: z.literal(SPACE_CHANNEL_VERSION), type: z.literal('moving'), move: FailoverMoveSchema }),
+  /**
+   * The host's show: on air since when, or off air. Announced by the host's engine when it starts
+   * or ends the program, when someone joins, and again every few seconds while on air, so an app
+   * that stops hearing it can say it no longer knows. The newest `revision` wins.
+   */
+  z.strictObject({
+    v: z.literal(SPACE_CHANNEL_VERSION),
+    type: z.literal('show'),
+    revision: z.number(),
+    onAir: z.boolean(),
+    /** Host's clock, ms since the epoch; null when off air. */
+    since: z.number().nullable(),
+    by: z.string().max(200),
+  }),
 ]);
 export type ModeratorAnnouncement = z.infer<typeof ModeratorAnnouncementSchema>;
 

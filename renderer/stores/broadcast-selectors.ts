@@ -10,11 +10,22 @@ import type { AppState } from './store-types';
 
 const NO_OUTPUT_IDS: readonly string[] = [];
 
-/** True while the engine reports a program (live or stopping); the only source of "on air". */
+/** True while this window's engine reports a program (live or stopping): the only source of "we are on air". */
 export const selectIsOnAir = (state: AppState): boolean => (state.engine?.broadcast ?? null) !== null;
 
-/** When the program went on air (engine clock), or null while off air. */
-export const selectOnAirSince = (state: AppState): number | null => state.engine?.broadcast?.startedAt ?? null;
+/**
+ * The show this window is part of: its own program (`by` null), or the host's as the space channel
+ * tells it (a co-host's or producer's window); null when off air or not known (use with `useShallow`).
+ */
+export const selectShowOnAir = (state: AppState): { since: number; by: string | null } | null => {
+  const own = state.engine?.broadcast?.startedAt;
+  if (own !== undefined) return { since: own, by: null };
+  const show = state.conversation?.show;
+  return show?.status === 'on-air' ? { since: show.since, by: show.by } : null;
+};
+
+/** True while this window's show is on air, its own or the host's (the red frame). */
+export const selectShowIsOnAir = (state: AppState): boolean => selectIsOnAir(state) || state.conversation?.show.status === 'on-air';
 
 /** The on-air summary, or null while off air (use with `useShallow`). */
 export const selectProgramSummary = (

@@ -135,6 +135,11 @@ test('a full show: preflight, go live, a co-host joins, a producer mutes them, f
   const boOnHost = hostList.getByRole('listitem', { name: /^Bo Cohost, Co-host, / });
   await expect(boOnHost).toHaveAttribute('data-connected', 'true', { timeout: 20_000 });
   await expect(host.getByTestId('on-air-lamp')).toHaveAttribute('data-on-air', 'true');
+  // The co-host's window knows the host's show is on air (the host's app announces it on the space channel).
+  await expect(cohost.getByTestId('on-air-lamp')).toHaveAttribute('data-source', 'host', { timeout: 15_000 });
+  await expect(cohost.getByTestId('on-air-lamp')).toHaveAttribute('aria-label', /^On air: Ana Host's show, since \d\d:\d\d:\d\d$/);
+  await expect(cohost.locator('.app')).toHaveAttribute('data-on-air', 'true');
+  await expect(cohost.getByTestId('host-show-on-air')).toHaveText('Ana Host’s show is on air');
   await checkScreen(host, 'full-show-on-air');
 
   // ── A producer joins and mutes the co-host ───────────────────────────────────
@@ -164,8 +169,9 @@ test('a full show: preflight, go live, a co-host joins, a producer mutes them, f
   // The show stayed on air through the move (the program goes to both Icecasts, which did not fail).
   await expect(host.getByTestId('on-air-lamp')).toHaveAttribute('data-on-air', 'true');
   await expect(hostList.getByRole('listitem', { name: /^Ana Host, Host, you\b/ })).toHaveAttribute('data-connected', 'true', { timeout: 20_000 });
-  // The producer's lock followed the co-host into the backup room.
+  // The producer's lock followed the co-host into the backup room, and the host's show is still announced there.
   await expect(cohost.getByTestId('self-mute')).toHaveAttribute('aria-pressed', 'true');
+  await expect(cohost.getByTestId('on-air-lamp')).toHaveAttribute('data-on-air', 'true');
   await checkScreen(host, 'full-show-failover');
 
   // ── End of the show ──────────────────────────────────────────────────────────
@@ -176,5 +182,6 @@ test('a full show: preflight, go live, a co-host joins, a producer mutes them, f
   await expect(host.getByTestId('on-air-lamp')).toHaveAttribute('data-on-air', 'false');
   await expect(host.locator('.app')).toHaveAttribute('data-on-air', 'false');
   await expect(host.getByTestId('program-off-air')).toBeVisible();
+  await expect(cohost.getByTestId('on-air-lamp')).toHaveAttribute('data-on-air', 'false', { timeout: 15_000 });
   await checkScreen(host, 'full-show-ended');
 });

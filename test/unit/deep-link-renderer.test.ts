@@ -32,6 +32,7 @@ const joined: ConversationState = {
   channel: { status: 'open', since: 1 },
   moderation: { autoMute: false, selfSpeakRequested: false, log: [] },
   backupRoom: { status: 'none' },
+  show: { status: 'unknown' },
 };
 
 describe('invites:opened in the renderer', () => {

@@ -52,6 +52,7 @@ const joined = (selfMuted: boolean, mutedBy: 'self' | 'moderator' | null = null)
   channel: { status: 'open', since: AT },
   moderation: { autoMute: false, selfSpeakRequested: false, log: [] },
   backupRoom: { status: 'none' },
+  show: { status: 'unknown' },
 });
 const input = (state: Partial<EngineState>, extra: Partial<TrayInput> = {}): TrayInput => ({
   state: sampleEngineState(state),

@@ -1,7 +1,11 @@
+import { createElement } from 'react';
 import { describe, expect, it } from 'vitest';
 import type { BroadcastStatus, Meters, OutputStatus } from '../../electron/shared/broadcast';
 import { BridgeError } from '../../electron/shared/bridge';
 import type { EventPayload } from '../../electron/shared/contract';
+import { idleConversationState, type ConversationState } from '../../electron/shared/conversation';
+import { describeLamp } from '../../renderer/components/on-air-lamp';
+import { OffAirState } from '../../renderer/features/program/off-air-state';
 import { createAppStore, type AppStore } from '../../renderer/stores/app-store';
 import {
   describeCountdown,
@@ -9,16 +13,17 @@ import {
   selectCanRetry,
   selectIsOnAir,
   selectMeter,
-  selectOnAirSince,
+  selectShowIsOnAir,
+  selectShowOnAir,
   selectOutputIds,
   selectOutputTally,
   selectProgramSummary,
   selectRetryRequest,
 } from '../../renderer/stores/broadcast-selectors';
 import { CLIP_HOLD_MS, NOTICE_LIMIT, PEAK_HOLD_MS } from '../../renderer/stores/broadcast-slice';
-import type { StoreDeps } from '../../renderer/stores/store-types';
+import type { AppState, StoreDeps } from '../../renderer/stores/store-types';
 import { FakeBridge, sampleEngineState } from '../fakes/fake-bridge';
-import { deferred, settle } from './renderer-test-support';
+import { deferred, render, settle } from './renderer-test-support';
 
 const T0 = 1_700_000_000_000;
 
@@ -232,17 +237,42 @@ describe('broadcast slice: retry now', () => {
 });
 
 describe('broadcast selectors', () => {
+  it('light a co-host’s window while the host’s app says its show is on air, and not while it is unknown', async () => {
+    const { store } = await setup(null);
+    // The window mirrors the engine's conversation, so the show goes into both.
+    const withShow = (show: ConversationState['show']): AppState => {
+      const conversation = { ...idleConversationState(), show };
+      const { engine } = store.getState();
+      return { ...store.getState(), engine: engine === null ? null : { ...engine, conversation }, conversation };
+    };
+    expect(selectShowOnAir(withShow({ status: 'on-air', since: T0, by: 'Ana Host' }))).toEqual({ since: T0, by: 'Ana Host' });
+    expect(selectShowIsOnAir(withShow({ status: 'on-air', since: T0, by: 'Ana Host' }))).toBe(true);
+    for (const show of [{ status: 'unknown' }, { status: 'off-air', by: 'Ana Host' }] as const) {
+      expect(selectShowOnAir(withShow(show))).toBeNull();
+      expect(selectShowIsOnAir(withShow(show))).toBe(false);
+    }
+    expect(describeLamp(true, null, 'Ana Host')).toBe("On air: Ana Host's show");
+    const cohostWindow = createAppStore({ now: () => 0, randomNonce: () => 'n', setTimer: () => () => undefined });
+    cohostWindow.setState(withShow({ status: 'on-air', since: T0, by: 'Ana Host' }));
+    expect(selectShowOnAir(cohostWindow.getState())).toEqual({ since: T0, by: 'Ana Host' });
+    expect(render(cohostWindow, createElement(OffAirState))).toContain('Ana Host’s show is on air');
+    cohostWindow.setState(withShow({ status: 'unknown' }));
+    expect(render(cohostWindow, createElement(OffAirState))).toContain('Nothing is going out to the audience.');
+    expect(describeLamp(true, new Date(2026, 0, 1, 20, 5, 0).getTime(), null)).toBe('On air, since 20:05:00');
+    expect(describeLamp(false, null, null)).toBe('Off air');
+  });
+
   it('are on air only when the engine reports a program', async () => {
     const { store, bridge } = await setup(null);
     expect(selectIsOnAir(store.getState())).toBe(false);
-    expect(selectOnAirSince(store.getState())).toBeNull();
+    expect(selectShowOnAir(store.getState())).toBeNull();
     expect(selectProgramSummary(store.getState())).toBeNull();
     expect(selectOutputIds(store.getState())).toEqual([]);
 
     emitBroadcast(bridge, sampleBroadcast());
     const state = store.getState();
     expect(selectIsOnAir(state)).toBe(true);
-    expect(selectOnAirSince(state)).toBe(T0);
+    expect(selectShowOnAir(state)).toEqual({ since: T0, by: null });
     expect(selectProgramSummary(state)).toEqual({ status: 'live', startedAt: T0, source: 'tone:440', channels: 2, bitrateKbps: 96, configuredBitrateKbps: 128 });
     expect(selectOutputIds(state)).toEqual(['primary', 'backup']);
     expect(selectOutputTally(state)).toEqual({ live: 1, total: 2 });

@@ -73,6 +73,7 @@ function joined(overrides: Partial<ConversationState> = {}, endpoint: 'primary' 
     channel: { status: 'open', since: 1 },
     moderation: { autoMute: false, selfSpeakRequested: false, log: [] },
     backupRoom: { status: 'none' },
+    show: { status: 'unknown' },
     participants: [self({ id: selfId }), { ...self(), id: '12', display: 'Grace', role: 'cohost', self: false }],
     ...overrides,
   };

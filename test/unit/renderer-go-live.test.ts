@@ -302,7 +302,7 @@ describe('show control view', () => {
   it('cannot go live in a window that joined by invite, or without an Icecast mount, and says why', async () => {
     const { store } = await setup();
     const joined = (role: 'host' | 'cohost' | 'producer'): void =>
-      store.setState({ conversation: { link: { status: 'joined', endpoint: 'primary', since: T0, selfId: '1', role }, space: 'Launch', selfMuted: false, participants: [], channel: { status: 'closed' }, moderation: { autoMute: false, selfSpeakRequested: false, log: [] }, backupRoom: { status: 'none' } } });
+      store.setState({ conversation: { link: { status: 'joined', endpoint: 'primary', since: T0, selfId: '1', role }, space: 'Launch', selfMuted: false, participants: [], channel: { status: 'closed' }, moderation: { autoMute: false, selfSpeakRequested: false, log: [] }, backupRoom: { status: 'none' }, show: { status: 'unknown' } } });
     joined('cohost');
     expect(selectCanGoLive(store.getState())).toBe(false);
     expect(selectGoLiveBlocker(store.getState())).toMatch(/joined this space by invite/);

@@ -24,6 +24,7 @@ function room(role: Role, overrides: { link?: ConversationLink; participants?: P
     channel: { status: 'open', since: 1 },
     moderation: { autoMute: false, selfSpeakRequested: false, log: [] },
     backupRoom: { status: 'none' },
+    show: { status: 'unknown' },
     participants: overrides.participants ?? [
       participant({ id: '11', display: 'Ada', role, self: true }),
       participant({ id: '12', display: 'Hal', role: 'host' }),

@@ -19,6 +19,15 @@ describe('space channel protocol', () => {
     expect(parseModeratorAnnouncement(JSON.stringify(locks))).toEqual(locks);
   });
 
+  it('the show travels only as an announcement (the host’s app holds the room secret), on air with its start or off air', () => {
+    const show = { v: 1, type: 'show', revision: 9, onAir: true, since: 1_700_000_000_000, by: 'Ana Host' };
+    expect(parseModeratorAnnouncement(JSON.stringify(show))).toEqual(show);
+    expect(parseModeratorAnnouncement(JSON.stringify({ ...show, onAir: false, since: null }))).toMatchObject({ onAir: false, since: null });
+    expect(parseParticipantMessage(JSON.stringify(show))).toBeNull();
+    expect(parseModeratorAnnouncement(JSON.stringify({ ...show, since: 'noon' }))).toBeNull();
+    expect(parseModeratorAnnouncement(JSON.stringify({ ...show, by: 'x'.repeat(201) }))).toBeNull();
+  });
+
   it('ignores malformed text, unknown versions, out-of-range reports and oversized messages without throwing', () => {
     expect(parseParticipantMessage('not json')).toBeNull();
     expect(parseParticipantMessage(JSON.stringify({ v: 2, type: 'mic', report }))).toBeNull();

@@ -4,6 +4,7 @@ import {
   encodeDisplayName,
   MODERATION_LOG_LIMIT,
   type BackupRoomStatus,
+  type ShowStatus,
   type ConversationLink,
   type ConversationState,
   type InviteSummary,
@@ -81,10 +82,20 @@ export interface ConversationOptions {
   readonly iceHostAddresses?: readonly string[];
   /** Stray-mic detection tunables (defaults: the issue's). */
   readonly detector?: DetectorOptions;
+  /** How often a host's app repeats its show announcement, and when others stop believing it. */
+  readonly showTimings?: ShowTimings;
+}
+
+/** Show announcement timings: repeated every `announceEveryMs` while on air; unknown after `staleMs` without one. */
+export interface ShowTimings {
+  readonly announceEveryMs: number;
+  readonly staleMs: number;
 }
 
 /** How often the moderation tick runs: flags, enforcement, the mic-levels event (5 Hz). */
 const MODERATION_TICK_MS = 200;
+/** While on air the host's app says so again every 5 s; another app that has not heard it for 15 s no longer knows. */
+const SHOW_TIMINGS: ShowTimings = { announceEveryMs: 5000, staleMs: 15_000 };
 
 /** How long an unlocking moderator waits for its announcement to come back before unmuting. */
 const LOCKS_ECHO_MS = 500;
@@ -158,6 +169,15 @@ export class Conversation {
 
   /** The backup room as this (host's) engine prepares it. */
   private backupRoom: BackupRoomStatus = { status: 'none' };
+  /** This engine's own program (the host's show): on air since, or null. */
+  private programSince: number | null = null;
+  /** The show as the space channel last told it, with the newest revision heard and when. */
+  private show: ShowStatus = { status: 'unknown' };
+  private showRevisionHeard = 0;
+  private showHeardAt = 0;
+  /** The last show revision this (host's) engine sent, and when. */
+  private showRevisionSent = 0;
+  private showAnnouncedAt = 0;
 
   constructor(private readonly options: ConversationOptions) {
     this.ownToken = hostToken();
@@ -174,6 +194,7 @@ export class Conversation {
       channel: this.channelStatus,
       moderation: { autoMute: this.autoMute, selfSpeakRequested: this.selfSpeakRequested, log: [...this.moderationLog] },
       backupRoom: this.backupRoom,
+      show: this.show,
     };
   }
 
@@ -432,6 +453,8 @@ export class Conversation {
     this.speakRequests.clear();
     this.selfSpeakRequested = false;
     this.flags.clear();
+    this.show = { status: 'unknown' };
+    this.showRevisionHeard = 0;
     this.setLink({ status: 'idle' });
     return true;
   }
@@ -795,6 +818,8 @@ export class Conversation {
     this.options.logger.info('space channel open');
     // A moderator who joins asks the others for the room's moderation state.
     if (this.isModerator()) channel.post(JSON.stringify({ v: SPACE_CHANNEL_VERSION, type: 'sync-request' } satisfies ParticipantMessage));
+    // The host says whether the show is on air (to whoever is here, and to itself).
+    this.announceShow();
   }
 
   private onChannel(delivery: ChannelDelivery): void {
@@ -811,8 +836,9 @@ export class Conversation {
         return;
       }
       case 'joined':
-        // Whoever joins (again, or in the backup room) learns the locks at once.
+        // Whoever joins (again, or in the backup room) learns the locks and the show at once.
         if (this.isModerator() && this.locks.size > 0) void this.announceLocks().catch((error: unknown) => this.options.logger.warn(`could not announce the mute locks: ${describeError(error)}`));
+        this.announceShow();
         return;
       case 'left':
         return;
@@ -839,6 +865,7 @@ export class Conversation {
       }
       case 'sync-request':
         if (this.isModerator() && this.locksRevision > 0) void this.announceLocks().catch((error: unknown) => this.options.logger.warn(`could not answer a moderation sync: ${describeError(error)}`));
+        this.announceShow();
         return;
       default:
         assertNever(message);
@@ -874,6 +901,18 @@ export class Conversation {
         if (move.by.role === 'cohost') return;
         this.options.logger.warn(`${move.by.name} (${move.by.role}) announced a move to the ${move.to} room: ${move.reason}`);
         this.options.onMoveAnnounced?.(move);
+        return;
+      }
+      case 'show': {
+        if (announcement.revision <= this.showRevisionHeard) return;
+        this.showRevisionHeard = announcement.revision;
+        this.showHeardAt = this.options.clock.now();
+        const by = announcement.by.slice(0, 200);
+        const next: ShowStatus = announcement.onAir && announcement.since !== null ? { status: 'on-air', since: announcement.since, by } : { status: 'off-air', by };
+        if (JSON.stringify(next) === JSON.stringify(this.show)) return;
+        this.show = next;
+        this.options.logger.info(next.status === 'on-air' ? `${by} is on air (since ${new Date(next.since).toISOString()})` : `${by} is off air`);
+        this.options.onChange(this.state());
         return;
       }
       default:
@@ -938,6 +977,7 @@ export class Conversation {
     // An empty set once when the last report goes stale, so meters drop instead of freezing.
     if (levels.length > 0 || this.levelsShown) this.options.onMicLevels?.({ at: now, levels });
     this.levelsShown = levels.length > 0;
+    this.showTick(now);
     if (!this.isModerator()) return;
     const flags = this.detector.evaluate(
       this.participants.map((participant) => ({
@@ -987,6 +1027,36 @@ export class Conversation {
     });
     this.locksRevision = this.nextRevision();
     this.speakRequests.delete(key);
+  }
+
+  /** The engine's program started (on air since `since`) or ended (null): a host's app tells the room. */
+  setProgram(since: number | null): void {
+    if (since === this.programSince) return;
+    this.programSince = since;
+    this.announceShow();
+  }
+
+  /** The host's app announces its show (on air since …, or off air); anyone else's does nothing. */
+  private announceShow(): void {
+    if (this.role !== 'host' || !this.isModerator() || this.channelStatus.status !== 'open') return;
+    const now = this.options.clock.now();
+    this.showRevisionSent = Math.max(now, this.showRevisionSent + 1);
+    this.showAnnouncedAt = now;
+    const since = this.programSince;
+    void this.announce({ v: SPACE_CHANNEL_VERSION, type: 'show', revision: this.showRevisionSent, onAir: since !== null, since, by: this.display.slice(0, 200) }).catch((error: unknown) =>
+      this.options.logger.warn(`could not announce the show: ${describeError(error)}`),
+    );
+  }
+
+  /** While on air the host says so again; a show not heard of for a while is no longer known. */
+  private showTick(now: number): void {
+    const timings = this.options.showTimings ?? SHOW_TIMINGS;
+    if (this.role === 'host' && this.programSince !== null && now - this.showAnnouncedAt >= timings.announceEveryMs) this.announceShow();
+    if (this.show.status === 'on-air' && now - this.showHeardAt > timings.staleMs) {
+      this.options.logger.warn(`no word of the show from ${this.show.by} for ${Math.round((now - this.showHeardAt) / 1000)} s: whether it is on air is not known`);
+      this.show = { status: 'unknown' };
+      this.options.onChange(this.state());
+    }
   }
 
   /** Announces the whole lock set (newest revision wins everywhere). No channel: the locks still hold here. */

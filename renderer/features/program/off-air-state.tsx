@@ -1,5 +1,8 @@
 import { useId, type ReactNode } from 'react';
 import { AudienceIcon } from '../../components/icons';
+import { useShallow } from 'zustand/react/shallow';
+import { formatClockTime } from '../../components/format';
+import { selectShowOnAir } from '../../stores/broadcast-selectors';
 import { useAppStore } from '../../stores/store-context';
 import { GoLiveButton, ShowControlStatus } from './show-control';
 import { selectGoLiveBlocker } from './show-control-view';
@@ -8,14 +11,29 @@ import { selectGoLiveBlocker } from './show-control-view';
 export function OffAirState(): ReactNode {
   const whatId = useId();
   const blocker = useAppStore(selectGoLiveBlocker);
+  // This engine sends nothing, but the host's show may be on air: a co-host is heard through it.
+  const hostShow = useAppStore(useShallow(selectShowOnAir));
   return (
     <div className="off-air" data-testid="program-off-air">
       <div className="off-air__icon" aria-hidden="true">
         <AudienceIcon />
       </div>
       <div className="off-air__text">
-        <h3 className="off-air__title">Off air</h3>
-        <p>Nothing is going out to the audience.</p>
+        {hostShow !== null && hostShow.by !== null ? (
+          <>
+            <h3 className="off-air__title" data-testid="host-show-on-air">
+              {hostShow.by}’s show is on air
+            </h3>
+            <p>
+              Since {formatClockTime(hostShow.since)}: the audience hears you through the room whenever your microphone is live. This app sends no program of its own.
+            </p>
+          </>
+        ) : (
+          <>
+            <h3 className="off-air__title">Off air</h3>
+            <p>Nothing is going out to the audience.</p>
+          </>
+        )}
         <div className="off-air__go">
           <GoLiveButton describedBy={whatId} />
           <p className="off-air__what" id={whatId} data-testid="go-live-what">

@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { LogoMark } from '../../components/icons';
 import { OnAirLamp } from '../../components/on-air-lamp';
-import { selectOnAirSince } from '../../stores/broadcast-selectors';
+import { selectShowOnAir } from '../../stores/broadcast-selectors';
 import { selectEngineIdentity } from '../../stores/selectors';
 import { useAppStore } from '../../stores/store-context';
 import { SettingsButton } from '../settings/settings-screen';
@@ -15,7 +15,7 @@ const MODE_LABELS = { desktop: 'Desktop', headless: 'Headless' } as const;
 /** The control room's top bar: wordmark, space, on-air lamp, theme, engine and bridge status. */
 export function TopBar(): ReactNode {
   const { spaceName, version, mode } = useAppStore(useShallow(selectEngineIdentity));
-  const onAirSince = useAppStore(selectOnAirSince);
+  const show = useAppStore(useShallow(selectShowOnAir));
   return (
     <header className="top-bar">
       <div className="top-bar__start">
@@ -32,8 +32,8 @@ export function TopBar(): ReactNode {
         </div>
       </div>
       <div className="top-bar__center">
-        {/* Lit only while the engine reports a program (engine.broadcast), never guessed. */}
-        <OnAirLamp onAir={onAirSince !== null} since={onAirSince} />
+        {/* Lit only while an engine reports a program — ours (engine.broadcast) or the host's (conversation.show) — never guessed. */}
+        <OnAirLamp onAir={show !== null} since={show?.since ?? null} by={show?.by ?? null} />
       </div>
       <div className="top-bar__end">
         <ThemeSwitch />
