@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { HttpUrlSchema as httpUrl, JanusUrlSchema as wsUrl, RoomIdSchema, RoomPinSchema, RoomSecretSchema, SpaceNameSchema } from '../shared/settings';
+import { FailoverRuleConfigSchema } from '../shared/failover';
 
 /** One endpoint of a space: where the conversation runs and where the audience listens. */
 export const EndpointConfigSchema = z.strictObject({
@@ -40,6 +41,8 @@ export const EngineConfigSchema = z.strictObject({
       name: SpaceNameSchema,
       primary: EndpointConfigSchema.optional(),
       backup: EndpointConfigSchema.optional(),
+      /** When the conversation moves to the backup (defaults: 3 s down, 1.5 s for a Janus that is gone, no automatic return). Invites carry it. */
+      failover: FailoverRuleConfigSchema.optional(),
     })
     .default({ name: 'Untitled space' }),
 });

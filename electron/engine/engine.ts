@@ -127,7 +127,8 @@ export class Engine {
       clock: options.clock,
       logger: this.log.child('failover'),
       prober: options.prober,
-      settings: failoverSettings,
+      // The space's rule (its file, then what a test or benchmark tunes); a guest's comes from its invite.
+      settings: { ...options.config.space.failover, ...failoverSettings },
       ...(probeEveryMs !== undefined ? { probeEveryMs } : {}),
       onChange: (failover) => {
         this.state.failover = failover;
@@ -240,12 +241,19 @@ export class Engine {
         return { retried: this.broadcast?.control.retryOutput(command.payload.outputId) ?? false };
       case 'space:provision':
         return { rooms: await this.conversation.provision() };
-      case 'conversation:join':
-        return this.conversation.join(command.payload);
+      case 'conversation:join': {
+        const joined = await this.conversation.join(command.payload);
+        // Everyone applies the same failover rule: a guest the one its invite carries, the host its own.
+        this.failover.useRule(this.conversation.inviteFailoverRule());
+        return joined;
+      }
       case 'conversation:offer':
         return { answer: await this.conversation.offer(command.payload.offer, command.payload.iceRestart) };
-      case 'conversation:leave':
-        return { left: await this.conversation.leave() };
+      case 'conversation:leave': {
+        const left = await this.conversation.leave();
+        this.failover.useRule(null);
+        return { left };
+      }
       case 'conversation:set-muted':
         return this.conversation.setMuted(command.payload.muted);
       case 'moderation:set-muted':
@@ -402,7 +410,7 @@ export class Engine {
 
   private async createInvite(request: CommandPayload<'invites:create'>): Promise<CommandResult<'invites:create'>> {
     const invites = this.requireInvites();
-    const created = invites.create(request, this.options.config.space);
+    const created = invites.create(request, this.options.config.space, this.failover.state().settings);
     try {
       await this.conversation.updateAllowed('add', [created.token]);
     } catch (error) {

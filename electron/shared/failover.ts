@@ -102,23 +102,32 @@ export type FailoverHistoryEntry = z.infer<typeof FailoverHistoryEntrySchema>;
 /** Most history entries a state carries (newest last). */
 export const MAX_FAILOVER_HISTORY = 50;
 
-/** The rule every participant's app applies. */
+const DAY_MS = 24 * 3_600_000;
+
+/**
+ * The rule every participant's app applies: the host's space configuration sets it and every
+ * invite carries it, so all apps move at the same moment.
+ */
 export const FailoverSettingsSchema = z.strictObject({
   /** The primary conversation must be down this long without a break before the move (default 3 s). */
-  thresholdMs: z.number().int().positive(),
+  thresholdMs: z.number().int().min(500, 'at least 500 ms: shorter would move the show on a blip').max(120_000, 'at most 2 minutes'),
   /**
    * Shorter confirmation for the one unambiguous outage: the primary Janus refused every reconnection
    * (nothing listens: the process is not running) for this long (default 1.5 s).
    */
-  goneThresholdMs: z.number().int().positive(),
+  goneThresholdMs: z.number().int().min(250, 'at least 250 ms').max(120_000, 'at most 2 minutes'),
   /** Return to the primary by itself (default off: the host decides). */
   autoReturn: z.boolean(),
   /** Least time on the backup before an automatic return. */
-  minBackupMs: z.number().int().nonnegative(),
+  minBackupMs: z.number().int().nonnegative().max(DAY_MS, 'at most a day'),
   /** The primary must be healthy this long without a break before an automatic return. */
-  returnHealthyMs: z.number().int().nonnegative(),
+  returnHealthyMs: z.number().int().nonnegative().max(DAY_MS, 'at most a day'),
 });
 export type FailoverSettings = z.infer<typeof FailoverSettingsSchema>;
+
+/** The rule as a space file sets it: any of the fields; the others keep their defaults. */
+export const FailoverRuleConfigSchema = FailoverSettingsSchema.partial();
+export type FailoverRuleConfig = z.infer<typeof FailoverRuleConfigSchema>;
 
 /** The failover part of the engine state. */
 export const FailoverStateSchema = z.strictObject({

@@ -146,6 +146,12 @@ describe('engine config', () => {
     expect((error as ConfigError).message).toContain('space.json');
   });
 
+  it('takes the space’s failover rule, field by field, and names a bad one', () => {
+    expect(parseEngineConfig({ space: { name: 'x', failover: { thresholdMs: 5000 } } }, 'c.json').space.failover).toEqual({ thresholdMs: 5000 });
+    expect(() => parseEngineConfig({ space: { name: 'x', failover: { thresholdMs: 100 } } }, 'c.json')).toThrow(/space\.failover\.thresholdMs: at least 500 ms/);
+    expect(() => parseEngineConfig({ space: { name: 'x', failover: { treshold: 5000 } } }, 'c.json')).toThrow(/treshold|Unrecognized/);
+  });
+
   it('rejects unknown keys so typos do not pass silently', () => {
     expect(() => parseEngineConfig({ space: { name: 'x', primray: {} } }, 'c.json')).toThrow(/primray|Unrecognized/);
   });

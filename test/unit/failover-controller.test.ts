@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FailoverController, type ConversationView, type FailoverPort } from '../../electron/engine/failover/failover-controller';
+import { DEFAULT_FAILOVER_SETTINGS, FailoverController, type ConversationView, type FailoverPort } from '../../electron/engine/failover/failover-controller';
 import { createLogger } from '../../electron/engine/log/logger';
 import type { EndpointName } from '../../electron/shared/endpoint';
 import type { EndpointHealth, FailoverMove, FailoverSettings, HealthStatus } from '../../electron/shared/failover';
@@ -95,6 +95,20 @@ describe('failover controller: the automatic move', () => {
     expect(announced).toHaveLength(1);
     expect(announced[0]).toMatchObject({ to: 'backup', trigger: 'automatic', by: { role: 'host', name: 'Hana' } });
     expect(controller.state().history.map((entry) => `${entry.from}→${entry.to}`)).toEqual(['idle→onPrimary', 'onPrimary→degraded', 'degraded→failingOver', 'failingOver→onBackup']);
+  });
+
+  it('a guest takes the rule its invite carries (a 6 s threshold here), and its own again after leaving', async () => {
+    const { space, controller, run } = setup({ role: 'cohost' });
+    controller.useRule({ ...DEFAULT_FAILOVER_SETTINGS, thresholdMs: 6000 });
+    expect(controller.state().settings.thresholdMs).toBe(6000);
+    expect(controller.state().history.at(-1)?.message).toMatch(/rule from the invite: move after 6 s down/);
+    space.status.primary = 'down';
+    await run(5000);
+    expect(space.moves).toEqual([]);
+    await run(1500);
+    expect(space.moves).toEqual([{ to: 'backup', attempt: 1 }]);
+    controller.useRule(null);
+    expect(controller.state().settings).toEqual(DEFAULT_FAILOVER_SETTINGS);
   });
 
   it('a co-host app moves by the same rule without waiting for the host, and does not announce', async () => {

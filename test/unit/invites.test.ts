@@ -9,7 +9,11 @@ import { InviteBook, MAX_INVITES } from '../../electron/engine/invites/invite-bo
 import { decodeInvite, encodeInvite, InviteCodeError, inviteLink, previewOf, type InvitePayload } from '../../electron/engine/invites/invite-code';
 import { describeError, type Logger } from '../../electron/engine/log/logger';
 import { INVITE_LINK_PREFIX, MAX_INVITE_CODE_LENGTH } from '../../electron/shared/conversation';
+import { DEFAULT_FAILOVER_SETTINGS } from '../../electron/engine/failover/failover-controller';
 import { FakeClock } from '../fakes/fake-clock';
+
+/** The failover rule the invites carry in these tests: a host's own, not the defaults. */
+const RULE = { ...DEFAULT_FAILOVER_SETTINGS, thresholdMs: 4500 };
 
 const MINUTE = 60_000;
 const PRIMARY_SECRET = 'primary-room-secret';
@@ -240,14 +244,16 @@ describe('InviteBook', () => {
 
   it('gives co-hosts no room secret and producers the secret of every room', () => {
     const invites = book();
-    const cohost = decodeInvite(invites.create({ role: 'cohost', label: 'Sam', expiresInMinutes: 60 }, space()).link, clock.now());
+    const cohost = decodeInvite(invites.create({ role: 'cohost', label: 'Sam', expiresInMinutes: 60 }, space(), RULE).link, clock.now());
+    // The space's failover rule travels with it: the guest's app moves when the host's does.
+    expect(cohost.failover).toEqual(RULE);
     expect(cohost.role).toBe('cohost');
     expect(cohost.endpoints.primary).toEqual({ janusUrl: 'wss://janus-a.example.org:8989/janus', apiSecret: API_SECRET, room: 1234, pin: '4321' });
     expect(cohost.endpoints.backup).toEqual({ janusUrl: 'wss://janus-b.example.org:8989/janus', apiSecret: API_SECRET, room: 1234, pin: '4321' });
     expect(JSON.stringify(cohost)).not.toContain(PRIMARY_SECRET);
     expect(JSON.stringify(cohost)).not.toContain(BACKUP_SECRET);
 
-    const producer = decodeInvite(invites.create({ role: 'producer', label: 'Desk', expiresInMinutes: 60 }, space()).code, clock.now());
+    const producer = decodeInvite(invites.create({ role: 'producer', label: 'Desk', expiresInMinutes: 60 }, space(), RULE).code, clock.now());
     expect(producer.role).toBe('producer');
     expect(producer.endpoints.primary.roomSecret).toBe(PRIMARY_SECRET);
     expect(producer.endpoints.backup?.roomSecret).toBe(BACKUP_SECRET);
@@ -255,7 +261,7 @@ describe('InviteBook', () => {
 
   it('carries the backup endpoint only when the space has a backup room', () => {
     const invites = book();
-    const decode = (config: EngineConfig['space']): InvitePayload => decodeInvite(invites.create({ role: 'cohost', label: '', expiresInMinutes: 5 }, config).code, clock.now());
+    const decode = (config: EngineConfig['space']): InvitePayload => decodeInvite(invites.create({ role: 'cohost', label: '', expiresInMinutes: 5 }, config, RULE).code, clock.now());
     expect(decode(space({ backup: 'with-room' })).endpoints.backup?.janusUrl).toBe('wss://janus-b.example.org:8989/janus');
     expect(decode(space({ backup: 'without-room' })).endpoints).not.toHaveProperty('backup');
     expect(decode(space({ backup: 'none' })).endpoints).not.toHaveProperty('backup');
@@ -264,7 +270,7 @@ describe('InviteBook', () => {
 
   it('carries what the host created: id, space, role, token, times', () => {
     const invites = book();
-    const created = invites.create({ role: 'cohost', label: 'Guest', expiresInMinutes: 90 }, space());
+    const created = invites.create({ role: 'cohost', label: 'Guest', expiresInMinutes: 90 }, space(), RULE);
     const decoded = decodeInvite(created.code, clock.now());
     expect(created.link).toBe(`${INVITE_LINK_PREFIX}${created.code}`);
     expect(decoded).toMatchObject({ id: created.invite.id, space: 'Late Night Talk', role: 'cohost', token: created.token, createdAt: clock.now(), expiresAt: clock.now() + 90 * MINUTE });
@@ -278,26 +284,26 @@ describe('InviteBook', () => {
 
   it('makes random 32-character tokens and distinct ids by default', () => {
     const invites = new InviteBook({ clock, logger });
-    const first = invites.create({ role: 'cohost', label: '', expiresInMinutes: 5 }, space());
-    const second = invites.create({ role: 'cohost', label: '', expiresInMinutes: 5 }, space());
+    const first = invites.create({ role: 'cohost', label: '', expiresInMinutes: 5 }, space(), RULE);
+    const second = invites.create({ role: 'cohost', label: '', expiresInMinutes: 5 }, space(), RULE);
     expect(first.token).toMatch(/^[A-Za-z0-9_-]{32}$/);
     expect(first.token).not.toBe(second.token);
     expect(first.invite.id).not.toBe(second.invite.id);
   });
 
   it('refuses a space without a primary room, saying what to add', () => {
-    expect(() => book().create({ role: 'cohost', label: '', expiresInMinutes: 5 }, space({ primaryRoom: false }))).toThrow(/add janus\.room \{ id, secret \} to the primary endpoint/);
-    expect(() => book().create({ role: 'cohost', label: '', expiresInMinutes: 5 }, { name: 'Empty' })).toThrow(EngineCommandError);
-    expect(() => book().create({ role: 'host' as 'cohost', label: '', expiresInMinutes: 5 }, space())).toThrow(EngineCommandError);
+    expect(() => book().create({ role: 'cohost', label: '', expiresInMinutes: 5 }, space({ primaryRoom: false }), RULE)).toThrow(/add janus\.room \{ id, secret \} to the primary endpoint/);
+    expect(() => book().create({ role: 'cohost', label: '', expiresInMinutes: 5 }, { name: 'Empty' }, RULE)).toThrow(EngineCommandError);
+    expect(() => book().create({ role: 'host' as 'cohost', label: '', expiresInMinutes: 5 }, space(), RULE)).toThrow(EngineCommandError);
   });
 
   it('lists newest first with statuses that follow the clock and revocations', () => {
     const invites = book();
-    const short = invites.create({ role: 'cohost', label: 'short', expiresInMinutes: 10 }, space());
+    const short = invites.create({ role: 'cohost', label: 'short', expiresInMinutes: 10 }, space(), RULE);
     clock.advance(MINUTE);
-    const long = invites.create({ role: 'producer', label: 'long', expiresInMinutes: 120 }, space());
+    const long = invites.create({ role: 'producer', label: 'long', expiresInMinutes: 120 }, space(), RULE);
     clock.advance(MINUTE);
-    const revoked = invites.create({ role: 'cohost', label: 'revoked', expiresInMinutes: 120 }, space());
+    const revoked = invites.create({ role: 'cohost', label: 'revoked', expiresInMinutes: 120 }, space(), RULE);
     expect(invites.list().map((invite) => [invite.label, invite.status])).toEqual([
       ['revoked', 'active'],
       ['long', 'active'],
@@ -316,9 +322,9 @@ describe('InviteBook', () => {
 
   it('allows only active tokens and hands out each expired token once', () => {
     const invites = book();
-    const soon = invites.create({ role: 'cohost', label: '', expiresInMinutes: 5 }, space());
-    const later = invites.create({ role: 'cohost', label: '', expiresInMinutes: 30 }, space());
-    const revoked = invites.create({ role: 'producer', label: '', expiresInMinutes: 10 }, space());
+    const soon = invites.create({ role: 'cohost', label: '', expiresInMinutes: 5 }, space(), RULE);
+    const later = invites.create({ role: 'cohost', label: '', expiresInMinutes: 30 }, space(), RULE);
+    const revoked = invites.create({ role: 'producer', label: '', expiresInMinutes: 10 }, space(), RULE);
     invites.revoke(revoked.invite.id);
     expect(invites.tokensToAllow()).toEqual([soon.token, later.token]);
     expect(invites.takeExpiredTokens()).toEqual([]);
@@ -340,8 +346,8 @@ describe('InviteBook', () => {
     const invites = book();
     expect(invites.nextExpiry()).toBeNull();
     expect(invites.hasPendingExpired()).toBe(false);
-    const soon = invites.create({ role: 'cohost', label: '', expiresInMinutes: 5 }, space());
-    const later = invites.create({ role: 'producer', label: '', expiresInMinutes: 30 }, space());
+    const soon = invites.create({ role: 'cohost', label: '', expiresInMinutes: 5 }, space(), RULE);
+    const later = invites.create({ role: 'producer', label: '', expiresInMinutes: 30 }, space(), RULE);
     invites.revoke(later.invite.id);
     expect(invites.nextExpiry()).toBe(soon.invite.expiresAt);
 
@@ -363,23 +369,23 @@ describe('InviteBook', () => {
 
   it('keeps at most 500 invites, dropping the oldest inactive ones, and refuses when all are active', () => {
     const invites = book();
-    const first = invites.create({ role: 'cohost', label: 'first', expiresInMinutes: 1 }, space());
+    const first = invites.create({ role: 'cohost', label: 'first', expiresInMinutes: 1 }, space(), RULE);
     clock.advance(1);
-    const second = invites.create({ role: 'cohost', label: 'second', expiresInMinutes: 100 }, space());
+    const second = invites.create({ role: 'cohost', label: 'second', expiresInMinutes: 100 }, space(), RULE);
     invites.revoke(second.invite.id);
     clock.advance(MINUTE); // `first` has expired
-    for (let n = 2; n < MAX_INVITES; n += 1) invites.create({ role: 'cohost', label: `n${n}`, expiresInMinutes: 100 }, space());
+    for (let n = 2; n < MAX_INVITES; n += 1) invites.create({ role: 'cohost', label: `n${n}`, expiresInMinutes: 100 }, space(), RULE);
     expect(invites.list()).toHaveLength(MAX_INVITES);
 
-    invites.create({ role: 'cohost', label: 'one more', expiresInMinutes: 100 }, space());
+    invites.create({ role: 'cohost', label: 'one more', expiresInMinutes: 100 }, space(), RULE);
     expect(invites.list()).toHaveLength(MAX_INVITES);
     expect(invites.tokenOf(first.invite.id)).toBeNull();
     expect(invites.tokenOf(second.invite.id)).toBe(second.token);
     expect(invites.list()[0]?.label).toBe('one more');
 
-    invites.create({ role: 'cohost', label: 'and another', expiresInMinutes: 100 }, space());
+    invites.create({ role: 'cohost', label: 'and another', expiresInMinutes: 100 }, space(), RULE);
     expect(invites.tokenOf(second.invite.id)).toBeNull();
-    expect(() => invites.create({ role: 'cohost', label: 'too many', expiresInMinutes: 100 }, space())).toThrow(/500 active invites.*revoke some/);
+    expect(() => invites.create({ role: 'cohost', label: 'too many', expiresInMinutes: 100 }, space(), RULE)).toThrow(/500 active invites.*revoke some/);
     expect(invites.list()).toHaveLength(MAX_INVITES);
   });
 
@@ -399,9 +405,9 @@ describe('InviteBook', () => {
     it('keeps the invites across restarts in a file only the user can read', () => {
       const first = book(file);
       expect(first.list()).toEqual([]);
-      const kept = first.create({ role: 'cohost', label: 'Sam', expiresInMinutes: 10 }, space());
+      const kept = first.create({ role: 'cohost', label: 'Sam', expiresInMinutes: 10 }, space(), RULE);
       clock.advance(MINUTE);
-      const revoked = first.create({ role: 'producer', label: 'Desk', expiresInMinutes: 60 }, space());
+      const revoked = first.create({ role: 'producer', label: 'Desk', expiresInMinutes: 60 }, space(), RULE);
       first.revoke(revoked.invite.id);
 
       expect(statSync(file).mode & 0o777).toBe(0o600);
@@ -419,8 +425,8 @@ describe('InviteBook', () => {
 
     it('remembers which expired tokens it already handed out', () => {
       const first = book(file);
-      const soon = first.create({ role: 'cohost', label: '', expiresInMinutes: 5 }, space());
-      const later = first.create({ role: 'cohost', label: '', expiresInMinutes: 10 }, space());
+      const soon = first.create({ role: 'cohost', label: '', expiresInMinutes: 5 }, space(), RULE);
+      const later = first.create({ role: 'cohost', label: '', expiresInMinutes: 10 }, space(), RULE);
       clock.advance(5 * MINUTE);
       expect(first.takeExpiredTokens()).toEqual([soon.token]);
 
@@ -437,7 +443,7 @@ describe('InviteBook', () => {
     it('keeps a corrupt file aside, logs it without its tokens, and starts empty', () => {
       const leakedToken = 'tok-that-must-not-be-logged';
       const corrupt = `{"version":1,"invites":[{"id":"a","token":"${leakedToken}"`;
-      book(file).create({ role: 'cohost', label: '', expiresInMinutes: 5 }, space());
+      book(file).create({ role: 'cohost', label: '', expiresInMinutes: 5 }, space(), RULE);
       writeFileSync(file, corrupt);
 
       const fresh = book(file);
@@ -450,7 +456,7 @@ describe('InviteBook', () => {
       expect(errors[0]?.message).toMatch(/is not valid JSON; kept it as .*invites\.json\.corrupt-/);
       expect(logger.text()).not.toContain(leakedToken);
 
-      const created = fresh.create({ role: 'cohost', label: 'after', expiresInMinutes: 5 }, space());
+      const created = fresh.create({ role: 'cohost', label: 'after', expiresInMinutes: 5 }, space(), RULE);
       expect(book(file).list()).toEqual([created.invite]);
       expect(readFileSync(join(dir, 'nested', aside[0] ?? ''), 'utf8')).toBe(corrupt);
     });
@@ -458,7 +464,7 @@ describe('InviteBook', () => {
     it('keeps a file of the wrong shape aside too, and never overwrites an earlier one kept aside', () => {
       const wrongShapes = [JSON.stringify({ version: 1, invites: [{ id: 'a' }] }), JSON.stringify([1, 2, 3]), JSON.stringify({ invites: [] })];
       for (const text of wrongShapes) {
-        book(file).create({ role: 'cohost', label: '', expiresInMinutes: 5 }, space());
+        book(file).create({ role: 'cohost', label: '', expiresInMinutes: 5 }, space(), RULE);
         writeFileSync(file, text);
         expect(book(file).list()).toEqual([]);
       }
@@ -469,11 +475,11 @@ describe('InviteBook', () => {
     });
 
     it('leaves a file from a newer Steadycast alone and keeps new invites in memory', () => {
-      book(file).create({ role: 'cohost', label: '', expiresInMinutes: 5 }, space());
+      book(file).create({ role: 'cohost', label: '', expiresInMinutes: 5 }, space(), RULE);
       const newer = JSON.stringify({ version: 2, invites: [], more: 'things' });
       writeFileSync(file, newer);
       const invites = book(file);
-      invites.create({ role: 'cohost', label: 'in memory', expiresInMinutes: 5 }, space());
+      invites.create({ role: 'cohost', label: 'in memory', expiresInMinutes: 5 }, space(), RULE);
       expect(invites.list()).toHaveLength(1);
       expect(readFileSync(file, 'utf8')).toBe(newer);
       expect(logger.text()).toMatch(/newer version of Steadycast/);
@@ -481,16 +487,16 @@ describe('InviteBook', () => {
 
     it('does not create an invite it cannot save, and says why', () => {
       const invites = book(file);
-      invites.create({ role: 'cohost', label: 'saved', expiresInMinutes: 5 }, space());
+      invites.create({ role: 'cohost', label: 'saved', expiresInMinutes: 5 }, space(), RULE);
       rmSync(join(dir, 'nested'), { recursive: true });
       writeFileSync(join(dir, 'nested'), 'a file where the folder was');
-      expect(() => invites.create({ role: 'cohost', label: 'unsaved', expiresInMinutes: 5 }, space())).toThrow(/Could not save the new invite .*then try again/);
+      expect(() => invites.create({ role: 'cohost', label: 'unsaved', expiresInMinutes: 5 }, space(), RULE)).toThrow(/Could not save the new invite .*then try again/);
       expect(invites.list().map((invite) => invite.label)).toEqual(['saved']);
     });
 
     it('never writes a token or secret to the log', () => {
       const invites = book(file);
-      const created = invites.create({ role: 'producer', label: 'Desk', expiresInMinutes: 5 }, space());
+      const created = invites.create({ role: 'producer', label: 'Desk', expiresInMinutes: 5 }, space(), RULE);
       invites.revoke(created.invite.id);
       clock.advance(10 * MINUTE);
       invites.takeExpiredTokens();

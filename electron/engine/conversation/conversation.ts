@@ -27,7 +27,7 @@ import {
   type ParticipantMessage,
 } from '../../shared/space-channel';
 import type { EventPayload } from '../../shared/contract';
-import type { FailoverMove } from '../../shared/failover';
+import type { FailoverMove, FailoverSettings } from '../../shared/failover';
 import type { EndpointName } from '../../shared/state';
 import { assertNever } from '../assert-never';
 import type { Clock } from '../clock';
@@ -196,6 +196,11 @@ export class Conversation {
       backupRoom: this.backupRoom,
       show: this.show,
     };
+  }
+
+  /** The failover rule of the invite this app joined with; null for the host (its own rule applies) or before joining. */
+  inviteFailoverRule(): FailoverSettings | null {
+    return this.invite?.failover ?? null;
   }
 
   /** The token the host's engine allows for itself in its rooms. */
@@ -635,7 +640,8 @@ export class Conversation {
       await TextRoomChannel.provision(janus, request);
       this.options.logger.info(`${target.endpoint} room ${target.room} ${created ? 'created' : 'found'}; host token allowed`);
       // The backup room must be ready before it is needed: provision it beside the join.
-      if (target.endpoint === 'primary' && this.backupRoom.status !== 'ready') void this.prepareBackupRoom();
+      // Every time (it is idempotent): a backup Janus that restarted since has forgotten the room.
+      if (target.endpoint === 'primary') void this.prepareBackupRoom();
       this.advanceJoin('seat', generation);
     }
     // Producers start muted; so does anyone a moderator locked (e.g. after a move to the backup room).

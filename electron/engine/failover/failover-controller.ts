@@ -106,6 +106,8 @@ export class FailoverController {
   private phase: FailoverPhase = { phase: 'idle' };
   private readonly history: FailoverHistoryEntry[] = [];
   private settings: FailoverSettings;
+  /** This app's own rule (defaults, then its options), to come back to after an invite's. */
+  private readonly ownSettings: FailoverSettings;
   private readonly tickMs: number;
   private readonly clearAfterMs: number;
   private readonly strayReturnMs: number;
@@ -124,6 +126,7 @@ export class FailoverController {
 
   constructor(private readonly options: FailoverControllerOptions) {
     this.settings = { ...DEFAULT_FAILOVER_SETTINGS, ...options.settings };
+    this.ownSettings = this.settings;
     this.tickMs = options.tickMs ?? 250;
     this.clearAfterMs = options.clearAfterMs ?? 5000;
     this.strayReturnMs = options.strayReturnMs ?? 10_000;
@@ -166,6 +169,19 @@ export class FailoverController {
   }
 
   /** Turns the automatic return on or off. */
+  /** Takes the rule an invite carries (null: this app's own again); a change is recorded in the history. */
+  useRule(rule: FailoverSettings | null): void {
+    const next = rule ?? this.ownSettings;
+    if (JSON.stringify(next) === JSON.stringify(this.settings)) return;
+    this.settings = { ...next };
+    this.record(
+      this.phase.phase,
+      this.phase.phase,
+      `${rule === null ? 'This app’s own failover rule' : 'The failover rule from the invite'}: move after ${next.thresholdMs / 1000} s down (${next.goneThresholdMs / 1000} s when the server is gone), automatic return ${next.autoReturn ? 'on' : 'off'}.`,
+    );
+    this.changed();
+  }
+
   setAutoReturn(enabled: boolean): void {
     if (this.settings.autoReturn === enabled) return;
     this.settings = { ...this.settings, autoReturn: enabled };

@@ -131,6 +131,11 @@ export class FailoverService {
     return this.state();
   }
 
+  /** Applies the rule an invite carries (null: back to this app's own), so every app moves alike. */
+  useRule(rule: FailoverSettings | null): void {
+    this.controller.useRule(rule);
+  }
+
   setAutoReturn(enabled: boolean): FailoverState {
     this.controller.setAutoReturn(enabled);
     return this.state();
@@ -215,10 +220,13 @@ export class FailoverService {
     };
   }
 
-  /** One move: remember whom a moderator muted, switch rooms, mute them again there. */
+  /** One move: remember whom a moderator muted and locked, switch rooms, mute them again there. */
   private async move(to: EndpointName, retry: { attempt: number; nextAttemptAt: number }): Promise<void> {
+    // The lock set decides, not the last mute event seen: a moderator lifts a lock everywhere before
+    // unmuting, so a participant just unmuted by another moderator is not muted again by a move
+    // that starts before this app saw the unmute.
     const muted = canMove(this.view().role)
-      ? this.conversationState.participants.filter((participant) => !participant.self && participant.mutedBy === 'moderator').map(identityOf)
+      ? this.conversationState.participants.filter((participant) => !participant.self && participant.mutedBy === 'moderator' && participant.lock !== null).map(identityOf)
       : [];
     if (muted.length > 0) {
       const carried = new Set([...(this.remute?.identities ?? []), ...muted]);

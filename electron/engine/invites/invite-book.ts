@@ -9,6 +9,7 @@ import type { EndpointConfig, EngineConfig } from '../config';
 import { EngineCommandError } from '../engine-errors';
 import { describeError, type Logger } from '../log/logger';
 import { encodeInvite, inviteLink, type InviteEndpoint, type InvitePayload } from './invite-code';
+import type { FailoverSettings } from '../../shared/failover';
 
 /*
  * The host's invites: who may join the space's rooms. Each invite is a token in the rooms'
@@ -81,8 +82,8 @@ export class InviteBook {
     if (this.file !== null) this.load(this.file);
   }
 
-  /** Creates an invite for `space` (its primary room, and its backup room when it has one). */
-  create(request: CommandPayload<'invites:create'>, space: EngineConfig['space']): CreatedInvite {
+  /** Creates an invite for `space` (its primary room, and its backup room when it has one) carrying the space's failover rule. */
+  create(request: CommandPayload<'invites:create'>, space: EngineConfig['space'], failover: FailoverSettings): CreatedInvite {
     const parsed = commandSchemas['invites:create'].payload.safeParse(request);
     if (!parsed.success) {
       throw new EngineCommandError('The invite request is not valid: choose co-host or producer, a label of at most 200 characters and an expiry between 1 minute and 30 days.');
@@ -113,6 +114,7 @@ export class InviteBook {
       createdAt: record.createdAt,
       expiresAt: record.expiresAt,
       endpoints: backup === undefined ? { primary: endpointOf(primary, withSecret) } : { primary: endpointOf(primary, withSecret), backup },
+      failover,
     };
     const code = encodeInvite(payload);
     const before = this.invites;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { INVITE_LINK_PREFIX, MAX_INVITE_CODE_LENGTH, RoleSchema, type InvitePreview } from '../../shared/conversation';
 import { EngineCommandError } from '../engine-errors';
+import { FailoverSettingsSchema, type FailoverSettings } from '../../shared/failover';
 
 /*
  * An invite code is `sc<version>.<body>.<check>`:
@@ -40,6 +41,8 @@ export interface InvitePayload {
   createdAt: number;
   expiresAt: number;
   endpoints: { primary: InviteEndpoint; backup?: InviteEndpoint };
+  /** The space's failover rule, so the guest's app moves when the host's does (absent in older invites: the defaults). */
+  failover?: FailoverSettings;
 }
 
 /** Why an invite code was refused. */
@@ -87,6 +90,7 @@ const InvitePayloadSchema = z
     createdAt: z.number().nonnegative(),
     expiresAt: z.number().nonnegative(),
     endpoints: z.strictObject({ primary: InviteEndpointSchema, backup: InviteEndpointSchema.optional() }),
+    failover: FailoverSettingsSchema.optional(),
   })
   .refine((invite) => invite.expiresAt > invite.createdAt, { message: 'expires before it was created', path: ['expiresAt'] })
   .refine((invite) => invite.role === 'producer' || (invite.endpoints.primary.roomSecret === undefined && invite.endpoints.backup?.roomSecret === undefined), {
