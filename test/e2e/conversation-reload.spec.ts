@@ -1,4 +1,4 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
 import type { Browser } from 'playwright-core';
@@ -6,7 +6,7 @@ import { ensureFixtures } from '../env/fixtures';
 import { startProgramListener, type ProgramListener } from '../env/program-listener';
 import { startServers, type TestServers } from '../env/servers';
 import { blockLevels, describeTones, GONE_DB, HOST_HZ, joinHostAndCohost, launchParticipant, median, meterSettles, PRESENT_DB, round, SAMPLE_RATE } from './conversation-support';
-import { startHeadlessEngine, type HeadlessEngine } from './headless-engine';
+import { hostSpaceConfig, startHeadlessEngine, type HeadlessEngine } from './headless-engine';
 import { goLiveThroughPreflight } from './screen-check';
 
 /*
@@ -86,15 +86,7 @@ test('a co-host window reloads mid-show: it rejoins the audio both ways, keeps i
   const { icecast } = servers;
   const mount = `/reload-${randomInt(1e6)}.opus`;
   const [host, cohost] = await Promise.all([
-    startHeadlessEngine({
-      space: {
-        name: 'Reload night',
-        primary: {
-          janus: { url: servers.janus.wsUrl, room: { id: randomInt(1_000_000, 2 ** 31), secret: randomBytes(12).toString('hex') } },
-          icecast: { mountUrl: `http://source:${icecast.sourcePassword}@${icecast.host}:${icecast.port}${mount}` },
-        },
-      },
-    }),
+    startHeadlessEngine(hostSpaceConfig(servers, 'Reload night', mount)),
     startHeadlessEngine({ space: { name: 'Guest' } }),
   ]);
   engines.push(host, cohost);

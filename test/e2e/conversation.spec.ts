@@ -1,4 +1,4 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
 import type { Browser } from 'playwright-core';
@@ -6,7 +6,7 @@ import { ensureFixtures } from '../env/fixtures';
 import { startProgramListener, type ProgramListener, type ProgramRecording } from '../env/program-listener';
 import { startServers, type TestServers } from '../env/servers';
 import { BLOCK_FRAMES, blockLevels, COHOST_HZ, describeTones, GONE_DB, joinHostAndCohost, launchParticipant, meterSettles, PRESENT_DB, round, sampleMeter, SAMPLE_RATE } from './conversation-support';
-import { startHeadlessEngine, type HeadlessEngine } from './headless-engine';
+import { hostSpaceConfig, startHeadlessEngine, type HeadlessEngine } from './headless-engine';
 import { goLiveThroughPreflight } from './screen-check';
 
 /*
@@ -135,18 +135,9 @@ test('a co-host joins by invite, is heard in the program, and self-mute takes th
   await mkdir(test.info().outputPath('program'), { recursive: true });
 
   servers = await startServers();
-  const { icecast } = servers;
   mount = `/cohost-${randomInt(1e6)}.opus`;
   const [host, cohost] = await Promise.all([
-    startHeadlessEngine({
-      space: {
-        name: 'Launch night',
-        primary: {
-          janus: { url: servers.janus.wsUrl, room: { id: randomInt(1_000_000, 2 ** 31), secret: randomBytes(12).toString('hex') } },
-          icecast: { mountUrl: `http://source:${icecast.sourcePassword}@${icecast.host}:${icecast.port}${mount}` },
-        },
-      },
-    }),
+    startHeadlessEngine(hostSpaceConfig(servers, 'Launch night', mount)),
     startHeadlessEngine({ space: { name: 'Guest' } }),
   ]);
   engines.push(host, cohost);

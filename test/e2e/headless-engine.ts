@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomInt } from 'node:crypto';
+import type { TestServers } from '../env/servers';
 import { testIceHostAddresses } from '../env/network';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -18,6 +20,23 @@ export interface HeadlessEngine {
   /** Everything the engine wrote to stderr (its log). */
   log(): string;
   stop(): Promise<void>;
+}
+
+/**
+ * A host's space on the test servers: one endpoint, a fresh AudioBridge room with its own secret,
+ * and `mount` (a path such as `/show-1.opus`) on the test Icecast.
+ */
+export function hostSpaceConfig(servers: TestServers, name: string, mount: string): { space: object } {
+  const { janus, icecast } = servers;
+  return {
+    space: {
+      name,
+      primary: {
+        janus: { url: janus.wsUrl, room: { id: randomInt(1_000_000, 2 ** 31), secret: randomBytes(12).toString('hex') } },
+        icecast: { mountUrl: `http://source:${icecast.sourcePassword}@${icecast.host}:${icecast.port}${mount}` },
+      },
+    },
+  };
 }
 
 /** Starts the built headless engine with `config` and waits for the link it prints. */

@@ -1,11 +1,11 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { expect, test, type Page } from '@playwright/test';
 import { chromium, type Browser } from 'playwright-core';
 import { chromiumArgs } from '../env/browser';
 import { findCommand } from '../env/deps';
 import { ensureFixtures, ensureMicFixtures } from '../env/fixtures';
 import { startServers, type TestServers } from '../env/servers';
-import { startHeadlessEngine, type HeadlessEngine } from './headless-engine';
+import { hostSpaceConfig, startHeadlessEngine, type HeadlessEngine } from './headless-engine';
 
 /*
  * Issue "Producer console", point 2, in the real app: the built UI (served by the headless engine
@@ -28,15 +28,7 @@ test.afterEach(async () => {
 /** A host in their own room, in a Chromium whose microphone plays `wav`. */
 async function joinAsHost(wav: string): Promise<Page> {
   servers = await startServers();
-  const host = await startHeadlessEngine({
-    space: {
-      name: 'Mic check',
-      primary: {
-        janus: { url: servers.janus.wsUrl, room: { id: randomInt(1_000_000, 2 ** 31), secret: randomBytes(12).toString('hex') } },
-        icecast: { mountUrl: `http://source:${servers.icecast.sourcePassword}@${servers.icecast.host}:${servers.icecast.port}/mic-${randomInt(1e6)}.opus` },
-      },
-    },
-  });
+  const host = await startHeadlessEngine(hostSpaceConfig(servers, 'Mic check', `/mic-${randomInt(1e6)}.opus`));
   engines.push(host);
   const executablePath = findCommand('chromium');
   if (executablePath === undefined) throw new Error('chromium not found: apt-get install chromium');

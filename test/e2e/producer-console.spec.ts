@@ -1,4 +1,4 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { expect, test, type Page } from '@playwright/test';
 import { chromium, type Browser } from 'playwright-core';
 import WebSocket from 'ws';
@@ -6,7 +6,7 @@ import { chromiumArgs } from '../env/browser';
 import { findCommand } from '../env/deps';
 import { ensureFixtures, ensureMicFixtures } from '../env/fixtures';
 import { startServers, type TestServers } from '../env/servers';
-import { startHeadlessEngine, type HeadlessEngine } from './headless-engine';
+import { hostSpaceConfig, startHeadlessEngine, type HeadlessEngine } from './headless-engine';
 
 /*
  * Issue "Producer console", end to end in the built app: four headless engines (host, two
@@ -112,17 +112,8 @@ test('a producer in a browser sees every microphone, flags the noisy one, and mu
   const { toneWav, speechWav } = await ensureFixtures();
   const { pinkNoise, speechB } = await ensureMicFixtures();
   servers = await startServers();
-  const { icecast } = servers;
   const [host, noisy, speaker, producer] = await Promise.all([
-    startHeadlessEngine({
-      space: {
-        name: 'Launch night',
-        primary: {
-          janus: { url: servers.janus.wsUrl, room: { id: randomInt(1_000_000, 2 ** 31), secret: randomBytes(12).toString('hex') } },
-          icecast: { mountUrl: `http://source:${icecast.sourcePassword}@${icecast.host}:${icecast.port}/producer-${randomInt(1e6)}.opus` },
-        },
-      },
-    }),
+    startHeadlessEngine(hostSpaceConfig(servers, 'Launch night', `/producer-${randomInt(1e6)}.opus`)),
     startHeadlessEngine({ space: { name: 'Noisy' } }),
     startHeadlessEngine({ space: { name: 'Speaker' } }),
     startHeadlessEngine({ space: { name: 'Producer' } }),
@@ -238,17 +229,8 @@ test('a speaker whose microphone picks the room back up is flagged as echo, and 
   const { speechWav } = await ensureFixtures();
   const { speechB } = await ensureMicFixtures();
   servers = await startServers();
-  const { icecast } = servers;
   const [host, echoer] = await Promise.all([
-    startHeadlessEngine({
-      space: {
-        name: 'Echo check',
-        primary: {
-          janus: { url: servers.janus.wsUrl, room: { id: randomInt(1_000_000, 2 ** 31), secret: randomBytes(12).toString('hex') } },
-          icecast: { mountUrl: `http://source:${icecast.sourcePassword}@${icecast.host}:${icecast.port}/echo-${randomInt(1e6)}.opus` },
-        },
-      },
-    }),
+    startHeadlessEngine(hostSpaceConfig(servers, 'Echo check', `/echo-${randomInt(1e6)}.opus`)),
     startHeadlessEngine({ space: { name: 'Echoer' } }),
   ]);
   engines.push(host, echoer);
