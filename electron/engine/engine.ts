@@ -12,7 +12,8 @@ import { formatUplinkRate, PREFLIGHT_PROBES } from '../shared/preflight';
 import type { ServerProber } from './servers/prober';
 import { assertNever } from './assert-never';
 import { EngineCommandError } from './engine-errors';
-import { SettingsBook } from './settings/settings-book';
+import { SettingsBook, type SavedSettings, type SettingsBookStore } from './settings/settings-book';
+import type { GeneralSettings } from '../shared/settings';
 
 export { assertNever, EngineCommandError };
 import type { BroadcastStatus } from '../shared/broadcast';
@@ -20,6 +21,7 @@ import { InputDelayMeter, type InputDelaySummary } from './audio/input-delay';
 import { PushSource } from './audio/push-source';
 import { ToneSource } from './audio/tone-source';
 import { Broadcast } from './broadcast/broadcast';
+import { describeProgramPlan, planProgram } from './broadcast/program-plan';
 import type { BroadcastControl } from './broadcast/broadcast-control';
 import type { HttpFetch } from './listeners/http';
 import type { ListenerCounts } from './listeners/listener-counts';
@@ -54,8 +56,15 @@ export interface EngineOptions {
   listenerCounts?: ListenerCounts;
   /** Random numbers in [0, 1) for retry jitter and Ogg serials (tests pass a seeded one). */
   random?: () => number;
-  /** Folder for safety recordings of shows started from a UI; without it such shows are not recorded. */
+  /**
+   * The safety-recording folder of shows started from a UI until the host saves another one in
+   * the settings; without it (and without a saved folder) such shows are not recorded.
+   */
   recordingsDir?: string;
+  /** Spaces and settings saved by an earlier run (the space the engine runs is always `config.space`). */
+  savedSettings?: SavedSettings;
+  /** Where changes made through `settings:*` are kept (the desktop app's settings file); without it they live in memory. */
+  settingsStore?: SettingsBookStore;
   /** File the host's invites are kept in (tokens: mode 0600); without it they live in memory only. */
   invitesFile?: string;
   /** Extra ICE host addresses for the space channel (only a veth test network needs them). */
@@ -101,7 +110,17 @@ export class Engine {
   constructor(private readonly options: EngineOptions) {
     this.log = options.logger ?? createLogger('engine', () => options.clock.now());
     const hasRooms = options.config.space.primary?.janus.room !== undefined || options.config.space.backup?.janus.room !== undefined;
-    this.settings = new SettingsBook({ config: options.config, recordingsDir: options.recordingsDir });
+    this.settings = new SettingsBook({
+      config: options.config,
+      recordingsDir: options.recordingsDir,
+      saved: options.savedSettings,
+      store: options.settingsStore,
+      // UIs draw what "Go live" will use and capture the microphone with the saved settings.
+      onChange: (general) => {
+        this.state.settings = savedSettingsOf(general);
+        this.emitState();
+      },
+    });
     this.invites = hasRooms ? new InviteBook({ clock: options.clock, file: options.invitesFile, logger: this.log.child('invites') }) : null;
     this.conversation = new Conversation({
       config: options.config,
@@ -159,6 +178,7 @@ export class Engine {
       audio: { framesReceived: 0, framesRejected: 0, lastFrameAt: null },
       conversation: idleConversationState(),
       broadcast: null,
+      settings: savedSettingsOf(this.settings.generalSettings()),
       failover: this.failover.state(),
       bridge: { kind: options.bridgeKind, clients: 0 },
     };
@@ -322,11 +342,12 @@ export class Engine {
       space.backup && { id: 'backup', label: 'Backup', url: space.backup.icecast.mountUrl },
     ].filter((output) => output !== undefined);
     if (outputs.length === 0) throw new EngineCommandError('No Icecast mount is configured for this space: add the primary (and backup) mount URL to the space settings.');
+    const plan = planProgram(request, this.settings.generalSettings());
     const source =
       request.source.kind === 'bridge'
-        ? new PushSource({ channels: request.channels, description: 'microphone and room (from the control room)' })
-        : new ToneSource({ frequencyHz: request.source.frequencyHz, channels: request.channels, clock: this.options.clock });
-    const recordingsDir = this.options.recordingsDir;
+        ? new PushSource({ channels: plan.channels, description: 'microphone and room (from the control room)' })
+        : new ToneSource({ frequencyHz: request.source.frequencyHz, channels: plan.channels, clock: this.options.clock });
+    this.log.info(`going live: ${describeProgramPlan(plan)}`);
     const stamp = new Date(this.options.clock.now()).toISOString().replace(/[:.]/g, '-');
     this.startingBroadcast = true;
     // The check saturates the uplink on purpose: never while the program starts.
@@ -334,10 +355,10 @@ export class Engine {
     try {
       const broadcast = await Broadcast.start({
         source,
-        channels: request.channels,
-        bitrateKbps: request.bitrateKbps,
+        channels: plan.channels,
+        bitrateKbps: plan.bitrateKbps,
         outputs,
-        recording: request.record && recordingsDir ? { path: join(recordingsDir, `${safeFileName(space.name)}-${stamp}.opus`) } : null,
+        recording: plan.recordingFolder !== null ? { path: join(plan.recordingFolder, `${safeFileName(space.name)}-${stamp}.opus`) } : null,
         metadata: { name: space.name },
         clock: this.options.clock,
         random: this.options.random ?? Math.random,
@@ -574,7 +595,7 @@ export class Engine {
     if (this.broadcast !== null || this.startingBroadcast) {
       throw new EngineCommandError('The upload is not measured while a show is on air: the check would take bandwidth from the program. Watch the outputs’ backlog instead.');
     }
-    const need = { bitrateKbps: bitrateKbps ?? this.settings.view().general.audio.bitrateKbps, outputs: this.endpoints.size };
+    const need = { bitrateKbps: bitrateKbps ?? this.settings.generalSettings().audio.bitrateKbps, outputs: this.endpoints.size };
     const check =
       this.uplinkCheck ??
       startUplinkCheck({ mountUrl: endpoint.icecast.mountUrl, clock: this.options.clock, random: this.options.random ?? Math.random, logger: this.log.child('uplink') });
@@ -632,6 +653,10 @@ export class Engine {
   }
 }
 
+/** The part of the general settings the engine state carries (shortcuts are the desktop app's own). */
+function savedSettingsOf(general: GeneralSettings): NonNullable<EngineState['settings']> {
+  return { audio: structuredClone(general.audio), recording: structuredClone(general.recording) };
+}
 
 function safeFileName(name: string): string {
   return name.replace(/[^\p{L}\p{N}_-]+/gu, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'show';

@@ -20,7 +20,8 @@ import { onAirShow, watchOnAir } from './on-air';
 import { PowerSaveGuard } from './power-save';
 import type { RendererLocation } from './renderer-location';
 import { createSafeStorageVault } from './secret-vault';
-import { redactedSettings, secretValues, type DesktopSettings } from './settings-schema';
+import { SettingsBookFile } from './settings-book-file';
+import { redactedSettings, settingsSecretValues, type DesktopSettings } from './settings-schema';
 import { SettingsStore, type SettingsLoad } from './settings-store';
 import { TrayController } from './tray';
 import type { TrayAction } from './tray-menu';
@@ -28,8 +29,8 @@ import { createMainWindow } from './window';
 
 const log = createLogger('app');
 
-/** How a resumed show goes on air: the window's microphone and the room, as "Go live" does. */
-export const RESUME_REQUEST = { source: { kind: 'bridge' }, channels: 2, bitrateKbps: 128, record: true } as const satisfies CommandPayload<'broadcast:start'>;
+/** How a resumed show goes on air: the window's microphone and the room with the saved audio settings, as "Go live" does. */
+export const RESUME_REQUEST = { source: { kind: 'bridge' } } as const satisfies CommandPayload<'broadcast:start'>;
 /** Crashes of the window's renderer within a minute after which it is not reloaded by itself. */
 export const MAX_RENDERER_RELOADS = 3;
 
@@ -171,8 +172,20 @@ export async function startApp(electron: MainElectron, options: DesktopAppOption
   const store = new SettingsStore({ dir: userData, vault: createSafeStorageVault(electron.safeStorage, options.platform), now: () => options.clock.now() });
   const loaded = await store.load();
   let settings: DesktopSettings = loaded.settings;
-  secrets = secretValues(settings.config);
+  secrets = settingsSecretValues(settings);
   reportSettings(loaded);
+  /** Set once the global shortcuts exist: applies shortcuts saved from the settings screen. */
+  let applyShortcuts: ((next: DesktopSettings['shortcuts']) => void) | null = null;
+  // What the settings screen saves is written to settings.json before the engine takes it.
+  const settingsFile = new SettingsBookFile({
+    store,
+    settings,
+    onSaved: (next, previous) => {
+      settings = next;
+      secrets = [...new Set([...secrets, ...settingsSecretValues(next)])];
+      if (next.shortcuts.muteToggle !== previous.shortcuts.muteToggle || next.shortcuts.pushToTalk !== previous.shortcuts.pushToTalk) applyShortcuts?.(next.shortcuts);
+    },
+  });
 
   const engine = new Engine({
     version: options.version,
@@ -182,6 +195,8 @@ export async function startApp(electron: MainElectron, options: DesktopAppOption
     clock: options.clock,
     prober: options.prober,
     recordingsDir: join(userData, 'recordings'),
+    savedSettings: settingsFile.saved(),
+    settingsStore: settingsFile,
     invitesFile: join(userData, 'invites.json'),
     ...(options.listenerHttp ? { listenerHttp: options.listenerHttp } : {}),
   });
@@ -325,10 +340,15 @@ export async function startApp(electron: MainElectron, options: DesktopAppOption
     run: runTrayAction,
   });
   disposers.push(() => tray.dispose(), () => shortcuts.dispose());
-  const unavailable = shortcutReports.filter((report) => report.problem !== null);
-  if (unavailable.length > 0) {
-    tray.notify('Some Steadycast shortcuts are not available', unavailable.map((report) => `${report.name} ${report.keys}: ${report.problem ?? ''}`).join('\n'));
-  }
+  const reportUnavailable = (reports: typeof shortcutReports): void => {
+    const unavailable = reports.filter((report) => report.problem !== null);
+    if (unavailable.length > 0) {
+      tray.notify('Some Steadycast shortcuts are not available', unavailable.map((report) => `${report.name} ${report.keys}: ${report.problem ?? ''}`).join('\n'));
+    }
+  };
+  reportUnavailable(shortcutReports);
+  // Shortcuts saved from the settings screen take effect at once.
+  applyShortcuts = (next) => reportUnavailable(shortcuts.apply(next));
   for (const notice of loaded.notices) tray.notify('Steadycast settings', notice);
 
   const powerSave = new PowerSaveGuard(electron.powerSaveBlocker);
@@ -372,16 +392,14 @@ export async function startApp(electron: MainElectron, options: DesktopAppOption
       });
       return;
     }
-    const next: DesktopSettings = { config: read.config, shortcuts: settings.shortcuts };
+    let next: DesktopSettings;
     try {
-      await store.save(next);
+      next = await settingsFile.importSpace(read.config);
     } catch (error) {
       log.warn(`space settings not imported: ${describeError(error)}`);
       await dialog.showMessageBox({ type: 'error', title: 'Steadycast', message: 'The space settings were not saved', detail: describeError(error) });
       return;
     }
-    settings = next;
-    secrets = [...new Set([...secrets, ...secretValues(next.config)])];
     log.info(`space settings "${next.config.space.name}" imported into ${store.path}`);
     const answer = await dialog.showMessageBox({
       type: 'info',

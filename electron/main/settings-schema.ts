@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import { ConfigError, parseEngineConfig, type EndpointConfig, type EngineConfig } from '../engine/config';
-import { DEFAULT_SHORTCUTS, ShortcutSettingsSchema, type ShortcutSettings } from '../shared/settings';
+import { FailoverRuleConfigSchema } from '../shared/failover';
+import {
+  AudioSettingsSchema,
+  DEFAULT_SHORTCUTS,
+  RecordingSettingsSchema,
+  ShortcutSettingsSchema,
+  type AudioSettings,
+  type RecordingSettings,
+  type ShortcutSettings,
+} from '../shared/settings';
 import type { SecretVault } from './secret-vault';
 
 /*
@@ -9,19 +18,28 @@ import type { SecretVault } from './secret-vault';
  *       secrets in plain text, inside URLs and fields.
  *   v2  the same space, every secret sealed with the OS keychain ({ "sealed": base64 }), URL
  *       credentials split out of the URLs and sealed, plus global shortcuts.
+ *   v3  what the settings screen saves besides: the other saved spaces (sealed the same way), the
+ *       audio and recording settings, and the space's failover rule. Absent parts mean "none" /
+ *       "the defaults", so a v2 file is a v3 file with a new number.
  * Reading goes through `migrateToCurrent`, one step per version; the engine still validates the
  * opened config with its own schema (engine/config.ts), so the rules of a valid space live once.
  */
 
 /** The version this build writes. */
-export const SETTINGS_SCHEMA_VERSION = 2;
+export const SETTINGS_SCHEMA_VERSION = 3;
 
 export { DEFAULT_SHORTCUTS, ShortcutSettingsSchema, type ShortcutSettings } from '../shared/settings';
 
-/** The settings as the app uses them: secrets in memory only. */
+/** The settings as the app uses them: secrets in memory only. Optional parts are left out when absent. */
 export interface DesktopSettings {
   config: EngineConfig;
   shortcuts: ShortcutSettings;
+  /** The settings screen's other spaces, in its order (the one the app runs is `config.space`); absent: none. */
+  savedSpaces?: EngineConfig['space'][];
+  /** Absent: the engine's defaults. */
+  audio?: AudioSettings;
+  /** Absent: the safety recording on, into the user data folder's `recordings`. */
+  recording?: RecordingSettings;
 }
 
 /** The settings of a new installation. */
@@ -65,6 +83,28 @@ export const StoredSettingsV2Schema = z.strictObject({
 });
 export type StoredSettingsV2 = z.infer<typeof StoredSettingsV2Schema>;
 
+/** A space as stored from version 3: its endpoints sealed, and its failover rule. */
+const StoredSpaceSchema = z.strictObject({
+  name: z.string().max(200),
+  primary: StoredEndpointSchema.optional(),
+  backup: StoredEndpointSchema.optional(),
+  failover: FailoverRuleConfigSchema.optional(),
+});
+type StoredSpace = z.infer<typeof StoredSpaceSchema>;
+
+/** settings.json, version 3. */
+export const StoredSettingsV3Schema = z.strictObject({
+  schemaVersion: z.literal(3),
+  /** The space the app runs. */
+  space: StoredSpaceSchema,
+  /** The settings screen's other spaces, in its order. */
+  savedSpaces: z.array(StoredSpaceSchema).max(99).optional(),
+  audio: AudioSettingsSchema.optional(),
+  recording: RecordingSettingsSchema.optional(),
+  shortcuts: ShortcutSettingsSchema,
+});
+export type StoredSettingsV3 = z.infer<typeof StoredSettingsV3Schema>;
+
 /** A settings file that cannot be used, with every problem (never a secret value). */
 export class SettingsError extends Error {
   constructor(
@@ -90,7 +130,7 @@ export function versionOf(input: unknown): number | null {
  * damaged {@link SettingsError} for a file that is no settings at all, and a not-damaged one for a
  * newer version (written by a later Steadycast: kept as it is).
  */
-export function migrateToCurrent(input: unknown, vault: SecretVault): { stored: StoredSettingsV2; from: number } {
+export function migrateToCurrent(input: unknown, vault: SecretVault): { stored: StoredSettingsV3; from: number } {
   const from = versionOf(input);
   if (from === null) throw new SettingsError(['the file is not a settings object with a whole-number "schemaVersion"'], true);
   if (from > SETTINGS_SCHEMA_VERSION) {
@@ -98,7 +138,7 @@ export function migrateToCurrent(input: unknown, vault: SecretVault): { stored: 
   }
   let current: unknown = input;
   for (let version = from; version < SETTINGS_SCHEMA_VERSION; version += 1) current = MIGRATIONS[version]?.(current, vault);
-  const parsed = StoredSettingsV2Schema.safeParse(current);
+  const parsed = StoredSettingsV3Schema.safeParse(current);
   if (!parsed.success) throw new SettingsError(parsed.error.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`), true);
   return { stored: parsed.data, from };
 }
@@ -114,26 +154,37 @@ const MIGRATIONS: Partial<Record<number, (input: unknown, vault: SecretVault) =>
       if (error instanceof ConfigError) throw new SettingsError(error.problems, true);
       throw error;
     }
-    return sealSettings({ config: engineConfig, shortcuts: { ...DEFAULT_SHORTCUTS } }, vault);
+    // Sealed as this version writes it (a failover rule in the config is kept): the steps after only renumber it.
+    return { ...sealSettings({ config: engineConfig, shortcuts: { ...DEFAULT_SHORTCUTS } }, vault), schemaVersion: 2 };
   },
+  // Everything version 3 adds is optional: the same file with a new number.
+  2: (input) => ({ ...(input as Record<string, unknown>), schemaVersion: 3 }),
 };
 
 /** The settings as written to disk: every secret sealed (throws SecretsUnavailableError when the vault cannot seal them). */
-export function sealSettings(settings: DesktopSettings, vault: SecretVault): StoredSettingsV2 {
-  const { space } = settings.config;
+export function sealSettings(settings: DesktopSettings, vault: SecretVault): StoredSettingsV3 {
+  const saved = settings.savedSpaces ?? [];
   return {
-    schemaVersion: 2,
-    space: {
-      name: space.name,
-      ...(space.primary ? { primary: sealEndpoint(space.primary, vault) } : {}),
-      ...(space.backup ? { backup: sealEndpoint(space.backup, vault) } : {}),
-    },
+    schemaVersion: 3,
+    space: sealSpace(settings.config.space, vault),
+    ...(saved.length > 0 ? { savedSpaces: saved.map((space) => sealSpace(space, vault)) } : {}),
+    ...(settings.audio ? { audio: structuredClone(settings.audio) } : {}),
+    ...(settings.recording ? { recording: { ...settings.recording } } : {}),
     shortcuts: { ...settings.shortcuts },
   };
 }
 
-/** The settings from disk, secrets opened and the space validated by the engine's schema. */
-export function openSettings(stored: StoredSettingsV2, vault: SecretVault): DesktopSettings {
+function sealSpace(space: EngineConfig['space'], vault: SecretVault): StoredSpace {
+  return {
+    name: space.name,
+    ...(space.primary ? { primary: sealEndpoint(space.primary, vault) } : {}),
+    ...(space.backup ? { backup: sealEndpoint(space.backup, vault) } : {}),
+    ...(space.failover ? { failover: structuredClone(space.failover) } : {}),
+  };
+}
+
+/** The settings from disk, secrets opened and every space validated by the engine's schema. */
+export function openSettings(stored: StoredSettingsV3, vault: SecretVault): DesktopSettings {
   const problems: string[] = [];
   const open = (sealed: Sealed | undefined, where: string): string | undefined => {
     if (sealed === undefined) return undefined;
@@ -144,14 +195,25 @@ export function openSettings(stored: StoredSettingsV2, vault: SecretVault): Desk
       return undefined;
     }
   };
-  const space: Record<string, unknown> = { name: stored.space.name };
-  for (const name of ['primary', 'backup'] as const) {
-    const endpoint = stored.space[name];
-    if (endpoint) space[name] = openEndpoint(endpoint, (sealed, field) => open(sealed, `space.${name}.${field}`));
-  }
+  const openSpace = (storedSpace: StoredSpace, where: string): Record<string, unknown> => {
+    const space: Record<string, unknown> = { name: storedSpace.name, ...(storedSpace.failover ? { failover: storedSpace.failover } : {}) };
+    for (const name of ['primary', 'backup'] as const) {
+      const endpoint = storedSpace[name];
+      if (endpoint) space[name] = openEndpoint(endpoint, (sealed, field) => open(sealed, `${where}.${name}.${field}`));
+    }
+    return space;
+  };
+  const space = openSpace(stored.space, 'space');
+  const savedSpaces = (stored.savedSpaces ?? []).map((saved, index) => openSpace(saved, `savedSpaces.${index}`));
   if (problems.length > 0) throw new SettingsError(problems, false);
   try {
-    return { config: parseEngineConfig({ space }, 'settings'), shortcuts: stored.shortcuts };
+    return {
+      config: parseEngineConfig({ space }, 'settings'),
+      shortcuts: stored.shortcuts,
+      ...(savedSpaces.length > 0 ? { savedSpaces: savedSpaces.map((saved, index) => parseEngineConfig({ space: saved }, `settings (savedSpaces.${index})`).space) } : {}),
+      ...(stored.audio ? { audio: stored.audio } : {}),
+      ...(stored.recording ? { recording: stored.recording } : {}),
+    };
   } catch (error) {
     if (error instanceof ConfigError) throw new SettingsError(error.problems, true);
     throw error;
@@ -160,7 +222,12 @@ export function openSettings(stored: StoredSettingsV2, vault: SecretVault): Desk
 
 /** True when the settings hold anything that must be sealed. */
 export function hasSecrets(settings: DesktopSettings): boolean {
-  return secretValues(settings.config).length > 0;
+  return settingsSecretValues(settings).length > 0;
+}
+
+/** Every secret value of the settings, the saved spaces' included (for the log redactor). */
+export function settingsSecretValues(settings: DesktopSettings): string[] {
+  return [...new Set([settings.config, ...(settings.savedSpaces ?? []).map((space) => ({ space }))].flatMap((config) => secretValues(config)))];
 }
 
 /** Every secret value of a config (for the log redactor): passwords, room secrets and PINs, API secrets, admin keys. */
@@ -198,9 +265,13 @@ export function redactedSettings(settings: DesktopSettings): unknown {
         fallbackMounts: config.icecast.fallbackMounts,
       },
     };
+  const space = (config: EngineConfig['space']): unknown => ({ name: config.name, primary: endpoint(config.primary), backup: endpoint(config.backup), failover: config.failover });
   return {
     schemaVersion: SETTINGS_SCHEMA_VERSION,
-    space: { name: settings.config.space.name, primary: endpoint(settings.config.space.primary), backup: endpoint(settings.config.space.backup) },
+    space: space(settings.config.space),
+    savedSpaces: settings.savedSpaces?.map(space),
+    audio: settings.audio,
+    recording: settings.recording,
     shortcuts: settings.shortcuts,
   };
 }

@@ -6,7 +6,7 @@ import { createLogger, describeError, type Logger } from '../engine/log/logger';
 import { asideName, writeFileAtomic } from './atomic-file';
 import { loadConfigFile } from './config-file';
 import { SecretsUnavailableError, type SecretVault } from './secret-vault';
-import { defaultSettings, hasSecrets, migrateToCurrent, openSettings, sealSettings, SettingsError, type DesktopSettings } from './settings-schema';
+import { defaultSettings, hasSecrets, migrateToCurrent, openSettings, sealSettings, SETTINGS_SCHEMA_VERSION, SettingsError, type DesktopSettings } from './settings-schema';
 
 /** The settings file in the user data folder. */
 export const SETTINGS_FILE = 'settings.json';
@@ -83,8 +83,13 @@ export class SettingsStore {
       if (error instanceof SettingsError) return error.damaged ? this.quarantine(error.problems) : this.unusable(error.problems, this.path, false);
       throw error;
     }
-    if (migrated.from === 2) return { status: 'loaded', path: this.path, settings, migratedFrom: null, notices: [] };
+    if (migrated.from === SETTINGS_SCHEMA_VERSION) return { status: 'loaded', path: this.path, settings, migratedFrom: null, notices: [] };
     await this.save(settings);
+    if (migrated.from >= 2) {
+      // Secrets were sealed already; the new version only adds what the settings screen saves.
+      this.log.info(`settings migrated from version ${migrated.from} to version ${SETTINGS_SCHEMA_VERSION}`);
+      return { status: 'loaded', path: this.path, settings, migratedFrom: migrated.from, notices: [] };
+    }
     this.log.info(`settings migrated from version ${migrated.from} to the current version; secrets are now encrypted`);
     return { status: 'loaded', path: this.path, settings, migratedFrom: migrated.from, notices: [`Your settings were updated from version ${migrated.from}; their secrets are now encrypted by the system keychain.`] };
   }

@@ -61,7 +61,9 @@ export const commandSchemas = {
   },
   /**
    * Go live with the space's Icecast mounts (primary and backup, hot standby). The program comes
-   * from this UI's microphone over the binary PCM channel (`bridge`) or from a test tone.
+   * from this UI's microphone over the binary PCM channel (`bridge`) or from a test tone. What the
+   * request leaves out, the engine takes from its saved settings (`settings:save-general`), so
+   * every UI and the headless engine go live the same way.
    */
   'broadcast:start': {
     payload: z.strictObject({
@@ -69,9 +71,17 @@ export const commandSchemas = {
         z.strictObject({ kind: z.literal('bridge') }),
         z.strictObject({ kind: z.literal('tone'), frequencyHz: z.number().positive().max(20_000) }),
       ]),
-      channels: z.union([z.literal(1), z.literal(2)]).default(2),
-      bitrateKbps: z.number().int().min(16).max(256).default(128),
-      record: z.boolean().default(true),
+      /** Omitted: the saved audio channels. */
+      channels: z.union([z.literal(1), z.literal(2)], { error: 'must be 1 (mono) or 2 (stereo)' }).optional(),
+      /** Omitted: the saved audio bitrate. */
+      bitrateKbps: z
+        .number({ error: 'must be a number of kbit/s' })
+        .int('must be a whole number of kbit/s')
+        .min(16, 'must be at least 16 kbit/s')
+        .max(256, 'must be at most 256 kbit/s')
+        .optional(),
+      /** Omitted: the saved safety-recording setting; true records only where a recording folder is saved. */
+      record: z.boolean().optional(),
     }),
     result: BroadcastStatusSchema,
   },

@@ -92,6 +92,14 @@ export const AudioSettingsSchema = z.strictObject({
 });
 export type AudioSettings = z.infer<typeof AudioSettingsSchema>;
 
+/** The audio settings of a new installation: 128 kb/s stereo, the system's default microphone, all processing on. */
+export const DEFAULT_AUDIO_SETTINGS: AudioSettings = {
+  bitrateKbps: 128,
+  channels: 2,
+  inputDeviceId: null,
+  processing: { echoCancellation: true, noiseSuppression: true, autoGainControl: true },
+};
+
 /** The safety recording of every show. */
 export const RecordingSettingsSchema = z
   .strictObject({

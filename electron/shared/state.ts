@@ -3,6 +3,7 @@ import { BroadcastStatusSchema } from './broadcast';
 import { ConversationStateSchema } from './conversation';
 import { EndpointNameSchema } from './endpoint';
 import { FailoverStateSchema } from './failover';
+import { AudioSettingsSchema, RecordingSettingsSchema } from './settings';
 
 /** Which process hosts the engine: the Electron main process or the headless Node command. */
 export const EngineModeSchema = z.enum(['desktop', 'headless']);
@@ -75,6 +76,11 @@ export const EngineStateSchema = z.object({
   conversation: ConversationStateSchema,
   /** The program on air, or null while off air. */
   broadcast: BroadcastStatusSchema.nullable(),
+  /**
+   * The saved audio and recording settings (`settings:save-general`): what "Go live" puts on air
+   * and how a window's microphone captures (absent from engines that keep no settings).
+   */
+  settings: z.object({ audio: AudioSettingsSchema, recording: RecordingSettingsSchema }).optional(),
   /** Endpoint health and the failover controller (absent from engines that do not run one). */
   failover: FailoverStateSchema.optional(),
   bridge: z.object({

@@ -1,7 +1,7 @@
 import type { MediaConnectionState } from '../../electron/shared/conversation';
 import type { MicReport } from '../../electron/shared/mic-report';
 import { MicAnalysisLink } from './mic-analysis/attach';
-import { Microphone, type MediaDevicesLike, type MicrophoneSnapshot } from './microphone';
+import { Microphone, type MediaDevicesLike, type MicrophoneSettingsChange, type MicrophoneSnapshot } from './microphone';
 import { ProgramMix, type ProgramFrameStream } from './program-mix';
 import { RoomPeer, type SignalOffer } from './room-peer';
 
@@ -35,6 +35,8 @@ export interface ConversationMedia {
   selectMicrophone(deviceId: string | null): Promise<void>;
   /** Lists the input devices (reported through `onMicrophone`). */
   refreshMicrophones(): Promise<void>;
+  /** Applies saved microphone settings (device and/or processing); an open microphone opens again with them. */
+  configureMicrophone(change: MicrophoneSettingsChange): Promise<void>;
   /**
    * Opens the microphone if needed and sends the program (microphone + room) as PCM frames: through
    * `stream` (from a worker, off this thread) when given, else to `sendFrame`. The feed owns the stream.
@@ -158,6 +160,10 @@ export class BrowserConversationMedia implements ConversationMedia {
 
   async refreshMicrophones(): Promise<void> {
     await this.microphone.listDevices();
+  }
+
+  configureMicrophone(change: MicrophoneSettingsChange): Promise<void> {
+    return this.microphone.configure(change);
   }
 
   async startProgramFeed(sendFrame: (frame: ArrayBuffer) => void, stream: ProgramFrameStream | null = null): Promise<void> {

@@ -1,8 +1,9 @@
 import { PCM_SAMPLE_RATE } from '../../electron/shared/pcm-frame';
+import { DEFAULT_AUDIO_SETTINGS, type AudioSettings } from '../../electron/shared/settings';
 
 /*
  * The host's microphone: one getUserMedia track with the browser's echo cancellation, noise
- * suppression and gain control. It survives a device being unplugged: the track ending (or the
+ * suppression and gain control as saved in the settings (all on by default). It survives a device being unplugged: the track ending (or the
  * device leaving the device list) switches to the default microphone, and the chosen one is taken
  * back when it returns. Whoever uses the track (the peer connection, the program mix) is handed
  * each new track through `onTrack`; nobody rejoins or renegotiates.
@@ -37,18 +38,50 @@ export interface MicrophoneListener {
   onTrack(track: MediaStreamTrack, stream: MediaStream): void;
 }
 
+/** The browser's voice processing of the microphone (Settings › Audio). */
+export type MicrophoneProcessing = AudioSettings['processing'];
+
+/** Which device a capture opens (null: the system default) and with which processing. */
+export interface MicrophoneCapture {
+  deviceId: string | null;
+  processing: MicrophoneProcessing;
+}
+
+/** What changed in the saved microphone settings: only the fields to apply (device and/or processing). */
+export interface MicrophoneSettingsChange {
+  deviceId?: string | null;
+  processing?: MicrophoneProcessing;
+}
+
+/**
+ * What a window applies when the engine's saved audio settings arrive: everything the first
+ * time, then only what changed, so a device picked in this window for this session stays picked
+ * until the saved microphone itself changes. Null: nothing to apply.
+ */
+export function savedMicrophoneChange(previous: AudioSettings | null, next: AudioSettings): MicrophoneSettingsChange | null {
+  const change: MicrophoneSettingsChange = {};
+  if (previous === null || previous.inputDeviceId !== next.inputDeviceId) change.deviceId = next.inputDeviceId;
+  if (previous === null || !sameProcessing(previous.processing, next.processing)) change.processing = { ...next.processing };
+  return Object.keys(change).length === 0 ? null : change;
+}
+
+/** True when both ask for the same processing. */
+export function sameProcessing(a: MicrophoneProcessing, b: MicrophoneProcessing): boolean {
+  return a.echoCancellation === b.echoCancellation && a.noiseSuppression === b.noiseSuppression && a.autoGainControl === b.autoGainControl;
+}
+
 /** The pseudo-device ids Chromium lists besides the real devices. */
 const DEFAULT_ID = 'default';
 const COMMUNICATIONS_ID = 'communications';
 
-/** getUserMedia constraints of the microphone: processed speech, mono, 48 kHz, on `deviceId` (null: the default). */
-export function microphoneConstraints(deviceId: string | null): MediaStreamConstraints {
+/** getUserMedia constraints of the microphone: speech with `processing`, mono, 48 kHz, on `deviceId` (null: the default). */
+export function microphoneConstraints(deviceId: string | null, processing: MicrophoneProcessing = DEFAULT_AUDIO_SETTINGS.processing): MediaStreamConstraints {
   return {
     audio: {
       ...(deviceId !== null && deviceId !== DEFAULT_ID ? { deviceId: { exact: deviceId } } : {}),
-      echoCancellation: true,
-      noiseSuppression: true,
-      autoGainControl: true,
+      echoCancellation: processing.echoCancellation,
+      noiseSuppression: processing.noiseSuppression,
+      autoGainControl: processing.autoGainControl,
       sampleRate: { ideal: PCM_SAMPLE_RATE },
       channelCount: { ideal: 1 },
     },
@@ -109,6 +142,7 @@ export class Microphone {
   private stream: MediaStream | null = null;
   private devices: MicrophoneDevice[] = [];
   private selectedId: string | null = null;
+  private processing: MicrophoneProcessing = { ...DEFAULT_AUDIO_SETTINGS.processing };
   private problem: string | null = null;
   private started = false;
   /** Serialises opens: a device change during an open waits for it. */
@@ -170,6 +204,18 @@ export class Microphone {
     });
   }
 
+  /**
+   * Takes saved settings: a device (as {@link select}) and/or the processing. An open microphone
+   * opens again with them when they differ from what it runs with; a closed one uses them when it opens.
+   */
+  configure(change: MicrophoneSettingsChange): Promise<void> {
+    const processingChanged = change.processing !== undefined && !sameProcessing(change.processing, this.processing);
+    if (change.processing !== undefined) this.processing = { ...change.processing };
+    if (change.deviceId !== undefined && change.deviceId !== this.selectedId) return this.select(change.deviceId);
+    if (!processingChanged || !this.started) return Promise.resolve();
+    return this.enqueue(() => this.reopen());
+  }
+
   /** Lists the input devices again (labels appear once access was granted). */
   listDevices(): Promise<MicrophoneDevice[]> {
     return this.refreshDevices().then(() => {
@@ -216,11 +262,20 @@ export class Microphone {
     this.emit();
   }
 
+  /** Opens the microphone again (new processing): the chosen device when present, else the default, as with no track open. */
+  private async reopen(): Promise<void> {
+    if (!this.started) return;
+    await this.refreshDevices();
+    const decision = decideMicrophone(this.devices, this.selectedId, null);
+    if (decision.action === 'open' && (await this.open(decision.deviceId))) this.problem = decision.problem;
+    this.emit();
+  }
+
   /** Opens `deviceId` (null: default); on failure keeps the old track if it is still live. */
   private async open(deviceId: string | null): Promise<boolean> {
     let stream: MediaStream;
     try {
-      stream = await this.mediaDevices.getUserMedia(microphoneConstraints(deviceId));
+      stream = await this.mediaDevices.getUserMedia(microphoneConstraints(deviceId, this.processing));
     } catch (error) {
       this.problem = describeMicrophoneError(error);
       this.emit();

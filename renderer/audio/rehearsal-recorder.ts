@@ -1,9 +1,9 @@
-import { microphoneConstraints } from './microphone';
+import { microphoneConstraints, type MicrophoneCapture } from './microphone';
 import { analyseRehearsal, mixDown, type RehearsalFigures } from './rehearsal-analysis';
 
 /*
  * The preflight's rehearsal: up to 30 s of the host talking into the microphone they will go live
- * with, with the same processing (echo cancellation, noise suppression, gain control), recorded
+ * with, with the same processing (echo cancellation, noise suppression, gain control as saved), recorded
  * by the browser's MediaRecorder (Opus), then decoded once to measure it. The take stays in the
  * window (an object URL) for the host to play back; nothing leaves the computer.
  */
@@ -24,8 +24,8 @@ export interface RehearsalSession {
 
 /** Records rehearsal takes (the browser's in the app; tests of the store pass their own). */
 export interface RehearsalRecorder {
-  /** Opens the microphone (`deviceId` null: the default) and starts recording. */
-  start(deviceId: string | null, maxMs: number): Promise<RehearsalSession>;
+  /** Opens the microphone as the show captures it (device, null: the default; processing) and starts recording. */
+  start(capture: MicrophoneCapture, maxMs: number): Promise<RehearsalSession>;
   /** Frees a take's audio once it is no longer shown. */
   release(url: string): void;
 }
@@ -45,10 +45,10 @@ function describeMediaError(error: unknown): string {
 
 /** The browser's rehearsal recorder: getUserMedia + MediaRecorder, measured with decodeAudioData. */
 export const browserRehearsalRecorder: RehearsalRecorder = {
-  async start(deviceId, maxMs) {
+  async start(capture, maxMs) {
     let stream: MediaStream;
     try {
-      stream = await navigator.mediaDevices.getUserMedia(microphoneConstraints(deviceId));
+      stream = await navigator.mediaDevices.getUserMedia(microphoneConstraints(capture.deviceId, capture.processing));
     } catch (error) {
       throw new RehearsalError(describeMediaError(error));
     }

@@ -42,8 +42,11 @@ export interface ShowControl {
   error: string | null;
 }
 
-/** What `goLive` asks of the engine: this window's microphone and the room, stereo, with the safety recording. */
-export const GO_LIVE_REQUEST = { source: { kind: 'bridge' }, channels: 2, bitrateKbps: 128, record: true } as const satisfies CommandPayload<'broadcast:start'>;
+/**
+ * What `goLive` asks of the engine: this window's microphone and the room. Channels, bitrate and
+ * the safety recording are left to the engine, which takes them from its saved settings.
+ */
+export const GO_LIVE_REQUEST = { source: { kind: 'bridge' } } as const satisfies CommandPayload<'broadcast:start'>;
 
 const NOT_OURS_TO_END =
   'The engine did not end this show: it was started outside the control room (for example with "steadycast broadcast" in a terminal). Stop it where it was started.';

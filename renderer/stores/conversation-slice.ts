@@ -4,6 +4,7 @@ import type { ConversationMedia, ConversationMediaEvents } from '../audio/conver
 import type { MicrophoneSnapshot } from '../audio/microphone';
 import { canOpenPcmStream } from '../bridge/pcm-stream';
 import { describeFailure, NOT_CONNECTED } from './describe-failure';
+import { followSavedMicrophone, selectMicrophoneCapture } from './saved-microphone';
 import type { AppSlice, AppState, StoreDeps } from './store-types';
 
 /*
@@ -204,6 +205,8 @@ export function createConversationSlice(deps: StoreDeps): AppSlice<ConversationS
       if (!media && deps.createConversationMedia) {
         media = deps.createConversationMedia(events);
         media.setMicLive(!effectiveMuted(get()));
+        // The saved device and processing (the microphone is not open yet: this only sets them).
+        void media.configureMicrophone(selectMicrophoneCapture(get())).catch(() => undefined);
       }
       return media;
     };
@@ -267,6 +270,8 @@ export function createConversationSlice(deps: StoreDeps): AppSlice<ConversationS
           });
       }
     };
+
+    followSavedMicrophone(api, () => media);
 
     api.subscribe((state, previous) => {
       const conversation = state.engine?.conversation ?? null;

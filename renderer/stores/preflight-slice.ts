@@ -2,6 +2,7 @@ import type { EndpointName } from '../../electron/shared/endpoint';
 import { formatUplinkRate, type NetworkPreflight, type PreflightVerdict, type UplinkPreflight } from '../../electron/shared/preflight';
 import type { RehearsalSession, RehearsalTake } from '../audio/rehearsal-recorder';
 import { describeFailure, NOT_CONNECTED } from './describe-failure';
+import { selectMicrophoneCapture } from './saved-microphone';
 import type { AppSlice, AppState, StoreDeps } from './store-types';
 
 /*
@@ -318,7 +319,8 @@ export const createPreflightSlice =
         let mine: RehearsalSession | null = null;
         const stillMine = (): boolean => session !== null && session === mine && get().preflight.open;
         try {
-          mine = await recorder.start(get().microphone.selectedId, REHEARSAL_MAX_MS);
+          // The microphone and processing the show will capture with (the saved settings, or the device picked here).
+          mine = await recorder.start(selectMicrophoneCapture(get()), REHEARSAL_MAX_MS);
           if (!get().preflight.open || get().preflight.rehearsal.status !== 'starting') {
             mine.stop();
             void mine.done.then((take) => recorder.release(take.url), () => undefined);

@@ -14,8 +14,8 @@ export interface HeardAudio {
   channels: number;
 }
 
-/** Listens to an Icecast mount like a player for `ms`, then decodes what arrived with opusdec (files go to `dir`). */
-export async function listenToMount(server: { host: string; port: number }, mount: string, ms: number, dir: string): Promise<HeardAudio> {
+/** Listens to an Icecast mount like a player for `ms` and returns the bytes it served. */
+export async function captureMount(server: { host: string; port: number }, mount: string, ms: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   await new Promise<void>((resolve, reject) => {
     const req = request({ host: server.host, port: server.port, path: mount, headers: { 'User-Agent': 'steadycast-test-listener' } }, (response) => {
@@ -32,8 +32,13 @@ export async function listenToMount(server: { host: string; port: number }, moun
     req.on('error', (error) => (chunks.length > 0 ? resolve() : reject(error)));
     req.end();
   });
+  return Buffer.concat(chunks);
+}
+
+/** Listens to an Icecast mount like a player for `ms`, then decodes what arrived with opusdec (files go to `dir`). */
+export async function listenToMount(server: { host: string; port: number }, mount: string, ms: number, dir: string): Promise<HeardAudio> {
   const file = join(dir, `heard-${randomInt(1e9)}.opus`);
-  await writeFile(file, Buffer.concat(chunks));
+  await writeFile(file, await captureMount(server, mount, ms));
   const wav = `${file}.wav`;
   await run('opusdec', ['--quiet', '--rate', '48000', file, wav]);
   const reader = WavReader.open(wav);

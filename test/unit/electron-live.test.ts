@@ -281,7 +281,8 @@ describe('after a crash while live', () => {
     // The dialog was answered already; the command follows it.
     await app.startupDone;
     expect(execute.mock.calls.map(([command]) => command)).toEqual([
-      { channel: 'broadcast:start', payload: { source: { kind: 'bridge' }, channels: 2, bitrateKbps: 128, record: true } },
+      // Channels, bitrate and recording come from the engine's saved settings, as for "Go live".
+      { channel: 'broadcast:start', payload: { source: { kind: 'bridge' } } },
     ]);
   });
 

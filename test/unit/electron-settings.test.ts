@@ -165,7 +165,7 @@ describe('settings migration', () => {
     expect(loaded).toMatchObject({ status: 'loaded', migratedFrom: 1 });
     expect(loaded.settings.shortcuts).toEqual(DEFAULT_SHORTCUTS);
     await expectNoSecretIn(join(dir, 'settings.json'));
-    expect(JSON.parse(await readFile(join(dir, 'settings.json'), 'utf8'))).toMatchObject({ schemaVersion: 2 });
+    expect(JSON.parse(await readFile(join(dir, 'settings.json'), 'utf8'))).toMatchObject({ schemaVersion: SETTINGS_SCHEMA_VERSION });
   });
 
   it('uses config.json as it is when this system cannot encrypt, and writes no copy of its secrets', async () => {
@@ -204,9 +204,10 @@ describe('settings migration', () => {
     expect(await readFile(join(dir, 'settings.json'), 'utf8')).toBe(newer);
   });
 
-  it('names the version step by step (1 → 2) and refuses what is no settings object', () => {
+  it('names the version step by step (1 → 2 → 3) and refuses what is no settings object', () => {
     const vault = createSafeStorageVault(new FakeSafeStorage(1), 'linux');
-    expect(migrateToCurrent(spaceConfig, vault)).toMatchObject({ from: 1, stored: { schemaVersion: 2, shortcuts: DEFAULT_SHORTCUTS } });
+    expect(migrateToCurrent(spaceConfig, vault)).toMatchObject({ from: 1, stored: { schemaVersion: 3, shortcuts: DEFAULT_SHORTCUTS } });
+    expect(migrateToCurrent({ schemaVersion: 2, space: { name: 'x' }, shortcuts: DEFAULT_SHORTCUTS }, vault)).toEqual({ from: 2, stored: { schemaVersion: 3, space: { name: 'x' }, shortcuts: DEFAULT_SHORTCUTS } });
     expect(() => migrateToCurrent([], vault)).toThrow(/not a settings object/);
     expect(() => migrateToCurrent({ schemaVersion: 'two' }, vault)).toThrow(/whole-number "schemaVersion"/);
   });

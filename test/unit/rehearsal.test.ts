@@ -1,6 +1,7 @@
 import { createElement } from 'react';
 import { describe, expect, it } from 'vitest';
 import { analyseRehearsal, mixDown, type RehearsalFigures } from '../../renderer/audio/rehearsal-analysis';
+import type { MicrophoneCapture } from '../../renderer/audio/microphone';
 import { RehearsalError, type RehearsalRecorder, type RehearsalSession, type RehearsalTake } from '../../renderer/audio/rehearsal-recorder';
 import { PreflightDialog } from '../../renderer/features/preflight/preflight-dialog';
 import { createAppStore, type AppStore } from '../../renderer/stores/app-store';
@@ -42,13 +43,13 @@ describe('rehearsal analysis', () => {
 
 /** A recorder that takes what a test hands it: the window's MediaRecorder is exercised in the e2e. */
 class ScriptedRecorder implements RehearsalRecorder {
-  readonly starts: { deviceId: string | null; maxMs: number }[] = [];
+  readonly starts: (MicrophoneCapture & { maxMs: number })[] = [];
   readonly released: string[] = [];
   stops = 0;
   opened = deferred<undefined>();
   take = deferred<RehearsalTake>();
-  async start(deviceId: string | null, maxMs: number): Promise<RehearsalSession> {
-    this.starts.push({ deviceId, maxMs });
+  async start(capture: MicrophoneCapture, maxMs: number): Promise<RehearsalSession> {
+    this.starts.push({ ...capture, maxMs });
     await this.opened.promise;
     return { stop: () => (this.stops += 1), done: this.take.promise };
   }
@@ -84,7 +85,8 @@ describe('the preflight rehearsal line', () => {
     expect(rehearsalLine(store)?.verdict).toBe('checking');
     recorder.opened.resolve(undefined);
     await settle();
-    expect(recorder.starts).toEqual([{ deviceId: 'usb-mic', maxMs: REHEARSAL_MAX_MS }]);
+    // With the processing the show captures with (the defaults: this engine state carries no saved settings).
+    expect(recorder.starts).toEqual([{ deviceId: 'usb-mic', processing: { echoCancellation: true, noiseSuppression: true, autoGainControl: true }, maxMs: REHEARSAL_MAX_MS }]);
     expect(store.getState().preflight.rehearsal.status).toBe('recording');
     expect(render(store, createElement(PreflightDialog))).toContain('data-testid="rehearsal-stop"');
 

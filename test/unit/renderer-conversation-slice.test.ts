@@ -47,6 +47,9 @@ class FakeMedia implements ConversationMedia {
     this.events.onMicrophone({ devices: [{ id: 'usb', label: 'USB' }], selectedId: null, activeId: null, activeLabel: null, problem: null });
     return Promise.resolve();
   }
+  configureMicrophone(): Promise<void> {
+    return Promise.resolve();
+  }
   startProgramFeed(sendFrame: (frame: ArrayBuffer) => void): Promise<void> {
     this.sendFrame = sendFrame;
     this.feeding = true;

@@ -51,6 +51,9 @@ class FakeMedia implements ConversationMedia {
   refreshMicrophones(): Promise<void> {
     return Promise.resolve();
   }
+  configureMicrophone(): Promise<void> {
+    return Promise.resolve();
+  }
   startProgramFeed(sendFrame: (frame: ArrayBuffer) => void): Promise<void> {
     this.steps.push('feed:start');
     if (this.feedError) return Promise.reject(this.feedError);
@@ -128,8 +131,9 @@ describe('go live', () => {
 
     await store.getState().goLive();
 
-    expect(bridge.callsOf('broadcast:start')).toEqual([{ channel: 'broadcast:start', payload: { source: { kind: 'bridge' }, channels: 2, bitrateKbps: 128, record: true } }]);
-    expect(GO_LIVE_REQUEST.source).toEqual({ kind: 'bridge' });
+    // Channels, bitrate and the recording are the engine's to fill from its saved settings.
+    expect(bridge.callsOf('broadcast:start')).toEqual([{ channel: 'broadcast:start', payload: { source: { kind: 'bridge' } } }]);
+    expect(GO_LIVE_REQUEST).toEqual({ source: { kind: 'bridge' } });
     expect(steps).toEqual(['broadcast:start', 'feed:start']);
     expect(media().feeding).toBe(true);
     expect(store.getState().programFeed).toEqual({ status: 'on', error: null });

@@ -45,9 +45,9 @@ function filledForm(): SpaceForm {
 function storeWithBook(settings = book()): { store: AppStore; bridge: FakeBridge } {
   const store = createAppStore({ now: () => 0, randomNonce: () => 'n', setTimer: () => () => undefined });
   const bridge = new FakeBridge();
-  const answer = (run: () => SettingsView): SettingsView => {
+  const answer = async (run: () => Promise<SettingsView>): Promise<SettingsView> => {
     try {
-      return run();
+      return await run();
     } catch (error) {
       throw error instanceof EngineCommandError ? new Error(error.message) : error;
     }
@@ -118,22 +118,24 @@ describe('the engine settings book', () => {
     expect(book().view().spaces[0]?.primary).toEqual({ janusUrl: 'ws://198.18.0.1:8188', roomId: 1234, roomSecretSet: true, roomPin: '', mountUrl: 'http://198.18.0.1:8000/live.opus', sourceUser: 'source', sourcePasswordSet: true });
   });
 
-  it('creates, edits (keeping secrets), duplicates and deletes; the space in use cannot be deleted', () => {
+  it('creates, edits (keeping secrets), duplicates and deletes; the space in use cannot be deleted', async () => {
     const settings = book();
     const form = filledForm();
-    const created = settings.saveSpace(null, form);
+    const created = await settings.saveSpace(null, form);
     const id = created.spaces[1]?.id ?? '';
     expect(created.spaces.map((space) => space.name)).toEqual(['Launch night', 'Morning show']);
-    const edited = settings.saveSpace(id, { ...form, name: 'Evening show', primary: { ...form.primary, roomSecret: null, sourcePassword: null } });
+    const edited = await settings.saveSpace(id, { ...form, name: 'Evening show', primary: { ...form.primary, roomSecret: null, sourcePassword: null } });
     expect(edited.spaces[1]).toMatchObject({ id, name: 'Evening show', primary: { roomSecretSet: true, sourcePasswordSet: true } });
-    const copied = settings.duplicateSpace(id);
+    const copied = await settings.duplicateSpace(id);
     expect(copied.spaces.map((space) => space.name)).toEqual(['Launch night', 'Evening show', 'Evening show (copy)']);
-    const afterDelete = settings.deleteSpace(id);
+    const afterDelete = await settings.deleteSpace(id);
     expect(afterDelete.spaces.map((space) => space.name)).toEqual(['Launch night', 'Evening show (copy)']);
-    expect(() => settings.deleteSpace(afterDelete.activeSpaceId)).toThrow(/is the space this engine runs now/);
-    expect(() => settings.saveSpace(null, { ...form, primary: { ...form.primary, roomSecret: null } })).toThrow(
+    await expect(settings.deleteSpace(afterDelete.activeSpaceId)).rejects.toThrow(/is the space this engine runs now/);
+    await expect(settings.saveSpace(null, { ...form, primary: { ...form.primary, roomSecret: null } })).rejects.toThrow(
       'Primary room secret: give one (at least 8 characters); this endpoint has none saved.',
     );
+    // A refused change leaves the book as it was, and the next change goes ahead.
+    expect(settings.view().spaces.map((space) => space.name)).toEqual(['Launch night', 'Evening show (copy)']);
   });
 });
 

@@ -5,12 +5,13 @@ import { formatClockTime } from '../../components/format';
 import { selectShowOnAir } from '../../stores/broadcast-selectors';
 import { useAppStore } from '../../stores/store-context';
 import { GoLiveButton, ShowControlStatus } from './show-control';
-import { selectGoLiveBlocker } from './show-control-view';
+import { selectGoLiveBlocker, selectGoLivePlan } from './show-control-view';
 
 /** What the Program panel says while nothing is on air, with the host's "Go live" (and the terminal way). */
 export function OffAirState(): ReactNode {
   const whatId = useId();
   const blocker = useAppStore(selectGoLiveBlocker);
+  const plan = useAppStore(selectGoLivePlan);
   // This engine sends nothing, but the host's show may be on air: a co-host is heard through it.
   const hostShow = useAppStore(useShallow(selectShowOnAir));
   return (
@@ -37,7 +38,7 @@ export function OffAirState(): ReactNode {
         <div className="off-air__go">
           <GoLiveButton describedBy={whatId} />
           <p className="off-air__what" id={whatId} data-testid="go-live-what">
-            {blocker ?? 'The program is your microphone plus the room, in stereo Opus at 128 kbit/s, sent to the space’s Icecast mounts with a safety recording.'}
+            {blocker ?? plan}
           </p>
         </div>
         <ShowControlStatus />

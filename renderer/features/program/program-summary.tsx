@@ -5,10 +5,12 @@ import { formatClockTime } from '../../components/format';
 import { selectProgramSummary } from '../../stores/broadcast-selectors';
 import { useAppStore } from '../../stores/store-context';
 import { formatKbps } from './program-format';
+import { selectNextShowBitrate } from './show-control-view';
 
 /** What is on air: since when, from which source, at which bitrate (and whether adaptive bitrate stepped it down). */
 export function ProgramSummary(): ReactNode {
   const summary = useAppStore(useShallow(selectProgramSummary));
+  const nextShowKbps = useAppStore(selectNextShowBitrate);
   if (!summary) return null;
   const steppedDown = summary.bitrateKbps < summary.configuredBitrateKbps;
   return (
@@ -41,8 +43,12 @@ export function ProgramSummary(): ReactNode {
           <span className="program-summary__sub">
             {steppedDown ? (
               <span className="program-summary__warn">Stepped down: uplink too slow</span>
-            ) : (
+            ) : nextShowKbps === null ? (
               <span className="faint">As configured</span>
+            ) : (
+              <span className="faint" data-testid="program-bitrate-next">
+                As configured for this show · Settings: {formatKbps(nextShowKbps)} from the next show
+              </span>
             )}
           </span>
         </dd>

@@ -1,7 +1,9 @@
+import type { EngineState } from '../../../electron/shared/state';
 import type { ShowControl } from '../../stores/broadcast-slice';
 import { selectIsOnAir } from '../../stores/broadcast-selectors';
 import { selectCanSend } from '../../stores/selectors';
 import type { AppState } from '../../stores/store-types';
+import { formatKbps } from './program-format';
 
 /*
  * Pure view logic of going live and ending the show: what the buttons may do and what the panel
@@ -24,6 +26,30 @@ export function selectGoLiveBlocker(state: AppState): string | null {
     return 'This space has no Icecast mount to send the program to: add the primary (and backup) mount in the space settings.';
   }
   return null;
+}
+
+/**
+ * What "Go live" puts on air, from the engine's saved settings (it fills channels, bitrate and
+ * the safety recording of the request from them), so the host sees it before pressing.
+ */
+export function describeGoLivePlan(settings: EngineState['settings']): string {
+  if (settings === undefined) return 'The program is your microphone plus the room, in Opus as set in Settings › Audio, sent to the space’s Icecast mounts.';
+  const { audio, recording } = settings;
+  const recorded = recording.enabled && recording.folder !== '' ? 'with a safety recording' : 'without a safety recording (it is off in Settings)';
+  return `The program is your microphone plus the room, in ${audio.channels === 2 ? 'stereo' : 'mono'} Opus at ${formatKbps(audio.bitrateKbps)} (Settings › Audio), sent to the space’s Icecast mounts ${recorded}.`;
+}
+
+/** {@link describeGoLivePlan} of the attached engine. */
+export const selectGoLivePlan = (state: AppState): string => describeGoLivePlan(state.engine?.settings);
+
+/**
+ * The saved bitrate while it differs from the show on air (saved during the show, or a show
+ * started with its own bitrate): it applies from the next show. Null otherwise.
+ */
+export function selectNextShowBitrate(state: AppState): number | null {
+  const saved = state.engine?.settings?.audio.bitrateKbps;
+  const onAir = state.engine?.broadcast?.configuredBitrateKbps;
+  return saved !== undefined && onAir !== undefined && saved !== onAir ? saved : null;
 }
 
 /** True when "Go live" can be pressed: connected, allowed here, off air, nothing in flight. */
