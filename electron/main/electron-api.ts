@@ -19,6 +19,18 @@ export interface IpcSenderEvent {
   readonly sender: unknown;
   /** `null` when the frame navigated away or was destroyed before the message was handled. */
   readonly senderFrame: FrameLike | null;
+  /** Ports sent along (`ipcRenderer.postMessage`); absent on invokes. */
+  readonly ports?: readonly MessagePortMainLike[];
+}
+
+/** `MessagePortMain`: main's end of a MessageChannel whose other end is in a renderer. */
+export interface MessagePortMainLike {
+  on(event: 'message', listener: (event: { readonly data: unknown }) => void): unknown;
+  /** The other end went away (closed, or its renderer is gone). */
+  on(event: 'close', listener: () => void): unknown;
+  /** Delivers queued and later messages; nothing arrives before. */
+  start(): void;
+  close(): void;
 }
 
 /** `ipcMain`, as far as the IPC wiring uses it. */

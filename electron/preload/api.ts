@@ -1,4 +1,4 @@
-import { BridgeError, IPC_PCM_CHANNEL, type SteadycastIpcApi } from '../shared/bridge';
+import { BridgeError, IPC_PCM_CHANNEL, IPC_PROGRAM_PORT_CHANNEL, PROGRAM_PORT_MESSAGE, type SteadycastIpcApi } from '../shared/bridge';
 import { COMMAND_CHANNELS, isCommandChannel, isEventChannel } from '../shared/channels';
 import type { CommandChannel, CommandReply, EventChannel, EventPayload } from '../shared/contract';
 
@@ -6,6 +6,7 @@ import type { CommandChannel, CommandReply, EventChannel, EventPayload } from '.
 export interface IpcRendererLike {
   invoke(channel: string, ...args: unknown[]): Promise<unknown>;
   send(channel: string, ...args: unknown[]): void;
+  postMessage(channel: string, message: unknown, transfer: MessagePort[]): void;
   on(channel: string, listener: (event: unknown, ...args: unknown[]) => void): unknown;
   removeListener(channel: string, listener: (event: unknown, ...args: unknown[]) => void): unknown;
 }
@@ -55,6 +56,31 @@ export function buildSteadycastApi(ipc: IpcRendererLike): SteadycastIpcApi {
   }
 
   return Object.freeze({ invoke, on, sendPcm });
+}
+
+/** A `message` event on the window, as far as {@link forwardProgramPorts} reads it. */
+export interface WindowMessageLike {
+  readonly source: unknown;
+  readonly data: unknown;
+  readonly ports: readonly MessagePort[];
+}
+
+/** The window, as far as {@link forwardProgramPorts} uses it. */
+export interface PortWindowLike {
+  addEventListener(type: 'message', listener: (event: WindowMessageLike) => void): void;
+}
+
+/**
+ * Hands main the port the program's worker sends PCM frames on. contextBridge cannot carry a
+ * port, so the page posts it to its own window with the {@link PROGRAM_PORT_MESSAGE} tag; this
+ * forwards exactly that (from this window itself, never a frame in it, with one port) on
+ * {@link IPC_PROGRAM_PORT_CHANNEL}, and nothing else.
+ */
+export function forwardProgramPorts(target: PortWindowLike, ipc: IpcRendererLike): void {
+  target.addEventListener('message', (event) => {
+    if (event.source !== target || event.data !== PROGRAM_PORT_MESSAGE || event.ports.length !== 1) return;
+    ipc.postMessage(IPC_PROGRAM_PORT_CHANNEL, null, [...event.ports]);
+  });
 }
 
 function failure(code: Extract<CommandReply, { ok: false }>['error']['code'], message: string): CommandReply {

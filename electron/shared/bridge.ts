@@ -2,6 +2,13 @@ import type { BridgeErrorCode, CommandChannel, CommandPayload, CommandReply, Com
 
 /** IPC channel names of the Electron binding, besides one per command and event of the contract. */
 export const IPC_PCM_CHANNEL = 'audio:pcm';
+/**
+ * IPC channel on which the preload hands main the port the program's worker sends its PCM frames
+ * on (one encoded frame per message), so no frame crosses the window's main thread.
+ */
+export const IPC_PROGRAM_PORT_CHANNEL = 'audio:program-port';
+/** Tag of the window message with which the page hands the preload that port (`window.postMessage`). */
+export const PROGRAM_PORT_MESSAGE = 'steadycast:program-port';
 
 /**
  * The API a UI sees, on every binding. In a browser the WebSocket binding implements it; in the

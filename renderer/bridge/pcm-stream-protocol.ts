@@ -9,6 +9,8 @@ import type { PcmStreamStatus } from './pcm-stream-sender';
 /** Window → worker. */
 export type PcmStreamCommand =
   | { type: 'open'; url: string; token: string }
+  /** Send on this port to Electron's main process instead of a WebSocket (desktop app). */
+  | { type: 'open-port'; port: MessagePort }
   /** The port the capture worklet posts its frames (CapturedFrame) to. */
   | { type: 'frames'; port: MessagePort }
   | { type: 'clock'; epochMsAtContextZero: number }

@@ -1,11 +1,13 @@
 import type { CapturedFrame } from '../audio/capture-protocol';
 import type { PcmStreamCommand, PcmStreamReport } from './pcm-stream-protocol';
+import { PcmPortSender } from './pcm-port-sender';
 import { PcmStreamSender, type PcmStreamStatus } from './pcm-stream-sender';
 import { defaultSetTimer, openBrowserSocket } from './websocket-bridge';
 
 /*
- * Dedicated worker of the program feed: owns the audio-only bridge connection and sends every
- * frame the capture worklet posts on its port. See pcm-stream-sender.ts for why it is a worker.
+ * Dedicated worker of the program feed: owns the audio-only bridge connection (or, in the desktop
+ * app, the port to the main process) and sends every frame the capture worklet posts on its port.
+ * See pcm-stream-sender.ts for why it is a worker.
  */
 
 /** The worker's global scope, as far as this file uses it (the DOM lib has no worker scope types). */
@@ -16,7 +18,7 @@ interface WorkerScope {
 }
 const scope = globalThis as unknown as WorkerScope;
 
-let sender: PcmStreamSender | null = null;
+let sender: PcmStreamSender | PcmPortSender | null = null;
 let frames: MessagePort | null = null;
 let clock: number | null = null;
 
@@ -28,6 +30,11 @@ scope.onmessage = (event) => {
     case 'open':
       sender?.close();
       sender = new PcmStreamSender({ url: command.url, token: command.token, createSocket: openBrowserSocket, setTimer: defaultSetTimer, onStatus: report });
+      if (clock !== null) sender.setClock(clock);
+      return;
+    case 'open-port':
+      sender?.close();
+      sender = new PcmPortSender({ port: command.port, onStatus: report });
       if (clock !== null) sender.setClock(clock);
       return;
     case 'frames':

@@ -2,6 +2,7 @@ import { apiFromReplies, type SteadycastApi, type SteadycastIpcApi } from '../..
 import type { EngineState } from '../../electron/shared/state';
 import { takeAccessToken } from './access-token';
 import { constantConnection, type ConnectionSource } from './connection-status';
+import { openIpcPcmStream, type PcmStreamOpener } from './pcm-stream';
 import { bridgeUrlFor, createWebSocketBridge } from './websocket-bridge';
 
 declare global {
@@ -28,8 +29,10 @@ export interface SelectedBridge {
 export function selectBridge(): SelectedBridge {
   const electronApi = window.steadycast;
   if (electronApi) {
-    // IPC lives as long as the window does: there is nothing to reconnect.
-    return { kind: 'ipc', api: apiFromReplies(electronApi), connection: constantConnection({ status: 'connected' }) };
+    // IPC lives as long as the window does: there is nothing to reconnect. The program goes from
+    // a worker to main on a MessagePort (see openIpcPcmStream), not through sendPcm.
+    const api: SteadycastApi & PcmStreamOpener = { ...apiFromReplies(electronApi), openPcmStream: () => openIpcPcmStream() };
+    return { kind: 'ipc', api, connection: constantConnection({ status: 'connected' }) };
   }
   const token = takeAccessToken({ location: window.location, history: window.history, storage: sessionStorageOrNull() });
   const bridge = createWebSocketBridge({ url: bridgeUrlFor(window.location), token });

@@ -21,6 +21,7 @@ import type {
   IpcMainLike,
   IpcSenderEvent,
   MainElectron,
+  MessagePortMainLike,
   NavigationEvent,
   PermissionCheckDetails,
   PermissionRequestDetails,
@@ -49,8 +50,70 @@ export class FakeFrame implements FrameLike {
 }
 
 /** An IPC event as main receives it, with the sender and frame a test chooses. */
-export function fakeIpcEvent(sender: unknown, senderFrame: FrameLike | null): IpcSenderEvent {
-  return { sender, senderFrame };
+export function fakeIpcEvent(sender: unknown, senderFrame: FrameLike | null, ports?: readonly MessagePortMainLike[]): IpcSenderEvent {
+  return ports ? { sender, senderFrame, ports } : { sender, senderFrame };
+}
+
+type PortMessageListener = (event: { readonly data: unknown; readonly ports: readonly FakeMessagePortMain[] }) => void;
+
+/**
+ * One end of a {@link FakeMessageChannelMain}. As in Electron, messages wait in a queue until
+ * `start()`, and closing either end emits `close` on both.
+ */
+export class FakeMessagePortMain implements MessagePortMainLike {
+  other: FakeMessagePortMain | null = null;
+  started = false;
+  closed = false;
+  private readonly queue: unknown[] = [];
+  private readonly messageListeners: PortMessageListener[] = [];
+  private readonly closeListeners: (() => void)[] = [];
+
+  on(event: 'message', listener: PortMessageListener): this;
+  on(event: 'close', listener: () => void): this;
+  on(event: 'message' | 'close', listener: PortMessageListener | (() => void)): this {
+    if (event === 'message') this.messageListeners.push(listener);
+    else this.closeListeners.push(listener as () => void);
+    return this;
+  }
+
+  /** Sends `message` to the other end (delivered at once if it started, else queued there). */
+  postMessage(message: unknown): void {
+    if (this.closed || !this.other || this.other.closed) return;
+    this.other.receive(message);
+  }
+
+  start(): void {
+    this.started = true;
+    for (const message of this.queue.splice(0)) this.deliver(message);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.queue.length = 0;
+    for (const listener of this.closeListeners) listener();
+    this.other?.close();
+  }
+
+  private receive(message: unknown): void {
+    if (this.started) this.deliver(message);
+    else this.queue.push(message);
+  }
+
+  private deliver(message: unknown): void {
+    for (const listener of this.messageListeners) listener({ data: message, ports: [] });
+  }
+}
+
+/** `MessageChannelMain`: two entangled {@link FakeMessagePortMain}s. */
+export class FakeMessageChannelMain {
+  readonly port1 = new FakeMessagePortMain();
+  readonly port2 = new FakeMessagePortMain();
+
+  constructor() {
+    this.port1.other = this.port2;
+    this.port2.other = this.port1;
+  }
 }
 
 /** `ipcMain`, plus what a renderer would do to it. */
@@ -688,6 +751,8 @@ type RendererListener = (event: unknown, ...args: unknown[]) => void;
 export class FakeIpcRenderer implements IpcRendererLike {
   readonly invoked: { channel: string; args: unknown[] }[] = [];
   readonly sentMessages: { channel: string; args: unknown[] }[] = [];
+  /** What `postMessage` sent, with its transferred ports. */
+  readonly postedMessages: { channel: string; message: unknown; transfer: unknown[] }[] = [];
   /** How main answers an invoke when no main is connected; a test replaces it. */
   reply: (channel: string, args: unknown[]) => unknown = (channel) => {
     throw new Error(`Error invoking remote method '${channel}': Error: No handler registered for '${channel}'`);
@@ -705,6 +770,10 @@ export class FakeIpcRenderer implements IpcRendererLike {
   send(channel: string, ...args: unknown[]): void {
     this.sentMessages.push({ channel, args });
     this.main?.ipcMain.send(channel, this.main.page.topFrameEvent(), ...args);
+  }
+
+  postMessage(channel: string, message: unknown, transfer: MessagePort[] = []): void {
+    this.postedMessages.push({ channel, message, transfer });
   }
 
   on(channel: string, listener: RendererListener): this {

@@ -7,10 +7,10 @@ import { addLogSink, type LogRecord } from '../../electron/engine/log/logger';
 import { createSenderCheck, registerIpc } from '../../electron/main/ipc';
 import type { RendererLocation } from '../../electron/main/renderer-location';
 import { buildSteadycastApi } from '../../electron/preload/api';
-import { apiFromReplies, BridgeError, IPC_PCM_CHANNEL } from '../../electron/shared/bridge';
+import { apiFromReplies, BridgeError, IPC_PCM_CHANNEL, IPC_PROGRAM_PORT_CHANNEL } from '../../electron/shared/bridge';
 import { commandChannels } from '../../electron/shared/contract';
 import { encodePcmFrame, PCM_FRAME_LENGTH, PCM_SAMPLE_RATE } from '../../electron/shared/pcm-frame';
-import { createFakeElectron, fakeIpcEvent, FakeFrame, FakeIpcRenderer, type FakeBrowserWindow, type FakeElectron } from '../fakes/electron';
+import { createFakeElectron, fakeIpcEvent, FakeFrame, FakeIpcRenderer, FakeMessageChannelMain, type FakeBrowserWindow, type FakeElectron } from '../fakes/electron';
 import { FakeClock } from '../fakes/fake-clock';
 import { FakeProber } from '../fakes/fake-prober';
 
@@ -76,11 +76,12 @@ function pcmFrame(): ArrayBuffer {
 }
 
 describe('IPC handlers', () => {
-  it('registers one handler per command of the contract and one PCM listener, nothing else', () => {
+  it('registers one handler per command of the contract, one PCM listener and one program-port listener, nothing else', () => {
     const { electron } = rig();
     expect([...electron.ipcMain.handlers.keys()].sort()).toEqual([...commandChannels].sort());
-    expect([...electron.ipcMain.listeners.keys()]).toEqual([IPC_PCM_CHANNEL]);
+    expect([...electron.ipcMain.listeners.keys()]).toEqual([IPC_PCM_CHANNEL, IPC_PROGRAM_PORT_CHANNEL]);
     expect(electron.ipcMain.listeners.get(IPC_PCM_CHANNEL)?.size).toBe(1);
+    expect(electron.ipcMain.listeners.get(IPC_PROGRAM_PORT_CHANNEL)?.size).toBe(1);
   });
 
   it('runs a valid command from the app page', async () => {
@@ -222,6 +223,80 @@ describe('PCM channel', () => {
     electron.ipcMain.send(IPC_PCM_CHANNEL, window.webContents.topFrameEvent(), pcmFrame(), pcmFrame());
     expect(acceptPcm).not.toHaveBeenCalled();
     expect(engine.getState().audio.framesReceived).toBe(0);
+  });
+});
+
+describe('program port', () => {
+  /** What the preload does with the page's port: `ipcRenderer.postMessage(channel, null, [port])`, as main receives it. */
+  function sendPort(r: Rig, event = r.window.webContents.topFrameEvent()): FakeMessageChannelMain {
+    const channel = new FakeMessageChannelMain();
+    r.electron.ipcMain.send(IPC_PROGRAM_PORT_CHANNEL, fakeIpcEvent(event.sender, event.senderFrame, [channel.port2]), null);
+    return channel;
+  }
+
+  it('feeds every frame from the app page\'s port into the engine through the PCM intake', () => {
+    const r = rig();
+    const channel = sendPort(r);
+    expect(channel.port2.started).toBe(true);
+    channel.port1.postMessage(pcmFrame());
+    channel.port1.postMessage(new Uint8Array(pcmFrame()));
+    channel.port1.postMessage(pcmFrame());
+    expect(r.acceptPcm).toHaveBeenCalledTimes(3);
+    expect(r.engine.getState().audio).toMatchObject({ framesReceived: 3, framesRejected: 0 });
+  });
+
+  it('counts bad frames as rejected and drops messages that are not bytes, as the PCM channel does', () => {
+    const r = rig();
+    const channel = sendPort(r);
+    channel.port1.postMessage(new ArrayBuffer(3));
+    for (const junk of ['SCPF', [1, 2, 3], { byteLength: 24 }, null, new Float32Array(8)]) channel.port1.postMessage(junk);
+    channel.port1.postMessage(pcmFrame());
+    expect(r.acceptPcm).toHaveBeenCalledTimes(2);
+    expect(r.engine.getState().audio).toMatchObject({ framesReceived: 1, framesRejected: 1 });
+    expect(channel.port2.closed).toBe(false);
+  });
+
+  it('refuses and closes a port from another sender or from a frame inside the page', () => {
+    const r = rig();
+    const foreign = sendPort(r, fakeIpcEvent({ id: 99 }, new FakeFrame(appUrl)));
+    const iframe = sendPort(r, fakeIpcEvent(r.window.webContents, new FakeFrame(appUrl, r.window.webContents.mainFrame)));
+    for (const channel of [foreign, iframe]) {
+      expect(channel.port2).toMatchObject({ started: false, closed: true });
+      channel.port1.postMessage(pcmFrame());
+    }
+    expect(r.acceptPcm).not.toHaveBeenCalled();
+    expect(r.engine.getState().audio.framesReceived).toBe(0);
+  });
+
+  it('ignores a message without exactly one port, closing any it carried', () => {
+    const r = rig();
+    const event = r.window.webContents.topFrameEvent();
+    r.electron.ipcMain.send(IPC_PROGRAM_PORT_CHANNEL, event, null);
+    const a = new FakeMessageChannelMain();
+    const b = new FakeMessageChannelMain();
+    r.electron.ipcMain.send(IPC_PROGRAM_PORT_CHANNEL, fakeIpcEvent(event.sender, event.senderFrame, [a.port2, b.port2]), null);
+    expect(a.port2).toMatchObject({ started: false, closed: true });
+    expect(b.port2).toMatchObject({ started: false, closed: true });
+    a.port1.postMessage(pcmFrame());
+    expect(r.acceptPcm).not.toHaveBeenCalled();
+  });
+
+  it('closes the port once the window that sent it is gone', () => {
+    const r = rig();
+    const channel = sendPort(r);
+    channel.port1.postMessage(pcmFrame());
+    r.window.destroy();
+    channel.port1.postMessage(pcmFrame());
+    expect(channel.port2.closed).toBe(true);
+    expect(r.engine.getState().audio.framesReceived).toBe(1);
+  });
+
+  it('closes open ports on dispose', () => {
+    const r = rig();
+    const channel = sendPort(r);
+    r.dispose();
+    expect(channel.port2.closed).toBe(true);
+    expect(r.electron.ipcMain.registeredChannels()).toEqual([]);
   });
 });
 

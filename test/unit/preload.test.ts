@@ -1,11 +1,48 @@
-import { describe, expect, it, vi } from 'vitest';
-import { buildSteadycastApi } from '../../electron/preload/api';
-import { apiFromReplies, BridgeError, IPC_PCM_CHANNEL, type SteadycastApi, type SteadycastIpcApi } from '../../electron/shared/bridge';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { buildSteadycastApi, forwardProgramPorts, type PortWindowLike, type WindowMessageLike } from '../../electron/preload/api';
+import {
+  apiFromReplies,
+  BridgeError,
+  IPC_PCM_CHANNEL,
+  IPC_PROGRAM_PORT_CHANNEL,
+  PROGRAM_PORT_MESSAGE,
+  type SteadycastApi,
+  type SteadycastIpcApi,
+} from '../../electron/shared/bridge';
 import type { CommandChannel, EventChannel } from '../../electron/shared/contract';
 import { electronModule, FakeIpcRenderer } from '../fakes/electron';
 
 // Electron is the one module we fake (house rules); the preload's index.ts imports it itself.
 vi.mock('electron', async () => (await import('../fakes/electron')).electronModule);
+
+/** The preload's `window`, as far as `message` events go: a test dispatches what the page (or a frame) would post. */
+class FakePortWindow implements PortWindowLike {
+  private readonly listeners: ((event: WindowMessageLike) => void)[] = [];
+
+  addEventListener(_type: 'message', listener: (event: WindowMessageLike) => void): void {
+    this.listeners.push(listener);
+  }
+
+  dispatch(event: WindowMessageLike): void {
+    for (const listener of this.listeners) listener(event);
+  }
+}
+
+// index.ts listens on the window it runs in; in Node there is none, so it gets this one.
+const preloadWindow = new FakePortWindow();
+vi.stubGlobal('window', preloadWindow);
+
+const openPorts: MessagePort[] = [];
+afterEach(() => {
+  for (const port of openPorts.splice(0)) port.close();
+});
+
+/** A real MessageChannel's two ends (closed after the test). */
+function ports(): [MessagePort, MessagePort] {
+  const channel = new MessageChannel();
+  openPorts.push(channel.port1, channel.port2);
+  return [channel.port1, channel.port2];
+}
 
 function api(): { api: SteadycastApi; ipc: FakeIpcRenderer } {
   const ipc = new FakeIpcRenderer();
@@ -149,6 +186,41 @@ describe('sendPcm', () => {
       expect(() => bridge.sendPcm(junk as ArrayBuffer)).toThrow(BridgeError);
     }
     expect(ipc.sentMessages).toEqual([]);
+  });
+});
+
+describe('program port', () => {
+  it('forwards a tagged port posted by its own window to main, and nothing else', () => {
+    const target = new FakePortWindow();
+    const ipc = new FakeIpcRenderer();
+    forwardProgramPorts(target, ipc);
+    const [port] = ports();
+    target.dispatch({ source: target, data: PROGRAM_PORT_MESSAGE, ports: [port] });
+    expect(ipc.postedMessages).toEqual([{ channel: IPC_PROGRAM_PORT_CHANNEL, message: null, transfer: [port] }]);
+    expect(ipc.sentMessages).toEqual([]);
+  });
+
+  it.each([
+    ['from another window or a frame in the page', (target: FakePortWindow, port: MessagePort) => ({ source: {}, data: PROGRAM_PORT_MESSAGE, ports: [port] })],
+    ['without a source', (_target: FakePortWindow, port: MessagePort) => ({ source: null, data: PROGRAM_PORT_MESSAGE, ports: [port] })],
+    ['without the tag', (target: FakePortWindow, port: MessagePort) => ({ source: target, data: 'hello', ports: [port] })],
+    ['with the tag in an object', (target: FakePortWindow, port: MessagePort) => ({ source: target, data: { type: PROGRAM_PORT_MESSAGE }, ports: [port] })],
+    ['without a port', (target: FakePortWindow) => ({ source: target, data: PROGRAM_PORT_MESSAGE, ports: [] })],
+    ['with two ports', (target: FakePortWindow, port: MessagePort, other: MessagePort) => ({ source: target, data: PROGRAM_PORT_MESSAGE, ports: [port, other] })],
+  ])('ignores a message %s', (_name, message: (target: FakePortWindow, port: MessagePort, other: MessagePort) => WindowMessageLike) => {
+    const target = new FakePortWindow();
+    const ipc = new FakeIpcRenderer();
+    forwardProgramPorts(target, ipc);
+    const [port, other] = ports();
+    target.dispatch(message(target, port, other));
+    expect(ipc.postedMessages).toEqual([]);
+  });
+
+  it('is wired on the preload window by index.ts', async () => {
+    await import('../../electron/preload/index');
+    const [port] = ports();
+    preloadWindow.dispatch({ source: preloadWindow, data: PROGRAM_PORT_MESSAGE, ports: [port] });
+    expect(electronModule.ipcRenderer.postedMessages).toEqual([{ channel: IPC_PROGRAM_PORT_CHANNEL, message: null, transfer: [port] }]);
   });
 });
 
