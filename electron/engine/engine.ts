@@ -71,6 +71,8 @@ export interface EngineOptions {
   iceHostAddresses?: readonly string[];
   /** The failover rule (default: 3 s threshold, no automatic return); tests and benchmarks tune it. */
   failover?: Partial<FailoverSettings> & { probeEveryMs?: number };
+  /** Shows a file in the system's file manager (the desktop app's `shell.showItemInFolder`); absent where there is none (headless). */
+  revealFile?: (path: string) => void;
   /** How often a host's app repeats its show announcement, and when others stop believing it (default 5 s / 15 s); tests shorten them. */
   showTimings?: ShowTimings;
 }
@@ -104,6 +106,8 @@ export class Engine {
   private readonly failover: FailoverService;
   private mediaState: CommandPayload<'conversation:report-media'>['state'] = 'new';
   private sweepTimer: unknown = null;
+  /** The safety recording of the show on air, or of the last show this engine ran. */
+  private lastRecordingPath: string | null = null;
   /** The uplink check running now; UIs asking meanwhile share it. */
   private uplinkCheck: UplinkCheck | null = null;
 
@@ -259,6 +263,8 @@ export class Engine {
       }
       case 'broadcast:retry-output':
         return { retried: this.broadcast?.control.retryOutput(command.payload.outputId) ?? false };
+      case 'recording:reveal':
+        return this.revealRecording();
       case 'space:provision':
         return { rooms: await this.conversation.provision() };
       case 'conversation:join': {
@@ -429,6 +435,15 @@ export class Engine {
     this.sweepTimer = handle;
   }
 
+  private revealRecording(): CommandResult<'recording:reveal'> {
+    const path = this.state.broadcast?.recording?.path ?? this.lastRecordingPath;
+    if (path === null) throw new EngineCommandError('No show has been recorded since the engine started: go live with the safety recording on (Settings › Recording).');
+    if (!this.options.revealFile) throw new EngineCommandError(`This engine runs without a desktop to show files on: the recording is at ${path} on the engine's computer.`);
+    this.options.revealFile(path);
+    this.log.info(`showed the recording ${path} in the file manager`);
+    return { path };
+  }
+
   private async createInvite(request: CommandPayload<'invites:create'>): Promise<CommandResult<'invites:create'>> {
     const invites = this.requireInvites();
     const created = invites.create(request, this.options.config.space, this.failover.state().settings);
@@ -512,6 +527,7 @@ export class Engine {
       switch (change.kind) {
         case 'status':
           this.state.broadcast = change.status;
+          this.lastRecordingPath = change.status.recording?.path ?? this.lastRecordingPath;
           this.failover.observeBroadcast(change.status);
           this.conversation.setProgram(change.status.startedAt);
           this.emitState();
@@ -542,6 +558,7 @@ export class Engine {
     };
     this.broadcast = attached;
     this.state.broadcast = control.status();
+    this.lastRecordingPath = this.state.broadcast.recording?.path ?? this.lastRecordingPath;
     this.failover.observeBroadcast(this.state.broadcast);
     this.conversation.setProgram(this.state.broadcast.startedAt);
     this.emitState();

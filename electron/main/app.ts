@@ -198,6 +198,7 @@ export async function startApp(electron: MainElectron, options: DesktopAppOption
     savedSettings: settingsFile.saved(),
     settingsStore: settingsFile,
     invitesFile: join(userData, 'invites.json'),
+    revealFile: (path) => electron.shell.showItemInFolder(path),
     ...(options.listenerHttp ? { listenerHttp: options.listenerHttp } : {}),
   });
   // The engine's log panel in the window shows main's lines too (shortcut conflicts, crashes).

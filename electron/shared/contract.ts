@@ -90,6 +90,14 @@ export const commandSchemas = {
     payload: EmptySchema,
     result: z.strictObject({ stopped: z.boolean() }),
   },
+  /**
+   * Shows this show's safety recording (or the last one this engine wrote) in the system's file
+   * manager: the desktop app only; the engine picks the file, a UI never names a path.
+   */
+  'recording:reveal': {
+    payload: EmptySchema,
+    result: z.strictObject({ path: z.string().max(4096) }),
+  },
   /** Reconnect one output now instead of waiting for its next attempt. */
   'broadcast:retry-output': {
     payload: z.strictObject({ outputId: z.string().min(1).max(64) }),

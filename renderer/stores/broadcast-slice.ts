@@ -66,6 +66,10 @@ export interface BroadcastSlice {
   receiveNotice: (notice: EventPayload<'broadcast:notice'>) => void;
   /** Sends `broadcast:retry-output` for one output; no-op while one is in flight for it. */
   retryOutput: (outputId: string) => Promise<void>;
+  /** "Show in folder" of the safety recording: the request in flight and why the last one failed. */
+  recordingReveal: { sending: boolean; error: string | null };
+  /** Sends `recording:reveal` (the desktop app shows the file in the file manager); no-op while one is in flight. */
+  revealRecording: () => Promise<void>;
   /** Going live / ending the show from this window: the request in flight and the last failure. */
   showControl: ShowControl;
   /** Sends `broadcast:start` (source `bridge`), then starts the program feed; no-op while a request is in flight or on air. */
@@ -142,6 +146,7 @@ export function createBroadcastSlice(deps: StoreDeps): AppSlice<BroadcastSlice> 
       meter: null,
       notices: [],
       retries: {},
+      recordingReveal: { sending: false, error: null },
 
       receiveMeters(meters) {
         const now = deps.now();
@@ -158,6 +163,22 @@ export function createBroadcastSlice(deps: StoreDeps): AppSlice<BroadcastSlice> 
           const kept = current.notices.length >= NOTICE_LIMIT ? current.notices.slice(current.notices.length - NOTICE_LIMIT + 1) : current.notices;
           return { notices: [...kept, line] };
         });
+      },
+
+      async revealRecording() {
+        if (get().recordingReveal.sending) return;
+        const bridge = get().bridge;
+        if (!bridge) {
+          set({ recordingReveal: { sending: false, error: NOT_CONNECTED } });
+          return;
+        }
+        set({ recordingReveal: { sending: true, error: null } });
+        try {
+          await bridge.invoke('recording:reveal', {});
+          set({ recordingReveal: { sending: false, error: null } });
+        } catch (error) {
+          set({ recordingReveal: { sending: false, error: `Could not show the recording: ${describeFailure(error)}` } });
+        }
       },
 
       async retryOutput(outputId) {

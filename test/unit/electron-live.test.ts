@@ -189,6 +189,19 @@ describe('on air', () => {
   });
 });
 
+describe('the safety recording', () => {
+  it('"Show in folder" reveals the file the engine is writing, and the last one after the show, never a path a window names', async () => {
+    const { electron, app } = await start();
+    await expect(app.engine.execute({ channel: 'recording:reveal', payload: {} })).rejects.toThrow(/No show has been recorded since the engine started/);
+    const show = await goLive(app);
+    const path = join(userData, 'recordings', 'launch-night.opus');
+    expect(await app.engine.execute({ channel: 'recording:reveal', payload: {} })).toEqual({ path });
+    show.end();
+    await app.engine.execute({ channel: 'recording:reveal', payload: {} });
+    expect(electron.shell.revealed).toEqual([path, path]);
+  });
+});
+
 describe('a renderer crash or reload', () => {
   it('keeps the same engine and show, reloads the page, and gives the reloaded page the current state', async () => {
     const { electron, app, window } = await start();

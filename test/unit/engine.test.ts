@@ -157,6 +157,13 @@ describe('engine config', () => {
   });
 });
 
+describe('recording:reveal without a desktop', () => {
+  it('says where the file is instead of failing silently', async () => {
+    const engine = new Engine({ version: 't', mode: 'headless', bridgeKind: 'websocket', config: EngineConfigSchema.parse({ space: { name: 'x' } }), clock: new FakeClock(), prober: new FakeProber() });
+    await expect(engine.execute({ channel: 'recording:reveal', payload: {} })).rejects.toThrow(/No show has been recorded/);
+  });
+});
+
 describe('describeError', () => {
   it('follows causes, reads event-like objects and never prints {}', () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' });

@@ -6,6 +6,7 @@ import type { EventPayload } from '../../electron/shared/contract';
 import { idleConversationState, type ConversationState } from '../../electron/shared/conversation';
 import { describeLamp } from '../../renderer/components/on-air-lamp';
 import { OffAirState } from '../../renderer/features/program/off-air-state';
+import { RecordingRow } from '../../renderer/features/program/recording-row';
 import { createAppStore, type AppStore } from '../../renderer/stores/app-store';
 import {
   describeCountdown,
@@ -23,7 +24,7 @@ import {
 import { CLIP_HOLD_MS, NOTICE_LIMIT, PEAK_HOLD_MS } from '../../renderer/stores/broadcast-slice';
 import type { AppState, StoreDeps } from '../../renderer/stores/store-types';
 import { FakeBridge, sampleEngineState } from '../fakes/fake-bridge';
-import { deferred, render, settle } from './renderer-test-support';
+import { buttonTag, deferred, render, settle } from './renderer-test-support';
 
 const T0 = 1_700_000_000_000;
 
@@ -289,5 +290,25 @@ describe('broadcast selectors', () => {
     expect(secondsUntil(at, at + 2_500)).toBe(0);
     expect(describeCountdown(at, T0 + 5_000)).toBe('in 3 s');
     expect(describeCountdown(at, at + 10)).toBe('now');
+  });
+});
+
+describe('the safety recording row', () => {
+  it('offers "Show in folder" only in the desktop app, asks the engine, and says why it could not', async () => {
+    const { store, bridge } = await setup();
+    expect(buttonTag(render(store, createElement(RecordingRow)), 'recording-reveal')).toBeNull();
+
+    bridge.emit('engine:state', { ...sampleEngineState({ broadcast: sampleBroadcast() }), mode: 'desktop' });
+    expect(buttonTag(render(store, createElement(RecordingRow)), 'recording-reveal')).not.toBeNull();
+    bridge.handle('recording:reveal', () => ({ path: '/tmp/show.opus' }));
+    await store.getState().revealRecording();
+    expect(bridge.callsOf('recording:reveal')).toHaveLength(1);
+    expect(store.getState().recordingReveal).toEqual({ sending: false, error: null });
+
+    bridge.handle('recording:reveal', () => {
+      throw new BridgeError('engine-error', 'No show has been recorded since the engine started.');
+    });
+    await store.getState().revealRecording();
+    expect(render(store, createElement(RecordingRow))).toContain('Could not show the recording: No show has been recorded since the engine started.');
   });
 });

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { Button } from '../../components/button';
 import { formatElapsed } from '../../components/elapsed-time';
 import { formatCount } from '../../components/format';
 import { selectRecording } from '../../stores/broadcast-selectors';
@@ -8,6 +9,10 @@ import { formatBytes } from './program-format';
 /** The safety recording: every frame of the program in a local file, whatever the outputs do. */
 export function RecordingRow(): ReactNode {
   const recording = useAppStore(selectRecording);
+  // Only the desktop app has a file manager to show the file in; in a browser the path is the answer.
+  const canReveal = useAppStore((state) => state.engine?.mode === 'desktop');
+  const reveal = useAppStore((state) => state.recordingReveal);
+  const revealRecording = useAppStore((state) => state.revealRecording);
   return (
     <div className="recording-row" data-testid="recording-row" data-state={recording ? 'recording' : 'off'}>
       <span className="recording-row__badge" aria-hidden="true">
@@ -33,10 +38,20 @@ export function RecordingRow(): ReactNode {
               <dd>{formatCount(recording.files)}</dd>
             </div>
           </dl>
+          {canReveal ? (
+            <Button variant="ghost" aria-label="Show the recording in its folder" busy={reveal.sending} disabled={reveal.sending} onClick={() => void revealRecording()} data-testid="recording-reveal">
+              Show in folder
+            </Button>
+          ) : null}
+          {reveal.error ? (
+            <span className="recording-row__error" role="alert">
+              {reveal.error}
+            </span>
+          ) : null}
         </>
       ) : (
         <span className="recording-row__off">
-          No safety recording for this show. Start the broadcast with <code>--record FILE.opus</code> to keep a gapless copy.
+          No safety recording for this show. Turn it on in Settings › Recording for the next show (from a terminal: <code>--record FILE.opus</code>) to keep a gapless copy.
         </span>
       )}
     </div>
