@@ -38,7 +38,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   for (const app of started.splice(0)) app.dispose();
-  await rm(userData, { recursive: true, force: true });
+  await rm(userData, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
 });
 
 async function start(electron: FakeElectron, overrides: Partial<DesktopAppOptions> = {}): Promise<DesktopApp> {

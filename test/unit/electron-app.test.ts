@@ -16,7 +16,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   for (const app of started.splice(0)) app.dispose();
-  await rm(userData, { recursive: true, force: true });
+  await rm(userData, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
 });
 
 async function start(overrides: Partial<DesktopAppOptions> = {}, electron = createFakeElectron({ userData })): Promise<{ electron: FakeElectron; app: DesktopApp }> {

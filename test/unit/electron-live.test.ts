@@ -50,7 +50,7 @@ beforeEach(async () => {
 afterEach(async () => {
   for (const app of started.splice(0)) app.dispose();
   vi.restoreAllMocks();
-  await rm(userData, { recursive: true, force: true });
+  await rm(userData, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
 });
 
 const options = (overrides: Partial<DesktopAppOptions> = {}): DesktopAppOptions => ({

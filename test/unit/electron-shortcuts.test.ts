@@ -176,7 +176,7 @@ describe('shortcuts in the app', () => {
   let app: DesktopApp | null = null;
   afterEach(async () => {
     app?.dispose();
-    await rm(userData, { recursive: true, force: true });
+    await rm(userData, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
   });
 
   it('registers the configured keys, and reports a conflict in a notification and the tray', async () => {
