@@ -26,18 +26,20 @@ let pageServer: PeerPageServer;
 const participants: Participant[] = [];
 let unwire: () => void = () => undefined;
 
-/** Samples an engine's link every 100 ms, for "which states, in which order". */
+/** Every link status an engine publishes, in order (repeats folded), for "which states, in which order". */
 function watchLink(engine: Engine): { stop(): ConversationLink['status'][] } {
   const seen: ConversationLink['status'][] = [];
-  const sample = (): void => {
-    const status = engine.getState().conversation.link.status;
+  const note = (status: ConversationLink['status']): void => {
     if (seen.at(-1) !== status) seen.push(status);
   };
-  sample();
-  const timer = setInterval(sample, 100);
+  note(engine.getState().conversation.link.status);
+  // Every state the engine publishes: a Janus back within 100 ms makes `reconnecting` too short for polling.
+  const unsubscribe = engine.subscribe((event) => {
+    if (event.channel === 'engine:state') note(event.payload.conversation.link.status);
+  });
   return {
     stop() {
-      clearInterval(timer);
+      unsubscribe();
       return seen;
     },
   };
