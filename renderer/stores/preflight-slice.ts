@@ -1,3 +1,4 @@
+import type { CommandPayload, CommandResult } from '../../electron/shared/contract';
 import type { EndpointName } from '../../electron/shared/endpoint';
 import { formatUplinkRate, type NetworkPreflight, type PreflightVerdict, type UplinkPreflight } from '../../electron/shared/preflight';
 import type { RehearsalSession, RehearsalTake } from '../audio/rehearsal-recorder';
@@ -28,11 +29,14 @@ export type RehearsalCheck =
   | { status: 'ready'; take: RehearsalTake }
   | { status: 'error'; error: string };
 
+/** One of the engine's checks, as the preflight follows it. */
+export type EngineCheck<R> = { status: 'idle' } | { status: 'checking' } | { status: 'done'; result: R } | { status: 'error'; error: string };
+
 /** The engine's network check. */
-export type NetworkCheck = { status: 'idle' } | { status: 'checking' } | { status: 'done'; result: NetworkPreflight } | { status: 'error'; error: string };
+export type NetworkCheck = EngineCheck<NetworkPreflight>;
 
 /** The engine's uplink estimate (`idle` while it waits for the network check: its probes must not share the upload). */
-export type UplinkCheck = { status: 'idle' } | { status: 'checking' } | { status: 'done'; result: UplinkPreflight } | { status: 'error'; error: string };
+export type UplinkCheck = EngineCheck<UplinkPreflight>;
 
 /** The preflight part of the store. */
 export interface PreflightState {
@@ -237,6 +241,22 @@ export const createPreflightSlice =
       if (after.preflight.micPeakDb === null || level > after.preflight.micPeakDb) set({ preflight: { ...after.preflight, micPeakDb: level } });
     });
     const patch = (part: Partial<PreflightState>): void => set((current) => ({ preflight: { ...current.preflight, ...part } }));
+    /** Runs one of the engine's checks, writing its progress with `write`; an answer after the preflight closed is dropped. */
+    const runCheck = async <C extends 'preflight:network' | 'preflight:uplink'>(channel: C, write: (check: EngineCheck<CommandResult<C>>) => void, failure: string): Promise<void> => {
+      const bridge = get().bridge;
+      if (!bridge) {
+        write({ status: 'error', error: NOT_CONNECTED });
+        return;
+      }
+      write({ status: 'checking' });
+      try {
+        // Both checks take their defaults from an empty payload.
+        const result = await bridge.invoke(channel, {} as CommandPayload<C>);
+        if (get().preflight.open) write({ status: 'done', result });
+      } catch (error) {
+        if (get().preflight.open) write({ status: 'error', error: `${failure}: ${describeFailure(error)}` });
+      }
+    };
 
     return {
       preflight: CLOSED,
@@ -253,33 +273,11 @@ export const createPreflightSlice =
       },
 
       async checkNetwork() {
-        const bridge = get().bridge;
-        if (!bridge) {
-          patch({ network: { status: 'error', error: NOT_CONNECTED } });
-          return;
-        }
-        patch({ network: { status: 'checking' } });
-        try {
-          const result = await bridge.invoke('preflight:network', {});
-          if (get().preflight.open) patch({ network: { status: 'done', result } });
-        } catch (error) {
-          if (get().preflight.open) patch({ network: { status: 'error', error: `Could not check the servers: ${describeFailure(error)}` } });
-        }
+        await runCheck('preflight:network', (network) => patch({ network }), 'Could not check the servers');
       },
 
       async checkUplink() {
-        const bridge = get().bridge;
-        if (!bridge) {
-          patch({ uplink: { status: 'error', error: NOT_CONNECTED } });
-          return;
-        }
-        patch({ uplink: { status: 'checking' } });
-        try {
-          const result = await bridge.invoke('preflight:uplink', {});
-          if (get().preflight.open) patch({ uplink: { status: 'done', result } });
-        } catch (error) {
-          if (get().preflight.open) patch({ uplink: { status: 'error', error: `Could not measure the upload: ${describeFailure(error)}` } });
-        }
+        await runCheck('preflight:uplink', (uplink) => patch({ uplink }), 'Could not measure the upload');
       },
 
       async checkServersAgain() {
