@@ -1,14 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { basename, extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONTENT_SECURITY_POLICY } from '../../electron/cli/ws-bridge';
 import type { MicReport } from '../../electron/shared/mic-report';
 import { launchChromium } from '../env/browser';
+import { serveTestPage, type TestPage } from '../env/test-page';
 import { ensureFixtures, ensureMicFixtures } from '../env/fixtures';
 import type { MicTestSetup } from './mic-analysis-page/main';
 
@@ -27,56 +22,20 @@ const REPORTS = 35;
 /** The first reports judge partly on start-up (context filling, the browser's processing settling). */
 const WARM_UP = 8;
 
-let pageDir = '';
-let server: Server | undefined;
-let baseUrl = '';
+let testPage: TestPage | undefined;
 const browsers: Browser[] = [];
 let fixtures: { speechWav: string; pinkNoise: string; speechB: string };
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.wav': 'audio/wav',
-};
 
 beforeAll(async () => {
   const { speechWav } = await ensureFixtures();
   const mic = await ensureMicFixtures();
   fixtures = { speechWav, pinkNoise: mic.pinkNoise, speechB: mic.speechB };
-  pageDir = mkdtempSync(join(tmpdir(), 'steadycast-mic-page-'));
-  await build({
-    configFile: false,
-    logLevel: 'warn',
-    root: join(import.meta.dirname, 'mic-analysis-page'),
-    base: './',
-    publicDir: false,
-    build: { outDir: pageDir, emptyOutDir: true, assetsInlineLimit: 0, minify: false },
-  });
-  const roomFile = fixtures.speechB;
-  server = createServer((request, response) => {
-    const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname));
-    const file = path === '/room.wav' ? roomFile : join(pageDir, path === '/' ? 'index.html' : path);
-    if (!file.startsWith(pageDir) && file !== roomFile) {
-      response.writeHead(404).end();
-      return;
-    }
-    try {
-      const body = readFileSync(file);
-      response.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', 'content-security-policy': CONTENT_SECURITY_POLICY, 'cache-control': 'no-store' });
-      response.end(body);
-    } catch {
-      response.writeHead(404).end(`${basename(file)} not found`);
-    }
-  });
-  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  testPage = await serveTestPage(join(import.meta.dirname, 'mic-analysis-page'), { '/room.wav': fixtures.speechB });
 }, 120_000);
 
 afterAll(async () => {
   await Promise.allSettled(browsers.splice(0).map((browser) => browser.close()));
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-  if (pageDir) rmSync(pageDir, { recursive: true, force: true });
+  await testPage?.close();
 });
 
 /** A page in a Chromium whose fake microphone plays `wav`. */
@@ -89,7 +48,7 @@ async function openPage(wav: string): Promise<Page> {
   page.on('console', (message) => {
     if (message.type() === 'error') problems.push(message.text());
   });
-  await page.goto(baseUrl);
+  await page.goto(testPage?.url ?? '');
   await page.waitForFunction(() => 'steadycastMicTest' in window).catch((error: unknown) => {
     throw new Error(`the test page did not load: ${problems.join('; ')}`, { cause: error });
   });

@@ -1,14 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONTENT_SECURITY_POLICY } from '../../electron/cli/ws-bridge';
 import type { MicrophoneSettingsChange } from '../../renderer/audio/microphone';
 import { launchChromium } from '../env/browser';
+import { serveTestPage, type TestPage } from '../env/test-page';
 import { ensureFixtures } from '../env/fixtures';
 import type { TrackReport } from './microphone-settings-page/main';
 
@@ -19,47 +14,21 @@ import type { TrackReport } from './microphone-settings-page/main';
  * is the check, not what the app asked for.
  */
 
-const CONTENT_TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8' };
 const ALL_OFF = { echoCancellation: false, noiseSuppression: false, autoGainControl: false };
 const ALL_ON = { echoCancellation: true, noiseSuppression: true, autoGainControl: true };
 
-let pageDir = '';
-let server: Server | undefined;
+let testPage: TestPage | undefined;
 let browser: Browser | undefined;
 let page: Page;
 
 beforeAll(async () => {
   const { toneWav } = await ensureFixtures();
-  pageDir = mkdtempSync(join(tmpdir(), 'steadycast-mic-settings-page-'));
-  await build({
-    configFile: false,
-    logLevel: 'warn',
-    root: join(import.meta.dirname, 'microphone-settings-page'),
-    base: './',
-    publicDir: false,
-    build: { outDir: pageDir, emptyOutDir: true, assetsInlineLimit: 0, minify: false },
-  });
-  server = createServer((request, response) => {
-    const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname));
-    const file = join(pageDir, path === '/' ? 'index.html' : path);
-    if (!file.startsWith(pageDir)) {
-      response.writeHead(404).end();
-      return;
-    }
-    try {
-      const body = readFileSync(file);
-      response.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', 'content-security-policy': CONTENT_SECURITY_POLICY, 'cache-control': 'no-store' });
-      response.end(body);
-    } catch {
-      response.writeHead(404).end();
-    }
-  });
-  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+  testPage = await serveTestPage(join(import.meta.dirname, 'microphone-settings-page'));
   browser = await launchChromium(toneWav);
   page = await browser.newPage();
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(error.message));
-  await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+  await page.goto(testPage.url);
   await page.waitForFunction(() => 'steadycastMicrophoneSettings' in window).catch((error: unknown) => {
     throw new Error(`the test page did not load: ${problems.join('; ')}`, { cause: error });
   });
@@ -67,8 +36,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-  if (pageDir) rmSync(pageDir, { recursive: true, force: true });
+  await testPage?.close();
 });
 
 const configure = (change: MicrophoneSettingsChange): Promise<TrackReport> => page.evaluate((value) => window.steadycastMicrophoneSettings.configure(value), change);
