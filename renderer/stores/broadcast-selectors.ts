@@ -10,6 +10,9 @@ import type { AppState } from './store-types';
 
 const NO_OUTPUT_IDS: readonly string[] = [];
 
+/** Whether this window can show a recording in a file manager: only the desktop app has one; in a browser the path is the answer. */
+export const selectCanRevealRecording = (state: AppState): boolean => state.engine?.mode === 'desktop';
+
 /** True while this window's engine reports a program (live or stopping): the only source of "we are on air". */
 export const selectIsOnAir = (state: AppState): boolean => (state.engine?.broadcast ?? null) !== null;
 

@@ -2,15 +2,14 @@ import type { ReactNode } from 'react';
 import { Button } from '../../components/button';
 import { formatElapsed } from '../../components/elapsed-time';
 import { formatCount } from '../../components/format';
-import { selectRecording } from '../../stores/broadcast-selectors';
+import { selectCanRevealRecording, selectRecording } from '../../stores/broadcast-selectors';
 import { useAppStore } from '../../stores/store-context';
 import { formatBytes } from './program-format';
 
 /** The safety recording: every frame of the program in a local file, whatever the outputs do. */
 export function RecordingRow(): ReactNode {
   const recording = useAppStore(selectRecording);
-  // Only the desktop app has a file manager to show the file in; in a browser the path is the answer.
-  const canReveal = useAppStore((state) => state.engine?.mode === 'desktop');
+  const canReveal = useAppStore(selectCanRevealRecording);
   const reveal = useAppStore((state) => state.recordingReveal);
   const revealRecording = useAppStore((state) => state.revealRecording);
   return (
