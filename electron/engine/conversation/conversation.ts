@@ -678,7 +678,8 @@ export class Conversation {
         void this.afterReclaim(generation);
         return;
       case 'closed':
-        if (this.link.status === 'idle') return;
+        // A close this engine asked for (a rejoin's next attempt tearing down the last) is no failure.
+        if (this.link.status === 'idle' || state.cause === 'left') return;
         // Janus answers again but restarted: it forgot the session and the room. Join it again.
         if (state.cause === 'session-gone') {
           void this.rejoin(this.target, state.reason);
