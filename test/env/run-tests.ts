@@ -15,6 +15,7 @@ import { ensureDeps } from './deps';
 import { ensureFixtures } from './fixtures';
 import { HOST_NETWORK_NOTE, namespaceMode, runInTestNamespace, type NamespaceMode } from './netns';
 import { isMainModule } from './process';
+import { playwrightTestTimes, slowestLines, vitestFileTimes } from './slowest';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const RESULTS_DIR = join(ROOT, '.cache', 'test-results');
@@ -135,11 +136,20 @@ export async function runTests(): Promise<number> {
     }
   }
 
+  reportSlowest();
   log('\nsummary');
   for (const result of results) log(`  ${formatResult(result)}`);
   const totals = results.reduce<Counts | undefined>((sum, { counts }) => (counts ? addCounts(sum, counts) : sum), undefined);
   if (totals) log(`steadycast: ${totals.passed} passed, ${totals.failed} failed${totals.skipped > 0 ? `, ${totals.skipped} skipped` : ''}`);
   return exitCode;
+}
+
+/** Prints where the time went: the slowest vitest files and Playwright tests of this run. */
+function reportSlowest(): void {
+  const vitest = slowestLines(vitestFileTimes(readJson(VITEST_JSON), ROOT), 8);
+  const e2e = slowestLines(playwrightTestTimes(readJson(PLAYWRIGHT_JSON)), 8);
+  if (vitest.length > 0) log(`\nslowest vitest files\n${vitest.join('\n')}`);
+  if (e2e.length > 0) log(`\nslowest e2e tests\n${e2e.join('\n')}`);
 }
 
 function formatResult({ name, outcome, seconds, detail, counts }: StageResult): string {
