@@ -66,12 +66,17 @@ function echoingSpeaker(): void {
   };
 }
 
-/** A control room in its own headless Chromium whose microphone plays `wav` (an echoing speaker with `echoing`). */
-async function openControlRoom(wav: string, url: string, echoing = false): Promise<Page> {
+/**
+ * A control room in its own headless Chromium whose microphone plays `wav` (an echoing speaker with
+ * `echoing`); with `sharing`, a new window of that page's browser instead (same fake microphone), which
+ * saves a whole browser on a 2-core machine for an app that never needs its own voice.
+ */
+async function openControlRoom(wav: string, url: string, echoing = false, sharing?: Page): Promise<Page> {
   const executablePath = findCommand('chromium');
   if (executablePath === undefined) throw new Error('chromium not found: apt-get install chromium');
-  const browser = await chromium.launch({ executablePath, headless: true, args: chromiumArgs(wav) });
-  browsers.push(browser);
+  const shared = sharing?.context().browser();
+  const browser = shared ?? (await chromium.launch({ executablePath, headless: true, args: chromiumArgs(wav) }));
+  if (!shared) browsers.push(browser);
   const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
   if (echoing) await page.addInitScript(echoingSpeaker);
   await page.goto(url);
@@ -110,7 +115,7 @@ async function rowId(page: Page, name: RegExp): Promise<string> {
 test('a producer in a browser sees every microphone, flags the noisy one, and mutes with a lock that sticks', async () => {
   test.setTimeout(300_000);
   const { toneWav, speechWav } = await ensureFixtures();
-  const { pinkNoise, speechB } = await ensureMicFixtures();
+  const { pinkNoise } = await ensureMicFixtures();
   servers = await startServers();
   const [host, noisy, speaker, producer] = await Promise.all([
     startHeadlessEngine(hostSpaceConfig(servers, 'Launch night', `/producer-${randomInt(1e6)}.opus`)),
@@ -130,7 +135,8 @@ test('a producer in a browser sees every microphone, flags the noisy one, and mu
   const noisyCode = await createInvite(hostPage, 'cohost', 'Nico');
   const speakerCode = await createInvite(hostPage, 'cohost', 'Sam');
 
-  const producerPage = await openControlRoom(speechB, producer.openUrl);
+  // The producer joins muted and never speaks here: a window in the host's browser is enough.
+  const producerPage = await openControlRoom(toneWav, producer.openUrl, false, hostPage);
   await joinWithInvite(producerPage, producerCode, 'Pia Producer', 'Producer');
   const speakerPage = await openControlRoom(speechWav, speaker.openUrl);
   await joinWithInvite(speakerPage, speakerCode, 'Sam Speaker', 'Co-host');
@@ -145,8 +151,9 @@ test('a producer in a browser sees every microphone, flags the noisy one, and mu
   // ── Every speaker's level reaches the producer's meters (a speaker's pauses read as no level) ──
   const meterOf = (id: string) => producerPage.getByTestId(`mic-meter-${id}`);
   const levelOf = async (id: string): Promise<number> => Number(await meterOf(id).getAttribute('aria-valuenow'));
-  await expect.poll(() => levelOf(speakerId), { timeout: 30_000, intervals: [100] }).toBeGreaterThan(-60);
-  await expect.poll(() => levelOf(noisyId), { timeout: 30_000, intervals: [100] }).toBeGreaterThan(-60);
+  // Budgets for a loaded 2-core machine: three browsers, four engines and two servers share it.
+  await expect.poll(() => levelOf(speakerId), { timeout: 60_000, intervals: [100] }).toBeGreaterThan(-60);
+  await expect.poll(() => levelOf(noisyId), { timeout: 60_000, intervals: [100] }).toBeGreaterThan(-60);
 
   // ── The noisy microphone is flagged, with the reason; the speaking one is not ─
   // (detection times are measured by `npm run bench`, producer.bench.ts; here the flag must come.)
