@@ -1,9 +1,9 @@
 import { randomInt } from 'node:crypto';
 import { resolve } from 'node:path';
-import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { systemClock } from '../engine/clock';
+import { readConfigText } from '../engine/config-text';
 import { ConfigError, EngineConfigSchema, parseEngineConfig, type EngineConfig } from '../engine/config';
 import { Engine } from '../engine/engine';
 import { addLogSink, createLogger, describeError, formatLogRecord } from '../engine/log/logger';
@@ -143,15 +143,11 @@ async function runHeadless(args: string[]): Promise<number> {
 }
 
 async function loadConfig(path: string): Promise<EngineConfig> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new UsageError(`Cannot read config file ${path} (${describeError(error)}). Check the path given to --config.`);
-  }
+  const read = await readConfigText(path);
+  if (!read.ok) throw new UsageError(`Config file ${path} ${read.problem}. Check the path given to --config.`);
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(read.text);
   } catch (error) {
     throw new UsageError(`Config file ${path} is not valid JSON (${describeError(error)}). Fix the file and start again.`);
   }
