@@ -62,8 +62,9 @@ export async function runListenersCommand(args: readonly string[], io: Listeners
   let counts: ListenerCounts;
   let durationMs: number | null;
   let json: boolean;
+  let warnings: string[];
   try {
-    ({ counts, durationMs, json } = parseListenersArgs(args, io));
+    ({ counts, durationMs, json, warnings } = parseListenersArgs(args, io));
   } catch (error) {
     if (error instanceof ListenersUsageError || error instanceof OutletUrlError || error instanceof SecretSourceError) {
       io.stderr(`steadycast listeners: ${error.message}\n`);
@@ -71,6 +72,7 @@ export async function runListenersCommand(args: readonly string[], io: Listeners
     }
     throw error;
   }
+  for (const warning of warnings) io.stderr(`steadycast listeners: ${warning}\n`);
 
   const removeSink = addLogSink((record) => {
     if (record.level === 'debug' || record.level === 'info' || (io.isTty && !json)) return;
@@ -111,7 +113,7 @@ export async function runListenersCommand(args: readonly string[], io: Listeners
   return 0;
 }
 
-function parseListenersArgs(args: readonly string[], io: ListenersCommandIo): { counts: ListenerCounts; durationMs: number | null; json: boolean } {
+function parseListenersArgs(args: readonly string[], io: ListenersCommandIo): { counts: ListenerCounts; durationMs: number | null; json: boolean; warnings: string[] } {
   let values;
   try {
     ({ values } = parseArgs({
@@ -155,7 +157,6 @@ function parseListenersArgs(args: readonly string[], io: ListenersCommandIo): { 
   }
   const fromFiles = files.map((file) => readSecretFile(file, '--outlet-password-file'));
   const fromEnv = readSecretEnv(OUTLET_PASSWORD_ENV, io.env ?? process.env);
-  if (urls.some(hasPasswordInUrl)) io.stderr(`steadycast listeners: ${argvPasswordWarning('--outlet', '--outlet-password-file', OUTLET_PASSWORD_ENV)}\n`);
   const outlets: OutletConfig[] = urls.map((url, index) => {
     const target = parseOutletUrl(url);
     const password = fromFiles[fromFiles.length === 1 ? 0 : index] ?? fromEnv;
@@ -163,7 +164,8 @@ function parseListenersArgs(args: readonly string[], io: ListenersCommandIo): { 
     return { id: `outlet-${index + 1}`, label: `${new URL(target.origin).host}${target.mount}`, mountUrl, fallbackMounts: fallbacks };
   });
   const counts = new ListenerCounts({ outlets, http: io.http, clock: io.clock, logger: createLogger('listeners', () => io.clock.now()), intervalMs });
-  return { counts, durationMs, json: values.json };
+  const warnings = urls.some(hasPasswordInUrl) ? [argvPasswordWarning('--outlet', '--outlet-password-file', OUTLET_PASSWORD_ENV)] : [];
+  return { counts, durationMs, json: values.json, warnings };
 }
 
 /** One compact line: time, total with coverage, peak, unique estimate, then each outlet. */

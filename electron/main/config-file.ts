@@ -15,7 +15,8 @@ export async function loadConfigFile(path: string): Promise<ConfigLoad> {
   const read = await readConfigText(path);
   if (!read.ok) {
     if (read.reason === 'missing') return { status: 'missing', path, config: defaults() };
-    return { status: 'invalid', path, config: defaults(), problems: [`the file ${read.problem}`] };
+    const problem = read.reason === 'too-large' ? `the file ${read.problem}` : `the file could not be read: it ${read.problem}`;
+    return { status: 'invalid', path, config: defaults(), problems: [problem] };
   }
   let input: unknown;
   try {
