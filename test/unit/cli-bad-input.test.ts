@@ -161,6 +161,19 @@ describe('config files', { timeout: 90_000 }, () => {
     expect(readFileSync(join(out, 'listen.m3u'), 'utf8')).toContain('http://127.0.0.1:9/live.opus');
   });
 
+  it('warns once when a config holding passwords can be read by other users, never printing them', async () => {
+    const config = writeConfig('secret.json', { space: { name: 'S', primary: { janus: { url: 'ws://127.0.0.1:9' }, icecast: { mountUrl: `http://source:${SECRET}@127.0.0.1:9/live.opus` } } } });
+    chmodSync(config, 0o644);
+    const open = await steadycast(['listen-link', '--config', config, '--out', join(dir, 'secret-link')]);
+    expect(open.code, open.stderr).toBe(0);
+    expect(open.stderr.match(/holds passwords or room secrets and other users can read it \(mode 644\); run: chmod 600/g)).toHaveLength(1);
+    expect(open.stderr + open.stdout).not.toContain(SECRET);
+    chmodSync(config, 0o600);
+    const closed = await steadycast(['listen-link', '--config', config, '--out', join(dir, 'secret-link')]);
+    expect(closed.code, closed.stderr).toBe(0);
+    expect(closed.stderr).toBe('');
+  });
+
   it('names the field of each ambiguous URL', () => {
     const bad = (mountUrl: string): string => {
       try {
