@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { BroadcastStatus } from '../shared/broadcast';
@@ -21,12 +21,17 @@ import { redactUrl } from '../engine/redact';
 import { createNetworkProber } from '../engine/servers/prober';
 import { STEADYCAST_VERSION } from '../engine/version';
 import { formatLiveLine } from './listeners-command';
+import { argvPasswordWarning, hasPasswordInUrl, readSecretEnv, readSecretFile, SecretSourceError, withPassword } from './secrets';
+import { lacksAuthority, serverUrlTextProblem } from '../shared/url-text';
 import { startBridgeServer, type BridgeServer } from './ws-bridge';
 
 /** Help text of `steadycast broadcast`. */
 export const BROADCAST_USAGE = `  broadcast  Put a program on air: encode once (Opus), send to every Icecast mount, record it.
              --source SPEC     tone:HZ (a sine) or FILE.wav (any common rate; --loop to repeat)
-             --icecast URL     http://source:PASSWORD@host:port/mount, repeatable (primary, backup, …)
+             --icecast URL     http://source@host:port/mount, repeatable (primary, backup, …); the
+                               password comes from --icecast-password-file or $STEADYCAST_ICECAST_PASSWORD
+             --icecast-password-file FILE   the source password, alone in FILE (mode 0600); one file
+                               for every --icecast URL, or one per URL in the same order
              --record FILE     safety recording (Ogg Opus), never a gap
              --split-minutes M, --split-mb N   continue the recording in FILE-002.opus … every M minutes / N MB
              --bitrate KBPS    ${MIN_BITRATE_KBPS}–${MAX_BITRATE_KBPS} (default 128); steps down by itself when an uplink falls behind
@@ -54,6 +59,9 @@ export interface BroadcastCommandIo {
 /** A bad argument: one line, exit code 2. */
 export class BroadcastUsageError extends Error {}
 
+/** The environment variable an Icecast source password may come from. */
+export const ICECAST_PASSWORD_ENV = 'STEADYCAST_ICECAST_PASSWORD';
+
 interface BroadcastArgs {
   source: { kind: 'tone'; frequencyHz: number } | { kind: 'file'; path: string };
   loop: boolean;
@@ -68,6 +76,8 @@ interface BroadcastArgs {
   durationMs: number | null;
   json: boolean;
   port: number | null;
+  /** Said once on stderr before starting (a password on the command line). */
+  warnings: string[];
 }
 
 function processIo(): BroadcastCommandIo {
@@ -85,7 +95,7 @@ function processIo(): BroadcastCommandIo {
 }
 
 /** Parses and checks the arguments; throws {@link BroadcastUsageError} naming the bad one. */
-export function parseBroadcastArgs(args: readonly string[]): BroadcastArgs {
+export function parseBroadcastArgs(args: readonly string[], env: NodeJS.ProcessEnv = process.env): BroadcastArgs {
   let values;
   try {
     ({ values } = parseArgs({
@@ -94,6 +104,7 @@ export function parseBroadcastArgs(args: readonly string[]): BroadcastArgs {
         source: { type: 'string' },
         loop: { type: 'boolean', default: false },
         icecast: { type: 'string', multiple: true, default: [] },
+        'icecast-password-file': { type: 'string', multiple: true, default: [] },
         record: { type: 'string' },
         'split-minutes': { type: 'string' },
         'split-mb': { type: 'string' },
@@ -133,7 +144,9 @@ export function parseBroadcastArgs(args: readonly string[]): BroadcastArgs {
     port = Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new BroadcastUsageError(`--port must be a number from 0 to 65535, not "${values.port}".`);
   }
-  const outputs = values.icecast.map((url, index) => parseOutput(url, index, backlogPolicy));
+  const passwords = outputPasswords(values.icecast.length, values['icecast-password-file'], env);
+  const outputs = values.icecast.map((url, index) => parseOutput(url, index, backlogPolicy, passwords[index] ?? null));
+  const warnings = values.icecast.some(hasPasswordInUrl) ? [argvPasswordWarning('--icecast', '--icecast-password-file', ICECAST_PASSWORD_ENV)] : [];
   if (outputs.length === 0 && !values.record) {
     throw new BroadcastUsageError('Nothing to send to: give at least one --icecast URL (or --record FILE to only record).');
   }
@@ -163,6 +176,7 @@ export function parseBroadcastArgs(args: readonly string[]): BroadcastArgs {
     durationMs,
     json: values.json,
     port,
+    warnings,
   };
 }
 
@@ -175,22 +189,52 @@ function parseSource(spec: string): BroadcastArgs['source'] {
   }
   if (spec.startsWith('tone')) throw new BroadcastUsageError(`--source ${spec} is not a tone: write tone:HZ, e.g. tone:440.`);
   if (!/\.wav$/i.test(spec)) throw new BroadcastUsageError(`--source ${spec}: give tone:HZ or a .wav file (convert other formats with: sox input.mp3 -r 48000 program.wav).`);
-  if (!existsSync(spec)) throw new BroadcastUsageError(`--source ${spec}: no such file.`);
+  const info = statSync(spec, { throwIfNoEntry: false });
+  if (!info) throw new BroadcastUsageError(`--source ${spec}: no such file.`);
+  // A FIFO would block the open (and Ctrl+C with it); a device or folder is no WAV file either.
+  if (!info.isFile()) throw new BroadcastUsageError(`--source ${spec} is not a regular file (a FIFO, device or folder); give a .wav file.`);
   return { kind: 'file', path: spec };
 }
 
-function parseOutput(raw: string, index: number, backlogPolicy: BacklogPolicy): BroadcastOutputConfig {
+/** The password of each --icecast URL that names none: a file per URL, one file for all, or the environment. */
+function outputPasswords(outputs: number, files: readonly string[], env: NodeJS.ProcessEnv): (string | null)[] {
+  if (files.length > 1 && files.length !== outputs) {
+    throw new BroadcastUsageError(`${files.length} --icecast-password-file options for ${outputs} --icecast URLs: give one file for all of them, or one per URL in the same order.`);
+  }
+  let fromFiles: string[];
+  try {
+    fromFiles = files.map((file) => readSecretFile(file, '--icecast-password-file'));
+  } catch (error) {
+    if (error instanceof SecretSourceError) throw new BroadcastUsageError(error.message);
+    throw error;
+  }
+  const fromEnv = readSecretEnv(ICECAST_PASSWORD_ENV, env);
+  return Array.from({ length: outputs }, (_, index) => fromFiles[fromFiles.length === 1 ? 0 : index] ?? fromEnv);
+}
+
+function parseOutput(raw: string, index: number, backlogPolicy: BacklogPolicy, password: string | null): BroadcastOutputConfig {
+  const which = `--icecast #${index + 1}`;
+  // Never quote a URL that failed a check: what looks like a host may be a password.
+  if (lacksAuthority(raw)) throw new BroadcastUsageError(`${which} does not start with http:// or https://; write http://source@host:port/mount.`);
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new BroadcastUsageError(`--icecast #${index + 1} is not a URL; write http://source:PASSWORD@host:port/mount.`);
+    throw new BroadcastUsageError(`${which} is not a URL; write http://source@host:port/mount.`);
   }
+  const problem = serverUrlTextProblem(raw);
+  if (problem) throw new BroadcastUsageError(`${which} ${problem}.`);
   const shown = redactUrl(raw);
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new BroadcastUsageError(`--icecast ${shown} must start with http:// or https://.`);
   if (url.pathname.length < 2) throw new BroadcastUsageError(`--icecast ${shown} names no mount: add it, e.g. ${shown.replace(/\/?$/, '/live.opus')}.`);
-  if (!url.password) throw new BroadcastUsageError(`--icecast ${shown} has no password: write http://source:PASSWORD@${url.host}${url.pathname}.`);
-  return { id: String(index), label: index === 0 ? 'Primary' : index === 1 ? 'Backup' : `Output ${index + 1}`, url: raw, backlogPolicy };
+  let withCredentials = raw;
+  if (!url.password) {
+    if (password === null) {
+      throw new BroadcastUsageError(`--icecast ${shown} has no password: put it in a file (--icecast-password-file FILE, mode 0600) or in ${ICECAST_PASSWORD_ENV}.`);
+    }
+    withCredentials = withPassword(raw, password);
+  }
+  return { id: String(index), label: index === 0 ? 'Primary' : index === 1 ? 'Backup' : `Output ${index + 1}`, url: withCredentials, backlogPolicy };
 }
 
 /** `steadycast broadcast …`: resolves with the exit code (0 clean stop, 2 bad usage, 3 nothing left on air). */
@@ -205,6 +249,7 @@ export async function runBroadcastCommand(args: readonly string[], io: Broadcast
     }
     throw error;
   }
+  for (const warning of options.warnings) io.stderr(`steadycast broadcast: ${warning}\n`);
   const log = createLogger('broadcast-cli', () => io.clock.now());
   const removeSink = addLogSink((record) => {
     if (record.level !== 'debug') io.stderr(`${formatLogRecord(record)}\n`);

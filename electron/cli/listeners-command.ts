@@ -5,12 +5,19 @@ import { createFetchHttp, OutletUrlError, parseOutletUrl, type HttpFetch } from 
 import { ListenerCounts } from '../engine/listeners/listener-counts';
 import type { OutletConfig } from '../engine/listeners/outlet-poller';
 import { addLogSink, createLogger, describeError, formatLogRecord } from '../engine/log/logger';
+import { argvPasswordWarning, hasPasswordInUrl, readSecretEnv, readSecretFile, SecretSourceError, withPassword } from './secrets';
+
+/** The environment variable an outlet's statistics password may come from. */
+export const OUTLET_PASSWORD_ENV = 'STEADYCAST_OUTLET_PASSWORD';
 
 /** Help text of `steadycast listeners`. */
 export const LISTENERS_USAGE = `  listeners  Count the listeners of Icecast mounts, live, until Ctrl+C (or --duration).
              --outlet URL      mount URL, repeatable; may carry credentials
                                (http://user:pass@host:port/mount): with them relays are excluded
                                and listeners told apart; admin ones add push updates
+             --outlet-password-file FILE   the password of outlets whose URL names none (user
+                               "admin" unless the URL names one), alone in FILE (mode 0600); one
+                               file for all, or one per --outlet in order. Or $STEADYCAST_OUTLET_PASSWORD
              --fallback PATH   fallback mount of the outlets (counted while their source is away), repeatable
              --interval MS     poll interval (default 1000)
              --duration S      stop after S seconds
@@ -27,6 +34,8 @@ export interface ListenersCommandIo {
   readonly clock: Clock;
   /** Stops the command (Ctrl+C); the command resolves with 0. */
   readonly stop: AbortSignal;
+  /** Where passwords may come from (process.env by default). */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /** The real terminal: stdout/stderr, fetch, the wall clock, SIGINT/SIGTERM. */
@@ -53,15 +62,17 @@ export async function runListenersCommand(args: readonly string[], io: Listeners
   let counts: ListenerCounts;
   let durationMs: number | null;
   let json: boolean;
+  let warnings: string[];
   try {
-    ({ counts, durationMs, json } = parseListenersArgs(args, io));
+    ({ counts, durationMs, json, warnings } = parseListenersArgs(args, io));
   } catch (error) {
-    if (error instanceof ListenersUsageError || error instanceof OutletUrlError) {
+    if (error instanceof ListenersUsageError || error instanceof OutletUrlError || error instanceof SecretSourceError) {
       io.stderr(`steadycast listeners: ${error.message}\n`);
       return 2;
     }
     throw error;
   }
+  for (const warning of warnings) io.stderr(`steadycast listeners: ${warning}\n`);
 
   const removeSink = addLogSink((record) => {
     if (record.level === 'debug' || record.level === 'info' || (io.isTty && !json)) return;
@@ -102,13 +113,14 @@ export async function runListenersCommand(args: readonly string[], io: Listeners
   return 0;
 }
 
-function parseListenersArgs(args: readonly string[], io: ListenersCommandIo): { counts: ListenerCounts; durationMs: number | null; json: boolean } {
+function parseListenersArgs(args: readonly string[], io: ListenersCommandIo): { counts: ListenerCounts; durationMs: number | null; json: boolean; warnings: string[] } {
   let values;
   try {
     ({ values } = parseArgs({
       args: [...args],
       options: {
         outlet: { type: 'string', multiple: true },
+        'outlet-password-file': { type: 'string', multiple: true, default: [] },
         fallback: { type: 'string', multiple: true },
         interval: { type: 'string', default: '1000' },
         duration: { type: 'string' },
@@ -139,12 +151,21 @@ function parseListenersArgs(args: readonly string[], io: ListenersCommandIo): { 
   for (const path of fallbacks) {
     if (!/^\/\S+$/.test(path)) throw new ListenersUsageError(`--fallback must be a mount path such as /fallback.opus, not "${path}".`);
   }
+  const files = values['outlet-password-file'];
+  if (files.length > 1 && files.length !== urls.length) {
+    throw new ListenersUsageError(`${files.length} --outlet-password-file options for ${urls.length} --outlet URLs: give one file for all of them, or one per URL in the same order.`);
+  }
+  const fromFiles = files.map((file) => readSecretFile(file, '--outlet-password-file'));
+  const fromEnv = readSecretEnv(OUTLET_PASSWORD_ENV, io.env ?? process.env);
   const outlets: OutletConfig[] = urls.map((url, index) => {
     const target = parseOutletUrl(url);
-    return { id: `outlet-${index + 1}`, label: `${new URL(target.origin).host}${target.mount}`, mountUrl: url, fallbackMounts: fallbacks };
+    const password = fromFiles[fromFiles.length === 1 ? 0 : index] ?? fromEnv;
+    const mountUrl = password !== null && !hasPasswordInUrl(url) ? withPassword(url, password, 'admin') : url;
+    return { id: `outlet-${index + 1}`, label: `${new URL(target.origin).host}${target.mount}`, mountUrl, fallbackMounts: fallbacks };
   });
   const counts = new ListenerCounts({ outlets, http: io.http, clock: io.clock, logger: createLogger('listeners', () => io.clock.now()), intervalMs });
-  return { counts, durationMs, json: values.json };
+  const warnings = urls.some(hasPasswordInUrl) ? [argvPasswordWarning('--outlet', '--outlet-password-file', OUTLET_PASSWORD_ENV)] : [];
+  return { counts, durationMs, json: values.json, warnings };
 }
 
 /** One compact line: time, total with coverage, peak, unique estimate, then each outlet. */

@@ -1,9 +1,10 @@
 import { randomInt } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { systemClock } from '../engine/clock';
+import { readConfigText } from '../engine/config-text';
 import { ConfigError, EngineConfigSchema, parseEngineConfig, type EngineConfig } from '../engine/config';
 import { Engine } from '../engine/engine';
 import { addLogSink, createLogger, describeError, formatLogRecord } from '../engine/log/logger';
@@ -22,7 +23,8 @@ const USAGE = `Usage: steadycast <command> [options]
 Commands:
   headless   Run the engine in this terminal and serve the control room to a browser.
              --config FILE   space config (JSON); see README "Configuration"
-             --host ADDR     interface to bind (default 127.0.0.1)
+             --host ADDR     interface to bind (default 127.0.0.1); pages and the bridge answer only
+                             to this address and the loopback names (DNS rebinding gets nothing)
              --port N        port (default 7766; 0 = any free port)
              --no-ui         serve only the bridge, not the built UI
              --recordings D  folder for safety recordings of shows started from the UI (default ./recordings)
@@ -143,19 +145,33 @@ async function runHeadless(args: string[]): Promise<number> {
 }
 
 async function loadConfig(path: string): Promise<EngineConfig> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new UsageError(`Cannot read config file ${path} (${describeError(error)}). Check the path given to --config.`);
-  }
+  const read = await readConfigText(path);
+  if (!read.ok) throw new UsageError(`Config file ${path} ${read.problem}. Check the path given to --config.`);
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(read.text);
   } catch (error) {
     throw new UsageError(`Config file ${path} is not valid JSON (${describeError(error)}). Fix the file and start again.`);
   }
-  return parseEngineConfig(json, path);
+  const config = parseEngineConfig(json, path);
+  warnIfSecretsExposed(path, config);
+  return config;
+}
+
+/** One warning when a config that holds passwords or secrets can be read by other users. */
+function warnIfSecretsExposed(path: string, config: EngineConfig): void {
+  if (process.platform === 'win32') return;
+  const mode = statSync(path, { throwIfNoEntry: false })?.mode ?? 0;
+  if ((mode & 0o077) === 0) return;
+  const holdsSecret = [config.space.primary, config.space.backup].some((endpoint) => {
+    if (!endpoint) return false;
+    const { janus, icecast } = endpoint;
+    const urls = [janus.url, icecast.mountUrl, icecast.statsUrl].filter((url): url is string => url !== undefined);
+    return janus.apiSecret !== undefined || janus.adminKey !== undefined || janus.room !== undefined || urls.some((url) => URL.canParse(url) && new URL(url).password !== '');
+  });
+  if (holdsSecret) {
+    process.stderr.write(`steadycast: warning: ${path} holds passwords or room secrets and other users can read it (mode ${(mode & 0o777).toString(8)}); run: chmod 600 ${path}\n`);
+  }
 }
 
 main(process.argv.slice(2)).then(

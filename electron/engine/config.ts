@@ -54,7 +54,11 @@ export class ConfigError extends Error {
     readonly source: string,
     readonly problems: string[],
   ) {
-    super(`${source} is not a valid Steadycast config:\n${problems.map((p) => `  - ${p}`).join('\n')}\nFix these fields and start again.`);
+    super(
+      problems.length === 1
+        ? `${source} is not a valid Steadycast config: ${problems[0]}. Fix this field and start again.`
+        : `${source} is not a valid Steadycast config:\n${problems.map((p) => `  - ${p}`).join('\n')}\nFix these fields and start again.`,
+    );
     this.name = 'ConfigError';
   }
 }

@@ -2,6 +2,8 @@
 export function redactUrl(input: string): string {
   try {
     const url = new URL(input);
+    // `source:pw@host/mount` parses as scheme "source:" with the rest as its path: show none of it.
+    if (url.host === '' && url.protocol !== 'file:') return '(URL without a host)';
     if (!url.username && !url.password) return url.toString();
     url.username = '';
     url.password = '';

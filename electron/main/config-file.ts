@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readConfigText } from '../engine/config-text';
 import { ConfigError, parseEngineConfig, type EngineConfig } from '../engine/config';
 import { describeError } from '../engine/log/logger';
 
@@ -12,16 +12,15 @@ export type ConfigLoad =
 /** Reads `path` (the user data folder's config.json) if present and validates it; never throws. */
 export async function loadConfigFile(path: string): Promise<ConfigLoad> {
   const defaults = (): EngineConfig => parseEngineConfig({}, 'the default config');
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as { code?: unknown }).code === 'ENOENT') return { status: 'missing', path, config: defaults() };
-    return { status: 'invalid', path, config: defaults(), problems: [`the file could not be read (${describeError(error)})`] };
+  const read = await readConfigText(path);
+  if (!read.ok) {
+    if (read.reason === 'missing') return { status: 'missing', path, config: defaults() };
+    const problem = read.reason === 'too-large' ? `the file ${read.problem}` : `the file could not be read: it ${read.problem}`;
+    return { status: 'invalid', path, config: defaults(), problems: [problem] };
   }
   let input: unknown;
   try {
-    input = JSON.parse(text);
+    input = JSON.parse(read.text);
   } catch (error) {
     return { status: 'invalid', path, config: defaults(), problems: [`the file is not valid JSON (${describeError(error)})`] };
   }

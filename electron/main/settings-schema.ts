@@ -11,6 +11,7 @@ import {
   type ShortcutSettings,
 } from '../shared/settings';
 import type { SecretVault } from './secret-vault';
+import { decodeUserinfo } from '../shared/url-text';
 
 /*
  * The desktop settings file (settings.json in the user data folder), version by version:
@@ -240,8 +241,8 @@ export function secretValues(config: EngineConfig): string[] {
       const credentials = url === undefined ? null : splitCredentials(url).credentials;
       if (credentials === null) continue;
       const [user = '', ...password] = credentials.split(':');
-      if (password.length > 0 && password.join(':') !== '') values.push(decodeURIComponent(password.join(':')), password.join(':'));
-      else if (user !== '') values.push(decodeURIComponent(user));
+      if (password.length > 0 && password.join(':') !== '') values.push(decodeUserinfo(password.join(':')), password.join(':'));
+      else if (user !== '') values.push(decodeUserinfo(user));
     }
     for (const value of [janus.apiSecret, janus.adminKey, janus.room?.secret, janus.room?.pin]) if (value !== undefined) values.push(value);
   }

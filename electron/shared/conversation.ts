@@ -218,6 +218,11 @@ export const InvitePreviewSchema = z.strictObject({
   expiresAt: z.number(),
   /** Endpoints the invite carries (primary always; backup when the space has one). */
   endpoints: z.array(EndpointNameSchema).min(1).max(2),
+  /**
+   * The Janus server (host:port) of each endpoint, so the one joining sees where the invite leads
+   * before joining: a forged invite to someone else's server shows a name the host never gave.
+   */
+  servers: z.array(z.strictObject({ endpoint: EndpointNameSchema, janus: z.string().max(300), secure: z.boolean() })).max(2).optional(),
 });
 export type InvitePreview = z.infer<typeof InvitePreviewSchema>;
 

@@ -22,6 +22,9 @@ export const PCM_FRAME_LENGTH = 960;
 /** Largest frame accepted: 100 ms of stereo, so a late frame batch still fits. */
 export const PCM_FRAME_MAX_BYTES = PCM_FRAME_HEADER_BYTES + 4800 * 2 * 4;
 
+/** Latest capture time accepted: the largest time a JavaScript Date can hold (ms since the epoch). */
+export const PCM_MAX_CAPTURE_TIME = 8.64e15;
+
 /** A decoded PCM frame. */
 export interface PcmFrame {
   channels: 1 | 2;
@@ -75,6 +78,12 @@ export function decodePcmFrame(bytes: ArrayBuffer | Uint8Array): DecodedPcmFrame
   if (payloadBytes % (4 * channels) !== 0) {
     return { ok: false, error: 'PCM frame payload is not a whole number of float32 sample frames.' };
   }
+  const captureTime = view.getFloat64(16, true);
+  // The engine subtracts it from its own clock for the input delay: a time that is not a moment
+  // (NaN, ±Infinity, -1e308, before the epoch or past Date's range) would poison that figure.
+  if (!(Number.isFinite(captureTime) && captureTime >= 0 && captureTime <= PCM_MAX_CAPTURE_TIME)) {
+    return { ok: false, error: `PCM frame capture time ${captureTime} is not a time (ms since 1970, 0 to ${PCM_MAX_CAPTURE_TIME}).` };
+  }
   // Copy so the frame never aliases a transport buffer that may be reused.
   const samples = new Float32Array(payloadBytes / 4);
   new Uint8Array(samples.buffer).set(data.subarray(PCM_FRAME_HEADER_BYTES));
@@ -83,6 +92,6 @@ export function decodePcmFrame(bytes: ArrayBuffer | Uint8Array): DecodedPcmFrame
   }
   return {
     ok: true,
-    frame: { channels, sampleRate, sequence: view.getUint32(12, true), captureTime: view.getFloat64(16, true), samples },
+    frame: { channels, sampleRate, sequence: view.getUint32(12, true), captureTime, samples },
   };
 }

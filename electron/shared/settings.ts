@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { acceleratorProblem } from './accelerator';
+import { serverUrlTextProblem } from './url-text';
 
 /*
  * The settings a UI edits (spaces, audio, recording, shortcuts), as the contract carries them.
@@ -14,17 +15,25 @@ function schemeOf(value: string): string | null {
   return /^([a-z][a-z0-9+.-]*):/iu.exec(value)?.[1]?.toLowerCase().concat(':') ?? null;
 }
 
+/** Refuses a URL text that would fail to decode or name another host than it seems to (see url-text.ts). */
+function refuseAmbiguousUrl(value: string, context: z.RefinementCtx): void {
+  const problem = serverUrlTextProblem(value);
+  if (problem) context.addIssue({ code: 'custom', message: problem });
+}
+
 /** A Janus WebSocket URL. */
 export const JanusUrlSchema = z
   .string()
   .url('must be a URL such as ws://janus.example.org:8188')
-  .refine((value) => schemeOf(value) === null || /^wss?:$/.test(schemeOf(value) ?? ''), 'must start with ws:// or wss:// (the Janus WebSocket transport)');
+  .refine((value) => schemeOf(value) === null || /^wss?:$/.test(schemeOf(value) ?? ''), 'must start with ws:// or wss:// (the Janus WebSocket transport)')
+  .superRefine(refuseAmbiguousUrl);
 
 /** An Icecast HTTP(S) URL. */
 export const HttpUrlSchema = z
   .string()
   .url('must be a URL such as http://source:password@icecast.example.org:8000/live.opus')
-  .refine((value) => schemeOf(value) === null || /^https?:$/.test(schemeOf(value) ?? ''), 'must start with http:// or https://');
+  .refine((value) => schemeOf(value) === null || /^https?:$/.test(schemeOf(value) ?? ''), 'must start with http:// or https://')
+  .superRefine(refuseAmbiguousUrl);
 
 /** An AudioBridge room id. */
 export const RoomIdSchema = z.number({ error: 'must be a whole number such as 1234' }).int('must be a whole number such as 1234').positive('must be a positive number').max(Number.MAX_SAFE_INTEGER, 'is too large');

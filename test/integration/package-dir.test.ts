@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 const root = join(import.meta.dirname, '..', '..');
 const require = createRequire(import.meta.url);
 const { listPackage } = require('@electron/asar') as { listPackage: (archive: string, options: { isPack: boolean }) => string[] };
+const { SENTINEL, FuseState } = require('@electron/fuses/dist/constants.js') as { SENTINEL: string; FuseState: { ENABLE: number; DISABLE: number } };
 const work = mkdtempSync(join(tmpdir(), 'steadycast-package-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -23,7 +24,10 @@ describe('electron-builder --dir', () => {
     expect(existsSync(join(root, 'out', 'main', 'index.js')), 'out/main/index.js is missing: run npm run build first').toBe(true);
     const electronDist = join(work, 'electron-dist');
     mkdirSync(join(electronDist, 'resources'), { recursive: true });
-    writeFileSync(join(electronDist, 'electron'), '#!/bin/sh\necho "stand-in for the Electron binary"\n');
+    // A fuse wire (version 1, 8 fuses, Electron's defaults) for electron-builder to flip, as in the real binary.
+    const { ENABLE, DISABLE } = FuseState;
+    const wire = [ENABLE, DISABLE, ENABLE, ENABLE, DISABLE, DISABLE, DISABLE, ENABLE];
+    writeFileSync(join(electronDist, 'electron'), Buffer.concat([Buffer.from('#!/bin/sh\necho "stand-in for the Electron binary"\nexit 0\n# '), Buffer.from(SENTINEL), Buffer.from([1, wire.length, ...wire]), Buffer.from('\n')]));
     chmodSync(join(electronDist, 'electron'), 0o755);
     const output = join(work, 'dist');
 
@@ -36,6 +40,11 @@ describe('electron-builder --dir', () => {
 
     const app = join(output, 'linux-unpacked');
     expect(existsSync(join(app, 'steadycast'))).toBe(true);
+    // electron-builder flipped the fuses (electron-builder.yml electronFuses): RunAsNode, NODE_OPTIONS
+    // and --inspect off; only the integrity-checked app.asar loads.
+    const binary = readFileSync(join(app, 'steadycast'));
+    const fuseAt = binary.indexOf(SENTINEL) + SENTINEL.length + 2;
+    expect([...binary.subarray(fuseAt, fuseAt + 6)]).toEqual([DISABLE, ENABLE, DISABLE, DISABLE, ENABLE, ENABLE]);
     const packed = listPackage(join(app, 'resources', 'app.asar'), { isPack: false }).map((entry) => entry.replaceAll('\\', '/'));
     expect(packed).toEqual(
       expect.arrayContaining([

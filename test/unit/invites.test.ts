@@ -225,7 +225,18 @@ describe('invite codes', () => {
   });
 
   it('previews an invite without its token or secrets', () => {
-    expect(previewOf(invite)).toEqual({ id: invite.id, space: 'Late Night Talk', role: 'cohost', expiresAt: invite.expiresAt, endpoints: ['primary', 'backup'] });
+    expect(previewOf(invite)).toEqual({
+      id: invite.id,
+      space: 'Late Night Talk',
+      role: 'cohost',
+      expiresAt: invite.expiresAt,
+      endpoints: ['primary', 'backup'],
+      // Where the invite leads, host and port only (issue 19: a forged invite shows a foreign server).
+      servers: [
+        { endpoint: 'primary', janus: 'janus-a.example.org:8989', secure: true },
+        { endpoint: 'backup', janus: 'janus-b.example.org:8188', secure: false },
+      ],
+    });
     expect(previewOf(payload({ endpoints: { primary: invite.endpoints.primary } })).endpoints).toEqual(['primary']);
     expect(JSON.stringify(previewOf(invite))).not.toContain(invite.token);
   });

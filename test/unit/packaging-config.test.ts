@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { APP_ID } from '../../electron/main/app-id';
@@ -27,6 +28,7 @@ interface BuilderConfig {
   mac?: { target?: string; icon?: string; hardenedRuntime?: boolean; entitlements?: string; entitlementsInherit?: string; extendInfo?: Record<string, string> };
   win?: { target?: string; icon?: string };
   npmRebuild?: boolean;
+  electronFuses?: Record<string, boolean>;
 }
 type ConfigModule = {
   getConfig: (projectDir: string, configPath: string | null, configFromOptions: unknown) => Promise<BuilderConfig>;
@@ -34,6 +36,17 @@ type ConfigModule = {
 };
 const { getConfig, validateConfiguration } = require('app-builder-lib/out/util/config/config.js') as ConfigModule;
 const { DebugLogger } = require('builder-util') as { DebugLogger: new (enabled: boolean) => unknown };
+
+type FusesModule = {
+  FuseV1Options: Record<string, number>;
+  flipFuses: (binary: string, config: unknown) => Promise<number>;
+  getCurrentFuseWire: (binary: string) => Promise<Record<string, number | string>>;
+};
+const fuses = require('@electron/fuses') as FusesModule;
+const { SENTINEL, FuseState } = require('@electron/fuses/dist/constants.js') as { SENTINEL: string; FuseState: { ENABLE: number; DISABLE: number } };
+const { PlatformPackager } = require('app-builder-lib') as {
+  PlatformPackager: { prototype: { generateFuseConfig: (fuses: Record<string, boolean>) => Promise<unknown> } };
+};
 
 const load = (): Promise<BuilderConfig> => getConfig(root, join(root, 'electron-builder.yml'), null);
 
@@ -86,6 +99,50 @@ describe('electron-builder configuration', () => {
   it('packs the assets the main process reads at run time', async () => {
     const filters = (await load()).files?.flatMap((set) => set.filter ?? []) ?? [];
     expect(filters).toEqual(expect.arrayContaining(['out/**', 'assets/tray/**', 'assets/icons/512x512.png']));
+  });
+});
+
+describe('Electron fuses', () => {
+  /** A stand-in Electron binary: a fuse wire (version 1, 8 fuses) in Electron 45's default states. */
+  const standIn = (): { path: string; remove: () => void } => {
+    const dir = mkdtempSync(join(tmpdir(), 'steadycast-fuses-'));
+    const path = join(dir, 'electron');
+    const { ENABLE, DISABLE } = FuseState;
+    const defaults = [ENABLE, DISABLE, ENABLE, ENABLE, DISABLE, DISABLE, DISABLE, ENABLE];
+    writeFileSync(path, Buffer.concat([Buffer.from('ELF…'), Buffer.from(SENTINEL), Buffer.from([1, defaults.length, ...defaults]), Buffer.from('…rest')]));
+    return { path, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  };
+
+  it('names every hardening fuse in electron-builder.yml', async () => {
+    expect((await load()).electronFuses).toEqual({
+      runAsNode: false,
+      enableCookieEncryption: true,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      loadBrowserProcessSpecificV8Snapshot: false,
+    });
+  });
+
+  it('flips them in the binary the way electron-builder does before signing', async () => {
+    const binary = standIn();
+    try {
+      const settings = (await load()).electronFuses ?? {};
+      // electron-builder's own translation of the yml into @electron/fuses' config, then its flip.
+      await fuses.flipFuses(binary.path, await PlatformPackager.prototype.generateFuseConfig(settings));
+      const wire = await fuses.getCurrentFuseWire(binary.path);
+      const state = (name: string): number | string | undefined => wire[String(fuses.FuseV1Options[name])];
+      const { ENABLE, DISABLE } = FuseState;
+      expect(state('RunAsNode')).toBe(DISABLE);
+      expect(state('EnableNodeOptionsEnvironmentVariable')).toBe(DISABLE);
+      expect(state('EnableNodeCliInspectArguments')).toBe(DISABLE);
+      expect(state('EnableEmbeddedAsarIntegrityValidation')).toBe(ENABLE);
+      expect(state('OnlyLoadAppFromAsar')).toBe(ENABLE);
+      expect(state('EnableCookieEncryption')).toBe(ENABLE);
+    } finally {
+      binary.remove();
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { AudioFileError } from './audio-file-error';
 import type { ChannelCount } from './audio-frame';
 
@@ -20,6 +20,12 @@ export const WAV_MAX_RATE = 192_000;
 
 /** How the samples in a WAV file are stored. */
 export type WavSampleFormat = 'int8' | 'int16' | 'int24' | 'int32' | 'float32' | 'float64';
+
+/**
+ * Most chunks read before the audio: real files have a handful (fmt, LIST, bext, fact, data). A file
+ * of millions of empty chunks is refused here instead of walked (a syscall per chunk).
+ */
+export const WAV_MAX_CHUNKS = 1024;
 
 /** What a WAV header says. */
 export interface WavInfo {
@@ -48,12 +54,15 @@ export class WavReader {
   static open(path: string): WavReader {
     let fd: number;
     try {
-      fd = openSync(path, 'r');
+      // Non-blocking: opening a FIFO for reading would otherwise wait for a writer, with the event
+      // loop (and Ctrl+C) stuck. Reads of a regular file ignore the flag.
+      fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
     } catch (error) {
       const code = (error as { code?: unknown }).code;
       throw new AudioFileError(path, 'unreadable', `the file cannot be opened (${typeof code === 'string' ? code : 'unknown error'}).`);
     }
     try {
+      if (!fstatSync(fd).isFile()) throw new AudioFileError(path, 'unreadable', 'it is not a regular file (a FIFO, device or folder); give a .wav file.');
       return new WavReader(path, fd, readHeader(path, fd));
     } catch (error) {
       closeSync(fd);
@@ -135,7 +144,12 @@ function readHeader(path: string, fd: number): WavInfo {
   let format: FormatChunk | null = null;
   let data: { offset: number; size: number } | null = null;
   let offset = 12;
+  let chunks = 0;
   while (offset + 8 <= fileSize && !(format && data)) {
+    chunks += 1;
+    if (chunks > WAV_MAX_CHUNKS) {
+      throw new AudioFileError(path, 'not-wav', `it has more than ${WAV_MAX_CHUNKS} chunks before its audio, which no real WAV file has.`);
+    }
     const header = readAt(path, fd, offset, 8);
     if (header.length < 8) break;
     const id = header.toString('latin1', 0, 4);

@@ -1,3 +1,4 @@
+import { decodeUserinfo, serverUrlTextProblem } from '../../shared/url-text';
 import { redactUrl } from '../redact';
 import { IcecastConfigError } from './icecast-errors';
 
@@ -51,6 +52,9 @@ export function parseSourceUrl(input: string): SourceTarget {
   } catch {
     throw new IcecastConfigError(`not a valid Icecast mount URL: ${redactUrl(input)} (expected http://source:PASSWORD@host:port/mount)`);
   }
+  const problem = serverUrlTextProblem(input);
+  // Not quoted: the check failed, so the part that looks like a host may belong to the password.
+  if (problem) throw new IcecastConfigError(`the Icecast mount URL ${problem}.`);
   const redactedUrl = redactUrl(input);
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new IcecastConfigError(`Icecast mount URL must start with http:// or https://, not ${url.protocol}// (${redactedUrl})`);
@@ -70,8 +74,8 @@ export function parseSourceUrl(input: string): SourceTarget {
     host,
     port,
     mount: url.pathname + url.search,
-    user: decodeURIComponent(url.username || 'source'),
-    password: decodeURIComponent(url.password),
+    user: decodeUserinfo(url.username || 'source'),
+    password: decodeUserinfo(url.password),
     redactedUrl,
     server: `${url.hostname}:${port}`,
   };

@@ -201,5 +201,19 @@ export function previewOf(payload: InvitePayload): InvitePreview {
     role: payload.role,
     expiresAt: payload.expiresAt,
     endpoints: payload.endpoints.backup === undefined ? ['primary'] : ['primary', 'backup'],
+    servers: (['primary', 'backup'] as const).flatMap((endpoint) => {
+      const janusUrl = payload.endpoints[endpoint]?.janusUrl;
+      return janusUrl === undefined ? [] : [{ endpoint, ...serverOf(janusUrl) }];
+    }),
   };
+}
+
+/** The host:port of a Janus URL as a preview shows it (never its path, query or credentials). */
+function serverOf(janusUrl: string): { janus: string; secure: boolean } {
+  try {
+    const url = new URL(janusUrl);
+    return { janus: url.host.slice(0, 300), secure: url.protocol === 'wss:' };
+  } catch {
+    return { janus: '(not a URL)', secure: false };
+  }
 }

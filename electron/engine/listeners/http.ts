@@ -1,3 +1,4 @@
+import { decodeUserinfo, serverUrlTextProblem } from '../../shared/url-text';
 import { redactUrl } from '../redact';
 
 /** What the listener pollers need from an HTTP response. */
@@ -98,6 +99,9 @@ export function parseOutletUrl(input: string): OutletTarget {
     // Not echoed: a mistyped URL may still hold a password.
     throw new OutletUrlError(`an outlet is not a URL (${input.length} characters, not shown): give a mount URL such as http://source:PASSWORD@icecast.example.org:8000/live.opus`);
   }
+  const problem = serverUrlTextProblem(input);
+  // Not echoed either: the check failed, so what looks like the host may be part of a password.
+  if (problem) throw new OutletUrlError(`an outlet URL ${problem}.`);
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     // Only the scheme is shown: for other schemes the credentials may not parse as such.
     throw new OutletUrlError(`an outlet URL starts with "${url.protocol}" but must start with http:// or https:// (an Icecast mount URL).`);
@@ -116,7 +120,7 @@ export function authorizationOf(input: string): string | null {
   } catch {
     return null;
   }
-  const user = decodeURIComponent(url.username);
-  const password = decodeURIComponent(url.password);
+  const user = decodeUserinfo(url.username);
+  const password = decodeUserinfo(url.password);
   return user || password ? `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` : null;
 }

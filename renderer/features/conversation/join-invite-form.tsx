@@ -182,7 +182,16 @@ function InvitePreviewCard({ preview }: { preview: InvitePreview }): ReactNode {
       </div>
       <div className="invite-preview__item">
         <dt>Servers</dt>
-        <dd>{preview.endpoints.length > 1 ? 'Primary, with a backup if it fails' : 'Primary only'}</dd>
+        <dd>
+          {preview.endpoints.length > 1 ? 'Primary, with a backup if it fails' : 'Primary only'}
+          {preview.servers?.map((server) => (
+            <span key={server.endpoint} className="invite-preview__sub invite-preview__server" data-testid={`invite-server-${server.endpoint}`}>
+              <br />
+              {server.endpoint === 'primary' ? 'Primary' : 'Backup'}: <span className="num">{server.janus}</span>
+              {server.secure ? '' : ' (not encrypted)'}
+            </span>
+          ))}
+        </dd>
       </div>
     </dl>
   );
