@@ -1,5 +1,7 @@
 import type { ReactNode } from 'react';
-import { selectShowIsOnAir } from './stores/broadcast-selectors';
+import { useShallow } from 'zustand/react/shallow';
+import { describeOnAirLamp } from '../electron/shared/on-air-lamp';
+import { selectOnAirLamp, selectShowIsOnAir } from './stores/broadcast-selectors';
 import { useAppStore } from './stores/store-context';
 import { ConversationPanel } from './features/conversation/conversation-panel';
 import { BridgePanel } from './features/diagnostics/bridge-panel';
@@ -21,8 +23,10 @@ export function App(): ReactNode {
   const settingsOpen = useAppStore(selectSettingsOpen);
   // On air, the whole window is framed in red: unmistakable from across the room (a co-host's too, while the host's show is on air).
   const onAir = useAppStore(selectShowIsOnAir);
+  // Amber instead of red while the show runs without reaching every listener, as the lamp says.
+  const frameTone = describeOnAirLamp(useAppStore(useShallow(selectOnAirLamp))).tone;
   return (
-    <div className="app" data-on-air={onAir}>
+    <div className="app" data-on-air={onAir} data-frame-tone={frameTone}>
       <TopBar />
       <ConnectionBanner />
       <FailoverBanner />
