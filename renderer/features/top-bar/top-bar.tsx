@@ -5,6 +5,7 @@ import { OnAirLamp } from '../../components/on-air-lamp';
 import { selectOnAirLamp, selectShowOnAir } from '../../stores/broadcast-selectors';
 import { selectEngineIdentity } from '../../stores/selectors';
 import { useAppStore } from '../../stores/store-context';
+import { DiagnosticsButton } from '../diagnostics/diagnostics-dialog';
 import { SettingsButton } from '../settings/settings-screen';
 import { ConnectionIndicator } from './connection-indicator';
 import { ThemeSwitch } from './theme-switch';
@@ -48,6 +49,7 @@ export function TopBar(): ReactNode {
         </div>
         <div className="top-bar__divider" aria-hidden="true" />
         <ConnectionIndicator />
+        <DiagnosticsButton />
         <SettingsButton />
       </div>
     </header>
