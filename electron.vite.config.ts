@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { chmodSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
@@ -28,9 +28,24 @@ const devCspRelax: Plugin = {
   transformIndexHtml: (html) => html.replace(/<meta\s+http-equiv="Content-Security-Policy"[^>]*>\s*/i, ''),
 };
 
+/**
+ * `bin` runs out/cli/steadycast.js directly, so it must be executable after every build: npm sets
+ * the bit only when it links the bin (the first install), and a rebuild writes a fresh 0644 file.
+ */
+const cliExecutable: Plugin = {
+  name: 'steadycast:cli-executable',
+  apply: 'build',
+  writeBundle(options, bundle) {
+    for (const file of Object.keys(bundle)) {
+      if (file === 'cli/steadycast.js') chmodSync(resolve(options.dir ?? fromRoot('out'), file), 0o755);
+    }
+  },
+};
+
 export default defineConfig({
   main: {
     define: defineVersion,
+    plugins: [cliExecutable],
     build: {
       // Main and the CLI share out/ so the CLI finds ../renderer/ and main finds ../preload/ and ../renderer/.
       // The main build runs first, so emptying out/ here never removes the preload or renderer output.

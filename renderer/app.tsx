@@ -1,10 +1,10 @@
 import type { ReactNode } from 'react';
-import { selectShowIsOnAir } from './stores/broadcast-selectors';
+import { useShallow } from 'zustand/react/shallow';
+import { describeOnAirLamp } from '../electron/shared/on-air-lamp';
+import { selectOnAirLamp, selectShowIsOnAir } from './stores/broadcast-selectors';
 import { useAppStore } from './stores/store-context';
 import { ConversationPanel } from './features/conversation/conversation-panel';
-import { BridgePanel } from './features/diagnostics/bridge-panel';
 import { FailoverBanner } from './features/failover/failover-banner';
-import { EngineLogPanel } from './features/diagnostics/engine-log-panel';
 import { ServersPanel } from './features/health/servers-panel';
 import { InvitesPanel } from './features/invites/invites-panel';
 import { ListenersPanel } from './features/listeners/listeners-panel';
@@ -16,13 +16,15 @@ import { ToastStack } from './features/toasts/toast-stack';
 import { ConnectionBanner } from './features/top-bar/connection-banner';
 import { TopBar } from './features/top-bar/top-bar';
 
-/** The control room: top bar, connection notice; the show in the main column, the room at the right. */
+/** The control room: top bar, connection notice; the show in the main column, the room at the right (diagnostics in a dialog). */
 export function App(): ReactNode {
   const settingsOpen = useAppStore(selectSettingsOpen);
   // On air, the whole window is framed in red: unmistakable from across the room (a co-host's too, while the host's show is on air).
   const onAir = useAppStore(selectShowIsOnAir);
+  // Amber instead of red while the show runs without reaching every listener, as the lamp says.
+  const frameTone = describeOnAirLamp(useAppStore(useShallow(selectOnAirLamp))).tone;
   return (
-    <div className="app" data-on-air={onAir}>
+    <div className="app" data-on-air={onAir} data-frame-tone={frameTone}>
       <TopBar />
       <ConnectionBanner />
       <FailoverBanner />
@@ -36,14 +38,7 @@ export function App(): ReactNode {
           <div className="control-room__servers">
             <ServersPanel />
           </div>
-          <div className="control-room__diagnostics">
-            <div className="control-room__bridge">
-              <BridgePanel />
-            </div>
-            <div className="control-room__log">
-              <EngineLogPanel />
-            </div>
-          </div>
+          {/* The bridge and the engine log are behind the top bar's Diagnostics button: this screen is the host's. */}
         </div>
         <div className="control-room__room">
           <ConversationPanel />

@@ -20,6 +20,7 @@ import { MAX_BITRATE_KBPS, MIN_BITRATE_KBPS } from '../engine/opus/encoder-servi
 import { redactUrl } from '../engine/redact';
 import { createNetworkProber } from '../engine/servers/prober';
 import { STEADYCAST_VERSION } from '../engine/version';
+import { newOutputReport, reportOutputs } from './broadcast-report';
 import { formatLiveLine } from './listeners-command';
 import { argvPasswordWarning, hasPasswordInUrl, readSecretEnv, readSecretFile, SecretSourceError, withPassword } from './secrets';
 import { lacksAuthority, serverUrlTextProblem } from '../shared/url-text';
@@ -41,8 +42,14 @@ export const BROADCAST_USAGE = `  broadcast  Put a program on air: encode once (
              --backlog MODE    live (default: resume at the live edge after an outage) or catch-up
              --duration S      stop after S seconds (default: until Ctrl+C or the file ends)
              --json            one JSON object per line for every event and state change
+             --verbose         also print the engine log on stderr
              --port N          also serve the control room on 127.0.0.1:N (0 = any free port)
 `;
+
+/** Every `event` of `--json` (README "Headless broadcasting" lists the same). */
+export const BROADCAST_JSON_EVENTS = ['started', 'ui', 'output', 'on-air', 'bitrate', 'meters', 'recording', 'listeners', 'notice', 'stopped'] as const;
+/** One `event` of `--json`. */
+export type BroadcastJsonEvent = (typeof BROADCAST_JSON_EVENTS)[number];
 
 /** Where the command writes and what it runs on; the real process by default. */
 export interface BroadcastCommandIo {
@@ -75,6 +82,7 @@ interface BroadcastArgs {
   description: string | undefined;
   durationMs: number | null;
   json: boolean;
+  verbose: boolean;
   port: number | null;
   /** Said once on stderr before starting (a password on the command line). */
   warnings: string[];
@@ -115,6 +123,7 @@ export function parseBroadcastArgs(args: readonly string[], env: NodeJS.ProcessE
         backlog: { type: 'string', default: 'live' },
         duration: { type: 'string' },
         json: { type: 'boolean', default: false },
+        verbose: { type: 'boolean', default: false },
         port: { type: 'string' },
       },
       strict: true,
@@ -175,6 +184,7 @@ export function parseBroadcastArgs(args: readonly string[], env: NodeJS.ProcessE
     description: values.description,
     durationMs,
     json: values.json,
+    verbose: values.verbose,
     port,
     warnings,
   };
@@ -237,7 +247,11 @@ function parseOutput(raw: string, index: number, backlogPolicy: BacklogPolicy, p
   return { id: String(index), label: index === 0 ? 'Primary' : index === 1 ? 'Backup' : `Output ${index + 1}`, url: withCredentials, backlogPolicy };
 }
 
-/** `steadycast broadcast …`: resolves with the exit code (0 clean stop, 2 bad usage, 3 nothing left on air). */
+/**
+ * `steadycast broadcast …`: resolves with the exit code: 0 after a show that reached an output
+ * (or only records), 2 bad usage, 3 when no output was ever live or every output stopped for good
+ * with nothing recorded.
+ */
 export async function runBroadcastCommand(args: readonly string[], io: BroadcastCommandIo = processIo()): Promise<number> {
   let options: BroadcastArgs;
   try {
@@ -251,15 +265,19 @@ export async function runBroadcastCommand(args: readonly string[], io: Broadcast
   }
   for (const warning of options.warnings) io.stderr(`steadycast broadcast: ${warning}\n`);
   const log = createLogger('broadcast-cli', () => io.clock.now());
+  // The outputs' states and the notices tell what happens, once each; the log repeats them per
+  // attempt, so without --verbose only unexpected errors from elsewhere reach stderr.
   const removeSink = addLogSink((record) => {
-    if (record.level !== 'debug') io.stderr(`${formatLogRecord(record)}\n`);
+    if (record.level === 'debug') return;
+    if (options.verbose || (record.level === 'error' && record.scope !== 'broadcast')) io.stderr(`${formatLogRecord(record)}\n`);
   });
-  const line = (event: Record<string, unknown>): void => {
+  const line = (event: { event: BroadcastJsonEvent } & Record<string, unknown>): void => {
     if (options.json) io.stdout(`${JSON.stringify({ at: io.clock.now(), ...event })}\n`);
   };
   const say = (text: string): void => {
     if (!options.json) io.stdout(`${text}\n`);
   };
+  const report = newOutputReport();
 
   const sourceEnded = new AbortController();
   let source: PcmSource;
@@ -301,6 +319,17 @@ export async function runBroadcastCommand(args: readonly string[], io: Broadcast
     return 1;
   }
 
+  line({
+    event: 'started',
+    source: source.description,
+    outputs: options.outputs.map((output, index) => ({ output: index, id: output.id, url: redactUrl(output.url) })),
+    bitrateKbps: options.bitrateKbps,
+    channels: options.channels,
+    recording: options.record,
+  });
+  const destinations = options.outputs.map((output) => redactUrl(output.url)).join(', ');
+  // Not "on air" yet: that is said once an output is live (reportStatus).
+  say(`Starting: ${source.description} → ${destinations || '(no outputs)'}${options.record ? `${destinations ? ',' : ''} recording to ${options.record}` : ''}. Ctrl+C ends the show.`);
   const outputIndex = new Map(options.outputs.map((output, index) => [output.id, index]));
   let lastBitrate = options.bitrateKbps;
   let lastMetersAt = -Infinity;
@@ -319,7 +348,8 @@ export async function runBroadcastCommand(args: readonly string[], io: Broadcast
         return;
       case 'notice':
         line({ event: 'notice', kind: change.notice.kind, level: change.notice.level, message: change.notice.message });
-        say(`${change.notice.level === 'info' ? '·' : '!'} ${change.notice.message}`);
+        // Outputs are told from their states (reportStatus), each failure once.
+        if (change.notice.kind !== 'output-changed') say(`${change.notice.level === 'info' ? '·' : '!'} ${change.notice.message}`);
         return;
       case 'ended':
         return;
@@ -332,6 +362,12 @@ export async function runBroadcastCommand(args: readonly string[], io: Broadcast
       lastOutputState.set(id, key);
       line({ event: 'output', output: outputIndex.get(id), id, url: redactUrl(options.outputs[outputIndex.get(id) ?? 0]?.url ?? ''), ...describeOutput(state, io.clock.now()) });
     }
+    const wasLive = report.everLive;
+    for (const told of reportOutputs(report, status.outputs)) say(`${told.kind === 'warn' ? '! ' : ''}${told.text}`);
+    if (!wasLive && report.everLive) {
+      const live = status.outputs.find((output) => output.state.status === 'live');
+      line({ event: 'on-air', output: live ? outputIndex.get(live.id) : undefined, id: live?.id });
+    }
     if (status.bitrateKbps !== lastBitrate) {
       line({ event: 'bitrate', from: lastBitrate, to: status.bitrateKbps, configured: status.configuredBitrateKbps });
       lastBitrate = status.bitrateKbps;
@@ -342,6 +378,7 @@ export async function runBroadcastCommand(args: readonly string[], io: Broadcast
     }
   };
   const unsubscribe = broadcast.subscribe(onChange);
+  reportStatus(broadcast.status());
 
   // Listener counts of the mounts this show feeds, read from the servers with the source credentials.
   const counts =
@@ -356,7 +393,8 @@ export async function runBroadcastCommand(args: readonly string[], io: Broadcast
   let lastListenerLineAt = -Infinity;
   counts?.subscribe((reading) => {
     line({ event: 'listeners', ...reading });
-    if (!options.json && io.clock.now() - lastListenerLineAt >= 10_000) {
+    // Until an output is live there is nobody to count: the live line would only repeat the failure.
+    if (!options.json && report.everLive && io.clock.now() - lastListenerLineAt >= 10_000) {
       lastListenerLineAt = io.clock.now();
       say(formatLiveLine(reading));
     }
@@ -383,17 +421,6 @@ export async function runBroadcastCommand(args: readonly string[], io: Broadcast
     say(`Control room: ${server.openUrl}`);
   }
 
-  line({
-    event: 'started',
-    source: source.description,
-    outputs: options.outputs.map((output, index) => ({ output: index, id: output.id, url: redactUrl(output.url) })),
-    bitrateKbps: options.bitrateKbps,
-    channels: options.channels,
-    recording: options.record,
-  });
-  say(`On air: ${source.description} → ${options.outputs.map((output) => redactUrl(output.url)).join(', ') || '(no outputs)'}${options.record ? `, recording to ${options.record}` : ''}. Ctrl+C ends the show.`);
-  reportStatus(broadcast.status());
-
   const reason = await new Promise<'signal' | 'duration' | 'source-ended' | 'nothing-on-air'>((resolve) => {
     io.stop.addEventListener('abort', () => resolve('signal'), { once: true });
     sourceEnded.signal.addEventListener('abort', () => resolve('source-ended'), { once: true });
@@ -411,11 +438,25 @@ export async function runBroadcastCommand(args: readonly string[], io: Broadcast
   reportStatus(final);
   unsubscribe();
   await server?.close();
-  line({ event: 'stopped', reason, durationMs: io.clock.now() - final.startedAt, recording: final.recording, outputs: final.outputs.map((output) => ({ output: outputIndex.get(output.id), state: output.state.status })) });
-  say(`Off air (${reason}) after ${((io.clock.now() - final.startedAt) / 1000).toFixed(1)} s.${final.recording ? ` Recording: ${final.recording.path} (${(final.recording.durationMs / 1000).toFixed(1)} s).` : ''}`);
+  const neverLive = options.outputs.length > 0 && !report.everLive;
+  const seconds = ((io.clock.now() - final.startedAt) / 1000).toFixed(1);
+  line({
+    event: 'stopped',
+    reason,
+    everLive: report.everLive,
+    durationMs: io.clock.now() - final.startedAt,
+    recording: final.recording,
+    outputs: final.outputs.map((output) => ({ output: outputIndex.get(output.id), state: output.state.status })),
+  });
+  const recorded = final.recording ? ` Recording: ${final.recording.path} (${(final.recording.durationMs / 1000).toFixed(1)} s).` : '';
+  say(neverLive ? `Ended (${reason}) after ${seconds} s without going on air.${recorded}` : `Off air (${reason}) after ${seconds} s.${recorded}`);
   removeSink();
+  if (neverLive) {
+    io.stderr('steadycast broadcast: no output ever went live, so no listener heard the show (the reason is above); fix the --icecast URL or the server and start again.\n');
+    return 3;
+  }
   if (reason === 'nothing-on-air') {
-    io.stderr('steadycast broadcast: every output stopped for good (see the messages above) and nothing is recorded; fix the output URLs and start again.\n');
+    io.stderr('steadycast broadcast: every output stopped for good (the reason is above) and nothing is recorded; fix the --icecast URL or the server and start again.\n');
     return 3;
   }
   return 0;

@@ -460,7 +460,7 @@ export async function startApp(electron: MainElectron, options: DesktopAppOption
       type: 'warning',
       title: 'Steadycast',
       message: 'End the show and quit Steadycast?',
-      detail: `“${show?.space ?? ''}” is on air. Quitting ends the show for every listener: the outputs close${show?.recordingPath ? ` and the safety recording is finished in ${show.recordingPath}` : ''}.\n\nTo keep broadcasting with the window closed, close the window instead.`,
+      detail: `A show is running in “${show?.space ?? ''}”. Quitting ends it for every listener: the outputs close${show?.recordingPath ? ` and the safety recording is finished in ${show.recordingPath}` : ''}.\n\nTo keep broadcasting with the window closed, close the window instead.`,
       buttons: ['Keep Broadcasting', 'End Show and Quit'],
       defaultId: 0,
       cancelId: 0,

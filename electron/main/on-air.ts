@@ -1,7 +1,10 @@
 import type { EngineEvent } from '../shared/contract';
 import type { EngineState } from '../shared/state';
 
-/** The show on air, as the desktop app keeps track of it (power, live marker, tray, quit). */
+/**
+ * The running show, as the desktop app keeps track of it (power, live marker, quit): from going
+ * live to ending, whether or not an output reaches listeners (that is the lamp's: shared/on-air-lamp.ts).
+ */
 export interface OnAirShow {
   space: string;
   startedAt: number;
@@ -9,7 +12,7 @@ export interface OnAirShow {
   recordingPath: string | null;
 }
 
-/** The show on air in a state, or null when off air. */
+/** The running show in a state, or null when none runs. */
 export function onAirShow(state: EngineState): OnAirShow | null {
   const broadcast = state.broadcast;
   if (broadcast === null) return null;

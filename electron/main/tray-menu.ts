@@ -1,5 +1,6 @@
 import type { MenuItemConstructorOptions } from 'electron';
 import type { ListenerReading } from '../shared/listeners';
+import { describeOnAirLamp, lampIsLit, onAirLamp } from '../shared/on-air-lamp';
 import type { EngineState } from '../shared/state';
 
 /*
@@ -39,7 +40,10 @@ export interface TrayInput {
 
 /** The tray's whole content. */
 export interface TrayView {
+  /** The program reaches listeners (the lamp is lit): the live icon. */
   onAir: boolean;
+  /** A show runs, reaching listeners or not: quitting ends it. */
+  showRunning: boolean;
   toolTip: string;
   /** macOS menu bar text beside the icon ("" off air). */
   title: string;
@@ -52,14 +56,17 @@ export const SWITCH_TO_BACKUP_UNAVAILABLE = 'Only the host or a producer in the 
 /** Builds the tray from the state. */
 export function trayView({ state, listeners, shortcuts, formatTime }: TrayInput): TrayView {
   const broadcast = state.broadcast;
-  const onAir = broadcast !== null;
+  const showRunning = broadcast !== null;
+  // The same lamp as the window's: "on air" only while the program reaches listeners, in words.
+  const lamp = onAirLamp(broadcast);
+  const onAir = lampIsLit(lamp);
+  const { text: lampText, sentence } = describeOnAirLamp(lamp);
   const listenerText = describeListeners(listeners);
   const items: TrayItem[] = [];
 
   if (broadcast) {
-    const live = broadcast.outputs.filter((output) => output.state.status === 'live').length;
     const stopping = broadcast.status === 'stopping' ? ' (ending)' : '';
-    items.push({ kind: 'info', id: 'on-air', label: `● On air since ${formatTime(broadcast.startedAt)}${stopping} · ${live} of ${broadcast.outputs.length} outputs live` });
+    items.push({ kind: 'info', id: 'on-air', label: `${onAir ? '●' : '▲'} ${sentence} · since ${formatTime(broadcast.startedAt)}${stopping}` });
   } else {
     items.push({ kind: 'info', id: 'on-air', label: 'Off air' });
   }
@@ -74,11 +81,12 @@ export function trayView({ state, listeners, shortcuts, formatTime }: TrayInput)
   }
   items.push({ kind: 'separator' });
   items.push({ kind: 'action', id: 'show-window', action: 'show-window', label: 'Show Steadycast', enabled: true });
-  items.push({ kind: 'action', id: 'quit', action: 'quit', label: onAir ? 'Quit Steadycast… (ends the show)' : 'Quit Steadycast', enabled: true });
+  items.push({ kind: 'action', id: 'quit', action: 'quit', label: showRunning ? 'Quit Steadycast… (ends the show)' : 'Quit Steadycast', enabled: true });
 
-  const toolTip = onAir ? `Steadycast — on air${listenerText === null ? '' : ` · ${listenerText}`}` : 'Steadycast — off air';
-  const title = onAir ? `LIVE${listeners && listeners.coveredOutlets > 0 ? ` ${formatCount(listeners.total)}` : ''}` : '';
-  return { onAir, toolTip, title, items };
+  const toolTip = `Steadycast — ${showRunning ? sentence.charAt(0).toLowerCase() + sentence.slice(1) : 'off air'}${showRunning && listenerText !== null ? ` · ${listenerText}` : ''}`;
+  const count = onAir && listeners && listeners.coveredOutlets > 0 ? ` · ${formatCount(listeners.total)}` : '';
+  const title = showRunning ? `${lampText}${count}` : '';
+  return { onAir, showRunning, toolTip, title, items };
 }
 
 /** The menu template for Electron's `Menu.buildFromTemplate`, each action going to `run`. */

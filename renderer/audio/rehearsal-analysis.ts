@@ -1,4 +1,5 @@
 import { LEVEL_FLOOR_DB, rmsDbfs } from './levels';
+import { MIC_CLIPPING_PEAK_DBFS } from './mic-level-verdict';
 
 /*
  * What a rehearsal recording says about the microphone, from its decoded samples: how loud the
@@ -12,12 +13,12 @@ export interface RehearsalFigures {
   peakDb: number;
   /** Level of the loud part (the 90th percentile of 50 ms blocks), dBFS: the talking, not the pauses. */
   talkDb: number;
-  /** Share of samples at or above full scale (0.99). */
+  /** Share of clipped samples (at or above the clipping level every microphone check uses). */
   clippedShare: number;
 }
 
 const BLOCK_SECONDS = 0.05;
-const CLIP = 0.99;
+const CLIP = 10 ** (MIC_CLIPPING_PEAK_DBFS / 20);
 
 /** Measures a take from its mono samples (pure). */
 export function analyseRehearsal(samples: Float32Array, sampleRate: number): RehearsalFigures {

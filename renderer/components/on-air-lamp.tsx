@@ -1,36 +1,40 @@
 import type { ReactNode } from 'react';
+import { describeOnAirLamp, lampIsLit, type OnAirLamp as LampState } from '../../electron/shared/on-air-lamp';
 import { ElapsedTime } from './elapsed-time';
 import { formatClockTime } from './format';
 import './on-air-lamp.css';
 
 /** What the lamp says to a screen reader (and, for someone else's show, on hover). */
-export function describeLamp(onAir: boolean, since: number | null, by: string | null): string {
-  if (!onAir) return 'Off air';
-  const whose = by === null ? 'On air' : `On air: ${by}'s show`;
-  return since === null ? whose : `${whose}, since ${formatClockTime(since)}`;
+export function describeLamp(lamp: LampState, since: number | null): string {
+  const { sentence } = describeOnAirLamp(lamp);
+  return since === null || lamp.kind === 'off' ? sentence : `${sentence}, since ${formatClockTime(since)}`;
 }
 
 /**
- * The studio lamp: lit only when an engine says the program is going out, never otherwise — this
- * window's own, or (`by`, a co-host's or producer's window) the host's as its app announces it.
- * `since` adds the show timer.
+ * The studio lamp: lit red only while the program reaches listeners (every output, or the host's
+ * show as its app announces it); a running show that reaches fewer or none says so in words on an
+ * amber lamp. `since` adds the show timer.
  */
-export function OnAirLamp({ onAir, since = null, by = null }: { onAir: boolean; since?: number | null; by?: string | null }): ReactNode {
-  const label = describeLamp(onAir, since, by);
+export function OnAirLamp({ lamp, since = null }: { lamp: LampState; since?: number | null }): ReactNode {
+  const { text, tone } = describeOnAirLamp(lamp);
+  const label = describeLamp(lamp, since);
+  const running = lamp.kind !== 'off';
   return (
     <div
       className="on-air-lamp"
-      data-on-air={onAir}
-      data-source={onAir ? (by === null ? 'self' : 'host') : undefined}
+      data-on-air={lampIsLit(lamp)}
+      data-lamp={lamp.kind}
+      data-tone={tone}
+      data-source={running ? (lamp.kind === 'host' ? 'host' : 'self') : undefined}
       data-testid="on-air-lamp"
       role="status"
       aria-label={label}
-      title={onAir && by !== null ? `${label}. You are heard whenever your microphone is live.` : undefined}
+      title={lamp.kind === 'host' ? `${label}. You are heard whenever your microphone is live.` : running ? label : undefined}
     >
       <span className="on-air-lamp__bulb" aria-hidden="true" />
-      <span>{onAir ? 'ON AIR' : 'OFF AIR'}</span>
+      <span className="on-air-lamp__text">{text}</span>
       {/* Hidden from the live region: a clock read out every second would drown everything else. */}
-      {onAir && since !== null ? (
+      {running && since !== null ? (
         <span className="on-air-lamp__timer" aria-hidden="true">
           <ElapsedTime key={since} since={since} />
         </span>

@@ -1,4 +1,5 @@
 import type { OutputStatus, RecordingStatus } from '../../electron/shared/broadcast';
+import { onAirLamp, type OnAirLamp } from '../../electron/shared/on-air-lamp';
 import type { MeterReading, NoticeLine, RetryRequest } from './broadcast-slice';
 import { selectCanSend } from './selectors';
 import type { AppState } from './store-types';
@@ -27,7 +28,13 @@ export const selectShowOnAir = (state: AppState): { since: number; by: string | 
   return show?.status === 'on-air' ? { since: show.since, by: show.by } : null;
 };
 
-/** True while this window's show is on air, its own or the host's (the red frame). */
+/** The studio lamp: this window's program by its outputs, else the host's announced show (use with `useShallow`). */
+export const selectOnAirLamp = (state: AppState): OnAirLamp => {
+  const show = state.conversation?.show;
+  return onAirLamp(state.engine?.broadcast ?? null, show?.status === 'on-air' ? { by: show.by } : null);
+};
+
+/** True while this window's show runs, its own or the host's (the window frame; the lamp says whether it reaches listeners). */
 export const selectShowIsOnAir = (state: AppState): boolean => selectIsOnAir(state) || state.conversation?.show.status === 'on-air';
 
 /** The on-air summary, or null while off air (use with `useShallow`). */

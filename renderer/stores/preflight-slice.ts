@@ -1,6 +1,8 @@
 import type { CommandPayload, CommandResult } from '../../electron/shared/contract';
 import type { EndpointName } from '../../electron/shared/endpoint';
 import { formatUplinkRate, type NetworkPreflight, type PreflightVerdict, type UplinkPreflight } from '../../electron/shared/preflight';
+import type { MicWarning } from '../audio/mic-analysis/mic-warning';
+import { judgeMicLevel, MIC_LEVEL_WORDS, type MicLevelVerdict } from '../audio/mic-level-verdict';
 import type { RehearsalSession, RehearsalTake } from '../audio/rehearsal-recorder';
 import { describeFailure, NOT_CONNECTED } from './describe-failure';
 import { selectMicrophoneCapture } from './saved-microphone';
@@ -85,16 +87,9 @@ export interface PreflightSlice {
   goLiveFromPreflight: () => Promise<void>;
 }
 
-/** A microphone peak at or above this is a voice (or at least sound) in the microphone. */
-export const MIC_PRESENT_DB = -50;
-
 /** The longest rehearsal take, ms. */
 export const REHEARSAL_MAX_MS = 30_000;
 
-/** Rehearsal verdicts: silent below this peak, quiet below this talking level, clipped above this share of samples. */
-export const REHEARSAL_SILENT_DB = -60;
-export const REHEARSAL_QUIET_DB = -40;
-export const REHEARSAL_CLIPPED_SHARE = 0.001;
 
 const CLOSED: PreflightState = { open: false, network: { status: 'idle' }, uplink: { status: 'idle' }, headphones: 'unchecked', rehearsal: { status: 'idle' }, micPeakDb: null, override: false };
 
@@ -105,6 +100,8 @@ const KIND_WORDS = { janus: 'Janus (conversation)', icecast: 'Icecast (audience)
 export interface PreflightInput {
   preflight: PreflightState;
   microphone: AppState['microphone'];
+  /** The Conversation panel's warning about this microphone (the preflight never says otherwise). */
+  micWarning: MicWarning | null;
   /** The engine's endpoints (a stable reference from the store: `useShallow` compares it by identity). */
   endpoints: readonly { name: EndpointName }[];
 }
@@ -115,20 +112,48 @@ const NO_ENDPOINTS: readonly { name: EndpointName }[] = [];
 export const selectPreflightInput = (state: AppState): PreflightInput => ({
   preflight: state.preflight,
   microphone: state.microphone,
+  micWarning: state.micCheck.warning,
   endpoints: state.engine?.space.endpoints ?? NO_ENDPOINTS,
 });
 
+/** A level verdict as a preflight line's verdict and words (the same words as the Conversation panel). */
+function levelLine(verdict: MicLevelVerdict, name: string): Pick<PreflightLine, 'verdict' | 'detail'> {
+  const words = MIC_LEVEL_WORDS[verdict];
+  return verdict === 'ok' ? { verdict: 'pass', detail: `${name}: ${words.advice}.` } : { verdict: 'warn', detail: `${words.heading}: ${words.advice}.` };
+}
+
+/**
+ * The microphone: judged from the live level while the room's microphone is open, or else from the
+ * rehearsal take (recorded on the same microphone and processing), so it needs no joining. The
+ * Conversation panel's warning, when it has one, is the verdict here too.
+ */
 function microphoneLine(state: PreflightInput): PreflightLine {
-  const { microphone } = state;
+  const { microphone, micWarning } = state;
   const base = { id: 'microphone', label: 'Microphone' };
   const peak = state.preflight.micPeakDb;
-  const figure = peak === null ? null : `peak ${Math.round(peak)} dBFS`;
-  if (microphone.problem) return { ...base, verdict: 'fail', detail: microphone.problem, figure };
-  if (microphone.activeLabel === null && microphone.levelDb === null) {
-    return { ...base, verdict: 'warn', detail: 'The microphone is not open yet: join the room first, then say a few words here.', figure };
+  const name = microphone.activeLabel ?? 'The microphone';
+  if (microphone.problem) return { ...base, verdict: 'fail', detail: microphone.problem, figure: null };
+  if (micWarning?.kind === 'clipping') return { ...base, ...levelLine('too-loud', name), figure: peak === null ? null : `peak ${Math.round(peak)} dBFS` };
+  const open = microphone.activeLabel !== null || microphone.levelDb !== null;
+  if (open && peak !== null && judgeMicLevel({ peakDb: peak, talkDb: null, clippedShare: null }) !== 'silent') {
+    return { ...base, ...levelLine(judgeMicLevel({ peakDb: peak, talkDb: null, clippedShare: null }), name), figure: `peak ${Math.round(peak)} dBFS` };
   }
-  if (peak !== null && peak >= MIC_PRESENT_DB) return { ...base, verdict: 'pass', detail: `${microphone.activeLabel ?? 'The microphone'} picks up your voice.`, figure };
-  return { ...base, verdict: 'warn', detail: 'No sound from the microphone yet: say a few words and watch the meter move.', figure };
+  const rehearsal = state.preflight.rehearsal;
+  switch (rehearsal.status) {
+    case 'starting':
+    case 'recording':
+    case 'measuring':
+      return { ...base, verdict: 'checking', detail: 'Listening through the rehearsal recording…', figure: null };
+    case 'ready': {
+      const { figures } = rehearsal.take;
+      return { ...base, ...levelLine(judgeMicLevel(figures), name), figure: `peak ${Math.round(figures.peakDb)} dBFS` };
+    }
+    case 'idle':
+    case 'error':
+      break;
+  }
+  if (open) return { ...base, verdict: 'warn', detail: 'No sound from the microphone yet: say a few words and watch the meter move.', figure: peak === null ? null : `peak ${Math.round(peak)} dBFS` };
+  return { ...base, verdict: 'warn', detail: 'Not checked yet: record a rehearsal below to hear and measure your microphone.', figure: null };
 }
 
 function headphonesLine(check: HeadphonesCheck): PreflightLine {
@@ -160,16 +185,18 @@ function rehearsalLine(check: RehearsalCheck): PreflightLine {
     case 'ready': {
       const { figures } = check.take;
       const figure = `${Math.floor(figures.durationMs / 1000)} s · ${Math.round(figures.talkDb)} dBFS`;
-      if (figures.peakDb < REHEARSAL_SILENT_DB) {
-        return { ...base, figure, verdict: 'fail', detail: 'The recording is silent: check that the right microphone is chosen and not muted, then record again.' };
+      const verdict = judgeMicLevel(figures);
+      const { advice } = MIC_LEVEL_WORDS[verdict];
+      switch (verdict) {
+        case 'silent':
+          return { ...base, figure, verdict: 'fail', detail: `The recording is silent: ${advice}, then record again.` };
+        case 'too-loud':
+          return { ...base, figure, verdict: 'warn', detail: `Too loud, your voice clips: ${advice}, then record again.` };
+        case 'too-quiet':
+          return { ...base, figure, verdict: 'warn', detail: `Too quiet: ${advice}, then record again.` };
+        case 'ok':
+          return { ...base, figure, verdict: 'pass', detail: 'Recorded. Listen back for clarity and background noise before you go live.' };
       }
-      if (figures.clippedShare > REHEARSAL_CLIPPED_SHARE) {
-        return { ...base, figure, verdict: 'warn', detail: 'Your voice clips (too loud for the microphone): move back a little or lower its input level, then record again.' };
-      }
-      if (figures.talkDb < REHEARSAL_QUIET_DB) {
-        return { ...base, figure, verdict: 'warn', detail: 'Your voice is quiet: move closer to the microphone or raise its input level, then record again.' };
-      }
-      return { ...base, figure, verdict: 'pass', detail: 'Recorded. Listen back for clarity and background noise before you go live.' };
     }
   }
 }

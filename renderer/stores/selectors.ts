@@ -90,3 +90,6 @@ function isJoinedByInvite(state: AppState): boolean {
   const link = state.conversation?.link;
   return link?.status === 'joined' && link.role !== 'host';
 }
+
+/** True when this window's engine is the desktop app: only it has global shortcuts (keys that work in any app). */
+export const selectHasGlobalShortcuts = (state: AppState): boolean => state.engine?.mode === 'desktop';

@@ -1,4 +1,5 @@
 import type { FailoverPhase } from '../../electron/shared/failover';
+import { lampIsLit, onAirLamp } from '../../electron/shared/on-air-lamp';
 import { selectIsOnAir } from './broadcast-selectors';
 import { selectConversationLink, selectSelfParticipant } from './conversation-selectors';
 import type { AppSlice, AppState, StoreDeps } from './store-types';
@@ -15,7 +16,7 @@ export type ToastTone = 'ok' | 'warn' | 'bad' | 'info';
 /** One toast as shown. */
 export interface Toast {
   id: number;
-  /** What kind of transition; a newer toast of the same kind replaces the older one. */
+  /** What kind of transition; a newer toast of the same group ({@link TOAST_GROUP}) replaces the older one. */
   kind: string;
   tone: ToastTone;
   title: string;
@@ -28,8 +29,39 @@ export type ToastDraft = Omit<Toast, 'id'>;
 /** How long a toast stays, by tone (problems stay longer). */
 export const TOAST_MS: Record<ToastTone, number> = { ok: 5000, info: 5000, warn: 8000, bad: 10_000 };
 
-/** At most this many toasts show at once; the oldest goes first. */
-export const TOAST_LIMIT = 4;
+/** At most this many toasts show at once (the strip at the bottom holds two); the oldest goes first. */
+export const TOAST_LIMIT = 2;
+
+/**
+ * Toasts about one story share a group: a newer one replaces the older (the link lost, the move to
+ * the backup and the reconnection of one failover are one toast that changes, not three).
+ */
+export const TOAST_GROUP: Record<string, string> = { bridge: 'bridge', conversation: 'conversation', failover: 'conversation', lock: 'lock', show: 'show' };
+
+const groupOf = (toast: Pick<Toast, 'kind'>): string => TOAST_GROUP[toast.kind] ?? toast.kind;
+const SEVERITY: Record<ToastTone, number> = { bad: 3, warn: 2, ok: 1, info: 0 };
+
+/**
+ * The toasts after `added` arrive (pure): each replaces the shown ones of its group; toasts of one
+ * group that arrive together become one, titled by the most serious and telling the rest in its
+ * detail; at most `limit` stay, the newest.
+ */
+export function mergeToasts(shown: readonly Toast[], added: readonly Toast[], limit = TOAST_LIMIT): Toast[] {
+  const merged = new Map<string, Toast>();
+  for (const toast of added) {
+    const group = groupOf(toast);
+    const earlier = merged.get(group);
+    if (earlier === undefined) {
+      merged.set(group, toast);
+      continue;
+    }
+    const [lead, other] = SEVERITY[toast.tone] > SEVERITY[earlier.tone] ? [toast, earlier] : [earlier, toast];
+    merged.delete(group);
+    merged.set(group, { ...lead, id: toast.id, detail: [lead.detail, `${other.title}.`].filter(Boolean).join(' ') });
+  }
+  const groups = new Set(merged.keys());
+  return [...shown.filter((toast) => !groups.has(groupOf(toast))), ...merged.values()].slice(-limit);
+}
 
 /** The toasts part of the store. */
 export interface ToastsSlice {
@@ -75,16 +107,20 @@ export function toastsFor(before: AppState, after: AppState, wasEverConnected: b
     drafts.push({ kind: 'lock', tone: 'ok', title: 'A moderator lifted your mute', detail: 'Unmute yourself when you are ready to speak.' });
   }
 
-  const onAir = { before: selectIsOnAir(before), after: selectIsOnAir(after) };
-  if (!onAir.before && onAir.after) drafts.push({ kind: 'show', tone: 'bad', title: 'You are on air', detail: 'The program is going out to every listener.' });
-  if (onAir.before && !onAir.after) drafts.push({ kind: 'show', tone: 'info', title: 'The show has ended', detail: 'The outputs are closed and the safety recording is complete.' });
+  // "On air" as the lamp means it: the program reaching listeners, not merely a show running.
+  const lamp = { before: onAirLamp(before.engine?.broadcast ?? null), after: onAirLamp(after.engine?.broadcast ?? null) };
+  if (!lampIsLit(lamp.before) && lampIsLit(lamp.after)) drafts.push({ kind: 'show', tone: 'bad', title: 'You are on air', detail: 'The program is reaching listeners.' });
+  if (lamp.before.kind !== 'unreached' && lamp.after.kind === 'unreached' && lamp.after.total > 0) {
+    drafts.push({ kind: 'show', tone: 'warn', title: 'Not reaching listeners', detail: 'No output is live: the Program panel says why and when each retries.' });
+  }
+  if (selectIsOnAir(before) && !selectIsOnAir(after)) drafts.push({ kind: 'show', tone: 'info', title: 'The show has ended', detail: 'The outputs are closed and the safety recording is complete.' });
   return drafts;
 }
 
 /** Creates the toasts slice: it watches the store's changes and times each toast out with `deps.setTimer`. */
 export const createToastsSlice =
   (deps: Pick<StoreDeps, 'setTimer'>): AppSlice<ToastsSlice> =>
-  (set, _get, api) => {
+  (set, get, api) => {
     let nextId = 1;
     let everConnected = false;
     const dismiss = (id: number): void => set((current) => ({ toasts: current.toasts.filter((toast) => toast.id !== id) }));
@@ -94,9 +130,9 @@ export const createToastsSlice =
       if (before.connection.status === 'connected') everConnected = true;
       if (drafts.length === 0) return;
       const added = drafts.map((draft): Toast => ({ ...draft, id: nextId++ }));
-      const kinds = new Set(added.map((toast) => toast.kind));
-      set((current) => ({ toasts: [...current.toasts.filter((toast) => !kinds.has(toast.kind)), ...added].slice(-TOAST_LIMIT) }));
-      for (const toast of added) deps.setTimer(() => dismiss(toast.id), TOAST_MS[toast.tone]);
+      const toasts = mergeToasts(get().toasts, added);
+      set({ toasts });
+      for (const toast of toasts) if (added.some((draft) => draft.id === toast.id)) deps.setTimer(() => dismiss(toast.id), TOAST_MS[toast.tone]);
     });
     return { toasts: [], dismissToast: dismiss };
   };

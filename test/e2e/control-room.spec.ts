@@ -60,9 +60,18 @@ test('the control room shows the engine state and round-trips commands through t
   await expect(backup.getByTestId('server-janus')).toContainText(/unreachable/i, { timeout: 15_000 });
   await expect(backup.getByTestId('server-icecast')).toContainText(/did not answer/i);
 
+  // The host's screen carries no developer panels: the bridge and the engine log are in Diagnostics.
+  await expect(page.getByText('PCM frames')).toHaveCount(0);
+  await expect(page.getByTestId('log-lines')).toHaveCount(0);
+  await page.getByTestId('open-diagnostics').click();
+  const diagnostics = page.getByTestId('diagnostics');
+  await expect(diagnostics).toBeVisible();
   // Ping: command → engine → engine:pong event → UI.
-  await page.getByRole('button', { name: 'Ping engine' }).click();
-  await expect(page.getByTestId('ping-result')).toHaveText(/\d+(\.\d+)? ?ms/);
+  await diagnostics.getByRole('button', { name: 'Ping engine' }).click();
+  await expect(diagnostics.getByTestId('ping-result')).toHaveText(/\d+(\.\d+)? ?ms/);
+  await expect(diagnostics.getByTestId('log-lines')).toContainText(/janus/);
+  await page.keyboard.press('Escape');
+  await expect(diagnostics).toBeHidden();
 
   // Kept with the run's results, for a person to look at.
   await page.screenshot({ path: test.info().outputPath('control-room.png'), fullPage: true });

@@ -52,12 +52,12 @@ test('primary Janus killed: the banner shows the move, the window follows into t
   engine = await startHeadlessEngine(space.config('Launch night'));
   const { page, me } = await joinAsHost(engine);
   await expect(page.getByTestId('failover-banner')).toBeVisible();
-  await expect(page.getByTestId('failover-on-air')).toHaveText('Primary space');
+  await expect(page.getByTestId('failover-conversation')).toHaveText('Primary space');
   await expect(page.getByTestId('failover-health-backup')).toContainText('healthy', { timeout: 10_000 });
 
   space.kill('primary', 'janus');
   await expect(page.getByTestId('failover-status')).toContainText('moving everyone to the backup', { timeout: 5000 });
-  await expect(page.getByTestId('failover-on-air')).toHaveText('Backup space', { timeout: 10_000 });
+  await expect(page.getByTestId('failover-conversation')).toHaveText('Backup space', { timeout: 10_000 });
   await expect(page.getByTestId('conversation-link')).toHaveAttribute('data-status', 'joined');
   // The window renegotiated with the backup room by itself: Janus reports its audio up there.
   await expect(me).toHaveAttribute('data-connected', 'true', { timeout: 10_000 });
@@ -68,7 +68,7 @@ test('primary Janus killed: the banner shows the move, the window follows into t
   await expect(page.getByTestId('failover-health-primary')).toContainText('healthy', { timeout: 15_000 });
   await page.getByTestId('failover-return').click();
   await page.getByTestId('failover-confirm').click();
-  await expect(page.getByTestId('failover-on-air')).toHaveText('Primary space', { timeout: 15_000 });
+  await expect(page.getByTestId('failover-conversation')).toHaveText('Primary space', { timeout: 15_000 });
   await expect(me).toHaveAttribute('data-connected', 'true', { timeout: 10_000 });
 });
 

@@ -160,12 +160,12 @@ test('a full show: preflight, go live, a co-host joins, a producer mutes them, f
   await checkScreen(producer, 'full-show-producer');
 
   // ── The primary Janus dies: the banner shows the move, everyone lands on the backup ──
-  await expect(host.getByTestId('failover-on-air')).toHaveText('Primary space');
+  await expect(host.getByTestId('failover-conversation')).toHaveText('Primary space');
   space.kill('primary', 'janus');
   await expect(host.getByTestId('failover-status')).toContainText('moving everyone to the backup', { timeout: 10_000 });
   await expect(host.getByTestId('toast-failover')).toContainText('Moved to the backup space', { timeout: 30_000 });
-  await expect(host.getByTestId('failover-on-air')).toHaveText('Backup space');
-  await expect(cohost.getByTestId('failover-on-air')).toHaveText('Backup space', { timeout: 20_000 });
+  await expect(host.getByTestId('failover-conversation')).toHaveText('Backup space');
+  await expect(cohost.getByTestId('failover-conversation')).toHaveText('Backup space', { timeout: 20_000 });
   // The show stayed on air through the move (the program goes to both Icecasts, which did not fail).
   await expect(host.getByTestId('on-air-lamp')).toHaveAttribute('data-on-air', 'true');
   await expect(hostList.getByRole('listitem', { name: /^Ana Host, Host, you\b/ })).toHaveAttribute('data-connected', 'true', { timeout: 20_000 });

@@ -48,8 +48,8 @@ test('the listener panel shows the live total, a stale outlet with its reason, a
 
   const total = page.getByTestId('listener-total');
   await expect(total).toContainText('24');
-  await expect(total).toContainText('1 of 2 outlets counted');
-  await expect(page.getByTestId('listener-coverage')).toContainText('Covers 1 of 2 outlets');
+  await expect(total).toContainText('1 of 2 servers counted');
+  await expect(page.getByTestId('listener-coverage')).toContainText('1 of 2 servers reporting');
 
   const primary = page.getByTestId('listener-outlet-primary');
   await expect(primary).toContainText('24');

@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ import { systemClock } from '../../electron/engine/clock';
 import { ensureFixtures } from '../env/fixtures';
 import { startIcecast, type IcecastServer } from '../env/icecast';
 import { listenToMount } from '../env/listen';
+import { freePort, hostAddress } from '../env/network';
 import { channelOf, dominantFrequency, rms } from '../unit/audio-analysis';
 
 const run = promisify(execFile);
@@ -216,6 +217,10 @@ describe('steadycast broadcast (the built command)', () => {
     if (!existsSync(cli)) throw new Error(`${cli} is missing: npm test builds it before this stage; run "npm run build".`);
   });
 
+  it('is executable straight after the build, as `bin` (npx steadycast) runs it', () => {
+    expect(statSync(cli).mode & 0o111).toBe(0o111);
+  });
+
   it('goes live, reports JSON events, stops cleanly after --duration and never prints the password', async () => {
     const server = await icecast();
     const record = join(dir, 'cli.opus');
@@ -223,9 +228,13 @@ describe('steadycast broadcast (the built command)', () => {
     expect(result.code).toBe(0);
     const events = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as { event: string; output?: number; state?: string });
     expect(events[0]?.event).toBeDefined();
-    expect(events.map((event) => event.event)).toEqual(expect.arrayContaining(['started', 'output', 'meters', 'recording', 'stopped']));
+    expect(events.map((event) => event.event)).toEqual(expect.arrayContaining(['started', 'output', 'on-air', 'meters', 'recording', 'stopped']));
     expect(events).toContainEqual(expect.objectContaining({ event: 'output', output: 0, state: 'live' }));
-    expect(events.at(-1)).toMatchObject({ event: 'stopped', reason: 'duration' });
+    // "on-air" comes once, after the output's first "live", never before.
+    const names = events.map((event) => (event.event === 'output' ? `output:${event.state}` : event.event));
+    expect(names.filter((name) => name === 'on-air')).toHaveLength(1);
+    expect(names.indexOf('on-air')).toBeGreaterThan(names.indexOf('output:live'));
+    expect(events.at(-1)).toMatchObject({ event: 'stopped', reason: 'duration', everLive: true });
     // It also reports the listener count of its own mount, read from the server.
     const readings = events.filter((event) => event.event === 'listeners') as unknown as { total: number; outlets: { listeners: number | null; stale: boolean; ageMs: number | null }[] }[];
     expect(readings.length).toBeGreaterThanOrEqual(1);
@@ -259,8 +268,46 @@ describe('steadycast broadcast (the built command)', () => {
     expect(connecting.length).toBeLessThanOrEqual(3);
     expect(outputs.at(-1)).toMatchObject({ state: 'stopped', errorClass: 'auth' });
     expect(outputs.at(-1)?.error).toMatch(/password|credentials/i);
-    expect(result.stderr).toMatch(/every output stopped/);
+    expect(result.stdout).not.toContain('"on-air"');
+    expect(result.stdout.trim().split('\n').at(-1)).toMatch(/"everLive":false/);
+    expect(result.stderr).toMatch(/no output ever went live/);
     expect(result.stdout + result.stderr).not.toContain('not-the-password');
+  });
+
+  it('tells a person about a wrong password once, never says "on air", and exits 3', async () => {
+    const server = await icecast();
+    const result = await runCli(['--source', 'tone:440', '--icecast', mountUrl(server, '/auth-text.opus', 'not-the-password')]);
+    expect(result.code).toBe(3);
+    const all = result.stdout + result.stderr;
+    expect(all).not.toMatch(/on air:/i);
+    expect(all.match(/refused the source credentials/g)).toHaveLength(1);
+    expect(result.stdout).toMatch(/^Starting: /);
+    expect(result.stdout).toMatch(/gave up/);
+    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^steadycast broadcast: no output ever went live/)]);
+    expect(all).not.toContain('not-the-password');
+  });
+
+  it('tells a person about a dead port once over many retries, and exits 3 when the show ends without going live', async () => {
+    const deadPort = await freePort();
+    const result = await runCli(['--source', 'tone:440', '--icecast', `http://source:pw-dead@${hostAddress()}:${deadPort}/dead.opus`, '--duration', '4']);
+    expect(result.code).toBe(3);
+    const all = result.stdout + result.stderr;
+    expect(all).not.toMatch(/on air:/i);
+    expect(all.match(/connection refused/g)).toHaveLength(1);
+    expect(result.stdout).toMatch(/without going on air/);
+    expect(result.stderr).toMatch(/^steadycast broadcast: no output ever went live/);
+    expect(all).not.toContain('pw-dead');
+  });
+
+  it('says "On air" only after the output is live, and exits 0 after a show that reached it', async () => {
+    const server = await icecast();
+    const result = await runCli(['--source', 'tone:440', '--icecast', mountUrl(server, '/text.opus'), '--duration', '2', '--channels', '1']);
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^Starting: /);
+    expect(lines.filter((line) => /^On air: /.test(line))).toEqual([expect.stringMatching(/^On air: Primary \(http:\/\/[^@]+\/text\.opus\) is live\.$/)]);
+    expect(lines.at(-1)).toMatch(/^Off air \(duration\) after/);
+    expect(result.stderr).toBe('');
   });
 
   it.each([

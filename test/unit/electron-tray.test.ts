@@ -73,21 +73,41 @@ describe('tray menu from the engine state', () => {
     expect(labels(view)).toEqual(['Off air', 'Listeners: not counted yet', '---', 'Mute microphone', 'Switch to backup space…', '---', 'Show Steadycast', 'Quit Steadycast']);
   });
 
-  it('shows on air, the outputs that are live and the listener total', () => {
+  it('shows on air with every output live, and the listener total', () => {
+    const allLive: BroadcastStatus = { ...onAir, outputs: onAir.outputs.map((output) => ({ ...output, state: { status: 'live', since: AT, bytesSent: 10, backlogMs: 0 } })) };
+    const view = trayView(input({ broadcast: allLive }, { listeners: reading(12_345) }));
+    expect(view.onAir).toBe(true);
+    expect(labels(view)[0]).toBe('● On air: all 2 outputs are live · since 20:15');
+    expect(labels(view)[1]).toBe('Listeners: 12,345 listeners');
+    expect(view.toolTip).toBe('Steadycast — on air: all 2 outputs are live · 12,345 listeners');
+    expect(view.title).toBe('ON AIR · 12,345');
+    expect(item(view, 'quit')).toMatchObject({ label: 'Quit Steadycast… (ends the show)', enabled: true });
+  });
+
+  it('says in words how many outputs are live when not all are', () => {
     const view = trayView(input({ broadcast: onAir }, { listeners: reading(12_345) }));
     expect(view.onAir).toBe(true);
-    expect(labels(view)[0]).toBe('● On air since 20:15 · 1 of 2 outputs live');
-    expect(labels(view)[1]).toBe('Listeners: 12,345 listeners');
-    expect(view.toolTip).toBe('Steadycast — on air · 12,345 listeners');
-    expect(view.title).toBe('LIVE 12,345');
-    expect(item(view, 'quit')).toMatchObject({ label: 'Quit Steadycast… (ends the show)', enabled: true });
+    expect(labels(view)[0]).toBe('● Live on 1 of 2 outputs: listeners of the others hear nothing · since 20:15');
+    expect(view.title).toBe('LIVE · 1 of 2 outputs · 12,345');
+  });
+
+  it('never says on air while the show runs with no output live: the icon stays off and the words say so', () => {
+    const down: BroadcastStatus = { ...onAir, outputs: [onAir.outputs[1] as BroadcastStatus['outputs'][number]] };
+    const view = trayView(input({ broadcast: down }, { listeners: reading(0, 0, 1) }));
+    expect(view.onAir).toBe(false);
+    expect(view.showRunning).toBe(true);
+    expect(labels(view)[0]).toBe('▲ Not reaching listeners: 0 of 1 output live · since 20:15');
+    expect(view.toolTip).toBe('Steadycast — not reaching listeners: 0 of 1 output live · unknown (no server answered recently)');
+    expect(view.title).toBe('NOT REACHING LISTENERS · 0 of 1 output');
+    expect(labels(view).join('\n')).not.toMatch(/on air/i);
+    expect(item(view, 'quit')).toMatchObject({ label: 'Quit Steadycast… (ends the show)' });
   });
 
   it('says how much of the count is covered, and never guesses a count nobody answered', () => {
     expect(labels(trayView(input({ broadcast: onAir }, { listeners: reading(1, 1, 2) })))[1]).toBe('Listeners: 1 listener (1 of 2 servers answered)');
     const stale = trayView(input({ broadcast: onAir }, { listeners: reading(0, 0, 2) }));
     expect(labels(stale)[1]).toBe('Listeners: unknown (no server answered recently)');
-    expect(stale.title).toBe('LIVE');
+    expect(stale.title).toBe('LIVE · 1 of 2 outputs');
   });
 
   it('offers mute or unmute in the room, and nothing a moderator decided', () => {
@@ -166,8 +186,8 @@ describe('the tray in the app', () => {
     expect(tray.toolTip).toBe('Steadycast — off air');
     app.engine.attachBroadcast({ status: () => onAir, retryOutput: () => false, subscribe: () => () => undefined });
     expect(tray.image).toBe('/app/assets/tray/tray-live.png');
-    expect(tray.toolTip).toBe('Steadycast — on air');
-    expect(tray.menu?.item('on-air')?.label).toMatch(/^● On air since/);
+    expect(tray.toolTip).toBe('Steadycast — live on 1 of 2 outputs: listeners of the others hear nothing');
+    expect(tray.menu?.item('on-air')?.label).toMatch(/^● Live on 1 of 2 outputs/);
   });
 
   it('sends the mute toggle to the engine, and says why it was refused', async () => {

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { analyseRehearsal, mixDown, type RehearsalFigures } from '../../renderer/audio/rehearsal-analysis';
 import type { MicrophoneCapture } from '../../renderer/audio/microphone';
 import { RehearsalError, type RehearsalRecorder, type RehearsalSession, type RehearsalTake } from '../../renderer/audio/rehearsal-recorder';
+import { judgeMicLevel, MIC_CLIPPING_PEAK_DBFS } from '../../renderer/audio/mic-level-verdict';
+import { MIC_WARNING_MESSAGES } from '../../renderer/audio/mic-analysis/mic-warning';
 import { PreflightDialog } from '../../renderer/features/preflight/preflight-dialog';
 import { createAppStore, type AppStore } from '../../renderer/stores/app-store';
 import { isPreflightBlocked, preflightLines, REHEARSAL_MAX_MS, selectPreflightInput } from '../../renderer/stores/preflight-slice';
@@ -152,5 +154,54 @@ describe('the preflight rehearsal line', () => {
     await recording;
     expect(late.released).toEqual(['blob:late']);
     expect(again.getState().preflight.rehearsal.status).toBe('idle');
+  });
+});
+
+describe('one judgement of the microphone level', () => {
+  it('calls a level silent, too quiet, too loud or fine by the same thresholds for a take and a live peak', () => {
+    expect(judgeMicLevel({ peakDb: -80, talkDb: -90, clippedShare: 0 })).toBe('silent');
+    expect(judgeMicLevel({ peakDb: -35, talkDb: -48, clippedShare: 0 })).toBe('too-quiet');
+    expect(judgeMicLevel({ peakDb: 0, talkDb: -10, clippedShare: 0.01 })).toBe('too-loud');
+    expect(judgeMicLevel({ peakDb: -6, talkDb: -22, clippedShare: 0 })).toBe('ok');
+    // A live meter has only its peak: the clipping threshold of the Conversation panel's "Too loud".
+    expect(judgeMicLevel({ peakDb: MIC_CLIPPING_PEAK_DBFS, talkDb: null, clippedShare: null })).toBe('too-loud');
+    expect(judgeMicLevel({ peakDb: -12, talkDb: null, clippedShare: null })).toBe('ok');
+    // A take's clipped samples are counted at that same level.
+    expect(analyseRehearsal(tone(1, 10 ** (MIC_CLIPPING_PEAK_DBFS / 20) + 0.001), RATE).clippedShare).toBeGreaterThan(0.001);
+  });
+});
+
+const microphoneLine = (store: AppStore) => preflightLines(selectPreflightInput(store.getState())).find((line) => line.id === 'microphone');
+
+describe('the preflight microphone line', () => {
+  it('checks the microphone through the rehearsal, without joining the room', async () => {
+    const recorder = new ScriptedRecorder();
+    const store = await setup(recorder);
+    expect(microphoneLine(store)).toMatchObject({ verdict: 'warn', detail: expect.stringMatching(/record a rehearsal/) as unknown });
+    expect(microphoneLine(store)?.detail).not.toMatch(/join/);
+    const recording = store.getState().startRehearsal();
+    recorder.opened.resolve(undefined);
+    await settle();
+    expect(microphoneLine(store)?.verdict).toBe('checking');
+    recorder.take.resolve({ url: 'blob:take', figures: figures({}) });
+    await recording;
+    expect(microphoneLine(store)).toMatchObject({ verdict: 'pass', figure: 'peak -6 dBFS' });
+  });
+
+  it('agrees with the rehearsal and the Conversation panel: a take that clips, or the panel\'s "Too loud", is too loud here', async () => {
+    const recorder = new ScriptedRecorder();
+    const store = await setup(recorder);
+    recorder.opened.resolve(undefined);
+    recorder.take.resolve({ url: 'blob:loud', figures: figures({ peakDb: 0, clippedShare: 0.01 }) });
+    await store.getState().startRehearsal();
+    expect(microphoneLine(store)).toMatchObject({ verdict: 'warn', detail: expect.stringMatching(/^Too loud/) as unknown });
+    expect(rehearsalLine(store)?.detail).toMatch(/Too loud/);
+
+    // Joined, a peak that looks fine, but the Conversation panel warns of clipping: the preflight says the same.
+    const joined = await setup();
+    joined.setState({ microphone: { ...joined.getState().microphone, activeLabel: 'Fake mic', levelDb: -20 }, micCheck: { report: null, warning: { kind: 'clipping', message: MIC_WARNING_MESSAGES.clipping } } });
+    expect(microphoneLine(joined)).toMatchObject({ verdict: 'warn', detail: expect.stringMatching(/^Too loud/) as unknown });
+    joined.setState({ micCheck: { report: null, warning: null } });
+    expect(microphoneLine(joined)?.verdict).toBe('pass');
   });
 });

@@ -14,6 +14,7 @@ import {
   selectCanRetry,
   selectIsOnAir,
   selectMeter,
+  selectOnAirLamp,
   selectShowIsOnAir,
   selectShowOnAir,
   selectOutputIds,
@@ -252,15 +253,17 @@ describe('broadcast selectors', () => {
       expect(selectShowOnAir(withShow(show))).toBeNull();
       expect(selectShowIsOnAir(withShow(show))).toBe(false);
     }
-    expect(describeLamp(true, null, 'Ana Host')).toBe("On air: Ana Host's show");
+    expect(describeLamp({ kind: 'host', by: 'Ana Host' }, null)).toBe("On air: Ana Host's show");
+    expect(selectOnAirLamp(withShow({ status: 'on-air', since: T0, by: 'Ana Host' }))).toEqual({ kind: 'host', by: 'Ana Host' });
     const cohostWindow = createAppStore({ now: () => 0, randomNonce: () => 'n', setTimer: () => () => undefined });
     cohostWindow.setState(withShow({ status: 'on-air', since: T0, by: 'Ana Host' }));
     expect(selectShowOnAir(cohostWindow.getState())).toEqual({ since: T0, by: 'Ana Host' });
     expect(render(cohostWindow, createElement(OffAirState))).toContain('Ana Host’s show is on air');
     cohostWindow.setState(withShow({ status: 'unknown' }));
     expect(render(cohostWindow, createElement(OffAirState))).toContain('Nothing is going out to the audience.');
-    expect(describeLamp(true, new Date(2026, 0, 1, 20, 5, 0).getTime(), null)).toBe('On air, since 20:05:00');
-    expect(describeLamp(false, null, null)).toBe('Off air');
+    expect(describeLamp({ kind: 'on-air', live: 1, total: 1 }, new Date(2026, 0, 1, 20, 5, 0).getTime())).toBe('On air: the output is live, since 20:05:00');
+    expect(describeLamp({ kind: 'unreached', total: 1 }, new Date(2026, 0, 1, 20, 5, 0).getTime())).toBe('Not reaching listeners: 0 of 1 output live, since 20:05:00');
+    expect(describeLamp({ kind: 'off' }, null)).toBe('Off air');
   });
 
   it('are on air only when the engine reports a program', async () => {

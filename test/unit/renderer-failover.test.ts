@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { BridgeError } from '../../electron/shared/bridge';
 import type { EndpointHealth, FailoverState } from '../../electron/shared/failover';
 import { FailoverBanner } from '../../renderer/features/failover/failover-banner';
-import { clockTime, describePhase, onAirLabel } from '../../renderer/features/failover/failover-view';
+import { clockTime, conversationLabel, describePhase } from '../../renderer/features/failover/failover-view';
 import { createAppStore, type AppStore } from '../../renderer/stores/app-store';
 import { canAskMove } from '../../renderer/stores/failover-slice';
 import { FakeBridge, sampleEngineState } from '../fakes/fake-bridge';
@@ -36,11 +36,12 @@ async function setup(state: FailoverState): Promise<{ store: AppStore; bridge: F
 }
 
 describe('failover banner', () => {
-  it('shows where the show is, both endpoints, the by-hand move for a host, and the history', async () => {
+  it('shows where the conversation is (never "on air": that is the lamp), both endpoints, the by-hand move for a host, and the history', async () => {
     const { store } = await setup(failover());
     const html = render(store, createElement(FailoverBanner));
-    expect(html).toContain('Primary space');
-    expect(html).toContain('Primary · healthy · on air');
+    expect(html).toMatch(/Conversation<\/span><strong[^>]*>Primary space</);
+    expect(html).toContain('Primary · healthy · conversation here');
+    expect(html).not.toMatch(/on air/i);
     expect(html).toContain('Backup · healthy');
     expect(buttonTag(html, 'failover-switch')).not.toBeNull();
     expect(buttonTag(html, 'failover-return')).toBeNull();
@@ -63,7 +64,7 @@ describe('failover banner', () => {
     const state = failover({ phase: { phase: 'degraded', since: 0, downSince: 0, moveAt: 3000, reason: 'The Janus session is lost.' }, health: [health('primary', 'down', 'The Janus session is lost.'), health('backup', 'healthy')] });
     expect(describePhase(state, 2)).toEqual({ tone: 'bad', text: 'The primary is down: moving everyone to the backup in 2 s unless it comes back. The Janus session is lost.' });
     expect(describePhase({ ...state, phase: { ...state.phase, downSince: null, moveAt: null } as FailoverState['phase'] }, null).tone).toBe('warn');
-    expect(onAirLabel(failover({ phase: { phase: 'failingOver', since: 0, attempt: 1, trigger: 'automatic', reason: 'x', lastError: null } }))).toBe('Moving to backup');
+    expect(conversationLabel(failover({ phase: { phase: 'failingOver', since: 0, attempt: 1, trigger: 'automatic', reason: 'x', lastError: null } }))).toBe('Moving to backup');
   });
 
   it('offers the return only on the backup, and nothing while a move is under way', () => {

@@ -6,7 +6,7 @@ import type { FailoverState } from '../../electron/shared/failover';
 import { ToastStack } from '../../renderer/features/toasts/toast-stack';
 import { createAppStore, type AppStore } from '../../renderer/stores/app-store';
 import type { AppState } from '../../renderer/stores/store-types';
-import { TOAST_LIMIT, TOAST_MS, toastsFor } from '../../renderer/stores/toasts-slice';
+import { mergeToasts, TOAST_LIMIT, TOAST_MS, toastsFor, type Toast } from '../../renderer/stores/toasts-slice';
 import { FakeBridge, sampleEngineState } from '../fakes/fake-bridge';
 import { render, settle } from './renderer-test-support';
 
@@ -43,7 +43,21 @@ function failover(phase: FailoverState['phase']): FailoverState {
   };
 }
 
-const LIVE: NonNullable<EngineState['broadcast']> = { status: 'live', startedAt: 5, source: 'page', channels: 2, bitrateKbps: 128, configuredBitrateKbps: 128, outputs: [], recording: null };
+const LIVE: NonNullable<EngineState['broadcast']> = {
+  status: 'live',
+  startedAt: 5,
+  source: 'page',
+  channels: 2,
+  bitrateKbps: 128,
+  configuredBitrateKbps: 128,
+  outputs: [{ id: 'primary', label: 'Primary', url: 'http://icecast/live.opus', state: { status: 'live', since: 5, bytesSent: 1, backlogMs: 0 } }],
+  recording: null,
+};
+/** The same show with its only output retrying: running, reaching nobody. */
+const UNREACHED: NonNullable<EngineState['broadcast']> = {
+  ...LIVE,
+  outputs: [{ id: 'primary', label: 'Primary', url: 'http://icecast/live.opus', state: { status: 'retrying', attempt: 2, since: 6, nextAttemptAt: 7, errorClass: 'refused', error: 'refused' } }],
+};
 
 async function setup(): Promise<{ store: AppStore; bridge: FakeBridge; timers: ManualTimers; push: (overrides: Partial<EngineState>) => void }> {
   const timers = new ManualTimers();
@@ -56,7 +70,7 @@ async function setup(): Promise<{ store: AppStore; bridge: FakeBridge; timers: M
 }
 
 describe('toasts from state changes', () => {
-  it('a producer’s mute lock, the move to the backup and going on air each raise one toast', async () => {
+  it('a producer’s mute lock, the move to the backup and going on air each raise one toast (two show at once)', async () => {
     const { store, push } = await setup();
     expect(store.getState().toasts).toEqual([]);
 
@@ -69,10 +83,20 @@ describe('toasts from state changes', () => {
     expect(store.getState().toasts.at(-1)).toMatchObject({ kind: 'failover', title: 'Moved to the backup space', detail: 'The primary Janus stopped answering.' });
 
     push({ conversation: locked, failover: onBackup, broadcast: LIVE });
-    expect(store.getState().toasts.map((toast) => toast.title)).toEqual(['Muted by Pia (producer)', 'Moved to the backup space', 'You are on air']);
+    expect(store.getState().toasts.map((toast) => toast.title)).toEqual(['Moved to the backup space', 'You are on air']);
     // The same state again is no transition: nothing new.
     push({ conversation: locked, failover: onBackup, broadcast: LIVE });
-    expect(store.getState().toasts).toHaveLength(3);
+    expect(store.getState().toasts).toHaveLength(2);
+  });
+
+  it('says "on air" only once an output is live, and says so when the show stops reaching listeners', async () => {
+    const { store, push } = await setup();
+    push({ broadcast: UNREACHED });
+    expect(store.getState().toasts.map((toast) => toast.title)).toEqual(['Not reaching listeners']);
+    push({ broadcast: LIVE });
+    expect(store.getState().toasts.map((toast) => toast.title)).toEqual(['You are on air']);
+    push({ broadcast: UNREACHED });
+    expect(store.getState().toasts.map((toast) => [toast.title, toast.tone])).toEqual([['Not reaching listeners', 'warn']]);
   });
 
   it('a toast goes by itself after its time, or at once when dismissed; a newer one of its kind replaces it', async () => {
@@ -92,14 +116,24 @@ describe('toasts from state changes', () => {
     expect(store.getState().toasts).toEqual([]);
   });
 
-  it('never shows more than the limit', async () => {
+  it('never shows more than the limit, and one failover story is one toast', async () => {
     const { store, push } = await setup();
     push({ broadcast: LIVE, failover: failover({ phase: 'onBackup', since: 3, trigger: 'automatic', reason: 'r', returnAt: null }), conversation: joined(self({ lock: { by: 'P', reason: '', at: 1 } }), { status: 'reconnecting', endpoint: 'primary', since: 2, attempt: 1, nextAttemptAt: 3, reason: 'x' }) });
     push({ broadcast: null, failover: failover({ phase: 'returning', since: 4, attempt: 1, trigger: 'manual', reason: 'r' }), conversation: joined(self()) });
     push({ broadcast: LIVE, failover: failover({ phase: 'onPrimary', since: 5 }) });
     expect(store.getState().toasts.length).toBeLessThanOrEqual(TOAST_LIMIT);
-    expect(store.getState().toasts.map((toast) => toast.title)).toContain('Back on the primary space');
-    expect(store.getState().toasts.map((toast) => toast.title)).toContain('Conversation reconnected');
+    expect(store.getState().toasts.map((toast) => toast.title)).toEqual(['Back on the primary space', 'You are on air']);
+  });
+
+  it('merges toasts of one story that arrive together, the most serious first; other stories stay', () => {
+    const toast = (id: number, kind: string, tone: Toast['tone'], title: string, detail: string | null = null): Toast => ({ id, kind, tone, title, detail });
+    const shown = [toast(1, 'lock', 'warn', 'Muted by Pia'), toast(2, 'conversation', 'warn', 'Conversation link lost')];
+    const merged = mergeToasts(shown, [toast(3, 'conversation', 'ok', 'Conversation reconnected'), toast(4, 'failover', 'warn', 'Moved to the backup space', 'The primary Janus stopped answering.')]);
+    expect(merged.map((entry) => [entry.id, entry.kind, entry.title, entry.detail])).toEqual([
+      [1, 'lock', 'Muted by Pia', null],
+      [4, 'failover', 'Moved to the backup space', 'The primary Janus stopped answering. Conversation reconnected.'],
+    ]);
+    expect(mergeToasts(merged, [toast(5, 'show', 'bad', 'You are on air')]).map((entry) => entry.id)).toEqual([4, 5]);
   });
 
   it('says "reconnected" only after a connection that was lost, not on the first connect', async () => {

@@ -1,4 +1,5 @@
 import type { MicReport } from '../../../electron/shared/mic-report';
+import { isClippedPeak, MIC_CLIPPING_PEAK_DBFS, MIC_LEVEL_WORDS } from '../mic-level-verdict';
 
 /*
  * The speaker's own warning, from their last few seconds of microphone reports: said to them
@@ -29,8 +30,8 @@ export interface MicWarning {
 
 /** The echo score above which the microphone counts as echoing the room. */
 export const ECHO_WARNING_SCORE = 0.3;
-/** A report whose peak reaches this (dBFS) is clipped. */
-export const CLIPPING_PEAK_DBFS = -0.5;
+/** A report whose peak reaches this (dBFS) is clipped: the one threshold of ../mic-level-verdict.ts. */
+export const CLIPPING_PEAK_DBFS = MIC_CLIPPING_PEAK_DBFS;
 /** How long a warning stays up after its condition last held. */
 export const WARNING_HOLD_MS = 2000;
 /** Reports to keep for {@link micWarning}: the longest span plus the hold, with room to spare. */
@@ -39,7 +40,7 @@ export const MIC_WARNING_HISTORY_MS = 6000;
 /** The words of each warning. */
 export const MIC_WARNING_MESSAGES: Record<MicWarningKind, string> = {
   echo: 'Your microphone is picking up the room — use headphones, or turn your speakers down.',
-  clipping: 'Your microphone is too loud and distorts — move back from it or turn its input level down.',
+  clipping: `Your microphone is too loud and distorts — ${MIC_LEVEL_WORDS['too-loud'].advice}.`,
   noise: 'Your microphone is picking up steady noise — move away from the fan or mute when not speaking.',
   music: 'Your microphone is picking up music — turn it down or mute when not speaking.',
   typing: 'Your microphone is picking up typing — mute when not speaking.',
@@ -59,7 +60,7 @@ interface Condition {
 const CONDITIONS: readonly Condition[] = [
   { kind: 'echo', spanMs: 2000, share: 0.8, ends: true, holds: (report) => report.echoScore >= ECHO_WARNING_SCORE },
   // Clipping comes in bursts (a laugh, a cough): a few clipped reports within 2 s, not most of them.
-  { kind: 'clipping', spanMs: 2000, share: 0.3, ends: false, holds: (report) => report.peakDbfs >= CLIPPING_PEAK_DBFS },
+  { kind: 'clipping', spanMs: 2000, share: 0.3, ends: false, holds: (report) => isClippedPeak(report.peakDbfs) },
   { kind: 'noise', spanMs: 3000, share: 0.8, ends: true, holds: (report) => report.voice === 'noise' },
   { kind: 'music', spanMs: 3000, share: 0.8, ends: true, holds: (report) => report.voice === 'music' },
   { kind: 'typing', spanMs: 3000, share: 0.8, ends: true, holds: (report) => report.voice === 'typing' },

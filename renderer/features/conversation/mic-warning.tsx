@@ -1,12 +1,13 @@
 import type { ReactNode } from 'react';
 import type { MicWarning, MicWarningKind } from '../../audio/mic-analysis/mic-warning';
+import { MIC_LEVEL_WORDS } from '../../audio/mic-level-verdict';
 import { selectMicWarning } from '../../stores/mic-check-slice';
 import { useAppStore } from '../../stores/store-context';
 
 /** The short heading of each warning (the message says what to do). */
 const HEADINGS: Record<MicWarningKind, string> = {
   echo: 'Echo',
-  clipping: 'Too loud',
+  clipping: MIC_LEVEL_WORDS['too-loud'].heading,
   noise: 'Noise',
   music: 'Music',
   typing: 'Typing',

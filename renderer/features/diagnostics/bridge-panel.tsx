@@ -54,7 +54,7 @@ export function BridgePanel(): ReactNode {
             </span>
             <PingResult />
           </div>
-          <p className="ping__hint">Command to the engine, answered by an engine:pong event.</p>
+          <p className="ping__hint">How long a command takes to reach the engine and its answer to come back.</p>
         </div>
       </div>
     </Panel>
@@ -75,7 +75,7 @@ function pingText(ping: PingState): string {
     case 'idle':
       return '—';
     case 'waiting':
-      return 'Waiting for pong…';
+      return 'Waiting for the answer…';
     case 'answered':
       return formatRoundTrip(ping.roundTripMs);
     case 'failed':

@@ -6,17 +6,17 @@ import { StatusPill } from '../../components/status-pill';
 import { useSecondsUntil } from '../../components/use-countdown';
 import { canAskMove, selectFailover } from '../../stores/failover-slice';
 import { useAppStore } from '../../stores/store-context';
-import { clockTime, describePhase, ENDPOINT_NAME, healthTone, healthWord, onAirLabel } from './failover-view';
+import { clockTime, conversationLabel, describePhase, ENDPOINT_NAME, healthTone, healthWord } from './failover-view';
 import './failover-banner.css';
 
 /** One endpoint's health: a pill, and the reason when it is not healthy. */
-function EndpointHealthItem({ health, onAir }: { health: EndpointHealth; onAir: boolean }): ReactNode {
+function EndpointHealthItem({ health, inUse }: { health: EndpointHealth; inUse: boolean }): ReactNode {
   const name = ENDPOINT_NAME[health.endpoint];
   return (
     <li className="failover-health" data-testid={`failover-health-${health.endpoint}`} title={health.reason ?? undefined}>
-      <StatusPill tone={healthTone(health.status)} label={`${name}: ${healthWord(health.status)}${onAir ? ', on air' : ''}`}>
+      <StatusPill tone={healthTone(health.status)} label={`${name}: ${healthWord(health.status)}${inUse ? ', the conversation is here' : ''}`}>
         {name} · {healthWord(health.status)}
-        {onAir ? ' · on air' : ''}
+        {inUse ? ' · conversation here' : ''}
       </StatusPill>
       {health.reason && health.status !== 'healthy' ? <span className="failover-health__reason">{health.reason}</span> : null}
     </li>
@@ -49,7 +49,7 @@ function MoveConfirm({ to }: { to: EndpointName }): ReactNode {
 }
 
 /**
- * Always visible under the top bar: which space the show is on, the health of both endpoints, the
+ * Always visible under the top bar: which space the conversation is in, the health of both endpoints, the
  * countdown before an automatic move, the by-hand moves (host and producer) and what happened when.
  */
 export function FailoverBanner(): ReactNode {
@@ -69,13 +69,14 @@ export function FailoverBanner(): ReactNode {
   return (
     <section className="failover-banner" data-tone={headline.tone} data-phase={phase} aria-label="Failover" data-testid="failover-banner">
       <div className="failover-banner__row">
+        {/* Where the conversation is; whether the program reaches listeners is the lamp's to say. */}
         <div className="failover-banner__onair">
-          <span className="failover-banner__label">On air</span>
-          <strong data-testid="failover-on-air">{onAirLabel(failover)}</strong>
+          <span className="failover-banner__label">Conversation</span>
+          <strong data-testid="failover-conversation">{conversationLabel(failover)}</strong>
         </div>
         <ul className="failover-banner__health" aria-label="Endpoint health">
           {failover.health.map((health) => (
-            <EndpointHealthItem key={health.endpoint} health={health} onAir={failover.onAir === health.endpoint && phase !== 'idle'} />
+            <EndpointHealthItem key={health.endpoint} health={health} inUse={failover.onAir === health.endpoint && phase !== 'idle'} />
           ))}
         </ul>
         <p className="failover-banner__status" role="status" aria-live="polite" data-testid="failover-status">

@@ -53,8 +53,8 @@ export function describePhase(failover: FailoverState, secondsToMove: number | n
   }
 }
 
-/** Which space carries the show now, for the big label. */
-export function onAirLabel(failover: FailoverState): string {
+/** Which space the conversation is in now, for the big label ("Primary space"). */
+export function conversationLabel(failover: FailoverState): string {
   switch (failover.phase.phase) {
     case 'idle':
       return 'Not in a room';

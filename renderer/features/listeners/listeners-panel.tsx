@@ -2,10 +2,11 @@ import type { ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { formatClockTime, formatCount } from '../../components/format';
 import { Panel } from '../../components/panel';
-import { StatusPill, type StatusTone } from '../../components/status-pill';
+import { StatusPill } from '../../components/status-pill';
 import { selectListenerReading, selectListenerSeries, selectListenersError, selectListenersLoadState } from '../../stores/listeners-slice';
 import { useAppStore } from '../../stores/store-context';
 import { ListenerSparkline } from './listener-sparkline';
+import { describeCoverage, describeTotal } from './listener-wording';
 import { OutletRow } from './outlet-row';
 import './listeners-panel.css';
 
@@ -27,13 +28,7 @@ export function ListenersPanel(): ReactNode {
 
   const covered = reading?.coveredOutlets ?? 0;
   const outlets = reading?.totalOutlets ?? 0;
-  const coverage: { tone: StatusTone; text: string } = !reading
-    ? { tone: 'neutral', text: 'No reading' }
-    : covered === 0
-      ? { tone: 'bad', text: outlets === 0 ? 'No outlets' : 'All outlets stale' }
-      : covered < outlets
-        ? { tone: 'warn', text: `Covers ${covered} of ${outlets} outlets` }
-        : { tone: 'ok', text: `All ${outlets} outlet${outlets === 1 ? '' : 's'} fresh` };
+  const coverage = describeCoverage(reading);
   const spanMs = series.values.length * series.stepMs;
 
   return (
@@ -58,7 +53,7 @@ export function ListenersPanel(): ReactNode {
                 {covered === 0 ? '—' : formatCount(reading.total)}
               </output>
               <span className="listeners__total-label">
-                {covered === 0 ? 'no fresh reading' : covered < outlets ? `listening · ${covered} of ${outlets} outlets counted` : 'listening now'}
+                {describeTotal(reading)}
               </span>
             </div>
             <dl className="listeners__stats">
@@ -70,11 +65,13 @@ export function ListenersPanel(): ReactNode {
                 </dd>
               </div>
               <div className="listeners__stat">
-                <dt>Unique (est.)</dt>
+                <dt>Listeners (est.)</dt>
                 <dd className="num" data-testid="listener-unique">
-                  {reading.uniqueEstimate === null ? '—' : `≈ ${formatCount(reading.uniqueEstimate)}`}
+                  {reading.uniqueEstimate === null ? '—' : formatCount(reading.uniqueEstimate)}
                   <span className="faint">
-                    {reading.uniqueEstimate === null ? 'needs credentials' : `address + player, ${reading.uniqueCoveredOutlets} outlet${reading.uniqueCoveredOutlets === 1 ? '' : 's'}`}
+                    {reading.uniqueEstimate === null
+                      ? 'needs the servers’ credentials'
+                      : `told apart by address and player, on ${reading.uniqueCoveredOutlets} server${reading.uniqueCoveredOutlets === 1 ? '' : 's'}`}
                   </span>
                 </dd>
               </div>

@@ -43,7 +43,7 @@ export function OutletRow({ outlet }: { outlet: OutletReading }): ReactNode {
           <StatusPill tone="ok">Fresh</StatusPill>
         )}
         <span className="listener-outlet__age num faint">{formatAge(outlet.ageMs)}</span>
-        {details.length > 0 ? <span className="listener-outlet__details faint truncate">{details.join(' · ')}</span> : null}
+        {details.length > 0 ? <span className="listener-outlet__details faint">{details.join(' · ')}</span> : null}
       </div>
       {outlet.stale && outlet.staleReason ? (
         <p className="listener-outlet__reason" data-testid="stale-reason">

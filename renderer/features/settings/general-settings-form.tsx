@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { BITRATES_KBPS } from '../../../electron/shared/settings';
 import { Button } from '../../components/button';
+import { selectHasGlobalShortcuts } from '../../stores/selectors';
 import { useAppStore } from '../../stores/store-context';
 import { GENERAL_PATHS } from './settings-slice';
 import { CheckField, SelectField, TextField } from './settings-fields';
@@ -17,6 +18,8 @@ export function GeneralSettingsForm(): ReactNode {
   const devices = useAppStore((state) => state.microphone.devices);
   const setField = useAppStore((state) => state.setGeneralField);
   const save = useAppStore((state) => state.saveGeneral);
+  // Headless and browser windows have no global shortcuts: their fields would promise keys that do nothing.
+  const globalShortcuts = useAppStore(selectHasGlobalShortcuts);
   if (!general) return null;
   const { draft, errors } = general;
   const error = (field: keyof typeof GENERAL_PATHS): string | undefined => errors[GENERAL_PATHS[field]];
@@ -51,13 +54,15 @@ export function GeneralSettingsForm(): ReactNode {
         <CheckField label="Record every show to a file" checked={draft.recordingEnabled} onChange={(checked) => setField('recordingEnabled', checked)} />
         <TextField label="Recording folder" value={draft.recordingFolder} onChange={(value) => setField('recordingFolder', value)} error={error('recordingFolder')} placeholder="/home/you/Recordings" mono testId="recording-folder" />
       </fieldset>
-      <fieldset className="settings-endpoint">
-        <legend className="settings-endpoint__legend">Global shortcuts</legend>
-        <div className="settings-grid">
-          <TextField label="Mute shortcut" value={draft.muteToggle} onChange={(value) => setField('muteToggle', value)} error={error('muteToggle')} hint="Such as CommandOrControl+Shift+M; empty turns it off." mono testId="shortcut-mute" />
-          <TextField label="Push-to-talk shortcut" value={draft.pushToTalk} onChange={(value) => setField('pushToTalk', value)} error={error('pushToTalk')} hint="Hold to talk while muted; empty turns it off." mono testId="shortcut-ptt" />
-        </div>
-      </fieldset>
+      {globalShortcuts ? (
+        <fieldset className="settings-endpoint">
+          <legend className="settings-endpoint__legend">Global shortcuts</legend>
+          <div className="settings-grid">
+            <TextField label="Mute shortcut" value={draft.muteToggle} onChange={(value) => setField('muteToggle', value)} error={error('muteToggle')} hint="Such as CommandOrControl+Shift+M; empty turns it off." mono testId="shortcut-mute" />
+            <TextField label="Push-to-talk shortcut" value={draft.pushToTalk} onChange={(value) => setField('pushToTalk', value)} error={error('pushToTalk')} hint="Hold to talk while muted; empty turns it off." mono testId="shortcut-ptt" />
+          </div>
+        </fieldset>
+      ) : null}
       {general.error ? (
         <p className="inline-error" role="alert">
           {general.error}

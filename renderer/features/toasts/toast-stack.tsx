@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { useAppStore } from '../../stores/store-context';
 import './toast-stack.css';
 
-/** The toasts at the bottom right, newest last; a polite live region, so each is read out once. */
+/** The toasts in their strip at the bottom of the window, newest last; a polite live region, so each is read out once. */
 export function ToastStack(): ReactNode {
   const toasts = useAppStore((state) => state.toasts);
   const dismissToast = useAppStore((state) => state.dismissToast);

@@ -2,9 +2,10 @@ import type { ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { LogoMark } from '../../components/icons';
 import { OnAirLamp } from '../../components/on-air-lamp';
-import { selectShowOnAir } from '../../stores/broadcast-selectors';
+import { selectOnAirLamp, selectShowOnAir } from '../../stores/broadcast-selectors';
 import { selectEngineIdentity } from '../../stores/selectors';
 import { useAppStore } from '../../stores/store-context';
+import { DiagnosticsButton } from '../diagnostics/diagnostics-dialog';
 import { SettingsButton } from '../settings/settings-screen';
 import { ConnectionIndicator } from './connection-indicator';
 import { ThemeSwitch } from './theme-switch';
@@ -16,6 +17,7 @@ const MODE_LABELS = { desktop: 'Desktop', headless: 'Headless' } as const;
 export function TopBar(): ReactNode {
   const { spaceName, version, mode } = useAppStore(useShallow(selectEngineIdentity));
   const show = useAppStore(useShallow(selectShowOnAir));
+  const lamp = useAppStore(useShallow(selectOnAirLamp));
   return (
     <header className="top-bar">
       <div className="top-bar__start">
@@ -32,8 +34,8 @@ export function TopBar(): ReactNode {
         </div>
       </div>
       <div className="top-bar__center">
-        {/* Lit only while an engine reports a program — ours (engine.broadcast) or the host's (conversation.show) — never guessed. */}
-        <OnAirLamp onAir={show !== null} since={show?.since ?? null} by={show?.by ?? null} />
+        {/* From what an engine reports — our outputs (engine.broadcast) or the host's show (conversation.show) — never guessed. */}
+        <OnAirLamp lamp={lamp} since={show?.since ?? null} />
       </div>
       <div className="top-bar__end">
         <ThemeSwitch />
@@ -47,6 +49,7 @@ export function TopBar(): ReactNode {
         </div>
         <div className="top-bar__divider" aria-hidden="true" />
         <ConnectionIndicator />
+        <DiagnosticsButton />
         <SettingsButton />
       </div>
     </header>
