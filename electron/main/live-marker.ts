@@ -62,6 +62,11 @@ export class LiveMarkerFile {
     return this.queue;
   }
 
+  /** Resolves once every write and removal asked for so far is done. */
+  settled(): Promise<void> {
+    return this.queue;
+  }
+
   /** Reads a marker left by an earlier run. */
   async find(): Promise<FoundMarker> {
     let text: string;

@@ -3,7 +3,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { MAX_RENDERER_RELOADS, startApp, type DesktopApp, type DesktopAppOptions } from '../../electron/main/app';
+import { startApp, type DesktopApp, type DesktopAppOptions } from '../../electron/main/app';
+import { MAX_RENDERER_RELOADS } from '../../electron/main/main-window';
 import { LIVE_MARKER_FILE, RESUME_BUTTONS } from '../../electron/main/live-marker';
 import { onAirShow } from '../../electron/main/on-air';
 import type { BroadcastChange, BroadcastControl } from '../../electron/engine/broadcast/broadcast-control';
@@ -48,9 +49,9 @@ beforeEach(async () => {
   clock = new FakeClock();
 });
 afterEach(async () => {
-  for (const app of started.splice(0)) app.dispose();
+  for (const app of started.splice(0)) await app.dispose();
   vi.restoreAllMocks();
-  await rm(userData, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
+  await rm(userData, { recursive: true, force: true });
 });
 
 const options = (overrides: Partial<DesktopAppOptions> = {}): DesktopAppOptions => ({
