@@ -4,7 +4,8 @@ import { systemClock, type Clock } from '../engine/clock';
 import { createFetchHttp, OutletUrlError, parseOutletUrl, type HttpFetch } from '../engine/listeners/http';
 import { ListenerCounts } from '../engine/listeners/listener-counts';
 import type { OutletConfig } from '../engine/listeners/outlet-poller';
-import { addLogSink, createLogger, describeError, formatLogRecord } from '../engine/log/logger';
+import { addLogSink, createLogger, formatLogRecord } from '../engine/log/logger';
+import { describeError } from '../shared/describe-error';
 
 /** Help text of `steadycast listeners`. */
 export const LISTENERS_USAGE = `  listeners  Count the listeners of Icecast mounts, live, until Ctrl+C (or --duration).

@@ -4,18 +4,17 @@ import { decodePcmFrame } from '../shared/pcm-frame';
 import type { EndpointName, EndpointStatus, EngineState, ServerKind, ServerProbe } from '../shared/state';
 import type { Clock } from './clock';
 import type { EndpointConfig, EngineConfig } from './config';
-import { createLogger, describeError, type Logger, type LogRecord } from './log/logger';
+import { createLogger, type Logger, type LogRecord } from './log/logger';
 import { redactUrl } from './redact';
 import { runNetworkPreflight } from './preflight/network-preflight';
 import { judgeUplink, startUplinkCheck, type UplinkCheck } from './preflight/uplink-check';
 import { formatUplinkRate, PREFLIGHT_PROBES } from '../shared/preflight';
 import type { ServerProber } from './servers/prober';
-import { assertNever } from './assert-never';
 import { EngineCommandError } from './engine-errors';
 import { SettingsBook, type SavedSettings, type SettingsBookStore } from './settings/settings-book';
 import type { GeneralSettings } from '../shared/settings';
 
-export { assertNever, EngineCommandError };
+export { EngineCommandError };
 import type { BroadcastStatus } from '../shared/broadcast';
 import { InputDelayMeter, type InputDelaySummary } from './audio/input-delay';
 import { PushSource } from './audio/push-source';
@@ -33,6 +32,8 @@ import { decodeInvite, previewOf } from './invites/invite-code';
 import { FailoverService } from './failover/failover-service';
 import { listenLinkOf } from './failover/listen-link';
 import type { FailoverMove, FailoverSettings } from '../shared/failover';
+import { describeError } from '../shared/describe-error';
+import { assertNever } from '../shared/assert-never';
 
 /** Median delay of the window's frames from which the log warns. */
 const INPUT_DELAY_WARN_MS = 500;

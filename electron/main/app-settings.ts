@@ -1,10 +1,10 @@
-import { assertNever } from '../engine/assert-never';
 import { createLogger, type Logger } from '../engine/log/logger';
 import type { DialogLike } from './electron-api';
 import type { SecretVault } from './secret-vault';
 import { SettingsBookFile } from './settings-book-file';
 import { settingsSecretValues, type DesktopSettings } from './settings-schema';
 import { SettingsStore, type SettingsLoad } from './settings-store';
+import { assertNever } from '../shared/assert-never';
 
 /**
  * Every secret value the settings held during this run (also those since replaced): the log

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Clock } from '../engine/clock';
 import { Engine } from '../engine/engine';
 import type { HttpFetch } from '../engine/listeners/http';
-import { addLogSink, createLogger, describeError } from '../engine/log/logger';
+import { addLogSink, createLogger } from '../engine/log/logger';
 import type { ServerProber } from '../engine/servers/prober';
 import { APP_ID } from './app-id';
 import { diagnosticsExporter } from './app-diagnostics';
@@ -29,6 +29,7 @@ import type { SettingsStore } from './settings-store';
 import { applyShortcutSettings, unavailableShortcutsNotice } from './shortcut-notices';
 import { TrayController } from './tray';
 import { trayActionRunner } from './tray-actions';
+import { describeError } from '../shared/describe-error';
 
 export type { LaunchContext } from './protocol-client';
 

@@ -1,6 +1,7 @@
 import type { Engine } from '../engine/engine';
-import { createLogger, describeError, type Logger } from '../engine/log/logger';
+import { createLogger, type Logger } from '../engine/log/logger';
 import type { DialogLike } from './electron-api';
+import { describeError } from '../shared/describe-error';
 
 /** What the tray's "Switch to backup space…" works with. */
 export interface BackupSwitchDeps {

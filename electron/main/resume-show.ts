@@ -1,10 +1,10 @@
-import { assertNever } from '../engine/assert-never';
 import { dispatchUntrusted } from '../engine/dispatch';
 import type { Engine } from '../engine/engine';
 import { createLogger, type Logger } from '../engine/log/logger';
 import type { CommandPayload } from '../shared/contract';
 import type { DialogLike, ShellLike } from './electron-api';
 import { RESUME_BUTTONS, resumeOffer, type FoundMarker, type LiveMarkerFile } from './live-marker';
+import { assertNever } from '../shared/assert-never';
 
 /** How a resumed show goes on air: the window's microphone and the room with the saved audio settings, as "Go live" does. */
 export const RESUME_REQUEST = { source: { kind: 'bridge' } } as const satisfies CommandPayload<'broadcast:start'>;

@@ -1,8 +1,9 @@
-import { createLogger, describeError, type Logger } from '../engine/log/logger';
+import { createLogger, type Logger } from '../engine/log/logger';
 import { loadConfigFile } from './config-file';
 import type { AppLike, DialogLike } from './electron-api';
 import type { SettingsBookFile } from './settings-book-file';
 import type { DesktopSettings } from './settings-schema';
+import { describeError } from '../shared/describe-error';
 
 /** What File › Import Space Settings works with. */
 export interface SettingsImportDeps {

@@ -1,6 +1,6 @@
-import { assertNever } from '../engine/assert-never';
 import type { MicrophoneActions } from './global-shortcuts';
 import type { TrayAction } from './tray-menu';
+import { assertNever } from '../shared/assert-never';
 
 /** What the tray's items act on. */
 export interface TrayActionTargets {
