@@ -5,6 +5,7 @@ import type { EndpointName, EndpointStatus, EngineState, ServerKind, ServerProbe
 import type { Clock } from './clock';
 import type { EndpointConfig, EngineConfig } from './config';
 import { createLogger, type Logger, type LogRecord } from './log/logger';
+import { RendererLog } from './log/renderer-log';
 import { redactUrl } from './redact';
 import { runNetworkPreflight } from './preflight/network-preflight';
 import { judgeUplink, startUplinkCheck, type UplinkCheck } from './preflight/uplink-check';
@@ -96,6 +97,7 @@ export class Engine {
   private pcmSink: PushSource | null = null;
   private broadcast: { control: BroadcastControl; detach: () => void } | null = null;
   private readonly recentLog: EventPayload<'log:entry'>[] = [];
+  private readonly rendererLog: RendererLog;
   /** Capture → arrival delay of the window's program frames. */
   private readonly inputDelay = new InputDelayMeter();
   private lastInputDelayWarning = Number.NEGATIVE_INFINITY;
@@ -114,6 +116,7 @@ export class Engine {
 
   constructor(private readonly options: EngineOptions) {
     this.log = options.logger ?? createLogger('engine', () => options.clock.now());
+    this.rendererLog = new RendererLog({ clock: options.clock });
     const hasRooms = options.config.space.primary?.janus.room !== undefined || options.config.space.backup?.janus.room !== undefined;
     this.settings = new SettingsBook({
       config: options.config,
@@ -332,6 +335,8 @@ export class Engine {
         return this.uplinkPreflight(command.payload.bitrateKbps);
       case 'log:get-recent':
         return { entries: this.recentLog.map((entry) => ({ ...entry })) };
+      case 'log:write':
+        return this.rendererLog.write(command.payload);
       case 'listeners:get':
         return this.listenerCounts?.lastReading() ?? null;
       case 'listeners:get-history':
