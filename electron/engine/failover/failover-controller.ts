@@ -12,7 +12,7 @@ import {
 } from '../../shared/failover';
 import type { Clock } from '../clock';
 import { EngineCommandError } from '../engine-errors';
-import { type Logger } from '../log/logger';
+import type { Logger } from '../log/logger';
 import { describeError } from '../../shared/describe-error';
 import { assertNever } from '../../shared/assert-never';
 

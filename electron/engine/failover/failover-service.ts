@@ -5,7 +5,7 @@ import type { EndpointHealth, FailoverMove, FailoverSettings, FailoverState } fr
 import type { ListenerReading } from '../../shared/listeners';
 import type { Clock } from '../clock';
 import type { Conversation } from '../conversation/conversation';
-import { type Logger } from '../log/logger';
+import type { Logger } from '../log/logger';
 import type { ServerProber } from '../servers/prober';
 import { combineHealth, type HealthLimits, type JanusLinkSignal, type JanusProbeSignal, type MediaSignal } from './endpoint-health';
 import { canMove, FailoverController, type ConversationView, type FailoverControllerOptions } from './failover-controller';

@@ -1,6 +1,6 @@
 import Janode from 'janode';
 import AudioBridgePlugin, { type AudioBridgeEventData, type AudioBridgeHandle, type AudioBridgeParticipant, type RoomId } from 'janode/plugins/audiobridge';
-import { type Logger } from '../log/logger';
+import type { Logger } from '../log/logger';
 import { EngineCommandError } from '../engine-errors';
 import type { Clock } from '../clock';
 import type { JanusLink } from './janus-link';

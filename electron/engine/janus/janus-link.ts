@@ -1,6 +1,6 @@
 import Janode, { type JanodeConnection, type JanodeSession } from 'janode';
 import type { Clock } from '../clock';
-import { type Logger } from '../log/logger';
+import type { Logger } from '../log/logger';
 import { redactUrl } from '../redact';
 import { Backoff } from '../resilience/backoff';
 import { claimSession, sessionClassOf, type SessionClass } from './session-reclaim';

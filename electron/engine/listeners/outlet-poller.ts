@@ -1,6 +1,6 @@
 import type { ListenerMethod } from '../../shared/listeners';
 import type { Clock } from '../clock';
-import { type Logger } from '../log/logger';
+import type { Logger } from '../log/logger';
 import { authorizationOf, parseOutletUrl, ResponseTooLargeError, type HttpFetch, type OutletTarget } from './http';
 import { parseAdminStats, parseListClients, parseStatusJson, StatsParseError, type MountClient, type ServerStats } from './icecast-stats';
 import { StatsPush } from './stats-push';

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock';
-import { type Logger } from '../log/logger';
+import type { Logger } from '../log/logger';
 import type { HttpFetch } from './http';
 import { parseStatsEvent } from './icecast-stats';
 import { describeError } from '../../shared/describe-error';

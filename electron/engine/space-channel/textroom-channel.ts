@@ -7,7 +7,7 @@ import { EngineCommandError } from '../engine-errors';
 import { createRoomFields, type CreateRoomRequest } from '../janus/audiobridge-room';
 import type { JanusLink } from '../janus/janus-link';
 import { reattachHandle } from '../janus/session-reclaim';
-import { type Logger } from '../log/logger';
+import type { Logger } from '../log/logger';
 import { describeError } from '../../shared/describe-error';
 
 /*
