@@ -1,6 +1,6 @@
 import { describeError } from '../../shared/describe-error';
 
-// Only until engine/conversation imports it from electron/shared (its own commit, to keep a parallel refactor's merge small).
+// The one describeError lives in electron/shared; this re-export stays only for code written against it before (import from shared).
 export { describeError };
 
 /** Severity of a log line. */
