@@ -29,6 +29,7 @@ import {
 import type { EventPayload } from '../../shared/contract';
 import type { FailoverMove, FailoverSettings } from '../../shared/failover';
 import type { EndpointName } from '../../shared/state';
+import { assertNever } from '../assert-never';
 import type { Clock } from '../clock';
 import type { EndpointConfig, EngineConfig } from '../config';
 import { EngineCommandError } from '../engine-errors';
@@ -36,11 +37,9 @@ import type { InviteBook } from '../invites/invite-book';
 import { decodeInvite, type InvitePayload } from '../invites/invite-code';
 import { AudioBridgeRoom, explainRoomError, type RoomParticipant } from '../janus/audiobridge-room';
 import { JanusLink, type JanusLinkState, type RefusedRun } from '../janus/janus-link';
-import type { Logger } from '../log/logger';
+import { describeError, type Logger } from '../log/logger';
 import { StrayMicDetector, type DetectorOptions } from '../moderation/stray-mic-detector';
 import { TextRoomChannel, type ChannelDelivery } from '../space-channel/textroom-channel';
-import { describeError } from '../../shared/describe-error';
-import { assertNever } from '../../shared/assert-never';
 
 /*
  * The conversation controller: this app's place in the space's AudioBridge room. The host joins
