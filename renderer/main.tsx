@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app';
+import { componentPath, createErrorReporter, reportUnexpectedErrors } from './bridge/error-reporting';
 import { selectBridge } from './bridge/select-bridge';
 import { ErrorBoundary } from './components/error-boundary';
 import { createAppStore } from './stores/app-store';
@@ -22,11 +23,14 @@ store.subscribe((state, previous) => {
   if (selectTheme(state) !== selectTheme(previous)) applyTheme();
 });
 const bridge = selectBridge();
+// Unexpected errors of this window go to the engine's log, where support will look.
+const errors = createErrorReporter(bridge.api);
+reportUnexpectedErrors(window, errors);
 store.getState().attachBridge(bridge.api, { kind: bridge.kind, connection: bridge.connection });
 
 createRoot(container).render(
   <StrictMode>
-    <ErrorBoundary>
+    <ErrorBoundary onError={(error, info) => errors.report('render', error, componentPath(info.componentStack))}>
       <StoreProvider store={store}>
         <App />
       </StoreProvider>

@@ -13,7 +13,7 @@ import { systemClock, type Clock } from '../engine/clock';
 import { EngineConfigSchema } from '../engine/config';
 import { Engine } from '../engine/engine';
 import type { BacklogPolicy, IcecastOutputState } from '../engine/icecast/icecast-output';
-import { addLogSink, createLogger, describeError, formatLogRecord } from '../engine/log/logger';
+import { addLogSink, createLogger, formatLogRecord } from '../engine/log/logger';
 import { createFetchHttp, type HttpFetch } from '../engine/listeners/http';
 import { ListenerCounts } from '../engine/listeners/listener-counts';
 import { MAX_BITRATE_KBPS, MIN_BITRATE_KBPS } from '../engine/opus/encoder-service';
@@ -25,6 +25,7 @@ import { formatLiveLine } from './listeners-command';
 import { argvPasswordWarning, hasPasswordInUrl, readSecretEnv, readSecretFile, SecretSourceError, withPassword } from './secrets';
 import { lacksAuthority, serverUrlTextProblem } from '../shared/url-text';
 import { startBridgeServer, type BridgeServer } from './ws-bridge';
+import { describeError } from '../shared/describe-error';
 
 /** Help text of `steadycast broadcast`. */
 export const BROADCAST_USAGE = `  broadcast  Put a program on air: encode once (Opus), send to every Icecast mount, record it.

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { EngineConfig } from '../engine/config';
 import { listenLinkOf } from '../engine/failover/listen-link';
-import { describeError } from '../engine/log/logger';
+import { describeError } from '../shared/describe-error';
 
 /** Help text of `steadycast listen-link`. */
 export const LISTEN_LINK_USAGE = `  listen-link  Write the space's listen link: listen.m3u and listen.pls (primary, then backup)

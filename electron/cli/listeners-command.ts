@@ -4,7 +4,8 @@ import { systemClock, type Clock } from '../engine/clock';
 import { createFetchHttp, OutletUrlError, parseOutletUrl, type HttpFetch } from '../engine/listeners/http';
 import { ListenerCounts } from '../engine/listeners/listener-counts';
 import type { OutletConfig } from '../engine/listeners/outlet-poller';
-import { addLogSink, createLogger, describeError, formatLogRecord } from '../engine/log/logger';
+import { addLogSink, createLogger, formatLogRecord } from '../engine/log/logger';
+import { describeError } from '../shared/describe-error';
 import { argvPasswordWarning, hasPasswordInUrl, readSecretEnv, readSecretFile, SecretSourceError, withPassword } from './secrets';
 
 /** The environment variable an outlet's statistics password may come from. */

@@ -7,7 +7,7 @@ import { systemClock } from '../engine/clock';
 import { readConfigText } from '../engine/config-text';
 import { ConfigError, EngineConfigSchema, parseEngineConfig, type EngineConfig } from '../engine/config';
 import { Engine } from '../engine/engine';
-import { addLogSink, createLogger, describeError, formatLogRecord } from '../engine/log/logger';
+import { addLogSink, createLogger, formatLogRecord } from '../engine/log/logger';
 import { createNetworkProber } from '../engine/servers/prober';
 import { createFetchHttp } from '../engine/listeners/http';
 import { STEADYCAST_VERSION } from '../engine/version';
@@ -15,6 +15,7 @@ import { startBridgeServer } from './ws-bridge';
 import { LISTENERS_USAGE, runListenersCommand } from './listeners-command';
 import { BROADCAST_USAGE, runBroadcastCommand } from './broadcast-command';
 import { LISTEN_LINK_USAGE, ListenLinkUsageError, runListenLinkCommand } from './listen-link-command';
+import { describeError } from '../shared/describe-error';
 
 const log = createLogger('cli');
 

@@ -1,4 +1,2 @@
-/** Exhaustiveness guard for switches over unions. */
-export function assertNever(value: never): never {
-  throw new Error(`unexpected value: ${JSON.stringify(value)}`);
-}
+// The one assertNever lives in electron/shared; this path stays only for code written against it before (import from shared).
+export { assertNever } from '../shared/assert-never';

@@ -1,7 +1,8 @@
 import { parseCommand, type CommandReply } from '../shared/contract';
 import type { Engine } from './engine';
 import { EngineCommandError } from './engine-errors';
-import { createLogger, describeError } from './log/logger';
+import { createLogger } from './log/logger';
+import { describeError } from '../shared/describe-error';
 
 const log = createLogger('dispatch');
 

@@ -4,18 +4,18 @@ import { decodePcmFrame } from '../shared/pcm-frame';
 import type { EndpointName, EndpointStatus, EngineState, ServerKind, ServerProbe } from '../shared/state';
 import type { Clock } from './clock';
 import type { EndpointConfig, EngineConfig } from './config';
-import { createLogger, describeError, type Logger, type LogRecord } from './log/logger';
+import { createLogger, type Logger, type LogRecord } from './log/logger';
+import { RendererLog } from './log/renderer-log';
 import { redactUrl } from './redact';
 import { runNetworkPreflight } from './preflight/network-preflight';
 import { judgeUplink, startUplinkCheck, type UplinkCheck } from './preflight/uplink-check';
 import { formatUplinkRate, PREFLIGHT_PROBES } from '../shared/preflight';
 import type { ServerProber } from './servers/prober';
-import { assertNever } from './assert-never';
 import { EngineCommandError } from './engine-errors';
 import { SettingsBook, type SavedSettings, type SettingsBookStore } from './settings/settings-book';
 import type { GeneralSettings } from '../shared/settings';
 
-export { assertNever, EngineCommandError };
+export { EngineCommandError };
 import type { BroadcastStatus } from '../shared/broadcast';
 import { InputDelayMeter, type InputDelaySummary } from './audio/input-delay';
 import { PushSource } from './audio/push-source';
@@ -33,6 +33,8 @@ import { decodeInvite, previewOf } from './invites/invite-code';
 import { FailoverService } from './failover/failover-service';
 import { listenLinkOf } from './failover/listen-link';
 import type { FailoverMove, FailoverSettings } from '../shared/failover';
+import { describeError } from '../shared/describe-error';
+import { assertNever } from '../shared/assert-never';
 
 /** Median delay of the window's frames from which the log warns. */
 const INPUT_DELAY_WARN_MS = 500;
@@ -95,6 +97,7 @@ export class Engine {
   private pcmSink: PushSource | null = null;
   private broadcast: { control: BroadcastControl; detach: () => void } | null = null;
   private readonly recentLog: EventPayload<'log:entry'>[] = [];
+  private readonly rendererLog: RendererLog;
   /** Capture → arrival delay of the window's program frames. */
   private readonly inputDelay = new InputDelayMeter();
   private lastInputDelayWarning = Number.NEGATIVE_INFINITY;
@@ -113,6 +116,7 @@ export class Engine {
 
   constructor(private readonly options: EngineOptions) {
     this.log = options.logger ?? createLogger('engine', () => options.clock.now());
+    this.rendererLog = new RendererLog({ clock: options.clock });
     const hasRooms = options.config.space.primary?.janus.room !== undefined || options.config.space.backup?.janus.room !== undefined;
     this.settings = new SettingsBook({
       config: options.config,
@@ -331,6 +335,8 @@ export class Engine {
         return this.uplinkPreflight(command.payload.bitrateKbps);
       case 'log:get-recent':
         return { entries: this.recentLog.map((entry) => ({ ...entry })) };
+      case 'log:write':
+        return this.rendererLog.write(command.payload);
       case 'listeners:get':
         return this.listenerCounts?.lastReading() ?? null;
       case 'listeners:get-history':

@@ -1,6 +1,6 @@
 import { readConfigText } from '../engine/config-text';
 import { ConfigError, parseEngineConfig, type EngineConfig } from '../engine/config';
-import { describeError } from '../engine/log/logger';
+import { describeError } from '../shared/describe-error';
 
 /** Outcome of reading the desktop config file; the engine always gets a usable config. */
 export type ConfigLoad =

@@ -5,13 +5,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { systemClock } from '../engine/clock';
 import { createFetchHttp } from '../engine/listeners/http';
-import { addLogSink, createLogger, describeError, formatLogRecord } from '../engine/log/logger';
+import { addLogSink, createLogger, formatLogRecord } from '../engine/log/logger';
 import { createNetworkProber } from '../engine/servers/prober';
 import { STEADYCAST_VERSION } from '../engine/version';
 import { startApp } from './app';
 import type { MainElectron } from './electron-api';
 import { createLogFiles } from './logging';
 import { chooseRendererLocation } from './renderer-location';
+import { describeError } from '../shared/describe-error';
 
 // Glue only: the real Electron objects and paths go in here; the logic lives in app.ts and is tested with fakes.
 addLogSink((record) => process.stderr.write(`${formatLogRecord(record)}\n`));

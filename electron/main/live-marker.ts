@@ -2,9 +2,10 @@ import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { createLogger, describeError, type Logger } from '../engine/log/logger';
+import { createLogger, type Logger } from '../engine/log/logger';
 import { writeFileAtomic } from './atomic-file';
 import type { OnAirShow } from './on-air';
+import { describeError } from '../shared/describe-error';
 
 /*
  * The live marker: a small file in the user data folder that exists exactly while a show is on
@@ -59,6 +60,11 @@ export class LiveMarkerFile {
         this.log.error(`could not ${show === null ? 'remove' : 'write'} the live marker ${this.path}`, error);
       }
     });
+    return this.queue;
+  }
+
+  /** Resolves once every write and removal asked for so far is done. */
+  settled(): Promise<void> {
     return this.queue;
   }
 

@@ -2,11 +2,12 @@ import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { isDeepStrictEqual } from 'node:util';
 import { join } from 'node:path';
 import { parseEngineConfig } from '../engine/config';
-import { createLogger, describeError, type Logger } from '../engine/log/logger';
+import { createLogger, type Logger } from '../engine/log/logger';
 import { asideName, writeFileAtomic } from './atomic-file';
 import { loadConfigFile } from './config-file';
 import { SecretsUnavailableError, type SecretVault } from './secret-vault';
 import { defaultSettings, hasSecrets, migrateToCurrent, openSettings, sealSettings, SETTINGS_SCHEMA_VERSION, SettingsError, type DesktopSettings } from './settings-schema';
+import { describeError } from '../shared/describe-error';
 
 /** The settings file in the user data folder. */
 export const SETTINGS_FILE = 'settings.json';

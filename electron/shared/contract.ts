@@ -45,6 +45,20 @@ export const LogEntrySchema = z.strictObject({
 /** How many recent log lines the engine keeps for a UI that attaches later. */
 export const RECENT_LOG_LIMIT = 200;
 
+/** Longest error message a window may write to the log (a window cuts longer ones before sending). */
+export const RENDERER_ERROR_MESSAGE_MAX = 2000;
+/** Longest "where" of such an error (a script position or a few component names). */
+export const RENDERER_ERROR_WHERE_MAX = 500;
+
+/** An unexpected error in a window, for the engine's log: `render` (an error boundary caught it), `uncaught` (window.onerror), `unhandled-rejection`. */
+export const RendererErrorReportSchema = z.strictObject({
+  kind: z.enum(['render', 'uncaught', 'unhandled-rejection']),
+  message: z.string().min(1).max(RENDERER_ERROR_MESSAGE_MAX),
+  where: z.string().max(RENDERER_ERROR_WHERE_MAX).optional(),
+});
+/** What `log:write` carries. */
+export type RendererErrorReport = z.infer<typeof RendererErrorReportSchema>;
+
 /** Commands a UI may send, with the payload the engine accepts and the result it returns. */
 export const commandSchemas = {
   /** The whole engine state, e.g. when a UI (re)attaches. */
@@ -229,6 +243,11 @@ export const commandSchemas = {
     payload: EmptySchema,
     result: z.strictObject({ entries: z.array(LogEntrySchema).max(RECENT_LOG_LIMIT) }),
   },
+  /**
+   * An unexpected error in this window, written to the engine's log (scope `renderer`). The engine
+   * rate-limits these lines; `written` is false for one it left out.
+   */
+  'log:write': { payload: RendererErrorReportSchema, result: z.strictObject({ written: z.boolean() }) },
 } as const satisfies Record<CommandChannelName, { payload: z.ZodType; result: z.ZodType }>;
 
 /** Events the engine sends to every attached UI. */

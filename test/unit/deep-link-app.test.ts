@@ -31,8 +31,8 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   removeSink();
-  for (const app of started.splice(0)) app.dispose();
-  await rm(userData, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
+  for (const app of started.splice(0)) await app.dispose();
+  await rm(userData, { recursive: true, force: true });
 });
 
 const options = (overrides: Partial<DesktopAppOptions> = {}): DesktopAppOptions => ({

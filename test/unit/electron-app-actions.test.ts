@@ -37,8 +37,8 @@ beforeEach(async () => {
   run += 1;
 });
 afterEach(async () => {
-  for (const app of started.splice(0)) app.dispose();
-  await rm(userData, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
+  for (const app of started.splice(0)) await app.dispose();
+  await rm(userData, { recursive: true, force: true });
 });
 
 async function start(electron: FakeElectron, overrides: Partial<DesktopAppOptions> = {}): Promise<DesktopApp> {

@@ -15,8 +15,8 @@ beforeEach(async () => {
   userData = await mkdtemp(join(tmpdir(), 'steadycast-app-'));
 });
 afterEach(async () => {
-  for (const app of started.splice(0)) app.dispose();
-  await rm(userData, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
+  for (const app of started.splice(0)) await app.dispose();
+  await rm(userData, { recursive: true, force: true });
 });
 
 async function start(overrides: Partial<DesktopAppOptions> = {}, electron = createFakeElectron({ userData })): Promise<{ electron: FakeElectron; app: DesktopApp }> {

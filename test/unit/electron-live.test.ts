@@ -3,15 +3,15 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { MAX_RENDERER_RELOADS, startApp, type DesktopApp, type DesktopAppOptions } from '../../electron/main/app';
+import { startApp, type DesktopApp, type DesktopAppOptions } from '../../electron/main/app';
+import { MAX_RENDERER_RELOADS } from '../../electron/main/main-window';
 import { LIVE_MARKER_FILE, RESUME_BUTTONS } from '../../electron/main/live-marker';
 import { onAirShow } from '../../electron/main/on-air';
-import type { BroadcastChange, BroadcastControl } from '../../electron/engine/broadcast/broadcast-control';
-import type { BroadcastStatus } from '../../electron/shared/broadcast';
 import type { EngineState } from '../../electron/shared/state';
 import { createFakeElectron, FakeIpcRenderer, type FakeBrowserWindow, type FakeElectron } from '../fakes/electron';
 import { FakeClock } from '../fakes/fake-clock';
 import { FakeProber } from '../fakes/fake-prober';
+import { FakeShow, liveStatus } from '../fakes/fake-show';
 
 /*
  * Staying live in the desktop app, against the fake Electron: the power-save blocker and the live
@@ -19,25 +19,6 @@ import { FakeProber } from '../fakes/fake-prober';
  * a crashed renderer is reloaded while the same engine keeps the show, and the reloaded page gets
  * the current state; a marker left by a crash is offered for resuming at the next start.
  */
-
-/** A show on the engine, as `steadycast broadcast` or the engine's own Broadcast would attach it. */
-class FakeShow implements BroadcastControl {
-  private readonly listeners = new Set<(change: BroadcastChange) => void>();
-  constructor(readonly current: BroadcastStatus) {}
-  status(): BroadcastStatus {
-    return structuredClone(this.current);
-  }
-  retryOutput(): boolean {
-    return false;
-  }
-  subscribe(listener: (change: BroadcastChange) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-  end(): void {
-    for (const listener of [...this.listeners]) listener({ kind: 'ended', status: this.status() });
-  }
-}
 
 let userData: string;
 let clock: FakeClock;
@@ -48,9 +29,9 @@ beforeEach(async () => {
   clock = new FakeClock();
 });
 afterEach(async () => {
-  for (const app of started.splice(0)) app.dispose();
+  for (const app of started.splice(0)) await app.dispose();
   vi.restoreAllMocks();
-  await rm(userData, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
+  await rm(userData, { recursive: true, force: true });
 });
 
 const options = (overrides: Partial<DesktopAppOptions> = {}): DesktopAppOptions => ({
@@ -74,22 +55,9 @@ async function start(overrides: Partial<DesktopAppOptions> = {}, electron = crea
   return { electron, app, window };
 }
 
-function liveStatus(recordingPath: string): BroadcastStatus {
-  return {
-    status: 'live',
-    startedAt: clock.now(),
-    source: 'microphone and room (from the control room)',
-    channels: 2,
-    bitrateKbps: 128,
-    configuredBitrateKbps: 128,
-    outputs: [{ id: 'primary', label: 'Primary', url: 'http://198.18.0.1:8000/live.opus', state: { status: 'live', since: clock.now(), bytesSent: 0, backlogMs: 0 } }],
-    recording: { path: recordingPath, bytes: 4096, durationMs: 1000, files: 1 },
-  };
-}
-
 /** Puts a show on air; resolves once the live marker is written. */
 async function goLive(app: DesktopApp): Promise<FakeShow> {
-  const show = new FakeShow(liveStatus(join(userData, 'recordings', 'launch-night.opus')));
+  const show = new FakeShow(liveStatus(clock.now(), join(userData, 'recordings', 'launch-night.opus')));
   app.engine.attachBroadcast(show);
   await app.liveMarker.update(onAirShow(app.engine.getState()));
   return show;

@@ -41,8 +41,8 @@ beforeEach(async () => {
   userData = await mkdtemp(join(tmpdir(), 'steadycast-book-'));
 });
 afterEach(async () => {
-  for (const app of started.splice(0)) app.dispose();
-  await rm(userData, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
+  for (const app of started.splice(0)) await app.dispose();
+  await rm(userData, { recursive: true, force: true });
 });
 
 async function start(electron: FakeElectron): Promise<DesktopApp> {
@@ -54,9 +54,9 @@ async function start(electron: FakeElectron): Promise<DesktopApp> {
 }
 
 /** Stops a running app as quitting does (its engine's state is gone with it). */
-function stop(app: DesktopApp): void {
+async function stop(app: DesktopApp): Promise<void> {
   started.splice(started.indexOf(app), 1);
-  app.dispose();
+  await app.dispose();
 }
 
 /** Runs a command the way the IPC binding does; throws the engine's message when refused. */
@@ -109,7 +109,7 @@ describe('the settings book in the desktop settings file', () => {
       recording: general.recording,
       shortcuts: general.shortcuts,
     });
-    stop(app);
+    await stop(app);
 
     // The next start: the same keychain opens everything again.
     const second = createFakeElectron({ userData, safeStorage: keychain });
@@ -166,7 +166,7 @@ describe('the settings book in the desktop settings file', () => {
     // The engine still runs the space it started with; saving from the screen keeps the import in the file.
     await command(app, 'settings:save-space', { id: null, space: morningShow });
     await command(app, 'settings:save-general', savedGeneral(join(userData, 'shows')));
-    stop(app);
+    await stop(app);
 
     const loaded = await new SettingsStore({ dir: userData, vault: createSafeStorageVault(keychain, 'linux'), now: Date.now }).load();
     expect(loaded.settings.config.space.name).toBe('Imported night');
@@ -196,7 +196,7 @@ describe('settings files of version 2', () => {
   it('reports a saved space another keychain sealed by its place in the list, and keeps the file', async () => {
     const app = await start(createFakeElectron({ userData, safeStorage: new FakeSafeStorage(5) }));
     await command(app, 'settings:save-space', { id: null, space: morningShow });
-    stop(app);
+    await stop(app);
     const before = await readFile(join(userData, 'settings.json'), 'utf8');
     const loaded = await new SettingsStore({ dir: userData, vault: createSafeStorageVault(new FakeSafeStorage(6), 'linux'), now: Date.now }).load();
     expect(loaded).toMatchObject({ status: 'unusable', damaged: false });

@@ -266,7 +266,7 @@ describe('a damaged settings file', () => {
       expect(box?.detail).toMatch(/moved aside, so nothing is lost:\n.*settings\.corrupt-.*\.json/);
       expect(box?.detail).toMatch(/not valid JSON/);
     } finally {
-      app.dispose();
+      await app.dispose();
     }
   });
 });

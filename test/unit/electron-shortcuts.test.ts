@@ -175,8 +175,8 @@ describe('shortcuts in the app', () => {
   let userData = '';
   let app: DesktopApp | null = null;
   afterEach(async () => {
-    app?.dispose();
-    await rm(userData, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
+    await app?.dispose();
+    await rm(userData, { recursive: true, force: true });
   });
 
   it('registers the configured keys, and reports a conflict in a notification and the tray', async () => {
@@ -200,7 +200,7 @@ describe('shortcuts in the app', () => {
     expect(electron.notifications[0]?.title).toBe('Some Steadycast shortcuts are not available');
     expect(electron.notifications[0]?.body).toMatch(/^Push-to-talk shortcut Alt\+F2: another application/);
     expect(electron.trays[0]?.menu?.item('shortcut-Push-to-talk shortcut')?.label).toMatch(/Alt\+F2: another application/);
-    started.dispose();
+    await started.dispose();
     expect(electron.globalShortcut.registered.size).toBe(0);
   });
 });

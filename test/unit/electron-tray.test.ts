@@ -174,9 +174,9 @@ describe('the tray in the app', () => {
     app = started;
   });
   afterEach(async () => {
-    app.dispose();
-    // Going live writes the live marker in the background: a write still landing must not fail the clean-up.
-    await rm(userData, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
+    // Going live writes the live marker in the background: dispose() waits for it.
+    await app.dispose();
+    await rm(userData, { recursive: true, force: true });
   });
 
   it('follows the engine: icon, tooltip and menu change when the show goes on air', () => {

@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { EngineConfigSchema, ConfigError, parseEngineConfig } from '../../electron/engine/config';
 import { dispatchUntrusted } from '../../electron/engine/dispatch';
 import { Engine } from '../../electron/engine/engine';
-import { describeError } from '../../electron/engine/log/logger';
 import { RECENT_LOG_LIMIT, type EngineEvent } from '../../electron/shared/contract';
 import { FakeClock } from '../fakes/fake-clock';
 import { FakeProber } from '../fakes/fake-prober';
+import { describeError } from '../../electron/shared/describe-error';
 
 const spaceConfig = {
   space: {

@@ -7,10 +7,11 @@ import { EngineConfigSchema, type EngineConfig } from '../../electron/engine/con
 import { EngineCommandError } from '../../electron/engine/engine-errors';
 import { InviteBook, MAX_INVITES } from '../../electron/engine/invites/invite-book';
 import { decodeInvite, encodeInvite, InviteCodeError, inviteLink, previewOf, type InvitePayload } from '../../electron/engine/invites/invite-code';
-import { describeError, type Logger } from '../../electron/engine/log/logger';
+import { type Logger } from '../../electron/engine/log/logger';
 import { INVITE_LINK_PREFIX, MAX_INVITE_CODE_LENGTH } from '../../electron/shared/conversation';
 import { DEFAULT_FAILOVER_SETTINGS } from '../../electron/engine/failover/failover-controller';
 import { FakeClock } from '../fakes/fake-clock';
+import { describeError } from '../../electron/shared/describe-error';
 
 /** The failover rule the invites carry in these tests: a host's own, not the defaults. */
 const RULE = { ...DEFAULT_FAILOVER_SETTINGS, thresholdMs: 4500 };

@@ -1,12 +1,13 @@
 import { basename } from 'node:path';
 import type { Clock } from '../clock';
-import { createLogger, describeError } from '../log/logger';
+import { createLogger } from '../log/logger';
 import { AudioFileError } from './audio-file-error';
 import { convertChannels, FRAME_SAMPLES, SAMPLE_RATE, type AudioFrame, type ChannelCount, type PcmSource } from './audio-frame';
 import { FramePacer } from './frame-pacer';
 import { StreamResampler } from './resampler';
 import { SampleFifo } from './sample-fifo';
 import { WavReader } from './wav-reader';
+import { describeError } from '../../shared/describe-error';
 
 /** How a file source ended. */
 export type WavFileEnd = { reason: 'finished' } | { reason: 'failed'; error: AudioFileError };

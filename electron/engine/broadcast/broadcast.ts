@@ -3,14 +3,15 @@ import type { EventPayload } from '../../shared/contract';
 import { convertChannels, FRAME_MS, FRAME_SAMPLES, type AudioFrame, type ChannelCount, type PcmSource } from '../audio/audio-frame';
 import { LevelMeter, SilenceDetector } from '../audio/meters';
 import type { Clock } from '../clock';
-import { assertNever } from '../assert-never';
 import { DEFAULT_ICECAST_THRESHOLDS, IcecastOutput, type BacklogPolicy, type IcecastOutputState, type IcecastThresholds } from '../icecast/icecast-output';
-import { createLogger, describeError, type Logger } from '../log/logger';
+import { createLogger, type Logger } from '../log/logger';
 import { OpusEncoderService } from '../opus/encoder-service';
 import { SafetyRecorder } from '../recording/safety-recorder';
 import { redactUrl } from '../redact';
 import { BitrateLadder, type BitrateLadderOptions } from '../resilience/bitrate-ladder';
 import type { BroadcastChange, BroadcastControl } from './broadcast-control';
+import { describeError } from '../../shared/describe-error';
+import { assertNever } from '../../shared/assert-never';
 
 /*
  * The program path: one source, metered, encoded once, fanned out to every Icecast output and to

@@ -3,7 +3,7 @@ import type { MediaConnectionState } from '../../shared/conversation';
 import type { EndpointName } from '../../shared/endpoint';
 import type { EndpointHealth, HealthStatus, PartHealth } from '../../shared/failover';
 import type { OutletReading } from '../../shared/listeners';
-import { assertNever } from '../assert-never';
+import { assertNever } from '../../shared/assert-never';
 
 /*
  * The health of one endpoint from what the engine observes, as a pure function of the signals and

@@ -10,10 +10,11 @@ import {
   type FailoverState,
   type MoveTrigger,
 } from '../../shared/failover';
-import { assertNever } from '../assert-never';
 import type { Clock } from '../clock';
 import { EngineCommandError } from '../engine-errors';
-import { describeError, type Logger } from '../log/logger';
+import type { Logger } from '../log/logger';
+import { describeError } from '../../shared/describe-error';
+import { assertNever } from '../../shared/assert-never';
 
 /*
  * The failover controller of one app. Every participant's app runs one with the same rule and the

@@ -3,13 +3,14 @@ import type { ConversationState, MediaConnectionState, Participant } from '../..
 import type { EndpointName } from '../../shared/endpoint';
 import type { EndpointHealth, FailoverMove, FailoverSettings, FailoverState } from '../../shared/failover';
 import type { ListenerReading } from '../../shared/listeners';
-import { assertNever } from '../assert-never';
 import type { Clock } from '../clock';
 import type { Conversation } from '../conversation/conversation';
-import { describeError, type Logger } from '../log/logger';
+import type { Logger } from '../log/logger';
 import type { ServerProber } from '../servers/prober';
 import { combineHealth, type HealthLimits, type JanusLinkSignal, type JanusProbeSignal, type MediaSignal } from './endpoint-health';
 import { canMove, FailoverController, type ConversationView, type FailoverControllerOptions } from './failover-controller';
+import { describeError } from '../../shared/describe-error';
+import { assertNever } from '../../shared/assert-never';
 
 /*
  * The engine's failover component: gathers the signals of both endpoints (the conversation's Janus

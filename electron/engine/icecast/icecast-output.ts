@@ -1,7 +1,6 @@
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import type { Clock } from '../clock';
-import { assertNever } from '../assert-never';
 import { createLogger, type Logger } from '../log/logger';
 import { OggOpusStream } from '../ogg/ogg-opus-stream';
 import { Backoff, type BackoffOptions } from '../resilience/backoff';
@@ -11,6 +10,7 @@ import { procNetTcpSendQueue, type KernelSendQueue } from './kernel-send-queue';
 import { probeServer, type Probe, type SocketFactory } from './liveness-probe';
 import { PacketRing } from './packet-ring';
 import { buildSourceRequest, parseResponseHead, parseSourceUrl, type IcecastMetadata, type ResponseHead, type SourceTarget } from './source-request';
+import { assertNever } from '../../shared/assert-never';
 
 /*
  * One Icecast mount fed with Ogg Opus over an HTTP PUT on a raw TCP (or TLS) socket.

@@ -7,9 +7,10 @@ import type { InviteSummary } from '../../shared/conversation';
 import type { Clock } from '../clock';
 import type { EndpointConfig, EngineConfig } from '../config';
 import { EngineCommandError } from '../engine-errors';
-import { describeError, type Logger } from '../log/logger';
+import type { Logger } from '../log/logger';
 import { encodeInvite, inviteLink, type InviteEndpoint, type InvitePayload } from './invite-code';
 import type { FailoverSettings } from '../../shared/failover';
+import { describeError } from '../../shared/describe-error';
 
 /*
  * The host's invites: who may join the space's rooms. Each invite is a token in the rooms'

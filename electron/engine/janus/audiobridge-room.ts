@@ -1,10 +1,11 @@
 import Janode from 'janode';
 import AudioBridgePlugin, { type AudioBridgeEventData, type AudioBridgeHandle, type AudioBridgeParticipant, type RoomId } from 'janode/plugins/audiobridge';
-import { describeError, type Logger } from '../log/logger';
+import type { Logger } from '../log/logger';
 import { EngineCommandError } from '../engine-errors';
 import type { Clock } from '../clock';
 import type { JanusLink } from './janus-link';
 import { reattachHandle } from './session-reclaim';
+import { describeError } from '../../shared/describe-error';
 
 /*
  * One AudioBridge handle on a JanusLink's session: join, offer/answer, self-mute, moderation,

@@ -1,9 +1,10 @@
 import Janode, { type JanodeConnection, type JanodeSession } from 'janode';
 import type { Clock } from '../clock';
-import { describeError, type Logger } from '../log/logger';
+import type { Logger } from '../log/logger';
 import { redactUrl } from '../redact';
 import { Backoff } from '../resilience/backoff';
 import { claimSession, sessionClassOf, type SessionClass } from './session-reclaim';
+import { describeError } from '../../shared/describe-error';
 
 /*
  * One Janus session over janode's WebSocket transport, kept alive across transport outages.

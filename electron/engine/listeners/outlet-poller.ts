@@ -1,9 +1,10 @@
 import type { ListenerMethod } from '../../shared/listeners';
 import type { Clock } from '../clock';
-import { describeError, type Logger } from '../log/logger';
+import type { Logger } from '../log/logger';
 import { authorizationOf, parseOutletUrl, ResponseTooLargeError, type HttpFetch, type OutletTarget } from './http';
 import { parseAdminStats, parseListClients, parseStatusJson, StatsParseError, type MountClient, type ServerStats } from './icecast-stats';
 import { StatsPush } from './stats-push';
+import { describeError } from '../../shared/describe-error';
 
 /** One outlet of a space: an Icecast mount, and the fallback mounts its listeners move to. */
 export interface OutletConfig {

@@ -1,7 +1,8 @@
 import type { Clock } from '../clock';
-import { describeError, type Logger } from '../log/logger';
+import type { Logger } from '../log/logger';
 import type { HttpFetch } from './http';
 import { parseStatsEvent } from './icecast-stats';
+import { describeError } from '../../shared/describe-error';
 
 /** Options of a {@link StatsPush}. */
 export interface StatsPushOptions {

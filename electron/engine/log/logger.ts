@@ -1,3 +1,8 @@
+import { describeError } from '../../shared/describe-error';
+
+// The one describeError lives in electron/shared; this re-export stays only for code written against it before (import from shared).
+export { describeError };
+
 /** Severity of a log line. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -27,32 +32,6 @@ const sinks = new Set<LogSink>();
 export function addLogSink(sink: LogSink): () => void {
   sinks.add(sink);
   return () => sinks.delete(sink);
-}
-
-/**
- * Describes any thrown value the same way everywhere: one line, no stack. Follows `cause` (fetch
- * wraps the socket error there) and reads `message`/`error` from event-like objects (WebSocket
- * error events), which JSON would print as `{}`.
- */
-export function describeError(error: unknown, depth = 0): string {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    const own = typeof code === 'string' && !error.message.includes(code) ? `${error.message} (${code})` : error.message;
-    const cause = (error as { cause?: unknown }).cause;
-    return cause !== undefined && depth < 3 ? `${own}: ${describeError(cause, depth + 1)}` : own;
-  }
-  if (typeof error === 'string') return error;
-  if (typeof error === 'object' && error !== null) {
-    const { message, error: inner } = error as { message?: unknown; error?: unknown };
-    if (inner instanceof Error && depth < 3) return describeError(inner, depth + 1);
-    if (typeof message === 'string' && message.length > 0) return message;
-  }
-  try {
-    const json = JSON.stringify(error);
-    return json === undefined || json === '{}' ? String(error) : json;
-  } catch {
-    return String(error);
-  }
 }
 
 /** Creates a scoped logger; `now` is injectable for tests. */

@@ -7,7 +7,6 @@ import {
   type PreflightVerdict,
   type UplinkPreflight,
 } from '../../shared/preflight';
-import { assertNever } from '../assert-never';
 import type { Clock } from '../clock';
 import { IcecastConfigError, IcecastOutputError, networkError, responseError } from '../icecast/icecast-errors';
 import { defaultConnect } from '../icecast/icecast-output';
@@ -17,6 +16,7 @@ import { buildSourceRequest, parseResponseHead, parseSourceUrl, type IcecastMeta
 import type { Logger } from '../log/logger';
 import { OggOpusStream } from '../ogg/ogg-opus-stream';
 import { STEADYCAST_VERSION } from '../version';
+import { assertNever } from '../../shared/assert-never';
 
 /*
  * The uplink estimate: a real Icecast source connection (the same PUT, Basic auth and raw Ogg Opus

@@ -1,8 +1,9 @@
 import { close, closeSync, fdatasync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import type { Clock } from '../clock';
-import { createLogger, describeError, type Logger } from '../log/logger';
+import { createLogger, type Logger } from '../log/logger';
 import { OggOpusStream } from '../ogg/ogg-opus-stream';
+import { describeError } from '../../shared/describe-error';
 
 /*
  * The safety recording: every encoded packet of the show, in a local Ogg Opus file, whatever the

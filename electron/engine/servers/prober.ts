@@ -2,7 +2,7 @@ import Janode from 'janode';
 import type { ServerProbe } from '../../shared/state';
 import type { Clock } from '../clock';
 import type { EndpointConfig } from '../config';
-import { describeError } from '../log/logger';
+import { describeError } from '../../shared/describe-error';
 
 /** Checks that a configured server answers, and how fast. */
 export interface ServerProber {

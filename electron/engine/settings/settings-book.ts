@@ -2,7 +2,7 @@ import type { EndpointForm, GeneralSettings, SettingsView, SpaceForm, SpaceView,
 import { DEFAULT_AUDIO_SETTINGS, DEFAULT_SHORTCUTS } from '../../shared/settings';
 import { EndpointConfigSchema, type EndpointConfig, type EngineConfig } from '../config';
 import { EngineCommandError } from '../engine-errors';
-import { describeError } from '../log/logger';
+import { describeError } from '../../shared/describe-error';
 
 /*
  * The spaces and general settings a UI edits through `settings:*`. Secrets stay here: a view says

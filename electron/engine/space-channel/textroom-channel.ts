@@ -7,7 +7,8 @@ import { EngineCommandError } from '../engine-errors';
 import { createRoomFields, type CreateRoomRequest } from '../janus/audiobridge-room';
 import type { JanusLink } from '../janus/janus-link';
 import { reattachHandle } from '../janus/session-reclaim';
-import { describeError, type Logger } from '../log/logger';
+import type { Logger } from '../log/logger';
+import { describeError } from '../../shared/describe-error';
 
 /*
  * One Janus TextRoom data channel, held by the engine itself (werift: WebRTC in plain TypeScript),
