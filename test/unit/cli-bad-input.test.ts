@@ -103,6 +103,27 @@ describe('steadycast broadcast --source', { timeout: 90_000 }, () => {
     expectOneLineRefusal(run, /is not a regular file \(a FIFO, device or folder\)/);
   });
 
+  it('SIGTERM stops a running broadcast cleanly', async () => {
+    if (!existsSync(cli)) throw new Error(`${cli} is missing: run "npm run build" first.`);
+    const child = spawn(process.execPath, [cli, 'broadcast', '--source', 'tone:440', '--record', join(dir, 'sigterm.opus')], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let signalled = false;
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      // Once: a second SIGTERM during the shutdown ends the process at once, by design.
+      if (!signalled && stdout.includes('On air:')) {
+        signalled = true;
+        child.kill('SIGTERM');
+      }
+    });
+    const budget = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.once('close', (exitCode, killedBy) => resolve([exitCode, killedBy])));
+    clearTimeout(budget);
+    expect(signal).toBeNull();
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/Off air \(signal\)/);
+  });
+
   it('the WAV reader itself opens a FIFO without waiting for a writer, and refuses it', () => {
     const fifo = join(dir, 'reader.wav');
     execFileSync('mkfifo', [fifo]);
