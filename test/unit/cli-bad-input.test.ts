@@ -86,6 +86,11 @@ describe('steadycast broadcast refuses bad --icecast URLs without echoing them',
     expectOneLineRefusal(run, /--icecast #1 does not start with http:\/\//);
   });
 
+  it('a URL given without --icecast (parseArgs quotes the argument)', async () => {
+    const run = await steadycast(['broadcast', '--source', 'tone:440', `http://source:${SECRET}@127.0.0.1:9/live.opus`]);
+    expectOneLineRefusal(run, /Unexpected argument 'http:\/\/\[redacted\]@127\.0\.0\.1:9\/live\.opus'/);
+  });
+
   it('a # or @ that would make it connect to another host', async () => {
     for (const url of [`http://source:${SECRET}@localhost/rd#1@198.18.0.9:9/live`, `http://source:${SECRET}@localhost/x@198.18.0.9:9/live`, `http://source:${SECRET}@x@198.18.0.9:9/live`]) {
       const run = await steadycast(['broadcast', '--source', 'tone:440', '--icecast', url]);
