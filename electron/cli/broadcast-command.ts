@@ -17,7 +17,7 @@ import { addLogSink, createLogger, formatLogRecord } from '../engine/log/logger'
 import { createFetchHttp, type HttpFetch } from '../engine/listeners/http';
 import { ListenerCounts } from '../engine/listeners/listener-counts';
 import { MAX_BITRATE_KBPS, MIN_BITRATE_KBPS } from '../engine/opus/encoder-service';
-import { redactUrl } from '../engine/redact';
+import { redactText, redactUrl } from '../engine/redact';
 import { createNetworkProber } from '../engine/servers/prober';
 import { STEADYCAST_VERSION } from '../engine/version';
 import { newOutputReport, reportOutputs } from './broadcast-report';
@@ -131,7 +131,7 @@ export function parseBroadcastArgs(args: readonly string[], env: NodeJS.ProcessE
       allowPositionals: false,
     }));
   } catch (error) {
-    throw new BroadcastUsageError(`${describeError(error)}. Run "steadycast help" for the options.`);
+    throw new BroadcastUsageError(`${redactText(describeError(error))}. Run "steadycast help" for the options.`);
   }
 
   if (!values.source) throw new BroadcastUsageError('--source is required: tone:440 for a test tone, or a .wav file.');

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import type { EngineConfig } from '../engine/config';
 import { listenLinkOf } from '../engine/failover/listen-link';
 import { describeError } from '../shared/describe-error';
+import { redactText } from '../engine/redact';
 
 /** Help text of `steadycast listen-link`. */
 export const LISTEN_LINK_USAGE = `  listen-link  Write the space's listen link: listen.m3u and listen.pls (primary, then backup)
@@ -21,7 +22,7 @@ export async function runListenLinkCommand(args: readonly string[], loadConfig: 
   try {
     ({ values } = parseArgs({ args: [...args], options: { config: { type: 'string' }, out: { type: 'string', default: '.' } }, strict: true }));
   } catch (error) {
-    throw new ListenLinkUsageError(`${describeError(error)}. Run "steadycast help" for the options.`);
+    throw new ListenLinkUsageError(`${redactText(describeError(error))}. Run "steadycast help" for the options.`);
   }
   if (values.config === undefined) throw new ListenLinkUsageError('--config FILE is required: the listen link is made from the space configuration.');
   const config = await loadConfig(values.config);

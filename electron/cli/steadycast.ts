@@ -16,6 +16,7 @@ import { LISTENERS_USAGE, runListenersCommand } from './listeners-command';
 import { BROADCAST_USAGE, runBroadcastCommand } from './broadcast-command';
 import { LISTEN_LINK_USAGE, ListenLinkUsageError, runListenLinkCommand } from './listen-link-command';
 import { describeError } from '../shared/describe-error';
+import { redactText } from '../engine/redact';
 
 const log = createLogger('cli');
 
@@ -85,7 +86,7 @@ async function runHeadless(args: string[]): Promise<number> {
       strict: true,
     }));
   } catch (error) {
-    throw new UsageError(`${describeError(error)}. Run "steadycast help" for the options.`);
+    throw new UsageError(`${redactText(describeError(error))}. Run "steadycast help" for the options.`);
   }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535, not "${values.port}".`);

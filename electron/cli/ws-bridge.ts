@@ -61,9 +61,9 @@ export function allowedHostHeaders(bindHost: string, port: number): Set<string> 
   const wildcard = bindHost === '' || bindHost === '0.0.0.0' || bindHost === '::' || bindHost === '[::]';
   if (wildcard) {
     for (const addresses of Object.values(networkInterfaces())) for (const info of addresses ?? []) names.add(bracket(info.address.replace(/%.*$/u, '')));
-  } else {
-    names.add(bracket(bindHost.replace(/^\[(.*)\]$/u, '$1')).toLowerCase());
   }
+  // The bound address itself: the link printed at start names it (also 0.0.0.0 when bound to all).
+  if (bindHost !== '') names.add(bracket(bindHost.replace(/^\[(.*)\]$/u, '$1')).toLowerCase());
   const allowed = new Set<string>();
   for (const name of names) {
     allowed.add(`${name}:${port}`);

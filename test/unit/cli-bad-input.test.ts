@@ -86,6 +86,11 @@ describe('steadycast broadcast refuses bad --icecast URLs without echoing them',
     expectOneLineRefusal(run, /--icecast #1 does not start with http:\/\//);
   });
 
+  it('a URL given without --icecast (parseArgs quotes the argument)', async () => {
+    const run = await steadycast(['broadcast', '--source', 'tone:440', `http://source:${SECRET}@127.0.0.1:9/live.opus`]);
+    expectOneLineRefusal(run, /Unexpected argument 'http:\/\/\[redacted\]@127\.0\.0\.1:9\/live\.opus'/);
+  });
+
   it('a # or @ that would make it connect to another host', async () => {
     for (const url of [`http://source:${SECRET}@localhost/rd#1@198.18.0.9:9/live`, `http://source:${SECRET}@localhost/x@198.18.0.9:9/live`, `http://source:${SECRET}@x@198.18.0.9:9/live`]) {
       const run = await steadycast(['broadcast', '--source', 'tone:440', '--icecast', url]);
@@ -101,6 +106,27 @@ describe('steadycast broadcast --source', { timeout: 90_000 }, () => {
     // SIGTERM after 5 s would still stop it; the refusal comes long before.
     const run = await steadycast(['broadcast', '--source', fifo, '--record', join(dir, 'never.opus')], { signalAfterMs: 5000, budgetMs: 20_000 });
     expectOneLineRefusal(run, /is not a regular file \(a FIFO, device or folder\)/);
+  });
+
+  it('SIGTERM stops a running broadcast cleanly', async () => {
+    if (!existsSync(cli)) throw new Error(`${cli} is missing: run "npm run build" first.`);
+    const child = spawn(process.execPath, [cli, 'broadcast', '--source', 'tone:440', '--record', join(dir, 'sigterm.opus')], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let signalled = false;
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      // Once: a second SIGTERM during the shutdown ends the process at once, by design.
+      if (!signalled && stdout.includes('On air:')) {
+        signalled = true;
+        child.kill('SIGTERM');
+      }
+    });
+    const budget = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.once('close', (exitCode, killedBy) => resolve([exitCode, killedBy])));
+    clearTimeout(budget);
+    expect(signal).toBeNull();
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/Off air \(signal\)/);
   });
 
   it('the WAV reader itself opens a FIFO without waiting for a writer, and refuses it', () => {

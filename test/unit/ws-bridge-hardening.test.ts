@@ -149,6 +149,8 @@ describe('WebSocket bridge against a hostile local peer', () => {
       expect(allowedHostHeaders('Studio.Example.org', 7766)).toContain('studio.example.org:7766');
       const all = allowedHostHeaders('0.0.0.0', 7766);
       expect(all).toContain('127.0.0.1:7766');
+      expect(all).toContain('0.0.0.0:7766'); // the link printed at start
+      expect(allowedHostHeaders('::', 7766)).toContain('[::]:7766');
       expect([...all].some((host) => host.startsWith('evil'))).toBe(false);
     });
   });
