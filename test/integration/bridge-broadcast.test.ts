@@ -102,7 +102,12 @@ describe('going live from a UI with PCM over the bridge', () => {
       }
       socket.send(new Uint8Array(encodePcmFrame({ channels: 1, sampleRate: 48_000, sequence: sequence++, captureTime: Date.now(), samples })));
     };
-    const pacer = setInterval(sendFrame, 20);
+    // Paced by the wall clock, as a worklet's frames are: a timer that fires late on a loaded machine
+    // sends the frames that fell due meanwhile, so 2 s of listening always carries 2 s of audio.
+    const pacingFrom = Date.now();
+    const pacer = setInterval(() => {
+      while (sequence < (Date.now() - pacingFrom) / 20) sendFrame();
+    }, 20);
     try {
       await waitFor(() => engine.getState().broadcast?.outputs[0]?.state.status === 'live');
       const heard = await listenToMount(icecast, '/bridge.opus', 2000, dir);
