@@ -69,11 +69,11 @@ describe('what steadycast broadcast tells about its outputs', () => {
   });
 });
 
-describe('the README of steadycast broadcast --json', () => {
+describe('the user guide of steadycast broadcast --json', () => {
   it('lists every event the command prints', () => {
-    const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
+    const readme = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'user-guide.md'), 'utf8');
     const paragraph = /`--json` prints one JSON object per line:[\s\S]*?\n(?:\S|\n)/.exec(readme)?.[0] ?? '';
     expect(paragraph).not.toBe('');
-    for (const event of BROADCAST_JSON_EVENTS) expect(paragraph, `README's --json list misses "${event}"`).toContain(`\`${event}\``);
+    for (const event of BROADCAST_JSON_EVENTS) expect(paragraph, `the user guide's --json list misses "${event}"`).toContain(`\`${event}\``);
   });
 });

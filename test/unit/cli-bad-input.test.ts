@@ -115,10 +115,11 @@ describe('steadycast broadcast --source', { timeout: 90_000 }, () => {
     let signalled = false;
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;
-      // Once: a second SIGTERM during the shutdown ends the process at once, by design.
-      if (!signalled && stdout.includes('On air:')) {
+      // Once: a second SIGTERM during the shutdown ends the process at once, by design. A show with
+      // no outputs never prints "On air" (nothing reaches an audience), so the signal follows its start.
+      if (!signalled && stdout.includes('Starting:')) {
         signalled = true;
-        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGTERM'), 1000);
       }
     });
     const budget = setTimeout(() => child.kill('SIGKILL'), 60_000);
