@@ -3,7 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './app';
 import { selectBridge } from './bridge/select-bridge';
 import { ErrorBoundary } from './components/error-boundary';
-import { createAppStore } from './stores/app-store';
+import { browserStoreDeps, createAppStore } from './stores/app-store';
 import { StoreProvider } from './stores/store-context';
 import { selectTheme } from './stores/theme-slice';
 import './styles/theme.css';
@@ -12,7 +12,8 @@ import './styles/layout.css';
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html has no #root element.');
 
-const store = createAppStore();
+// The store follows the engine through the window's bridge from the start.
+const store = createAppStore(browserStoreDeps(selectBridge()));
 // The theme is set before the first paint and follows the store (choice or system) from then on.
 const applyTheme = (): void => {
   document.documentElement.dataset.theme = selectTheme(store.getState());
@@ -21,8 +22,6 @@ applyTheme();
 store.subscribe((state, previous) => {
   if (selectTheme(state) !== selectTheme(previous)) applyTheme();
 });
-const bridge = selectBridge();
-store.getState().attachBridge(bridge.api, { kind: bridge.kind, connection: bridge.connection });
 
 createRoot(container).render(
   <StrictMode>

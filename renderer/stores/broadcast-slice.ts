@@ -1,6 +1,7 @@
 import type { BroadcastStatus, Meters } from '../../electron/shared/broadcast';
 import type { CommandPayload, EventPayload } from '../../electron/shared/contract';
-import { describeFailure, NOT_CONNECTED } from './describe-failure';
+import { describeFailure } from './describe-failure';
+import { IDLE_REQUEST, runRequest, type Request } from './request';
 import type { AppSlice, StoreDeps } from './store-types';
 
 /** How many program notices the window keeps. */
@@ -66,8 +67,8 @@ export interface BroadcastSlice {
   receiveNotice: (notice: EventPayload<'broadcast:notice'>) => void;
   /** Sends `broadcast:retry-output` for one output; no-op while one is in flight for it. */
   retryOutput: (outputId: string) => Promise<void>;
-  /** "Show in folder" of the safety recording: the request in flight and why the last one failed. */
-  recordingReveal: { sending: boolean; error: string | null };
+  /** "Show in folder" of the safety recording. */
+  recordingReveal: Request;
   /** Sends `recording:reveal` (the desktop app shows the file in the file manager); no-op while one is in flight. */
   revealRecording: () => Promise<void>;
   /** Going live / ending the show from this window: the request in flight and the last failure. */
@@ -98,6 +99,7 @@ function feedFailure(feedError: string | null): string {
 /** Creates the broadcast slice. */
 export function createBroadcastSlice(deps: StoreDeps): AppSlice<BroadcastSlice> {
   return (set, get, api) => {
+    const bridge = deps.bridge.api;
     let nextNoticeId = 1;
     let peakHold = { dbfs: -Infinity, at: -Infinity };
     let lastClip = { count: 0, at: -Infinity };
@@ -146,7 +148,7 @@ export function createBroadcastSlice(deps: StoreDeps): AppSlice<BroadcastSlice> 
       meter: null,
       notices: [],
       retries: {},
-      recordingReveal: { sending: false, error: null },
+      recordingReveal: IDLE_REQUEST,
 
       receiveMeters(meters) {
         const now = deps.now();
@@ -166,23 +168,19 @@ export function createBroadcastSlice(deps: StoreDeps): AppSlice<BroadcastSlice> 
       },
 
       async revealRecording() {
-        if (get().recordingReveal.sending) return;
-        const bridge = get().bridge;
-        if (!bridge) {
-          set({ recordingReveal: { sending: false, error: NOT_CONNECTED } });
-          return;
-        }
-        set({ recordingReveal: { sending: true, error: null } });
-        try {
-          await bridge.invoke('recording:reveal', {});
-          set({ recordingReveal: { sending: false, error: null } });
-        } catch (error) {
-          set({ recordingReveal: { sending: false, error: `Could not show the recording: ${describeFailure(error)}` } });
-        }
+        await runRequest(
+          {
+            read: () => get().recordingReveal,
+            write: (recordingReveal) => set({ recordingReveal }),
+            failure: (reason) => `Could not show the recording: ${reason}`,
+          },
+          async () => {
+            await bridge.invoke('recording:reveal', {});
+          },
+        );
       },
 
       async retryOutput(outputId) {
-        const bridge = get().bridge;
         const setRetry = (request: RetryRequest | null): void =>
           set((current) => {
             const retries = { ...current.retries };
@@ -190,10 +188,6 @@ export function createBroadcastSlice(deps: StoreDeps): AppSlice<BroadcastSlice> 
             else delete retries[outputId];
             return { retries };
           });
-        if (!bridge) {
-          setRetry({ status: 'failed', error: 'Not connected to the engine. Reconnect, then try again.' });
-          return;
-        }
         if (get().retries[outputId]?.status === 'sending') return;
         setRetry({ status: 'sending' });
         try {
@@ -211,11 +205,6 @@ export function createBroadcastSlice(deps: StoreDeps): AppSlice<BroadcastSlice> 
       showControl: IDLE,
 
       async goLive() {
-        const bridge = get().bridge;
-        if (!bridge) {
-          set({ showControl: { status: 'error', error: NOT_CONNECTED } });
-          return;
-        }
         const { status } = get().showControl;
         if (status === 'starting' || status === 'stopping' || get().engine?.broadcast) return;
         set({ showControl: { status: 'starting', error: null } });
@@ -230,10 +219,6 @@ export function createBroadcastSlice(deps: StoreDeps): AppSlice<BroadcastSlice> 
       },
 
       async retryProgramFeed() {
-        if (!get().bridge) {
-          set({ showControl: { status: 'error', error: NOT_CONNECTED } });
-          return;
-        }
         const { status } = get().showControl;
         if (status === 'starting' || status === 'stopping' || !get().engine?.broadcast) return;
         set({ showControl: { status: 'starting', error: null } });
@@ -241,11 +226,6 @@ export function createBroadcastSlice(deps: StoreDeps): AppSlice<BroadcastSlice> 
       },
 
       async endShow() {
-        const bridge = get().bridge;
-        if (!bridge) {
-          set({ showControl: { status: 'error', error: NOT_CONNECTED } });
-          return;
-        }
         const { status } = get().showControl;
         if (status === 'starting' || status === 'stopping') return;
         const wasFeeding = get().programFeed.status === 'on';

@@ -1,7 +1,7 @@
 import type { EndpointName } from '../../electron/shared/endpoint';
 import type { FailoverPhase, FailoverState } from '../../electron/shared/failover';
-import { describeFailure, NOT_CONNECTED } from './describe-failure';
-import type { AppSlice, AppState } from './store-types';
+import { describeFailure } from './describe-failure';
+import type { AppSlice, AppState, StoreDeps } from './store-types';
 
 /*
  * Failover as this window shows it: the engine's failover state (which space is on air, the health
@@ -45,7 +45,9 @@ export function canAskMove(failover: FailoverState | null, to: EndpointName): bo
 }
 
 /** Creates the failover slice. */
-export const createFailoverSlice: AppSlice<FailoverSlice> = (set, get) => ({
+export const createFailoverSlice =
+  (deps: Pick<StoreDeps, 'bridge'>): AppSlice<FailoverSlice> =>
+  (set, get) => ({
   failoverRequest: { confirming: null, sending: null, error: null },
 
   askFailover(to) {
@@ -59,14 +61,9 @@ export const createFailoverSlice: AppSlice<FailoverSlice> = (set, get) => ({
   async confirmFailover() {
     const to = get().failoverRequest.confirming;
     if (to === null || get().failoverRequest.sending !== null) return;
-    const bridge = get().bridge;
-    if (!bridge) {
-      set({ failoverRequest: { confirming: null, sending: null, error: NOT_CONNECTED } });
-      return;
-    }
     set({ failoverRequest: { confirming: null, sending: to, error: null } });
     try {
-      await bridge.invoke('failover:switch', { to });
+      await deps.bridge.api.invoke('failover:switch', { to });
       set({ failoverRequest: { confirming: null, sending: null, error: null } });
     } catch (error) {
       const what = to === 'backup' ? 'Could not switch to the backup' : 'Could not return to the primary';
@@ -75,13 +72,8 @@ export const createFailoverSlice: AppSlice<FailoverSlice> = (set, get) => ({
   },
 
   async setAutoReturn(enabled) {
-    const bridge = get().bridge;
-    if (!bridge) {
-      set((current) => ({ failoverRequest: { ...current.failoverRequest, error: NOT_CONNECTED } }));
-      return;
-    }
     try {
-      await bridge.invoke('failover:set-auto-return', { enabled });
+      await deps.bridge.api.invoke('failover:set-auto-return', { enabled });
     } catch (error) {
       set((current) => ({ failoverRequest: { ...current.failoverRequest, error: `Could not change the automatic return: ${describeFailure(error)}` } }));
     }
