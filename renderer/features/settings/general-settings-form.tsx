@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { BITRATES_KBPS } from '../../../electron/shared/settings';
 import { Button } from '../../components/button';
 import { useAppStore } from '../../stores/store-context';
-import { GENERAL_PATHS } from './settings-slice';
+import { GENERAL_PATHS } from '../../stores/settings-slice';
 import { CheckField, SelectField, TextField } from './settings-fields';
 
 const BITRATE_OPTIONS = BITRATES_KBPS.map((kbps) => ({ value: String(kbps), label: `${kbps} kb/s` }));

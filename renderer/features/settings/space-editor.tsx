@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { Button } from '../../components/button';
 import { useAppStore } from '../../stores/store-context';
-import type { EndpointDraft, FieldErrors } from './settings-form';
+import type { EndpointDraft, FieldErrors } from '../../stores/settings-form';
 import { CheckField, TextField } from './settings-fields';
 
 /** The fields of one endpoint (Janus room and Icecast mount). */
