@@ -28,9 +28,8 @@ function failover(patch: Partial<FailoverState> = {}): FailoverState {
 }
 
 async function setup(state: FailoverState): Promise<{ store: AppStore; bridge: FakeBridge }> {
-  const store = createAppStore({ now: () => 0, randomNonce: () => 'nonce', setTimer: () => () => undefined });
   const bridge = new FakeBridge(sampleEngineState({ failover: state }));
-  store.getState().attachBridge(bridge);
+  const store = createAppStore({ now: () => 0, randomNonce: () => 'nonce', setTimer: () => () => undefined, bridge: bridge.binding() });
   await settle();
   return { store, bridge };
 }

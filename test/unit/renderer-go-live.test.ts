@@ -8,6 +8,7 @@ import { EndShowConfirm } from '../../renderer/features/program/show-control';
 import { describeShowProgress, selectCanEndShow, selectCanGoLive, selectCanRetryFeed, selectGoLiveBlocker, selectProgramMicProblem } from '../../renderer/features/program/show-control-view';
 import { createAppStore, type AppStore } from '../../renderer/stores/app-store';
 import { GO_LIVE_REQUEST } from '../../renderer/stores/broadcast-slice';
+import type { ProgramFrameStream } from '../../renderer/shared/program-frames';
 import type { StoreDeps } from '../../renderer/stores/store-types';
 import { FakeBridge, sampleEngineState } from '../fakes/fake-bridge';
 import { buttonTag, deferred, render, settle } from './renderer-test-support';
@@ -31,7 +32,8 @@ class FakeMedia implements ConversationMedia {
   connected = false;
   feeding = false;
   feedError: Error | null = null;
-  sendFrame: ((frame: ArrayBuffer) => void) | null = null;
+  /** The program stream the feed sends to; the feed owns it (closed on a failed start or a stop, as the real one does). */
+  stream: ProgramFrameStream | null = null;
 
   constructor(
     readonly events: ConversationMediaEvents,
@@ -54,17 +56,21 @@ class FakeMedia implements ConversationMedia {
   configureMicrophone(): Promise<void> {
     return Promise.resolve();
   }
-  startProgramFeed(sendFrame: (frame: ArrayBuffer) => void): Promise<void> {
+  startProgramFeed(stream: ProgramFrameStream): Promise<void> {
     this.steps.push('feed:start');
-    if (this.feedError) return Promise.reject(this.feedError);
-    this.sendFrame = sendFrame;
+    if (this.feedError) {
+      stream.close();
+      return Promise.reject(this.feedError);
+    }
+    this.stream = stream;
     this.feeding = true;
     return Promise.resolve();
   }
   stopProgramFeed(): void {
     this.steps.push('feed:stop');
     this.feeding = false;
-    this.sendFrame = null;
+    this.stream?.close();
+    this.stream = null;
   }
   close(): Promise<void> {
     return Promise.resolve();
@@ -85,7 +91,7 @@ interface Setup {
 async function setup(options: { broadcast?: BroadcastStatus | null; feedError?: Error; mode?: 'desktop' | 'headless' } = {}): Promise<Setup> {
   const steps: string[] = [];
   let media: FakeMedia | null = null;
-  const deps: StoreDeps = {
+  const deps: Omit<StoreDeps, 'bridge'> = {
     now: () => 0,
     randomNonce: () => 'nonce',
     setTimer: () => () => undefined,
@@ -95,7 +101,6 @@ async function setup(options: { broadcast?: BroadcastStatus | null; feedError?: 
       return media;
     },
   };
-  const store = createAppStore(deps);
   const mode = options.mode ?? 'headless';
   const bridge = new FakeBridge(sampleEngineState({ broadcast: options.broadcast ?? null, mode }));
   const emitBroadcast = (broadcast: BroadcastStatus | null): void => bridge.emit('engine:state', sampleEngineState({ broadcast, mode }));
@@ -110,7 +115,7 @@ async function setup(options: { broadcast?: BroadcastStatus | null; feedError?: 
     emitBroadcast(null);
     return { stopped: true };
   });
-  store.getState().attachBridge(bridge, { kind: 'websocket' });
+  const store = createAppStore({ ...deps, bridge: bridge.binding({ kind: 'websocket' }) });
   await settle();
   return {
     store,
@@ -136,12 +141,13 @@ describe('go live', () => {
     expect(GO_LIVE_REQUEST).toEqual({ source: { kind: 'bridge' } });
     expect(steps).toEqual(['broadcast:start', 'feed:start']);
     expect(media().feeding).toBe(true);
-    expect(store.getState().programFeed).toEqual({ status: 'on', error: null });
+    expect(store.getState().programFeed).toEqual({ status: 'on' });
     expect(store.getState().showControl).toEqual({ status: 'idle', error: null });
 
-    // The feed sends through the bridge attached now.
-    media().sendFrame?.(new ArrayBuffer(8));
-    expect(bridge.pcmFrames).toHaveLength(1);
+    // The feed sends on the bridge's worker stream, never through this thread.
+    expect(bridge.programStreams).toHaveLength(1);
+    expect(media().stream).toBe(bridge.programStreams[0]);
+    expect(bridge.pcmFrames).toHaveLength(0);
   });
 
   it('shows the engine’s message when broadcast:start fails, and does not start the feed', async () => {
@@ -212,11 +218,15 @@ describe('go live', () => {
   });
 
   it('says so when not connected, without sending', async () => {
-    const store = createAppStore({ now: () => 0, randomNonce: () => 'nonce', setTimer: () => () => undefined });
+    const bridge = new FakeBridge().disconnect();
+    const store = createAppStore({ now: () => 0, randomNonce: () => 'nonce', setTimer: () => () => undefined, bridge: bridge.binding() });
+    const notConnected = 'Not connected to the engine: Lost the connection to the engine. Reconnecting automatically.';
     await store.getState().goLive();
-    expect(store.getState().showControl).toEqual({ status: 'error', error: 'Not connected to the engine. Reconnect, then try again.' });
+    expect(store.getState().showControl).toEqual({ status: 'error', error: `Could not go live: ${notConnected}` });
     await store.getState().endShow();
-    expect(store.getState().showControl).toEqual({ status: 'error', error: 'Not connected to the engine. Reconnect, then try again.' });
+    expect(store.getState().showControl).toEqual({ status: 'error', error: `Could not end the show: ${notConnected} If it is still on air, try again.` });
+    expect(bridge.calls).toEqual([]);
+    expect(bridge.programStreams).toEqual([]);
   });
 
   it('drops a failed start once a show goes on air from elsewhere', async () => {

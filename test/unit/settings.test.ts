@@ -3,7 +3,7 @@ import { EngineConfigSchema } from '../../electron/engine/config';
 import { EngineCommandError } from '../../electron/engine/engine-errors';
 import { SettingsBook } from '../../electron/engine/settings/settings-book';
 import { GeneralSettingsSchema, SpaceFormSchema, type SettingsView, type SpaceForm } from '../../electron/shared/settings';
-import { generalDraft, spaceDraft, validateGeneral, validateSpace, type SpaceDraft } from '../../renderer/features/settings/settings-form';
+import { generalDraft, spaceDraft, validateGeneral, validateSpace, type SpaceDraft } from '../../renderer/stores/settings-form';
 import { createAppStore, type AppStore } from '../../renderer/stores/app-store';
 import { FakeBridge } from '../fakes/fake-bridge';
 
@@ -43,7 +43,6 @@ function filledForm(): SpaceForm {
 
 /** A store whose bridge answers `settings:*` from a real settings book, as the engine does. */
 function storeWithBook(settings = book()): { store: AppStore; bridge: FakeBridge } {
-  const store = createAppStore({ now: () => 0, randomNonce: () => 'n', setTimer: () => () => undefined });
   const bridge = new FakeBridge();
   const answer = async (run: () => Promise<SettingsView>): Promise<SettingsView> => {
     try {
@@ -57,7 +56,7 @@ function storeWithBook(settings = book()): { store: AppStore; bridge: FakeBridge
   bridge.handle('settings:duplicate-space', ({ id }) => answer(() => settings.duplicateSpace(id)));
   bridge.handle('settings:delete-space', ({ id }) => answer(() => settings.deleteSpace(id)));
   bridge.handle('settings:save-general', (general) => answer(() => settings.saveGeneral(GeneralSettingsSchema.parse(general))));
-  store.getState().attachBridge(bridge);
+  const store = createAppStore({ now: () => 0, randomNonce: () => 'n', setTimer: () => () => undefined, bridge: bridge.binding() });
   return { store, bridge };
 }
 
