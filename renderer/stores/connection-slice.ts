@@ -3,6 +3,9 @@ import type { BridgeKind } from '../bridge/select-bridge';
 import { describeFailure } from './describe-failure';
 import type { AppSlice, StoreDeps } from './store-types';
 
+// Components name these through the store, never through renderer/bridge.
+export type { BridgeKind, ConnectionStatus };
+
 /*
  * The window's bridge to the engine is a service given to the store when it is created
  * (StoreDeps.bridge), never part of its state: this slice holds only what the UI shows about it.

@@ -1,6 +1,9 @@
 import type { MicReport } from '../../electron/shared/mic-report';
-import { MIC_WARNING_HISTORY_MS, micWarning, type MicWarning } from '../audio/mic-analysis/mic-warning';
+import { MIC_WARNING_HISTORY_MS, micWarning, type MicWarning, type MicWarningKind } from '../audio/mic-analysis/mic-warning';
 import type { AppSlice, AppState } from './store-types';
+
+// Components name these through the store, never through renderer/audio.
+export type { MicWarning, MicWarningKind };
 
 /*
  * The speaker's own microphone check: the latest report of this window's microphone analysis
