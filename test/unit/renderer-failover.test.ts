@@ -77,14 +77,14 @@ describe('failover slice', () => {
     const { store, bridge } = await setup(failover());
     bridge.handle('failover:switch', () => failover({ phase: { phase: 'failingOver', since: 2, attempt: 1, trigger: 'manual', reason: 'by hand', lastError: null } }));
     store.getState().askFailover('backup');
-    expect(store.getState().failoverRequest.confirming).toBe('backup');
+    expect(store.getState().failoverRequest).toEqual({ status: 'confirming', to: 'backup' });
     expect(bridge.callsOf('failover:switch')).toEqual([]);
     store.getState().cancelFailover();
-    expect(store.getState().failoverRequest.confirming).toBeNull();
+    expect(store.getState().failoverRequest).toEqual({ status: 'idle' });
     store.getState().askFailover('backup');
     await store.getState().confirmFailover();
     expect(bridge.callsOf('failover:switch').map((call) => call.payload)).toEqual([{ to: 'backup' }]);
-    expect(store.getState().failoverRequest).toEqual({ confirming: null, sending: null, error: null });
+    expect(store.getState().failoverRequest).toEqual({ status: 'idle' });
   });
 
   it('shows the engine’s refusal as written', async () => {
@@ -94,7 +94,7 @@ describe('failover slice', () => {
     });
     store.getState().askFailover('backup');
     await store.getState().confirmFailover();
-    expect(store.getState().failoverRequest.error).toBe('Could not switch to the backup: Only the host or a producer can move the show between the primary and the backup.');
+    expect(store.getState().failoverRequest).toEqual({ status: 'failed', error: 'Could not switch to the backup: Only the host or a producer can move the show between the primary and the backup.' });
   });
 
   it('turns the automatic return on through the engine', async () => {
