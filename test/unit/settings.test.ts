@@ -5,6 +5,7 @@ import { SettingsBook } from '../../electron/engine/settings/settings-book';
 import { GeneralSettingsSchema, SpaceFormSchema, type SettingsView, type SpaceForm } from '../../electron/shared/settings';
 import { generalDraft, spaceDraft, validateGeneral, validateSpace, type SpaceDraft } from '../../renderer/stores/settings-form';
 import { createAppStore, type AppStore } from '../../renderer/stores/app-store';
+import { selectSettingsError } from '../../renderer/stores/settings-slice';
 import { FakeBridge } from '../fakes/fake-bridge';
 
 /*
@@ -174,7 +175,7 @@ describe('the settings slice', () => {
     expect(store.getState().settings.view?.spaces.map((space) => space.id)).toEqual(['space-1']);
     store.getState().askDeleteSpace('space-1');
     await store.getState().confirmDeleteSpace();
-    expect(store.getState().settings.error).toMatch(/^Could not delete the space: "Launch night" is the space this engine runs now/);
+    expect(selectSettingsError(store.getState())).toMatch(/^Could not delete the space: "Launch night" is the space this engine runs now/);
   });
 
   it('saves the general settings, or names the field that stops it', async () => {
@@ -187,7 +188,7 @@ describe('the settings slice', () => {
     store.getState().setGeneralField('recordingFolder', '/srv/shows');
     store.getState().setGeneralField('bitrateKbps', '96');
     await store.getState().saveGeneral();
-    expect(store.getState().settings.general).toMatchObject({ saved: true, errors: {}, error: null });
+    expect(store.getState().settings.general).toMatchObject({ save: { status: 'done' }, errors: {} });
     expect(store.getState().settings.view?.general.audio.bitrateKbps).toBe(96);
     expect(store.getState().settings.view?.general.recording.folder).toBe('/srv/shows');
   });

@@ -58,17 +58,17 @@ export function GeneralSettingsForm(): ReactNode {
           <TextField label="Push-to-talk shortcut" value={draft.pushToTalk} onChange={(value) => setField('pushToTalk', value)} error={error('pushToTalk')} hint="Hold to talk while muted; empty turns it off." mono testId="shortcut-ptt" />
         </div>
       </fieldset>
-      {general.error ? (
+      {general.save.status === 'failed' ? (
         <p className="inline-error" role="alert">
-          {general.error}
+          {general.save.error}
         </p>
       ) : null}
       <div className="settings-actions">
-        <Button aria-label="Save audio, recording and shortcuts" variant="primary" busy={general.saving} disabled={general.saving} onClick={() => void save()}>
+        <Button aria-label="Save audio, recording and shortcuts" variant="primary" busy={general.save.status === 'sending'} disabled={general.save.status === 'sending'} onClick={() => void save()}>
           Save
         </Button>
         <span className="settings-actions__status" role="status">
-          {general.saved ? 'Saved.' : ''}
+          {general.save.status === 'done' ? 'Saved.' : ''}
         </span>
       </div>
     </form>

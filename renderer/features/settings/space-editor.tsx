@@ -75,13 +75,13 @@ export function SpaceEditorForm(): ReactNode {
           {problems === 1 ? 'One field needs a fix' : `${problems} fields need a fix`} before the space can be saved.
         </p>
       ) : null}
-      {editor.error ? (
+      {editor.save.status === 'failed' ? (
         <p className="inline-error" role="alert">
-          {editor.error}
+          {editor.save.error}
         </p>
       ) : null}
       <div className="settings-actions">
-        <Button aria-label="Save space" variant="primary" busy={editor.saving} disabled={editor.saving} onClick={() => void saveSpace()}>
+        <Button aria-label="Save space" variant="primary" busy={editor.save.status === 'sending'} disabled={editor.save.status === 'sending'} onClick={() => void saveSpace()}>
           Save space
         </Button>
         <Button aria-label="Cancel" variant="ghost" onClick={cancel}>
