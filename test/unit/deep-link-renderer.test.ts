@@ -9,7 +9,7 @@ import { FakeBridge, sampleEngineState } from '../fakes/fake-bridge';
 import { render, settle } from './renderer-test-support';
 
 /*
- * `invites:opened` in the renderer: the conversation slice prefills and checks an opened invite
+ * `invites:opened` in the renderer: the invites slice prefills and checks an opened invite
  * outside a room, says why it was not used inside one, and shows the problem of a link that is
  * not an invite; the join-by-invite form shows what the store holds.
  */
