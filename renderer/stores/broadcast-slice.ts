@@ -38,10 +38,7 @@ export type RetryRequest = { status: 'sending' } | { status: 'failed'; error: st
  *
  * An error is dropped when the engine goes on or off air, or when the host acts again.
  */
-export interface ShowControl {
-  status: 'idle' | 'starting' | 'stopping' | 'error';
-  error: string | null;
-}
+export type ShowControl = { status: 'idle' } | { status: 'starting' } | { status: 'stopping' } | { status: 'error'; error: string };
 
 /**
  * What `goLive` asks of the engine: this window's microphone and the room. Channels, bitrate and
@@ -51,7 +48,7 @@ export const GO_LIVE_REQUEST = { source: { kind: 'bridge' } } as const satisfies
 
 const NOT_OURS_TO_END =
   'The engine did not end this show: it was started outside the control room (for example with "steadycast broadcast" in a terminal). Stop it where it was started.';
-const IDLE: ShowControl = { status: 'idle', error: null };
+const IDLE: ShowControl = { status: 'idle' };
 
 /** The program path as the window follows it beside the engine state: meters, notices, retry requests. */
 export interface BroadcastSlice {
@@ -133,7 +130,7 @@ export function createBroadcastSlice(deps: StoreDeps): AppSlice<BroadcastSlice> 
       const live = state.engine?.mode === 'desktop' && state.engine.broadcast?.status === 'live';
       const wasLive = previous.engine?.broadcast?.status === 'live';
       if (!live || wasLive || state.programFeed.status !== 'off' || state.showControl.status !== 'idle') return;
-      set({ showControl: { status: 'starting', error: null } });
+      set({ showControl: { status: 'starting' } });
       void startFeed();
     });
 
@@ -207,7 +204,7 @@ export function createBroadcastSlice(deps: StoreDeps): AppSlice<BroadcastSlice> 
       async goLive() {
         const { status } = get().showControl;
         if (status === 'starting' || status === 'stopping' || get().engine?.broadcast) return;
-        set({ showControl: { status: 'starting', error: null } });
+        set({ showControl: { status: 'starting' } });
         try {
           await bridge.invoke('broadcast:start', GO_LIVE_REQUEST);
         } catch (error) {
@@ -221,7 +218,7 @@ export function createBroadcastSlice(deps: StoreDeps): AppSlice<BroadcastSlice> 
       async retryProgramFeed() {
         const { status } = get().showControl;
         if (status === 'starting' || status === 'stopping' || !get().engine?.broadcast) return;
-        set({ showControl: { status: 'starting', error: null } });
+        set({ showControl: { status: 'starting' } });
         await startFeed();
       },
 
@@ -229,7 +226,7 @@ export function createBroadcastSlice(deps: StoreDeps): AppSlice<BroadcastSlice> 
         const { status } = get().showControl;
         if (status === 'starting' || status === 'stopping') return;
         const wasFeeding = get().programFeed.status === 'on';
-        set({ showControl: { status: 'stopping', error: null } });
+        set({ showControl: { status: 'stopping' } });
         // Stop sending first, so the engine closes the show on the last frame it was given.
         get().stopProgramFeed();
         let failure: string | null = null;
