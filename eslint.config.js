@@ -30,6 +30,27 @@ const restrict = (files, restrictions) => ({
   rules: { 'no-restricted-imports': ['error', { paths: restrictions.paths ?? [], patterns: restrictions.patterns }] },
 });
 
+/*
+ * The renderer's own layers (README "Layering"): components and features → stores → bridge and
+ * audio; bridge/ and audio/ never import each other (what they share, the program's frames, is in
+ * renderer/shared/, which imports no other layer). main.tsx, the composition root, may import all.
+ */
+/** An import of the renderer folder `folder` from inside renderer/ (`../bridge/x`, `../../bridge`), not electron/shared/bridge. */
+const rendererLayer = (folder, message) => ({ regex: `^(?:\\.\\./)+${folder}(?:/.*)?$`, message });
+const rendererBase = {
+  paths: [{ name: 'electron', message: 'The renderer reaches Electron only through window.steadycast (renderer/bridge).' }],
+  patterns: [
+    { regex: '^\\.{1,2}/(?:.*/)?electron/(?!shared(?:/|$))', message: 'The renderer may import only electron/shared from outside renderer/.' },
+    noNode,
+    noServerLibraries,
+    noTests,
+  ],
+};
+/** The renderer's restrictions plus the layer rules of one folder (a later config replaces the rule, it does not add to it). */
+const rendererRestrict = (files, patterns) => restrict(files, { paths: rendererBase.paths, patterns: [...rendererBase.patterns, ...patterns] });
+const viaStores = (folder) => rendererLayer(folder, `Components and features reach renderer/${folder} through the store (renderer/stores), never directly.`);
+const notUp = (folder, below) => rendererLayer(folder, `renderer/${below} is below renderer/${folder}: it must not import it.`);
+
 const noDomGlobals = ['window', 'document', 'navigator', 'localStorage', 'sessionStorage', 'HTMLElement', 'AudioContext', 'RTCPeerConnection'].map(
   (name) => ({ name, message: 'The engine and the contract run without a DOM.' }),
 );
@@ -95,23 +116,26 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [{ name: 'electron', message: 'The renderer reaches Electron only through window.steadycast (renderer/bridge).' }],
-          patterns: [
-            {
-              regex: '^\\.{1,2}/(?:.*/)?electron/(?!shared(?:/|$))',
-              message: 'The renderer may import only electron/shared from outside renderer/.',
-            },
-            noNode,
-            noServerLibraries,
-            noTests,
-          ],
-        },
-      ],
+      'no-restricted-imports': ['error', rendererBase],
     },
   },
+  // The renderer's layers: components/features → stores → bridge, audio; bridge and audio apart; shared below all.
+  rendererRestrict(['renderer/features/**'], [viaStores('bridge'), viaStores('audio')]),
+  rendererRestrict(['renderer/components/**'], [viaStores('bridge'), viaStores('audio'), notUp('features', 'components')]),
+  rendererRestrict(['renderer/stores/**'], [notUp('features', 'stores'), notUp('components', 'stores')]),
+  rendererRestrict(['renderer/bridge/**'], [
+    rendererLayer('audio', 'renderer/bridge and renderer/audio are independent: share types through renderer/shared, join them in renderer/stores.'),
+    notUp('stores', 'bridge'),
+    notUp('features', 'bridge'),
+    notUp('components', 'bridge'),
+  ]),
+  rendererRestrict(['renderer/audio/**'], [
+    rendererLayer('bridge', 'renderer/audio and renderer/bridge are independent: share types through renderer/shared, join them in renderer/stores.'),
+    notUp('stores', 'audio'),
+    notUp('features', 'audio'),
+    notUp('components', 'audio'),
+  ]),
+  rendererRestrict(['renderer/shared/**'], ['audio', 'bridge', 'stores', 'features', 'components'].map((folder) => notUp(folder, 'shared'))),
   // Tests may reach into every layer; Node globals are available there.
   {
     files: ['test/**'],

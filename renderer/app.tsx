@@ -11,7 +11,7 @@ import { ListenersPanel } from './features/listeners/listeners-panel';
 import { PreflightDialog } from './features/preflight/preflight-dialog';
 import { ProgramPanel } from './features/program/program-panel';
 import { SettingsScreen } from './features/settings/settings-screen';
-import { selectSettingsOpen } from './features/settings/settings-slice';
+import { selectSettingsOpen } from './stores/settings-slice';
 import { ToastStack } from './features/toasts/toast-stack';
 import { ConnectionBanner } from './features/top-bar/connection-banner';
 import { TopBar } from './features/top-bar/top-bar';

@@ -4,7 +4,7 @@ import { App } from './app';
 import { componentPath, createErrorReporter, reportUnexpectedErrors } from './bridge/error-reporting';
 import { selectBridge } from './bridge/select-bridge';
 import { ErrorBoundary } from './components/error-boundary';
-import { createAppStore } from './stores/app-store';
+import { browserStoreDeps, createAppStore } from './stores/app-store';
 import { StoreProvider } from './stores/store-context';
 import { selectTheme } from './stores/theme-slice';
 import './styles/theme.css';
@@ -13,7 +13,13 @@ import './styles/layout.css';
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html has no #root element.');
 
-const store = createAppStore();
+// One bridge for the window (a second selectBridge() would open a second WebSocket in a browser).
+const bridge = selectBridge();
+// Unexpected errors of this window go to the engine's log, where support will look.
+const errors = createErrorReporter(bridge.api);
+reportUnexpectedErrors(window, errors);
+// The store follows the engine through the window's bridge from the start.
+const store = createAppStore(browserStoreDeps(bridge));
 // The theme is set before the first paint and follows the store (choice or system) from then on.
 const applyTheme = (): void => {
   document.documentElement.dataset.theme = selectTheme(store.getState());
@@ -22,11 +28,6 @@ applyTheme();
 store.subscribe((state, previous) => {
   if (selectTheme(state) !== selectTheme(previous)) applyTheme();
 });
-const bridge = selectBridge();
-// Unexpected errors of this window go to the engine's log, where support will look.
-const errors = createErrorReporter(bridge.api);
-reportUnexpectedErrors(window, errors);
-store.getState().attachBridge(bridge.api, { kind: bridge.kind, connection: bridge.connection });
 
 createRoot(container).render(
   <StrictMode>

@@ -2,7 +2,8 @@ import type { MediaConnectionState } from '../../electron/shared/conversation';
 import type { MicReport } from '../../electron/shared/mic-report';
 import { MicAnalysisLink } from './mic-analysis/attach';
 import { Microphone, type MediaDevicesLike, type MicrophoneSettingsChange, type MicrophoneSnapshot } from './microphone';
-import { ProgramMix, type ProgramFrameStream } from './program-mix';
+import type { ProgramFrameStream } from '../shared/program-frames';
+import { ProgramMix } from './program-mix';
 import { RoomPeer, type SignalOffer } from './room-peer';
 
 /*
@@ -37,11 +38,8 @@ export interface ConversationMedia {
   refreshMicrophones(): Promise<void>;
   /** Applies saved microphone settings (device and/or processing); an open microphone opens again with them. */
   configureMicrophone(change: MicrophoneSettingsChange): Promise<void>;
-  /**
-   * Opens the microphone if needed and sends the program (microphone + room) as PCM frames: through
-   * `stream` (from a worker, off this thread) when given, else to `sendFrame`. The feed owns the stream.
-   */
-  startProgramFeed(sendFrame: (frame: ArrayBuffer) => void, stream?: ProgramFrameStream | null): Promise<void>;
+  /** Opens the microphone if needed and sends the program (microphone + room) to `stream`'s worker; the feed owns the stream. */
+  startProgramFeed(stream: ProgramFrameStream): Promise<void>;
   stopProgramFeed(): void;
   /** True while program frames are sent. */
   readonly feeding: boolean;
@@ -77,7 +75,6 @@ export class BrowserConversationMedia implements ConversationMedia {
   private peer: RoomPeer | null = null;
   private mix: ProgramMix | null = null;
   private mixPromise: Promise<ProgramMix | null> | null = null;
-  private sendFrame: ((frame: ArrayBuffer) => void) | null = null;
   private micLive = true;
   private levelTimer: ReturnType<typeof setInterval> | null = null;
   /** Microphone analysis on the microphone as sent, against the room mix (runs while the microphone is open and the mix exists). */
@@ -166,8 +163,7 @@ export class BrowserConversationMedia implements ConversationMedia {
     return this.microphone.configure(change);
   }
 
-  async startProgramFeed(sendFrame: (frame: ArrayBuffer) => void, stream: ProgramFrameStream | null = null): Promise<void> {
-    this.sendFrame = sendFrame;
+  async startProgramFeed(stream: ProgramFrameStream): Promise<void> {
     try {
       await this.openMicrophone();
       const mix = await this.ensureMix();
@@ -176,14 +172,13 @@ export class BrowserConversationMedia implements ConversationMedia {
       mix.setMicMuted(!this.micLive);
       await mix.startFeed(stream);
     } catch (error) {
-      stream?.close();
+      stream.close();
       throw error;
     }
   }
 
   stopProgramFeed(): void {
     this.mix?.stopFeed();
-    this.sendFrame = null;
     if (!this.peer) this.releaseMicrophone();
   }
 
@@ -218,7 +213,6 @@ export class BrowserConversationMedia implements ConversationMedia {
         const workletUrl = this.options.workletUrl ?? (await loadProgramCaptureWorkletUrl());
         const mix = await ProgramMix.create({
           workletUrl,
-          sendFrame: (frame) => this.sendFrame?.(frame),
           ...(this.options.audioContext ? { context: this.options.audioContext } : {}),
         });
         this.mix = mix;

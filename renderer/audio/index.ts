@@ -4,6 +4,7 @@
  */
 export { StereoFrameChunker, interleaveInto } from './frame-chunker';
 export { PROGRAM_CAPTURE_PROCESSOR, type CaptureCommand, type CapturedFrame } from './capture-protocol';
+export type { ProgramFrameStream } from '../shared/program-frames';
 export { LEVEL_FLOOR_DB, rmsDbfs } from './levels';
 export {
   CHOSEN_MISSING_PROBLEM,

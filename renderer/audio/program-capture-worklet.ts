@@ -3,7 +3,7 @@ import { StereoFrameChunker } from './frame-chunker';
 
 /*
  * AudioWorklet processor of the program: takes the mixed program (microphone + room) in 128-sample
- * render quanta and posts whole 20 ms stereo frames to the page, which encodes and sends them.
+ * render quanta and posts whole 20 ms stereo frames to the sending worker's port (the sink), which encodes and sends them.
  * Loaded with `audioWorklet.addModule` from its own bundled file (see worklet-url.ts); it runs in
  * AudioWorkletGlobalScope, whose globals the DOM lib does not declare, so they are declared here.
  */
@@ -22,11 +22,11 @@ class ProgramCaptureProcessor extends AudioWorkletProcessor {
   private capturing = false;
   /** Graph time of the first sample of the frame being filled. */
   private frameStart = 0;
-  /** Where frames go: a worker's port when the page gave one, else the page. */
+  /** Where frames go: the sending worker's port; none, and the frame is dropped (the program has no other route). */
   private sink: MessagePort | null = null;
   private readonly chunker = new StereoFrameChunker((samples) => {
     const message: CapturedFrame = { type: 'frame', samples, contextTime: this.frameStart };
-    (this.sink ?? this.port).postMessage(message, [samples.buffer]);
+    this.sink?.postMessage(message, [samples.buffer]);
   });
 
   constructor() {

@@ -1,11 +1,13 @@
-import { encodePcmFrame, PCM_SAMPLE_RATE } from '../../electron/shared/pcm-frame';
-import { PROGRAM_CAPTURE_PROCESSOR, type CaptureCommand, type CapturedFrame } from './capture-protocol';
+import { PCM_SAMPLE_RATE } from '../../electron/shared/pcm-frame';
+import type { ProgramFrameStream } from '../shared/program-frames';
+import { PROGRAM_CAPTURE_PROCESSOR, type CaptureCommand } from './capture-protocol';
 import { rmsDbfs } from './levels';
 
 /*
  * The program as the audience hears it: the host's microphone plus the room mix from Janus, summed
- * in one Web Audio graph at 48 kHz (sample-accurate), captured by an AudioWorklet and sent to the
- * engine as 20 ms stereo PCM frames.
+ * in one Web Audio graph at 48 kHz (sample-accurate), captured by an AudioWorklet that posts 20 ms
+ * stereo frames straight to a sending worker (a {@link ProgramFrameStream}, from renderer/bridge):
+ * no frame passes through this page's main thread.
  *
  *   mic source ──► micTap ──► micGain (0 while muted) ──┐
  *                    └──► analyser (level meter)          ├──► capture worklet (no outputs: never played locally)
@@ -20,27 +22,12 @@ import { rmsDbfs } from './levels';
 
 /** What {@link ProgramMix.create} needs. */
 export interface ProgramMixOptions {
-  /** Receives each encoded frame (the bridge's `sendPcm`). */
-  sendFrame(frame: ArrayBuffer): void;
   /** URL of the capture worklet module (see worklet-url.ts). */
   workletUrl: string;
   /** A context to use instead of a new one at 48 kHz (tests, or a page that owns its context). */
   context?: AudioContext;
-  /** Capture time stamped on frames, in ms (default: the page's `performance.timeOrigin + now`). */
+  /** Wall time in ms, for the graph-to-wall clock mapping (default: the page's `performance.timeOrigin + now`). */
   now?: () => number;
-}
-
-/**
- * Frames sent from a worker (renderer/bridge/pcm-stream.ts): the capture worklet posts them to
- * `port`, so they never wait for this page's main thread.
- */
-export interface ProgramFrameStream {
-  /** Port the capture worklet posts its frames to (transferred to the worklet). */
-  readonly port: MessagePort;
-  /** Maps the graph's time to wall time (ms since the epoch at context time 0), for capture times. */
-  setClock(epochMsAtContextZero: number): void;
-  /** Stops sending and closes the connection. */
-  close(): void;
 }
 
 /** How often the graph-to-wall clock mapping is refreshed while a stream feeds (the two clocks drift apart slowly). */
@@ -60,7 +47,6 @@ export class ProgramMix {
   private readonly levelBuffer: Float32Array<ArrayBuffer>;
   private micSource: MediaStreamAudioSourceNode | null = null;
   private roomSource: MediaStreamAudioSourceNode | null = null;
-  private sequence = 0;
   private feeding = false;
   private stream: ProgramFrameStream | null = null;
   private clockTimer: ReturnType<typeof setInterval> | null = null;
@@ -90,7 +76,6 @@ export class ProgramMix {
     });
     this.micGain.connect(this.capture);
     this.roomGain.connect(this.capture);
-    this.capture.port.onmessage = (event: MessageEvent<CapturedFrame>) => this.onFrame(event.data);
   }
 
   /** Builds the graph on a 48 kHz context and loads the capture worklet. */
@@ -153,27 +138,22 @@ export class ProgramMix {
     setGain(this.roomGain, gain, this.context.currentTime);
   }
 
-  /**
-   * Starts sending frames: through `stream` (from a worker) when given, else to `sendFrame` on this
-   * thread. Resumes the context if the browser suspended it.
-   */
-  async startFeed(stream: ProgramFrameStream | null = null): Promise<void> {
+  /** Starts sending frames to `stream`'s worker, which then belongs to the feed. Resumes the context if the browser suspended it. */
+  async startFeed(stream: ProgramFrameStream): Promise<void> {
     if (this.closed || this.feeding) {
-      if (stream !== this.stream) stream?.close();
+      if (stream !== this.stream) stream.close();
       return;
     }
     this.feeding = true;
-    if (stream) {
-      this.stream = stream;
-      this.capture.port.postMessage({ type: 'sink', port: stream.port } satisfies CaptureCommand, [stream.port]);
-      const refreshClock = (): void => stream.setClock(this.epochMsAtContextZero());
-      refreshClock();
-      this.clockTimer = setInterval(refreshClock, CLOCK_REFRESH_MS);
-    }
+    this.stream = stream;
+    this.capture.port.postMessage({ type: 'sink', port: stream.port } satisfies CaptureCommand, [stream.port]);
+    const refreshClock = (): void => stream.setClock(this.epochMsAtContextZero());
+    refreshClock();
+    this.clockTimer = setInterval(refreshClock, CLOCK_REFRESH_MS);
     this.post({ type: 'start' });
     if (this.context.state === 'suspended') await this.context.resume();
     // The clock read before a resume is stale by the time the context was suspended.
-    if (stream) stream.setClock(this.epochMsAtContextZero());
+    stream.setClock(this.epochMsAtContextZero());
   }
 
   /** Stops sending frames (a partial frame is dropped) and closes the stream, if any. */
@@ -199,7 +179,6 @@ export class ProgramMix {
     if (this.closed) return;
     this.stopFeed();
     this.closed = true;
-    this.capture.port.onmessage = null;
     this.micSource?.disconnect();
     this.roomSource?.disconnect();
     this.capture.disconnect();
@@ -210,16 +189,6 @@ export class ProgramMix {
   private epochMsAtContextZero(): number {
     const now = this.options.now?.() ?? performance.timeOrigin + performance.now();
     return now - this.context.currentTime * 1000;
-  }
-
-  private onFrame(message: CapturedFrame): void {
-    if (!this.feeding || message.type !== 'frame') return;
-    const now = this.options.now?.() ?? performance.timeOrigin + performance.now();
-    // Stamp the frame with when its first sample was captured, on the page's clock.
-    const captureTime = now - Math.max(0, (this.context.currentTime - message.contextTime) * 1000);
-    const frame = encodePcmFrame({ channels: 2, sampleRate: PCM_SAMPLE_RATE, sequence: this.sequence, captureTime, samples: message.samples });
-    this.sequence = (this.sequence + 1) >>> 0;
-    this.options.sendFrame(frame);
   }
 
   private post(command: CaptureCommand): void {

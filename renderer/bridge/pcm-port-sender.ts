@@ -1,5 +1,5 @@
 import { encodePcmFrame, PCM_SAMPLE_RATE } from '../../electron/shared/pcm-frame';
-import type { PcmStreamStatus } from './pcm-stream-sender';
+import type { PcmStreamStatus } from './pcm-stream-protocol';
 
 /*
  * The desktop app's program path: the sending worker writes each encoded 20 ms frame to a

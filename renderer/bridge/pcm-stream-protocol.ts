@@ -1,5 +1,3 @@
-import type { PcmStreamStatus } from './pcm-stream-sender';
-
 /*
  * Messages between the window and the program's sending worker (pcm-stream-worker.ts). The frames
  * themselves do not pass through the window: the capture worklet posts them straight to the
@@ -20,4 +18,13 @@ export type PcmStreamCommand =
 export interface PcmStreamReport {
   type: 'status';
   status: PcmStreamStatus;
+}
+
+/** Where a sending worker's connection (or port) is, with its counters. */
+export interface PcmStreamStatus {
+  state: 'connecting' | 'authenticating' | 'sending' | 'refused' | 'closed';
+  framesSent: number;
+  framesDropped: number;
+  /** Why it is not sending (the engine's words when it refused), else null. */
+  detail: string | null;
 }

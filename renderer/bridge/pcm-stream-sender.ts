@@ -1,6 +1,9 @@
 import { encodePcmFrame, PCM_SAMPLE_RATE } from '../../electron/shared/pcm-frame';
-import { ServerMessageSchema, type ClientMessage } from '../../electron/shared/wire';
-import type { BridgeSocket, SocketFactory } from './websocket-bridge';
+import type { ClientMessage, ServerMessage } from '../../electron/shared/wire';
+import type { BridgeSocket, SocketFactory } from './browser-socket';
+import type { PcmStreamStatus } from './pcm-stream-protocol';
+
+export type { PcmStreamStatus };
 
 /*
  * The program's own connection to the engine: 20 ms PCM frames from the capture worklet, encoded
@@ -31,15 +34,6 @@ export interface PcmStreamSenderOptions {
   setTimer(callback: () => void, ms: number): () => void;
   /** Says when the state or the counters change (the worker forwards it to the window). */
   onStatus?(status: PcmStreamStatus): void;
-}
-
-/** Where the stream is, with its counters. */
-export interface PcmStreamStatus {
-  state: 'connecting' | 'authenticating' | 'sending' | 'refused' | 'closed';
-  framesSent: number;
-  framesDropped: number;
-  /** Why it is not sending (the engine's words when it refused), else null. */
-  detail: string | null;
 }
 
 /** Sends captured frames to the engine on an audio-only bridge connection. */
@@ -123,9 +117,9 @@ export class PcmStreamSender {
     } catch {
       return;
     }
-    const parsed = ServerMessageSchema.safeParse(json);
-    if (!parsed.success || parsed.data.type !== 'auth-result') return;
-    if (parsed.data.ok) {
+    const result = readAuthResult(json);
+    if (!result) return;
+    if (result.ok) {
       this.update({ state: 'sending', detail: null });
       return;
     }
@@ -134,7 +128,7 @@ export class PcmStreamSender {
     const socket = this.socket;
     this.socket = null;
     socket?.close(1000, 'access token refused');
-    this.update({ state: 'refused', detail: parsed.data.error?.message ?? 'The engine refused the access token.' });
+    this.update({ state: 'refused', detail: result.message ?? 'The engine refused the access token.' });
   }
 
   private onClose(detail: string): void {
@@ -151,4 +145,18 @@ export class PcmStreamSender {
     // Counters alone change 50 times a second: report them with the next change of state, or when asked.
     if (changed) this.options.onStatus?.(next);
   }
+}
+
+type AuthResult = Extract<ServerMessage, { type: 'auth-result' }>;
+
+/**
+ * The engine's `auth-result`, read by hand: the only message an audio-only connection gets.
+ * The contract's zod schemas would bring the whole contract into the worker's bundle.
+ */
+function readAuthResult(json: unknown): { ok: boolean; message: string | null } | null {
+  if (typeof json !== 'object' || json === null) return null;
+  const message = json as Partial<Record<keyof AuthResult, unknown>>;
+  if (message.type !== 'auth-result' || typeof message.ok !== 'boolean') return null;
+  const error = message.error as { message?: unknown } | undefined;
+  return { ok: message.ok, message: typeof error?.message === 'string' ? error.message : null };
 }

@@ -1,8 +1,8 @@
-import type { CapturedFrame } from '../audio/capture-protocol';
-import type { PcmStreamCommand, PcmStreamReport } from './pcm-stream-protocol';
+import type { CapturedFrame } from '../shared/program-frames';
+import { defaultSetTimer, openBrowserSocket } from './browser-socket';
+import type { PcmStreamCommand, PcmStreamReport, PcmStreamStatus } from './pcm-stream-protocol';
 import { PcmPortSender } from './pcm-port-sender';
-import { PcmStreamSender, type PcmStreamStatus } from './pcm-stream-sender';
-import { defaultSetTimer, openBrowserSocket } from './websocket-bridge';
+import { PcmStreamSender } from './pcm-stream-sender';
 
 /*
  * Dedicated worker of the program feed: owns the audio-only bridge connection (or, in the desktop

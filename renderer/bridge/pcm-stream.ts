@@ -1,7 +1,6 @@
-import { PROGRAM_PORT_MESSAGE, type SteadycastApi } from '../../electron/shared/bridge';
-import type { ProgramFrameStream } from '../audio/program-mix';
-import type { PcmStreamCommand, PcmStreamReport } from './pcm-stream-protocol';
-import type { PcmStreamStatus } from './pcm-stream-sender';
+import { PROGRAM_PORT_MESSAGE } from '../../electron/shared/bridge';
+import type { ProgramFrameStream } from '../shared/program-frames';
+import type { PcmStreamCommand, PcmStreamReport, PcmStreamStatus } from './pcm-stream-protocol';
 
 /*
  * The window's side of the program's sending worker (pcm-stream-worker.ts): starts the worker,
@@ -9,17 +8,6 @@ import type { PcmStreamStatus } from './pcm-stream-sender';
  * frames to. Frames go worklet → worker → engine (on a WebSocket, or in the desktop app on a
  * MessagePort to the main process); this thread only keeps the clock mapping fresh.
  */
-
-/** A bridge binding that can send the program from a worker (the WebSocket and IPC bindings). */
-export interface PcmStreamOpener {
-  /** Opens a new stream; null when this binding cannot (no access token). */
-  openPcmStream(): ProgramFrameStream | null;
-}
-
-/** Whether `api` can send the program from a worker. */
-export function canOpenPcmStream(api: SteadycastApi): api is SteadycastApi & PcmStreamOpener {
-  return typeof (api as Partial<PcmStreamOpener>).openPcmStream === 'function';
-}
 
 /** What {@link startPcmStream} needs. */
 export interface PcmStreamOptions {

@@ -2,7 +2,8 @@ import { apiFromReplies, type SteadycastApi, type SteadycastIpcApi } from '../..
 import type { EngineState } from '../../electron/shared/state';
 import { takeAccessToken } from './access-token';
 import { constantConnection, type ConnectionSource } from './connection-status';
-import { openIpcPcmStream, type PcmStreamOpener } from './pcm-stream';
+import { openIpcPcmStream } from './pcm-stream';
+import type { ProgramFrameStream } from '../shared/program-frames';
 import { bridgeUrlFor, createWebSocketBridge } from './websocket-bridge';
 
 declare global {
@@ -15,11 +16,16 @@ declare global {
 /** How this window reaches the engine. */
 export type BridgeKind = EngineState['bridge']['kind'];
 
-/** The binding this window uses, with its connection status. */
+/** The binding this window uses: the contract API, its connection status, and the program's one route. */
 export interface SelectedBridge {
   kind: BridgeKind;
   api: SteadycastApi;
   connection: ConnectionSource;
+  /**
+   * Starts the program's sending worker: in the desktop app it writes to a MessagePort to the main
+   * process, in a browser to an audio-only WebSocket. Null when this window cannot (no access token).
+   */
+  openProgramStream(): ProgramFrameStream | null;
 }
 
 /**
@@ -31,12 +37,11 @@ export function selectBridge(): SelectedBridge {
   if (electronApi) {
     // IPC lives as long as the window does: there is nothing to reconnect. The program goes from
     // a worker to main on a MessagePort (see openIpcPcmStream), not through sendPcm.
-    const api: SteadycastApi & PcmStreamOpener = { ...apiFromReplies(electronApi), openPcmStream: () => openIpcPcmStream() };
-    return { kind: 'ipc', api, connection: constantConnection({ status: 'connected' }) };
+    return { kind: 'ipc', api: apiFromReplies(electronApi), connection: constantConnection({ status: 'connected' }), openProgramStream: () => openIpcPcmStream() };
   }
   const token = takeAccessToken({ location: window.location, history: window.history, storage: sessionStorageOrNull() });
   const bridge = createWebSocketBridge({ url: bridgeUrlFor(window.location), token });
-  return { kind: 'websocket', api: bridge, connection: bridge };
+  return { kind: 'websocket', api: bridge, connection: bridge, openProgramStream: () => bridge.openPcmStream() };
 }
 
 function sessionStorageOrNull(): Storage | null {

@@ -9,8 +9,10 @@ import {
   type EventPayload,
 } from '../../electron/shared/contract';
 import { BRIDGE_PATH, MAX_TEXT_MESSAGE_BYTES, ServerMessageSchema, type ClientMessage, type ServerMessage } from '../../electron/shared/wire';
+import { defaultSetTimer, openBrowserSocket, type BridgeSocket, type SocketFactory } from './browser-socket';
 import type { ConnectionSource, ConnectionStatus } from './connection-status';
-import { startPcmStream, type PcmStreamOpener } from './pcm-stream';
+import { startPcmStream } from './pcm-stream';
+import type { ProgramFrameStream } from '../shared/program-frames';
 
 /*
  * The WebSocket binding of the contract (headless mode, or a producer in a browser).
@@ -28,24 +30,6 @@ import { startPcmStream, type PcmStreamOpener } from './pcm-stream';
  * unauthorized are rejected at once, and every pending command is rejected when the socket closes,
  * so no caller waits forever. Events arrive only after auth, and each is validated with the contract.
  */
-
-/** The few socket operations the bridge needs; a browser WebSocket in the app, a fake in tests. */
-export interface BridgeSocket {
-  send(data: string | ArrayBuffer): void;
-  close(code?: number, reason?: string): void;
-  readonly isOpen: boolean;
-  readonly bufferedAmount: number;
-}
-
-/** What a socket reports back to the bridge. */
-export interface BridgeSocketHandlers {
-  open(): void;
-  message(data: unknown): void;
-  close(code: number, reason: string): void;
-}
-
-/** Opens a socket to `url`; must report through `handlers` asynchronously, like a WebSocket. */
-export type SocketFactory = (url: string, handlers: BridgeSocketHandlers) => BridgeSocket;
 
 /** Options of {@link createWebSocketBridge}; the clock, randomness and socket are injectable for tests. */
 export interface WebSocketBridgeOptions {
@@ -66,7 +50,9 @@ export interface WebSocketBridgeOptions {
 }
 
 /** The WebSocket binding: the contract API plus its connection status. */
-export interface WebSocketBridge extends SteadycastApi, ConnectionSource, PcmStreamOpener {
+export interface WebSocketBridge extends SteadycastApi, ConnectionSource {
+  /** Starts the program's sending worker on its own audio-only connection; null without an access token or once closed. */
+  openPcmStream(): ProgramFrameStream | null;
   /** PCM frames dropped because the socket was not ready or its send buffer was full. */
   readonly pcmFramesDropped: number;
   /** Closes the socket for good and rejects pending calls. */
@@ -345,31 +331,6 @@ function deliver<T>(listener: (value: T) => void, value: T): void {
       throw error;
     });
   }
-}
-
-/** `setTimeout` as a cancel function. */
-export function defaultSetTimer(callback: () => void, ms: number): () => void {
-  const handle = setTimeout(callback, ms);
-  return () => clearTimeout(handle);
-}
-
-/** The browser WebSocket behind {@link BridgeSocket} (a page's or a worker's). */
-export function openBrowserSocket(url: string, handlers: BridgeSocketHandlers): BridgeSocket {
-  const ws = new WebSocket(url);
-  ws.binaryType = 'arraybuffer';
-  ws.onopen = () => handlers.open();
-  ws.onmessage = (event: MessageEvent<unknown>) => handlers.message(event.data);
-  ws.onclose = (event) => handlers.close(event.code, event.reason);
-  return {
-    send: (data) => ws.send(data),
-    close: (code, reason) => ws.close(code, reason),
-    get isOpen() {
-      return ws.readyState === WebSocket.OPEN;
-    },
-    get bufferedAmount() {
-      return ws.bufferedAmount;
-    },
-  };
 }
 
 function assertNever(value: never): never {

@@ -2,7 +2,13 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { createBrowserConversationMedia } from '../audio/conversation-media';
 import { createBroadcastSlice } from './broadcast-slice';
 import { createConnectionSlice } from './connection-slice';
-import { createConversationSlice } from './conversation-slice';
+import { createBackupRoomSlice } from './backup-room-slice';
+import { createInvitesSlice } from './invites-slice';
+import { createMediaSession } from './media-session';
+import { createMicrophoneSlice } from './microphone-slice';
+import { createModerationSlice } from './moderation-slice';
+import { createProgramFeedSlice } from './program-feed-slice';
+import { createRoomSlice } from './room-slice';
 import { createEngineSlice } from './engine-slice';
 import { createFailoverSlice } from './failover-slice';
 import { createListenersSlice } from './listeners-slice';
@@ -10,7 +16,8 @@ import { createLogSlice } from './log-slice';
 import { createMicCheckSlice } from './mic-check-slice';
 import { createProducerSlice } from './producer-slice';
 import { createServersSlice } from './servers-slice';
-import { createSettingsSlice } from '../features/settings/settings-slice';
+import { createSettingsSlice } from './settings-slice';
+import type { SelectedBridge } from '../bridge/select-bridge';
 import type { AppState, StoreDeps } from './store-types';
 import { createToastsSlice } from './toasts-slice';
 import { createPreflightSlice } from './preflight-slice';
@@ -53,42 +60,57 @@ const mediaSystemTheme: SystemTheme = {
   },
 };
 
-/** Real time, real randomness, real timers, the window's storage and colour scheme. */
-export const browserStoreDeps: StoreDeps = {
-  now: () => performance.now(),
-  randomNonce() {
-    // getRandomValues works on plain http too (randomUUID needs a secure context).
-    const bytes = crypto.getRandomValues(new Uint8Array(16));
-    return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
-  },
-  setTimer(callback, ms) {
-    const handle = setTimeout(callback, ms);
-    return () => clearTimeout(handle);
-  },
-  createConversationMedia: createBrowserConversationMedia,
-  playTone: playTestTone,
-  rehearsal: browserRehearsalRecorder,
-  themeStorage: localThemeStorage,
-  systemTheme: mediaSystemTheme,
-};
+/** The window's bridge with real time, real randomness, real timers, the window's media, storage and colour scheme. */
+export function browserStoreDeps(bridge: SelectedBridge): StoreDeps {
+  return {
+    bridge,
+    now: () => performance.now(),
+    randomNonce() {
+      // getRandomValues works on plain http too (randomUUID needs a secure context).
+      const bytes = crypto.getRandomValues(new Uint8Array(16));
+      return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+    },
+    setTimer(callback, ms) {
+      const handle = setTimeout(callback, ms);
+      return () => clearTimeout(handle);
+    },
+    createConversationMedia: createBrowserConversationMedia,
+    playTone: playTestTone,
+    rehearsal: browserRehearsalRecorder,
+    themeStorage: localThemeStorage,
+    systemTheme: mediaSystemTheme,
+  };
+}
 
-/** Creates the store of one window from its slices. */
-export function createAppStore(deps: StoreDeps = browserStoreDeps): AppStore {
-  return createStore<AppState>()((...args) => ({
-    ...createConnectionSlice(...args),
-    ...createEngineSlice(deps)(...args),
-    ...createServersSlice(...args),
-    ...createLogSlice(...args),
-    ...createListenersSlice(...args),
-    ...createBroadcastSlice(deps)(...args),
-    ...createConversationSlice(deps)(...args),
-    ...createProducerSlice(deps)(...args),
-    ...createMicCheckSlice(...args),
-    ...createFailoverSlice(...args),
-    ...createSettingsSlice(...args),
-    ...createThemeSlice(deps)(...args),
-    ...createToastsSlice(deps)(...args),
-    ...createPreflightSlice(deps)(...args),
-    ...createPushToTalkSlice(...args),
-  }));
+/** Creates the store of one window from its slices; it follows the engine through `deps.bridge` from now on. */
+export function createAppStore(deps: StoreDeps): AppStore {
+  const store = createStore<AppState>()((set, get, api) => {
+    const args = [set, get, api] as const;
+    // The window's media (microphone, room connection, program capture), shared by the slices that drive it.
+    const media = createMediaSession(deps, set, get);
+    return {
+      ...createConnectionSlice(deps)(...args),
+      ...createEngineSlice(deps)(...args),
+      ...createServersSlice(deps)(...args),
+      ...createLogSlice(...args),
+      ...createListenersSlice(deps)(...args),
+      ...createBroadcastSlice(deps)(...args),
+      ...createRoomSlice(deps, media)(...args),
+      ...createMicrophoneSlice(media)(...args),
+      ...createProgramFeedSlice(deps, media)(...args),
+      ...createInvitesSlice(deps)(...args),
+      ...createModerationSlice(deps)(...args),
+      ...createBackupRoomSlice(deps)(...args),
+      ...createProducerSlice(deps)(...args),
+      ...createMicCheckSlice(...args),
+      ...createFailoverSlice(deps)(...args),
+      ...createSettingsSlice(deps)(...args),
+      ...createThemeSlice(deps)(...args),
+      ...createToastsSlice(deps)(...args),
+      ...createPreflightSlice(deps)(...args),
+      ...createPushToTalkSlice(...args),
+    };
+  });
+  if (deps.bridge.connection.current().status === 'connected') void store.getState().refreshState();
+  return store;
 }

@@ -1,6 +1,7 @@
 import type { BroadcastStatus, Meters } from '../../electron/shared/broadcast';
 import type { CommandPayload, EventPayload } from '../../electron/shared/contract';
-import { describeFailure, NOT_CONNECTED } from './describe-failure';
+import { describeFailure } from './describe-failure';
+import { IDLE_REQUEST, runRequest, type Request } from './request';
 import type { AppSlice, StoreDeps } from './store-types';
 
 /** How many program notices the window keeps. */
@@ -37,10 +38,7 @@ export type RetryRequest = { status: 'sending' } | { status: 'failed'; error: st
  *
  * An error is dropped when the engine goes on or off air, or when the host acts again.
  */
-export interface ShowControl {
-  status: 'idle' | 'starting' | 'stopping' | 'error';
-  error: string | null;
-}
+export type ShowControl = { status: 'idle' } | { status: 'starting' } | { status: 'stopping' } | { status: 'error'; error: string };
 
 /**
  * What `goLive` asks of the engine: this window's microphone and the room. Channels, bitrate and
@@ -50,7 +48,7 @@ export const GO_LIVE_REQUEST = { source: { kind: 'bridge' } } as const satisfies
 
 const NOT_OURS_TO_END =
   'The engine did not end this show: it was started outside the control room (for example with "steadycast broadcast" in a terminal). Stop it where it was started.';
-const IDLE: ShowControl = { status: 'idle', error: null };
+const IDLE: ShowControl = { status: 'idle' };
 
 /** The program path as the window follows it beside the engine state: meters, notices, retry requests. */
 export interface BroadcastSlice {
@@ -66,8 +64,8 @@ export interface BroadcastSlice {
   receiveNotice: (notice: EventPayload<'broadcast:notice'>) => void;
   /** Sends `broadcast:retry-output` for one output; no-op while one is in flight for it. */
   retryOutput: (outputId: string) => Promise<void>;
-  /** "Show in folder" of the safety recording: the request in flight and why the last one failed. */
-  recordingReveal: { sending: boolean; error: string | null };
+  /** "Show in folder" of the safety recording. */
+  recordingReveal: Request;
   /** Sends `recording:reveal` (the desktop app shows the file in the file manager); no-op while one is in flight. */
   revealRecording: () => Promise<void>;
   /** Going live / ending the show from this window: the request in flight and the last failure. */
@@ -98,6 +96,7 @@ function feedFailure(feedError: string | null): string {
 /** Creates the broadcast slice. */
 export function createBroadcastSlice(deps: StoreDeps): AppSlice<BroadcastSlice> {
   return (set, get, api) => {
+    const bridge = deps.bridge.api;
     let nextNoticeId = 1;
     let peakHold = { dbfs: -Infinity, at: -Infinity };
     let lastClip = { count: 0, at: -Infinity };
@@ -131,7 +130,7 @@ export function createBroadcastSlice(deps: StoreDeps): AppSlice<BroadcastSlice> 
       const live = state.engine?.mode === 'desktop' && state.engine.broadcast?.status === 'live';
       const wasLive = previous.engine?.broadcast?.status === 'live';
       if (!live || wasLive || state.programFeed.status !== 'off' || state.showControl.status !== 'idle') return;
-      set({ showControl: { status: 'starting', error: null } });
+      set({ showControl: { status: 'starting' } });
       void startFeed();
     });
 
@@ -146,7 +145,7 @@ export function createBroadcastSlice(deps: StoreDeps): AppSlice<BroadcastSlice> 
       meter: null,
       notices: [],
       retries: {},
-      recordingReveal: { sending: false, error: null },
+      recordingReveal: IDLE_REQUEST,
 
       receiveMeters(meters) {
         const now = deps.now();
@@ -166,23 +165,19 @@ export function createBroadcastSlice(deps: StoreDeps): AppSlice<BroadcastSlice> 
       },
 
       async revealRecording() {
-        if (get().recordingReveal.sending) return;
-        const bridge = get().bridge;
-        if (!bridge) {
-          set({ recordingReveal: { sending: false, error: NOT_CONNECTED } });
-          return;
-        }
-        set({ recordingReveal: { sending: true, error: null } });
-        try {
-          await bridge.invoke('recording:reveal', {});
-          set({ recordingReveal: { sending: false, error: null } });
-        } catch (error) {
-          set({ recordingReveal: { sending: false, error: `Could not show the recording: ${describeFailure(error)}` } });
-        }
+        await runRequest(
+          {
+            read: () => get().recordingReveal,
+            write: (recordingReveal) => set({ recordingReveal }),
+            failure: (reason) => `Could not show the recording: ${reason}`,
+          },
+          async () => {
+            await bridge.invoke('recording:reveal', {});
+          },
+        );
       },
 
       async retryOutput(outputId) {
-        const bridge = get().bridge;
         const setRetry = (request: RetryRequest | null): void =>
           set((current) => {
             const retries = { ...current.retries };
@@ -190,10 +185,6 @@ export function createBroadcastSlice(deps: StoreDeps): AppSlice<BroadcastSlice> 
             else delete retries[outputId];
             return { retries };
           });
-        if (!bridge) {
-          setRetry({ status: 'failed', error: 'Not connected to the engine. Reconnect, then try again.' });
-          return;
-        }
         if (get().retries[outputId]?.status === 'sending') return;
         setRetry({ status: 'sending' });
         try {
@@ -211,14 +202,9 @@ export function createBroadcastSlice(deps: StoreDeps): AppSlice<BroadcastSlice> 
       showControl: IDLE,
 
       async goLive() {
-        const bridge = get().bridge;
-        if (!bridge) {
-          set({ showControl: { status: 'error', error: NOT_CONNECTED } });
-          return;
-        }
         const { status } = get().showControl;
         if (status === 'starting' || status === 'stopping' || get().engine?.broadcast) return;
-        set({ showControl: { status: 'starting', error: null } });
+        set({ showControl: { status: 'starting' } });
         try {
           await bridge.invoke('broadcast:start', GO_LIVE_REQUEST);
         } catch (error) {
@@ -230,26 +216,17 @@ export function createBroadcastSlice(deps: StoreDeps): AppSlice<BroadcastSlice> 
       },
 
       async retryProgramFeed() {
-        if (!get().bridge) {
-          set({ showControl: { status: 'error', error: NOT_CONNECTED } });
-          return;
-        }
         const { status } = get().showControl;
         if (status === 'starting' || status === 'stopping' || !get().engine?.broadcast) return;
-        set({ showControl: { status: 'starting', error: null } });
+        set({ showControl: { status: 'starting' } });
         await startFeed();
       },
 
       async endShow() {
-        const bridge = get().bridge;
-        if (!bridge) {
-          set({ showControl: { status: 'error', error: NOT_CONNECTED } });
-          return;
-        }
         const { status } = get().showControl;
         if (status === 'starting' || status === 'stopping') return;
         const wasFeeding = get().programFeed.status === 'on';
-        set({ showControl: { status: 'stopping', error: null } });
+        set({ showControl: { status: 'stopping' } });
         // Stop sending first, so the engine closes the show on the last frame it was given.
         get().stopProgramFeed();
         let failure: string | null = null;

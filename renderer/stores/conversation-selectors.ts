@@ -1,5 +1,7 @@
 import type { ConversationLink, InviteSummary, Participant, Role } from '../../electron/shared/conversation';
-import { isInRoom, type ModerationRequest, type ModerationState } from './conversation-slice';
+import type { ModerationRequest, ModerationState } from './moderation-slice';
+import { IDLE_REQUEST, type IdleRequest } from './request';
+import { isInRoom } from './room-slice';
 import { selectCanSend } from './selectors';
 import type { AppState } from './store-types';
 
@@ -47,13 +49,11 @@ export const selectCanModerate = (state: AppState): boolean => {
 export const selectShowsModeration = (state: AppState): boolean =>
   selectCanModerate(state) || (state.conversation?.link.status === 'reconnecting' && isModeratorRole(selectSelfParticipant(state)?.role));
 
-const NO_REQUEST: ModerationRequest = { pending: null, error: null };
-
-/** A selector of the moderation request about one participant (a stable reference; nothing in flight and no error when there is none). */
+/** A selector of the moderation request about one participant (a stable reference; idle when there is none). */
 export const selectModerationOf =
   (participantId: string) =>
-  (state: AppState): ModerationRequest =>
-    state.moderation.participants[participantId] ?? NO_REQUEST;
+  (state: AppState): ModerationRequest | IdleRequest =>
+    state.moderation.participants[participantId] ?? IDLE_REQUEST;
 
 /** The "Mute all but hosts" request. */
 export const selectMuteAll = (state: AppState): ModerationState['muteAll'] => state.moderation.muteAll;
@@ -82,6 +82,9 @@ export const selectInvitePreview = (state: AppState): AppState['invitePreview'] 
 
 /** The host's invites and the last one created. */
 export const selectInvites = (state: AppState): AppState['invites'] => state.invites;
+
+/** The last request about the host's invites (create, list, revoke). */
+export const selectInviteRequest = (state: AppState): AppState['inviteRequest'] => state.inviteRequest;
 
 /** Whether an invite can still be used at `now` (engine clock): active and not past its expiry. */
 export function isInviteUsable(invite: InviteSummary, now: number): boolean {

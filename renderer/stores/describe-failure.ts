@@ -5,5 +5,3 @@ export function describeFailure(error: unknown): string {
   return 'Unknown error.';
 }
 
-/** What a command says when the window has no bridge to the engine. */
-export const NOT_CONNECTED = 'Not connected to the engine. Reconnect, then try again.';

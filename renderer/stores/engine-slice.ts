@@ -56,11 +56,6 @@ export function createEngineSlice(deps: StoreDeps): AppSlice<EngineSlice> {
       },
 
       async pingEngine() {
-        const bridge = get().bridge;
-        if (!bridge) {
-          set({ ping: { status: 'failed', error: 'Not connected to the engine.' } });
-          return;
-        }
         stopTimeout();
         const nonce = deps.randomNonce();
         // Waiting before sending: the pong may arrive before the command's own result.
@@ -70,7 +65,7 @@ export function createEngineSlice(deps: StoreDeps): AppSlice<EngineSlice> {
           PING_TIMEOUT_MS,
         );
         try {
-          await bridge.invoke('engine:ping', { nonce });
+          await deps.bridge.api.invoke('engine:ping', { nonce });
         } catch (error) {
           failIfWaiting(nonce, describeFailure(error));
         }

@@ -1,7 +1,8 @@
 import type { EndpointName } from '../../electron/shared/endpoint';
 import type { FailoverPhase, FailoverState } from '../../electron/shared/failover';
-import { describeFailure, NOT_CONNECTED } from './describe-failure';
-import type { AppSlice, AppState } from './store-types';
+import { describeFailure } from './describe-failure';
+import { IDLE_REQUEST, runRequest } from './request';
+import type { AppSlice, AppState, StoreDeps } from './store-types';
 
 /*
  * Failover as this window shows it: the engine's failover state (which space is on air, the health
@@ -10,15 +11,17 @@ import type { AppSlice, AppState } from './store-types';
  * state says what happened.
  */
 
-/** A by-hand move as this window asked for it. */
-export interface FailoverRequest {
-  /** The move waiting for the user's confirm; null when none. */
-  confirming: EndpointName | null;
-  /** The request in flight. */
-  sending: EndpointName | null;
-  /** Why the last request was refused. */
-  error: string | null;
-}
+/**
+ * A by-hand move as this window asked for it:
+ *
+ *   idle ──ask──► confirming ──confirm──► sending ──moved──► idle
+ *                     └──cancel──► idle      └──refused──► failed (asking again starts over)
+ */
+export type FailoverRequest =
+  | { status: 'idle' }
+  | { status: 'confirming'; to: EndpointName }
+  | { status: 'sending'; to: EndpointName }
+  | { status: 'failed'; error: string };
 
 /** The failover part of the store. */
 export interface FailoverSlice {
@@ -45,45 +48,42 @@ export function canAskMove(failover: FailoverState | null, to: EndpointName): bo
 }
 
 /** Creates the failover slice. */
-export const createFailoverSlice: AppSlice<FailoverSlice> = (set, get) => ({
-  failoverRequest: { confirming: null, sending: null, error: null },
+export const createFailoverSlice =
+  (deps: Pick<StoreDeps, 'bridge'>): AppSlice<FailoverSlice> =>
+  (set, get) => ({
+  failoverRequest: IDLE_REQUEST,
 
   askFailover(to) {
-    set({ failoverRequest: { confirming: to, sending: null, error: null } });
+    if (get().failoverRequest.status === 'sending') return;
+    set({ failoverRequest: { status: 'confirming', to } });
   },
 
   cancelFailover() {
-    set((current) => ({ failoverRequest: { ...current.failoverRequest, confirming: null } }));
+    if (get().failoverRequest.status === 'confirming') set({ failoverRequest: IDLE_REQUEST });
   },
 
   async confirmFailover() {
-    const to = get().failoverRequest.confirming;
-    if (to === null || get().failoverRequest.sending !== null) return;
-    const bridge = get().bridge;
-    if (!bridge) {
-      set({ failoverRequest: { confirming: null, sending: null, error: NOT_CONNECTED } });
-      return;
-    }
-    set({ failoverRequest: { confirming: null, sending: to, error: null } });
-    try {
-      await bridge.invoke('failover:switch', { to });
-      set({ failoverRequest: { confirming: null, sending: null, error: null } });
-    } catch (error) {
-      const what = to === 'backup' ? 'Could not switch to the backup' : 'Could not return to the primary';
-      set({ failoverRequest: { confirming: null, sending: null, error: `${what}: ${describeFailure(error)}` } });
-    }
+    const request = get().failoverRequest;
+    if (request.status !== 'confirming') return;
+    const { to } = request;
+    await runRequest(
+      {
+        read: () => (get().failoverRequest.status === 'sending' ? { status: 'sending' } : IDLE_REQUEST),
+        // Moved: the engine's failover state says what happened, the request has nothing more to show.
+        write: (next) => set({ failoverRequest: next.status === 'sending' ? { status: 'sending', to } : next.status === 'failed' ? next : IDLE_REQUEST }),
+        failure: (reason) => `${to === 'backup' ? 'Could not switch to the backup' : 'Could not return to the primary'}: ${reason}`,
+      },
+      async () => {
+        await deps.bridge.api.invoke('failover:switch', { to });
+      },
+    );
   },
 
   async setAutoReturn(enabled) {
-    const bridge = get().bridge;
-    if (!bridge) {
-      set((current) => ({ failoverRequest: { ...current.failoverRequest, error: NOT_CONNECTED } }));
-      return;
-    }
     try {
-      await bridge.invoke('failover:set-auto-return', { enabled });
+      await deps.bridge.api.invoke('failover:set-auto-return', { enabled });
     } catch (error) {
-      set((current) => ({ failoverRequest: { ...current.failoverRequest, error: `Could not change the automatic return: ${describeFailure(error)}` } }));
+      set({ failoverRequest: { status: 'failed', error: `Could not change the automatic return: ${describeFailure(error)}` } });
     }
   },
 });

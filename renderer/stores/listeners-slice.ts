@@ -1,6 +1,6 @@
 import type { ListenerHistory, ListenerReading } from '../../electron/shared/listeners';
 import { describeFailure } from './describe-failure';
-import type { AppSlice, AppState } from './store-types';
+import type { AppSlice, AppState, StoreDeps } from './store-types';
 
 /** Most points the sparkline holds: a three-hour show at one update a second folds into this. */
 export const MAX_SPARKLINE_POINTS = 360;
@@ -69,7 +69,9 @@ export function countedTotal(reading: ListenerReading): number | null {
 }
 
 /** Creates the listeners slice. */
-export const createListenersSlice: AppSlice<ListenersSlice> = (set, get) => ({
+export const createListenersSlice =
+  (deps: Pick<StoreDeps, 'bridge'>): AppSlice<ListenersSlice> =>
+  (set, get) => ({
   listenerReading: null,
   listenerSeries: EMPTY_SERIES,
   listenersError: null,
@@ -82,21 +84,19 @@ export const createListenersSlice: AppSlice<ListenersSlice> = (set, get) => ({
   },
 
   async loadListeners() {
-    const bridge = get().bridge;
-    if (!bridge) return;
+    const bridge = deps.bridge.api;
     try {
       const [reading, history] = await Promise.all([
         bridge.invoke('listeners:get', {}),
         bridge.invoke('listeners:get-history', { maxPoints: MAX_SPARKLINE_POINTS }),
       ]);
-      if (get().bridge !== bridge) return;
       // Readings that arrived while we waited are newer than the history's last point: keep them on top.
       const current = get().listenerReading;
       let series = seriesFromHistory(history);
       if (current && (!reading || current.at > reading.at)) series = appendToSeries(series, current.at, countedTotal(current));
       set({ listenerReading: current && reading && current.at > reading.at ? current : (reading ?? current), listenerSeries: series, listenersError: null });
     } catch (error) {
-      if (get().bridge === bridge) set({ listenersError: `Could not load the listener counts: ${describeFailure(error)}` });
+      set({ listenersError: `Could not load the listener counts: ${describeFailure(error)}` });
     }
   },
 });
@@ -118,7 +118,7 @@ export const selectListenersError = (state: AppState): string | null => state.li
 
 /** What the panel says before the first reading (use with `useShallow`). */
 export const selectListenersLoadState = (state: AppState): { connected: boolean; hasEngine: boolean; hasIcecast: boolean } => ({
-  connected: state.bridge !== null && state.connection.status === 'connected',
+  connected: state.connection.status === 'connected',
   hasEngine: state.engine !== null,
   hasIcecast: state.engine?.space.endpoints.some((endpoint) => endpoint.icecast !== null) ?? false,
 });

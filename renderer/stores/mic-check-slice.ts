@@ -1,6 +1,12 @@
 import type { MicReport } from '../../electron/shared/mic-report';
-import { MIC_WARNING_HISTORY_MS, micWarning, type MicWarning } from '../audio/mic-analysis/mic-warning';
+import { MIC_WARNING_HISTORY_MS, micWarning, type MicWarning, type MicWarningKind } from '../audio/mic-analysis/mic-warning';
+import { MIC_LEVEL_WORDS } from '../audio/mic-level-verdict';
 import type { AppSlice, AppState } from './store-types';
+
+// Components name these through the store, never through renderer/audio.
+export type { MicWarning, MicWarningKind };
+/** The words for a microphone's level, the same in the preflight and the Conversation panel. */
+export { MIC_LEVEL_WORDS };
 
 /*
  * The speaker's own microphone check: the latest report of this window's microphone analysis

@@ -4,7 +4,7 @@ import { formatUplinkRate, type NetworkPreflight, type PreflightVerdict, type Up
 import type { MicWarning } from '../audio/mic-analysis/mic-warning';
 import { judgeMicLevel, MIC_LEVEL_WORDS, type MicLevelVerdict } from '../audio/mic-level-verdict';
 import type { RehearsalSession, RehearsalTake } from '../audio/rehearsal-recorder';
-import { describeFailure, NOT_CONNECTED } from './describe-failure';
+import { describeFailure } from './describe-failure';
 import { selectMicrophoneCapture } from './saved-microphone';
 import type { AppSlice, AppState, StoreDeps } from './store-types';
 
@@ -250,7 +250,7 @@ export function isPreflightBlocked(state: AppState): boolean {
 
 /** Creates the preflight slice; `playTone` and `rehearsal` are the window's audio (absent in tests that do not need them). */
 export const createPreflightSlice =
-  (deps: Pick<StoreDeps, 'playTone' | 'rehearsal' | 'now'>): AppSlice<PreflightSlice> =>
+  (deps: Pick<StoreDeps, 'bridge' | 'playTone' | 'rehearsal' | 'now'>): AppSlice<PreflightSlice> =>
   (set, get, api) => {
     // The take being recorded, if any (a live object, so not in the state).
     let session: RehearsalSession | null = null;
@@ -270,15 +270,10 @@ export const createPreflightSlice =
     const patch = (part: Partial<PreflightState>): void => set((current) => ({ preflight: { ...current.preflight, ...part } }));
     /** Runs one of the engine's checks, writing its progress with `write`; an answer after the preflight closed is dropped. */
     const runCheck = async <C extends 'preflight:network' | 'preflight:uplink'>(channel: C, write: (check: EngineCheck<CommandResult<C>>) => void, failure: string): Promise<void> => {
-      const bridge = get().bridge;
-      if (!bridge) {
-        write({ status: 'error', error: NOT_CONNECTED });
-        return;
-      }
       write({ status: 'checking' });
       try {
         // Both checks take their defaults from an empty payload.
-        const result = await bridge.invoke(channel, {} as CommandPayload<C>);
+        const result = await deps.bridge.api.invoke(channel, {} as CommandPayload<C>);
         if (get().preflight.open) write({ status: 'done', result });
       } catch (error) {
         if (get().preflight.open) write({ status: 'error', error: `${failure}: ${describeFailure(error)}` });

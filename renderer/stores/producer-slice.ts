@@ -1,7 +1,7 @@
 import type { EventPayload } from '../../electron/shared/contract';
 import type { MicReport } from '../../electron/shared/mic-report';
-import { describeFailure, NOT_CONNECTED } from './describe-failure';
-import type { AppSlice } from './store-types';
+import { IDLE_REQUEST, runRequest, type Request, type RequestSlot } from './request';
+import type { AppSlice, StoreDeps } from './store-types';
 
 /*
  * The producer console's own state: every speaker's live microphone level (from the space
@@ -21,20 +21,17 @@ export interface MicLevel {
   readonly receivedAt: number;
 }
 
-/** A request about one participant's request to speak. */
-export interface AnswerRequest {
-  readonly pending: 'approve' | 'decline' | null;
-  readonly error: string | null;
-}
+/** An answer to one participant's request to speak: in flight, or why it failed. Absent when neither. */
+export type AnswerRequest = { readonly status: 'sending'; readonly answer: 'approve' | 'decline' } | { readonly status: 'failed'; readonly error: string };
 
 export interface ProducerSlice {
   /** Latest level per participant id. */
   micLevels: Readonly<Record<string, MicLevel>>;
-  /** This app's own "Request to speak" (send state and last failure). */
-  speakRequest: { readonly sending: boolean; readonly error: string | null };
+  /** This app's own "Request to speak". */
+  speakRequest: Request;
   /** Answers in flight or failed, per participant id. */
   speakAnswers: Readonly<Record<string, AnswerRequest>>;
-  autoMuteRequest: { readonly sending: boolean; readonly error: string | null };
+  autoMuteRequest: Request;
   /** Takes a `conversation:mic-levels` event. */
   receiveMicLevels(levels: EventPayload<'conversation:mic-levels'>): void;
   /** moderation:request-speak (only while a moderator's lock holds our microphone). */
@@ -47,12 +44,30 @@ export interface ProducerSlice {
   reportMic(report: MicReport): void;
 }
 
-export function createProducerSlice(deps: { now(): number }): AppSlice<ProducerSlice> {
-  return (set, get) => ({
+/** Creates the producer slice. */
+export function createProducerSlice(deps: Pick<StoreDeps, 'bridge' | 'now'>): AppSlice<ProducerSlice> {
+  return (set, get) => {
+    const bridge = deps.bridge.api;
+
+    /** The answer about one participant, in its own entry: sending with the answer given, failed, or gone once done. */
+    const answerSlot = (participantId: string, answer: 'approve' | 'decline'): RequestSlot<void> => ({
+      read: () => get().speakAnswers[participantId] ?? IDLE_REQUEST,
+      write(request) {
+        set((current) => {
+          const speakAnswers = Object.fromEntries(Object.entries(current.speakAnswers).filter(([id]) => id !== participantId));
+          if (request.status === 'sending') speakAnswers[participantId] = { status: 'sending', answer };
+          if (request.status === 'failed') speakAnswers[participantId] = request;
+          return { speakAnswers };
+        });
+      },
+      failure: (reason) => `Could not ${answer} the request: ${reason}`,
+    });
+
+    return {
     micLevels: {},
-    speakRequest: { sending: false, error: null },
+    speakRequest: IDLE_REQUEST,
     speakAnswers: {},
-    autoMuteRequest: { sending: false, error: null },
+    autoMuteRequest: IDLE_REQUEST,
 
     receiveMicLevels(payload) {
       const receivedAt = deps.now();
@@ -64,62 +79,43 @@ export function createProducerSlice(deps: { now(): number }): AppSlice<ProducerS
     },
 
     async requestToSpeak(active) {
-      const bridge = get().bridge;
-      if (!bridge) {
-        set({ speakRequest: { sending: false, error: NOT_CONNECTED } });
-        return;
-      }
-      if (get().speakRequest.sending) return;
-      set({ speakRequest: { sending: true, error: null } });
-      try {
-        await bridge.invoke('moderation:request-speak', { active });
-        set({ speakRequest: { sending: false, error: null } });
-      } catch (error) {
-        set({ speakRequest: { sending: false, error: `Could not ${active ? 'ask to speak' : 'withdraw the request'}: ${describeFailure(error)}` } });
-      }
+      await runRequest(
+        {
+          read: () => get().speakRequest,
+          write: (speakRequest) => set({ speakRequest }),
+          failure: (reason) => `Could not ${active ? 'ask to speak' : 'withdraw the request'}: ${reason}`,
+        },
+        async () => {
+          await bridge.invoke('moderation:request-speak', { active });
+        },
+      );
     },
 
     async answerSpeakRequest(participantId, approve) {
-      if (get().speakAnswers[participantId]?.pending) return;
-      const setAnswer = (answer: AnswerRequest | null): void =>
-        set((current) => {
-          const speakAnswers = Object.fromEntries(Object.entries(current.speakAnswers).filter(([id]) => id !== participantId));
-          return { speakAnswers: answer === null ? speakAnswers : { ...speakAnswers, [participantId]: answer } };
-        });
-      const bridge = get().bridge;
-      if (!bridge) {
-        setAnswer({ pending: null, error: NOT_CONNECTED });
-        return;
-      }
-      setAnswer({ pending: approve ? 'approve' : 'decline', error: null });
-      try {
+      await runRequest(answerSlot(participantId, approve ? 'approve' : 'decline'), async () => {
         await bridge.invoke('moderation:answer-request', { participantId, approve });
-        setAnswer(null);
-      } catch (error) {
-        setAnswer({ pending: null, error: `Could not ${approve ? 'approve' : 'decline'} the request: ${describeFailure(error)}` });
-      }
+      });
     },
 
     async setAutoMute(enabled) {
-      const bridge = get().bridge;
-      if (!bridge) {
-        set({ autoMuteRequest: { sending: false, error: NOT_CONNECTED } });
-        return;
-      }
-      set({ autoMuteRequest: { sending: true, error: null } });
-      try {
-        await bridge.invoke('moderation:set-auto-mute', { enabled });
-        set({ autoMuteRequest: { sending: false, error: null } });
-      } catch (error) {
-        set({ autoMuteRequest: { sending: false, error: `Could not switch auto-mute: ${describeFailure(error)}` } });
-      }
+      await runRequest(
+        {
+          read: () => get().autoMuteRequest,
+          // The switch's last position is what the engine should end with.
+          repeatable: true,
+          write: (autoMuteRequest) => set({ autoMuteRequest }),
+          failure: (reason) => `Could not switch auto-mute: ${reason}`,
+        },
+        async () => {
+          await bridge.invoke('moderation:set-auto-mute', { enabled });
+        },
+      );
     },
 
     reportMic(report) {
-      const bridge = get().bridge;
-      if (!bridge) return;
       // Loss-tolerant: the next report follows within 200 ms.
       bridge.invoke('conversation:report-mic', { report }).catch(() => undefined);
     },
-  });
+  };
+  };
 }

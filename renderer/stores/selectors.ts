@@ -13,7 +13,7 @@ const NO_ENDPOINTS: readonly EndpointName[] = [];
 /** The bridge connection status. */
 export const selectConnection = (state: AppState): AppState['connection'] => state.connection;
 
-/** Which binding this window uses, if attached. */
+/** Which binding this window uses. */
 export const selectBridgeKind = (state: AppState): AppState['bridgeKind'] => state.bridgeKind;
 
 /** Why the engine state could not be loaded, if it could not. */
@@ -23,7 +23,7 @@ export const selectStateError = (state: AppState): string | null => state.stateE
 export const selectHasEngine = (state: AppState): boolean => state.engine !== null;
 
 /** True when commands can be sent now. */
-export const selectCanSend = (state: AppState): boolean => state.bridge !== null && state.connection.status === 'connected';
+export const selectCanSend = (state: AppState): boolean => state.connection.status === 'connected';
 
 /** True when the state shown is the last known one, not live (the bridge is down). */
 export const selectIsStale = (state: AppState): boolean => state.engine !== null && state.connection.status !== 'connected';

@@ -1,7 +1,7 @@
 import type { EventPayload } from '../../electron/shared/contract';
 import type { EndpointName, EngineState, ServerKind, ServerProbe } from '../../electron/shared/state';
 import { describeFailure } from './describe-failure';
-import type { AppSlice } from './store-types';
+import type { AppSlice, StoreDeps } from './store-types';
 
 /** Identifies one server of the space: `primary:janus`, `backup:icecast`, … */
 export type ProbeKey = `${EndpointName}:${ServerKind}`;
@@ -41,20 +41,17 @@ export function isChecking(state: Pick<ServersSlice, 'probes' | 'checkRequest'>)
 }
 
 /** Creates the servers slice. */
-export const createServersSlice: AppSlice<ServersSlice> = (set, get) => ({
+export const createServersSlice =
+  (deps: Pick<StoreDeps, 'bridge'>): AppSlice<ServersSlice> =>
+  (set, get) => ({
   probes: {},
   checkRequest: { status: 'idle' },
 
   async checkServers(endpoint) {
-    const bridge = get().bridge;
-    if (!bridge) {
-      set({ checkRequest: { status: 'failed', error: 'Not connected to the engine.' } });
-      return;
-    }
     if (isChecking(get())) return;
     set({ checkRequest: { status: 'sending' } });
     try {
-      await bridge.invoke('servers:check', endpoint ? { endpoint } : {});
+      await deps.bridge.api.invoke('servers:check', endpoint ? { endpoint } : {});
       set({ checkRequest: { status: 'idle' } });
     } catch (error) {
       set({ checkRequest: { status: 'failed', error: `Could not start the check: ${describeFailure(error)}` } });

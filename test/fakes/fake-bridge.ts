@@ -2,6 +2,9 @@ import { BridgeError, type SteadycastApi } from '../../electron/shared/bridge';
 import type { CommandChannel, CommandPayload, CommandResult, EventChannel, EventPayload } from '../../electron/shared/contract';
 import type { EngineState } from '../../electron/shared/state';
 import { idleConversationState } from '../../electron/shared/conversation';
+import { constantConnection, type ConnectionSource } from '../../renderer/bridge/connection-status';
+import type { BridgeKind, SelectedBridge } from '../../renderer/bridge/select-bridge';
+import type { ProgramFrameStream } from '../../renderer/shared/program-frames';
 
 /** How the fake answers one command channel. */
 export type FakeHandler<C extends CommandChannel> = (payload: CommandPayload<C>) => CommandResult<C> | Promise<CommandResult<C>>;
@@ -41,6 +44,30 @@ export function sampleEngineState(overrides: Partial<EngineState> = {}): EngineS
   };
 }
 
+/** A program stream as the fake hands it out: what the feed did with it. */
+export class FakeProgramStream implements ProgramFrameStream {
+  readonly port = new MessageChannel().port1;
+  readonly clocks: number[] = [];
+  closed = false;
+
+  setClock(epochMsAtContextZero: number): void {
+    this.clocks.push(epochMsAtContextZero);
+  }
+
+  close(): void {
+    this.closed = true;
+    this.port.close();
+  }
+}
+
+/** How {@link FakeBridge.binding} differs from an always-connected IPC window. */
+export interface FakeBindingOptions {
+  kind?: BridgeKind;
+  connection?: ConnectionSource;
+  /** False: a window without a program route (a page opened without an access token). */
+  programRoute?: boolean;
+}
+
 /**
  * A hand-written {@link SteadycastApi}: records every command, answers from per-channel handlers,
  * and lets a test emit any event. Unhandled commands reject like an engine error would.
@@ -48,7 +75,11 @@ export function sampleEngineState(overrides: Partial<EngineState> = {}): EngineS
 export class FakeBridge implements SteadycastApi {
   readonly calls: FakeCall[] = [];
   readonly pcmFrames: ArrayBuffer[] = [];
+  /** Every program stream a store opened, oldest first. */
+  readonly programStreams: FakeProgramStream[] = [];
   private readonly handlers = new Map<CommandChannel, (payload: unknown) => unknown>();
+  /** While set, every command is refused unsent, as the WebSocket binding does while disconnected. */
+  private down: string | null = null;
   private readonly listeners = new Map<EventChannel, Set<(payload: unknown) => void>>();
 
   constructor(state: EngineState = sampleEngineState()) {
@@ -67,7 +98,14 @@ export class FakeBridge implements SteadycastApi {
     return this;
   }
 
+  /** Refuses every command from now on, unsent, with the WebSocket binding's words for a lost connection. */
+  disconnect(reason = 'Lost the connection to the engine.'): this {
+    this.down = `Not connected to the engine: ${reason} Reconnecting automatically.`;
+    return this;
+  }
+
   invoke<C extends CommandChannel>(channel: C, payload: CommandPayload<C>): Promise<CommandResult<C>> {
+    if (this.down !== null) return Promise.reject(new BridgeError('disconnected', this.down));
     this.calls.push({ channel, payload });
     const handler = this.handlers.get(channel);
     if (!handler) return Promise.reject(new BridgeError('engine-error', `${channel} is not handled by this fake`));
@@ -93,6 +131,21 @@ export class FakeBridge implements SteadycastApi {
 
   sendPcm(frame: ArrayBuffer): void {
     this.pcmFrames.push(frame);
+  }
+
+  /** This fake as a window's binding (StoreDeps.bridge): connected and with a program route unless told otherwise. */
+  binding(options: FakeBindingOptions = {}): SelectedBridge {
+    return {
+      kind: options.kind ?? 'ipc',
+      api: this,
+      connection: options.connection ?? constantConnection({ status: 'connected' }),
+      openProgramStream: () => {
+        if (options.programRoute === false) return null;
+        const stream = new FakeProgramStream();
+        this.programStreams.push(stream);
+        return stream;
+      },
+    };
   }
 
   /** Delivers an event to every listener of its channel, as the engine would. */

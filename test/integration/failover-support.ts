@@ -14,7 +14,7 @@ import { delay } from '../env/process';
 /*
  * Failover tests' participants: a real engine (real Janus probes, real listener statistics) and a
  * real Chromium page that carries its media. The page follows its engine as the control room's
- * store does (renderer/stores/conversation-slice.ts): when the engine's link is joined in another
+ * store does (renderer/stores/room-slice.ts): when the engine's link is joined in another
  * room, the old connection closes and a new offer goes through the engine; the page's ICE state is
  * reported back as `conversation:report-media`.
  */

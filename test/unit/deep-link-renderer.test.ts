@@ -9,7 +9,7 @@ import { FakeBridge, sampleEngineState } from '../fakes/fake-bridge';
 import { render, settle } from './renderer-test-support';
 
 /*
- * `invites:opened` in the renderer: the conversation slice prefills and checks an opened invite
+ * `invites:opened` in the renderer: the invites slice prefills and checks an opened invite
  * outside a room, says why it was not used inside one, and shows the problem of a link that is
  * not an invite; the join-by-invite form shows what the store holds.
  */
@@ -17,10 +17,9 @@ import { render, settle } from './renderer-test-support';
 const LINK = 'steadycast://join/sc1.eyJ0b2tlbiI6InRvcC1zZWNyZXQifQ.Xy9_ab-CdE0';
 
 function setup(): { store: AppStore; bridge: FakeBridge } {
-  const store = createAppStore({ now: () => 0, randomNonce: () => 'nonce', setTimer: () => () => undefined });
   const bridge = new FakeBridge();
   bridge.handle('invites:preview', () => ({ id: 'inv-1', space: 'Launch night', role: 'cohost', expiresAt: Date.now() + 3_600_000, endpoints: ['primary', 'backup'] }));
-  store.getState().attachBridge(bridge);
+  const store = createAppStore({ now: () => 0, randomNonce: () => 'nonce', setTimer: () => () => undefined, bridge: bridge.binding() });
   return { store, bridge };
 }
 
@@ -36,18 +35,15 @@ const joined: ConversationState = {
 };
 
 describe('invites:opened in the renderer', () => {
-  it('listens on the attached bridge, and stops when it is detached', () => {
-    const store = createAppStore({ now: () => 0, randomNonce: () => 'nonce', setTimer: () => () => undefined });
+  it('listens on the window’s bridge from the start, and stops when it is detached', () => {
     const bridge = new FakeBridge();
-    const detach = store.getState().attachBridge(bridge);
+    const store = createAppStore({ now: () => 0, randomNonce: () => 'nonce', setTimer: () => () => undefined, bridge: bridge.binding() });
     expect(bridge.listenerCount('invites:opened')).toBe(1);
-    const next = new FakeBridge();
-    store.getState().attachBridge(next);
+    store.getState().detachBridge();
     expect(bridge.listenerCount('invites:opened')).toBe(0);
-    expect(next.listenerCount('invites:opened')).toBe(1);
-    detach();
-    store.getState().attachBridge(next);
-    expect(next.listenerCount('invites:opened')).toBe(1);
+    // A second detach is harmless.
+    store.getState().detachBridge();
+    expect(bridge.listenerCount('invites:opened')).toBe(0);
   });
 
   it('prefills the invite form with the link and checks it when not in a room', async () => {
@@ -57,7 +53,7 @@ describe('invites:opened in the renderer', () => {
     expect(store.getState().openedInvite).toEqual({ status: 'prefilled', link: LINK });
     await settle();
     expect(bridge.callsOf('invites:preview').map((call) => call.payload)).toEqual([{ invite: LINK }]);
-    expect(store.getState().invitePreview).toMatchObject({ status: 'ok', preview: { space: 'Launch night', role: 'cohost' } });
+    expect(store.getState().invitePreview).toMatchObject({ status: 'done', value: { space: 'Launch night', role: 'cohost' } });
 
     const html = render(store, createElement(JoinInviteForm));
     expect(html).toContain(`value="${LINK}"`);

@@ -14,7 +14,6 @@ const LINK = 'steadycast://join/sc1.eyJ0b2tlbiI6InRvcC1zZWNyZXQifQ.Xy9_ab-CdE0';
 
 describe('invite preview', () => {
   it('names the Janus server of the primary and the backup, and says when one is not encrypted', async () => {
-    const store = createAppStore({ now: () => 0, randomNonce: () => 'nonce', setTimer: () => () => undefined });
     const bridge = new FakeBridge();
     bridge.handle('invites:preview', () => ({
       id: 'inv-1',
@@ -27,7 +26,7 @@ describe('invite preview', () => {
         { endpoint: 'backup', janus: '198.51.100.7:8188', secure: false },
       ],
     }));
-    store.getState().attachBridge(bridge);
+    const store = createAppStore({ now: () => 0, randomNonce: () => 'nonce', setTimer: () => () => undefined, bridge: bridge.binding() });
     await settle();
     bridge.emit('invites:opened', { kind: 'invite', link: LINK });
     await settle();

@@ -40,6 +40,30 @@ describe('layering rules', { timeout: 60_000 }, () => {
     expect(await layeringErrors('engine-imports-electron.ts', 'electron/main/layering-fixture.ts')).toEqual([]);
   });
 
+  // The renderer's own layers: components/features → stores → bridge and audio, which stay apart.
+  it.each([
+    ['renderer-feature-imports-bridge.ts', 'renderer/features/top-bar/layering-fixture.ts', /through the store/],
+    ['renderer-bridge-imports-audio.ts', 'renderer/bridge/layering-fixture.ts', /renderer\/bridge and renderer\/audio are independent/],
+    ['renderer-audio-imports-bridge.ts', 'renderer/audio/layering-fixture.ts', /renderer\/audio and renderer\/bridge are independent/],
+    ['renderer-stores-imports-feature.ts', 'renderer/stores/layering-fixture.ts', /renderer\/stores is below renderer\/features/],
+    ['renderer-shared-imports-stores.ts', 'renderer/shared/layering-fixture.ts', /renderer\/shared is below renderer\/stores/],
+    // The renderer-wide rules still hold inside each layer.
+    ['renderer-imports-engine.ts', 'renderer/stores/layering-fixture.ts', /only electron\/shared/],
+    ['renderer-imports-node.ts', 'renderer/bridge/layering-fixture.ts', /without Node/],
+  ])('%s is refused in %s', async (name, filePath, reason) => {
+    const errors = await layeringErrors(name, filePath);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(reason);
+  });
+
+  it('lets the bridge import the shared frame types and the contract (electron/shared/bridge is not renderer/bridge)', async () => {
+    expect(await layeringErrors('renderer-bridge-imports-shared.ts', 'renderer/bridge/layering-fixture.ts')).toEqual([]);
+  });
+
+  it('lets the store join the bridge and the audio layer', async () => {
+    expect(await layeringErrors('renderer-stores-imports-bridge-and-audio.ts', 'renderer/stores/layering-fixture.ts')).toEqual([]);
+  });
+
   it('makes the eslint command (npm run lint) fail on a wrong-way import', async () => {
     const source = await fixture('renderer-imports-engine.ts');
     const run = promisify(execFile)(process.execPath, [join(root, 'node_modules/eslint/bin/eslint.js'), '--stdin', '--stdin-filename', 'renderer/features/layering-fixture.ts'], { cwd: root });

@@ -60,8 +60,7 @@ describe('listeners slice', () => {
     const bridge = new FakeBridge();
     bridge.handle('listeners:get', () => reading(5_000, 40));
     bridge.handle('listeners:get-history', () => ({ startAt: 0, stepMs: 1000, values: [10, 20, 30, 40, 40] }));
-    const store = createAppStore(testDeps);
-    store.getState().attachBridge(bridge);
+    const store = createAppStore({ ...testDeps, bridge: bridge.binding() });
     await flush();
     expect(store.getState().listenerReading?.total).toBe(40);
     expect(store.getState().listenerSeries.values).toEqual([10, 20, 30, 40, 40]);

@@ -101,7 +101,7 @@ describe('micWarning', () => {
 
 describe('microphone check in the store', () => {
   it('keeps the latest report, raises the warning, keeps it stable, and clears it when the microphone closes', () => {
-    const store = createAppStore({ now: () => 0, randomNonce: () => 'n', setTimer: () => () => undefined });
+    const store = createAppStore({ now: () => 0, randomNonce: () => 'n', setTimer: () => () => undefined, bridge: new FakeBridge().binding() });
     const reports = timeline([[20, voice('noise')]]);
     const warnings = new Set<unknown>();
     for (const report of reports) {
@@ -119,14 +119,13 @@ describe('microphone check in the store', () => {
 
 describe('microphone reports to the engine', () => {
   it('passes every report on to the engine for the space channel, and a refused one disturbs nothing', async () => {
-    const store = createAppStore({ now: () => 0, randomNonce: () => 'n', setTimer: () => () => undefined });
     const bridge = new FakeBridge();
     let refuse = false;
     bridge.handle('conversation:report-mic', () => {
       if (refuse) throw new Error('Not in the conversation: join first.');
       return { sent: true };
     });
-    store.getState().attachBridge(bridge);
+    const store = createAppStore({ now: () => 0, randomNonce: () => 'n', setTimer: () => () => undefined, bridge: bridge.binding() });
     const reports = timeline([[3, voice('noise')]]);
     for (const report of reports) store.getState().receiveMicReport(report);
     refuse = true;

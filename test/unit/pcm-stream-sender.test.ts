@@ -6,7 +6,7 @@ import { startBridgeServer, type BridgeServer } from '../../electron/cli/ws-brid
 import { PCM_FRAME_LENGTH } from '../../electron/shared/pcm-frame';
 import { BRIDGE_PATH } from '../../electron/shared/wire';
 import { PcmStreamSender, RETRY_MS, type PcmStreamStatus } from '../../renderer/bridge/pcm-stream-sender';
-import type { BridgeSocket, BridgeSocketHandlers } from '../../renderer/bridge/websocket-bridge';
+import type { BridgeSocket, BridgeSocketHandlers } from '../../renderer/bridge/browser-socket';
 import { FakeProber } from '../fakes/fake-prober';
 
 /*

@@ -64,10 +64,9 @@ const figures = (part: Partial<RehearsalFigures>): RehearsalFigures => ({ durati
 
 async function setup(recorder?: RehearsalRecorder): Promise<AppStore> {
   let clock = 1000;
-  const store = createAppStore({ now: () => (clock += 500), randomNonce: () => 'nonce', setTimer: () => () => undefined, ...(recorder ? { rehearsal: recorder } : {}) });
   const bridge = new FakeBridge();
   bridge.handle('preflight:network', () => ({ checkedAt: 1, lines: [] }));
-  store.getState().attachBridge(bridge);
+  const store = createAppStore({ now: () => (clock += 500), randomNonce: () => 'nonce', setTimer: () => () => undefined, ...(recorder ? { rehearsal: recorder } : {}), bridge: bridge.binding() });
   await settle();
   store.getState().openPreflight();
   await settle();

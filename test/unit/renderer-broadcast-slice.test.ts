@@ -30,7 +30,7 @@ import { buttonTag, deferred, render, settle } from './renderer-test-support';
 const T0 = 1_700_000_000_000;
 
 /** Simulated monotonic time; timers are never needed by this slice. */
-class FakeDeps implements StoreDeps {
+class FakeDeps implements Omit<StoreDeps, 'bridge'> {
   current = 0;
   now = (): number => this.current;
   randomNonce = (): string => 'nonce';
@@ -75,9 +75,8 @@ const notice = (message: string, level: EventPayload<'broadcast:notice'>['level'
 
 async function setup(broadcast: BroadcastStatus | null = sampleBroadcast()): Promise<{ store: AppStore; bridge: FakeBridge; deps: FakeDeps }> {
   const deps = new FakeDeps();
-  const store = createAppStore(deps);
   const bridge = new FakeBridge(sampleEngineState({ broadcast }));
-  store.getState().attachBridge(bridge, { kind: 'websocket' });
+  const store = createAppStore({ ...deps, bridge: bridge.binding({ kind: 'websocket' }) });
   await settle();
   return { store, bridge, deps };
 }
@@ -150,7 +149,7 @@ describe('broadcast slice: notices', () => {
 
   it('stops listening after detach', async () => {
     const { store, bridge } = await setup();
-    store.getState().attachBridge(new FakeBridge());
+    store.getState().detachBridge();
     bridge.emit('broadcast:notice', notice('late'));
     bridge.emit('broadcast:meters', meters());
     expect(store.getState().notices).toEqual([]);
@@ -208,9 +207,11 @@ describe('broadcast slice: retry now', () => {
     expect(selectRetryRequest('backup')(store.getState())).toMatchObject({ status: 'failed', error: expect.stringContaining('nothing to retry') });
   });
 
-  it('fails without sending when no bridge is attached', async () => {
-    const store = createAppStore(new FakeDeps());
+  it('fails without sending while the bridge is disconnected', async () => {
+    const bridge = new FakeBridge().disconnect();
+    const store = createAppStore({ ...new FakeDeps(), bridge: bridge.binding() });
     await store.getState().retryOutput('backup');
+    expect(bridge.callsOf('broadcast:retry-output')).toEqual([]);
     expect(selectRetryRequest('backup')(store.getState())).toMatchObject({ status: 'failed', error: expect.stringContaining('Not connected') });
   });
 
@@ -255,7 +256,7 @@ describe('broadcast selectors', () => {
     }
     expect(describeLamp({ kind: 'host', by: 'Ana Host' }, null)).toBe("On air: Ana Host's show");
     expect(selectOnAirLamp(withShow({ status: 'on-air', since: T0, by: 'Ana Host' }))).toEqual({ kind: 'host', by: 'Ana Host' });
-    const cohostWindow = createAppStore({ now: () => 0, randomNonce: () => 'n', setTimer: () => () => undefined });
+    const cohostWindow = createAppStore({ now: () => 0, randomNonce: () => 'n', setTimer: () => () => undefined, bridge: new FakeBridge().binding() });
     cohostWindow.setState(withShow({ status: 'on-air', since: T0, by: 'Ana Host' }));
     expect(selectShowOnAir(cohostWindow.getState())).toEqual({ since: T0, by: 'Ana Host' });
     expect(render(cohostWindow, createElement(OffAirState))).toContain('Ana Host’s show is on air');
@@ -306,7 +307,7 @@ describe('the safety recording row', () => {
     bridge.handle('recording:reveal', () => ({ path: '/tmp/show.opus' }));
     await store.getState().revealRecording();
     expect(bridge.callsOf('recording:reveal')).toHaveLength(1);
-    expect(store.getState().recordingReveal).toEqual({ sending: false, error: null });
+    expect(store.getState().recordingReveal).toEqual({ status: 'done', value: undefined });
 
     bridge.handle('recording:reveal', () => {
       throw new BridgeError('engine-error', 'No show has been recorded since the engine started.');

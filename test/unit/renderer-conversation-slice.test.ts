@@ -6,6 +6,8 @@ import type { ConversationMedia, ConversationMediaEvents } from '../../renderer/
 import type { SignalOffer } from '../../renderer/audio/room-peer';
 import { createAppStore, type AppStore } from '../../renderer/stores/app-store';
 import { selectCanJoin, selectIsInRoom, selectMutedByModerator, selectParticipants, selectSelfParticipant } from '../../renderer/stores/conversation-selectors';
+import type { ProgramFrameStream } from '../../renderer/shared/program-frames';
+import { NO_PROGRAM_ROUTE } from '../../renderer/stores/program-feed-slice';
 import type { StoreDeps } from '../../renderer/stores/store-types';
 import { FakeBridge, sampleEngineState } from '../fakes/fake-bridge';
 import { ConversationPanel } from '../../renderer/features/conversation/conversation-panel';
@@ -19,7 +21,8 @@ class FakeMedia implements ConversationMedia {
   connects = 0;
   selected: (string | null)[] = [];
   connectError: Error | null = null;
-  sendFrame: ((frame: ArrayBuffer) => void) | null = null;
+  /** The program stream the feed sends to; the feed owns it and closes it when it stops, as the real one does. */
+  stream: ProgramFrameStream | null = null;
   lastAnswer: string | null = null;
 
   constructor(readonly events: ConversationMediaEvents) {}
@@ -50,14 +53,15 @@ class FakeMedia implements ConversationMedia {
   configureMicrophone(): Promise<void> {
     return Promise.resolve();
   }
-  startProgramFeed(sendFrame: (frame: ArrayBuffer) => void): Promise<void> {
-    this.sendFrame = sendFrame;
+  startProgramFeed(stream: ProgramFrameStream): Promise<void> {
+    this.stream = stream;
     this.feeding = true;
     return Promise.resolve();
   }
   stopProgramFeed(): void {
     this.feeding = false;
-    this.sendFrame = null;
+    this.stream?.close();
+    this.stream = null;
   }
   close(): Promise<void> {
     return Promise.resolve();
@@ -92,9 +96,9 @@ const invite = (overrides: Partial<InviteSummary> = {}): InviteSummary => ({
   ...overrides,
 });
 
-function setup(options: { media?: boolean; conversation?: ConversationState } = {}): { store: AppStore; bridge: FakeBridge; media: () => FakeMedia } {
+function setup(options: { media?: boolean; conversation?: ConversationState; programRoute?: boolean } = {}): { store: AppStore; bridge: FakeBridge; media: () => FakeMedia } {
   let media: FakeMedia | null = null;
-  const deps: StoreDeps = {
+  const deps: Omit<StoreDeps, 'bridge'> = {
     now: () => 0,
     randomNonce: () => 'nonce',
     setTimer: () => () => undefined,
@@ -107,14 +111,13 @@ function setup(options: { media?: boolean; conversation?: ConversationState } = 
           },
         }),
   };
-  const store = createAppStore(deps);
   const bridge = new FakeBridge(options.conversation ? sampleEngineState({ conversation: options.conversation }) : undefined);
   bridge.handle('conversation:join', () => joined());
   bridge.handle('conversation:offer', ({ offer }) => ({ answer: { type: 'answer', sdp: `answer to ${offer.sdp}` } }));
   bridge.handle('conversation:leave', () => ({ left: true }));
   bridge.handle('conversation:report-media', () => ({ accepted: true }));
   bridge.handle('conversation:set-muted', ({ muted }) => joined({ selfMuted: muted, participants: [self({ muted, mutedBy: muted ? 'self' : null })] }));
-  store.getState().attachBridge(bridge);
+  const store = createAppStore({ ...deps, bridge: bridge.binding(options.programRoute === false ? { programRoute: false } : {}) });
   return {
     store,
     bridge,
@@ -131,7 +134,7 @@ function emitConversation(bridge: FakeBridge, conversation: ConversationState): 
 
 describe('conversation slice: mirroring', () => {
   it('mirrors the engine state conversation, null before the first state', async () => {
-    const store = createAppStore({ now: () => 0, randomNonce: () => 'n', setTimer: () => () => undefined });
+    const store = createAppStore({ now: () => 0, randomNonce: () => 'n', setTimer: () => () => undefined, bridge: new FakeBridge().binding() });
     expect(store.getState().conversation).toBeNull();
     const { store: attached, bridge } = setup();
     await settle();
@@ -154,7 +157,7 @@ describe('conversation slice: joining', () => {
     expect(bridge.callsOf('conversation:join')[0]?.payload).toEqual({ display: 'Ada', invite: 'steadycast://join/abc' });
     expect(bridge.callsOf('conversation:offer')[0]?.payload).toEqual({ offer: { type: 'offer', sdp: 'v=0 offer 1' }, iceRestart: false });
     expect(media().lastAnswer).toBe('answer to v=0 offer 1');
-    expect(store.getState().joinStatus).toEqual({ status: 'joined', error: null });
+    expect(store.getState().joinStatus).toEqual({ status: 'joined' });
     expect(store.getState().conversation?.link.status).toBe('joined');
     expect(store.getState().media).toEqual({ state: 'connected', detail: null });
     expect(bridge.callsOf('conversation:report-media').at(-1)?.payload).toEqual({ state: 'connected' });
@@ -173,7 +176,7 @@ describe('conversation slice: joining', () => {
       throw new BridgeError('engine-error', 'This invite was revoked. Ask the host for a new one.');
     });
     await store.getState().joinConversation('Ada', 'code');
-    expect(store.getState().joinStatus).toEqual({ status: 'error', error: 'Could not join the conversation: This invite was revoked. Ask the host for a new one.' });
+    expect(store.getState().joinStatus).toEqual({ status: 'failed', error: 'Could not join the conversation: This invite was revoked. Ask the host for a new one.' });
     expect(bridge.callsOf('conversation:offer')).toHaveLength(0);
   });
 
@@ -182,19 +185,19 @@ describe('conversation slice: joining', () => {
     await store.getState().refreshMicrophones();
     media().connectError = new Error('Steadycast may not use the microphone.');
     await store.getState().joinConversation('Ada');
-    expect(store.getState().joinStatus.status).toBe('error');
-    expect(store.getState().joinStatus.error).toContain('Steadycast may not use the microphone.');
+    expect(store.getState().joinStatus).toEqual({ status: 'failed', error: expect.stringContaining('Steadycast may not use the microphone.') });
     expect(bridge.callsOf('conversation:leave')).toHaveLength(1);
   });
 
-  it('says so when the window has no media layer, or no bridge', async () => {
+  it('says so when the window has no media layer, or its bridge is disconnected', async () => {
     const { store } = setup({ media: false });
     await store.getState().joinConversation('Ada');
-    expect(store.getState().joinStatus.error).toMatch(/cannot use a microphone/);
+    expect(store.getState().joinStatus).toEqual({ status: 'failed', error: expect.stringMatching(/cannot use a microphone/) });
 
-    const detached = createAppStore({ now: () => 0, randomNonce: () => 'n', setTimer: () => () => undefined });
-    await detached.getState().joinConversation('Ada');
-    expect(detached.getState().joinStatus.error).toMatch(/Not connected to the engine/);
+    const disconnected = setup();
+    disconnected.bridge.disconnect();
+    await disconnected.store.getState().joinConversation('Ada');
+    expect(disconnected.store.getState().joinStatus).toEqual({ status: 'failed', error: expect.stringMatching(/Not connected to the engine/) });
   });
 
   it('ignores a second join while one is in flight', async () => {
@@ -211,7 +214,7 @@ describe('conversation slice: joining', () => {
     await store.getState().leaveConversation();
     expect(media().connected).toBe(false);
     expect(bridge.callsOf('conversation:leave')).toHaveLength(1);
-    expect(store.getState().joinStatus).toEqual({ status: 'idle', error: null });
+    expect(store.getState().joinStatus).toEqual({ status: 'idle' });
   });
 });
 
@@ -221,7 +224,7 @@ describe('conversation slice: following the engine', () => {
     await store.getState().joinConversation('Ada');
     emitConversation(bridge, { ...joined(), link: { status: 'failed', endpoint: 'primary', at: 5, reason: 'The room was destroyed. Ask the host to start it again.' } });
     expect(media().connected).toBe(false);
-    expect(store.getState().joinStatus).toEqual({ status: 'error', error: 'The room was destroyed. Ask the host to start it again.' });
+    expect(store.getState().joinStatus).toEqual({ status: 'failed', error: 'The room was destroyed. Ask the host to start it again.' });
   });
 
   it('keeps the media while the engine reconnects its session', async () => {
@@ -254,7 +257,7 @@ describe('conversation slice: a window that opens while its engine is in the roo
     expect(media().connects).toBe(1);
     expect(bridge.callsOf('conversation:offer').map((call) => call.payload)).toMatchObject([{ iceRestart: false }]);
     expect(media().micLive, 'the microphone stays off: the engine has it muted').toBe(false);
-    expect(store.getState().joinStatus).toEqual({ status: 'joined', error: null });
+    expect(store.getState().joinStatus).toEqual({ status: 'joined' });
     // Later states of the same room do not connect again.
     emitConversation(bridge, mutedSeat);
     emitConversation(bridge, joined({ selfMuted: true, participants: [self({ muted: true, mutedBy: 'self', talking: true })] }));
@@ -297,10 +300,10 @@ describe('conversation slice: self-mute', () => {
     const toggling = store.getState().toggleSelfMute();
     // Before the round trip: track and program already silent.
     expect(media().micLive).toBe(false);
-    expect(store.getState().selfMute).toEqual({ muted: true, sending: true, error: null });
+    expect(store.getState().selfMute).toEqual({ muted: true, request: { status: 'sending' } });
     await toggling;
     expect(bridge.callsOf('conversation:set-muted')[0]?.payload).toEqual({ muted: true });
-    expect(store.getState().selfMute).toEqual({ muted: true, sending: false, error: null });
+    expect(store.getState().selfMute).toEqual({ muted: true, request: { status: 'done', value: undefined } });
     expect(store.getState().conversation?.selfMuted).toBe(true);
 
     await store.getState().toggleSelfMute();
@@ -317,7 +320,7 @@ describe('conversation slice: self-mute', () => {
     await store.getState().toggleSelfMute();
     expect(media().micLive).toBe(false);
     expect(store.getState().selfMute.muted).toBe(true);
-    expect(store.getState().selfMute.error).toMatch(/off in the program.*The engine is not reachable\./);
+    expect(store.getState().selfMute.request).toEqual({ status: 'failed', error: expect.stringMatching(/off in the program.*The engine is not reachable\./) });
     // An engine state that still says unmuted does not turn the microphone back on.
     emitConversation(bridge, joined());
     expect(media().micLive).toBe(false);
@@ -353,18 +356,28 @@ describe('conversation slice: microphone and program feed', () => {
     expect(media().selected).toEqual(['usb', null]);
   });
 
-  it('sends program frames through the attached bridge, and stops when the show ends', async () => {
+  it('sends the program on the bridge’s worker stream, and stops (closing it) when the show ends', async () => {
     const { store, bridge, media } = setup();
     await store.getState().startProgramFeed();
-    expect(store.getState().programFeed).toEqual({ status: 'on', error: null });
-    media().sendFrame?.(new ArrayBuffer(8));
-    expect(bridge.pcmFrames).toHaveLength(1);
+    expect(store.getState().programFeed).toEqual({ status: 'on' });
+    expect(bridge.programStreams).toHaveLength(1);
+    expect(media().stream).toBe(bridge.programStreams[0]);
+    // No frame goes through this thread.
+    expect(bridge.pcmFrames).toHaveLength(0);
 
     const onAir = sampleEngineState();
     bridge.emit('engine:state', { ...onAir, broadcast: { status: 'live', startedAt: 1, source: 'bridge', channels: 2, bitrateKbps: 128, configuredBitrateKbps: 128, outputs: [], recording: null } } as never);
     bridge.emit('engine:state', onAir);
     expect(media().feeding).toBe(false);
     expect(store.getState().programFeed.status).toBe('off');
+    expect(bridge.programStreams[0]?.closed).toBe(true);
+  });
+
+  it('says what to do when the window has no route for the program (no access token)', async () => {
+    const { store, media } = setup({ programRoute: false });
+    await store.getState().startProgramFeed();
+    expect(store.getState().programFeed).toEqual({ status: 'error', error: NO_PROGRAM_ROUTE });
+    expect(media().feeding).toBe(false);
   });
 
   it('reports media state changes to the engine only while in a room', async () => {
@@ -387,13 +400,13 @@ describe('conversation slice: invites', () => {
     bridge.handle('invites:preview', ({ invite: code }) => ({ id: code, space: 'Launch night', role: 'cohost', expiresAt: 10, endpoints: ['primary', 'backup'] }));
     await store.getState().previewInvite('  abc  ');
     expect(bridge.callsOf('invites:preview')[0]?.payload).toEqual({ invite: 'abc' });
-    expect(store.getState().invitePreview).toMatchObject({ status: 'ok', preview: { id: 'abc' }, error: null });
+    expect(store.getState().invitePreview).toMatchObject({ status: 'done', value: { id: 'abc' } });
 
     bridge.handle('invites:preview', () => {
       throw new BridgeError('engine-error', 'This invite expired. Ask the host for a new one.');
     });
     await store.getState().previewInvite('old');
-    expect(store.getState().invitePreview).toEqual({ status: 'error', preview: null, error: 'This invite expired. Ask the host for a new one.' });
+    expect(store.getState().invitePreview).toEqual({ status: 'failed', error: 'This invite expired. Ask the host for a new one.' });
     await store.getState().previewInvite('');
     expect(store.getState().invitePreview.status).toBe('idle');
   });
@@ -408,10 +421,11 @@ describe('conversation slice: invites', () => {
     expect(store.getState().invites.items.map((item) => item.id)).toEqual(['old']);
 
     const creating = store.getState().createInvite('producer', 'Lin', 60);
-    expect(store.getState().invites.status).toBe('busy');
+    expect(store.getState().inviteRequest.status).toBe('sending');
     await creating;
     expect(bridge.callsOf('invites:create')[0]?.payload).toEqual({ role: 'producer', label: 'Lin', expiresInMinutes: 60 });
-    expect(store.getState().invites).toMatchObject({ status: 'idle', error: null, lastCreated: { code: 'CODE', link: 'steadycast://join/CODE' } });
+    expect(store.getState().inviteRequest).toEqual({ status: 'done', value: undefined });
+    expect(store.getState().invites).toMatchObject({ lastCreated: { code: 'CODE', link: 'steadycast://join/CODE' } });
     expect(store.getState().invites.items.map((item) => item.id)).toEqual(['new', 'old']);
 
     await store.getState().revokeInvite('new', true);
@@ -426,7 +440,7 @@ describe('conversation slice: invites', () => {
       throw new BridgeError('engine-error', 'Only the host can create invites.');
     });
     await store.getState().createInvite('cohost', '', 60);
-    expect(store.getState().invites).toMatchObject({ status: 'error', error: 'Could not create the invite: Only the host can create invites.' });
+    expect(store.getState().inviteRequest).toEqual({ status: 'failed', error: 'Could not create the invite: Only the host can create invites.' });
   });
 });
 
@@ -462,13 +476,13 @@ describe('conversation panel: join progress and the backup room', () => {
     answer.resolve({ rooms: [] });
     await retry;
     expect(bridge.callsOf('space:provision')).toHaveLength(1);
-    expect(store.getState().backupRoomRequest).toEqual({ sending: false, error: null });
+    expect(store.getState().backupRoomRequest).toEqual({ status: 'done', value: undefined });
 
     bridge.handle('space:provision', () => {
       throw new BridgeError('engine-error', 'No conversation room is configured.');
     });
     await store.getState().prepareBackupRoom();
-    expect(store.getState().backupRoomRequest.error).toBe('Could not prepare the rooms: No conversation room is configured.');
+    expect(store.getState().backupRoomRequest).toEqual({ status: 'failed', error: 'Could not prepare the rooms: No conversation room is configured.' });
   });
 
   it('a co-host (nothing to prepare) sees no backup room line', async () => {

@@ -18,6 +18,7 @@ import {
 } from '../../renderer/features/conversation/conversation-view';
 import type { AppState } from '../../renderer/stores/store-types';
 import { describeExpiry, effectiveStatus, formatMoment, formatRemaining, sortInvites } from '../../renderer/features/invites/invite-format';
+import { FakeBridge } from '../fakes/fake-bridge';
 
 const T0 = Date.UTC(2025, 10, 20, 12, 0, 0);
 
@@ -144,7 +145,7 @@ describe('invite wording', () => {
 
 describe('microphone picker', () => {
   const picker = (microphone: Partial<AppState['microphone']>): string => {
-    const store = createAppStore({ now: () => 0, randomNonce: () => 'nonce', setTimer: () => () => undefined });
+    const store = createAppStore({ now: () => 0, randomNonce: () => 'nonce', setTimer: () => () => undefined, bridge: new FakeBridge().binding() });
     store.setState({ microphone: { ...store.getState().microphone, ...microphone } });
     return render(store, createElement(MicrophonePicker));
   };

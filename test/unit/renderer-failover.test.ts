@@ -28,9 +28,8 @@ function failover(patch: Partial<FailoverState> = {}): FailoverState {
 }
 
 async function setup(state: FailoverState): Promise<{ store: AppStore; bridge: FakeBridge }> {
-  const store = createAppStore({ now: () => 0, randomNonce: () => 'nonce', setTimer: () => () => undefined });
   const bridge = new FakeBridge(sampleEngineState({ failover: state }));
-  store.getState().attachBridge(bridge);
+  const store = createAppStore({ now: () => 0, randomNonce: () => 'nonce', setTimer: () => () => undefined, bridge: bridge.binding() });
   await settle();
   return { store, bridge };
 }
@@ -79,14 +78,14 @@ describe('failover slice', () => {
     const { store, bridge } = await setup(failover());
     bridge.handle('failover:switch', () => failover({ phase: { phase: 'failingOver', since: 2, attempt: 1, trigger: 'manual', reason: 'by hand', lastError: null } }));
     store.getState().askFailover('backup');
-    expect(store.getState().failoverRequest.confirming).toBe('backup');
+    expect(store.getState().failoverRequest).toEqual({ status: 'confirming', to: 'backup' });
     expect(bridge.callsOf('failover:switch')).toEqual([]);
     store.getState().cancelFailover();
-    expect(store.getState().failoverRequest.confirming).toBeNull();
+    expect(store.getState().failoverRequest).toEqual({ status: 'idle' });
     store.getState().askFailover('backup');
     await store.getState().confirmFailover();
     expect(bridge.callsOf('failover:switch').map((call) => call.payload)).toEqual([{ to: 'backup' }]);
-    expect(store.getState().failoverRequest).toEqual({ confirming: null, sending: null, error: null });
+    expect(store.getState().failoverRequest).toEqual({ status: 'idle' });
   });
 
   it('shows the engine’s refusal as written', async () => {
@@ -96,7 +95,7 @@ describe('failover slice', () => {
     });
     store.getState().askFailover('backup');
     await store.getState().confirmFailover();
-    expect(store.getState().failoverRequest.error).toBe('Could not switch to the backup: Only the host or a producer can move the show between the primary and the backup.');
+    expect(store.getState().failoverRequest).toEqual({ status: 'failed', error: 'Could not switch to the backup: Only the host or a producer can move the show between the primary and the backup.' });
   });
 
   it('turns the automatic return on through the engine', async () => {

@@ -8,6 +8,7 @@ import { EndShowConfirm } from '../../renderer/features/program/show-control';
 import { describeShowProgress, selectCanEndShow, selectCanGoLive, selectCanRetryFeed, selectGoLiveBlocker, selectProgramMicProblem } from '../../renderer/features/program/show-control-view';
 import { createAppStore, type AppStore } from '../../renderer/stores/app-store';
 import { GO_LIVE_REQUEST } from '../../renderer/stores/broadcast-slice';
+import type { ProgramFrameStream } from '../../renderer/shared/program-frames';
 import type { StoreDeps } from '../../renderer/stores/store-types';
 import { FakeBridge, sampleEngineState } from '../fakes/fake-bridge';
 import { buttonTag, deferred, render, settle } from './renderer-test-support';
@@ -31,7 +32,8 @@ class FakeMedia implements ConversationMedia {
   connected = false;
   feeding = false;
   feedError: Error | null = null;
-  sendFrame: ((frame: ArrayBuffer) => void) | null = null;
+  /** The program stream the feed sends to; the feed owns it (closed on a failed start or a stop, as the real one does). */
+  stream: ProgramFrameStream | null = null;
 
   constructor(
     readonly events: ConversationMediaEvents,
@@ -54,21 +56,31 @@ class FakeMedia implements ConversationMedia {
   configureMicrophone(): Promise<void> {
     return Promise.resolve();
   }
-  startProgramFeed(sendFrame: (frame: ArrayBuffer) => void): Promise<void> {
+  startProgramFeed(stream: ProgramFrameStream): Promise<void> {
     this.steps.push('feed:start');
-    if (this.feedError) return Promise.reject(this.feedError);
-    this.sendFrame = sendFrame;
+    if (this.feedError) {
+      stream.close();
+      return Promise.reject(this.feedError);
+    }
+    this.stream = stream;
     this.feeding = true;
     return Promise.resolve();
   }
   stopProgramFeed(): void {
     this.steps.push('feed:stop');
     this.feeding = false;
-    this.sendFrame = null;
+    this.stream?.close();
+    this.stream = null;
   }
   close(): Promise<void> {
     return Promise.resolve();
   }
+}
+
+/** The show control's failure, or null when it has none. */
+function showControlError(store: AppStore): string | null {
+  const { showControl } = store.getState();
+  return showControl.status === 'error' ? showControl.error : null;
 }
 
 interface Setup {
@@ -85,7 +97,7 @@ interface Setup {
 async function setup(options: { broadcast?: BroadcastStatus | null; feedError?: Error; mode?: 'desktop' | 'headless' } = {}): Promise<Setup> {
   const steps: string[] = [];
   let media: FakeMedia | null = null;
-  const deps: StoreDeps = {
+  const deps: Omit<StoreDeps, 'bridge'> = {
     now: () => 0,
     randomNonce: () => 'nonce',
     setTimer: () => () => undefined,
@@ -95,7 +107,6 @@ async function setup(options: { broadcast?: BroadcastStatus | null; feedError?: 
       return media;
     },
   };
-  const store = createAppStore(deps);
   const mode = options.mode ?? 'headless';
   const bridge = new FakeBridge(sampleEngineState({ broadcast: options.broadcast ?? null, mode }));
   const emitBroadcast = (broadcast: BroadcastStatus | null): void => bridge.emit('engine:state', sampleEngineState({ broadcast, mode }));
@@ -110,7 +121,7 @@ async function setup(options: { broadcast?: BroadcastStatus | null; feedError?: 
     emitBroadcast(null);
     return { stopped: true };
   });
-  store.getState().attachBridge(bridge, { kind: 'websocket' });
+  const store = createAppStore({ ...deps, bridge: bridge.binding({ kind: 'websocket' }) });
   await settle();
   return {
     store,
@@ -136,12 +147,13 @@ describe('go live', () => {
     expect(GO_LIVE_REQUEST).toEqual({ source: { kind: 'bridge' } });
     expect(steps).toEqual(['broadcast:start', 'feed:start']);
     expect(media().feeding).toBe(true);
-    expect(store.getState().programFeed).toEqual({ status: 'on', error: null });
-    expect(store.getState().showControl).toEqual({ status: 'idle', error: null });
+    expect(store.getState().programFeed).toEqual({ status: 'on' });
+    expect(store.getState().showControl).toEqual({ status: 'idle' });
 
-    // The feed sends through the bridge attached now.
-    media().sendFrame?.(new ArrayBuffer(8));
-    expect(bridge.pcmFrames).toHaveLength(1);
+    // The feed sends on the bridge's worker stream, never through this thread.
+    expect(bridge.programStreams).toHaveLength(1);
+    expect(media().stream).toBe(bridge.programStreams[0]);
+    expect(bridge.pcmFrames).toHaveLength(0);
   });
 
   it('shows the engine’s message when broadcast:start fails, and does not start the feed', async () => {
@@ -196,27 +208,31 @@ describe('go live', () => {
     expect(bridge.callsOf('broadcast:start')).toHaveLength(1);
     expect(bridge.callsOf('broadcast:stop')).toEqual([]);
     expect(store.getState().engine?.broadcast).not.toBeNull();
-    const { showControl } = store.getState();
-    expect(showControl.status).toBe('error');
-    expect(showControl.error).toContain('The program audio could not start: Permission denied.');
-    expect(showControl.error).toContain('the safety recording keeps running');
-    expect(showControl.error).toContain('retry the program audio');
+    const showControl = showControlError(store);
+    expect(store.getState().showControl.status).toBe('error');
+    expect(showControl).toContain('The program audio could not start: Permission denied.');
+    expect(showControl).toContain('the safety recording keeps running');
+    expect(showControl).toContain('retry the program audio');
     expect(selectCanRetryFeed(store.getState())).toBe(true);
     expect(selectCanEndShow(store.getState())).toBe(true);
 
     media().feedError = null;
     await store.getState().retryProgramFeed();
-    expect(store.getState().showControl).toEqual({ status: 'idle', error: null });
+    expect(store.getState().showControl).toEqual({ status: 'idle' });
     expect(store.getState().programFeed.status).toBe('on');
     expect(bridge.callsOf('broadcast:start')).toHaveLength(1);
   });
 
   it('says so when not connected, without sending', async () => {
-    const store = createAppStore({ now: () => 0, randomNonce: () => 'nonce', setTimer: () => () => undefined });
+    const bridge = new FakeBridge().disconnect();
+    const store = createAppStore({ now: () => 0, randomNonce: () => 'nonce', setTimer: () => () => undefined, bridge: bridge.binding() });
+    const notConnected = 'Not connected to the engine: Lost the connection to the engine. Reconnecting automatically.';
     await store.getState().goLive();
-    expect(store.getState().showControl).toEqual({ status: 'error', error: 'Not connected to the engine. Reconnect, then try again.' });
+    expect(store.getState().showControl).toEqual({ status: 'error', error: `Could not go live: ${notConnected}` });
     await store.getState().endShow();
-    expect(store.getState().showControl).toEqual({ status: 'error', error: 'Not connected to the engine. Reconnect, then try again.' });
+    expect(store.getState().showControl).toEqual({ status: 'error', error: `Could not end the show: ${notConnected} If it is still on air, try again.` });
+    expect(bridge.calls).toEqual([]);
+    expect(bridge.programStreams).toEqual([]);
   });
 
   it('drops a failed start once a show goes on air from elsewhere', async () => {
@@ -225,7 +241,7 @@ describe('go live', () => {
     await store.getState().goLive();
     expect(store.getState().showControl.status).toBe('error');
     emitBroadcast(onAir({ source: 'tone:440' }));
-    expect(store.getState().showControl).toEqual({ status: 'idle', error: null });
+    expect(store.getState().showControl).toEqual({ status: 'idle' });
   });
 });
 
@@ -241,7 +257,7 @@ describe('end show', () => {
     expect(bridge.callsOf('broadcast:stop')).toEqual([{ channel: 'broadcast:stop', payload: {} }]);
     expect(media().feeding).toBe(false);
     expect(store.getState().programFeed.status).toBe('off');
-    expect(store.getState().showControl).toEqual({ status: 'idle', error: null });
+    expect(store.getState().showControl).toEqual({ status: 'idle' });
     expect(store.getState().engine?.broadcast).toBeNull();
   });
 
@@ -263,7 +279,7 @@ describe('end show', () => {
     bridge.handle('broadcast:stop', () => ({ stopped: false }));
     await store.getState().endShow();
     expect(store.getState().showControl.status).toBe('error');
-    expect(store.getState().showControl.error).toContain('Stop it where it was started.');
+    expect(showControlError(store)).toContain('Stop it where it was started.');
   });
 
   it('does not send twice while stopping, and cannot go live meanwhile', async () => {
@@ -290,16 +306,16 @@ describe('end show', () => {
     await store.getState().goLive();
     expect(store.getState().showControl.status).toBe('error');
     emitBroadcast(null);
-    expect(store.getState().showControl).toEqual({ status: 'idle', error: null });
+    expect(store.getState().showControl).toEqual({ status: 'idle' });
   });
 });
 
 describe('show control view', () => {
   it('says what is happening while a request is in flight', () => {
-    expect(describeShowProgress({ status: 'starting', error: null }, false)).toMatch(/^Going live/u);
-    expect(describeShowProgress({ status: 'starting', error: null }, true)).toMatch(/^On air\. Starting the program audio/u);
-    expect(describeShowProgress({ status: 'stopping', error: null }, true)).toMatch(/^Ending the show/u);
-    expect(describeShowProgress({ status: 'idle', error: null }, true)).toBeNull();
+    expect(describeShowProgress({ status: 'starting' }, false)).toMatch(/^Going live/u);
+    expect(describeShowProgress({ status: 'starting' }, true)).toMatch(/^On air\. Starting the program audio/u);
+    expect(describeShowProgress({ status: 'stopping' }, true)).toMatch(/^Ending the show/u);
+    expect(describeShowProgress({ status: 'idle' }, true)).toBeNull();
     expect(describeShowProgress({ status: 'error', error: 'x' }, false)).toBeNull();
   });
 
@@ -403,7 +419,7 @@ describe('a desktop window that attaches to a show on air', () => {
     await settle();
     expect(steps).toEqual(['feed:start']);
     expect(store.getState().programFeed.status).toBe('on');
-    expect(store.getState().showControl).toEqual({ status: 'idle', error: null });
+    expect(store.getState().showControl).toEqual({ status: 'idle' });
   });
 
   it('feeds a show the app resumed after a crash (on air without this window pressing Go live)', async () => {
@@ -418,7 +434,7 @@ describe('a desktop window that attaches to a show on air', () => {
     const { store } = await setup({ mode: 'desktop', broadcast: onAir(), feedError: new Error('Permission denied') });
     await settle();
     expect(store.getState().showControl.status).toBe('error');
-    expect(store.getState().showControl.error).toMatch(/You are on air, but your microphone and the room are not in the program/);
+    expect(showControlError(store)).toMatch(/You are on air, but your microphone and the room are not in the program/);
   });
 
   it('starts the feed once when it goes live itself', async () => {

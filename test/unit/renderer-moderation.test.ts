@@ -7,9 +7,10 @@ import { RemoveConfirm } from '../../renderer/features/conversation/moderation-c
 import { createAppStore, type AppStore } from '../../renderer/stores/app-store';
 import { selectCanModerate, selectModerationOf, selectMuteAllCount, selectShowsModeration } from '../../renderer/stores/conversation-selectors';
 import { FakeBridge, sampleEngineState } from '../fakes/fake-bridge';
+import { requestError } from '../../renderer/stores/request';
 import { buttonTag, deferred, render, settle } from './renderer-test-support';
 
-const NOT_CONNECTED = 'Not connected to the engine. Reconnect, then try again.';
+const NOT_CONNECTED = 'Not connected to the engine: Lost the connection to the engine. Reconnecting automatically.';
 
 function participant(overrides: Partial<Participant>): Participant {
   return { id: '1', display: 'Someone', role: 'cohost', self: false, muted: false, mutedBy: null, talking: false, connected: true, inviteId: null, lock: null, flags: [], speakRequested: false, ...overrides };
@@ -40,9 +41,8 @@ function withParticipant(conversation: ConversationState, id: string, patch: Par
 }
 
 async function setup(role: Role = 'host', conversation: ConversationState = room(role)): Promise<{ store: AppStore; bridge: FakeBridge }> {
-  const store = createAppStore({ now: () => 0, randomNonce: () => 'nonce', setTimer: () => () => undefined });
   const bridge = new FakeBridge(sampleEngineState({ conversation }));
-  store.getState().attachBridge(bridge);
+  const store = createAppStore({ now: () => 0, randomNonce: () => 'nonce', setTimer: () => () => undefined, bridge: bridge.binding() });
   await settle();
   return { store, bridge };
 }
@@ -55,7 +55,7 @@ describe('moderation actions', () => {
     await store.getState().moderateMute('13', true);
     expect(bridge.callsOf('moderation:set-muted').map((call) => call.payload)).toEqual([{ participantId: '13', muted: true }]);
     expect(store.getState().conversation?.participants.find((entry) => entry.id === '13')).toMatchObject({ muted: true, mutedBy: 'moderator' });
-    expect(selectModerationOf('13')(store.getState())).toEqual({ pending: null, error: null });
+    expect(selectModerationOf('13')(store.getState())).toEqual({ status: 'idle' });
 
     await store.getState().moderateMute('13', false);
     expect(bridge.callsOf('moderation:set-muted')[1]?.payload).toEqual({ participantId: '13', muted: false });
@@ -83,7 +83,7 @@ describe('moderation actions', () => {
     await store.getState().muteAllButHosts();
     expect(bridge.callsOf('moderation:mute-all').map((call) => call.payload)).toEqual([{}]);
     expect(store.getState().conversation).toEqual(muted);
-    expect(store.getState().moderation.muteAll).toEqual({ sending: false, error: null, lastMuted: 2 });
+    expect(store.getState().moderation.muteAll).toEqual({ status: 'done', value: 2 });
     expect(selectMuteAllCount(store.getState())).toBe(0);
   });
 
@@ -93,24 +93,24 @@ describe('moderation actions', () => {
     bridge.handle('moderation:remove', () => Promise.reject(new BridgeError('engine-error', 'That participant is no longer in the room.')));
 
     await store.getState().moderateMute('13', true);
-    expect(selectModerationOf('13')(store.getState())).toEqual({ pending: null, error: 'Could not mute Cole: Only the host or a producer can mute others: co-hosts can mute only themselves.' });
+    expect(selectModerationOf('13')(store.getState())).toEqual({ status: 'failed', error: 'Could not mute Cole: Only the host or a producer can mute others: co-hosts can mute only themselves.' });
     await store.getState().moderateMute('14', false);
-    expect(selectModerationOf('14')(store.getState()).error).toMatch(/^Could not unmute Pia: /u);
+    expect(requestError(selectModerationOf('14')(store.getState()))).toMatch(/^Could not unmute Pia: /u);
     await store.getState().removeParticipant('12');
-    expect(selectModerationOf('12')(store.getState()).error).toBe('Could not remove Hal: That participant is no longer in the room.');
+    expect(requestError(selectModerationOf('12')(store.getState()))).toBe('Could not remove Hal: That participant is no longer in the room.');
     // A name inside another word is not a mention: "Jo" is not in "Join".
     const jo = withParticipant(room('host'), '14', { display: 'Jo' });
     bridge.emit('engine:state', sampleEngineState({ conversation: jo }));
     bridge.handle('moderation:remove', () => Promise.reject(new BridgeError('engine-error', 'Not in the conversation: join first, then remove others.')));
     await store.getState().removeParticipant('14');
-    expect(selectModerationOf('14')(store.getState()).error).toBe('Could not remove Jo: Not in the conversation: join first, then remove others.');
+    expect(requestError(selectModerationOf('14')(store.getState()))).toBe('Could not remove Jo: Not in the conversation: join first, then remove others.');
     // The state stays the engine's: nothing was applied ahead of it.
     expect(store.getState().conversation?.participants.find((entry) => entry.id === '13')?.muted).toBe(false);
 
     // A new request clears the old error.
     bridge.handle('moderation:set-muted', ({ participantId, muted }) => withParticipant(room('host'), participantId, { muted }));
     await store.getState().moderateMute('13', true);
-    expect(selectModerationOf('13')(store.getState()).error).toBeNull();
+    expect(requestError(selectModerationOf('13')(store.getState()))).toBeNull();
   });
 
   it('shows a failed mute-all on the list', async () => {
@@ -118,20 +118,20 @@ describe('moderation actions', () => {
     bridge.handle('moderation:mute-all', () => Promise.reject(new BridgeError('engine-error', 'Some participants could not be muted (Cole: timeout). Try again, or remove them.')));
     await store.getState().muteAllButHosts();
     expect(store.getState().moderation.muteAll).toEqual({
-      sending: false,
+      status: 'failed',
       error: 'Could not mute everyone: Some participants could not be muted (Cole: timeout). Try again, or remove them.',
-      lastMuted: null,
     });
   });
 
-  it('says to reconnect when there is no bridge', async () => {
-    const store = createAppStore({ now: () => 0, randomNonce: () => 'n', setTimer: () => () => undefined });
+  it('says it is reconnecting while the bridge is disconnected', async () => {
+    const { store, bridge } = await setup('host');
+    bridge.disconnect();
     await store.getState().moderateMute('13', true);
     await store.getState().removeParticipant('14');
     await store.getState().muteAllButHosts();
-    expect(selectModerationOf('13')(store.getState())).toEqual({ pending: null, error: NOT_CONNECTED });
-    expect(selectModerationOf('14')(store.getState()).error).toBe(NOT_CONNECTED);
-    expect(store.getState().moderation.muteAll.error).toBe(NOT_CONNECTED);
+    expect(selectModerationOf('13')(store.getState())).toEqual({ status: 'failed', error: `Could not mute Cole: ${NOT_CONNECTED}` });
+    expect(requestError(selectModerationOf('14')(store.getState()))).toBe(`Could not remove Pia: ${NOT_CONNECTED}`);
+    expect(requestError(store.getState().moderation.muteAll)).toBe(`Could not mute everyone: ${NOT_CONNECTED}`);
   });
 
   it('sends no second request about a participant while one is in flight', async () => {
@@ -141,7 +141,7 @@ describe('moderation actions', () => {
     bridge.handle('moderation:remove', () => room('host'));
 
     const first = store.getState().moderateMute('13', true);
-    expect(selectModerationOf('13')(store.getState()).pending).toBe('mute');
+    expect(selectModerationOf('13')(store.getState())).toEqual({ status: 'sending', action: 'mute' });
     await store.getState().moderateMute('13', true);
     await store.getState().moderateMute('13', false);
     await store.getState().removeParticipant('13');
@@ -154,7 +154,7 @@ describe('moderation actions', () => {
 
     answer.resolve(withParticipant(room('host'), '13', { muted: true, mutedBy: 'moderator' }));
     await first;
-    expect(selectModerationOf('13')(store.getState()).pending).toBeNull();
+    expect(selectModerationOf('13')(store.getState())).toEqual({ status: 'idle' });
     bridge.handle('moderation:set-muted', () => room('host'));
     await store.getState().moderateMute('13', false);
     expect(bridge.callsOf('moderation:set-muted')).toHaveLength(2);
@@ -165,12 +165,12 @@ describe('moderation actions', () => {
     const answer = deferred<{ muted: number; conversation: ConversationState }>();
     bridge.handle('moderation:mute-all', () => answer.promise);
     const first = store.getState().muteAllButHosts();
-    expect(store.getState().moderation.muteAll.sending).toBe(true);
+    expect(store.getState().moderation.muteAll.status).toBe('sending');
     await store.getState().muteAllButHosts();
     expect(bridge.callsOf('moderation:mute-all')).toHaveLength(1);
     answer.resolve({ muted: 0, conversation: room('host') });
     await first;
-    expect(store.getState().moderation.muteAll.sending).toBe(false);
+    expect(store.getState().moderation.muteAll).toEqual({ status: 'done', value: 0 });
   });
 
   it('forgets the errors of people who left, and of a room we left', async () => {
@@ -184,11 +184,11 @@ describe('moderation actions', () => {
     const conversation = room('host');
     bridge.emit('engine:state', sampleEngineState({ conversation: { ...conversation, participants: conversation.participants.filter((entry) => entry.id !== '13') } }));
     expect(Object.keys(store.getState().moderation.participants)).toEqual(['14']);
-    expect(store.getState().moderation.muteAll.error).not.toBeNull();
+    expect(requestError(store.getState().moderation.muteAll)).not.toBeNull();
 
     bridge.emit('engine:state', sampleEngineState({ conversation: idleConversationState() }));
     expect(store.getState().moderation.participants).toEqual({});
-    expect(store.getState().moderation.muteAll.error).toBeNull();
+    expect(store.getState().moderation.muteAll).toEqual({ status: 'idle' });
   });
 });
 
@@ -199,7 +199,7 @@ describe('selectCanModerate', () => {
     expect(selectCanModerate((await setup('cohost')).store.getState())).toBe(false);
     const idle = await setup('host', idleConversationState());
     expect(selectCanModerate(idle.store.getState())).toBe(false);
-    expect(selectCanModerate(createAppStore({ now: () => 0, randomNonce: () => 'n', setTimer: () => () => undefined }).getState())).toBe(false);
+    expect(selectCanModerate(createAppStore({ now: () => 0, randomNonce: () => 'n', setTimer: () => () => undefined, bridge: new FakeBridge().binding() }).getState())).toBe(false);
   });
 
   it('keeps the tools on the rows (unavailable) while a moderator reconnects, but not for a co-host', async () => {
@@ -272,9 +272,8 @@ describe('participants list: moderator tools', () => {
   });
 
   it('shows a failed mute-all as an alert', async () => {
-    const { store } = await setup('host');
-    store.getState().attachBridge(new FakeBridge(sampleEngineState({ conversation: room('host') })).handle('moderation:mute-all', () => Promise.reject(new Error('Janus timed out.'))));
-    await settle();
+    const { store, bridge } = await setup('host');
+    bridge.handle('moderation:mute-all', () => Promise.reject(new Error('Janus timed out.')));
     await store.getState().muteAllButHosts();
     expect(render(store, createElement(ParticipantsList))).toMatch(/role="alert" data-testid="mute-all-error">Could not mute everyone: Janus timed out\.<\/p>/u);
   });

@@ -25,11 +25,10 @@ const uplink = (overrides: Partial<UplinkPreflight> = {}): UplinkPreflight => ({
 });
 
 async function setup(): Promise<{ store: AppStore; bridge: FakeBridge }> {
-  const store = createAppStore({ now: () => 0, randomNonce: () => 'nonce', setTimer: () => () => undefined });
   const bridge = new FakeBridge();
   bridge.handle('preflight:network', () => network);
   bridge.handle('preflight:uplink', () => uplink());
-  store.getState().attachBridge(bridge);
+  const store = createAppStore({ now: () => 0, randomNonce: () => 'nonce', setTimer: () => () => undefined, bridge: bridge.binding() });
   await settle();
   return { store, bridge };
 }

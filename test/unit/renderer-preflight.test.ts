@@ -25,14 +25,13 @@ const network = (backupVerdict: PreflightServerLine['verdict']): NetworkPrefligh
 });
 
 async function setup(result: NetworkPreflight, playTone: () => Promise<void> = () => Promise.resolve()): Promise<{ store: AppStore; bridge: FakeBridge }> {
-  const store = createAppStore({ now: () => 0, randomNonce: () => 'nonce', setTimer: () => () => undefined, playTone });
   const bridge = new FakeBridge();
   bridge.handle('preflight:network', () => result);
   bridge.handle('preflight:uplink', () => ({ checkedAt: 1, verdict: 'pass', kbitPerSecond: 20_000, atLeast: false, neededKbit: 320, bitrateKbps: 128, outputs: 2, server: '198.18.0.1:8000', detail: 'fine' }));
   bridge.handle('broadcast:start', () => {
     throw new Error('not in this test');
   });
-  store.getState().attachBridge(bridge);
+  const store = createAppStore({ now: () => 0, randomNonce: () => 'nonce', setTimer: () => () => undefined, playTone, bridge: bridge.binding() });
   await settle();
   return { store, bridge };
 }

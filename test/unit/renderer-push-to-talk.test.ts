@@ -11,10 +11,9 @@ function joined(patch: Partial<Participant> = {}): ConversationState {
 }
 
 async function setup(conversation: ConversationState): Promise<{ store: AppStore; bridge: FakeBridge }> {
-  const store = createAppStore({ now: () => 0, randomNonce: () => 'nonce', setTimer: () => () => undefined });
   const bridge = new FakeBridge(sampleEngineState({ conversation }));
   bridge.handle('conversation:set-muted', ({ muted }) => joined({ muted, mutedBy: muted ? 'self' : null }));
-  store.getState().attachBridge(bridge);
+  const store = createAppStore({ now: () => 0, randomNonce: () => 'nonce', setTimer: () => () => undefined, bridge: bridge.binding() });
   await settle();
   return { store, bridge };
 }

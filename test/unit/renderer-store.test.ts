@@ -8,11 +8,11 @@ import { PING_TIMEOUT_MS } from '../../renderer/stores/engine-slice';
 import { LOG_LIMIT } from '../../renderer/stores/log-slice';
 import { selectCanSend, selectEndpointNames, selectIsChecking, selectIsStale, selectServer } from '../../renderer/stores/selectors';
 import type { StoreDeps } from '../../renderer/stores/store-types';
-import { FakeBridge, sampleEngineState } from '../fakes/fake-bridge';
+import { FakeBridge, sampleEngineState, type FakeBindingOptions } from '../fakes/fake-bridge';
 import { settle } from './renderer-test-support';
 
 /** Store dependencies on simulated time with predictable nonces. */
-class FakeDeps implements StoreDeps {
+class FakeDeps implements Omit<StoreDeps, 'bridge'> {
   private current = 1000;
   private timers: { at: number; callback: () => void }[] = [];
   private nonces = 0;
@@ -52,6 +52,9 @@ class FakeConnection implements ConnectionSource {
   reconnect = (): void => {
     this.reconnects++;
   };
+  get listenerCount(): number {
+    return this.listeners.size;
+  }
   set(status: ConnectionStatus): void {
     this.status = status;
     for (const listener of this.listeners) listener(status);
@@ -66,11 +69,11 @@ function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
   return { promise, resolve };
 }
 
-function setup(state: EngineState = sampleEngineState()): { store: AppStore; bridge: FakeBridge; deps: FakeDeps } {
+/** A fake bridge and simulated time; `start` creates the store on them (the store follows the bridge from then on). */
+function setup(state: EngineState = sampleEngineState()): { bridge: FakeBridge; deps: FakeDeps; start: (options?: FakeBindingOptions) => AppStore } {
   const deps = new FakeDeps();
-  const store = createAppStore(deps);
   const bridge = new FakeBridge(state);
-  return { store, bridge, deps };
+  return { bridge, deps, start: (options) => createAppStore({ ...deps, bridge: bridge.binding(options) }) };
 }
 
 const logEntry = (message: string, level: EventPayload<'log:entry'>['level'] = 'info'): EventPayload<'log:entry'> => ({
@@ -81,18 +84,20 @@ const logEntry = (message: string, level: EventPayload<'log:entry'>['level'] = '
 });
 
 describe('renderer store: attaching a bridge', () => {
-  it('starts empty and not connected to anything', () => {
-    const { store } = setup();
+  it('starts empty and cannot send before its bridge connects', () => {
+    const { bridge, start } = setup();
+    const store = start({ kind: 'websocket', connection: new FakeConnection({ status: 'connecting', attempt: 1 }) });
     const state = store.getState();
     expect(state.engine).toBeNull();
-    expect(state.bridge).toBeNull();
+    expect(state.bridgeKind).toBe('websocket');
+    expect(bridge.calls).toEqual([]);
     expect(selectCanSend(state)).toBe(false);
     expect(selectEndpointNames(state)).toEqual([]);
   });
 
   it('fetches the whole engine state when attached', async () => {
-    const { store, bridge } = setup();
-    store.getState().attachBridge(bridge, { kind: 'websocket' });
+    const { bridge, start } = setup();
+    const store = start({ kind: 'websocket' });
     expect(bridge.callsOf('engine:get-state')).toEqual([{ channel: 'engine:get-state', payload: {} }]);
     await settle();
     const state = store.getState();
@@ -105,20 +110,20 @@ describe('renderer store: attaching a bridge', () => {
   });
 
   it('reports a failed state fetch in plain words', async () => {
-    const { store, bridge } = setup();
+    const { bridge, start } = setup();
     bridge.handle('engine:get-state', () => {
       throw new BridgeError('engine-error', 'engine:get-state failed: boom. See the log for details.');
     });
-    store.getState().attachBridge(bridge);
+    const store = start();
     await settle();
     expect(store.getState().stateError).toBe('Could not load the engine state: engine:get-state failed: boom. See the log for details.');
   });
 
   it('keeps a newer engine:state event over a slower get-state answer', async () => {
-    const { store, bridge } = setup();
+    const { bridge, start } = setup();
     const answer = deferred<EngineState>();
     bridge.handle('engine:get-state', () => answer.promise);
-    store.getState().attachBridge(bridge);
+    const store = start();
     bridge.emit('engine:state', sampleEngineState({ version: 'from-event' }));
     answer.resolve(sampleEngineState({ version: 'from-answer' }));
     await settle();
@@ -126,9 +131,9 @@ describe('renderer store: attaching a bridge', () => {
   });
 
   it('follows the connection status and reloads the state after every reconnect', async () => {
-    const { store, bridge } = setup();
+    const { bridge, start } = setup();
     const connection = new FakeConnection({ status: 'connecting', attempt: 1 });
-    store.getState().attachBridge(bridge, { kind: 'websocket', connection });
+    const store = start({ kind: 'websocket', connection });
     expect(bridge.callsOf('engine:get-state')).toHaveLength(0);
     expect(store.getState().connection).toEqual({ status: 'connecting', attempt: 1 });
 
@@ -149,24 +154,26 @@ describe('renderer store: attaching a bridge', () => {
     expect(selectIsStale(store.getState())).toBe(false);
   });
 
-  it('detaches every listener, also when another bridge is attached', () => {
-    const { store, bridge } = setup();
-    const detach = store.getState().attachBridge(bridge);
+  it('detaches every listener, the connection’s too, and a second detach changes nothing', () => {
+    const { bridge, start } = setup();
+    const connection = new FakeConnection({ status: 'connected' });
+    const store = start({ connection });
     expect(bridge.listenerCount('engine:state')).toBe(1);
-    const second = new FakeBridge();
-    store.getState().attachBridge(second);
+    expect(connection.listenerCount).toBe(1);
+    store.getState().detachBridge();
     expect(bridge.listenerCount('engine:state')).toBe(0);
     expect(bridge.listenerCount('log:entry')).toBe(0);
-    detach(); // stale detach of the first bridge must not touch the second
-    expect(store.getState().bridge).toBe(second);
-    expect(second.listenerCount('engine:pong')).toBe(1);
+    expect(bridge.listenerCount('engine:pong')).toBe(0);
+    expect(connection.listenerCount).toBe(0);
+    store.getState().detachBridge();
+    expect(bridge.listenerCount('engine:state')).toBe(0);
   });
 });
 
 describe('renderer store: events', () => {
   it('replaces the engine state on engine:state', async () => {
-    const { store, bridge } = setup();
-    store.getState().attachBridge(bridge);
+    const { bridge, start } = setup();
+    const store = start();
     await settle();
     const next = sampleEngineState({ bridge: { kind: 'websocket', clients: 3 } });
     next.space.name = 'Relaunch';
@@ -176,8 +183,8 @@ describe('renderer store: events', () => {
   });
 
   it('records the last probe per endpoint and server kind', async () => {
-    const { store, bridge } = setup();
-    store.getState().attachBridge(bridge);
+    const { bridge, start } = setup();
+    const store = start();
     await settle();
     bridge.emit('servers:probed', {
       endpoint: 'backup',
@@ -196,8 +203,8 @@ describe('renderer store: events', () => {
   });
 
   it('keeps only the latest log lines, oldest dropped first', () => {
-    const { store, bridge } = setup();
-    store.getState().attachBridge(bridge);
+    const { bridge, start } = setup();
+    const store = start();
     const total = LOG_LIMIT + 50;
     for (let index = 1; index <= total; index++) bridge.emit('log:entry', logEntry(`line ${index}`, index % 2 ? 'info' : 'warn'));
     const { log } = store.getState();
@@ -209,12 +216,12 @@ describe('renderer store: events', () => {
   });
 
   it('loads the recent engine log on attach and merges it with live lines without repeats', async () => {
-    const { store, bridge } = setup();
+    const { bridge, start } = setup();
     const early = { ...logEntry('engine started'), at: 1_000 };
     const live = { ...logEntry('primary janus reachable'), at: 2_000 };
     const gate = deferred<{ entries: EventPayload<'log:entry'>[] }>();
     bridge.handle('log:get-recent', () => gate.promise);
-    store.getState().attachBridge(bridge);
+    const store = start();
     // A live line arrives before the history answer, and the history contains it too.
     bridge.emit('log:entry', live);
     gate.resolve({ entries: [early, live] });
@@ -223,9 +230,9 @@ describe('renderer store: events', () => {
   });
 
   it('still shows the state when the log history cannot be loaded', async () => {
-    const { store, bridge } = setup();
+    const { bridge, start } = setup();
     bridge.handle('log:get-recent', () => Promise.reject(new Error('older engine')));
-    store.getState().attachBridge(bridge);
+    const store = start();
     await settle();
     expect(store.getState().engine?.space.name).toBe('Launch night');
     expect(store.getState().stateError).toBeNull();
@@ -233,20 +240,19 @@ describe('renderer store: events', () => {
   });
 
   it('stops updating after detach', async () => {
-    const { store, bridge } = setup();
-    const detach = store.getState().attachBridge(bridge);
+    const { bridge, start } = setup();
+    const store = start();
     await settle();
-    detach();
+    store.getState().detachBridge();
     bridge.emit('log:entry', logEntry('after detach'));
     expect(store.getState().log).toEqual([]);
-    expect(store.getState().bridge).toBeNull();
   });
 });
 
 describe('renderer store: checking servers', () => {
   it('sends servers:check for all endpoints or one', async () => {
-    const { store, bridge } = setup();
-    store.getState().attachBridge(bridge);
+    const { bridge, start } = setup();
+    const store = start();
     await settle();
     await store.getState().checkServers();
     await store.getState().checkServers('backup');
@@ -258,10 +264,10 @@ describe('renderer store: checking servers', () => {
   });
 
   it('is checking while the command is in flight or any probe runs, and does not send twice', async () => {
-    const { store, bridge } = setup();
+    const { bridge, start } = setup();
     const answer = deferred<{ started: number }>();
     bridge.handle('servers:check', () => answer.promise);
-    store.getState().attachBridge(bridge);
+    const store = start();
     await settle();
 
     const first = store.getState().checkServers();
@@ -287,26 +293,32 @@ describe('renderer store: checking servers', () => {
   });
 
   it('says why a check could not be started', async () => {
-    const { store, bridge } = setup();
+    const { bridge, start } = setup();
     bridge.handle('servers:check', () => {
       throw new BridgeError('disconnected', 'Not connected to the engine.');
     });
-    store.getState().attachBridge(bridge);
+    const store = start();
     await store.getState().checkServers();
     expect(store.getState().checkRequest).toEqual({ status: 'failed', error: 'Could not start the check: Not connected to the engine.' });
   });
 
-  it('fails plainly without a bridge', async () => {
-    const { store } = setup();
+  it('fails plainly while the bridge is disconnected', async () => {
+    const { bridge, start } = setup();
+    bridge.disconnect('Lost the connection to the engine.');
+    const store = start();
     await store.getState().checkServers();
-    expect(store.getState().checkRequest).toEqual({ status: 'failed', error: 'Not connected to the engine.' });
+    expect(bridge.callsOf('servers:check')).toEqual([]);
+    expect(store.getState().checkRequest).toEqual({
+      status: 'failed',
+      error: 'Could not start the check: Not connected to the engine: Lost the connection to the engine. Reconnecting automatically.',
+    });
   });
 });
 
 describe('renderer store: ping', () => {
   it('measures the round trip until the pong with its own nonce, ignoring other pongs', async () => {
-    const { store, bridge, deps } = setup();
-    store.getState().attachBridge(bridge);
+    const { bridge, deps, start } = setup();
+    const store = start();
     await settle();
 
     const done = store.getState().pingEngine();
@@ -331,20 +343,20 @@ describe('renderer store: ping', () => {
   });
 
   it('accepts a pong that arrives before the command result', async () => {
-    const { store, bridge, deps } = setup();
+    const { bridge, deps, start } = setup();
     bridge.handle('engine:ping', ({ nonce }) => {
       deps.advance(3);
       bridge.emit('engine:pong', { nonce, engineTime: 9 });
       return { nonce, engineTime: 9 };
     });
-    store.getState().attachBridge(bridge);
+    const store = start();
     await store.getState().pingEngine();
     expect(store.getState().ping).toMatchObject({ status: 'answered', roundTripMs: 3 });
   });
 
   it('ignores the pong of an older ping once a new one is sent', async () => {
-    const { store, bridge, deps } = setup();
-    store.getState().attachBridge(bridge);
+    const { bridge, deps, start } = setup();
+    const store = start();
     await store.getState().pingEngine();
     await store.getState().pingEngine();
     bridge.emit('engine:pong', { nonce: 'nonce-1', engineTime: 1 });
@@ -355,8 +367,8 @@ describe('renderer store: ping', () => {
   });
 
   it('fails when no pong arrives in time', async () => {
-    const { store, bridge, deps } = setup();
-    store.getState().attachBridge(bridge);
+    const { bridge, deps, start } = setup();
+    const store = start();
     await store.getState().pingEngine();
     deps.advance(PING_TIMEOUT_MS - 1);
     expect(store.getState().ping.status).toBe('waiting');
@@ -371,11 +383,11 @@ describe('renderer store: ping', () => {
   });
 
   it('fails with the bridge error when the command is refused', async () => {
-    const { store, bridge, deps } = setup();
+    const { bridge, deps, start } = setup();
     bridge.handle('engine:ping', () => {
       throw new BridgeError('disconnected', 'Lost the connection to the engine.');
     });
-    store.getState().attachBridge(bridge);
+    const store = start();
     await store.getState().pingEngine();
     expect(store.getState().ping).toEqual({ status: 'failed', error: 'Lost the connection to the engine.' });
     expect(deps.pendingTimers).toBe(0);

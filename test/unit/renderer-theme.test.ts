@@ -4,6 +4,7 @@ import { ThemeSwitch } from '../../renderer/features/top-bar/theme-switch';
 import { createAppStore } from '../../renderer/stores/app-store';
 import { parseThemePreference, selectTheme, THEME_STORAGE_KEY, type SystemTheme, type Theme, type ThemeStorage } from '../../renderer/stores/theme-slice';
 import { render } from './renderer-test-support';
+import { FakeBridge } from '../fakes/fake-bridge';
 
 /** A map standing in for localStorage. */
 function memoryStorage(initial: Record<string, string> = {}): ThemeStorage & { values: Map<string, string> } {
@@ -29,7 +30,7 @@ function fakeSystem(initial: Theme): SystemTheme & { change(theme: Theme): void 
 }
 
 const storeWith = (themeStorage: ThemeStorage, systemTheme: SystemTheme) =>
-  createAppStore({ now: () => 0, randomNonce: () => 'nonce', setTimer: () => () => undefined, themeStorage, systemTheme });
+  createAppStore({ now: () => 0, randomNonce: () => 'nonce', setTimer: () => () => undefined, bridge: new FakeBridge().binding(), themeStorage, systemTheme });
 
 describe('theme', () => {
   it('follows the system by default, including a change while the window is open', () => {

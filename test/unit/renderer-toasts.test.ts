@@ -61,9 +61,8 @@ const UNREACHED: NonNullable<EngineState['broadcast']> = {
 
 async function setup(): Promise<{ store: AppStore; bridge: FakeBridge; timers: ManualTimers; push: (overrides: Partial<EngineState>) => void }> {
   const timers = new ManualTimers();
-  const store = createAppStore({ now: () => 0, randomNonce: () => 'nonce', setTimer: timers.setTimer });
   const bridge = new FakeBridge(sampleEngineState({ conversation: joined(self()), failover: failover({ phase: 'onPrimary', since: 1 }) }));
-  store.getState().attachBridge(bridge);
+  const store = createAppStore({ now: () => 0, randomNonce: () => 'nonce', setTimer: timers.setTimer, bridge: bridge.binding() });
   await settle();
   const push = (overrides: Partial<EngineState>): void => bridge.emit('engine:state', sampleEngineState({ conversation: joined(self()), failover: failover({ phase: 'onPrimary', since: 1 }), ...overrides }));
   return { store, bridge, timers, push };

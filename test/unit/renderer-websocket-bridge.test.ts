@@ -4,13 +4,8 @@ import type { EventPayload } from '../../electron/shared/contract';
 import type { ClientMessage, ServerMessage } from '../../electron/shared/wire';
 import { takeAccessToken, type TokenEnvironment } from '../../renderer/bridge/access-token';
 import type { ConnectionStatus } from '../../renderer/bridge/connection-status';
-import {
-  bridgeUrlFor,
-  createWebSocketBridge,
-  type BridgeSocket,
-  type BridgeSocketHandlers,
-  type WebSocketBridge,
-} from '../../renderer/bridge/websocket-bridge';
+import type { BridgeSocket, BridgeSocketHandlers } from '../../renderer/bridge/browser-socket';
+import { bridgeUrlFor, createWebSocketBridge, type WebSocketBridge } from '../../renderer/bridge/websocket-bridge';
 import { sampleEngineState } from '../fakes/fake-bridge';
 
 /** A socket the test drives: it opens, receives and drops only when told. */

@@ -172,15 +172,15 @@ async function setup(state: EngineState): Promise<Setup> {
     },
     release: () => undefined,
   };
+  const bridge = new FakeBridge(state);
   const store = createAppStore({
+    bridge: bridge.binding({ kind: 'websocket' }),
     now: () => 0,
     randomNonce: () => 'nonce',
     setTimer: () => () => undefined,
     rehearsal,
     createConversationMedia: (events) => (media = new RecordingMedia(events)),
   });
-  const bridge = new FakeBridge(state);
-  store.getState().attachBridge(bridge, { kind: 'websocket' });
   await settle();
   return {
     store,

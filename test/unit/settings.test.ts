@@ -3,8 +3,9 @@ import { EngineConfigSchema } from '../../electron/engine/config';
 import { EngineCommandError } from '../../electron/engine/engine-errors';
 import { SettingsBook } from '../../electron/engine/settings/settings-book';
 import { GeneralSettingsSchema, SpaceFormSchema, type SettingsView, type SpaceForm } from '../../electron/shared/settings';
-import { generalDraft, spaceDraft, validateGeneral, validateSpace, type SpaceDraft } from '../../renderer/features/settings/settings-form';
+import { generalDraft, spaceDraft, validateGeneral, validateSpace, type SpaceDraft } from '../../renderer/stores/settings-form';
 import { createAppStore, type AppStore } from '../../renderer/stores/app-store';
+import { selectSettingsError } from '../../renderer/stores/settings-slice';
 import { FakeBridge } from '../fakes/fake-bridge';
 
 /*
@@ -43,7 +44,6 @@ function filledForm(): SpaceForm {
 
 /** A store whose bridge answers `settings:*` from a real settings book, as the engine does. */
 function storeWithBook(settings = book()): { store: AppStore; bridge: FakeBridge } {
-  const store = createAppStore({ now: () => 0, randomNonce: () => 'n', setTimer: () => () => undefined });
   const bridge = new FakeBridge();
   const answer = async (run: () => Promise<SettingsView>): Promise<SettingsView> => {
     try {
@@ -57,7 +57,7 @@ function storeWithBook(settings = book()): { store: AppStore; bridge: FakeBridge
   bridge.handle('settings:duplicate-space', ({ id }) => answer(() => settings.duplicateSpace(id)));
   bridge.handle('settings:delete-space', ({ id }) => answer(() => settings.deleteSpace(id)));
   bridge.handle('settings:save-general', (general) => answer(() => settings.saveGeneral(GeneralSettingsSchema.parse(general))));
-  store.getState().attachBridge(bridge);
+  const store = createAppStore({ now: () => 0, randomNonce: () => 'n', setTimer: () => () => undefined, bridge: bridge.binding() });
   return { store, bridge };
 }
 
@@ -175,7 +175,7 @@ describe('the settings slice', () => {
     expect(store.getState().settings.view?.spaces.map((space) => space.id)).toEqual(['space-1']);
     store.getState().askDeleteSpace('space-1');
     await store.getState().confirmDeleteSpace();
-    expect(store.getState().settings.error).toMatch(/^Could not delete the space: "Launch night" is the space this engine runs now/);
+    expect(selectSettingsError(store.getState())).toMatch(/^Could not delete the space: "Launch night" is the space this engine runs now/);
   });
 
   it('saves the general settings, or names the field that stops it', async () => {
@@ -188,7 +188,7 @@ describe('the settings slice', () => {
     store.getState().setGeneralField('recordingFolder', '/srv/shows');
     store.getState().setGeneralField('bitrateKbps', '96');
     await store.getState().saveGeneral();
-    expect(store.getState().settings.general).toMatchObject({ saved: true, errors: {}, error: null });
+    expect(store.getState().settings.general).toMatchObject({ save: { status: 'done' }, errors: {} });
     expect(store.getState().settings.view?.general.audio.bitrateKbps).toBe(96);
     expect(store.getState().settings.view?.general.recording.folder).toBe('/srv/shows');
   });

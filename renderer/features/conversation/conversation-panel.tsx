@@ -166,8 +166,8 @@ function BackupRoomStatus(): ReactNode {
       return (
         <div className="conversation-notice" data-tone="bad" data-testid="backup-room" data-status="failed" role="alert">
           <span>{backupRoom.reason}</span>
-          {request.error ? <span className="conversation-notice__detail">{request.error}</span> : null}
-          <Button variant="secondary" aria-label="Prepare the backup room again" busy={request.sending} disabled={request.sending} onClick={() => void prepareBackupRoom()} data-testid="backup-room-retry">
+          {request.status === 'failed' ? <span className="conversation-notice__detail">{request.error}</span> : null}
+          <Button variant="secondary" aria-label="Prepare the backup room again" busy={request.status === 'sending'} disabled={request.status === 'sending'} onClick={() => void prepareBackupRoom()} data-testid="backup-room-retry">
             Prepare it again
           </Button>
         </div>

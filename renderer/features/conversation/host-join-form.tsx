@@ -10,7 +10,7 @@ export function HostJoinForm({ spaceName }: { spaceName: string | null }): React
   const [display, setDisplay] = useState('');
   const joining = useAppStore((state) => state.joinStatus.status === 'joining');
   const canJoin = useAppStore(selectCanJoin);
-  const error = useAppStore((state) => (state.joinStatus.status === 'error' ? state.joinStatus.error : null));
+  const error = useAppStore((state) => (state.joinStatus.status === 'failed' ? state.joinStatus.error : null));
   const joinConversation = useAppStore(selectJoinConversation);
   const nameId = useId();
   const trimmed = display.trim();

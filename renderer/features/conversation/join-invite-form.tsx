@@ -51,9 +51,9 @@ export function JoinInviteForm(): ReactNode {
 
   const code = input.trim();
   const current = checked !== null && checked === code;
-  const checking = current && preview.status === 'checking';
-  const ready = current && preview.status === 'ok' && preview.preview !== null ? preview.preview : null;
-  const previewError = current && preview.status === 'error' ? preview.error : null;
+  const checking = current && preview.status === 'sending';
+  const ready = current && preview.status === 'done' ? preview.value : null;
+  const previewError = current && preview.status === 'failed' ? preview.error : null;
   const joining = join.status === 'joining';
 
   const check = (text: string): void => {
@@ -99,7 +99,7 @@ export function JoinInviteForm(): ReactNode {
                 }
               }}
             />
-            <Button variant="secondary" aria-label="Check invite" busy={checking} disabled={!code || checking || (current && preview.status === 'ok')} icon={<LinkIcon />} onClick={() => check(input)}>
+            <Button variant="secondary" aria-label="Check invite" busy={checking} disabled={!code || checking || (current && preview.status === 'done')} icon={<LinkIcon />} onClick={() => check(input)}>
               Check
             </Button>
           </div>
@@ -143,7 +143,7 @@ export function JoinInviteForm(): ReactNode {
         </form>
       ) : null}
 
-      {join.status === 'error' && join.error ? (
+      {join.status === 'failed' ? (
         <p className="inline-error" role="alert">
           {join.error}
         </p>

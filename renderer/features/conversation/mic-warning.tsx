@@ -1,7 +1,5 @@
 import type { ReactNode } from 'react';
-import type { MicWarning, MicWarningKind } from '../../audio/mic-analysis/mic-warning';
-import { MIC_LEVEL_WORDS } from '../../audio/mic-level-verdict';
-import { selectMicWarning } from '../../stores/mic-check-slice';
+import { MIC_LEVEL_WORDS, selectMicWarning, type MicWarning, type MicWarningKind } from '../../stores/mic-check-slice';
 import { useAppStore } from '../../stores/store-context';
 
 /** The short heading of each warning (the message says what to do). */

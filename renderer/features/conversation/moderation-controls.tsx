@@ -35,8 +35,9 @@ export function ModerationButtons({ participant, confirming, onAskRemove }: { pa
   const request = useAppStore(selectModerationOf(participant.id));
   const moderateMute = useAppStore(selectModerateMute);
   const name = nameOf(participant);
-  const muting = request.pending === 'mute' || request.pending === 'unmute';
-  const busy = request.pending !== null;
+  const pending = request.status === 'sending' ? request.action : null;
+  const muting = pending === 'mute' || pending === 'unmute';
+  const busy = pending !== null;
 
   return (
     <span className="participant__tools">
@@ -64,7 +65,7 @@ export function ModerationButtons({ participant, confirming, onAskRemove }: { pa
         aria-expanded={confirming}
         title={`Remove ${name} from the room`}
         unavailable={!canModerate || busy}
-        busy={request.pending === 'remove'}
+        busy={pending === 'remove'}
         icon={<RemovePersonIcon size={14} />}
         onClick={onAskRemove}
       />
@@ -124,11 +125,11 @@ export function RemoveConfirm({ participant, onDone }: { participant: Participan
 
 /** Why the last request about this participant failed, under the row. */
 export function ModerationError({ participantId }: { participantId: string }): ReactNode {
-  const { error } = useAppStore(selectModerationOf(participantId));
-  if (error === null) return null;
+  const request = useAppStore(selectModerationOf(participantId));
+  if (request.status !== 'failed') return null;
   return (
     <p className="participant__error" role="alert" data-testid={`moderate-error-${participantId}`}>
-      {error}
+      {request.error}
     </p>
   );
 }
@@ -136,7 +137,7 @@ export function ModerationError({ participantId }: { participantId: string }): R
 /** "Mute all but hosts" in the list's header: unavailable when everyone it would mute is muted already. */
 export function MuteAllButton(): ReactNode {
   const canModerate = useAppStore(selectCanModerate);
-  const { sending } = useAppStore(selectMuteAll);
+  const sending = useAppStore((state) => selectMuteAll(state).status === 'sending');
   const count = useAppStore(selectMuteAllCount);
   const muteAll = useAppStore(selectMuteAllButHosts);
   return (
@@ -158,17 +159,17 @@ export function MuteAllButton(): ReactNode {
 
 /** Why "Mute all but hosts" failed; and, for screen readers, how many it muted. */
 export function MuteAllStatus(): ReactNode {
-  const { error, lastMuted } = useAppStore(selectMuteAll);
+  const request = useAppStore(selectMuteAll);
   return (
     <>
       <p className="visually-hidden" role="status">
-        {lastMuted === null ? '' : `Muted ${formatPeople(lastMuted)}.`}
+        {request.status === 'done' ? `Muted ${formatPeople(request.value)}.` : ''}
       </p>
-      {error === null ? null : (
+      {request.status === 'failed' ? (
         <p className="participants__error" role="alert" data-testid="mute-all-error">
-          {error}
+          {request.error}
         </p>
-      )}
+      ) : null}
     </>
   );
 }

@@ -80,16 +80,16 @@ export function LockNote({ participant }: { participant: Participant }): ReactNo
   );
 }
 
-const NO_ANSWER = { pending: null, error: null } as const;
-
 /** A pending request to speak on a moderator's row: Approve (unmutes and unlocks) or Decline. */
 export function SpeakRequestActions({ participant }: { participant: Participant }): ReactNode {
   const canModerate = useAppStore(selectCanModerate);
-  const answer = useAppStore((state) => state.speakAnswers[participant.id] ?? NO_ANSWER);
+  const answer = useAppStore((state) => state.speakAnswers[participant.id] ?? null);
   const answerSpeakRequest = useAppStore(selectAnswerSpeakRequest);
   const name = participant.display || 'Unnamed';
-  if (!participant.speakRequested && answer.error === null) return null;
-  const busy = answer.pending !== null;
+  const pending = answer?.status === 'sending' ? answer.answer : null;
+  const error = answer?.status === 'failed' ? answer.error : null;
+  if (!participant.speakRequested && error === null) return null;
+  const busy = pending !== null;
   return (
     <div className="moderate-confirm speak-request" role="group" aria-label={`${name} asks to speak`} data-testid={`speak-request-${participant.id}`}>
       {participant.speakRequested ? <span className="speak-request__words">Asks to speak</span> : null}
@@ -101,7 +101,7 @@ export function SpeakRequestActions({ participant }: { participant: Participant 
             data-testid={`approve-${participant.id}`}
             aria-label={`Approve: let ${name} speak`}
             aria-disabled={!canModerate || busy || undefined}
-            busy={answer.pending === 'approve'}
+            busy={pending === 'approve'}
             onClick={!canModerate || busy ? undefined : () => void answerSpeakRequest(participant.id, true)}
           >
             Approve
@@ -112,16 +112,16 @@ export function SpeakRequestActions({ participant }: { participant: Participant 
             data-testid={`decline-${participant.id}`}
             aria-label={`Decline ${name}'s request`}
             aria-disabled={!canModerate || busy || undefined}
-            busy={answer.pending === 'decline'}
+            busy={pending === 'decline'}
             onClick={!canModerate || busy ? undefined : () => void answerSpeakRequest(participant.id, false)}
           >
             Decline
           </Button>
         </span>
       ) : null}
-      {answer.error !== null ? (
+      {error !== null ? (
         <p className="participant__error" role="alert">
-          {answer.error}
+          {error}
         </p>
       ) : null}
     </div>
@@ -143,9 +143,9 @@ export function AutoMuteSwitch(): ReactNode {
         className="auto-mute__switch"
         aria-checked={enabled}
         aria-describedby={hintId}
-        aria-disabled={!canModerate || request.sending || undefined}
+        aria-disabled={!canModerate || request.status === 'sending' || undefined}
         data-testid="auto-mute"
-        onClick={!canModerate || request.sending ? undefined : () => void setAutoMute(!enabled)}
+        onClick={!canModerate || request.status === 'sending' ? undefined : () => void setAutoMute(!enabled)}
       >
         <span className="auto-mute__track" aria-hidden="true">
           <span className="auto-mute__thumb" />
@@ -155,7 +155,7 @@ export function AutoMuteSwitch(): ReactNode {
       <span className="auto-mute__hint faint" id={hintId}>
         {enabled ? 'Flagged microphones are muted and locked at once (hosts only flagged).' : 'Flags only: you decide.'}
       </span>
-      {request.error !== null ? (
+      {request.status === 'failed' ? (
         <p className="participants__error" role="alert">
           {request.error}
         </p>
@@ -169,7 +169,9 @@ export function RequestToSpeak(): ReactNode {
   const self = useAppStore(selectSelfParticipant);
   const requested = useAppStore((state) => state.conversation?.moderation.selfSpeakRequested ?? false);
   const channelOpen = useAppStore((state) => state.conversation?.channel.status === 'open');
-  const { sending, error } = useAppStore((state) => state.speakRequest);
+  const request = useAppStore((state) => state.speakRequest);
+  const sending = request.status === 'sending';
+  const error = request.status === 'failed' ? request.error : null;
   const requestToSpeak = useAppStore(selectRequestToSpeak);
   if (self === null || self.lock === null) return null;
   return (

@@ -79,8 +79,8 @@ function PushToTalkOption({ disabled }: { disabled: boolean }): ReactNode {
 export function SelfMuteButton(): ReactNode {
   const muted = useAppStore(selectSelfMuted);
   const byModerator = useAppStore(selectMutedByModerator);
-  const sending = useAppStore((state) => state.selfMute.sending);
-  const error = useAppStore((state) => state.selfMute.error);
+  const sending = useAppStore((state) => state.selfMute.request.status === 'sending');
+  const error = useAppStore((state) => (state.selfMute.request.status === 'failed' ? state.selfMute.request.error : null));
   const canToggle = useAppStore(selectCanToggleMute);
   const pushToTalk = useAppStore((state) => state.pushToTalk.enabled);
   const toggleSelfMute = useAppStore(selectToggleSelfMute);

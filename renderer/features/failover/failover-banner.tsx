@@ -55,6 +55,7 @@ function MoveConfirm({ to }: { to: EndpointName }): ReactNode {
 export function FailoverBanner(): ReactNode {
   const failover = useAppStore(selectFailover);
   const request = useAppStore((state) => state.failoverRequest);
+  const sending = request.status === 'sending' ? request.to : null;
   const ask = useAppStore((state) => state.askFailover);
   const setAutoReturn = useAppStore((state) => state.setAutoReturn);
   const moveAt = failover?.phase.phase === 'degraded' ? failover.phase.moveAt : null;
@@ -84,12 +85,12 @@ export function FailoverBanner(): ReactNode {
         </p>
         <div className="failover-banner__actions">
           {canBackup ? (
-            <Button variant="secondary" data-testid="failover-switch" aria-label="Switch to backup now" disabled={request.sending !== null} busy={request.sending === 'backup'} onClick={() => ask('backup')}>
+            <Button variant="secondary" data-testid="failover-switch" aria-label="Switch to backup now" disabled={sending !== null} busy={sending === 'backup'} onClick={() => ask('backup')}>
               Switch to backup now
             </Button>
           ) : null}
           {canReturn ? (
-            <Button variant="secondary" data-testid="failover-return" aria-label="Return to primary" disabled={request.sending !== null} busy={request.sending === 'primary'} onClick={() => ask('primary')}>
+            <Button variant="secondary" data-testid="failover-return" aria-label="Return to primary" disabled={sending !== null} busy={sending === 'primary'} onClick={() => ask('primary')}>
               Return to primary
             </Button>
           ) : null}
@@ -100,8 +101,8 @@ export function FailoverBanner(): ReactNode {
           ) : null}
         </div>
       </div>
-      {request.confirming !== null ? <MoveConfirm to={request.confirming} /> : null}
-      {request.error ? (
+      {request.status === 'confirming' ? <MoveConfirm to={request.to} /> : null}
+      {request.status === 'failed' ? (
         <p className="failover-banner__error" role="alert">
           {request.error}
         </p>

@@ -6,7 +6,7 @@ import { Panel } from '../../components/panel';
 import { StatusPill } from '../../components/status-pill';
 import { useWallClock } from '../../components/use-wall-clock';
 import { selectCanSend } from '../../stores/selectors';
-import { selectInvites } from '../../stores/conversation-selectors';
+import { selectInviteRequest, selectInvites } from '../../stores/conversation-selectors';
 import { useAppStore } from '../../stores/store-context';
 import type { AppState } from '../../stores/store-types';
 import { selectCreateInvite, selectLoadInvites, selectRevokeInvite } from '../conversation/conversation-actions';
@@ -24,6 +24,7 @@ type InvitableRole = 'cohost' | 'producer';
 export function InvitesPanel(): ReactNode {
   const canHost = useAppStore(selectCanHost);
   const invites = useAppStore(selectInvites);
+  const request = useAppStore(selectInviteRequest);
   const canSend = useAppStore(selectCanSend);
   const loadInvites = useAppStore(selectLoadInvites);
   const active = invites.items.filter((invite) => invite.status === 'active').length;
@@ -46,10 +47,10 @@ export function InvitesPanel(): ReactNode {
       }
     >
       <div className="invites">
-        <CreateInviteForm busy={invites.status === 'busy'} />
-        {invites.status === 'error' && invites.error ? (
+        <CreateInviteForm busy={request.status === 'sending'} />
+        {request.status === 'failed' ? (
           <p className="inline-error" role="alert">
-            {invites.error}
+            {request.error}
           </p>
         ) : null}
         {invites.lastCreated ? <NewInvite key={invites.lastCreated.invite.id} created={invites.lastCreated} /> : null}
@@ -198,7 +199,7 @@ function InviteRow({ invite, now }: { invite: InviteSummary; now: number }): Rea
 
 /** Revoking is final: a second step says what it does and may also remove who joined with the invite. */
 function RevokeConfirm({ invite, name, onDone }: { invite: InviteSummary; name: string; onDone: () => void }): ReactNode {
-  const { canSend, busy } = useAppStore(useShallow((state: AppState) => ({ canSend: selectCanSend(state), busy: state.invites.status === 'busy' })));
+  const { canSend, busy } = useAppStore(useShallow((state: AppState) => ({ canSend: selectCanSend(state), busy: state.inviteRequest.status === 'sending' })));
   const revokeInvite = useAppStore(selectRevokeInvite);
   const [remove, setRemove] = useState(false);
   const removeId = useId();

@@ -38,11 +38,11 @@ export function RecordingRow(): ReactNode {
             </div>
           </dl>
           {canReveal ? (
-            <Button variant="ghost" aria-label="Show the recording in its folder" busy={reveal.sending} disabled={reveal.sending} onClick={() => void revealRecording()} data-testid="recording-reveal">
+            <Button variant="ghost" aria-label="Show the recording in its folder" busy={reveal.status === 'sending'} disabled={reveal.status === 'sending'} onClick={() => void revealRecording()} data-testid="recording-reveal">
               Show in folder
             </Button>
           ) : null}
-          {reveal.error ? (
+          {reveal.status === 'failed' ? (
             <span className="recording-row__error" role="alert">
               {reveal.error}
             </span>

@@ -3,7 +3,7 @@ import { BITRATES_KBPS } from '../../../electron/shared/settings';
 import { Button } from '../../components/button';
 import { selectHasGlobalShortcuts } from '../../stores/selectors';
 import { useAppStore } from '../../stores/store-context';
-import { GENERAL_PATHS } from './settings-slice';
+import { GENERAL_PATHS } from '../../stores/settings-slice';
 import { CheckField, SelectField, TextField } from './settings-fields';
 
 const BITRATE_OPTIONS = BITRATES_KBPS.map((kbps) => ({ value: String(kbps), label: `${kbps} kb/s` }));
@@ -63,17 +63,17 @@ export function GeneralSettingsForm(): ReactNode {
           </div>
         </fieldset>
       ) : null}
-      {general.error ? (
+      {general.save.status === 'failed' ? (
         <p className="inline-error" role="alert">
-          {general.error}
+          {general.save.error}
         </p>
       ) : null}
       <div className="settings-actions">
-        <Button aria-label="Save audio, recording and shortcuts" variant="primary" busy={general.saving} disabled={general.saving} onClick={() => void save()}>
+        <Button aria-label="Save audio, recording and shortcuts" variant="primary" busy={general.save.status === 'sending'} disabled={general.save.status === 'sending'} onClick={() => void save()}>
           Save
         </Button>
         <span className="settings-actions__status" role="status">
-          {general.saved ? 'Saved.' : ''}
+          {general.save.status === 'done' ? 'Saved.' : ''}
         </span>
       </div>
     </form>

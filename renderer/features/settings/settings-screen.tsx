@@ -1,6 +1,7 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { Button } from '../../components/button';
 import { Panel } from '../../components/panel';
+import { selectSettingsError } from '../../stores/settings-slice';
 import { useAppStore } from '../../stores/store-context';
 import { GeneralSettingsForm } from './general-settings-form';
 import { SpaceEditorForm } from './space-editor';
@@ -11,7 +12,7 @@ function SpaceRow({ id }: { id: string }): ReactNode {
   const space = useAppStore((state) => state.settings.view?.spaces.find((candidate) => candidate.id === id));
   const active = useAppStore((state) => state.settings.view?.activeSpaceId === id);
   const confirming = useAppStore((state) => state.settings.confirmingDelete === id);
-  const busy = useAppStore((state) => state.settings.busySpace === id);
+  const busy = useAppStore((state) => state.settings.spaceRequest.status === 'sending' && state.settings.spaceRequest.id === id);
   const editSpace = useAppStore((state) => state.editSpace);
   const duplicateSpace = useAppStore((state) => state.duplicateSpace);
   const askDelete = useAppStore((state) => state.askDeleteSpace);
@@ -58,8 +59,8 @@ function SpaceRow({ id }: { id: string }): ReactNode {
 /** The settings screen: saved spaces with their editor, and audio, recording and shortcuts. */
 export function SettingsScreen(): ReactNode {
   const ids = useAppStore((state) => state.settings.view?.spaces.map((space) => space.id).join('\n') ?? '');
-  const loading = useAppStore((state) => state.settings.loading);
-  const error = useAppStore((state) => state.settings.error);
+  const loading = useAppStore((state) => state.settings.load.status === 'sending');
+  const error = useAppStore(selectSettingsError);
   const close = useAppStore((state) => state.closeSettings);
   const newSpace = useAppStore((state) => state.newSpace);
   const headingRef = useRef<HTMLHeadingElement>(null);

@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { Button } from '../../components/button';
 import { useAppStore } from '../../stores/store-context';
-import type { EndpointDraft, FieldErrors } from './settings-form';
+import type { EndpointDraft, FieldErrors } from '../../stores/settings-form';
 import { CheckField, TextField } from './settings-fields';
 
 /** The fields of one endpoint (Janus room and Icecast mount). */
@@ -75,13 +75,13 @@ export function SpaceEditorForm(): ReactNode {
           {problems === 1 ? 'One field needs a fix' : `${problems} fields need a fix`} before the space can be saved.
         </p>
       ) : null}
-      {editor.error ? (
+      {editor.save.status === 'failed' ? (
         <p className="inline-error" role="alert">
-          {editor.error}
+          {editor.save.error}
         </p>
       ) : null}
       <div className="settings-actions">
-        <Button aria-label="Save space" variant="primary" busy={editor.saving} disabled={editor.saving} onClick={() => void saveSpace()}>
+        <Button aria-label="Save space" variant="primary" busy={editor.save.status === 'sending'} disabled={editor.save.status === 'sending'} onClick={() => void saveSpace()}>
           Save space
         </Button>
         <Button aria-label="Cancel" variant="ghost" onClick={cancel}>

@@ -1,6 +1,5 @@
 import type { ReactNode } from 'react';
-import type { ConnectionStatus } from '../../bridge/connection-status';
-import type { BridgeKind } from '../../bridge/select-bridge';
+import type { BridgeKind, ConnectionStatus } from '../../stores/connection-slice';
 import { StatusPill, type StatusTone } from '../../components/status-pill';
 import { selectBridgeKind, selectConnection } from '../../stores/selectors';
 import { useAppStore } from '../../stores/store-context';

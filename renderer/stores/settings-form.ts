@@ -6,7 +6,7 @@ import {
   type GeneralSettings,
   type SpaceForm,
   type SpaceView,
-} from '../../../electron/shared/settings';
+} from '../../electron/shared/settings';
 
 /*
  * The settings forms as the inputs hold them (text for numbers, an empty secret field meaning

@@ -1,6 +1,7 @@
-import type { SettingsView } from '../../../electron/shared/settings';
-import { describeFailure, NOT_CONNECTED } from '../../stores/describe-failure';
-import type { AppSlice, AppState } from '../../stores/store-types';
+import type { SettingsView } from '../../electron/shared/settings';
+import { describeFailure } from './describe-failure';
+import { IDLE_REQUEST, requestError, runRequest, type Request, type RequestSlot } from './request';
+import type { AppSlice, AppState, StoreDeps } from './store-types';
 import { generalDraft, spaceDraft, validateGeneral, validateSpace, type EndpointField, type FieldErrors, type GeneralDraft, type SpaceDraft } from './settings-form';
 
 /*
@@ -14,34 +15,33 @@ export interface SpaceEditor {
   readonly id: string | null;
   readonly draft: SpaceDraft;
   readonly errors: FieldErrors;
-  readonly saving: boolean;
-  /** The engine's refusal, as it said it. */
-  readonly error: string | null;
+  /** The save (failed: the engine's refusal, as it said it). */
+  readonly save: Request;
 }
 
 /** The general form (audio, recording, shortcuts). */
 export interface GeneralEditor {
   readonly draft: GeneralDraft;
   readonly errors: FieldErrors;
-  readonly saving: boolean;
-  readonly error: string | null;
-  /** True after a save until the next change. */
-  readonly saved: boolean;
+  /** The save; done (saved) until the next change. */
+  readonly save: Request;
 }
+
+/** A duplicate or delete of one saved space. */
+export type SpaceRequest = { readonly status: 'idle' } | { readonly status: 'sending'; readonly id: string } | { readonly status: 'failed'; readonly error: string };
 
 /** The settings part of the store. */
 export interface SettingsState {
   readonly open: boolean;
-  readonly loading: boolean;
   readonly view: SettingsView | null;
-  /** Why loading, duplicating or deleting failed. */
-  readonly error: string | null;
+  /** Reading the saved settings as the screen opens. */
+  readonly load: Request;
   readonly editor: SpaceEditor | null;
   readonly general: GeneralEditor | null;
   /** The space waiting for the delete confirm. */
   readonly confirmingDelete: string | null;
-  /** A space request in flight (duplicate, delete), by id. */
-  readonly busySpace: string | null;
+  /** A duplicate or delete; one at a time. */
+  readonly spaceRequest: SpaceRequest;
 }
 
 /** The settings slice. */
@@ -69,49 +69,66 @@ export interface SettingsSlice {
   saveGeneral: () => Promise<void>;
 }
 
-const CLOSED: SettingsState = { open: false, loading: false, view: null, error: null, editor: null, general: null, confirmingDelete: null, busySpace: null };
+const CLOSED: SettingsState = { open: false, view: null, load: IDLE_REQUEST, editor: null, general: null, confirmingDelete: null, spaceRequest: IDLE_REQUEST };
 
 /** Whether the settings screen is shown. */
 export const selectSettingsOpen = (state: AppState): boolean => state.settings.open;
 
+/** Why reading, duplicating or deleting failed, or null (at most one of them failed: each new request clears the other's failure). */
+export const selectSettingsError = (state: AppState): string | null => requestError(state.settings.load) ?? requestError(state.settings.spaceRequest);
+
 /** Creates the settings slice. */
-export const createSettingsSlice: AppSlice<SettingsSlice> = (set, get) => {
+export const createSettingsSlice = (deps: Pick<StoreDeps, 'bridge'>): AppSlice<SettingsSlice> => (set, get) => {
+  const bridge = deps.bridge.api;
   const patch = (change: Partial<SettingsState>): void => set((current) => ({ settings: { ...current.settings, ...change } }));
   const patchEditor = (change: Partial<SpaceEditor>): void =>
     set((current) => (current.settings.editor ? { settings: { ...current.settings, editor: { ...current.settings.editor, ...change } } } : {}));
   const patchGeneral = (change: Partial<GeneralEditor>): void =>
     set((current) => (current.settings.general ? { settings: { ...current.settings, general: { ...current.settings.general, ...change } } } : {}));
+  /** The screen's one error line belongs to the last request: a new one (or a new view) clears it. */
+  const withoutFailures = (settings: SettingsState): Pick<SettingsState, 'load' | 'spaceRequest'> => ({
+    load: settings.load.status === 'failed' ? IDLE_REQUEST : settings.load,
+    spaceRequest: settings.spaceRequest.status === 'failed' ? IDLE_REQUEST : settings.spaceRequest,
+  });
   /** A new view from the engine; the general form follows it unless it has unsaved changes. */
   const receive = (view: SettingsView, resetGeneral: boolean): void =>
     set((current) => ({
       settings: {
         ...current.settings,
+        ...withoutFailures(current.settings),
         view,
-        error: null,
-        general: resetGeneral || current.settings.general === null ? { draft: generalDraft(view.general), errors: {}, saving: false, error: null, saved: false } : current.settings.general,
+        general: resetGeneral || current.settings.general === null ? { draft: generalDraft(view.general), errors: {}, save: IDLE_REQUEST } : current.settings.general,
       },
     }));
+  const editorSave: RequestSlot<void> = {
+    read: () => get().settings.editor?.save ?? IDLE_REQUEST,
+    write: (save) => patchEditor({ save }),
+    failure: (reason) => `Could not save the space: ${reason}`,
+  };
+  const generalSave: RequestSlot<void> = {
+    read: () => get().settings.general?.save ?? IDLE_REQUEST,
+    write: (save) => patchGeneral({ save }),
+    failure: (reason) => `Could not save: ${reason}`,
+  };
   const withoutError = (errors: FieldErrors, key: string): FieldErrors => Object.fromEntries(Object.entries(errors).filter(([path]) => path !== key));
 
   return {
     settings: CLOSED,
 
     async openSettings() {
-      patch({ open: true, loading: true, error: null });
-      const bridge = get().bridge;
-      if (!bridge) {
-        patch({ loading: false, error: NOT_CONNECTED });
-        return;
-      }
+      patch({ open: true, ...withoutFailures(get().settings) });
       // The microphone list for the device choice (where this window has a media layer).
       void get().refreshMicrophones().catch(() => undefined);
-      try {
-        receive(await bridge.invoke('settings:get', {}), true);
-      } catch (error) {
-        patch({ error: `Could not read the settings: ${describeFailure(error)}` });
-      } finally {
-        patch({ loading: false });
-      }
+      await runRequest(
+        {
+          read: () => get().settings.load,
+          write: (load) => patch({ load }),
+          failure: (reason) => `Could not read the settings: ${reason}`,
+          // Opening again reads again.
+          repeatable: true,
+        },
+        async () => receive(await bridge.invoke('settings:get', {}), true),
+      );
     },
 
     closeSettings() {
@@ -119,13 +136,13 @@ export const createSettingsSlice: AppSlice<SettingsSlice> = (set, get) => {
     },
 
     newSpace() {
-      patch({ editor: { id: null, draft: spaceDraft(null), errors: {}, saving: false, error: null }, confirmingDelete: null });
+      patch({ editor: { id: null, draft: spaceDraft(null), errors: {}, save: IDLE_REQUEST }, confirmingDelete: null });
     },
 
     editSpace(id) {
       const view = get().settings.view?.spaces.find((space) => space.id === id) ?? null;
       if (view === null) return;
-      patch({ editor: { id, draft: spaceDraft(view), errors: {}, saving: false, error: null }, confirmingDelete: null });
+      patch({ editor: { id, draft: spaceDraft(view), errors: {}, save: IDLE_REQUEST }, confirmingDelete: null });
     },
 
     cancelSpaceEdit() {
@@ -137,7 +154,7 @@ export const createSettingsSlice: AppSlice<SettingsSlice> = (set, get) => {
       if (!editor) return;
       const draft: SpaceDraft =
         endpoint === null ? { ...editor.draft, name: value } : { ...editor.draft, [endpoint]: { ...editor.draft[endpoint], [field]: value } };
-      patchEditor({ draft, errors: withoutError(editor.errors, endpoint === null ? 'name' : `${endpoint}.${field}`), error: null });
+      patchEditor({ draft, errors: withoutError(editor.errors, endpoint === null ? 'name' : `${endpoint}.${field}`), save: editor.save.status === 'failed' ? IDLE_REQUEST : editor.save });
     },
 
     setHasBackup(hasBackup) {
@@ -149,24 +166,15 @@ export const createSettingsSlice: AppSlice<SettingsSlice> = (set, get) => {
 
     async saveSpace() {
       const editor = get().settings.editor;
-      if (!editor || editor.saving) return;
+      if (!editor || editor.save.status === 'sending') return;
       const checked = validateSpace(editor.draft);
       if (!checked.ok) {
-        patchEditor({ errors: checked.errors, error: null });
+        patchEditor({ errors: checked.errors, save: IDLE_REQUEST });
         return;
       }
-      const bridge = get().bridge;
-      if (!bridge) {
-        patchEditor({ error: NOT_CONNECTED });
-        return;
-      }
-      patchEditor({ errors: {}, saving: true, error: null });
-      try {
-        receive(await bridge.invoke('settings:save-space', { id: editor.id, space: checked.form }), false);
-        patch({ editor: null });
-      } catch (error) {
-        patchEditor({ saving: false, error: `Could not save the space: ${describeFailure(error)}` });
-      }
+      patchEditor({ errors: {} });
+      const saved = await runRequest(editorSave, async () => receive(await bridge.invoke('settings:save-space', { id: editor.id, space: checked.form }), false));
+      if (saved?.status === 'done') patch({ editor: null });
     },
 
     async duplicateSpace(id) {
@@ -174,7 +182,7 @@ export const createSettingsSlice: AppSlice<SettingsSlice> = (set, get) => {
     },
 
     askDeleteSpace(id) {
-      patch({ confirmingDelete: id, error: null });
+      patch({ confirmingDelete: id, ...withoutFailures(get().settings) });
     },
 
     cancelDeleteSpace() {
@@ -193,46 +201,33 @@ export const createSettingsSlice: AppSlice<SettingsSlice> = (set, get) => {
       const general = get().settings.general;
       if (!general) return;
       const path = GENERAL_PATHS[field];
-      patchGeneral({ draft: { ...general.draft, [field]: value }, errors: withoutError(general.errors, path), error: null, saved: false });
+      patchGeneral({ draft: { ...general.draft, [field]: value }, errors: withoutError(general.errors, path), save: IDLE_REQUEST });
     },
 
     async saveGeneral() {
       const general = get().settings.general;
-      if (!general || general.saving) return;
+      if (!general || general.save.status === 'sending') return;
       const checked = validateGeneral(general.draft);
       if (!checked.ok) {
-        patchGeneral({ errors: checked.errors, saved: false });
+        // A refusal from the engine stays until the next change; "Saved." does not.
+        patchGeneral({ errors: checked.errors, save: general.save.status === 'done' ? IDLE_REQUEST : general.save });
         return;
       }
-      const bridge = get().bridge;
-      if (!bridge) {
-        patchGeneral({ error: NOT_CONNECTED });
-        return;
-      }
-      patchGeneral({ errors: {}, saving: true, error: null });
-      try {
-        receive(await bridge.invoke('settings:save-general', checked.general), true);
-        patchGeneral({ saved: true });
-      } catch (error) {
-        patchGeneral({ saving: false, error: `Could not save: ${describeFailure(error)}` });
-      }
+      patchGeneral({ errors: {} });
+      // Saved: the form starts again from what the engine keeps (receive), and says so until the next change.
+      await runRequest(generalSave, async () => receive(await bridge.invoke('settings:save-general', checked.general), true));
     },
   };
 
-  async function spaceRequest(id: string, what: 'duplicate' | 'delete', send: (bridge: NonNullable<AppState['bridge']>) => Promise<SettingsView>): Promise<void> {
-    const bridge = get().bridge;
-    if (!bridge) {
-      patch({ error: NOT_CONNECTED });
-      return;
-    }
-    if (get().settings.busySpace !== null) return;
-    patch({ busySpace: id, error: null });
+  async function spaceRequest(id: string, what: 'duplicate' | 'delete', send: (api: StoreDeps['bridge']['api']) => Promise<SettingsView>): Promise<void> {
+    if (get().settings.spaceRequest.status === 'sending') return;
+    patch({ ...withoutFailures(get().settings), spaceRequest: { status: 'sending', id } });
     try {
-      receive(await send(bridge), false);
+      const view = await send(bridge);
+      patch({ spaceRequest: IDLE_REQUEST });
+      receive(view, false);
     } catch (error) {
-      patch({ error: `Could not ${what} the space: ${describeFailure(error)}` });
-    } finally {
-      patch({ busySpace: null });
+      patch({ spaceRequest: { status: 'failed', error: `Could not ${what} the space: ${describeFailure(error)}` } });
     }
   }
 };
