@@ -24,7 +24,7 @@ export const ESTIMATE_SECONDS = 6;
 /** Time constant of the gain once the estimate is settled, seconds. */
 export const GAIN_SECONDS = 2;
 /** The leveller's range either way, dB. */
-export const MAX_GAIN_DB = 20;
+export const MAX_GAIN_DB = 24;
 /** Audio below the pause gate (but above the floor) this long is a new, quieter programme, seconds. */
 export const QUIET_TAKES_OVER_SECONDS = 5;
 const YOUNG_GAIN_SECONDS = 0.5;
