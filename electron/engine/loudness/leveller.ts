@@ -11,7 +11,7 @@ import { powerToLufs, STEP_FRAMES } from './loudness-meter';
  * (a quiet guest after a loud one, not a pause) counts again. The estimate is the energy mean of
  * the last ESTIMATE_SECONDS of counted blocks (a sliding window, not an exponential one: an energy
  * mean remembers a loud past for far too long when it decays exponentially). The gain (target −
- * estimate, within ±MAX_GAIN_DB) moves toward its goal with a time constant of 0.5 s while the
+ * estimate, within ±MAX_GAIN_DB) moves toward its goal with a time constant of 0.25 s while the
  * estimate is young and GAIN_SECONDS after, ramped per sample.
  */
 
@@ -27,7 +27,7 @@ export const GAIN_SECONDS = 2;
 export const MAX_GAIN_DB = 24;
 /** Audio below the pause gate (but above the floor) this long is a new, quieter programme, seconds. */
 export const QUIET_TAKES_OVER_SECONDS = 5;
-const YOUNG_GAIN_SECONDS = 0.5;
+const YOUNG_GAIN_SECONDS = 0.25;
 const STEP_SECONDS = 0.1;
 
 /** Levels interleaved 48 kHz audio in place toward `targetLufs`; see above. */
@@ -72,6 +72,11 @@ export class Leveller {
   setMakeupDb(db: number): void {
     this.makeupDb = db;
     this.updateGoal();
+  }
+
+  /** True once the gain is within 1 dB of its goal (not still moving toward a new level). */
+  get settled(): boolean {
+    return this.programmeSeconds > 0 && Math.abs(this.goalDb - this.gainDb) < 1;
   }
 
   /** The input's estimated programme loudness, LUFS, or null before any programme. */

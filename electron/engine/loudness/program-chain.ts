@@ -93,8 +93,9 @@ export class ProgramChain {
 
   private completeStep(leveller: Leveller): void {
     const counted = leveller.countedBlocks;
-    if (counted > this.countedSeen) {
-      this.countedSeen = counted;
+    // Only while the leveller is settled: a loud start (gain still at 0 dB) over-limits for a moment,
+    // and counting that loss would hold the gain too high for seconds after.
+    if (counted > this.countedSeen && leveller.settled) {
       this.lossBlocks += 1;
       const weight = 1 / Math.min(this.lossBlocks, ESTIMATE_SECONDS * 10);
       this.beforeMean += (this.beforeSum / this.stepFill - this.beforeMean) * weight;
@@ -103,6 +104,7 @@ export class ProgramChain {
         leveller.setMakeupDb(Math.max(0, Math.min(MAX_MAKEUP_DB, 10 * Math.log10(this.beforeMean / this.afterMean))));
       }
     }
+    this.countedSeen = counted;
     this.stepFill = 0;
     this.beforeSum = 0;
     this.afterSum = 0;
