@@ -1,6 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { BroadcastUsageError, describeLoudness, parseBroadcastArgs } from '../../electron/cli/broadcast-command';
+import { toLoudnessMeters } from '../../electron/engine/broadcast/broadcast';
 import { ConfigError, parseEngineConfig } from '../../electron/engine/config';
+import { LoudnessMetersSchema } from '../../electron/shared/loudness';
 
 const base = ['--source', 'tone:440', '--icecast', 'http://source:pw@127.0.0.1:8000/live.opus'];
 
@@ -39,5 +41,17 @@ describe('steadycast broadcast --loudness / --true-peak', () => {
       describeLoudness({ momentaryLufs: -15, shortTermLufs: -16, integratedLufs: -16.24, rangeLu: 4.1, truePeakDbtp: -1.6, targetLufs: -16, ceilingDbtp: -1, levellerGainDb: 3, limiterGainDb: 0 }),
     ).toBe('-16.2 LUFS integrated, range 4.1 LU, true peak -1.6 dBTP (target -16 LUFS, ceiling -1 dBTP)');
     expect(describeLoudness(undefined)).toBe('no programme loud enough to measure');
+  });
+});
+
+describe('loudness readings in the contract', () => {
+  test('rounded to a tenth, silence as null, always within the schema', () => {
+    const meters = toLoudnessMeters(
+      { momentaryLufs: -300.2, shortTermLufs: -16.04, integratedLufs: null, rangeLu: 3.06, truePeakDbtp: -400, levellerGainDb: 12.34, limiterGainDb: Number.NEGATIVE_INFINITY },
+      { targetLufs: -16, truePeakDbtp: -1 },
+    );
+    expect(meters).toEqual({ momentaryLufs: null, shortTermLufs: -16, integratedLufs: null, rangeLu: 3.1, truePeakDbtp: null, targetLufs: -16, ceilingDbtp: -1, levellerGainDb: 12.3, limiterGainDb: -120 });
+    expect(LoudnessMetersSchema.parse(meters)).toEqual(meters);
+    expect(toLoudnessMeters({ momentaryLufs: -20, shortTermLufs: null, integratedLufs: null, rangeLu: null, truePeakDbtp: -3, levellerGainDb: 0, limiterGainDb: 0 }, 'off')).toMatchObject({ targetLufs: null, ceilingDbtp: null });
   });
 });

@@ -407,7 +407,8 @@ export class Broadcast implements BroadcastControl {
 
 /** The contract's view of a loudness reading (numbers rounded to 0.1, as a meter shows them). */
 export function toLoudnessMeters(reading: ProgramChainReading, loudness: ProgramLoudness): LoudnessMeters {
-  const tenth = (value: number | null): number | null => (value === null ? null : Math.round(value * 10) / 10);
+  // Below −120 nothing is audible or measurable: no reading rather than a number the contract bounds.
+  const tenth = (value: number | null): number | null => (value === null || !(value > -120) ? null : Math.round(value * 10) / 10);
   return {
     momentaryLufs: tenth(reading.momentaryLufs),
     shortTermLufs: tenth(reading.shortTermLufs),
@@ -416,8 +417,8 @@ export function toLoudnessMeters(reading: ProgramChainReading, loudness: Program
     truePeakDbtp: tenth(reading.truePeakDbtp),
     targetLufs: loudness === 'off' ? null : loudness.targetLufs,
     ceilingDbtp: loudness === 'off' ? null : loudness.truePeakDbtp,
-    levellerGainDb: tenth(reading.levellerGainDb) ?? 0,
-    limiterGainDb: tenth(reading.limiterGainDb) ?? 0,
+    levellerGainDb: Math.round(reading.levellerGainDb * 10) / 10,
+    limiterGainDb: Math.max(-120, Math.round(reading.limiterGainDb * 10) / 10),
   };
 }
 
