@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { stat } from 'node:fs/promises';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -21,9 +22,14 @@ function field(text: string, pattern: RegExp, name: string): number {
 
 /** Measures a file (anything ffmpeg reads, e.g. WAV or Ogg/Opus) with `ffmpeg -af ebur128=peak=true`. */
 export async function ebur128(path: string): Promise<Ebur128Reading> {
-  const { stderr } = await run('ffmpeg', ['-hide_banner', '-nostats', '-i', path, '-af', 'ebur128=peak=true', '-f', 'null', '-'], {
-    maxBuffer: 256 * 1024 * 1024,
-  });
+  let stderr: string;
+  try {
+    ({ stderr } = await run('ffmpeg', ['-hide_banner', '-nostats', '-i', path, '-af', 'ebur128=peak=true', '-f', 'null', '-'], { maxBuffer: 256 * 1024 * 1024 }));
+  } catch (error) {
+    const { size } = await stat(path).catch(() => ({ size: -1 }));
+    const output = (error as { stderr?: string }).stderr ?? String(error);
+    throw new Error(`ffmpeg could not measure ${path} (${size} bytes): ${output.split('\n').slice(-6).join('\n')}`, { cause: error });
+  }
   const summary = stderr.slice(stderr.lastIndexOf('Summary:'));
   const lines = stderr.split('\n').filter((line) => line.includes(' M: '));
   const last = lines.at(-1) ?? '';

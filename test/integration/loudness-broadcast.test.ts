@@ -44,6 +44,10 @@ beforeAll(async () => {
     await run('sox', [base, '-e', 'floating-point', '-b', '32', path, 'gain', String(level - measured)]);
     sources.set(level, path);
   }
+  // A full-scale 997 Hz sine pushed 6 dB into clipping, 16-bit: flat tops and intersample overs.
+  const clipped = join(dir, 'clipped.wav');
+  await run('sox', ['-n', '-r', '48000', '-c', '2', '-b', '16', clipped, 'synth', '30', 'sine', '997', 'gain', '6']);
+  sources.set(0, clipped);
   server = await startIcecast();
 }, 120_000);
 
@@ -115,6 +119,16 @@ describe('program loudness at the listener (steadycast broadcast → Icecast →
       expect(summary.truePeakDbtp, context).toBeLessThanOrEqual(-1);
     }
   }, 180_000);
+
+  it('a clipping source (a sine driven 6 dB into full scale) reaches the audience under the ceiling, levelled', async () => {
+    const result = await broadcastAndCapture(sources.get(0) ?? '', '/clipped.opus', [], 16_000);
+    const heard = await ebur128(result.capture);
+    expect(result.code).toBe(0);
+    expect(heard.truePeakDbtp, JSON.stringify(heard)).toBeLessThanOrEqual(-1.0);
+    // Levelled too, once the leveller has taken the first second's 18 dB down (that second, at the
+    // start of a short capture, weighs on the integrated value; the last 3 s are the steady level).
+    expect(Math.abs(heard.shortTermLufs + 16), JSON.stringify(heard)).toBeLessThanOrEqual(1);
+  }, 120_000);
 
   it('--loudness off sends the program as it comes: the −23 LUFS source stays at −23', async () => {
     const result = await broadcastAndCapture(sources.get(-23) ?? '', '/speech-off.opus', ['--loudness', 'off'], 16_000);

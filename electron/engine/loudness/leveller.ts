@@ -4,7 +4,8 @@ import { powerToLufs, STEP_FRAMES } from './loudness-meter';
 /*
  * The slow leveller: brings the program toward a loudness target the way an operator rides a fader.
  *
- * Every 100 ms it looks at the input's momentary loudness (400 ms, K-weighted). A block counts as
+ * Every 100 ms it looks at the input's momentary loudness (400 ms, K-weighted; what there is of it
+ * in the first 300 ms). A block counts as
  * programme only when it is above −55 LUFS and within 12 LU of the running estimate: pauses,
  * breaths and room tone do not count, so the estimate and the gain hold through them (no pumping,
  * no noise floor brought up in a pause). Only quieter audio that goes on for QUIET_TAKES_OVER_SECONDS
@@ -124,8 +125,11 @@ export class Leveller {
     this.stepsDone += 1;
     this.stepSum = 0;
     this.stepFill = 0;
-    if (this.stepsDone < 4) return;
-    const power = ((this.steps[0] ?? 0) + (this.steps[1] ?? 0) + (this.steps[2] ?? 0) + (this.steps[3] ?? 0)) / 4;
+    // The first 300 ms use the steps there are: a loud start comes down 300 ms sooner.
+    const span = Math.min(4, this.stepsDone);
+    let sum = 0;
+    for (let k = 0; k < span; k += 1) sum += this.steps[k] ?? 0;
+    const power = sum / span;
     const lufs = powerToLufs(power);
     if (!(lufs > LEVELLER_FLOOR_LUFS)) return;
     const estimate = this.estimateLufs;
