@@ -41,7 +41,7 @@ export function LoudnessMeter(): ReactNode {
     <div className="program-meter" data-stale={stale} aria-label="Program loudness" role="group" data-testid="loudness-meter">
       <div className="program-meter__head">
         <span className="eyebrow">Loudness (EBU R128)</span>
-        <span className="program-meter__flags faint" data-testid="loudness-chain">
+        <span className="program-meter__flags faint" style={{ fontSize: 11.5 }} data-testid="loudness-chain">
           {targetLufs === null ? 'Chain off' : `Target ${formatLevel(targetLufs)} LUFS · ceiling ${formatLevel(ceilingDbtp)} dBTP · leveller ${loudness.levellerGainDb > 0 ? '+' : ''}${formatLevel(loudness.levellerGainDb)} dB`}
         </span>
       </div>
