@@ -3,6 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { BroadcastStatus } from '../shared/broadcast';
+import { ProgramLoudnessSchema, type LoudnessMeters, type ProgramLoudnessConfig } from '../shared/loudness';
 import type { ChannelCount, PcmSource } from '../engine/audio/audio-frame';
 import { AudioFileError } from '../engine/audio/audio-file-error';
 import { ToneSource } from '../engine/audio/tone-source';
@@ -38,6 +39,9 @@ export const BROADCAST_USAGE = `  broadcast  Put a program on air: encode once (
              --split-minutes M, --split-mb N   continue the recording in FILE-002.opus … every M minutes / N MB
              --bitrate KBPS    ${MIN_BITRATE_KBPS}–${MAX_BITRATE_KBPS} (default 128); steps down by itself when an uplink falls behind
              --channels 1|2    default 2
+             --loudness LUFS   level the program toward this integrated loudness (default -16; -19 suits mono),
+                               or "off" to send it as it comes (no leveller, no limiter)
+             --true-peak DBTP  the limiter's true-peak ceiling (default -1; 5 ms look-ahead)
              --name TEXT       stream name shown by players (default "Steadycast")
              --description T   stream description
              --backlog MODE    live (default: resume at the live edge after an outage) or catch-up
@@ -79,6 +83,7 @@ interface BroadcastArgs {
   splitEveryBytes: number | undefined;
   bitrateKbps: number;
   channels: ChannelCount;
+  loudness: ProgramLoudnessConfig;
   name: string;
   description: string | undefined;
   durationMs: number | null;
@@ -108,7 +113,7 @@ export function parseBroadcastArgs(args: readonly string[], env: NodeJS.ProcessE
   let values;
   try {
     ({ values } = parseArgs({
-      args: [...args],
+      args: joinNegativeValues(args),
       options: {
         source: { type: 'string' },
         loop: { type: 'boolean', default: false },
@@ -119,6 +124,8 @@ export function parseBroadcastArgs(args: readonly string[], env: NodeJS.ProcessE
         'split-mb': { type: 'string' },
         bitrate: { type: 'string', default: '128' },
         channels: { type: 'string', default: '2' },
+        loudness: { type: 'string', default: '-16' },
+        'true-peak': { type: 'string' },
         name: { type: 'string', default: 'Steadycast' },
         description: { type: 'string' },
         backlog: { type: 'string', default: 'live' },
@@ -143,6 +150,7 @@ export function parseBroadcastArgs(args: readonly string[], env: NodeJS.ProcessE
   if (values.channels !== '1' && values.channels !== '2') throw new BroadcastUsageError(`--channels must be 1 or 2, not "${values.channels}".`);
   if (values.backlog !== 'live' && values.backlog !== 'catch-up') throw new BroadcastUsageError(`--backlog must be live or catch-up, not "${values.backlog}".`);
   const backlogPolicy: BacklogPolicy = values.backlog;
+  const loudness = parseLoudness(values.loudness, values['true-peak']);
   let durationMs: number | null = null;
   if (values.duration !== undefined) {
     const seconds = Number(values.duration);
@@ -181,6 +189,7 @@ export function parseBroadcastArgs(args: readonly string[], env: NodeJS.ProcessE
     splitEveryBytes,
     bitrateKbps,
     channels: values.channels === '1' ? 1 : 2,
+    loudness,
     name: values.name,
     description: values.description,
     durationMs,
@@ -189,6 +198,49 @@ export function parseBroadcastArgs(args: readonly string[], env: NodeJS.ProcessE
     port,
     warnings,
   };
+}
+
+/** Options whose values are usually negative numbers (node's parseArgs refuses `--loudness -16` as ambiguous). */
+const NEGATIVE_VALUED = new Set(['--loudness', '--true-peak']);
+
+/** `--loudness -16` → `--loudness=-16`, so a negative target reads as the value it is. */
+function joinNegativeValues(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i] ?? '';
+    const next = args[i + 1];
+    if (NEGATIVE_VALUED.has(arg) && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i += 1;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
+function parseLoudness(target: string, ceiling: string | undefined): ProgramLoudnessConfig {
+  if (target === 'off') {
+    if (ceiling !== undefined) throw new BroadcastUsageError('--true-peak sets the limiter of the loudness chain, which --loudness off turns off: drop one of them.');
+    return 'off';
+  }
+  const number = (name: string, raw: string): number => {
+    const value = Number(raw);
+    if (raw.trim() === '' || !Number.isFinite(value)) throw new BroadcastUsageError(`--${name} must be a number${name === 'loudness' ? ' of LUFS (e.g. -16) or "off"' : ' of dBTP (e.g. -1)'}, not "${raw}".`);
+    return value;
+  };
+  const parsed = ProgramLoudnessSchema.safeParse({ targetLufs: number('loudness', target), ...(ceiling !== undefined ? { truePeakDbtp: number('true-peak', ceiling) } : {}) });
+  if (!parsed.success) throw new BroadcastUsageError(`${parsed.error.issues.map((issue) => issue.message).join('; ')}.`);
+  return parsed.data;
+}
+
+/** The show's loudness in one line, e.g. "−16.2 LUFS integrated, range 4.1 LU, true peak −1.6 dBTP". */
+export function describeLoudness(loudness: LoudnessMeters | undefined): string {
+  if (!loudness || loudness.integratedLufs === null) return 'no programme loud enough to measure';
+  const range = loudness.rangeLu === null ? '' : `, range ${loudness.rangeLu.toFixed(1)} LU`;
+  const peak = loudness.truePeakDbtp === null ? '' : `, true peak ${loudness.truePeakDbtp.toFixed(1)} dBTP`;
+  const target = loudness.targetLufs === null ? ' (chain off)' : ` (target ${loudness.targetLufs} LUFS, ceiling ${loudness.ceilingDbtp ?? ''} dBTP)`;
+  return `${loudness.integratedLufs.toFixed(1)} LUFS integrated${range}${peak}${target}`;
 }
 
 function parseSource(spec: string): BroadcastArgs['source'] {
@@ -308,6 +360,7 @@ export async function runBroadcastCommand(args: readonly string[], io: Broadcast
       source,
       channels: options.channels,
       bitrateKbps: options.bitrateKbps,
+      loudness: options.loudness,
       outputs: options.outputs,
       recording: options.record ? { path: options.record, splitEveryMs: options.splitEveryMs, splitEveryBytes: options.splitEveryBytes } : null,
       metadata: { name: options.name, description: options.description },
@@ -326,6 +379,7 @@ export async function runBroadcastCommand(args: readonly string[], io: Broadcast
     outputs: options.outputs.map((output, index) => ({ output: index, id: output.id, url: redactUrl(output.url) })),
     bitrateKbps: options.bitrateKbps,
     channels: options.channels,
+    loudness: options.loudness,
     recording: options.record,
   });
   const destinations = options.outputs.map((output) => redactUrl(output.url)).join(', ');
@@ -447,10 +501,12 @@ export async function runBroadcastCommand(args: readonly string[], io: Broadcast
     everLive: report.everLive,
     durationMs: io.clock.now() - final.startedAt,
     recording: final.recording,
+    loudness: final.loudness ?? null,
     outputs: final.outputs.map((output) => ({ output: outputIndex.get(output.id), state: output.state.status })),
   });
   const recorded = final.recording ? ` Recording: ${final.recording.path} (${(final.recording.durationMs / 1000).toFixed(1)} s).` : '';
   say(neverLive ? `Ended (${reason}) after ${seconds} s without going on air.${recorded}` : `Off air (${reason}) after ${seconds} s.${recorded}`);
+  say(`Loudness: ${describeLoudness(final.loudness)}.`);
   removeSink();
   if (neverLive) {
     io.stderr('steadycast broadcast: no output ever went live, so no listener heard the show (the reason is above); fix the --icecast URL or the server and start again.\n');

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { HttpUrlSchema as httpUrl, JanusUrlSchema as wsUrl, RoomIdSchema, RoomPinSchema, RoomSecretSchema, SpaceNameSchema } from '../shared/settings';
 import { FailoverRuleConfigSchema } from '../shared/failover';
+import { ProgramLoudnessSchema } from '../shared/loudness';
 
 /** One endpoint of a space: where the conversation runs and where the audience listens. */
 export const EndpointConfigSchema = z.strictObject({
@@ -43,6 +44,8 @@ export const EngineConfigSchema = z.strictObject({
       backup: EndpointConfigSchema.optional(),
       /** When the conversation moves to the backup (defaults: 3 s down, 1.5 s for a Janus that is gone, no automatic return). Invites carry it. */
       failover: FailoverRuleConfigSchema.optional(),
+      /** The program chain before the encoder: `{ targetLufs, truePeakDbtp }` or `"off"`; without it, on at −16 LUFS, −1 dBTP. */
+      loudness: ProgramLoudnessSchema.optional(),
     })
     .default({ name: 'Untitled space' }),
 });

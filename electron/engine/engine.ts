@@ -369,6 +369,7 @@ export class Engine {
         source,
         channels: plan.channels,
         bitrateKbps: plan.bitrateKbps,
+        loudness: space.loudness,
         outputs,
         recording: plan.recordingFolder !== null ? { path: join(plan.recordingFolder, `${safeFileName(space.name)}-${stamp}.opus`) } : null,
         metadata: { name: space.name },

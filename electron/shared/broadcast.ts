@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LoudnessMetersSchema } from './loudness';
 
 /*
  * The program path as a UI sees it: each Icecast output's state machine, the encoder's bitrate,
@@ -66,6 +67,8 @@ export const MetersSchema = z.object({
   /** Samples at or beyond full scale since the show started. */
   clippedSamples: z.number().int().nonnegative(),
   silent: z.boolean(),
+  /** Program loudness after the chain (absent from engines without a loudness meter). */
+  loudness: LoudnessMetersSchema.optional(),
 });
 export type Meters = z.infer<typeof MetersSchema>;
 
@@ -88,5 +91,7 @@ export const BroadcastStatusSchema = z.object({
   configuredBitrateKbps: z.number().positive(),
   outputs: z.array(OutputStatusSchema).max(16),
   recording: RecordingStatusSchema.nullable(),
+  /** The program's loudness so far: the show's summary when it ends. */
+  loudness: LoudnessMetersSchema.optional(),
 });
 export type BroadcastStatus = z.infer<typeof BroadcastStatusSchema>;

@@ -47,7 +47,8 @@ function readFrames(path: string): Float32Array[] {
 
 /** The engine's path: OpusEncoderService with its worker, frames kept IN_FLIGHT deep. */
 async function engineRun(frames: Float32Array[]): Promise<{ seconds: number; bytes: number }> {
-  const encoder = await OpusEncoderService.create({ channels: 2, bitrateKbps: BITRATE_KBPS, complexity: 10, vbr: true });
+  // Encoding alone, like for like with opusenc: the loudness chain has its own bench (loudness.bench.ts).
+  const encoder = await OpusEncoderService.create({ channels: 2, bitrateKbps: BITRATE_KBPS, complexity: 10, vbr: true, loudness: 'off' });
   const started = performance.now();
   let bytes = 0;
   const inFlight: Promise<void>[] = [];

@@ -11,6 +11,8 @@ export const REQUIRED_COMMANDS: Readonly<Record<string, string>> = {
   sox: 'sox',
   'espeak-ng': 'espeak-ng',
   opusinfo: 'opus-tools',
+  // The reference loudness meter (its `ebur128` filter) that the engine's meter is checked against.
+  ffmpeg: 'ffmpeg',
   ip: 'iproute2',
   unshare: 'util-linux',
   // Packet loss on the test namespace's paths (the kernel here has nf_tables but not sch_netem).
@@ -18,7 +20,7 @@ export const REQUIRED_COMMANDS: Readonly<Record<string, string>> = {
 };
 
 /** Every package the test environment needs, as one apt-get line installs them. */
-export const DEBIAN_PACKAGES = ['janus', 'icecast2', 'chromium', 'xvfb', 'sox', 'espeak-ng', 'opus-tools', 'iproute2', 'nftables'] as const;
+export const DEBIAN_PACKAGES = ['janus', 'icecast2', 'chromium', 'xvfb', 'sox', 'espeak-ng', 'opus-tools', 'ffmpeg', 'iproute2', 'nftables'] as const;
 
 /** Error for a machine that lacks commands we may not install ourselves; its message says what to run. */
 export class MissingDependenciesError extends Error {

@@ -46,6 +46,21 @@ afterEach(async () => {
 });
 
 describe('OpusEncoderService', () => {
+  test('runs the loudness chain before encoding by default: a loud tone comes out levelled, and metered', async () => {
+    const encoder = await service({ channels: 2, bitrateKbps: 128 });
+    expect(encoder.loudness).toEqual({ targetLufs: -16, truePeakDbtp: -1 });
+    expect(encoder.chainDelaySamples).toBe(248); // 5 ms look-ahead + the true-peak interpolator's centre
+    // 440 Hz at 0.5 (−6 dBFS) reads about −6.7 LUFS: the leveller takes it down toward −16.
+    const frames = sineFrames(250, 2, () => 440);
+    const packets = await Promise.all(frames.map((frame) => encoder.encode(frame)));
+    const reading = encoder.latestLoudness;
+    expect(reading?.shortTermLufs).toBeGreaterThan(-17.5);
+    expect(reading?.shortTermLufs).toBeLessThan(-14.5);
+    expect(reading?.levellerGainDb).toBeLessThan(-7);
+    const decoded = channelOf(decodeAll(packets, 2), 2, 0, 1 / 32768).subarray(4 * SAMPLE_RATE);
+    expect(rms(decoded)).toBeLessThan(0.5 / Math.SQRT2 / 2);
+  });
+
   test('runs libopus in a separate thread and reports its lookahead as the pre-skip', async () => {
     const encoder = await service({ channels: 2, bitrateKbps: 128 });
     expect(encoder.workerThreadId).not.toBe(threadId);
@@ -55,7 +70,8 @@ describe('OpusEncoderService', () => {
   });
 
   test('2 s of 440 Hz stereo encodes and decodes back to 440 Hz at about the same level', async () => {
-    const encoder = await service({ channels: 2, bitrateKbps: 128 });
+    // The codec alone: the loudness chain (tested below) would level the tone.
+    const encoder = await service({ channels: 2, bitrateKbps: 128, loudness: 'off' });
     const frames = sineFrames(100, 2, () => 440);
     const packets = await Promise.all(frames.map((frame) => encoder.encode(frame)));
     expect(packets).toHaveLength(100);

@@ -1,10 +1,12 @@
 import type { BroadcastStatus, Meters, OutputState, OutputStatus } from '../../shared/broadcast';
 import type { EventPayload } from '../../shared/contract';
+import type { LoudnessMeters } from '../../shared/loudness';
 import { convertChannels, FRAME_MS, FRAME_SAMPLES, type AudioFrame, type ChannelCount, type PcmSource } from '../audio/audio-frame';
 import { LevelMeter, SilenceDetector } from '../audio/meters';
 import type { Clock } from '../clock';
 import { DEFAULT_ICECAST_THRESHOLDS, IcecastOutput, type BacklogPolicy, type IcecastOutputState, type IcecastThresholds } from '../icecast/icecast-output';
 import { createLogger, type Logger } from '../log/logger';
+import { DEFAULT_PROGRAM_LOUDNESS, type ProgramChainReading, type ProgramLoudness } from '../loudness/program-chain';
 import { OpusEncoderService } from '../opus/encoder-service';
 import { SafetyRecorder } from '../recording/safety-recorder';
 import { redactUrl } from '../redact';
@@ -17,9 +19,12 @@ import { assertNever } from '../../shared/assert-never';
  * The program path: one source, metered, encoded once, fanned out to every Icecast output and to
  * the safety recording.
  *
- *   source ─► meters ─► Opus encoder (worker) ─┬─► output 1 (own socket, own Ogg stream, own retries)
- *                                              ├─► output n
- *                                              └─► safety recording (every packet, no gaps)
+ *   source ─► meters ─► [worker: loudness chain ─► Opus encoder] ─┬─► output 1 (own socket, own Ogg stream, own retries)
+ *                                                                 ├─► output n
+ *                                                                 └─► safety recording (every packet, no gaps)
+ *
+ * The peak/RMS meters read the source as it comes; the loudness meter reads the program as it
+ * leaves the chain (levelled and limited), which is what the audience hears.
  *
  * An output only ever receives packets through pushPacket, which is O(1) and never throws, so a
  * failing or slow output cannot delay another or the recording. The bitrate ladder watches the
@@ -43,6 +48,8 @@ export interface BroadcastOptions {
   channels: ChannelCount;
   bitrateKbps: number;
   complexity?: number;
+  /** The program chain before the encoder (default −16 LUFS, −1 dBTP; 'off' sends the program as it comes). */
+  loudness?: ProgramLoudness;
   outputs: BroadcastOutputConfig[];
   recording?: { path: string; splitEveryBytes?: number; splitEveryMs?: number } | null;
   metadata: { name: string; description?: string; public?: boolean };
@@ -131,6 +138,7 @@ export class Broadcast implements BroadcastControl {
       bitrateKbps: options.bitrateKbps,
       complexity: options.complexity ?? 10,
       vbr: true,
+      loudness: options.loudness ?? DEFAULT_PROGRAM_LOUDNESS,
     });
     // Outputs and the recorder report to the broadcast, which is built after them.
     const ref: { current?: Broadcast } = {};
@@ -191,6 +199,7 @@ export class Broadcast implements BroadcastControl {
 
   /** The program's state, for the engine state and the UI. */
   status(): BroadcastStatus {
+    const loudness = this.loudnessMeters();
     return {
       status: this.phase === 'live' ? 'live' : 'stopping',
       startedAt: this.startedAt,
@@ -200,7 +209,14 @@ export class Broadcast implements BroadcastControl {
       configuredBitrateKbps: this.options.bitrateKbps,
       outputs: [...this.outputs.values()].map(({ config, output }) => toOutputStatus(config, output.state)),
       recording: this.recordingStatus(),
+      ...(loudness ? { loudness } : {}),
     };
+  }
+
+  /** The program's loudness as it leaves the chain, or null before the first reading. */
+  loudnessMeters(): LoudnessMeters | null {
+    const reading = this.encoder.latestLoudness;
+    return reading ? toLoudnessMeters(reading, this.encoder.loudness) : null;
   }
 
   /** The raw state of each output, for the CLI's JSON lines. */
@@ -303,11 +319,13 @@ export class Broadcast implements BroadcastControl {
   }
 
   private meters(reading: { peakDbfs: number; rmsDbfs: number }): Meters {
+    const loudness = this.loudnessMeters();
     return {
       peakDbfs: reading.peakDbfs,
       rmsDbfs: reading.rmsDbfs,
       clippedSamples: this.meter.clippedSamples,
       silent: this.silence.isSilent,
+      ...(loudness ? { loudness } : {}),
     };
   }
 
@@ -386,6 +404,23 @@ export class Broadcast implements BroadcastControl {
       }
     }
   }
+}
+
+/** The contract's view of a loudness reading (numbers rounded to 0.1, as a meter shows them). */
+export function toLoudnessMeters(reading: ProgramChainReading, loudness: ProgramLoudness): LoudnessMeters {
+  // Below −120 nothing is audible or measurable: no reading rather than a number the contract bounds.
+  const tenth = (value: number | null): number | null => (value === null || !(value > -120) ? null : Math.round(value * 10) / 10);
+  return {
+    momentaryLufs: tenth(reading.momentaryLufs),
+    shortTermLufs: tenth(reading.shortTermLufs),
+    integratedLufs: tenth(reading.integratedLufs),
+    rangeLu: tenth(reading.rangeLu),
+    truePeakDbtp: tenth(reading.truePeakDbtp),
+    targetLufs: loudness === 'off' ? null : loudness.targetLufs,
+    ceilingDbtp: loudness === 'off' ? null : loudness.truePeakDbtp,
+    levellerGainDb: Math.round(reading.levellerGainDb * 10) / 10,
+    limiterGainDb: Math.max(-120, Math.round(reading.limiterGainDb * 10) / 10),
+  };
 }
 
 /** The contract's view of one output's state. */

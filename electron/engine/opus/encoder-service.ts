@@ -1,6 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import { FRAME_SAMPLES, type AudioFrame, type ChannelCount } from '../audio/audio-frame';
 import { createLogger, type Logger } from '../log/logger';
+import { DEFAULT_PROGRAM_LOUDNESS, type ProgramChainReading, type ProgramLoudness } from '../loudness/program-chain';
+import { LIMITER_DELAY_SAMPLES } from '../loudness/true-peak-limiter';
 import type { EncoderReply, EncoderRequest, EncoderWorkerConfig } from './encoder-protocol';
 import { locateWorker, type WorkerLocation } from './worker-location';
 
@@ -18,6 +20,8 @@ export interface OpusEncoderSettings {
   complexity?: number;
   /** Variable bitrate (unconstrained, like opusenc); default true. */
   vbr?: boolean;
+  /** The program chain before the encoder; default −16 LUFS, −1 dBTP (see loudness/program-chain.ts). */
+  loudness?: ProgramLoudness;
 }
 
 /** Where the encoder runs; tests and embedders may override. */
@@ -43,13 +47,16 @@ interface Pending {
 
 /** Checks settings before a worker is started; throws RangeError naming the bad field. */
 export function validateEncoderSettings(settings: OpusEncoderSettings): Required<OpusEncoderSettings> {
-  const { channels, bitrateKbps, complexity = 10, vbr = true } = settings;
+  const { channels, bitrateKbps, complexity = 10, vbr = true, loudness = DEFAULT_PROGRAM_LOUDNESS } = settings;
   if (channels !== 1 && channels !== 2) throw new RangeError(`channels must be 1 or 2, not ${String(channels)}`);
   checkBitrate(bitrateKbps);
   if (!Number.isInteger(complexity) || complexity < 0 || complexity > 10) {
     throw new RangeError(`complexity must be a whole number from 0 to 10, not ${complexity}`);
   }
-  return { channels, bitrateKbps, complexity, vbr };
+  if (loudness !== 'off' && !(Number.isFinite(loudness.targetLufs) && Number.isFinite(loudness.truePeakDbtp))) {
+    throw new RangeError('the loudness target and true-peak ceiling must be numbers (or the chain "off")');
+  }
+  return { channels, bitrateKbps, complexity, vbr, loudness };
 }
 
 function checkBitrate(kbps: number): void {
@@ -72,6 +79,11 @@ export class OpusEncoderService {
   readonly lookaheadSamples: number;
   /** The worker's thread id (differs from the engine's). */
   readonly workerThreadId: number;
+  /** The program chain this encoder runs before encoding. */
+  readonly loudness: ProgramLoudness;
+  /** Samples (48 kHz) by which the chain delays the program: the limiter's look-ahead, 0 when off. */
+  readonly chainDelaySamples: number;
+  private lastLoudness: ProgramChainReading | null = null;
   private bitrate: number;
   private nextId = 0;
   private readonly pending: Pending[] = [];
@@ -88,6 +100,8 @@ export class OpusEncoderService {
     this.bitrate = settings.bitrateKbps;
     this.lookaheadSamples = ready.lookaheadSamples;
     this.workerThreadId = ready.threadId;
+    this.loudness = settings.loudness;
+    this.chainDelaySamples = settings.loudness === 'off' ? 0 : LIMITER_DELAY_SAMPLES;
     worker.on('message', (reply: EncoderReply) => this.onReply(reply));
     worker.on('error', (error) => this.fail(`the encoder thread failed: ${error.message}`));
     worker.on('exit', (code) => {
@@ -106,6 +120,7 @@ export class OpusEncoderService {
       complexity: valid.complexity,
       vbr: valid.vbr,
       frameSamples: FRAME_SAMPLES,
+      loudness: valid.loudness,
     };
     const worker = new Worker(location.url, { workerData: config, name: 'steadycast-opus-encoder' });
     const ready = await new Promise<Extract<EncoderReply, { type: 'ready' }>>((resolve, reject) => {
@@ -134,7 +149,7 @@ export class OpusEncoderService {
     });
     log.info(
       `encoder ready: ${valid.channels === 2 ? 'stereo' : 'mono'} ${valid.bitrateKbps} kbit/s ${valid.vbr ? 'VBR' : 'CBR'}, ` +
-        `complexity ${valid.complexity}, FEC off, lookahead ${ready.lookaheadSamples} samples (worker ${location.mode}, thread ${ready.threadId})`,
+        `complexity ${valid.complexity}, FEC off, loudness ${valid.loudness === 'off' ? 'off' : `${valid.loudness.targetLufs} LUFS / ${valid.loudness.truePeakDbtp} dBTP`}, lookahead ${ready.lookaheadSamples} samples (worker ${location.mode}, thread ${ready.threadId})`,
     );
     return new OpusEncoderService(worker, log, valid, ready);
   }
@@ -142,6 +157,11 @@ export class OpusEncoderService {
   /** The bitrate in kbit/s that applies to the next frame. */
   get bitrateKbps(): number {
     return this.bitrate;
+  }
+
+  /** The latest loudness reading of the program as encoded (ten a second), or null before the first. */
+  get latestLoudness(): ProgramChainReading | null {
+    return this.lastLoudness;
   }
 
   /** Frames sent to the worker whose packets have not come back yet. */
@@ -212,6 +232,7 @@ export class OpusEncoderService {
           this.fail(`encoder replies out of order (expected frame ${next?.id ?? 'none'}, got ${reply.id})`);
           return;
         }
+        if (reply.loudness) this.lastLoudness = reply.loudness;
         next.resolve(reply.data);
         return;
       }

@@ -1,11 +1,14 @@
 import { parentPort, threadId, workerData } from 'node:worker_threads';
-import type { EncoderReply, EncoderRequest, EncoderWorkerConfig } from './encoder-protocol';
+import { ProgramChain } from '../loudness/program-chain';
+import { LOUDNESS_EVERY_FRAMES, type EncoderReply, type EncoderRequest, type EncoderWorkerConfig } from './encoder-protocol';
 import { floatToInt16, OpusApplication, OpusCtl, OpusEncoder } from './opus-native';
 
 /*
  * The Opus encoder's thread. Built as its own entry (out/opus/encoder-worker.js) so the engine can
  * start it from the bundle; run from source under tsx/vitest in development. It holds one libopus
- * encoder and answers every request in order.
+ * encoder and answers every request in order. Every frame goes through the program chain first
+ * (leveller, true-peak limiter, loudness meter): the one program every output and the recording
+ * carry, processed once, off the engine's event loop.
  */
 
 const port = parentPort;
@@ -32,6 +35,8 @@ try {
 }
 
 const pcm = new Int16Array(config.frameSamples * config.channels);
+const chain = new ProgramChain(config.channels, config.loudness);
+let framesProcessed = 0;
 let bitsPerSecond = config.bitsPerSecond;
 
 port.on('message', (request: EncoderRequest) => {
@@ -42,9 +47,12 @@ port.on('message', (request: EncoderRequest) => {
         return;
       }
       try {
+        // The samples are this thread's own copy (structured clone): the chain works on them in place.
+        chain.process(request.samples);
         floatToInt16(request.samples, pcm);
         const packet = encoder.encode(pcm, config.frameSamples);
-        send({ type: 'packet', id: request.id, data: packet, bitsPerSecond }, [packet.buffer as ArrayBuffer]);
+        const loudness = framesProcessed++ % LOUDNESS_EVERY_FRAMES === 0 ? chain.reading() : undefined;
+        send({ type: 'packet', id: request.id, data: packet, bitsPerSecond, ...(loudness ? { loudness } : {}) }, [packet.buffer as ArrayBuffer]);
       } catch (error) {
         send({ type: 'failed', id: request.id, message: error instanceof Error ? error.message : String(error) });
       }

@@ -24,6 +24,7 @@ interface StoredSpace {
   readonly primary: EndpointConfig | undefined;
   readonly backup: EndpointConfig | undefined;
   readonly failover?: SpaceConfig['failover'];
+  readonly loudness?: SpaceConfig['loudness'];
 }
 
 /** What a book starts from besides the running space: the other saved spaces, in order, and saved general settings. */
@@ -106,6 +107,8 @@ export class SettingsBook {
         backup: form.backup === null ? undefined : endpointOf(form.backup, existing?.backup, 'Backup'),
         // The form does not edit the failover rule: a saved space keeps its own.
         ...(existing?.failover !== undefined ? { failover: existing.failover } : {}),
+        // Nor the loudness chain (set in the space's config file): a saved space keeps its own.
+        ...(existing?.loudness !== undefined ? { loudness: existing.loudness } : {}),
       };
       return { spaces: existing ? this.spaces.map((candidate) => (candidate.id === space.id ? space : candidate)) : [...this.spaces, space] };
     });
@@ -175,7 +178,13 @@ export class SettingsBook {
 /** A space of the engine's config as the book keeps it. */
 function storedOf(space: SpaceConfig): Omit<StoredSpace, 'id'> {
   const copy = structuredClone(space);
-  return { name: copy.name, primary: copy.primary, backup: copy.backup, ...(copy.failover !== undefined ? { failover: copy.failover } : {}) };
+  return {
+    name: copy.name,
+    primary: copy.primary,
+    backup: copy.backup,
+    ...(copy.failover !== undefined ? { failover: copy.failover } : {}),
+    ...(copy.loudness !== undefined ? { loudness: copy.loudness } : {}),
+  };
 }
 
 /** A kept space as the engine's config (absent parts left out, as the config schema writes them). */
@@ -185,6 +194,7 @@ function configOf(space: StoredSpace): SpaceConfig {
     ...(space.primary ? { primary: space.primary } : {}),
     ...(space.backup ? { backup: space.backup } : {}),
     ...(space.failover !== undefined ? { failover: space.failover } : {}),
+    ...(space.loudness !== undefined ? { loudness: space.loudness } : {}),
   });
 }
 

@@ -7,6 +7,7 @@ import { selectConnection, selectHasEngine } from '../../stores/selectors';
 import { useAppStore } from '../../stores/store-context';
 import { OffAirState } from './off-air-state';
 import { OutputRow } from './output-row';
+import { LoudnessMeter } from './loudness-meter';
 import { ProgramMeter } from './program-meter';
 import { ProgramNotices } from './program-notices';
 import { ProgramSummary } from './program-summary';
@@ -49,6 +50,7 @@ export function ProgramPanel(): ReactNode {
           <ShowControlStatus />
           <ProgramSummary />
           <ProgramMeter />
+          <LoudnessMeter />
           <OutputsTable />
           <RecordingRow />
           <ProgramNotices />
