@@ -10,6 +10,16 @@ export interface ListenPageSource {
   readonly url: string;
   /** The server's public status (Icecast's status-json.xsl), for the space's state and listener count. */
   readonly statusUrl: string;
+  /** Relays of this endpoint's mount (an Icecast master/relay tree), tried before the mount itself. */
+  readonly relays?: readonly ListenPageRelay[];
+}
+
+/** A relay of an endpoint's mount and how many listeners it takes. */
+export interface ListenPageRelay {
+  /** The relay's public stream URL. */
+  readonly url: string;
+  /** Its listener limit: listeners are spread over the relays in proportion to it. */
+  readonly capacity: number;
 }
 
 /** What the listen page reads from listen-config.json beside it: the space's name and streams, primary first. */

@@ -3,13 +3,16 @@ import { createDecoder, type DecoderKind, type PacketDecoder } from './decoders'
 import { OggOpusDemuxer, opusPacketSamples } from './ogg-opus-demuxer';
 import { LISTEN_PROCESSOR, type PlayerCommand, type PlayerStats } from './player-protocol';
 import workletUrl from './player-worklet.ts?worker&url';
+import { listenTargets, type ListenTarget } from './relay-choice';
 import { nextAttempt } from './source-rule';
 
 /*
  * The listen page's player: fetches the Ogg Opus stream itself (fetch + ReadableStream), demuxes
  * it, decodes each logical stream (a chained Ogg switch starts a new decoder) and posts the audio to
- * the jitter-buffer worklet. A failed connection (refused, HTTP error, stream ended, no bytes for
- * `stallMs`) moves to the next source by the rule in source-rule.ts. The stall watchdog runs on the
+ * the jitter-buffer worklet. It connects to the targets in the order relay-choice.ts draws (each
+ * endpoint's relays weighted by capacity, then its mount; the backup's last); a failed connection
+ * (refused — a full relay answers 403 —, HTTP error, stream ended, no bytes for `stallMs`) moves
+ * to the next target by the rule in source-rule.ts. The stall watchdog runs on the
  * worklet's stats messages, which come from the audio thread, so a background tab (whose timers
  * the browser throttles to once a second or less) keeps its timing.
  */
@@ -54,6 +57,9 @@ export class ListenPlayer {
   private connection: AbortController | null = null;
   private decoder: Promise<PacketDecoder> | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Where to connect, in order (relay-choice.ts), and which one this connection is. */
+  private targets: ListenTarget[] = [];
+  private target = 0;
   private failuresInRow = 0;
   private lastBytesAt = 0;
   private lastPlayedMs = 0;
@@ -78,6 +84,7 @@ export class ListenPlayer {
     private readonly stallMs: number,
     private readonly events: PlayerEvents,
     private readonly preferDecoder: DecoderKind = 'webcodecs',
+    private readonly random: () => number = Math.random,
   ) {}
 
   current(): PlayerState {
@@ -90,7 +97,8 @@ export class ListenPlayer {
     this.record.playStartedAt = Date.now();
     this.record.firstSoundAt = null;
     this.failuresInRow = 0;
-    this.setState({ kind: 'connecting', source: 0 });
+    this.targets = listenTargets(this.sources, this.random);
+    this.setState({ kind: 'connecting', source: this.targets[0]?.source ?? 0 });
     // Connect while the audio graph is set up: the first bytes are on their way sooner.
     const graph = this.ensureGraph();
     this.connect(0);
@@ -149,23 +157,24 @@ export class ListenPlayer {
 
   private connect(index: number): void {
     this.disconnect();
+    this.target = index;
     const controller = new AbortController();
     this.connection = controller;
     this.lastBytesAt = Date.now();
     this.playedSinceConnect = false;
     this.record.connections += 1;
     this.post({ type: 'discontinuity' });
-    const source = this.sources[index];
-    if (source === undefined) return;
-    void this.stream(source, controller).then(
+    const target = this.targets[index];
+    if (target === undefined) return;
+    void this.stream(target.url, controller).then(
       (reason) => this.failed(index, controller, reason),
       (error: unknown) => this.failed(index, controller, error instanceof Error ? error.message : String(error)),
     );
   }
 
   /** Reads one connection until it ends; resolves with why it ended. */
-  private async stream(source: ListenPageSource, controller: AbortController): Promise<string> {
-    const response = await fetch(source.url, { cache: 'no-store', signal: controller.signal });
+  private async stream(url: string, controller: AbortController): Promise<string> {
+    const response = await fetch(url, { cache: 'no-store', signal: controller.signal });
     if (!response.ok || response.body === null) return response.status === 403 ? 'the server is full or refused (HTTP 403)' : `HTTP ${response.status}`;
     const demuxer = new OggOpusDemuxer();
     const reader = response.body.getReader();
@@ -213,25 +222,31 @@ export class ListenPlayer {
     if (this.connection !== controller || this.state.kind === 'idle') return;
     this.connection = null;
     this.failuresInRow = this.playedSinceConnect ? 1 : this.failuresInRow + 1;
-    const next = nextAttempt(index, this.failuresInRow, this.sources.length);
-    const from = this.sources[index]?.label.toLowerCase() ?? 'stream';
-    const to = this.sources[next.index]?.label.toLowerCase() ?? 'stream';
+    const failedTarget = this.targets[index];
+    const next = nextAttempt(index, this.failuresInRow, this.targets.length);
+    // A whole round tried: draw the relays' order again.
+    if (next.index === 0 && this.targets.length > 1) this.targets = listenTargets(this.sources, this.random);
+    const nextTarget = this.targets[next.index];
+    const describe = (target: ListenTarget | undefined): string =>
+      `${this.sources[target?.source ?? 0]?.label.toLowerCase() ?? 'stream'}${target?.relay === null || target === undefined ? '' : ` (relay ${target.relay + 1})`}`;
+    const from = describe(failedTarget);
+    const to = describe(nextTarget);
     this.record.switches += 1;
     const stats = this.record.stats;
     const oldAudioEndsMs = stats === null ? 0 : stats.playedMs + stats.bufferedMs;
-    this.record.moves.push({ from: index, to: next.index, reason, switchedAt: Date.now() + next.delayMs, oldAudioEndsMs, lastPlayedAt: null, playingAt: null });
+    this.record.moves.push({ from: failedTarget?.source ?? 0, to: nextTarget?.source ?? 0, reason, switchedAt: Date.now() + next.delayMs, oldAudioEndsMs, lastPlayedAt: null, playingAt: null });
     if (next.delayMs === 0) {
       this.events.log(`The ${from} stream stopped (${reason}): switched to the ${to}.`);
-      this.setState({ kind: 'connecting', source: next.index });
+      this.setState({ kind: 'connecting', source: nextTarget?.source ?? 0 });
       this.connect(next.index);
       return;
     }
     this.events.log(`The ${from} stream stopped (${reason}): no stream plays, trying the ${to} in ${(next.delayMs / 1000).toFixed(1)} s.`);
-    this.setState({ kind: 'waiting', source: next.index, reason, untilMs: Date.now() + next.delayMs });
+    this.setState({ kind: 'waiting', source: nextTarget?.source ?? 0, reason, untilMs: Date.now() + next.delayMs });
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       if (this.state.kind !== 'waiting') return;
-      this.setState({ kind: 'connecting', source: next.index });
+      this.setState({ kind: 'connecting', source: nextTarget?.source ?? 0 });
       this.connect(next.index);
     }, next.delayMs);
   }
@@ -258,10 +273,9 @@ export class ListenPlayer {
     }
     // The watchdog: a connection that sends nothing for stallMs has failed (a dead server may never close it).
     if (this.connection !== null && now - this.lastBytesAt > this.stallMs) {
-      const index = this.state.kind === 'connecting' || this.state.kind === 'playing' ? this.state.source : 0;
       const connection = this.connection;
       connection.abort();
-      this.failed(index, connection, `no audio for ${(this.stallMs / 1000).toFixed(1)} s`);
+      this.failed(this.target, connection, `no audio for ${(this.stallMs / 1000).toFixed(1)} s`);
     }
   }
 }

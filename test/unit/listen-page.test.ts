@@ -3,8 +3,10 @@ import { buildOggPage, OGG_FLAG_CONTINUED, OGG_FLAG_FIRST } from '../../electron
 import { opusHead, opusTags } from '../../electron/engine/ogg/ogg-opus-stream';
 import { DEFAULT_JITTER_RULE, JitterRule } from '../../renderer/listen/jitter-rule';
 import { OggOpusDemuxer, opusPacketSamples, parseOpusHead, type OggOpusEvent } from '../../renderer/listen/ogg-opus-demuxer';
+import { listenTargets, weightedOrder } from '../../renderer/listen/relay-choice';
 import { FIRST_ROUND_DELAY_MS, MAX_ROUND_DELAY_MS, nextAttempt } from '../../renderer/listen/source-rule';
 import { mountStatusIn } from '../../renderer/listen/space-status';
+import { parseListenConfig } from '../../renderer/listen/listen-config';
 
 /** A 20 ms CELT fullband packet (TOC config 31, one frame) with `body` bytes after the TOC. */
 const packet = (marker: number, body = 40): Uint8Array => Uint8Array.from({ length: body + 1 }, (_, i) => (i === 0 ? (31 << 3) | 0 : marker));
@@ -169,5 +171,63 @@ describe('listen page: the space’s state from status-json.xsl', () => {
     expect(mountStatusIn({ icestats: { source: { listenurl: 'http://a/x.opus', stream_start: 'now' } } }, 'http://a/x.opus')).toEqual({ state: 'live', listeners: null });
     expect(mountStatusIn({ icestats: {} }, 'http://a/x.opus')).toEqual({ state: 'off' });
     expect(mountStatusIn('<html>', 'http://a/x.opus')).toEqual({ state: 'unreachable' });
+  });
+});
+
+describe('listen page: relays (weighted by capacity, the backup’s last)', () => {
+  /** A seeded generator (mulberry32): the fake random numbers the rule is given. */
+  const seeded = (seed: number) => (): number => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+
+  it('draws each first choice in proportion to capacity; a full (capacity 0) relay comes last', () => {
+    const relays = [
+      { name: 'a', capacity: 1000 },
+      { name: 'b', capacity: 3000 },
+      { name: 'full', capacity: 0 },
+    ];
+    const random = seeded(42);
+    const first = new Map<string, number>();
+    const draws = 20_000;
+    let fullLast = 0;
+    for (let i = 0; i < draws; i += 1) {
+      const order = weightedOrder(relays, (relay) => relay.capacity, random);
+      if (order.length === 3 && order[2]?.name === 'full') fullLast += 1;
+      first.set(order[0]?.name ?? '', (first.get(order[0]?.name ?? '') ?? 0) + 1);
+    }
+    expect(fullLast).toBe(draws);
+    expect((first.get('b') ?? 0) / draws).toBeCloseTo(0.75, 1);
+    expect((first.get('a') ?? 0) / draws).toBeCloseTo(0.25, 1);
+    // The draw itself: random 0.2 of a total 4000 falls in a's 1000, then b is all that is left.
+    expect(weightedOrder(relays, (relay) => relay.capacity, () => 0.2).map((relay) => relay.name)).toEqual(['a', 'b', 'full']);
+    expect(weightedOrder(relays, (relay) => relay.capacity, () => 0.3).map((relay) => relay.name)).toEqual(['b', 'a', 'full']);
+  });
+
+  it('tries the primary’s relays, then the primary mount, then the backup’s relays, then the backup mount', () => {
+    const sources = [
+      { label: 'Primary', url: 'http://a/m.opus', statusUrl: 'http://a/status-json.xsl', relays: [{ url: 'http://a1/m.opus', capacity: 100 }, { url: 'http://a2/m.opus', capacity: 300 }] },
+      { label: 'Backup', url: 'http://b/m.opus', statusUrl: 'http://b/status-json.xsl', relays: [{ url: 'http://b1/m.opus', capacity: 500 }] },
+    ];
+    expect(listenTargets(sources, () => 0.9).map((target) => `${target.source}:${target.url}`)).toEqual(['0:http://a2/m.opus', '0:http://a1/m.opus', '0:http://a/m.opus', '1:http://b1/m.opus', '1:http://b/m.opus']);
+    expect(listenTargets(sources, () => 0.1).map((target) => target.relay)).toEqual([0, 1, null, 0, null]);
+    // Without relays: the mounts, primary first (as before relays existed).
+    const plain = sources.map(({ label, url, statusUrl }) => ({ label, url, statusUrl }));
+    expect(listenTargets(plain, Math.random).map((target) => target.url)).toEqual(['http://a/m.opus', 'http://b/m.opus']);
+  });
+
+  it('a failed, refused (403) or stalled target moves to the next in that order, and a whole round waits', () => {
+    // Five targets (as above): failures walk the order; the fifth failure in a row wraps and waits.
+    expect([1, 2, 3, 4].map((failures) => nextAttempt(failures - 1, failures, 5))).toEqual([1, 2, 3, 4].map((index) => ({ index, delayMs: 0 })));
+    expect(nextAttempt(4, 5, 5)).toEqual({ index: 0, delayMs: FIRST_ROUND_DELAY_MS });
+  });
+
+  it('the page’s configuration may list relays with capacities, and refuses bad ones', () => {
+    const base = { name: 'x', sources: [{ label: 'P', url: 'http://a/m.opus', statusUrl: 'http://a/status-json.xsl', relays: [{ url: 'http://r/m.opus', capacity: 200 }] }] };
+    expect(parseListenConfig(base).sources[0]?.relays).toEqual([{ url: 'http://r/m.opus', capacity: 200 }]);
+    expect(() => parseListenConfig({ ...base, sources: [{ ...base.sources[0], relays: [{ url: 'http://r/m.opus' }] }] })).toThrow(/without url and capacity/);
+    expect(() => parseListenConfig({ ...base, sources: [{ ...base.sources[0], relays: [{ url: 'ftp://r/m.opus', capacity: 1 }] }] })).toThrow(/not http\(s\)/);
   });
 });
