@@ -161,10 +161,10 @@ export const FailoverMoveSchema = z.strictObject({
 });
 export type FailoverMove = z.infer<typeof FailoverMoveSchema>;
 
-/** The space's listen link: playlists (primary first, then backup) and the listen page, as text. */
+/** The space's listen link: playlists (primary first, then backup) and the listen page's configuration (JSON), as text. */
 export const ListenLinkSchema = z.strictObject({
   m3u: z.string().max(64 * 1024),
   pls: z.string().max(64 * 1024),
-  html: z.string().max(256 * 1024),
+  config: z.string().max(64 * 1024),
 });
 export type ListenLink = z.infer<typeof ListenLinkSchema>;

@@ -17,8 +17,7 @@
  * Bounded in rounds and time; stops everything it started. As root outside the test namespace it
  * re-runs itself inside one.
  */
-import { createServer, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request } from 'node:http';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
@@ -26,6 +25,7 @@ import { EngineConfigSchema } from '../../electron/engine/config';
 import type { Engine } from '../../electron/engine/engine';
 import { launchChromium, startPeerPageServer } from '../env/browser';
 import { ensureFixtures } from '../env/fixtures';
+import { readListenState, serveListenPage, type ListenPageState } from '../env/listen-page';
 import { insideTestNamespace } from '../env/network';
 import { canCreateTestNamespace, runInTestNamespace } from '../env/netns';
 import { delay } from '../env/process';
@@ -199,20 +199,11 @@ try {
     radio.stopListenerCounts();
   });
   await radio.execute({ channel: 'broadcast:start', payload: { source: { kind: 'tone', frequencyHz: 440 }, channels: 2, bitrateKbps: 64, record: false } });
-  const { html } = await radio.execute({ channel: 'failover:listen-link', payload: {} });
-  const listenServer = createServer((_request, response) => {
-    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-    response.end(html);
-  });
-  await new Promise<void>((resolve) => listenServer.listen(0, '127.0.0.1', resolve));
-  cleanups.push(() => new Promise<void>((resolve) => listenServer.close(() => resolve())));
-  const listenUrl = `http://127.0.0.1:${(listenServer.address() as AddressInfo).port}/`;
-  interface ListenState {
-    label: string;
-    currentTime: number;
-    moves: { lastPlayedAt: number; switchedAt: number; playingAt: number | null }[];
-  }
-  const stateOf = (page: Page): Promise<ListenState> => page.evaluate(() => (window as unknown as { steadycastListen: { state(): ListenState } }).steadycastListen.state());
+  const listenLink = await radio.execute({ channel: 'failover:listen-link', payload: {} });
+  const site = await serveListenPage(listenLink.config);
+  cleanups.push(() => site.close());
+  const listenUrl = `${site.url}listen.html`;
+  const stateOf = (page: Page): Promise<ListenPageState> => readListenState(page);
   const switchTimes: number[] = [];
   const silences: number[] = [];
   for (let round = 0; round < PAGE_SWITCHES; round += 1) {
@@ -220,7 +211,7 @@ try {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(listenUrl);
-    await page.click('#play');
+    await page.getByRole('button', { name: /^Play/ }).click();
     await until(async () => {
       const state = await stateOf(page);
       return state.label === 'Primary' && state.currentTime > 1;
@@ -232,7 +223,7 @@ try {
       return typeof current.moves[0]?.playingAt === 'number' && current;
     }, 'the page plays the backup', 30_000);
     const move = state.moves[0];
-    if (move && move.playingAt !== null) {
+    if (move && move.playingAt !== null && move.lastPlayedAt !== null) {
       switchTimes.push(move.switchedAt - killedAt);
       silences.push(move.playingAt - move.lastPlayedAt);
     }
@@ -242,7 +233,7 @@ try {
   print('\nlisten page (real Chromium; the primary Icecast SIGKILLed while it plays the primary):');
   print(formatFigure('kill → the page switches to the backup', switchTimes));
   print(formatFigure('silence heard (last primary audio → first backup audio)', silences));
-  print('  (until the switch the page plays the audio it had buffered from the primary: the burst a new listener gets)');
+  print('  (until the switch the page plays the audio it had buffered from the primary: its jitter buffer)');
 } catch (error) {
   process.stderr.write(`failover bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exitCode = 1;

@@ -65,8 +65,8 @@ export async function startSpaceServers(options: { readonly reclaimSessionTimeou
       host: endpoint === 'primary' ? primaryAddress : backupAddress,
       port: endpoint === 'primary' ? primaryPort : backupPort,
       passwords,
-      // As deploy/icecast: a new listener gets a burst of recent audio, so a player starts at once.
-      burstSize: 65535,
+      // As deploy/icecast: a new listener starts at the live edge (no burst of old audio).
+      burstSize: 0,
       mounts: [{ name: fallback.mount, fallbackMount: fallback.fallbackMount, fallbackOverride: fallback.fallbackOverride }],
       relays: [fallback.relay],
     };

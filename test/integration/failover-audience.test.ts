@@ -1,5 +1,4 @@
-import { createServer, request, type ClientRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request, type ClientRequest } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../electron/engine/engine';
@@ -7,6 +6,7 @@ import type { ListenerReading } from '../../electron/shared/listeners';
 import { launchChromium } from '../env/browser';
 import { ensureFixtures } from '../env/fixtures';
 import { ListenerLoad } from '../env/listener-load';
+import { readListenState, serveListenPage, type ListenPageState, type StaticSite } from '../env/listen-page';
 import { startOggSource } from '../env/ogg-source';
 import { delay } from '../env/process';
 import { startSpaceServers, type EndpointServers, type SpaceServers } from '../env/space-servers';
@@ -23,7 +23,7 @@ import { failoverEngine, plainErrors, until } from './failover-support';
 let space: SpaceServers;
 let engine: Engine;
 let browser: Browser;
-let pageServer: Server;
+let site: StaticSite;
 let pageUrl: string;
 const loads: ListenerLoad[] = [];
 
@@ -79,13 +79,9 @@ beforeAll(async () => {
   space = await startSpaceServers();
   engine = failoverEngine(space.config('Audience drill'), { listeners: true });
   browser = await launchChromium(toneWav);
-  const { html } = await engine.execute({ channel: 'failover:listen-link', payload: {} });
-  pageServer = createServer((_request, response) => {
-    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-    response.end(html);
-  });
-  await new Promise<void>((resolve) => pageServer.listen(0, '127.0.0.1', resolve));
-  pageUrl = `http://127.0.0.1:${(pageServer.address() as AddressInfo).port}/`;
+  const { config } = await engine.execute({ channel: 'failover:listen-link', payload: {} });
+  site = await serveListenPage(config);
+  pageUrl = `${site.url}listen.html`;
 }, 60_000);
 
 afterAll(async () => {
@@ -93,7 +89,7 @@ afterAll(async () => {
   await engine?.stopBroadcast().catch(() => undefined);
   engine?.stopListenerCounts();
   await browser?.close();
-  await new Promise<void>((resolve) => (pageServer ? pageServer.close(() => resolve()) : resolve()));
+  await site?.close();
   await space?.stop();
 });
 
@@ -136,10 +132,10 @@ describe('the audience never goes silent (two real Icecast servers, the shipped 
     // The listen page plays the primary.
     const page: Page = await (await browser.newContext()).newPage();
     await page.goto(pageUrl);
-    await page.click('#play');
+    await page.getByRole('button', { name: /^Play/ }).click();
     let listenDebug = '';
-    const listenState = async (): Promise<{ label: string; currentTime: number; switches: number; status: { state: string }[] }> => {
-      const state = await page.evaluate(() => (window as unknown as { steadycastListen: { state(): { label: string; currentTime: number; switches: number; status: { state: string }[] } } }).steadycastListen.state());
+    const listenState = async (): Promise<ListenPageState> => {
+      const state = await readListenState(page);
       listenDebug = JSON.stringify(state);
       return state;
     };
@@ -171,7 +167,7 @@ describe('the audience never goes silent (two real Icecast servers, the shipped 
       20_000,
     );
     const pageState = await until(async () => {
-      const state = await page.evaluate(() => (window as unknown as { steadycastListen: { state(): { switches: number; moves: { lastPlayedAt: number; switchedAt: number; playingAt: number | null }[] } } }).steadycastListen.state());
+      const state = await listenState();
       return typeof state.moves[0]?.playingAt === 'number' && state;
     }, 'the page plays on after the switch', 5000);
     expect(pageState.switches).toBe(1);
@@ -196,8 +192,12 @@ describe('the audience never goes silent (two real Icecast servers, the shipped 
     expect(reading).toMatchObject({ coveredOutlets: 1, totalOutlets: 2 });
     expect(reading.outlets.find((outlet) => outlet.id === 'primary')?.staleReason).toBeTruthy();
     expect(reading.outlets.find((outlet) => outlet.id === 'backup')).toMatchObject({ stale: false, listeners: 7 });
-    // Never more than were listening: nobody is counted twice, nothing stale is added in.
-    expect(Math.max(...readings.map((entry) => entry.total))).toBeLessThanOrEqual(10);
+    // Never more than were listening: nothing stale is added in. The page moves within a few tens of
+    // ms of the kill, while the primary's last count (with the page in it) stands until the engine
+    // finds the server gone: until then the page may be counted on both servers, never anyone else.
+    const staleAt = readings.findIndex((entry) => entry.outlets.find((outlet) => outlet.id === 'primary')?.stale === true);
+    expect(Math.max(...readings.map((entry) => entry.total))).toBeLessThanOrEqual(11);
+    expect(Math.max(...readings.slice(staleAt).map((entry) => entry.total))).toBeLessThanOrEqual(10);
 
     // The backup's listeners heard no interruption.
     expect(onBackup.dropped).toBe(0);
@@ -210,8 +210,9 @@ describe('the audience never goes silent (two real Icecast servers, the shipped 
     // The output alternates between retrying (down) and a new attempt (connecting): down shows within a retry.
     const primaryHealth = () => engine.getState().failover?.health.find((entry) => entry.endpoint === 'primary');
     await expect.poll(() => primaryHealth()?.parts.icecast.status, { timeout: 10_000, interval: 50 }).toBe('down');
+    // The statistics poll finds the server gone on its own schedule (the page no longer takes seconds to move, so it may not have yet).
+    await expect.poll(() => primaryHealth()?.parts.stats.status, { timeout: 10_000, interval: 50 }).toBe('degraded');
     const health = primaryHealth();
-    expect(health?.parts.stats.status).toBe('degraded');
     expect(health?.conversation).not.toBe('down');
     expect(engine.getState().broadcast?.outputs.find((output) => output.id === 'backup')?.state.status).toBe('live');
     await page.context().close();

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { runListenLinkCommand } from '../../electron/cli/listen-link-command';
 import { EngineConfigSchema, parseEngineConfig } from '../../electron/engine/config';
 import { fallbackLayout, fallbackMountFor } from '../../electron/engine/failover/icecast-fallback';
-import { listenLinkOf, listenPage, m3uPlaylist, plsPlaylist, publicListenUrl } from '../../electron/engine/failover/listen-link';
+import { listenLinkOf, listenPageConfig, m3uPlaylist, plsPlaylist, publicListenUrl, statusUrlOf } from '../../electron/engine/failover/listen-link';
+import { parseListenConfig } from '../../renderer/listen/listen-config';
 
 const space = EngineConfigSchema.parse({
   space: {
@@ -52,7 +53,7 @@ describe('listen link: playlists', () => {
 
   it('never carries a credential, and a name cannot break a playlist line', () => {
     const link = listenLinkOf(space);
-    for (const text of [link.m3u, link.pls, link.html]) {
+    for (const text of [link.m3u, link.pls, link.config]) {
       expect(text).not.toContain('S3CRET');
       expect(text).not.toContain('source:');
     }
@@ -68,19 +69,31 @@ describe('listen link: playlists', () => {
   });
 });
 
-describe('listen link: the page', () => {
-  it('is one self-contained HTML file with both streams, primary first, and no framework', () => {
-    const html = listenPage('Launch <night>', [
-      { label: 'Primary', url: 'http://a/x.opus' },
-      { label: 'Backup', url: 'http://b/x.opus' },
-    ]);
-    expect(html).toMatch(/^<!doctype html>/);
-    expect(html).toContain('<title>Launch &lt;night&gt; · listen</title>');
-    const config = /<script type="application\/json" id="listen-config">(.*?)<\/script>/s.exec(html)?.[1] ?? '';
-    expect(JSON.parse(config)).toMatchObject({ name: 'Launch <night>', sources: [{ label: 'Primary' }, { label: 'Backup' }], stallMs: 2000 });
-    // The name is escaped inside the script too: no way to close the script element early.
-    expect(config).not.toContain('<');
-    expect(html).not.toMatch(/<script[^>]+src=/);
+describe('listen link: the page’s configuration', () => {
+  it('lists both streams, primary first, with each server’s public status URL, as JSON the page accepts', () => {
+    const config: unknown = JSON.parse(listenLinkOf(space).config);
+    expect(config).toEqual({
+      name: 'Launch night',
+      sources: [
+        { label: 'Primary', url: 'http://icecast-a.example.org:8000/launch.opus', statusUrl: 'http://icecast-a.example.org:8000/status-json.xsl' },
+        { label: 'Backup', url: 'https://listen-b.example.org/launch.opus', statusUrl: 'https://listen-b.example.org/status-json.xsl' },
+      ],
+      stallMs: 1500,
+      statusEveryMs: 5000,
+    });
+    expect(parseListenConfig(config)).toEqual(config);
+    expect(statusUrlOf('https://cdn.example.org/a/b.opus?x=1')).toBe('https://cdn.example.org/status-json.xsl');
+  });
+
+  it('a name is data, never markup: it goes into JSON, not into the page', () => {
+    const config = listenPageConfig('Launch </script><b>', [{ label: 'Primary', url: 'http://a/x.opus' }]);
+    expect(parseListenConfig(JSON.parse(JSON.stringify(config)))).toMatchObject({ name: 'Launch </script><b>' });
+  });
+
+  it('the page refuses a configuration it cannot play, saying how to fix it', () => {
+    expect(() => parseListenConfig({ name: 'x', sources: [] })).toThrow(/lists no stream.*steadycast listen-link/);
+    expect(() => parseListenConfig({ name: 'x', sources: [{ label: 'P', url: 'javascript:alert(1)', statusUrl: 'http://a/status-json.xsl' }] })).toThrow(/not http\(s\)/);
+    expect(() => parseListenConfig(null)).toThrow(/not a JSON object/);
   });
 });
 
@@ -115,19 +128,28 @@ describe('the shipped Icecast fallback configuration', () => {
 });
 
 describe('steadycast listen-link', () => {
-  it('writes listen.m3u, listen.pls and listen.html from the space config', async () => {
+  it('writes listen.m3u, listen.pls, listen-config.json and copies the built page (listen.html + assets/)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'steadycast-listen-'));
+    // A built page as `npm run build` leaves it in out/listen (its content does not matter here).
+    const app = mkdtempSync(join(tmpdir(), 'steadycast-listen-app-'));
+    mkdirSync(join(app, 'assets'));
+    writeFileSync(join(app, 'listen.html'), '<!doctype html><script type="module" src="./assets/listen.js"></script>');
+    writeFileSync(join(app, 'assets', 'listen.js'), 'export {};');
     try {
-      const written = await runListenLinkCommand(['--config', 'space.json', '--out', dir], () => Promise.resolve(EngineConfigSchema.parse({ space })));
-      expect(written.map((path) => path.slice(dir.length + 1))).toEqual(['listen.m3u', 'listen.pls', 'listen.html']);
+      const written = await runListenLinkCommand(['--config', 'space.json', '--out', dir], () => Promise.resolve(EngineConfigSchema.parse({ space })), app);
+      expect(written.map((path) => path.slice(dir.length + 1))).toEqual(['listen.m3u', 'listen.pls', 'listen-config.json', 'listen.html', 'assets']);
       expect(readFileSync(join(dir, 'listen.m3u'), 'utf8')).toBe(listenLinkOf(space).m3u);
+      expect(readFileSync(join(dir, 'listen-config.json'), 'utf8')).toBe(listenLinkOf(space).config);
+      expect(existsSync(join(dir, 'assets', 'listen.js'))).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+      rmSync(app, { recursive: true, force: true });
     }
   });
 
   it('says what is missing', async () => {
     await expect(runListenLinkCommand([], () => Promise.reject(new Error('unused')))).rejects.toThrow(/--config FILE is required/);
     await expect(runListenLinkCommand(['--config', 'x.json'], () => Promise.resolve(EngineConfigSchema.parse({ space: { name: 'Empty' } })))).rejects.toThrow(/has no Icecast mount/);
+    await expect(runListenLinkCommand(['--config', 'x.json'], () => Promise.resolve(EngineConfigSchema.parse({ space })), join(tmpdir(), 'no-such-listen-app'))).rejects.toThrow(/not built.*npm run build/);
   });
 });
