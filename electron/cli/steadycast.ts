@@ -13,6 +13,7 @@ import { STEADYCAST_VERSION } from '../engine/version';
 import { startBridgeServer } from './ws-bridge';
 import { LISTENERS_USAGE, runListenersCommand } from './listeners-command';
 import { BROADCAST_USAGE, runBroadcastCommand } from './broadcast-command';
+import { runServersCommand, SERVERS_USAGE, ServersUsageError } from './servers-command';
 import { LISTEN_LINK_USAGE, ListenLinkUsageError, runListenLinkCommand } from './listen-link-command';
 
 const log = createLogger('cli');
@@ -29,7 +30,7 @@ Commands:
              --invites FILE  keep the space's invites (and their tokens) in FILE, mode 0600 (default: memory only)
              --ice-host ADDR also offer ADDR as an ICE host candidate for the space channel (repeatable;
                              needed only on virtual interfaces such as a veth test network)
-${BROADCAST_USAGE}${LISTENERS_USAGE}${LISTEN_LINK_USAGE}  help       Show this text.
+${BROADCAST_USAGE}${LISTENERS_USAGE}${LISTEN_LINK_USAGE}${SERVERS_USAGE}  help       Show this text.
   version    Print the version.
 `;
 
@@ -45,6 +46,11 @@ async function main(argv: string[]): Promise<number> {
       return runListenersCommand(rest);
     case 'broadcast':
       return runBroadcastCommand(rest);
+    case 'servers': {
+      const written = await runServersCommand(rest, loadConfig);
+      process.stdout.write(`${written.join('\n')}\n`);
+      return 0;
+    }
     case 'listen-link': {
       const written = await runListenLinkCommand(rest, loadConfig);
       process.stdout.write(`${written.join('\n')}\n`);
@@ -161,7 +167,7 @@ async function loadConfig(path: string): Promise<EngineConfig> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof UsageError || error instanceof ConfigError || error instanceof ListenLinkUsageError) {
+    if (error instanceof UsageError || error instanceof ConfigError || error instanceof ListenLinkUsageError || error instanceof ServersUsageError) {
       process.stderr.write(`steadycast: ${error.message}\n`);
       process.exit(2);
     }
