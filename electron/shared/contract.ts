@@ -22,6 +22,7 @@ import {
 } from './conversation';
 import { FailoverMoveSchema, FailoverStateSchema, ListenLinkSchema } from './failover';
 import { NetworkPreflightSchema, PREFLIGHT_PROBES, UplinkPreflightRequestSchema, UplinkPreflightSchema } from './preflight';
+import { PracticeStateSchema } from './practice';
 import { GeneralSettingsSchema, SettingsViewSchema, SpaceFormSchema } from './settings';
 
 const SpaceIdSchema = z.string().min(1).max(64);
@@ -224,6 +225,10 @@ export const commandSchemas = {
   'settings:delete-space': { payload: z.strictObject({ id: SpaceIdSchema }), result: SettingsViewSchema },
   /** Saves the audio, recording and shortcut settings. */
   'settings:save-general': { payload: GeneralSettingsSchema, result: SettingsViewSchema },
+  /** Starts the practice space (both endpoints' servers on this computer) and runs it: resolves once it is running. */
+  'practice:start': { payload: EmptySchema, result: PracticeStateSchema },
+  /** In the practice space: stops the primary Janus and Icecast (by PID), to watch the failover. */
+  'practice:simulate-failure': { payload: EmptySchema, result: PracticeStateSchema },
   /** The engine's latest log lines, oldest first, so a UI that attaches late sees what happened. */
   'log:get-recent': {
     payload: EmptySchema,
