@@ -5,6 +5,7 @@ import { assertNever, Engine } from '../engine/engine';
 import type { HttpFetch } from '../engine/listeners/http';
 import { addLogSink, createLogger, describeError } from '../engine/log/logger';
 import type { ServerProber } from '../engine/servers/prober';
+import { PracticeSpace } from '../engine/servers/practice-space';
 import type { CommandPayload, EngineEvent } from '../shared/contract';
 import { APP_ID } from './app-id';
 import { appMenuTemplate } from './app-menu';
@@ -199,6 +200,8 @@ export async function startApp(electron: MainElectron, options: DesktopAppOption
     settingsStore: settingsFile,
     invitesFile: join(userData, 'invites.json'),
     revealFile: (path) => electron.shell.showItemInFolder(path),
+    // Offered on the first screen while no space is configured; its servers stop when the app quits.
+    practice: new PracticeSpace({ dir: join(userData, 'practice'), clock: options.clock, logger: createLogger('practice') }),
     ...(options.listenerHttp ? { listenerHttp: options.listenerHttp } : {}),
   });
   // The engine's log panel in the window shows main's lines too (shortcut conflicts, crashes).
@@ -443,6 +446,7 @@ export async function startApp(electron: MainElectron, options: DesktopAppOption
     if (quitConfirmed || !isLive()) {
       quitting = true;
       shortcuts.dispose();
+      void engine.stopPractice().catch((error: unknown) => log.error('the practice space did not stop cleanly', error));
       return;
     }
     event.preventDefault();

@@ -11,6 +11,7 @@ import { createMicCheckSlice } from './mic-check-slice';
 import { createProducerSlice } from './producer-slice';
 import { createServersSlice } from './servers-slice';
 import { createSettingsSlice } from '../features/settings/settings-slice';
+import { createPracticeSlice } from '../features/practice/practice-slice';
 import type { AppState, StoreDeps } from './store-types';
 import { createToastsSlice } from './toasts-slice';
 import { createPreflightSlice } from './preflight-slice';
@@ -90,5 +91,6 @@ export function createAppStore(deps: StoreDeps = browserStoreDeps): AppStore {
     ...createToastsSlice(deps)(...args),
     ...createPreflightSlice(deps)(...args),
     ...createPushToTalkSlice(...args),
+    ...createPracticeSlice(...args),
   }));
 }

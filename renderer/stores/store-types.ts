@@ -12,6 +12,7 @@ import type { MicCheckSlice } from './mic-check-slice';
 import type { ProducerSlice } from './producer-slice';
 import type { ServersSlice } from './servers-slice';
 import type { SettingsSlice } from '../features/settings/settings-slice';
+import type { PracticeSlice } from '../features/practice/practice-slice';
 
 import type { SystemTheme, ThemeSlice, ThemeStorage } from './theme-slice';
 import type { ToastsSlice } from './toasts-slice';
@@ -20,7 +21,7 @@ import type { PushToTalkSlice } from './push-to-talk-slice';
 
 
 /** The whole renderer state: every slice, actions beside their state. */
-export type AppState = ConnectionSlice & EngineSlice & ServersSlice & LogSlice & BroadcastSlice & ListenersSlice & ConversationSlice & ProducerSlice & MicCheckSlice & FailoverSlice & SettingsSlice & ThemeSlice & ToastsSlice & PreflightSlice & PushToTalkSlice;
+export type AppState = ConnectionSlice & EngineSlice & ServersSlice & LogSlice & BroadcastSlice & ListenersSlice & ConversationSlice & ProducerSlice & MicCheckSlice & FailoverSlice & SettingsSlice & ThemeSlice & ToastsSlice & PreflightSlice & PushToTalkSlice & PracticeSlice;
 
 /** A slice creator that may read the whole state. */
 export type AppSlice<T> = StateCreator<AppState, [], [], T>;
