@@ -245,7 +245,8 @@ export class Engine {
     this.state.space = spaceStatusOf(config.space.name, this.endpoints);
     this.state.conversation = idleConversationState();
     this.state.failover = this.failover.state();
-    this.listenerCounts = this.startListenerCounts();
+    // Counts the caller runs stay subscribed; the space's own are started for the new mounts.
+    if (!this.options.listenerCounts) this.listenerCounts = this.startListenerCounts();
     this.log.info(`now running the space "${config.space.name}" (${this.endpoints.size} endpoint(s))`);
     this.emitState();
   }

@@ -41,7 +41,9 @@ const SecretInput = <T extends z.ZodType<string>>(schema: T) => schema.nullable(
 /** One endpoint of a space as the settings screen edits it (credentials apart from the URL). */
 export const EndpointFormSchema = z.strictObject({
   janusUrl: JanusUrlSchema,
-  roomId: RoomIdSchema,
+  /** Null: the endpoint has no conversation room (an audience-only endpoint, as the engine allows). */
+  roomId: RoomIdSchema.nullable(),
+  /** Ignored without a room. */
   roomSecret: SecretInput(RoomSecretSchema),
   roomPin: z.string().max(64, 'use at most 64 characters'),
   mountUrl: HttpUrlSchema.refine((value) => schemeOf(value) === null || !/@/.test(value.split('/')[2] ?? ''), 'leave the user name and password out of the URL: use the Source user and Source password fields'),

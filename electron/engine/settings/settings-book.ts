@@ -197,8 +197,8 @@ function snapshotOf(spaces: readonly StoredSpace[], general: GeneralSettings): S
 
 /** A form's endpoint as the engine's config, secrets from `stored` where the form keeps them. */
 function endpointOf(form: EndpointForm, stored: EndpointConfig | undefined, label: string): EndpointConfig {
-  const roomSecret = form.roomSecret ?? stored?.janus.room?.secret;
-  if (roomSecret === undefined) throw new EngineCommandError(`${label} room secret: give one (at least 8 characters); this endpoint has none saved.`);
+  const roomSecret = form.roomId === null ? undefined : (form.roomSecret ?? stored?.janus.room?.secret);
+  if (form.roomId !== null && roomSecret === undefined) throw new EngineCommandError(`${label} room secret: give one (at least 8 characters); this endpoint has none saved.`);
   const password = form.sourcePassword ?? (stored ? credentialsOf(stored.icecast.mountUrl).password : '');
   if (password === '') throw new EngineCommandError(`${label} source password: give the Icecast source password; this endpoint has none saved.`);
   const mount = new URL(form.mountUrl);
@@ -209,7 +209,7 @@ function endpointOf(form: EndpointForm, stored: EndpointConfig | undefined, labe
       ...(stored?.janus.apiSecret !== undefined ? { apiSecret: stored.janus.apiSecret } : {}),
       ...(stored?.janus.adminKey !== undefined ? { adminKey: stored.janus.adminKey } : {}),
       url: form.janusUrl,
-      room: { id: form.roomId, secret: roomSecret, ...(form.roomPin !== '' ? { pin: form.roomPin } : {}) },
+      ...(form.roomId !== null ? { room: { id: form.roomId, secret: roomSecret, ...(form.roomPin !== '' ? { pin: form.roomPin } : {}) } } : {}),
     },
     icecast: { ...stored?.icecast, mountUrl: mount.toString() },
   });
