@@ -17,6 +17,7 @@ import { startBridgeServer } from './ws-bridge';
 import { LISTENERS_USAGE, runListenersCommand } from './listeners-command';
 import { BROADCAST_USAGE, runBroadcastCommand } from './broadcast-command';
 import { runServersCommand, SERVERS_USAGE, ServersUsageError } from './servers-command';
+import { HeadlessSettingsFile } from './headless-settings-file';
 import { LISTEN_LINK_USAGE, ListenLinkUsageError, runListenLinkCommand } from './listen-link-command';
 
 const log = createLogger('cli');
@@ -38,6 +39,10 @@ Commands:
                              --config the control room offers it too
              --data DIR      the app's data folder, e.g. for the practice space's server files
                              (default $XDG_DATA_HOME/steadycast or ~/.local/share/steadycast)
+             --settings FILE what the settings screen saves (default: beside --config as FILE.settings.json,
+                             else DATA/settings.json); mode 0600, secrets in it as text (no keychain
+                             here: only your account can read it); without --config its running
+                             space is the one the engine runs
              --practice-hosts A,B  addresses of the practice primary and backup (default 127.0.0.1,127.0.0.1)
              --practice-ice I,J    the only interfaces their Janus gathers ICE candidates on (default: all)
 ${BROADCAST_USAGE}${LISTENERS_USAGE}${LISTEN_LINK_USAGE}${SERVERS_USAGE}  help       Show this text.
@@ -96,6 +101,7 @@ async function runHeadless(args: string[]): Promise<number> {
         'ice-host': { type: 'string', multiple: true },
         practice: { type: 'boolean', default: false },
         data: { type: 'string' },
+        settings: { type: 'string' },
         'practice-hosts': { type: 'string' },
         'practice-ice': { type: 'string' },
       },
@@ -114,9 +120,15 @@ async function runHeadless(args: string[]): Promise<number> {
   });
 
   if (values.practice && values.config) throw new UsageError('--practice runs the practice space instead of a space file: leave out --config (or --practice).');
-  const config = values.config ? await loadConfig(values.config) : EngineConfigSchema.parse({});
+  const dataDir = resolve(values.data ?? defaultDataDir());
+  // Beside --config (so each space file has its own), else in the data folder.
+  const settingsFile = new HeadlessSettingsFile(values.settings !== undefined ? resolve(values.settings) : values.config ? `${resolve(values.config)}.settings.json` : join(dataDir, 'settings.json'));
+  const savedSettings = await settingsFile.load().catch((error: unknown) => {
+    throw new UsageError(describeError(error));
+  });
+  const config = values.config ? await loadConfig(values.config) : (savedSettings.running ?? EngineConfigSchema.parse({}));
   const practice = new PracticeSpace({
-    dir: join(resolve(values.data ?? defaultDataDir()), 'practice'),
+    dir: join(dataDir, 'practice'),
     network: practiceNetwork(values['practice-hosts'], values['practice-ice']),
     clock: systemClock,
     logger: createLogger('practice'),
@@ -134,6 +146,8 @@ async function runHeadless(args: string[]): Promise<number> {
     ...(values.invites ? { invitesFile: resolve(values.invites) } : {}),
     ...(values['ice-host'] !== undefined ? { iceHostAddresses: values['ice-host'] } : {}),
     practice,
+    savedSettings: savedSettings.saved,
+    settingsStore: settingsFile,
   });
   addLogSink((record) => engine.publishLog(record));
 
