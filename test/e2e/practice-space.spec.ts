@@ -25,6 +25,11 @@ const homes: string[] = [];
 let browser: Browser | undefined;
 
 test.afterEach(async () => {
+  // A failure on a loaded machine is explained by the engines' own logs.
+  const testInfo = test.info();
+  if (testInfo.status !== testInfo.expectedStatus) {
+    for (const [index, engine] of engines.entries()) await testInfo.attach(`engine-${index}.log`, { body: engine.log(), contentType: 'text/plain' });
+  }
   await browser?.close();
   await Promise.allSettled(engines.splice(0).map((engine) => engine.stop()));
   await Promise.all(homes.splice(0).map((home) => rm(home, { recursive: true, force: true })));
