@@ -114,6 +114,8 @@ export class Engine {
   private sweepTimer: unknown = null;
   /** The safety recording of the show on air, or of the last show this engine ran. */
   private lastRecordingPath: string | null = null;
+  /** An edit of the space in use, saved on air or in the room: applied when you next go live or join. */
+  private pendingSpace: EngineConfig | null = null;
   /** The uplink check running now; UIs asking meanwhile share it. */
   private uplinkCheck: UplinkCheck | null = null;
 
@@ -229,8 +231,8 @@ export class Engine {
    * rule, invites and listener counts replace the current ones. Refused on air and in a conversation.
    */
   async useSpace(config: EngineConfig): Promise<void> {
-    if (this.broadcast !== null || this.startingBroadcast) throw new EngineCommandError('A show is on air: end it before changing the space.');
-    if (this.state.conversation.link.status !== 'idle') throw new EngineCommandError('You are in the conversation: leave it before changing the space.');
+    const refusal = this.spaceChangeRefusal();
+    if (refusal !== null) throw new EngineCommandError(refusal);
     if (!this.options.listenerCounts) this.listenerCounts?.stop();
     this.failover.stop();
     await this.conversation.leave();
@@ -295,6 +297,7 @@ export class Engine {
       case 'servers:check':
         return { started: this.checkServers(command.payload.endpoint) };
       case 'broadcast:start':
+        await this.applyPendingSpace();
         return this.startBroadcast(command.payload);
       case 'broadcast:stop': {
         const running = this.ownBroadcast;
@@ -309,6 +312,7 @@ export class Engine {
       case 'space:provision':
         return { rooms: await this.conversation.provision() };
       case 'conversation:join': {
+        await this.applyPendingSpace();
         const joined = await this.conversation.join(command.payload);
         // Everyone applies the same failover rule: a guest the one its invite carries, the host its own.
         this.failover.useRule(this.conversation.inviteFailoverRule());
@@ -357,9 +361,11 @@ export class Engine {
         }
         return listenLinkOf(this.config.space);
       case 'settings:get':
-        return this.settings.view();
+        return this.settingsView();
       case 'settings:save-space':
-        return this.settings.saveSpace(command.payload.id, command.payload.space);
+        return this.saveSpace(command.payload.id, command.payload.space);
+      case 'settings:use-space':
+        return this.useSavedSpace(command.payload.id);
       case 'settings:duplicate-space':
         return this.settings.duplicateSpace(command.payload.id);
       case 'settings:delete-space':
@@ -427,6 +433,47 @@ export class Engine {
     } finally {
       this.startingBroadcast = false;
     }
+  }
+
+  /** Why the space cannot change now (on air, in the room), or null when it can. */
+  private spaceChangeRefusal(): string | null {
+    if (this.broadcast !== null || this.startingBroadcast) return 'A show is on air: end it before changing the space.';
+    if (this.state.conversation.link.status !== 'idle') return 'You are in the conversation: leave it before changing the space.';
+    return null;
+  }
+
+  private settingsView(): CommandResult<'settings:get'> {
+    return { ...this.settings.view(), pendingSpace: this.pendingSpace !== null };
+  }
+
+  /** Saves a space; the one in use applies at once when it can, else when you next go live or join. */
+  private async saveSpace(id: string | null, form: CommandPayload<'settings:save-space'>['space']): Promise<CommandResult<'settings:save-space'>> {
+    await this.settings.saveSpace(id, form);
+    if (id !== null && id === this.settings.activeSpaceId()) {
+      this.pendingSpace = { space: this.settings.spaceConfig(id) };
+      if (this.spaceChangeRefusal() === null) await this.applyPendingSpace();
+      else this.log.info('the space in use was edited on air or in the room: it applies when you next go live or join');
+    }
+    return this.settingsView();
+  }
+
+  /** Runs a saved space from now on (refused on air and in the room). */
+  private async useSavedSpace(id: string): Promise<CommandResult<'settings:use-space'>> {
+    const refusal = this.spaceChangeRefusal();
+    if (refusal !== null) throw new EngineCommandError(refusal);
+    const config = { space: this.settings.spaceConfig(id) };
+    await this.settings.makeActive(id);
+    this.pendingSpace = null;
+    await this.useSpace(config);
+    return this.settingsView();
+  }
+
+  /** An edit of the space in use that waited for the show to end and the room to be left. */
+  private async applyPendingSpace(): Promise<void> {
+    if (this.pendingSpace === null || this.spaceChangeRefusal() !== null) return;
+    const config = this.pendingSpace;
+    this.pendingSpace = null;
+    await this.useSpace(config);
   }
 
   private requirePractice(): PracticeHost {

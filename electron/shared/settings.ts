@@ -153,6 +153,8 @@ export type GeneralSettings = z.infer<typeof GeneralSettingsSchema>;
 export const SettingsViewSchema = z.strictObject({
   /** The space the engine runs now (it cannot be deleted). */
   activeSpaceId: z.string().max(64),
+  /** True while an edit of the space in use waits to apply: when you next go live or join, off air and out of the room. */
+  pendingSpace: z.boolean().optional(),
   spaces: z.array(SpaceViewSchema).max(100),
   general: GeneralSettingsSchema,
 });

@@ -61,6 +61,8 @@ export interface SettingsSlice {
   /** Validates and saves the space being edited; on success the editor closes. */
   saveSpace: () => Promise<void>;
   duplicateSpace: (id: string) => Promise<void>;
+  /** Runs a saved space from now on (the engine refuses on air and in the room, and says so). */
+  runSpace: (id: string) => Promise<void>;
   askDeleteSpace: (id: string) => void;
   cancelDeleteSpace: () => void;
   confirmDeleteSpace: () => Promise<void>;
@@ -173,6 +175,10 @@ export const createSettingsSlice: AppSlice<SettingsSlice> = (set, get) => {
       await spaceRequest(id, 'duplicate', (bridge) => bridge.invoke('settings:duplicate-space', { id }));
     },
 
+    async runSpace(id) {
+      await spaceRequest(id, 'use', (bridge) => bridge.invoke('settings:use-space', { id }));
+    },
+
     askDeleteSpace(id) {
       patch({ confirmingDelete: id, error: null });
     },
@@ -219,7 +225,7 @@ export const createSettingsSlice: AppSlice<SettingsSlice> = (set, get) => {
     },
   };
 
-  async function spaceRequest(id: string, what: 'duplicate' | 'delete', send: (bridge: NonNullable<AppState['bridge']>) => Promise<SettingsView>): Promise<void> {
+  async function spaceRequest(id: string, what: 'duplicate' | 'delete' | 'use', send: (bridge: NonNullable<AppState['bridge']>) => Promise<SettingsView>): Promise<void> {
     const bridge = get().bridge;
     if (!bridge) {
       patch({ error: NOT_CONNECTED });
