@@ -62,7 +62,7 @@ async function openPage(url: string): Promise<Page> {
  * so a listener that caught such a gap listens again once the host's output is live again (a
  * player reconnects too), until it hears the tone or `budgetMs` has passed.
  */
-async function toneHeardAt(host: Page, output: 'primary' | 'backup', url: string, dir: string, budgetMs = 120_000): Promise<number> {
+async function toneHeardAt(host: Page, output: 'primary' | 'backup', url: string, dir: string, budgetMs = 90_000): Promise<number> {
   const { hostname, port, pathname } = new URL(url);
   const deadline = Date.now() + budgetMs;
   let best = Number.NEGATIVE_INFINITY;
@@ -119,7 +119,7 @@ test('a new user: the practice space from the first screen, live with a listener
   // ── A listener of the primary mount hears the program ─────────────────────────
   // The window's audio reaches the engine first (its meter reads a level).
   await meterSettles(host, 'the window feeds the program', (db) => db > -40, 2, 60_000);
-  expect(await toneHeardAt(host, 'primary', primaryUrl ?? '', listenDir)).toBeGreaterThan(-30);
+  expect.soft(await toneHeardAt(host, 'primary', primaryUrl ?? '', listenDir)).toBeGreaterThan(-30);
 
   // ── An invite, and a co-host joins from a second window ───────────────────────
   const invites = host.getByTestId('invites-panel');
@@ -154,5 +154,5 @@ test('a new user: the practice space from the first screen, live with a listener
   // The audience: the primary mount is gone with its server, the backup mount still carries the program.
   await expect(host.getByTestId('output-primary')).not.toHaveAttribute('data-state', 'live', { timeout: 30_000 });
   await expect(host.getByTestId('output-backup')).toHaveAttribute('data-state', 'live', { timeout: 30_000 });
-  expect(await toneHeardAt(host, 'backup', backupUrl ?? '', listenDir)).toBeGreaterThan(-30);
+  expect.soft(await toneHeardAt(host, 'backup', backupUrl ?? '', listenDir)).toBeGreaterThan(-30);
 });
