@@ -242,5 +242,6 @@ describe('Engine: an edit of the space in use, saved on air', () => {
     expect(engine.getState().space.name).toBe('Loopback show, renamed');
     expect((await engine.execute({ channel: 'settings:get', payload: {} })).pendingSpace).toBe(false);
     await engine.execute({ channel: 'broadcast:stop', payload: {} });
-  });
+    // Two real shows start (the Opus encoder loads each time): slow on a loaded machine.
+  }, 60_000);
 });
