@@ -1,6 +1,8 @@
 import { randomInt } from 'node:crypto';
 import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { systemClock } from '../engine/clock';
@@ -9,11 +11,15 @@ import { ConfigError, EngineConfigSchema, parseEngineConfig, type EngineConfig }
 import { Engine } from '../engine/engine';
 import { addLogSink, createLogger, formatLogRecord } from '../engine/log/logger';
 import { createNetworkProber } from '../engine/servers/prober';
+import { PracticeSpace, type PracticeSpaceOptions } from '../engine/servers/practice-space';
+import { dispatchUntrusted } from '../engine/dispatch';
 import { createFetchHttp } from '../engine/listeners/http';
 import { STEADYCAST_VERSION } from '../engine/version';
 import { startBridgeServer } from './ws-bridge';
 import { LISTENERS_USAGE, runListenersCommand } from './listeners-command';
 import { BROADCAST_USAGE, runBroadcastCommand } from './broadcast-command';
+import { runServersCommand, SERVERS_USAGE, ServersUsageError } from './servers-command';
+import { HeadlessSettingsFile } from './headless-settings-file';
 import { LISTEN_LINK_USAGE, ListenLinkUsageError, runListenLinkCommand } from './listen-link-command';
 import { describeError } from '../shared/describe-error';
 import { redactText } from '../engine/redact';
@@ -33,7 +39,18 @@ Commands:
              --invites FILE  keep the space's invites (and their tokens) in FILE, mode 0600 (default: memory only)
              --ice-host ADDR also offer ADDR as an ICE host candidate for the space channel (repeatable;
                              needed only on virtual interfaces such as a veth test network)
-${BROADCAST_USAGE}${LISTENERS_USAGE}${LISTEN_LINK_USAGE}  help       Show this text.
+             --practice      start the practice space at once: a primary and a backup Janus + Icecast
+                             on this computer (needs the janus and icecast2 packages); without
+                             --config the control room offers it too
+             --data DIR      the app's data folder, e.g. for the practice space's server files
+                             (default $XDG_DATA_HOME/steadycast or ~/.local/share/steadycast)
+             --settings FILE what the settings screen saves (default: beside --config as FILE.settings.json,
+                             else DATA/settings.json); mode 0600, secrets in it as text (no keychain
+                             here: only your account can read it); without --config its running
+                             space is the one the engine runs
+             --practice-hosts A,B  addresses of the practice primary and backup (default 127.0.0.1,127.0.0.1)
+             --practice-ice I,J    the only interfaces their Janus gathers ICE candidates on (default: all)
+${BROADCAST_USAGE}${LISTENERS_USAGE}${LISTEN_LINK_USAGE}${SERVERS_USAGE}  help       Show this text.
   version    Print the version.
 `;
 
@@ -49,6 +66,11 @@ async function main(argv: string[]): Promise<number> {
       return runListenersCommand(rest);
     case 'broadcast':
       return runBroadcastCommand(rest);
+    case 'servers': {
+      const written = await runServersCommand(rest, loadConfig);
+      process.stdout.write(`${written.join('\n')}\n`);
+      return 0;
+    }
     case 'listen-link': {
       const written = await runListenLinkCommand(rest, loadConfig);
       process.stdout.write(`${written.join('\n')}\n`);
@@ -82,6 +104,11 @@ async function runHeadless(args: string[]): Promise<number> {
         invites: { type: 'string' },
         'log-level': { type: 'string', default: 'info' },
         'ice-host': { type: 'string', multiple: true },
+        practice: { type: 'boolean', default: false },
+        data: { type: 'string' },
+        settings: { type: 'string' },
+        'practice-hosts': { type: 'string' },
+        'practice-ice': { type: 'string' },
       },
       strict: true,
     }));
@@ -97,7 +124,20 @@ async function runHeadless(args: string[]): Promise<number> {
     process.stderr.write(`${formatLogRecord(record)}\n`);
   });
 
-  const config = values.config ? await loadConfig(values.config) : EngineConfigSchema.parse({});
+  if (values.practice && values.config) throw new UsageError('--practice runs the practice space instead of a space file: leave out --config (or --practice).');
+  const dataDir = resolve(values.data ?? defaultDataDir());
+  // Beside --config (so each space file has its own), else in the data folder.
+  const settingsFile = new HeadlessSettingsFile(values.settings !== undefined ? resolve(values.settings) : values.config ? `${resolve(values.config)}.settings.json` : join(dataDir, 'settings.json'));
+  const savedSettings = await settingsFile.load().catch((error: unknown) => {
+    throw new UsageError(describeError(error));
+  });
+  const config = values.config ? await loadConfig(values.config) : (savedSettings.running ?? EngineConfigSchema.parse({}));
+  const practice = new PracticeSpace({
+    dir: join(dataDir, 'practice'),
+    network: practiceNetwork(values['practice-hosts'], values['practice-ice']),
+    clock: systemClock,
+    logger: createLogger('practice'),
+  });
   const engine = new Engine({
     version: STEADYCAST_VERSION,
     mode: 'headless',
@@ -110,6 +150,9 @@ async function runHeadless(args: string[]): Promise<number> {
     recordingsDir: resolve(values.recordings),
     ...(values.invites ? { invitesFile: resolve(values.invites) } : {}),
     ...(values['ice-host'] !== undefined ? { iceHostAddresses: values['ice-host'] } : {}),
+    practice,
+    savedSettings: savedSettings.saved,
+    settingsStore: settingsFile,
   });
   addLogSink((record) => engine.publishLog(record));
 
@@ -130,6 +173,15 @@ async function runHeadless(args: string[]): Promise<number> {
       `  The token in this link is the only way in and changes at every start; do not share it.\n` +
       `  Press Ctrl+C to stop.\n`,
   );
+  if (values.practice) await startPracticeSpace(engine);
+  else if (!config.space.primary && !config.space.backup) {
+    const offer = practice.state();
+    process.stdout.write(
+      offer.status === 'unavailable'
+        ? `  No space configured (--config FILE). ${offer.reason}\n`
+        : `  No space configured: open the control room and press "Start the practice space", or start with --practice.\n`,
+    );
+  }
 
   await new Promise<void>((resolveStop) => {
     const stop = (signal: string): void => {
@@ -143,7 +195,40 @@ async function runHeadless(args: string[]): Promise<number> {
   await engine.leaveConversation();
   await server.close();
   engine.stopListenerCounts();
+  await engine.stopPractice();
   return 0;
+}
+
+/** `--practice`: starts the practice space before anyone opens the control room. */
+async function startPracticeSpace(engine: Engine): Promise<void> {
+  process.stdout.write('  Starting the practice space (a primary and a backup Janus + Icecast on this computer)…\n');
+  const reply = await dispatchUntrusted(engine, 'practice:start', {});
+  if (!reply.ok) throw new UsageError(reply.error.message);
+  const practice = engine.getState().practice;
+  if (practice?.status === 'running') {
+    process.stdout.write(`  Practice space running (servers' files and logs: ${practice.folder}).\n  Listen: ${practice.listenUrls.join('  or  ')}\n`);
+  }
+}
+
+/** The data folder of the headless engine: $XDG_DATA_HOME/steadycast, else ~/.local/share/steadycast. */
+function defaultDataDir(): string {
+  return join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'steadycast');
+}
+
+/** The practice endpoints' addresses and ICE interfaces from `--practice-hosts A,B` and `--practice-ice I,J`. */
+function practiceNetwork(hosts: string | undefined, ice: string | undefined): PracticeSpaceOptions['network'] {
+  const pair = (value: string | undefined, flag: string): [string, string] | undefined => {
+    if (value === undefined) return undefined;
+    const parts = value.split(',').map((part) => part.trim());
+    if (parts.length !== 2 || parts.some((part) => part === '')) throw new UsageError(`${flag} takes two values separated by a comma (primary,backup), not "${value}".`);
+    return [parts[0] ?? '', parts[1] ?? ''];
+  };
+  const addresses = pair(hosts, '--practice-hosts') ?? ['127.0.0.1', '127.0.0.1'];
+  const interfaces = pair(ice, '--practice-ice');
+  return {
+    primary: { address: addresses[0], ...(interfaces ? { iceInterface: interfaces[0] } : {}) },
+    backup: { address: addresses[1], ...(interfaces ? { iceInterface: interfaces[1] } : {}) },
+  };
 }
 
 async function loadConfig(path: string): Promise<EngineConfig> {
@@ -179,7 +264,7 @@ function warnIfSecretsExposed(path: string, config: EngineConfig): void {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof UsageError || error instanceof ConfigError || error instanceof ListenLinkUsageError) {
+    if (error instanceof UsageError || error instanceof ConfigError || error instanceof ListenLinkUsageError || error instanceof ServersUsageError) {
       process.stderr.write(`steadycast: ${error.message}\n`);
       process.exit(2);
     }

@@ -11,6 +11,7 @@ import { runNetworkPreflight } from './preflight/network-preflight';
 import { judgeUplink, startUplinkCheck, type UplinkCheck } from './preflight/uplink-check';
 import { formatUplinkRate, PREFLIGHT_PROBES } from '../shared/preflight';
 import type { ServerProber } from './servers/prober';
+import type { PracticeHost } from './servers/practice-space';
 import { EngineCommandError } from './engine-errors';
 import { SettingsBook, type SavedSettings, type SettingsBookStore } from './settings/settings-book';
 import type { GeneralSettings } from '../shared/settings';
@@ -25,6 +26,7 @@ import { describeProgramPlan, planProgram } from './broadcast/program-plan';
 import type { BroadcastControl } from './broadcast/broadcast-control';
 import type { HttpFetch } from './listeners/http';
 import type { ListenerCounts } from './listeners/listener-counts';
+import type { ListenerReading } from '../shared/listeners';
 import { startSpaceListenerCounts } from './listeners/space-listener-counts';
 import { idleConversationState } from '../shared/conversation';
 import { Conversation, type ShowTimings } from './conversation/conversation';
@@ -75,6 +77,8 @@ export interface EngineOptions {
   failover?: Partial<FailoverSettings> & { probeEveryMs?: number };
   /** Shows a file in the system's file manager (the desktop app's `shell.showItemInFolder`); absent where there is none (headless). */
   revealFile?: (path: string) => void;
+  /** The practice space on this computer (the desktop app and the headless command); without it `practice:*` is refused. */
+  practice?: PracticeHost;
   /** How often a host's app repeats its show announcement, and when others stop believing it (default 5 s / 15 s); tests shorten them. */
   showTimings?: ShowTimings;
 }
@@ -90,7 +94,7 @@ export class Engine {
   private state: EngineState;
   private readonly listeners = new Set<EngineListener>();
   private readonly log: Logger;
-  private readonly endpoints: Map<EndpointName, EndpointConfig>;
+  private endpoints: Map<EndpointName, EndpointConfig>;
   private publishingLog = false;
   private ownBroadcast: Broadcast | null = null;
   private startingBroadcast = false;
@@ -101,23 +105,26 @@ export class Engine {
   /** Capture → arrival delay of the window's program frames. */
   private readonly inputDelay = new InputDelayMeter();
   private lastInputDelayWarning = Number.NEGATIVE_INFINITY;
-  private readonly listenerCounts: ListenerCounts | null;
-  private readonly invites: InviteBook | null;
+  /** The space the engine runs: `options.config` until another one is put in its place ({@link Engine.useSpace}). */
+  private config: EngineConfig;
+  private listenerCounts: ListenerCounts | null;
+  private invites: InviteBook | null;
   /** Saved spaces and general settings, as the settings screen edits them. */
   private readonly settings: SettingsBook;
-  private readonly conversation: Conversation;
-  private readonly failover: FailoverService;
+  private conversation: Conversation;
+  private failover: FailoverService;
   private mediaState: CommandPayload<'conversation:report-media'>['state'] = 'new';
   private sweepTimer: unknown = null;
   /** The safety recording of the show on air, or of the last show this engine ran. */
   private lastRecordingPath: string | null = null;
+  /** An edit of the space in use, saved on air or in the room: applied when you next go live or join. */
+  private pendingSpace: EngineConfig | null = null;
   /** The uplink check running now; UIs asking meanwhile share it. */
   private uplinkCheck: UplinkCheck | null = null;
 
   constructor(private readonly options: EngineOptions) {
     this.log = options.logger ?? createLogger('engine', () => options.clock.now());
     this.rendererLog = new RendererLog({ clock: options.clock });
-    const hasRooms = options.config.space.primary?.janus.room !== undefined || options.config.space.backup?.janus.room !== undefined;
     this.settings = new SettingsBook({
       config: options.config,
       recordingsDir: options.recordingsDir,
@@ -129,17 +136,49 @@ export class Engine {
         this.emitState();
       },
     });
-    this.invites = hasRooms ? new InviteBook({ clock: options.clock, file: options.invitesFile, logger: this.log.child('invites') }) : null;
-    this.conversation = new Conversation({
-      config: options.config,
+    this.config = options.config;
+    const built = this.buildSpace(options.config);
+    this.invites = built.invites;
+    this.conversation = built.conversation;
+    this.failover = built.failover;
+    this.endpoints = built.endpoints;
+    this.state = {
+      version: options.version,
+      mode: options.mode,
+      startedAt: options.clock.now(),
+      space: spaceStatusOf(this.config.space.name, this.endpoints),
+      audio: { framesReceived: 0, framesRejected: 0, lastFrameAt: null },
+      conversation: idleConversationState(),
+      broadcast: null,
+      settings: savedSettingsOf(this.settings.generalSettings()),
+      failover: this.failover.state(),
+      ...(options.practice ? { practice: options.practice.state() } : {}),
+      bridge: { kind: options.bridgeKind, clients: 0 },
+    };
+    options.practice?.onChange((practice) => {
+      this.state.practice = practice;
+      this.emitState();
+    });
+    this.log.info(`engine ${options.version} started (${options.mode}), ${this.endpoints.size} endpoint(s) configured`);
+    this.listenerCounts = this.startListenerCounts();
+  }
+
+  /** The conversation, its failover rule and invites, and the endpoints of `config`'s space. */
+  private buildSpace(config: EngineConfig): { invites: InviteBook | null; conversation: Conversation; failover: FailoverService; endpoints: Map<EndpointName, EndpointConfig> } {
+    const { options } = this;
+    const hasRooms = config.space.primary?.janus.room !== undefined || config.space.backup?.janus.room !== undefined;
+    const invites = hasRooms ? new InviteBook({ clock: options.clock, file: options.invitesFile, logger: this.log.child('invites') }) : null;
+    // The callbacks read the engine's current conversation and failover: those built here, once assigned.
+    const conversation: Conversation = new Conversation({
+      config,
       clock: options.clock,
       random: options.random ?? Math.random,
       logger: this.log.child('conversation'),
-      invites: this.invites,
-      onChange: (conversation) => {
-        this.state.conversation = conversation;
-        // Built right after the conversation; its first state comes from the conversation itself.
-        this.failover.observeConversation(conversation);
+      invites,
+      onChange: (state) => {
+        if (this.conversation !== conversation) return;
+        this.state.conversation = state;
+        this.failover.observeConversation(state);
         this.emitState();
       },
       onMicLevels: (levels) => this.emit({ channel: 'conversation:mic-levels', payload: levels }),
@@ -149,69 +188,73 @@ export class Engine {
       ...(options.showTimings !== undefined ? { showTimings: options.showTimings } : {}),
     });
     const { probeEveryMs, ...failoverSettings } = options.failover ?? {};
-    this.failover = new FailoverService({
-      conversation: this.conversation,
+    const failover: FailoverService = new FailoverService({
+      conversation,
       clock: options.clock,
       logger: this.log.child('failover'),
       prober: options.prober,
       // The space's rule (its file, then what a test or benchmark tunes); a guest's comes from its invite.
-      settings: { ...options.config.space.failover, ...failoverSettings },
+      settings: { ...config.space.failover, ...failoverSettings },
       ...(probeEveryMs !== undefined ? { probeEveryMs } : {}),
-      onChange: (failover) => {
-        this.state.failover = failover;
+      onChange: (state) => {
+        if (this.failover !== failover) return;
+        this.state.failover = state;
         this.emitState();
       },
     });
-    this.failover.onMove((move) => {
+    failover.onMove((move) => {
       this.emit({ channel: 'failover:moving', payload: move });
       // Announced on the space channel (a moderator's engine only: Janus needs the room secret).
-      this.conversation.announceMove(move).catch((error: unknown) => this.log.warn(`the move could not be announced on the space channel: ${describeError(error)}`));
+      conversation.announceMove(move).catch((error: unknown) => this.log.warn(`the move could not be announced on the space channel: ${describeError(error)}`));
     });
-    const { space } = options.config;
-    this.endpoints = new Map();
-    if (space.primary) this.endpoints.set('primary', space.primary);
-    if (space.backup) this.endpoints.set('backup', space.backup);
-    this.state = {
-      version: options.version,
-      mode: options.mode,
-      startedAt: options.clock.now(),
-      space: {
-        name: space.name,
-        endpoints: [...this.endpoints].map(([name, endpoint]) => ({
-          name,
-          janus: { kind: 'janus', url: redactUrl(endpoint.janus.url), probe: { status: 'unknown' } },
-          icecast: { kind: 'icecast', url: redactUrl(endpoint.icecast.mountUrl), probe: { status: 'unknown' } },
-        })),
-      },
-      audio: { framesReceived: 0, framesRejected: 0, lastFrameAt: null },
-      conversation: idleConversationState(),
-      broadcast: null,
-      settings: savedSettingsOf(this.settings.generalSettings()),
-      failover: this.failover.state(),
-      bridge: { kind: options.bridgeKind, clients: 0 },
+    const endpoints = new Map<EndpointName, EndpointConfig>();
+    if (config.space.primary) endpoints.set('primary', config.space.primary);
+    if (config.space.backup) endpoints.set('backup', config.space.backup);
+    return { invites, conversation, failover, endpoints };
+  }
+
+  /** Listener counts of the space's mounts (or the ones the caller already runs). */
+  private startListenerCounts(): ListenerCounts | null {
+    const { options } = this;
+    const onReading = (reading: ListenerReading): void => {
+      this.failover.observeListeners(reading);
+      this.emit({ channel: 'listeners:update', payload: reading });
     };
-    this.log.info(`engine ${options.version} started (${options.mode}), ${this.endpoints.size} endpoint(s) configured`);
     if (options.listenerCounts) {
       // Counts the caller already runs (e.g. `steadycast broadcast` over its own outputs).
-      this.listenerCounts = options.listenerCounts;
-      this.listenerCounts.subscribe((reading) => {
-        this.failover.observeListeners(reading);
-        this.emit({ channel: 'listeners:update', payload: reading });
-      });
-      return;
+      options.listenerCounts.subscribe(onReading);
+      return options.listenerCounts;
     }
-    this.listenerCounts = options.listenerHttp
-      ? startSpaceListenerCounts({
-          config: options.config,
-          http: options.listenerHttp,
-          clock: options.clock,
-          logger: this.log.child('listeners'),
-          onReading: (reading) => {
-            this.failover.observeListeners(reading);
-            this.emit({ channel: 'listeners:update', payload: reading });
-          },
-        })
+    return options.listenerHttp
+      ? startSpaceListenerCounts({ config: this.config, http: options.listenerHttp, clock: options.clock, logger: this.log.child('listeners'), onReading })
       : null;
+  }
+
+  /**
+   * Runs another space from now on (the practice space, once started): its conversation, failover
+   * rule, invites and listener counts replace the current ones. Refused on air and in a conversation.
+   */
+  async useSpace(config: EngineConfig): Promise<void> {
+    const refusal = this.spaceChangeRefusal();
+    if (refusal !== null) throw new EngineCommandError(refusal);
+    if (!this.options.listenerCounts) this.listenerCounts?.stop();
+    this.failover.stop();
+    await this.conversation.leave();
+    if (this.sweepTimer !== null) this.options.clock.clearTimeout(this.sweepTimer);
+    this.sweepTimer = null;
+    this.config = config;
+    const built = this.buildSpace(config);
+    this.invites = built.invites;
+    this.conversation = built.conversation;
+    this.failover = built.failover;
+    this.endpoints = built.endpoints;
+    this.state.space = spaceStatusOf(config.space.name, this.endpoints);
+    this.state.conversation = idleConversationState();
+    this.state.failover = this.failover.state();
+    // Counts the caller runs stay subscribed; the space's own are started for the new mounts.
+    if (!this.options.listenerCounts) this.listenerCounts = this.startListenerCounts();
+    this.log.info(`now running the space "${config.space.name}" (${this.endpoints.size} endpoint(s))`);
+    this.emitState();
   }
 
   /** Stops the engine's background work (listener polling, the failover rule); bindings call it on shutdown. */
@@ -258,6 +301,7 @@ export class Engine {
       case 'servers:check':
         return { started: this.checkServers(command.payload.endpoint) };
       case 'broadcast:start':
+        await this.applyPendingSpace();
         return this.startBroadcast(command.payload);
       case 'broadcast:stop': {
         const running = this.ownBroadcast;
@@ -272,6 +316,7 @@ export class Engine {
       case 'space:provision':
         return { rooms: await this.conversation.provision() };
       case 'conversation:join': {
+        await this.applyPendingSpace();
         const joined = await this.conversation.join(command.payload);
         // Everyone applies the same failover rule: a guest the one its invite carries, the host its own.
         this.failover.useRule(this.conversation.inviteFailoverRule());
@@ -315,14 +360,16 @@ export class Engine {
       case 'failover:set-auto-return':
         return this.failover.setAutoReturn(command.payload.enabled);
       case 'failover:listen-link':
-        if (!this.options.config.space.primary && !this.options.config.space.backup) {
+        if (!this.config.space.primary && !this.config.space.backup) {
           throw new EngineCommandError('No Icecast mount is configured for this space: add the primary (and backup) mount URL to the space settings.');
         }
-        return listenLinkOf(this.options.config.space);
+        return listenLinkOf(this.config.space);
       case 'settings:get':
-        return this.settings.view();
+        return this.settingsView();
       case 'settings:save-space':
-        return this.settings.saveSpace(command.payload.id, command.payload.space);
+        return this.saveSpace(command.payload.id, command.payload.space);
+      case 'settings:use-space':
+        return this.useSavedSpace(command.payload.id);
       case 'settings:duplicate-space':
         return this.settings.duplicateSpace(command.payload.id);
       case 'settings:delete-space':
@@ -333,6 +380,10 @@ export class Engine {
         return this.networkPreflight(command.payload.probes ?? PREFLIGHT_PROBES.default);
       case 'preflight:uplink':
         return this.uplinkPreflight(command.payload.bitrateKbps);
+      case 'practice:start':
+        return this.startPractice();
+      case 'practice:simulate-failure':
+        return this.simulatePracticeFailure();
       case 'log:get-recent':
         return { entries: this.recentLog.map((entry) => ({ ...entry })) };
       case 'log:write':
@@ -348,7 +399,7 @@ export class Engine {
 
   private async startBroadcast(request: CommandPayload<'broadcast:start'>): Promise<BroadcastStatus> {
     if (this.broadcast || this.startingBroadcast) throw new EngineCommandError('A show is already on air: end it before starting another.');
-    const { space } = this.options.config;
+    const { space } = this.config;
     const outputs = [
       space.primary && { id: 'primary', label: 'Primary', url: space.primary.icecast.mountUrl },
       space.backup && { id: 'backup', label: 'Backup', url: space.backup.icecast.mountUrl },
@@ -389,6 +440,82 @@ export class Engine {
     } finally {
       this.startingBroadcast = false;
     }
+  }
+
+  /** Why the space cannot change now (on air, in the room), or null when it can. */
+  private spaceChangeRefusal(): string | null {
+    if (this.broadcast !== null || this.startingBroadcast) return 'A show is on air: end it before changing the space.';
+    if (this.state.conversation.link.status !== 'idle') return 'You are in the conversation: leave it before changing the space.';
+    return null;
+  }
+
+  private settingsView(): CommandResult<'settings:get'> {
+    return { ...this.settings.view(), pendingSpace: this.pendingSpace !== null };
+  }
+
+  /** Saves a space; the one in use applies at once when it can, else when you next go live or join. */
+  private async saveSpace(id: string | null, form: CommandPayload<'settings:save-space'>['space']): Promise<CommandResult<'settings:save-space'>> {
+    await this.settings.saveSpace(id, form);
+    if (id !== null && id === this.settings.activeSpaceId()) {
+      this.pendingSpace = { space: this.settings.spaceConfig(id) };
+      if (this.spaceChangeRefusal() === null) await this.applyPendingSpace();
+      else this.log.info('the space in use was edited on air or in the room: it applies when you next go live or join');
+    }
+    return this.settingsView();
+  }
+
+  /** Runs a saved space from now on (refused on air and in the room). */
+  private async useSavedSpace(id: string): Promise<CommandResult<'settings:use-space'>> {
+    const refusal = this.spaceChangeRefusal();
+    if (refusal !== null) throw new EngineCommandError(refusal);
+    const config = { space: this.settings.spaceConfig(id) };
+    await this.settings.makeActive(id);
+    this.pendingSpace = null;
+    await this.useSpace(config);
+    return this.settingsView();
+  }
+
+  /** An edit of the space in use that waited for the show to end and the room to be left. */
+  private async applyPendingSpace(): Promise<void> {
+    if (this.pendingSpace === null || this.spaceChangeRefusal() !== null) return;
+    const config = this.pendingSpace;
+    this.pendingSpace = null;
+    await this.useSpace(config);
+  }
+
+  private requirePractice(): PracticeHost {
+    if (!this.options.practice) throw new EngineCommandError('This engine cannot run the practice space: start the desktop app or "steadycast headless".');
+    return this.options.practice;
+  }
+
+  /** Starts the practice space's servers and runs it. */
+  private async startPractice(): Promise<CommandResult<'practice:start'>> {
+    const practice = this.requirePractice();
+    const state = practice.state();
+    if (state.status === 'unavailable') throw new EngineCommandError(state.reason);
+    if (this.broadcast !== null || this.startingBroadcast) throw new EngineCommandError('A show is on air: end it before starting the practice space.');
+    if (this.state.conversation.link.status !== 'idle') throw new EngineCommandError('You are in the conversation: leave it before starting the practice space.');
+    let config: EngineConfig;
+    try {
+      config = await practice.start();
+    } catch (error) {
+      throw new EngineCommandError(describeError(error));
+    }
+    if (this.config !== config) await this.useSpace(config);
+    return practice.state();
+  }
+
+  /** Kills the practice space's primary servers, as a crash would. */
+  private async simulatePracticeFailure(): Promise<CommandResult<'practice:simulate-failure'>> {
+    const practice = this.requirePractice();
+    if (practice.state().status !== 'running') throw new EngineCommandError('"Simulate a failure" works in the practice space: start it first.');
+    await practice.simulateFailure();
+    return practice.state();
+  }
+
+  /** Stops the practice space's servers (bindings call it on shutdown). */
+  async stopPractice(): Promise<void> {
+    await this.options.practice?.stop();
   }
 
   /** Leaves the conversation (bindings call it on shutdown). */
@@ -453,7 +580,7 @@ export class Engine {
 
   private async createInvite(request: CommandPayload<'invites:create'>): Promise<CommandResult<'invites:create'>> {
     const invites = this.requireInvites();
-    const created = invites.create(request, this.options.config.space, this.failover.state().settings);
+    const created = invites.create(request, this.config.space, this.failover.state().settings);
     try {
       await this.conversation.updateAllowed('add', [created.token]);
     } catch (error) {
@@ -680,6 +807,18 @@ export class Engine {
 /** The part of the general settings the engine state carries (shortcuts are the desktop app's own). */
 function savedSettingsOf(general: GeneralSettings): NonNullable<EngineState['settings']> {
   return { audio: structuredClone(general.audio), recording: structuredClone(general.recording) };
+}
+
+/** The space's endpoints as UIs see them: redacted URLs, nothing probed yet. */
+function spaceStatusOf(name: string, endpoints: Map<EndpointName, EndpointConfig>): EngineState['space'] {
+  return {
+    name,
+    endpoints: [...endpoints].map(([endpoint, config]) => ({
+      name: endpoint,
+      janus: { kind: 'janus', url: redactUrl(config.janus.url), probe: { status: 'unknown' } },
+      icecast: { kind: 'icecast', url: redactUrl(config.icecast.mountUrl), probe: { status: 'unknown' } },
+    })),
+  };
 }
 
 function safeFileName(name: string): string {

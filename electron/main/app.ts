@@ -4,6 +4,7 @@ import { Engine } from '../engine/engine';
 import type { HttpFetch } from '../engine/listeners/http';
 import { addLogSink, createLogger } from '../engine/log/logger';
 import type { ServerProber } from '../engine/servers/prober';
+import { PracticeSpace } from '../engine/servers/practice-space';
 import { APP_ID } from './app-id';
 import { diagnosticsExporter } from './app-diagnostics';
 import { appMenuTemplate } from './app-menu';
@@ -130,6 +131,8 @@ export async function startApp(electron: MainElectron, options: DesktopAppOption
     settingsStore: settings.file,
     invitesFile: join(userData, 'invites.json'),
     revealFile: (path) => electron.shell.showItemInFolder(path),
+    // Offered on the first screen while no space is configured; its servers stop when the app quits.
+    practice: new PracticeSpace({ dir: join(userData, 'practice'), clock: options.clock, logger: createLogger('practice') }),
     ...(options.listenerHttp ? { listenerHttp: options.listenerHttp } : {}),
   });
   // The engine's log panel in the window shows main's lines too (shortcut conflicts, crashes).
@@ -140,7 +143,18 @@ export async function startApp(electron: MainElectron, options: DesktopAppOption
   const liveMarker = new LiveMarkerFile(userData, { appVersion: options.version, pid: process.pid });
   const microphone = engineMicrophone(engine, notify);
   const shortcuts = new GlobalShortcuts({ globalShortcut: electron.globalShortcut, clock: options.clock, platform: options.platform, microphone });
-  const quit = new QuitGuard({ app, dialog, engine, liveMarker, onQuit: () => shortcuts.dispose(), logger: log });
+  const quit = new QuitGuard({
+    app,
+    dialog,
+    engine,
+    liveMarker,
+    onQuit: () => {
+      shortcuts.dispose();
+      // The practice space's servers were started by this app: they stop with it.
+      void engine.stopPractice().catch((error: unknown) => log.error('the practice space did not stop cleanly', error));
+    },
+    logger: log,
+  });
   const mainWindow = new MainWindow({
     electron,
     window: {

@@ -22,6 +22,7 @@ import {
 } from './conversation';
 import { FailoverMoveSchema, FailoverStateSchema, ListenLinkSchema } from './failover';
 import { NetworkPreflightSchema, PREFLIGHT_PROBES, UplinkPreflightRequestSchema, UplinkPreflightSchema } from './preflight';
+import { PracticeStateSchema } from './practice';
 import { GeneralSettingsSchema, SettingsViewSchema, SpaceFormSchema } from './settings';
 
 const SpaceIdSchema = z.string().min(1).max(64);
@@ -230,14 +231,27 @@ export const commandSchemas = {
   'failover:listen-link': { payload: EmptySchema, result: ListenLinkSchema },
   /** The saved spaces (secrets only as "set") and the audio, recording and shortcut settings. */
   'settings:get': { payload: EmptySchema, result: SettingsViewSchema },
-  /** Creates a space (`id` null) or saves one; a null secret keeps the saved one. */
+  /**
+   * Creates a space (`id` null) or saves one; a null secret keeps the saved one. Saving the space in
+   * use applies it at once when off air and out of the room, else when you next go live or join
+   * (the view's `pendingSpace` says so).
+   */
   'settings:save-space': { payload: z.strictObject({ id: SpaceIdSchema.nullable(), space: SpaceFormSchema }), result: SettingsViewSchema },
   /** Copies a space, secrets included, as "<name> (copy)". */
   'settings:duplicate-space': { payload: z.strictObject({ id: SpaceIdSchema }), result: SettingsViewSchema },
   /** Deletes a space (not the one the engine runs). */
   'settings:delete-space': { payload: z.strictObject({ id: SpaceIdSchema }), result: SettingsViewSchema },
+  /**
+   * Runs a saved space from now on (the engine's conversation, failover, invites and outputs move to
+   * it). Refused on air and in the room: a space changes between shows.
+   */
+  'settings:use-space': { payload: z.strictObject({ id: SpaceIdSchema }), result: SettingsViewSchema },
   /** Saves the audio, recording and shortcut settings. */
   'settings:save-general': { payload: GeneralSettingsSchema, result: SettingsViewSchema },
+  /** Starts the practice space (both endpoints' servers on this computer) and runs it: resolves once it is running. */
+  'practice:start': { payload: EmptySchema, result: PracticeStateSchema },
+  /** In the practice space: stops the primary Janus and Icecast (by PID), to watch the failover. */
+  'practice:simulate-failure': { payload: EmptySchema, result: PracticeStateSchema },
   /** The engine's latest log lines, oldest first, so a UI that attaches late sees what happened. */
   'log:get-recent': {
     payload: EmptySchema,

@@ -50,7 +50,9 @@ const SecretInput = <T extends z.ZodType<string>>(schema: T) => schema.nullable(
 /** One endpoint of a space as the settings screen edits it (credentials apart from the URL). */
 export const EndpointFormSchema = z.strictObject({
   janusUrl: JanusUrlSchema,
-  roomId: RoomIdSchema,
+  /** Null: the endpoint has no conversation room (an audience-only endpoint, as the engine allows). */
+  roomId: RoomIdSchema.nullable(),
+  /** Ignored without a room. */
   roomSecret: SecretInput(RoomSecretSchema),
   roomPin: z.string().max(64, 'use at most 64 characters'),
   mountUrl: HttpUrlSchema.refine((value) => schemeOf(value) === null || !/@/.test(value.split('/')[2] ?? ''), 'leave the user name and password out of the URL: use the Source user and Source password fields'),
@@ -160,6 +162,8 @@ export type GeneralSettings = z.infer<typeof GeneralSettingsSchema>;
 export const SettingsViewSchema = z.strictObject({
   /** The space the engine runs now (it cannot be deleted). */
   activeSpaceId: z.string().max(64),
+  /** True while an edit of the space in use waits to apply: when you next go live or join, off air and out of the room. */
+  pendingSpace: z.boolean().optional(),
   spaces: z.array(SpaceViewSchema).max(100),
   general: GeneralSettingsSchema,
 });

@@ -3,6 +3,7 @@ import { BroadcastStatusSchema } from './broadcast';
 import { ConversationStateSchema } from './conversation';
 import { EndpointNameSchema } from './endpoint';
 import { FailoverStateSchema } from './failover';
+import { PracticeStateSchema } from './practice';
 import { AudioSettingsSchema, RecordingSettingsSchema } from './settings';
 
 /** Which process hosts the engine: the Electron main process or the headless Node command. */
@@ -83,6 +84,8 @@ export const EngineStateSchema = z.object({
   settings: z.object({ audio: AudioSettingsSchema, recording: RecordingSettingsSchema }).optional(),
   /** Endpoint health and the failover controller (absent from engines that do not run one). */
   failover: FailoverStateSchema.optional(),
+  /** The practice space on this computer (absent from engines that cannot run one, e.g. a guest's test engine). */
+  practice: PracticeStateSchema.optional(),
   bridge: z.object({
     kind: BridgeKindSchema,
     clients: z.number().int().nonnegative(),

@@ -18,6 +18,7 @@ import { createProducerSlice } from './producer-slice';
 import { createServersSlice } from './servers-slice';
 import { createSettingsSlice } from './settings-slice';
 import type { SelectedBridge } from '../bridge/select-bridge';
+import { createPracticeSlice } from './practice-slice';
 import type { AppState, StoreDeps } from './store-types';
 import { createToastsSlice } from './toasts-slice';
 import { createPreflightSlice } from './preflight-slice';
@@ -109,6 +110,7 @@ export function createAppStore(deps: StoreDeps): AppStore {
       ...createToastsSlice(deps)(...args),
       ...createPreflightSlice(deps)(...args),
       ...createPushToTalkSlice(...args),
+      ...createPracticeSlice(deps)(...args),
     };
   });
   if (deps.bridge.connection.current().status === 'connected') void store.getState().refreshState();

@@ -85,8 +85,9 @@ function wholeNumber(text: string): number {
 function endpointInput(draft: EndpointDraft): unknown {
   return {
     janusUrl: draft.janusUrl.trim(),
-    roomId: wholeNumber(draft.roomId),
-    roomSecret: draft.roomSecret === '' && draft.roomSecretSet ? null : draft.roomSecret,
+    // No room number: an endpoint without a conversation room, which the engine runs too.
+    roomId: draft.roomId.trim() === '' ? null : wholeNumber(draft.roomId),
+    roomSecret: draft.roomId.trim() === '' || (draft.roomSecret === '' && draft.roomSecretSet) ? null : draft.roomSecret,
     roomPin: draft.roomPin,
     mountUrl: draft.mountUrl.trim(),
     sourceUser: draft.sourceUser,

@@ -61,6 +61,8 @@ export interface SettingsSlice {
   /** Validates and saves the space being edited; on success the editor closes. */
   saveSpace: () => Promise<void>;
   duplicateSpace: (id: string) => Promise<void>;
+  /** Runs a saved space from now on (the engine refuses on air and in the room, and says so). */
+  runSpace: (id: string) => Promise<void>;
   askDeleteSpace: (id: string) => void;
   cancelDeleteSpace: () => void;
   confirmDeleteSpace: () => Promise<void>;
@@ -181,6 +183,10 @@ export const createSettingsSlice = (deps: Pick<StoreDeps, 'bridge'>): AppSlice<S
       await spaceRequest(id, 'duplicate', (bridge) => bridge.invoke('settings:duplicate-space', { id }));
     },
 
+    async runSpace(id) {
+      await spaceRequest(id, 'use', (bridge) => bridge.invoke('settings:use-space', { id }));
+    },
+
     askDeleteSpace(id) {
       patch({ confirmingDelete: id, ...withoutFailures(get().settings) });
     },
@@ -219,7 +225,7 @@ export const createSettingsSlice = (deps: Pick<StoreDeps, 'bridge'>): AppSlice<S
     },
   };
 
-  async function spaceRequest(id: string, what: 'duplicate' | 'delete', send: (api: StoreDeps['bridge']['api']) => Promise<SettingsView>): Promise<void> {
+  async function spaceRequest(id: string, what: 'duplicate' | 'delete' | 'use', send: (api: StoreDeps['bridge']['api']) => Promise<SettingsView>): Promise<void> {
     if (get().settings.spaceRequest.status === 'sending') return;
     patch({ ...withoutFailures(get().settings), spaceRequest: { status: 'sending', id } });
     try {

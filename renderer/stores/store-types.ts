@@ -18,6 +18,7 @@ import type { MicCheckSlice } from './mic-check-slice';
 import type { ProducerSlice } from './producer-slice';
 import type { ServersSlice } from './servers-slice';
 import type { SettingsSlice } from './settings-slice';
+import type { PracticeSlice } from './practice-slice';
 import type { SystemTheme, ThemeSlice, ThemeStorage } from './theme-slice';
 import type { ToastsSlice } from './toasts-slice';
 import type { PreflightSlice } from './preflight-slice';
@@ -43,7 +44,8 @@ export type AppState = ConnectionSlice &
   ThemeSlice &
   ToastsSlice &
   PreflightSlice &
-  PushToTalkSlice;
+  PushToTalkSlice &
+  PracticeSlice;
 
 /** A slice creator that may read the whole state. */
 export type AppSlice<T> = StateCreator<AppState, [], [], T>;

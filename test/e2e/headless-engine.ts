@@ -39,18 +39,34 @@ export function hostSpaceConfig(servers: TestServers, name: string, mount: strin
   };
 }
 
-/** Starts the built headless engine with `config` and waits for the link it prints. */
-export async function startHeadlessEngine(config: unknown): Promise<HeadlessEngine> {
+/** How to start an engine besides its config. */
+export interface HeadlessEngineOptions {
+  /** The user's home folder (the data folder is under it): a new user's empty one. */
+  readonly home?: string;
+  /** More command-line options. */
+  readonly args?: readonly string[];
+}
+
+/** Starts the built headless engine with `config` (null: none, as a new user does) and waits for the link it prints. */
+export async function startHeadlessEngine(config: unknown, options: HeadlessEngineOptions = {}): Promise<HeadlessEngine> {
   if (!existsSync(cli)) throw new Error(`${cli} is missing: run "npm run build" before the e2e tests.`);
   const dir = await mkdtemp(join(tmpdir(), 'steadycast-e2e-'));
   const configPath = join(dir, 'space.json');
   const recordingsDir = join(dir, 'recordings');
-  await writeFile(configPath, JSON.stringify(config, null, 2));
+  if (config !== null) await writeFile(configPath, JSON.stringify(config, null, 2));
 
   // Recordings in the temp dir, not the default ./recordings of the repository.
-  const child = spawn(process.execPath, [cli, 'headless', '--port', '0', '--config', configPath, '--recordings', recordingsDir, ...testIceHostAddresses().flatMap((address) => ['--ice-host', address])], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const configArgs = config === null ? [] : ['--config', configPath];
+  const env = { ...process.env };
+  if (options.home !== undefined) {
+    env.HOME = options.home;
+    delete env.XDG_DATA_HOME;
+  }
+  const child = spawn(
+    process.execPath,
+    [cli, 'headless', '--port', '0', ...configArgs, '--recordings', recordingsDir, ...testIceHostAddresses().flatMap((address) => ['--ice-host', address]), ...(options.args ?? [])],
+    { stdio: ['ignore', 'pipe', 'pipe'], env },
+  );
   let stdout = '';
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { icecastConfigXml, type IcecastMount, type IcecastRelay } from '../../electron/engine/servers/config-generator';
+import { icecastAccount } from '../../electron/engine/servers/installed-servers';
 import { bindAddress, freePort, hostAddress } from './network';
 import { spawnLogged, stopProcess, waitUntilReady } from './process';
 
@@ -36,24 +38,10 @@ export interface IcecastOptions {
 }
 
 /** One `<mount>` section of the generated config. */
-export interface IcecastMountOptions {
-  /** e.g. `/live.opus`. */
-  readonly name: string;
-  /** Where listeners go when this mount's source leaves, e.g. `/fallback.opus`. */
-  readonly fallbackMount?: string;
-  /** Move listeners back from the fallback when the source returns (default true when a fallback is set). */
-  readonly fallbackOverride?: boolean;
-  readonly maxListeners?: number;
-}
+export type IcecastMountOptions = IcecastMount;
 
 /** One `<relay>` section: this server pulls `mount` from `server:port` and serves it as `localMount`. */
-export interface IcecastRelayOptions {
-  readonly server: string;
-  readonly port: number;
-  readonly mount: string;
-  /** Default: the same as `mount`. */
-  readonly localMount?: string;
-}
+export type IcecastRelayOptions = IcecastRelay;
 
 /** A running Icecast: where it listens, its credentials, PID and files. */
 export interface IcecastServer {
@@ -73,11 +61,6 @@ export interface IcecastServer {
   stop(): Promise<void>;
 }
 
-/** Debian's unprivileged account for Icecast; Icecast refuses to run as root without `<changeowner>`. */
-const ICECAST_USER = 'icecast2';
-const ICECAST_GROUP = 'icecast';
-const SHARE_DIR = '/usr/share/icecast2';
-
 /** Starts a private Icecast 2.4 on a free port with random passwords. */
 export async function startIcecast(options: IcecastOptions = {}): Promise<IcecastServer> {
   const { sourceTimeout = 5, burstSize = 0, clients = 1000, sources = 20, logLevel = 3, startTimeoutMs = 10_000, mounts = [], relays = [] } = options;
@@ -95,55 +78,20 @@ export async function startIcecast(options: IcecastOptions = {}): Promise<Icecas
     relayPassword: fixed.relayPassword ?? secret(),
   };
 
-  const owner = process.getuid?.() === 0 ? unprivilegedOwner() : undefined;
-  const changeOwner = owner
-    ? `\t\t<changeowner>\n\t\t\t<user>${ICECAST_USER}</user>\n\t\t\t<group>${ICECAST_GROUP}</group>\n\t\t</changeowner>\n`
-    : '';
-  const config = `<icecast>
-\t<location>steadycast test</location>
-\t<admin>test@steadycast.invalid</admin>
-\t<hostname>${host}</hostname>
-\t<limits>
-\t\t<clients>${clients}</clients>
-\t\t<sources>${sources}</sources>
-\t\t<queue-size>524288</queue-size>
-\t\t<client-timeout>30</client-timeout>
-\t\t<header-timeout>15</header-timeout>
-\t\t<source-timeout>${sourceTimeout}</source-timeout>
-\t\t<burst-size>${burstSize}</burst-size>
-\t</limits>
-\t<authentication>
-\t\t<source-password>${credentials.sourcePassword}</source-password>
-\t\t<relay-password>${credentials.relayPassword}</relay-password>
-\t\t<admin-user>${credentials.adminUser}</admin-user>
-\t\t<admin-password>${credentials.adminPassword}</admin-password>
-\t</authentication>
-\t<listen-socket>
-\t\t<port>${port}</port>
-\t\t<bind-address>${bindAddress()}</bind-address>
-\t</listen-socket>
-${mounts.map(mountSection).join('')}${relays.map(relaySection).join('')}\t<http-headers>
-\t\t<header name="Access-Control-Allow-Origin" value="*" />
-\t</http-headers>
-\t<fileserve>1</fileserve>
-\t<paths>
-\t\t<basedir>${configDir}</basedir>
-\t\t<logdir>${logDir}</logdir>
-\t\t<webroot>${SHARE_DIR}/web</webroot>
-\t\t<adminroot>${SHARE_DIR}/admin</adminroot>
-\t\t<alias source="/" destination="/status.xsl"/>
-\t</paths>
-\t<logging>
-\t\t<accesslog>access.log</accesslog>
-\t\t<errorlog>error.log</errorlog>
-\t\t<loglevel>${logLevel}</loglevel>
-\t\t<logsize>10000</logsize>
-\t</logging>
-\t<security>
-\t\t<chroot>0</chroot>
-${changeOwner}\t</security>
-</icecast>
-`;
+  const owner = process.getuid?.() === 0 ? icecastAccount() : undefined;
+  const config = icecastConfigXml({
+    hostname: host,
+    port,
+    bindAddress: bindAddress(),
+    ...credentials,
+    limits: { clients, sources, sourceTimeout, burstSize },
+    mounts,
+    relays,
+    logLevel,
+    paths: { basedir: configDir, logdir: logDir },
+    location: 'steadycast test',
+    ...(owner ? { changeOwner: { user: owner.user, group: owner.group } } : {}),
+  });
   const configFile = join(configDir, 'icecast.xml');
   writeFileSync(configFile, config);
   // After <changeowner> Icecast opens its logs as icecast2: the whole temp dir must be theirs.
@@ -190,46 +138,4 @@ ${changeOwner}\t</security>
     throw error;
   }
   return server;
-}
-
-function mountSection(mount: IcecastMountOptions): string {
-  const lines = [`\t\t<mount-name>${mount.name}</mount-name>`];
-  if (mount.maxListeners !== undefined) lines.push(`\t\t<max-listeners>${mount.maxListeners}</max-listeners>`);
-  if (mount.fallbackMount !== undefined) {
-    lines.push(`\t\t<fallback-mount>${mount.fallbackMount}</fallback-mount>`);
-    lines.push(`\t\t<fallback-override>${mount.fallbackOverride === false ? 0 : 1}</fallback-override>`);
-  }
-  return `\t<mount type="normal">\n${lines.join('\n')}\n\t</mount>\n`;
-}
-
-function relaySection(relay: IcecastRelayOptions): string {
-  return [
-    '\t<relay>',
-    `\t\t<server>${relay.server}</server>`,
-    `\t\t<port>${relay.port}</port>`,
-    `\t\t<mount>${relay.mount}</mount>`,
-    `\t\t<local-mount>${relay.localMount ?? relay.mount}</local-mount>`,
-    '\t\t<on-demand>0</on-demand>',
-    '\t\t<relay-shoutcast-metadata>0</relay-shoutcast-metadata>',
-    '\t</relay>',
-    '',
-  ].join('\n');
-}
-
-/** uid/gid of the Debian icecast2 account; a clear error when the package is not installed. */
-function unprivilegedOwner(): { uid: number; gid: number } {
-  const user = readFileSync('/etc/passwd', 'utf8')
-    .split('\n')
-    .map((line) => line.split(':'))
-    .find((fields) => fields[0] === ICECAST_USER);
-  const group = readFileSync('/etc/group', 'utf8')
-    .split('\n')
-    .map((line) => line.split(':'))
-    .find((fields) => fields[0] === ICECAST_GROUP);
-  const uid = Number(user?.[2]);
-  const gid = Number(group?.[2]);
-  if (!Number.isInteger(uid) || !Number.isInteger(gid) || user === undefined || group === undefined) {
-    throw new Error(`user ${ICECAST_USER} / group ${ICECAST_GROUP} not found: install icecast2 (apt-get install icecast2)`);
-  }
-  return { uid, gid };
 }

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { janusConfigFiles } from '../../electron/engine/servers/config-generator';
+import { findJanusLibDir, INSTALL_SERVERS_LINE, janusDisabledLibraries } from '../../electron/engine/servers/installed-servers';
 import { bindAddress, freePorts, hostAddress, insideTestNamespace, NAMESPACE_INTERFACE } from './network';
 import { canConnect, spawnLogged, stopProcess, waitUntilReady } from './process';
 
@@ -19,6 +21,8 @@ export interface JanusOptions {
   readonly host?: string;
   /** Interface Janus gathers ICE candidates on inside the test namespace (default veth0; the backup uses veth1). */
   readonly iceInterface?: string;
+  /** With it, Janus core checks signed tokens itself (`token_auth`; see the generator). */
+  readonly tokenAuthSecret?: string;
   /** Fixed ports (default: free ones); pass a stopped server's to restart it in place. */
   readonly ports?: { readonly http: number; readonly ws: number; readonly adminHttp: number; readonly adminWs: number };
 }
@@ -42,15 +46,12 @@ export interface JanusServer {
 /** The only plugins the test Janus loads. */
 export const JANUS_PLUGINS = ['janus.plugin.audiobridge', 'janus.plugin.streaming', 'janus.plugin.textroom'] as const;
 
-const KEPT_PLUGIN_FILES = ['libjanus_audiobridge.so', 'libjanus_streaming.so', 'libjanus_textroom.so'];
-const KEPT_TRANSPORT_FILES = ['libjanus_http.so', 'libjanus_websockets.so'];
-
 /** Starts a private Janus with AudioBridge, Streaming and TextRoom over HTTP and WebSocket, on free ports. */
 export async function startJanus(options: JanusOptions = {}): Promise<JanusServer> {
   const { debugLevel = 4, sessionTimeout = 60, reclaimSessionTimeout = 30, startTimeoutMs = 15_000, iceInterface = NAMESPACE_INTERFACE } = options;
   if (reclaimSessionTimeout <= 0) throw new Error('reclaimSessionTimeout must be > 0: sessions must survive a WebSocket outage');
 
-  const libDir = findJanusLibDir();
+  const libDir = requireJanusLibDir();
   const configDir = mkdtempSync(join(tmpdir(), 'steadycast-janus-'));
   const logFile = join(configDir, 'janus.log');
   const adminSecret = randomBytes(12).toString('hex');
@@ -61,48 +62,20 @@ export async function startJanus(options: JanusOptions = {}): Promise<JanusServe
   const bind = bindAddress();
   const host = options.host ?? hostAddress();
 
-  const files: Record<string, string> = {
-    'janus.jcfg': janusConfig({ libDir, configDir, debugLevel, sessionTimeout, reclaimSessionTimeout, adminSecret, iceInterface }),
-    'janus.transport.http.jcfg': `general: {
-\tjson = "compact"
-\tbase_path = "/janus"
-\thttp = true
-\tport = ${httpPort}
-\tip = "${bind}"
-\thttps = false
-}
-admin: {
-\tadmin_base_path = "/admin"
-\tadmin_http = true
-\tadmin_port = ${adminHttpPort}
-\tadmin_ip = "${bind}"
-\tadmin_https = false
-}
-cors: {
-}
-`,
-    'janus.transport.websockets.jcfg': `general: {
-\tjson = "compact"
-\tws = true
-\tws_port = ${wsPort}
-\tws_ip = "${bind}"
-\twss = false
-\tws_logging = "err,warn"
-}
-admin: {
-\tadmin_ws = true
-\tadmin_ws_port = ${adminWsPort}
-\tadmin_ws_ip = "${bind}"
-\tadmin_wss = false
-}
-cors: {
-}
-`,
-    // No static rooms or mountpoints: each test creates its own, and the packaged samples bind fixed ports.
-    'janus.plugin.audiobridge.jcfg': 'general: {\n}\n',
-    'janus.plugin.streaming.jcfg': 'general: {\n}\n',
-    'janus.plugin.textroom.jcfg': 'general: {\n\tjson = "compact"\n}\n',
-  };
+  // Janus never gathers candidates on loopback; inside the namespace only the veth is a candidate.
+  const files = janusConfigFiles({
+    bindAddress: bind,
+    ports: { http: httpPort, ws: wsPort, adminHttp: adminHttpPort, adminWs: adminWsPort },
+    adminSecret,
+    debugLevel,
+    sessionTimeout,
+    reclaimSessionTimeout,
+    serverName: 'steadycast-test',
+    ...(insideTestNamespace() ? { iceEnforceList: iceInterface } : {}),
+    ...(options.tokenAuthSecret !== undefined ? { tokenAuthSecret: options.tokenAuthSecret } : {}),
+    paths: { configDir, libDir },
+    disabled: janusDisabledLibraries(libDir),
+  });
   for (const [name, text] of Object.entries(files)) writeFileSync(join(configDir, name), text);
 
   const proc = await spawnLogged('janus', ['-F', configDir, '-C', join(configDir, 'janus.jcfg')], logFile).catch((error: unknown) => {
@@ -113,8 +86,9 @@ cors: {
   const server: JanusServer = {
     wsUrl: `ws://${host}:${wsPort}`,
     httpUrl,
-    adminWsUrl: `ws://${host}:${adminWsPort}`,
-    adminHttpUrl: `http://${host}:${adminHttpPort}/admin`,
+    // The generated config binds the admin API to this machine only.
+    adminWsUrl: `ws://127.0.0.1:${adminWsPort}`,
+    adminHttpUrl: `http://127.0.0.1:${adminHttpPort}/admin`,
     adminSecret,
     pid: proc.pid,
     ports: { http: httpPort, ws: wsPort, adminHttp: adminHttpPort, adminWs: adminWsPort },
@@ -133,8 +107,8 @@ cors: {
       check: async () =>
         (await janusAnswersInfo(httpUrl)) &&
         (await canConnect(host, wsPort)) &&
-        (await canConnect(host, adminWsPort)) &&
-        (await canConnect(host, adminHttpPort)),
+        (await canConnect('127.0.0.1', adminWsPort)) &&
+        (await canConnect('127.0.0.1', adminHttpPort)),
     });
   } catch (error) {
     await server.stop();
@@ -156,72 +130,9 @@ export async function janusAnswersInfo(httpUrl: string): Promise<boolean> {
   return typeof body === 'object' && body !== null && 'janus' in body && body.janus === 'server_info';
 }
 
-function janusConfig(config: {
-  libDir: string;
-  configDir: string;
-  debugLevel: number;
-  sessionTimeout: number;
-  reclaimSessionTimeout: number;
-  adminSecret: string;
-  iceInterface: string;
-}): string {
-  const { libDir, configDir, debugLevel, sessionTimeout, reclaimSessionTimeout, adminSecret, iceInterface } = config;
-  const disabledPlugins = otherLibraries(join(libDir, 'plugins'), KEPT_PLUGIN_FILES);
-  const disabledTransports = otherLibraries(join(libDir, 'transports'), KEPT_TRANSPORT_FILES);
-  const disabledLoggers = otherLibraries(join(libDir, 'loggers'), []);
-  // Janus never gathers candidates on loopback; inside the namespace only the veth is a candidate.
-  const iceEnforce = insideTestNamespace() ? `\tice_enforce_list = "${iceInterface}"\n` : '';
-  return `general: {
-\tconfigs_folder = "${configDir}"
-\tplugins_folder = "${join(libDir, 'plugins')}"
-\ttransports_folder = "${join(libDir, 'transports')}"
-\tevents_folder = "${join(libDir, 'events')}"
-\tloggers_folder = "${join(libDir, 'loggers')}"
-\tdebug_level = ${debugLevel}
-\tdebug_timestamps = true
-\tdebug_colors = false
-\tserver_name = "steadycast-test"
-\tsession_timeout = ${sessionTimeout}
-\treclaim_session_timeout = ${reclaimSessionTimeout}
-\tadmin_secret = "${adminSecret}"
-}
-certificates: {
-}
-media: {
-}
-nat: {
-\tnice_debug = false
-${iceEnforce}}
-plugins: {
-\tdisable = "${disabledPlugins.join(',')}"
-}
-transports: {
-\tdisable = "${disabledTransports.join(',')}"
-}
-loggers: {
-\tdisable = "${disabledLoggers.join(',')}"
-}
-events: {
-\tbroadcast = false
-}
-`;
-}
-
-/** The `lib*.so` files in `folder` other than `kept` (Janus loads every `.so` not in its `disable` list). */
-function otherLibraries(folder: string, kept: readonly string[]): string[] {
-  if (!existsSync(folder)) return [];
-  return readdirSync(folder).filter((name) => name.endsWith('.so') && !kept.includes(name));
-}
-
-/** Where the Debian package puts Janus's plugins: /usr/lib/<multiarch>/janus. */
-function findJanusLibDir(): string {
-  const candidates = [
-    ...readdirSync('/usr/lib').map((entry) => join('/usr/lib', entry, 'janus')),
-    '/usr/lib/janus',
-    '/usr/local/lib/janus',
-    '/opt/janus/lib/janus',
-  ];
-  const found = candidates.find((dir) => existsSync(join(dir, 'plugins', 'libjanus_audiobridge.so')));
-  if (found === undefined) throw new Error(`Janus plugins not found (looked in ${candidates.join(', ')}); install janus: apt-get install janus`);
+/** Where the Debian package puts Janus's plugins; a clear error when it is not installed. */
+function requireJanusLibDir(): string {
+  const found = findJanusLibDir();
+  if (found === undefined) throw new Error(`Janus plugins not found; install janus: ${INSTALL_SERVERS_LINE}`);
   return found;
 }

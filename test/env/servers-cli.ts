@@ -1,58 +1,46 @@
 /*
- * `npm run servers` (tsx test/env/servers-cli.ts): a private Janus and Icecast for working on
- * Steadycast locally. Prints where they are and how to log in, writes the same as JSON, and runs
- * until Ctrl-C, then stops both and removes their temp dirs.
+ * `npm run servers` (tsx test/env/servers-cli.ts): a whole private space for working on Steadycast
+ * locally: a primary and a backup Janus + Icecast (the test environment's, written by the server
+ * config generator). Prints where they are and how to log in, writes a complete space file
+ * (rooms, source and statistics credentials, fallback mounts), and runs until Ctrl-C, then stops
+ * them all and removes their temp dirs.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureDeps } from './deps';
 import { isMainModule } from './process';
-import type { EndpointConfig } from '../../electron/engine/config';
-import { startServers, type TestServers } from './servers';
+import { insideTestNamespace } from './network';
+import { startSpaceServers, type EndpointServers, type SpaceServers } from './space-servers';
 
 /** Where the CLI writes a ready-to-use space config for these servers (git-ignored, mode 600). */
 export const SERVERS_JSON = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '.cache', 'space.json');
 
-/** A space config (the format of `steadycast headless --config`) whose primary endpoint is these servers. */
-export function serversConfigFile(servers: TestServers): { space: { name: string; primary: EndpointConfig } } {
-  const { janus, icecast } = servers;
-  return {
-    space: {
-      name: 'Local test space',
-      primary: {
-        janus: { url: janus.wsUrl },
-        icecast: { mountUrl: `${icecast.baseUrl.replace('://', `://source:${icecast.sourcePassword}@`)}/live.opus` },
-      },
-    },
+function describe(space: SpaceServers, configPath: string): string {
+  const endpoint = (name: string, servers: EndpointServers): string[] => {
+    const { janus, icecast } = servers;
+    return [
+      `${name}`,
+      `  Janus WebSocket   ${janus.wsUrl}`,
+      `  Janus HTTP        ${janus.httpUrl}`,
+      `  Janus admin       ${janus.adminHttpUrl}   (secret ${janus.adminSecret})`,
+      `  Janus log         ${janus.logFile}`,
+      `  Icecast status    ${icecast.baseUrl}/status-json.xsl`,
+      `  Icecast admin     ${icecast.adminUser} / ${icecast.adminPassword}   (${icecast.baseUrl}/admin/)`,
+      `  Icecast source    source / ${icecast.sourcePassword}   (mount ${space.mount})`,
+      `  Icecast log       ${icecast.logFile}`,
+      '',
+    ];
   };
-}
-
-function describe(servers: TestServers, configPath: string): string {
-  const { janus, icecast } = servers;
-  const mount = `${icecast.baseUrl.replace('://', `://source:${icecast.sourcePassword}@`)}/live.opus`;
   return [
     '',
-    'Steadycast test servers are running.',
+    'Steadycast test servers are running: a whole space (primary and backup, Janus + Icecast each).',
     '',
-    'Janus (AudioBridge, Streaming, TextRoom)',
-    `  WebSocket API     ${janus.wsUrl}`,
-    `  HTTP API          ${janus.httpUrl}`,
-    `  Admin WebSocket   ${janus.adminWsUrl}`,
-    `  Admin HTTP        ${janus.adminHttpUrl}`,
-    `  Admin secret      ${janus.adminSecret}`,
-    `  Log               ${janus.logFile}`,
-    '',
-    'Icecast',
-    `  Status            ${icecast.baseUrl}/status-json.xsl`,
-    `  Source password   ${icecast.sourcePassword}   (user "source"; e.g. ${mount})`,
-    `  Admin             ${icecast.adminUser} / ${icecast.adminPassword}   (${icecast.baseUrl}/admin/)`,
-    `  Relay password    ${icecast.relayPassword}`,
-    `  Log               ${icecast.logFile}`,
-    '',
-    `Space config: ${configPath}`,
+    ...endpoint('Primary', space.primary),
+    ...endpoint('Backup', space.backup),
+    `Space file (rooms, source and statistics credentials, fallback mounts): ${configPath}`,
     `  Use it:  npm run headless -- --config ${configPath}`,
-    servers.isolated
+    insideTestNamespace()
       ? 'Network: isolated test namespace.'
       : "Network: servers bound to this machine's interfaces (HTTP/WebSocket on 127.0.0.1; Janus media on the host's non-loopback addresses).",
     '',
@@ -66,10 +54,10 @@ async function main(): Promise<void> {
     process.stdout.write(`${line}\n`);
   };
   await ensureDeps(log);
-  log('starting Janus and Icecast…');
-  const servers = await startServers();
+  log('starting a primary and a backup Janus + Icecast…');
+  const servers = await startSpaceServers();
   mkdirSync(dirname(SERVERS_JSON), { recursive: true });
-  writeFileSync(SERVERS_JSON, `${JSON.stringify(serversConfigFile(servers), null, 2)}\n`, { mode: 0o600 });
+  writeFileSync(SERVERS_JSON, `${JSON.stringify(servers.config('Local test space'), null, 2)}\n`, { mode: 0o600 });
   log(describe(servers, SERVERS_JSON));
 
   let stopping = false;

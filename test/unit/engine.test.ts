@@ -175,3 +175,73 @@ describe('describeError', () => {
     expect(describeError({})).toBe('[object Object]');
   });
 });
+
+describe('Engine: the space chosen in Settings is the one it runs', () => {
+  const form = (name: string) => ({
+    name,
+    primary: { janusUrl: 'ws://198.18.0.3:8188', roomId: 77, roomSecret: 'a-long-secret', roomPin: '', mountUrl: 'http://198.18.0.3:8000/morning.opus', sourceUser: 'source', sourcePassword: 'pw-123' },
+    backup: null,
+  });
+
+  it('"Use" runs a saved space from now on, and it becomes the space in use', async () => {
+    const { engine } = makeEngine();
+    const created = await engine.execute({ channel: 'settings:save-space', payload: { id: null, space: form('Morning show') } });
+    const id = created.spaces[1]?.id ?? '';
+    const used = await engine.execute({ channel: 'settings:use-space', payload: { id } });
+    expect(used.activeSpaceId).toBe(id);
+    expect(used.spaces.map((space) => space.name)).toEqual(['Morning show', 'Launch night']);
+    expect(used.pendingSpace).toBe(false);
+    const state = engine.getState();
+    expect(state.space.name).toBe('Morning show');
+    expect(state.space.endpoints.map((endpoint) => [endpoint.name, endpoint.icecast?.url])).toEqual([['primary', 'http://198.18.0.3:8000/morning.opus']]);
+    // The space it ran before can be deleted now; the one in use cannot.
+    await expect(engine.execute({ channel: 'settings:delete-space', payload: { id } })).rejects.toThrow(/is the space this engine runs now/);
+  });
+
+  it('an edit of the space in use applies at once while off air and out of the room', async () => {
+    const { engine } = makeEngine();
+    const view = await engine.execute({ channel: 'settings:get', payload: {} });
+    const saved = await engine.execute({ channel: 'settings:save-space', payload: { id: view.activeSpaceId, space: form('Launch night, moved') } });
+    expect(saved.pendingSpace).toBe(false);
+    expect(engine.getState().space.name).toBe('Launch night, moved');
+    expect(engine.getState().space.endpoints[0]?.janus?.url).toBe('ws://198.18.0.3:8188/');
+  });
+});
+
+describe('Engine: an edit of the space in use, saved on air', () => {
+  it('waits for the show to end and applies when the host next goes live; "Use" is refused on air with what to do', async () => {
+    const clock = new FakeClock();
+    const engine = new Engine({
+      version: '1.2.3',
+      mode: 'headless',
+      bridgeKind: 'websocket',
+      // Nobody listens on port 1: the output keeps retrying, the show is on air all the same.
+      config: EngineConfigSchema.parse({ space: { name: 'Loopback show', primary: { janus: { url: 'ws://127.0.0.1:1' }, icecast: { mountUrl: 'http://source:pw-123@127.0.0.1:1/live.opus' } } } }),
+      clock,
+      prober: new FakeProber(),
+    });
+    const view = await engine.execute({ channel: 'settings:get', payload: {} });
+    const other = await engine.execute({
+      channel: 'settings:save-space',
+      payload: { id: null, space: { name: 'Other', primary: { janusUrl: 'ws://127.0.0.1:2', roomId: null, roomSecret: null, roomPin: '', mountUrl: 'http://127.0.0.1:2/other.opus', sourceUser: 'source', sourcePassword: 'pw-456' }, backup: null } },
+    });
+    await engine.execute({ channel: 'broadcast:start', payload: { source: { kind: 'tone', frequencyHz: 440 } } });
+    expect(engine.getState().broadcast).not.toBeNull();
+
+    await expect(engine.execute({ channel: 'settings:use-space', payload: { id: other.spaces[1]?.id ?? '' } })).rejects.toThrow('A show is on air: end it before changing the space.');
+    const edited = await engine.execute({
+      channel: 'settings:save-space',
+      payload: { id: view.activeSpaceId, space: { name: 'Loopback show, renamed', primary: { janusUrl: 'ws://127.0.0.1:1', roomId: null, roomSecret: null, roomPin: '', mountUrl: 'http://127.0.0.1:1/live.opus', sourceUser: 'source', sourcePassword: null }, backup: null } },
+    });
+    expect(edited.pendingSpace).toBe(true);
+    expect(engine.getState().space.name).toBe('Loopback show');
+
+    await engine.execute({ channel: 'broadcast:stop', payload: {} });
+    expect((await engine.execute({ channel: 'settings:get', payload: {} })).pendingSpace).toBe(true);
+    await engine.execute({ channel: 'broadcast:start', payload: { source: { kind: 'tone', frequencyHz: 440 } } });
+    expect(engine.getState().space.name).toBe('Loopback show, renamed');
+    expect((await engine.execute({ channel: 'settings:get', payload: {} })).pendingSpace).toBe(false);
+    await engine.execute({ channel: 'broadcast:stop', payload: {} });
+    // Two real shows start (the Opus encoder loads each time): slow on a loaded machine.
+  }, 60_000);
+});

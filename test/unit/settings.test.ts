@@ -91,6 +91,22 @@ describe('settings validation (the contract schemas, per field)', () => {
     if (!withBackup.ok) expect(Object.keys(withBackup.errors).every((path) => path.startsWith('backup.'))).toBe(true);
   });
 
+  it('accepts every space the engine accepts: a space file without a room saves unchanged, and stays without one', async () => {
+    const roomless = new SettingsBook({
+      config: EngineConfigSchema.parse({ space: { name: 'Audience only', primary: { janus: { url: 'ws://198.18.0.1:8188' }, icecast: { mountUrl: `http://source:${SOURCE_PASSWORD}@198.18.0.1:8000/live.opus` } } } }),
+    });
+    const view = roomless.view().spaces[0] ?? null;
+    const draft = spaceDraft(view);
+    expect(draft.primary.roomId).toBe('');
+    const result = validateSpace(draft);
+    expect(result).toMatchObject({ ok: true, form: { primary: { roomId: null, roomSecret: null } } });
+    if (!result.ok) return;
+    const saved = await roomless.saveSpace(view?.id ?? null, result.form);
+    expect(saved.spaces[0]?.primary).toMatchObject({ roomId: 0, roomSecretSet: false, sourcePasswordSet: true });
+    // A room number still needs its secret.
+    expect(validateSpace({ ...draft, primary: { ...draft.primary, roomId: '42', roomSecret: 'short' } })).toMatchObject({ ok: false, errors: { 'primary.roomSecret': 'use at least 8 characters' } });
+  });
+
   it('checks audio, recording folder and shortcuts field by field', () => {
     const draft = generalDraft(book().view().general);
     expect(validateGeneral(draft).ok).toBe(true);

@@ -7,8 +7,8 @@ import { describeError } from '../../shared/describe-error';
 /*
  * The spaces and general settings a UI edits through `settings:*`. Secrets stay here: a view says
  * only whether each is set, and a save with a null secret keeps the stored one. Every saved space
- * is validated by the engine's own endpoint schema. The space the engine was started with is the
- * active one (always first) and cannot be deleted.
+ * is validated by the engine's own endpoint schema. The space the engine runs is the active one
+ * (always first: the one it was started with, or the one chosen since) and cannot be deleted.
  *
  * With a store (the desktop app's settings file), a change is made only once the store has kept
  * it: a refused save leaves the book as it was and says why. Changes run one at a time.
@@ -70,13 +70,16 @@ export class SettingsBook {
   private spaces: StoredSpace[];
   private general: GeneralSettings;
   private nextId = 2;
-  private readonly activeId = 'space-1';
+  /** The space the engine runs is always the first of the list. */
+  private get activeId(): string {
+    return this.spaces[0]?.id ?? 'space-1';
+  }
   /** The change being made now; the next one waits for it. */
   private changing: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: SettingsBookOptions) {
     const { space } = options.config;
-    this.spaces = [{ id: this.activeId, ...storedOf(space) }, ...(options.saved?.spaces ?? []).slice(0, MAX_SPACES - 1).map((saved) => ({ id: this.newId(), ...storedOf(saved) }))];
+    this.spaces = [{ id: 'space-1', ...storedOf(space) }, ...(options.saved?.spaces ?? []).slice(0, MAX_SPACES - 1).map((saved) => ({ id: this.newId(), ...storedOf(saved) }))];
     const general = options.saved?.general;
     this.general = structuredClone({
       audio: general?.audio ?? DEFAULT_AUDIO_SETTINGS,
@@ -131,6 +134,24 @@ export class SettingsBook {
       const space = this.find(id);
       if (space.id === this.activeId) throw new EngineCommandError(`"${space.name}" is the space this engine runs now, so it cannot be deleted. Start Steadycast with another space first.`);
       return { spaces: this.spaces.filter((candidate) => candidate !== space) };
+    });
+  }
+
+  /** The id of the space the engine runs. */
+  activeSpaceId(): string {
+    return this.activeId;
+  }
+
+  /** A saved space as the engine runs it (secrets included). */
+  spaceConfig(id: string): SpaceConfig {
+    return configOf(this.find(id));
+  }
+
+  /** Makes a saved space the one in use (first in the list, kept as the running one). */
+  makeActive(id: string): Promise<SettingsView> {
+    return this.change(() => {
+      const space = this.find(id);
+      return { spaces: [space, ...this.spaces.filter((candidate) => candidate !== space)] };
     });
   }
 
@@ -207,8 +228,8 @@ function snapshotOf(spaces: readonly StoredSpace[], general: GeneralSettings): S
 
 /** A form's endpoint as the engine's config, secrets from `stored` where the form keeps them. */
 function endpointOf(form: EndpointForm, stored: EndpointConfig | undefined, label: string): EndpointConfig {
-  const roomSecret = form.roomSecret ?? stored?.janus.room?.secret;
-  if (roomSecret === undefined) throw new EngineCommandError(`${label} room secret: give one (at least 8 characters); this endpoint has none saved.`);
+  const roomSecret = form.roomId === null ? undefined : (form.roomSecret ?? stored?.janus.room?.secret);
+  if (form.roomId !== null && roomSecret === undefined) throw new EngineCommandError(`${label} room secret: give one (at least 8 characters); this endpoint has none saved.`);
   const password = form.sourcePassword ?? (stored ? credentialsOf(stored.icecast.mountUrl).password : '');
   if (password === '') throw new EngineCommandError(`${label} source password: give the Icecast source password; this endpoint has none saved.`);
   const mount = new URL(form.mountUrl);
@@ -219,7 +240,7 @@ function endpointOf(form: EndpointForm, stored: EndpointConfig | undefined, labe
       ...(stored?.janus.apiSecret !== undefined ? { apiSecret: stored.janus.apiSecret } : {}),
       ...(stored?.janus.adminKey !== undefined ? { adminKey: stored.janus.adminKey } : {}),
       url: form.janusUrl,
-      room: { id: form.roomId, secret: roomSecret, ...(form.roomPin !== '' ? { pin: form.roomPin } : {}) },
+      ...(form.roomId !== null ? { room: { id: form.roomId, secret: roomSecret, ...(form.roomPin !== '' ? { pin: form.roomPin } : {}) } } : {}),
     },
     icecast: { ...stored?.icecast, mountUrl: mount.toString() },
   });

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { ServerIcon } from '../../components/icons';
+import { PracticeOffer } from '../practice/practice-offer';
 
 /** What to do when the engine runs without any configured endpoint. */
 export function ServersEmptyState(): ReactNode {
@@ -9,18 +10,18 @@ export function ServersEmptyState(): ReactNode {
         <ServerIcon />
       </div>
       <div className="servers-empty__text">
-        <h3 className="servers-empty__title">No servers configured</h3>
+        <h3 className="servers-empty__title">No space configured</h3>
         <p>
           A space needs a <strong>primary</strong> and a <strong>backup</strong> endpoint, each a Janus AudioBridge room for the conversation and an
           Icecast mount for the audience, on different machines.
         </p>
+        <PracticeOffer />
         <ol className="servers-empty__steps">
           <li>
-            Print a config to start from: <code>npm run servers</code>
+            For your own servers, write their configuration and a space file: <code>steadycast servers config --out DIR --primary-host A --backup-host B</code>
           </li>
-          <li>Save it to a file and fill in your Janus and Icecast addresses.</li>
           <li>
-            Start the engine with it: <code>steadycast headless --config &lt;file&gt;</code>
+            Start the engine with the space file: <code>steadycast headless --config DIR/space.json</code>
           </li>
         </ol>
       </div>

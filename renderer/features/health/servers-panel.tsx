@@ -9,6 +9,7 @@ import { selectCanCheckServers, selectCheckError, selectConnection, selectEndpoi
 import { useAppStore } from '../../stores/store-context';
 import { ServerRow } from './server-row';
 import { ServersEmptyState } from './servers-empty-state';
+import { PracticeBar } from '../practice/practice-bar';
 import './servers-panel.css';
 
 const ENDPOINT_ROLES: Record<EndpointName, string> = {
@@ -41,6 +42,7 @@ export function ServersPanel(): ReactNode {
           {checkError}
         </p>
       ) : null}
+      <PracticeBar />
       {!hasEngine ? (
         <p className="placeholder">{connection.status === 'connected' || connection.status === 'connecting' ? 'Waiting for the engine state…' : 'Not connected to the engine.'}</p>
       ) : endpoints.length === 0 ? (

@@ -15,6 +15,8 @@ function SpaceRow({ id }: { id: string }): ReactNode {
   const busy = useAppStore((state) => state.settings.spaceRequest.status === 'sending' && state.settings.spaceRequest.id === id);
   const editSpace = useAppStore((state) => state.editSpace);
   const duplicateSpace = useAppStore((state) => state.duplicateSpace);
+  const runSpace = useAppStore((state) => state.runSpace);
+  const pending = useAppStore((state) => active && state.settings.view?.pendingSpace === true);
   const askDelete = useAppStore((state) => state.askDeleteSpace);
   const cancelDelete = useAppStore((state) => state.cancelDeleteSpace);
   const confirmDelete = useAppStore((state) => state.confirmDeleteSpace);
@@ -28,6 +30,11 @@ function SpaceRow({ id }: { id: string }): ReactNode {
           {active ? <span className="settings-space__badge">In use</span> : null}
         </span>
         <span className="settings-space__summary">{summary}</span>
+        {pending ? (
+          <span className="settings-space__summary" data-testid="space-pending">
+            Your changes apply when you next go live or join the room (now on air or in the room).
+          </span>
+        ) : null}
       </div>
       {confirming ? (
         <div className="settings-space__confirm" role="group" aria-label={`Delete ${space.name}?`}>
@@ -44,6 +51,11 @@ function SpaceRow({ id }: { id: string }): ReactNode {
           <Button aria-label={`Edit ${space.name}`} onClick={() => editSpace(space.id)} disabled={busy}>
             Edit
           </Button>
+          {active ? null : (
+            <Button aria-label={`Use ${space.name}`} onClick={() => void runSpace(space.id)} disabled={busy} title="Runs this space from now on (off air and out of the room)">
+              Use
+            </Button>
+          )}
           <Button aria-label={`Duplicate ${space.name}`} onClick={() => void duplicateSpace(space.id)} disabled={busy} busy={busy}>
             Duplicate
           </Button>

@@ -14,7 +14,7 @@ function EndpointFields({ which, draft, errors }: { which: 'primary' | 'backup';
       <legend className="settings-endpoint__legend">{label} endpoint</legend>
       <div className="settings-grid">
         <TextField label={`${label} Janus URL`} value={draft.janusUrl} onChange={(value) => setField(which, 'janusUrl', value)} error={error('janusUrl')} placeholder="wss://janus.example.org:8989" mono type="url" />
-        <TextField label={`${label} room number`} value={draft.roomId} onChange={(value) => setField(which, 'roomId', value)} error={error('roomId')} placeholder="1234" inputMode="numeric" mono />
+        <TextField label={`${label} room number`} value={draft.roomId} onChange={(value) => setField(which, 'roomId', value)} error={error('roomId')} placeholder="1234" inputMode="numeric" mono hint="Empty: no conversation room (audience only)." />
         <TextField
           label={`${label} room secret`}
           type="password"
