@@ -1,10 +1,11 @@
+import { join } from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../env/browser';
 import { ensureFixtures } from '../env/fixtures';
 import { startSpaceServers, type SpaceServers } from '../env/space-servers';
 import { startHeadlessEngine, type HeadlessEngine } from './headless-engine';
-import { checkScreen } from './screen-check';
+import { checkScreen, SCREENSHOTS_DIR } from './screen-check';
 
 /*
  * Issue 24, "one meaning of on air" and "a host's screen, not a developer's", on the real headless
@@ -63,9 +64,9 @@ test('the lamp says whether the program reaches listeners, in words; the host se
   await expect(page.getByText('engine:pong')).toHaveCount(0);
   await expect(page.getByTestId('log-lines')).toHaveCount(0);
 
-  const join = page.getByRole('form', { name: 'Join the room as host' });
-  await join.getByLabel('Your name').fill('Ana Host');
-  await join.getByRole('button', { name: 'Join the room' }).click();
+  const joinForm = page.getByRole('form', { name: 'Join the room as host' });
+  await joinForm.getByLabel('Your name').fill('Ana Host');
+  await joinForm.getByRole('button', { name: 'Join the room' }).click();
   await expect(page.getByTestId('participants').getByRole('listitem', { name: /^Ana Host, Host, you\b/ })).toHaveAttribute('data-connected', 'true', { timeout: 40_000 });
 
   // The banner says where the conversation is, never "on air" (that is the lamp's).
@@ -112,6 +113,7 @@ test('the lamp says whether the program reaches listeners, in words; the host se
   await expect(lamp.locator('.on-air-lamp__count')).toHaveText(' · 0 of 2 outputs');
   await expect(lamp).toHaveAttribute('data-on-air', 'false');
   await expect(page.getByTestId('toast-show')).toContainText('Not reaching listeners', { timeout: 20_000 });
+  await page.screenshot({ path: join(SCREENSHOTS_DIR, 'host-toast.png') });
   expect(await page.locator('[data-testid^="toast-"]').count()).toBeLessThanOrEqual(2);
   await expectToastsCoverNothing(page);
   await checkScreen(page, 'host-no-output-live');
