@@ -30,7 +30,8 @@ export function App(): ReactNode {
       <FailoverBanner />
       {/* Hidden, not unmounted, while the settings are open: the show's panels keep their state. */}
       <main className="control-room" aria-label="Control room" hidden={settingsOpen}>
-        <div className="control-room__main">
+        {/* Focusable: it scrolls on its own and may hold no control (a co-host's window), so the keyboard can scroll it. */}
+        <div className="control-room__main" role="region" aria-label="The show" tabIndex={0}>
           <div className="control-room__listeners">
             <ListenersPanel />
           </div>

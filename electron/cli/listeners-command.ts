@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { describeServersReporting, describeWhoIsCounted } from '../shared/listener-words';
 import type { ListenerReading, OutletReading } from '../shared/listeners';
 import { systemClock, type Clock } from '../engine/clock';
 import { createFetchHttp, OutletUrlError, parseOutletUrl, type HttpFetch } from '../engine/listeners/http';
@@ -169,13 +170,12 @@ function parseListenersArgs(args: readonly string[], io: ListenersCommandIo): { 
   return { counts, durationMs, json: values.json, warnings };
 }
 
-/** One compact line: time, total with coverage, peak, unique estimate, then each outlet. */
+/** One compact line: time, the count in plain words with the servers reporting, peak, then each outlet. */
 export function formatLiveLine(reading: ListenerReading): string {
   const time = new Date(reading.at).toTimeString().slice(0, 8);
-  const coverage = reading.coveredOutlets === reading.totalOutlets ? `${reading.totalOutlets}/${reading.totalOutlets} outlets` : `covers ${reading.coveredOutlets} of ${reading.totalOutlets} outlets`;
-  const unique = reading.uniqueEstimate === null ? '' : `  ≈${reading.uniqueEstimate.toLocaleString('en-US')} unique`;
+  const count = reading.coveredOutlets === 0 ? 'not counted' : `${reading.total.toLocaleString('en-US')} ${describeWhoIsCounted(reading)}`;
   const outlets = reading.outlets.map(formatOutlet).join(' · ');
-  return `${time}  ${reading.total.toLocaleString('en-US')} listening (${coverage})  peak ${reading.peak.toLocaleString('en-US')}${unique}  │ ${outlets}`;
+  return `${time}  ${count} (${describeServersReporting(reading)})  peak ${reading.peak.toLocaleString('en-US')}  │ ${outlets}`;
 }
 
 function formatOutlet(outlet: OutletReading): string {

@@ -44,8 +44,17 @@ export function lampIsLit(lamp: OnAirLamp): boolean {
 /** How the lamp looks: lit red, a warning (running, not reaching everyone or anyone), or dark. */
 export type LampTone = 'lit' | 'warn' | 'dark';
 
-/** The lamp in words: `text` on the lamp itself (capitals, short), `sentence` for screen readers and the tray. */
-export function describeOnAirLamp(lamp: OnAirLamp): { text: string; sentence: string; tone: LampTone } {
+/**
+ * The lamp in words: `headline` and `count` on the lamp itself (capitals, short; the count on a
+ * second line), `text` both on one line (the tray's title), `sentence` for screen readers and the tray menu.
+ */
+export function describeOnAirLamp(lamp: OnAirLamp): { text: string; headline: string; count: string | null; sentence: string; tone: LampTone } {
+  const words = lampWords(lamp);
+  const [headline = words.text, count = null] = words.text.split(' · ');
+  return { ...words, headline, count };
+}
+
+function lampWords(lamp: OnAirLamp): { text: string; sentence: string; tone: LampTone } {
   switch (lamp.kind) {
     case 'off':
       return { text: 'OFF AIR', sentence: 'Off air', tone: 'dark' };

@@ -16,7 +16,7 @@ export function describeLamp(lamp: LampState, since: number | null): string {
  * amber lamp. `since` adds the show timer.
  */
 export function OnAirLamp({ lamp, since = null }: { lamp: LampState; since?: number | null }): ReactNode {
-  const { text, tone } = describeOnAirLamp(lamp);
+  const { headline, count, tone } = describeOnAirLamp(lamp);
   const label = describeLamp(lamp, since);
   const running = lamp.kind !== 'off';
   return (
@@ -32,7 +32,11 @@ export function OnAirLamp({ lamp, since = null }: { lamp: LampState; since?: num
       title={lamp.kind === 'host' ? `${label}. You are heard whenever your microphone is live.` : running ? label : undefined}
     >
       <span className="on-air-lamp__bulb" aria-hidden="true" />
-      <span className="on-air-lamp__text">{text}</span>
+      <span className="on-air-lamp__text">
+        <span className="on-air-lamp__headline">{headline}</span>
+        {/* The separator keeps the text one phrase for anything that reads it whole ("LIVE · 1 of 2 outputs"). */}
+        {count === null ? null : <span className="on-air-lamp__count"><span className="visually-hidden"> · </span>{count}</span>}
+      </span>
       {/* Hidden from the live region: a clock read out every second would drown everything else. */}
       {running && since !== null ? (
         <span className="on-air-lamp__timer" aria-hidden="true">

@@ -42,25 +42,22 @@ const groupOf = (toast: Pick<Toast, 'kind'>): string => TOAST_GROUP[toast.kind] 
 const SEVERITY: Record<ToastTone, number> = { bad: 3, warn: 2, ok: 1, info: 0 };
 
 /**
- * The toasts after `added` arrive (pure): each replaces the shown ones of its group; toasts of one
- * group that arrive together become one, titled by the most serious and telling the rest in its
- * detail; at most `limit` stay, the newest.
+ * The toasts after `added` arrive, in order (pure). A toast replaces the shown one of its group,
+ * except good news of another kind that follows bad news (the conversation reconnected after the
+ * move to the backup): that becomes a line of the shown toast instead of hiding it. At most
+ * `limit` stay, the newest.
  */
 export function mergeToasts(shown: readonly Toast[], added: readonly Toast[], limit = TOAST_LIMIT): Toast[] {
-  const merged = new Map<string, Toast>();
+  let toasts = [...shown];
   for (const toast of added) {
     const group = groupOf(toast);
-    const earlier = merged.get(group);
-    if (earlier === undefined) {
-      merged.set(group, toast);
-      continue;
-    }
-    const [lead, other] = SEVERITY[toast.tone] > SEVERITY[earlier.tone] ? [toast, earlier] : [earlier, toast];
-    merged.delete(group);
-    merged.set(group, { ...lead, id: toast.id, detail: [lead.detail, `${other.title}.`].filter(Boolean).join(' ') });
+    const current = toasts.find((candidate) => groupOf(candidate) === group);
+    const followUp = current !== undefined && current.kind !== toast.kind && SEVERITY[toast.tone] <= SEVERITY.ok && SEVERITY[current.tone] > SEVERITY.ok;
+    toasts = followUp
+      ? toasts.map((candidate) => (candidate === current ? { ...current, detail: [current.detail, `${toast.title}.`].filter(Boolean).join(' ') } : candidate))
+      : [...toasts.filter((candidate) => groupOf(candidate) !== group), toast];
   }
-  const groups = new Set(merged.keys());
-  return [...shown.filter((toast) => !groups.has(groupOf(toast))), ...merged.values()].slice(-limit);
+  return toasts.slice(-limit);
 }
 
 /** The toasts part of the store. */

@@ -58,6 +58,9 @@ test('the program panel follows an output through an outage: live, retrying with
   await expect(output).toHaveAttribute('data-state', /retrying|connecting/, { timeout: 10_000 });
   await expect(output).toHaveAttribute('data-state', 'retrying');
   await expect(output.getByTestId('output-countdown')).toBeVisible();
+  // The show still runs, but the lamp no longer says "on air": it says nobody hears it.
+  await expect(page.getByTestId('on-air-lamp')).toHaveAttribute('data-lamp', 'unreached');
+  await expect(page.getByTestId('on-air-lamp')).toContainText('NOT REACHING LISTENERS');
   await page.screenshot({ path: test.info().outputPath('program-retrying.png') });
 
   // Back up on the same port: the output recovers by itself.
@@ -85,9 +88,12 @@ test('retry now reconnects an output at once from the UI', async ({ page }) => {
   await expect(dead).toHaveAttribute('data-state', 'retrying', { timeout: 15_000 });
   await expect(dead).toContainText(/connection refused/i);
   await expect(page.getByTestId('output-0')).toHaveAttribute('data-state', 'live');
+  await expect(page.getByTestId('on-air-lamp')).toContainText('LIVE · 1 of 2 outputs');
   await page.getByRole('button', { name: /Retry .* now/ }).first().click();
-  // The command reached the engine, which started an attempt at once (its log says so) …
-  await expect(page.getByText(/dead\.opus: retry now/)).toBeVisible();
+  // The command reached the engine, which started an attempt at once (its log, in Diagnostics, says so) …
+  await page.getByTestId('open-diagnostics').click();
+  await expect(page.getByTestId('diagnostics').getByText(/dead\.opus: retry now/)).toBeVisible();
+  await page.keyboard.press('Escape');
   // … and the row stays honest: the server is still down, so the output is still not live.
   await expect(dead).toHaveAttribute('data-state', /retrying|connecting/);
   await expect(page.getByTestId('output-0')).toHaveAttribute('data-state', 'live');

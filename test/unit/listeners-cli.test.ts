@@ -84,7 +84,7 @@ describe('steadycast listeners', () => {
     captured.stop();
     expect(await done).toBe(0);
     expect(captured.out()).toContain('\r\x1b[2K');
-    expect(captured.out()).toMatch(/covers 0 of 1 outlets/);
+    expect(captured.out()).toMatch(/not counted \(No server reporting\)/);
     expect(captured.out()).toMatch(/STALE \(server down: 198\.18\.0\.1:8000 refused the connection\)/);
     expect(captured.out() + captured.err()).not.toContain(PASSWORD);
   });
@@ -125,7 +125,7 @@ describe('steadycast listeners', () => {
         { id: 'b', label: 'b:8000/live', url: 'http://b:8000/live', listeners: 9, relaysExcluded: null, sourceLive: true, method: 'public-status', stale: true, staleReason: 'timeout: b:8000 gave no answer within 2000 ms', notice: null, ageMs: 4000 },
       ],
     });
-    expect(line).toContain('1,234 listening (covers 1 of 2 outlets)  peak 1,500  ≈1,200 unique');
+    expect(line).toContain('1,234 connections from 1,200 listeners (1 of 2 servers reporting)  peak 1,500');
     expect(line).toContain('a:8000/live 1,234 −2 relays');
     expect(line).toContain('b:8000/live STALE (timeout: b:8000 gave no answer within 2000 ms)');
   });

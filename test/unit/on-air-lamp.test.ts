@@ -13,7 +13,7 @@ describe('the on-air lamp', () => {
   it('is off with no program and no host show', () => {
     const lamp = onAirLamp(null);
     expect(lamp).toEqual({ kind: 'off' });
-    expect(describeOnAirLamp(lamp)).toEqual({ text: 'OFF AIR', sentence: 'Off air', tone: 'dark' });
+    expect(describeOnAirLamp(lamp)).toEqual({ text: 'OFF AIR', headline: 'OFF AIR', count: null, sentence: 'Off air', tone: 'dark' });
     expect(lampIsLit(lamp)).toBe(false);
   });
 
@@ -29,7 +29,7 @@ describe('the on-air lamp', () => {
     for (const other of [retrying, stopped, connecting(3)]) {
       const lamp = onAirLamp(program(live, other));
       expect(lamp).toEqual({ kind: 'partial', live: 1, total: 2 });
-      expect(describeOnAirLamp(lamp)).toMatchObject({ text: 'LIVE · 1 of 2 outputs', tone: 'warn' });
+      expect(describeOnAirLamp(lamp)).toMatchObject({ text: 'LIVE · 1 of 2 outputs', headline: 'LIVE', count: '1 of 2 outputs', tone: 'warn' });
       expect(lampIsLit(lamp)).toBe(true);
     }
   });
@@ -61,7 +61,7 @@ describe('the on-air lamp', () => {
 
   it("lights a co-host's window from the host's announced show; its own program comes first", () => {
     expect(onAirLamp(null, { by: 'Ana Host' })).toEqual({ kind: 'host', by: 'Ana Host' });
-    expect(describeOnAirLamp({ kind: 'host', by: 'Ana Host' })).toEqual({ text: 'ON AIR', sentence: "On air: Ana Host's show", tone: 'lit' });
+    expect(describeOnAirLamp({ kind: 'host', by: 'Ana Host' })).toMatchObject({ text: 'ON AIR', sentence: "On air: Ana Host's show", tone: 'lit' });
     expect(onAirLamp(program(retrying), { by: 'Ana Host' }).kind).toBe('unreached');
   });
 });

@@ -66,6 +66,14 @@ describe('failover banner', () => {
     expect(conversationLabel(failover({ phase: { phase: 'failingOver', since: 0, attempt: 1, trigger: 'automatic', reason: 'x', lastError: null } }))).toBe('Moving to backup');
   });
 
+  it('never calls a backup that is down "standing by"', () => {
+    expect(describePhase(failover(), null)).toEqual({ tone: 'ok', text: 'On the primary space. The backup is standing by.' });
+    expect(describePhase(failover({ health: [health('primary', 'healthy'), health('backup', 'down', 'refused')] }), null)).toEqual({
+      tone: 'warn',
+      text: 'On the primary space. The backup is down: a move to it would not help until it is back.',
+    });
+  });
+
   it('offers the return only on the backup, and nothing while a move is under way', () => {
     expect(canAskMove(failover({ onAir: 'backup', phase: { phase: 'onBackup', since: 0, trigger: 'automatic', reason: 'x', returnAt: null } }), 'primary')).toBe(true);
     expect(canAskMove(failover({ onAir: 'backup', phase: { phase: 'returning', since: 0, attempt: 1, trigger: 'manual', reason: 'x' } }), 'primary')).toBe(false);

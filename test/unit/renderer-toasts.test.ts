@@ -124,15 +124,19 @@ describe('toasts from state changes', () => {
     expect(store.getState().toasts.map((toast) => toast.title)).toEqual(['Back on the primary space', 'You are on air']);
   });
 
-  it('merges toasts of one story that arrive together, the most serious first; other stories stay', () => {
+  it('one story is one toast: the newest leads, good news of another kind becomes a line of the bad; other stories stay', () => {
     const toast = (id: number, kind: string, tone: Toast['tone'], title: string, detail: string | null = null): Toast => ({ id, kind, tone, title, detail });
     const shown = [toast(1, 'lock', 'warn', 'Muted by Pia'), toast(2, 'conversation', 'warn', 'Conversation link lost')];
-    const merged = mergeToasts(shown, [toast(3, 'conversation', 'ok', 'Conversation reconnected'), toast(4, 'failover', 'warn', 'Moved to the backup space', 'The primary Janus stopped answering.')]);
-    expect(merged.map((entry) => [entry.id, entry.kind, entry.title, entry.detail])).toEqual([
-      [1, 'lock', 'Muted by Pia', null],
-      [4, 'failover', 'Moved to the backup space', 'The primary Janus stopped answering. Conversation reconnected.'],
+    const moved = mergeToasts(shown, [toast(3, 'failover', 'warn', 'Moved to the backup space', 'The primary Janus stopped answering.')]);
+    expect(moved.map((entry) => [entry.id, entry.title])).toEqual([
+      [1, 'Muted by Pia'],
+      [3, 'Moved to the backup space'],
     ]);
-    expect(mergeToasts(merged, [toast(5, 'show', 'bad', 'You are on air')]).map((entry) => entry.id)).toEqual([4, 5]);
+    const reconnected = mergeToasts(moved, [toast(4, 'conversation', 'ok', 'Conversation reconnected')]);
+    expect(reconnected.at(-1)).toEqual(toast(3, 'failover', 'warn', 'Moved to the backup space', 'The primary Janus stopped answering. Conversation reconnected.'));
+    // The same kind replaces: back on the primary is the news now.
+    expect(mergeToasts(reconnected, [toast(5, 'failover', 'ok', 'Back on the primary space')]).map((entry) => entry.title)).toEqual(['Muted by Pia', 'Back on the primary space']);
+    expect(mergeToasts(reconnected, [toast(6, 'show', 'bad', 'You are on air')]).map((entry) => entry.id)).toEqual([3, 6]);
   });
 
   it('says "reconnected" only after a connection that was lost, not on the first connect', async () => {

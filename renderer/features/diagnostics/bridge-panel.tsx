@@ -5,15 +5,17 @@ import { Button } from '../../components/button';
 import { formatCount, formatRoundTrip } from '../../components/format';
 import { PulseIcon } from '../../components/icons';
 import { Panel } from '../../components/panel';
-import { selectBridgeKind, selectBridgeStats, selectCanPing, selectPing } from '../../stores/selectors';
+import { selectBridgeKind, selectBridgeStats, selectCanPing, selectEngineIdentity, selectPing } from '../../stores/selectors';
 import { useAppStore } from '../../stores/store-context';
 import './diagnostics.css';
 
 const KIND_LABELS = { ipc: 'Electron IPC', websocket: 'WebSocket' } as const;
+const MODE_LABELS = { desktop: 'Desktop', headless: 'Headless' } as const;
 
 /** The path between this window and the engine: binding, attached UIs, audio frames, and a ping. */
 export function BridgePanel(): ReactNode {
   const kind = useAppStore(selectBridgeKind);
+  const { version, mode } = useAppStore(useShallow(selectEngineIdentity));
   const { clients, framesReceived, framesRejected, delayMedianMs, delayMaxMs } = useAppStore(useShallow(selectBridgeStats));
   const canPing = useAppStore(selectCanPing);
   const pingEngine = useAppStore((state) => state.pingEngine);
@@ -22,6 +24,13 @@ export function BridgePanel(): ReactNode {
     <Panel title="Bridge" description="Commands to the engine, events back to this window">
       <div className="bridge">
         <dl className="facts">
+          <div className="facts__item">
+            <dt>Engine</dt>
+            <dd data-testid="engine-version">
+              {version ? `v${version}` : '—'}
+              {mode ? ` · ${MODE_LABELS[mode]}` : null}
+            </dd>
+          </div>
           <div className="facts__item">
             <dt>Binding</dt>
             <dd>{kind ? KIND_LABELS[kind] : '—'}</dd>

@@ -37,8 +37,13 @@ export function describePhase(failover: FailoverState, secondsToMove: number | n
       return failover.hasBackup
         ? { tone: 'neutral', text: 'Not in the conversation. When you join, the backup space is ready to take over.' }
         : { tone: 'warn', text: 'This space has no backup room: if the primary fails, the conversation stops.' };
-    case 'onPrimary':
-      return { tone: 'ok', text: failover.hasBackup ? 'On the primary space. The backup is standing by.' : 'On the primary space (no backup configured).' };
+    case 'onPrimary': {
+      if (!failover.hasBackup) return { tone: 'ok', text: 'On the primary space (no backup configured).' };
+      const backup = failover.health.find((health) => health.endpoint === 'backup');
+      return backup?.status === 'down'
+        ? { tone: 'warn', text: 'On the primary space. The backup is down: a move to it would not help until it is back.' }
+        : { tone: 'ok', text: 'On the primary space. The backup is standing by.' };
+    }
     case 'degraded':
       if (phase.moveAt !== null && phase.downSince !== null) {
         return { tone: 'bad', text: `The primary is down: moving everyone to the backup in ${secondsToMove ?? '…'} s unless it comes back. ${phase.reason}` };

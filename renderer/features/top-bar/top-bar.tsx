@@ -11,11 +11,9 @@ import { ConnectionIndicator } from './connection-indicator';
 import { ThemeSwitch } from './theme-switch';
 import './top-bar.css';
 
-const MODE_LABELS = { desktop: 'Desktop', headless: 'Headless' } as const;
-
-/** The control room's top bar: wordmark, space, on-air lamp, theme, engine and bridge status. */
+/** The control room's top bar: wordmark, space, on-air lamp, theme, bridge status, Diagnostics and Settings. */
 export function TopBar(): ReactNode {
-  const { spaceName, version, mode } = useAppStore(useShallow(selectEngineIdentity));
+  const { spaceName } = useAppStore(useShallow(selectEngineIdentity));
   const show = useAppStore(useShallow(selectShowOnAir));
   const lamp = useAppStore(useShallow(selectOnAirLamp));
   return (
@@ -39,14 +37,7 @@ export function TopBar(): ReactNode {
       </div>
       <div className="top-bar__end">
         <ThemeSwitch />
-        <div className="top-bar__divider" aria-hidden="true" />
-        <div className="top-bar__field">
-          <span className="eyebrow">Engine</span>
-          <span className="top-bar__engine" data-testid="engine-version">
-            {version ? `v${version}` : '—'}
-            {mode ? <span className="top-bar__mode">{MODE_LABELS[mode]}</span> : null}
-          </span>
-        </div>
+        {/* The engine's version and mode are in Diagnostics: this bar is the host's. */}
         <div className="top-bar__divider" aria-hidden="true" />
         <ConnectionIndicator />
         <DiagnosticsButton />
