@@ -112,6 +112,16 @@ export default tseslint.config(
       ],
     },
   },
+  // janode 1.8.0's AudioBridge muteRoom() sends `unmute_room` (its request constant is wrong): never call it.
+  {
+    files: ['**/*.ts', '**/*.tsx'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { property: 'muteRoom', message: "janode 1.8.0's muteRoom() sends unmute_room: mute participants one by one (Moderation.muteAllButHosts), or send the request with the right name." },
+      ],
+    },
+  },
   // Tests may reach into every layer; Node globals are available there.
   {
     files: ['test/**'],
