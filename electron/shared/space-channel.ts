@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FailoverMoveSchema } from './failover';
+import { RoleSchema } from './conversation';
 import { MicReportSchema } from './mic-report';
 
 /*
@@ -29,6 +30,11 @@ export const ParticipantMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ v: z.literal(SPACE_CHANNEL_VERSION), type: z.literal('speak-request'), active: z.boolean() }),
   /** A moderator's app asks the others to announce their moderation state (sent when it joins). */
   z.strictObject({ v: z.literal(SPACE_CHANNEL_VERSION), type: z.literal('sync-request') }),
+  /**
+   * An invitee proves its invite to the host's engine: `proof` is an HMAC with the invite's key over
+   * `hello:<sender feed>:<inviteId>` (see rosterHelloText), so it is good for this feed only.
+   */
+  z.strictObject({ v: z.literal(SPACE_CHANNEL_VERSION), type: z.literal('hello'), inviteId: z.string().min(1).max(64), proof: z.string().min(1).max(100) }),
 ]);
 export type ParticipantMessage = z.infer<typeof ParticipantMessageSchema>;
 
@@ -58,6 +64,10 @@ export const ModeratorAnnouncementSchema = z.discriminatedUnion('type', [
     revision: z.number(),
     by: z.string().max(200),
     locks: z.array(MuteLockSchema).max(200),
+    /** "Mute all but hosts" is in force: whoever joins is locked too, until a moderator lifts it. */
+    muteAll: z.boolean().optional(),
+    /** Keys a moderator unmuted while mute-all is in force (approved to speak): not locked again. */
+    exempt: z.array(z.string().min(1).max(300)).max(200).optional(),
   }),
   /** A moderator answered a request to speak. */
   z.strictObject({
@@ -83,8 +93,30 @@ export const ModeratorAnnouncementSchema = z.discriminatedUnion('type', [
     since: z.number().nullable(),
     by: z.string().max(200),
   }),
+  /**
+   * Who is who, as the host's engine verified it (invite proofs): feed id → role. Signed by the
+   * host's key (invites carry its public half) over rosterText(); the newest `revision` wins. An app
+   * shows a participant not in it as unverified, whatever its display name says.
+   */
+  z.strictObject({
+    v: z.literal(SPACE_CHANNEL_VERSION),
+    type: z.literal('roster'),
+    revision: z.number(),
+    entries: z.array(z.strictObject({ feed: z.string().min(1).max(64), role: RoleSchema })).max(200),
+    signature: z.string().min(1).max(200),
+  }),
 ]);
 export type ModeratorAnnouncement = z.infer<typeof ModeratorAnnouncementSchema>;
+
+/** The roster as signed: revision and entries in order. */
+export function rosterText(roster: { readonly revision: number; readonly entries: readonly { readonly feed: string; readonly role: string }[] }): string {
+  return `steadycast roster ${roster.revision} ${roster.entries.map((entry) => `${entry.feed}=${entry.role}`).join(',')}`;
+}
+
+/** What a hello's proof is over. */
+export function rosterHelloText(feed: string, inviteId: string): string {
+  return `steadycast hello ${feed} ${inviteId}`;
+}
 
 /** Reads a participant message; null for anything malformed or of another version (never throws). */
 export function parseParticipantMessage(text: string): ParticipantMessage | null {
@@ -109,6 +141,9 @@ function parseJson<T>(text: string, schema: z.ZodType<T>): T | null {
 }
 
 /** A participant's stable key for moderation: invite id and name (feed ids change between rooms). */
-export function participantKey(participant: { readonly inviteId: string | null; readonly display: string }): string {
+export function participantKey(participant: { readonly inviteId: string | null; readonly display: string; readonly role?: string | null; readonly id?: string }): string {
+  // An unverified participant's invite and name are only claims: keyed by its feed, so a lock on
+  // someone who copies another's display (the host's) never locks the one copied.
+  if (participant.role === null && participant.id !== undefined) return `?:${participant.id}`.slice(0, 300);
   return `${participant.inviteId ?? '-'}:${participant.display}`.slice(0, 300);
 }

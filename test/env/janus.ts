@@ -19,6 +19,8 @@ export interface JanusOptions {
   readonly host?: string;
   /** Interface Janus gathers ICE candidates on inside the test namespace (default veth0; the backup uses veth1). */
   readonly iceInterface?: string;
+  /** Turns on Janus core `token_auth` with this `token_auth_secret`: every request then needs a signed token (or the API secret, where one is set). */
+  readonly tokenSecret?: string;
   /** Fixed ports (default: free ones); pass a stopped server's to restart it in place. */
   readonly ports?: { readonly http: number; readonly ws: number; readonly adminHttp: number; readonly adminWs: number };
 }
@@ -62,7 +64,7 @@ export async function startJanus(options: JanusOptions = {}): Promise<JanusServe
   const host = options.host ?? hostAddress();
 
   const files: Record<string, string> = {
-    'janus.jcfg': janusConfig({ libDir, configDir, debugLevel, sessionTimeout, reclaimSessionTimeout, adminSecret, iceInterface }),
+    'janus.jcfg': janusConfig({ libDir, configDir, debugLevel, sessionTimeout, reclaimSessionTimeout, adminSecret, iceInterface, tokenSecret: options.tokenSecret }),
     'janus.transport.http.jcfg': `general: {
 \tjson = "compact"
 \tbase_path = "/janus"
@@ -164,8 +166,10 @@ function janusConfig(config: {
   reclaimSessionTimeout: number;
   adminSecret: string;
   iceInterface: string;
+  tokenSecret: string | undefined;
 }): string {
-  const { libDir, configDir, debugLevel, sessionTimeout, reclaimSessionTimeout, adminSecret, iceInterface } = config;
+  const { libDir, configDir, debugLevel, sessionTimeout, reclaimSessionTimeout, adminSecret, iceInterface, tokenSecret } = config;
+  const tokenAuth = tokenSecret === undefined ? '' : `\ttoken_auth = true\n\ttoken_auth_secret = "${tokenSecret}"\n`;
   const disabledPlugins = otherLibraries(join(libDir, 'plugins'), KEPT_PLUGIN_FILES);
   const disabledTransports = otherLibraries(join(libDir, 'transports'), KEPT_TRANSPORT_FILES);
   const disabledLoggers = otherLibraries(join(libDir, 'loggers'), []);
@@ -184,7 +188,7 @@ function janusConfig(config: {
 \tsession_timeout = ${sessionTimeout}
 \treclaim_session_timeout = ${reclaimSessionTimeout}
 \tadmin_secret = "${adminSecret}"
-}
+${tokenAuth}}
 certificates: {
 }
 media: {

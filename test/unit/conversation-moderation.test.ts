@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeDisplayName, type Participant, type Role } from '../../electron/shared/conversation';
+import { decodeDisplayName, encodeDisplayName, type Participant, type Role } from '../../electron/shared/conversation';
 import type { MicReport } from '../../electron/shared/mic-report';
 import type { ModeratorAnnouncement, ParticipantMessage } from '../../electron/shared/space-channel';
 import { Moderation, type Announcer, type ModerationRoom } from '../../electron/engine/conversation/moderation';
@@ -71,6 +71,8 @@ function setup(options: { role?: Role; selfId?: string } = {}) {
   const identity = identities[role];
   let participants: Participant[] = [];
   let published = 0;
+  /** The roster: every seat's role is the one its display claims (the roster's own tests check the proofs). */
+  const verified = (feed: string): Role | null => decodeDisplayName(room.seats.find((seat) => seat.id === feed)?.display ?? '').role;
   const moderation: Moderation = new Moderation({
     clock,
     logger: createLogger('moderation-test'),
@@ -79,7 +81,7 @@ function setup(options: { role?: Role; selfId?: string } = {}) {
       self: () => ({ role, display: identity.display, inviteId: identity.inviteId, moderator: role !== 'cohost', joined: true, room, selfId }),
       participants: () => participants,
       refresh: () => {
-        const built = buildParticipants(room.seats, { selfId, selfMuted: false, ...moderation.view() });
+        const built = buildParticipants(room.seats, { selfId, selfMuted: false, selfRole: role, roleOf: verified, ...moderation.view() });
         moderation.forgetMuted(built.unmuted);
         participants = built.participants;
         moderation.enforceLocks();
@@ -93,7 +95,7 @@ function setup(options: { role?: Role; selfId?: string } = {}) {
   };
   moderation.enforceLocks();
   const refresh = () => {
-    const built = buildParticipants(room.seats, { selfId, selfMuted: false, ...moderation.view() });
+    const built = buildParticipants(room.seats, { selfId, selfMuted: false, selfRole: role, roleOf: verified, ...moderation.view() });
     participants = built.participants;
     moderation.enforceLocks();
   };
@@ -170,7 +172,47 @@ describe('moderation: sticky mutes', () => {
     expect(find('2')?.muted).toBe(false);
     expect(find('3')?.lock).not.toBeNull();
     expect(find('4')?.lock).not.toBeNull();
-    expect(moderation.summary().log.at(-1)).toMatchObject({ action: 'mute-all', detail: 'muted everyone except the hosts: 1 muted' });
+    expect(moderation.summary().log.at(-1)).toMatchObject({ action: 'mute-all', detail: 'muted everyone except the hosts: 1 muted; whoever joins is muted too until it is lifted' });
+  });
+});
+
+describe('moderation: mute all stays in force', () => {
+  it('locks whoever joins later (unverified too) until lifted; one let speak is not locked again; producers are not', async () => {
+    const { room, moderation, refresh, find, announcer } = setup({ role: 'host', selfId: '2' });
+    await moderation.muteAllButHosts();
+    expect(moderation.muteAllInForce).toBe(true);
+    expect(announcer.announced.at(-1)).toMatchObject({ type: 'locks', muteAll: true });
+    room.seats = [...room.seats, seat('5', 'Nia', 'cohost', 'c5'), { id: '6', display: 'Hana', muted: false, talking: true, connected: true }, seat('7', 'Pam', 'producer', 'p7')];
+    refresh();
+    await settle();
+    expect(find('5')).toMatchObject({ muted: true, lock: { reason: 'Everyone except the hosts was muted' } });
+    // A display that claims to be the host (no roster entry) is no host.
+    expect(find('6')?.role).toBeNull();
+    expect(find('6')?.muted).toBe(true);
+    expect(find('7')?.muted).toBe(false);
+    await moderation.mute('5', false);
+    refresh();
+    await settle();
+    expect(find('5')).toMatchObject({ muted: false, lock: null });
+    await moderation.liftMuteAll();
+    expect(moderation.muteAllInForce).toBe(false);
+    room.seats = [...room.seats, seat('8', 'Ola', 'cohost', 'c8')];
+    refresh();
+    await settle();
+    expect(find('8')?.muted).toBe(false);
+    expect(moderation.summary().log.at(-1)).toMatchObject({ action: 'mute-all', detail: 'lifted: people who join are no longer muted' });
+  });
+
+  it("another moderator's engine learns mute-all and its exemptions from the locks announcement", async () => {
+    const { moderation, clock, find } = setup({ role: 'producer' });
+    moderation.heardAnnouncement({ v: 1, type: 'locks', revision: clock.now() + 10, by: 'Hana (host)', locks: [], muteAll: true, exempt: ['c1:Cole'] });
+    expect(moderation.muteAllInForce).toBe(true);
+    await settle();
+    // Cole was let speak: not locked again; Dee joined after: locked by this engine too.
+    expect(find('3')?.lock).toBeNull();
+    expect(find('4')?.lock).not.toBeNull();
+    moderation.heardAnnouncement({ v: 1, type: 'locks', revision: clock.now() + 1000, by: 'Hana (host)', locks: [] });
+    expect(moderation.muteAllInForce).toBe(false);
   });
 });
 
@@ -236,7 +278,7 @@ describe('moderation: requests to speak, removal, auto-mute', () => {
       announcer: new FakeAnnouncer(),
       port: {
         self: () => ({ role: 'cohost', display: 'Cole', inviteId: 'c1', moderator: false, joined: true, room: null, selfId: '3' }),
-        participants: () => buildParticipants([seat('3', 'Cole', 'cohost', 'c1')], { selfId: '3', selfMuted: false, selfSpeakRequested: false, locks: new Map(), flags: new Map(), mutedByModerator: new Set(), speakRequests: new Set() }).participants,
+        participants: () => buildParticipants([seat('3', 'Cole', 'cohost', 'c1')], { selfId: '3', selfRole: 'cohost', roleOf: () => null, selfMuted: false, selfSpeakRequested: false, locks: new Map(), flags: new Map(), mutedByModerator: new Set(), speakRequests: new Set() }).participants,
         refresh: () => undefined,
         changed: () => undefined,
         levels: (event) => levels.push(event.levels.length),

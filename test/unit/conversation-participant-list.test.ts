@@ -13,8 +13,13 @@ const seat = (id: string, name: string, role: 'host' | 'cohost' | 'producer' | n
   ...extra,
 });
 
+/** The roster of these tests: feed → verified role. */
+const ROSTER = new Map<string, 'host' | 'cohost' | 'producer'>([['2', 'cohost'], ['4', 'cohost']]);
+
 const context = (extra: Partial<ParticipantContext> = {}): ParticipantContext => ({
   selfId: '1',
+  selfRole: 'host',
+  roleOf: (feed) => ROSTER.get(feed) ?? null,
   selfMuted: false,
   selfSpeakRequested: false,
   locks: new Map(),
@@ -27,13 +32,32 @@ const context = (extra: Partial<ParticipantContext> = {}): ParticipantContext =>
 const lock = (key: string): MuteLock => ({ key, feed: '2', display: 'Cole', by: 'Hana (host)', reason: 'Muted by the host', at: 5 });
 
 describe('participant list (pure)', () => {
-  it('reads role and invite from the display suffix, marks self, and hides talking while muted', () => {
+  it('takes roles from the roster (self: its own), never from a display name that claims one', () => {
+    const { participants } = buildParticipants([seat('1', 'Hana', 'host', null), seat('2', 'Hana', 'host', 'inv1'), seat('3', 'Mallory', 'host', 'inv9')], context());
+    expect(participants.map((p) => [p.id, p.display, p.role])).toEqual([
+      ['1', 'Hana', 'host'],
+      ['2', 'Hana', 'cohost'],
+      ['3', 'Mallory', null],
+    ]);
+  });
+
+  it("keys an unverified participant by its feed: a lock on one copying the host's display is not the host's", () => {
+    const spoofLock = lock('?:3');
+    const { participants } = buildParticipants([seat('1', 'Hana', 'host', null), seat('3', 'Hana', 'host', null)], context({ locks: new Map([['?:3', spoofLock]]) }));
+    expect(participants.map((p) => [p.id, p.role, p.lock !== null])).toEqual([
+      ['1', 'host', false],
+      ['3', null, true],
+    ]);
+  });
+
+  it('reads invite from the display suffix, marks self, and hides talking while muted', () => {
     const { participants } = buildParticipants([seat('1', 'Hana', 'host', null), seat('2', 'Cole', 'cohost', 'inv1', { muted: true, talking: true }), seat('3', 'Web guest', null, null, { talking: true })], context());
     expect(participants.map((p) => [p.id, p.display, p.role, p.self, p.inviteId, p.talking])).toEqual([
       ['1', 'Hana', 'host', true, null, false],
       ['2', 'Cole', 'cohost', false, 'inv1', false],
       ['3', 'Web guest', null, false, null, true],
     ]);
+    expect(participants[1]?.role).toBe('cohost');
   });
 
   it('says who muted whom: a lock or a known moderator mute is "moderator", our own mute is "self", an unknown one null', () => {

@@ -11,6 +11,7 @@ import type { EngineConfig } from '../config';
 import { EngineCommandError } from '../engine-errors';
 import type { InviteBook } from '../invites/invite-book';
 import { decodeInvite, type InvitePayload } from '../invites/invite-code';
+import { hostKeyOf, inviteKeyOf, type HostKey } from '../invites/space-keys';
 import { AudioBridgeRoom } from '../janus/audiobridge-room';
 import { JanusLink, type JanusLinkState, type RefusedRun } from '../janus/janus-link';
 import { describeError, type Logger } from '../log/logger';
@@ -20,6 +21,7 @@ import { Attempts, SupersededError, type Attempt } from './attempt';
 import { Moderation, type ModerationSelf } from './moderation';
 import { buildParticipants, dtlsFingerprint, selfMutedNow } from './participant-list';
 import { RoomLink } from './room-link';
+import { Roster } from './roster';
 import { RoomProvisioning, type RoomServer } from './room-provisioning';
 import { hostTarget, inviteTarget, joinSteps, opensRoom, type RoomTarget } from './room-target';
 import { ShowAnnouncements, type ShowTimings } from './show-announcements';
@@ -88,6 +90,9 @@ export class Conversation {
   private readonly moderation: Moderation;
   private readonly channel: SpaceChannelSession;
   private readonly show: ShowAnnouncements;
+  private readonly roster: Roster;
+  /** The host's signing key (the host's engine only, with a primary room). */
+  private readonly hostKey: HostKey | null;
   private space: string | null = null;
   private selfMuted = false;
   private participants: Participant[] = [];
@@ -105,11 +110,25 @@ export class Conversation {
   private negotiatedFingerprint: string | null = null;
   private readonly ownToken: string;
   private tickTimer: unknown = null;
+  private readonly now = (): number => this.options.clock.now();
 
   constructor(private readonly options: ConversationOptions) {
     this.ownToken = newHostToken();
     const publish = (): void => this.publish();
     this.link = new RoomLink({ logger: options.logger.child('link'), onChange: publish });
+    this.hostKey = hostKeyOf(options.config.space);
+    this.roster = new Roster({
+      clock: options.clock,
+      logger: options.logger.child('roster'),
+      hostPublicKey: () => (this.invite === null ? (this.hostKey?.publicKey ?? null) : this.invite.hostKey),
+      host: () => {
+        const key = this.hostKey;
+        if (this.role !== 'host' || this.invite !== null || key === null) return null;
+        // Before the channel opens there is nobody to tell: the roster goes out when it opens (and on every join).
+        return { key, invites: { activeInvite: (id) => this.activeInvite(id) }, announce: (announcement) => (this.channel.isOpen ? this.announce(announcement) : Promise.resolve()) };
+      },
+      onChange: () => this.refreshParticipants(),
+    });
     this.provisioning = new RoomProvisioning({
       config: options.config,
       clock: options.clock,
@@ -125,19 +144,30 @@ export class Conversation {
       onChange: publish,
       handlers: {
         message: (from, message) => {
+          if (message.type === 'hello') {
+            const listed = this.participants.find((participant) => participant.id === from);
+            this.roster.heardHello(from, listed === undefined ? undefined : listed.inviteId, message);
+            return;
+          }
           this.moderation.heardMessage(from, message);
-          if (message.type === 'sync-request') this.show.announce();
+          if (message.type === 'sync-request') {
+            this.show.announce();
+            this.roster.repeat();
+          }
         },
         announcement: (announcement) => this.heardAnnouncement(announcement),
         // Whoever joins (again, or in the backup room) learns the locks and the show at once.
         joined: () => {
           this.moderation.someoneJoined();
           this.show.announce();
+          this.roster.repeat();
         },
         // A moderator who joins asks the others for the moderation state; the host says whether the show is on air.
         opened: () => {
           this.moderation.channelOpened();
           this.show.announce();
+          this.roster.repeat();
+          this.introduce(true);
         },
       },
     });
@@ -219,7 +249,7 @@ export class Conversation {
       this.inviteId = invite.id;
       this.invite = invite;
     } else {
-      target = hostTarget(this.options.config, 'primary', this.ownToken);
+      target = hostTarget(this.options.config, 'primary', this.ownToken, this.now);
       this.role = 'host';
       this.space = this.options.config.space.name;
       this.inviteId = null;
@@ -250,7 +280,7 @@ export class Conversation {
   async switchEndpoint(endpoint: EndpointName, retry: { attempt: number; nextAttemptAt: number }): Promise<ConversationState> {
     // From `failed` too: a primary that restarted forgot our session, and the backup room is the way back in.
     if (this.role === null || this.link.current.status === 'idle') throw new EngineCommandError('Not in the conversation: join first.');
-    const target = this.invite === null ? hostTarget(this.options.config, endpoint, this.ownToken) : inviteTarget(this.invite, endpoint);
+    const target = this.invite === null ? hostTarget(this.options.config, endpoint, this.ownToken, this.now) : inviteTarget(this.invite, endpoint);
     const carried = { muted: selfMutedNow(this.participants, this.selfMuted), selfMuted: this.selfMuted };
     const attempt = this.attempts.begin();
     await this.teardownQuickly();
@@ -276,7 +306,7 @@ export class Conversation {
   janusEndpoint(endpoint: EndpointName): { url: string; apiSecret?: string | undefined } | null {
     if (this.invite !== null) {
       const known = this.invite.endpoints[endpoint];
-      return known === undefined ? null : { url: known.janusUrl, apiSecret: known.apiSecret };
+      return known === undefined ? null : { url: known.janusUrl };
     }
     const janus = this.options.config.space[endpoint]?.janus;
     return janus?.room === undefined ? null : { url: janus.url, apiSecret: janus.apiSecret };
@@ -375,6 +405,12 @@ export class Conversation {
     return { muted, conversation: this.state() };
   }
 
+  /** A moderator lifts "mute all": people who join later are no longer muted. */
+  async liftMuteAll(): Promise<{ muted: number; conversation: ConversationState }> {
+    await this.moderation.liftMuteAll();
+    return { muted: 0, conversation: this.state() };
+  }
+
   /** The engine's program started (on air since `since`) or ended (null): a host's app tells the room. */
   setProgram(since: number | null): void {
     this.show.setProgram(since);
@@ -403,9 +439,11 @@ export class Conversation {
     await this.provisioning.updateAllowed(action, tokens);
   }
 
-  /** Removes every participant who joined with `inviteId`; returns how many. */
+  /** Removes every participant who joined with `inviteId` (a revoked invite); returns how many. Their roles go from the roster. */
   async removeInvitees(inviteId: string): Promise<number> {
-    return this.moderation.removeInvitees(inviteId);
+    const removed = await this.moderation.removeInvitees(inviteId);
+    this.refreshParticipants();
+    return removed;
   }
 
   /** The summaries of invites the UI shows, for log lines. */
@@ -420,6 +458,7 @@ export class Conversation {
     const janus = new JanusLink({
       url: target.janusUrl,
       apiSecret: target.apiSecret,
+      token: target.janusToken,
       clock: this.options.clock,
       random: this.options.random,
       logger: this.options.logger.child('janus'),
@@ -467,6 +506,7 @@ export class Conversation {
     if (!attempt.current) return;
     this.selfMuted = carried?.selfMuted ?? muted;
     this.refreshParticipants();
+    this.roster.seatHost(joined.selfId);
     this.link.transition({ status: 'joined', endpoint: target.endpoint, since: this.options.clock.now(), selfId: joined.selfId, role: this.role ?? 'cohost' }, 'seated in the room');
     void this.openChannel(janus, target, attempt, joined.selfId);
     this.startTick(attempt);
@@ -612,6 +652,11 @@ export class Conversation {
       case 'show':
         this.show.heard(announcement);
         return;
+      case 'roster':
+        // A roster without us: the host's engine has not heard our proof (it joined later, or restarted).
+        // The host's engine re-announces only on a change, so this hello is not rate-limited (no loop: a proof it refuses changes nothing).
+        if (!this.roster.heard(announcement, this.room?.selfId ?? null)) this.introduce(true);
+        return;
       default:
         assertNever(announcement);
     }
@@ -630,9 +675,16 @@ export class Conversation {
   private refreshParticipants(): void {
     const room = this.room;
     if (room === null) return;
-    const { participants, unmuted } = buildParticipants(room.participants(), { selfId: room.selfId, selfMuted: this.selfMuted, ...this.moderation.view() });
+    const { participants, unmuted } = buildParticipants(room.participants(), {
+      selfId: room.selfId,
+      selfMuted: this.selfMuted,
+      selfRole: this.role,
+      roleOf: (feed) => this.roster.roleOf(feed),
+      ...this.moderation.view(),
+    });
     this.moderation.forgetMuted(unmuted);
     this.participants = participants;
+    this.roster.prune(new Map(participants.map((participant) => [participant.id, participant.inviteId])));
     this.moderation.enforceLocks();
     this.publish();
   }
@@ -647,6 +699,22 @@ export class Conversation {
       room: this.room,
       selfId: this.room?.selfId ?? null,
     };
+  }
+
+  /** An invitee's engine proves its invite to the host's (on opening the channel, and when a roster lacks it). */
+  private introduce(force: boolean): void {
+    const selfId = this.room?.selfId ?? null;
+    const invite = this.invite;
+    if (selfId === null || invite === null) return;
+    const hello = this.roster.hello(selfId, { id: invite.id, key: invite.key }, force);
+    if (hello !== null) this.channel.post(JSON.stringify(hello));
+  }
+
+  /** An active invite of the host's book with its key (the host's engine only). */
+  private activeInvite(id: string): { role: 'cohost' | 'producer'; key: string } | null {
+    const role = this.options.invites?.activeRole(id) ?? null;
+    const key = inviteKeyOf(this.options.config.space, id);
+    return role === null || key === null ? null : { role, key };
   }
 
   private isModerator(): boolean {
@@ -671,6 +739,7 @@ export class Conversation {
     const janus = new JanusLink({
       url: target.janusUrl,
       apiSecret: target.apiSecret,
+      token: target.janusToken,
       clock: this.options.clock,
       random: this.options.random,
       logger: this.options.logger.child(`janus-${target.endpoint}`),
@@ -705,6 +774,7 @@ export class Conversation {
     this.options.clock.clearTimeout(this.tickTimer);
     this.tickTimer = null;
     this.moderation.leftRoom();
+    this.roster.reset();
     await channelClosed;
     await room?.leave().catch(() => undefined);
     await janus?.close().catch(() => undefined);

@@ -21,6 +21,9 @@ const LOCKS_ECHO_MS = 500;
 /** How long an engine waits before enforcing a lock, for an unlock announcement still in flight. */
 const ENFORCE_GRACE_MS = 60;
 
+/** The reason a mute-all lock gives. */
+const MUTE_ALL_REASON = 'Everyone except the hosts was muted';
+
 /** Fewest milliseconds between two of this app's microphone reports on the channel. */
 const MIN_REPORT_INTERVAL_MS = 90;
 
@@ -98,6 +101,9 @@ export class Moderation {
   private locksEcho: { readonly revision: number; readonly resolve: () => void } | null = null;
   /** Each participant's mute state at the previous enforcement pass. */
   private lastMuted = new Map<string, boolean>();
+  /** "Mute all but hosts" in force (locks whoever joins), and the keys a moderator let speak since. */
+  private muteAll = false;
+  private readonly muteAllExempt = new Set<string>();
 
   constructor(
     private readonly options: {
@@ -146,6 +152,7 @@ export class Moderation {
       this.mutedByModerator.add(participant.id);
     } else {
       this.locks.delete(key);
+      if (this.muteAll) this.muteAllExempt.add(key);
       this.locksRevision = this.nextRevision();
       this.speakRequests.delete(key);
       await this.announceUnlock();
@@ -213,14 +220,19 @@ export class Moderation {
     this.record('remove', participant.display, `removed from the room (${participant.role ?? 'guest'})`);
   }
 
-  /** A moderator mutes everyone who is not a host and not already muted; returns how many. */
+  /**
+   * A moderator mutes everyone who is not a verified host and not already muted; returns how many.
+   * It stays in force: whoever joins later is locked too, until a moderator lifts it.
+   */
   async muteAllButHosts(): Promise<number> {
     this.requireModerator('mute everyone');
     const room = this.options.port.self().room;
     if (room === null) throw new EngineCommandError('Not in the conversation: join first.');
     const targets = this.options.port.participants().filter((participant) => !participant.self && participant.role !== 'host' && !participant.muted);
     const failures: string[] = [];
-    for (const participant of targets) this.lockParticipant(participant, 'Everyone except the hosts was muted');
+    this.muteAll = true;
+    this.muteAllExempt.clear();
+    for (const participant of targets) this.lockParticipant(participant, MUTE_ALL_REASON);
     await this.announceLocks();
     for (const participant of targets) {
       try {
@@ -230,10 +242,27 @@ export class Moderation {
         failures.push(`${participant.display}: ${describeError(error)}`);
       }
     }
-    this.record('mute-all', null, `muted everyone except the hosts: ${targets.length - failures.length} muted`);
+    this.record('mute-all', null, `muted everyone except the hosts: ${targets.length - failures.length} muted; whoever joins is muted too until it is lifted`);
     this.options.port.refresh();
     if (failures.length > 0) throw new EngineCommandError(`Some participants could not be muted (${failures.join('; ')}). Try again, or remove them.`);
     return targets.length;
+  }
+
+  /** A moderator lifts "mute all": later joiners are no longer locked (those locked stay locked until unmuted). */
+  async liftMuteAll(): Promise<void> {
+    this.requireModerator('lift mute all');
+    if (!this.muteAll) return;
+    this.muteAll = false;
+    this.muteAllExempt.clear();
+    this.locksRevision = this.nextRevision();
+    await this.announceLocks();
+    this.record('mute-all', null, 'lifted: people who join are no longer muted');
+    this.options.port.changed();
+  }
+
+  /** Whether "mute all but hosts" is in force. */
+  get muteAllInForce(): boolean {
+    return this.muteAll;
   }
 
   /** Removes every participant who joined with `inviteId` (host with the room secret); returns how many. */
@@ -258,6 +287,7 @@ export class Moderation {
     const room = self.room;
     if (room === null || !self.moderator || !self.joined) return;
     const participants = this.options.port.participants();
+    if (this.muteAll) this.lockNewcomers(room, participants);
     const wasMuted = this.lastMuted;
     this.lastMuted = new Map(participants.map((participant) => [participant.id, participant.muted]));
     for (const participant of participants) {
@@ -347,6 +377,9 @@ export class Moderation {
       case 'sync-request':
         if (this.options.port.self().moderator && this.locksRevision > 0) this.announceLocksQuietly('could not answer a moderation sync');
         return;
+      case 'hello':
+        // The roster's business.
+        return;
       default:
         assertNever(message);
     }
@@ -360,6 +393,9 @@ export class Moderation {
       const before = this.selfLock();
       this.locks = new Map(announcement.locks.map((lock) => [lock.key, lock]));
       this.locksRevision = announcement.revision;
+      this.muteAll = announcement.muteAll === true;
+      this.muteAllExempt.clear();
+      for (const key of announcement.exempt ?? []) this.muteAllExempt.add(key);
       for (const key of this.speakRequests.keys()) if (!this.locks.has(key)) this.speakRequests.delete(key);
       const after = this.selfLock();
       if (after === null) this.selfSpeakRequested = false;
@@ -394,11 +430,39 @@ export class Moderation {
 
   /** The conversation ended: locks, requests and flags are forgotten (the log and auto-mute stay). */
   reset(): void {
+    this.muteAll = false;
+    this.muteAllExempt.clear();
     this.locks.clear();
     this.locksRevision = 0;
     this.speakRequests.clear();
     this.selfSpeakRequested = false;
     this.flags.clear();
+  }
+
+  /**
+   * Mute-all in force: whoever is neither a verified host or producer (the moderators), nor locked,
+   * nor let speak since, is locked and muted; an unverified participant is no moderator.
+   */
+  private lockNewcomers(room: ModerationRoom, participants: readonly Participant[]): void {
+    const newcomers = participants.filter((participant) => !participant.self && participant.role !== 'host' && participant.role !== 'producer' && participant.lock === null && !this.enforcing.has(participant.id) && !this.muteAllExempt.has(participantKey(participant)));
+    if (newcomers.length === 0) return;
+    for (const participant of newcomers) {
+      this.enforcing.add(participant.id);
+      this.lockParticipant(participant, MUTE_ALL_REASON);
+    }
+    void this.announceLocks()
+      .then(async () => {
+        for (const participant of newcomers) {
+          await room.moderate(participant.id, true);
+          this.mutedByModerator.add(participant.id);
+          this.record('mute-all', participant.display, 'joined while everyone except the hosts is muted: muted and locked', 'mute all');
+        }
+      })
+      .catch((error: unknown) => this.options.logger.warn(`could not mute a newcomer while mute-all is in force: ${describeError(error)}`))
+      .finally(() => {
+        for (const participant of newcomers) this.enforcing.delete(participant.id);
+        this.options.port.refresh();
+      });
   }
 
   private autoMuteFlagged(): void {
@@ -429,7 +493,15 @@ export class Moderation {
 
   /** Announces the whole lock set (newest revision wins everywhere). No channel: the locks still hold here. */
   private async announceLocks(): Promise<void> {
-    await this.options.announcer.announce({ v: SPACE_CHANNEL_VERSION, type: 'locks', revision: this.locksRevision, by: this.actorName(), locks: [...this.locks.values()] });
+    await this.options.announcer.announce({
+      v: SPACE_CHANNEL_VERSION,
+      type: 'locks',
+      revision: this.locksRevision,
+      by: this.actorName(),
+      locks: [...this.locks.values()],
+      muteAll: this.muteAll,
+      exempt: [...this.muteAllExempt].slice(0, 200),
+    });
   }
 
   private announceLocksQuietly(what: string): void {

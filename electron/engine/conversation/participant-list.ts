@@ -1,4 +1,4 @@
-import { decodeDisplayName, type Participant, type StrayFlag } from '../../shared/conversation';
+import { decodeDisplayName, type Participant, type Role, type StrayFlag } from '../../shared/conversation';
 import { participantKey, type MuteLock } from '../../shared/space-channel';
 import type { RoomParticipant } from '../janus/audiobridge-room';
 
@@ -10,6 +10,10 @@ import type { RoomParticipant } from '../janus/audiobridge-room';
 /** What the list is computed from besides the room's participants. */
 export interface ParticipantContext {
   readonly selfId: string | null;
+  /** This app's own role (from its invite, or the host's config). */
+  readonly selfRole: Role | null;
+  /** Another participant's verified role (the roster), null when unverified: never the display name's claim. */
+  readonly roleOf: (feed: string) => Role | null;
   readonly selfMuted: boolean;
   readonly selfSpeakRequested: boolean;
   readonly locks: ReadonlyMap<string, MuteLock>;
@@ -20,7 +24,7 @@ export interface ParticipantContext {
   readonly speakRequests: ReadonlySet<string>;
 }
 
-/** The UI's participants, and the feed ids to forget as "muted by a moderator" (they are open again). */
+/** The UI's participants (roles from the roster; a display name's role suffix is only a claim), and the feed ids to forget as "muted by a moderator" (they are open again). */
 export function buildParticipants(room: readonly RoomParticipant[], context: ParticipantContext): { participants: Participant[]; unmuted: string[] } {
   const unmuted: string[] = [];
   const participants = room.map((participant): Participant => {
@@ -29,13 +33,14 @@ export function buildParticipants(room: readonly RoomParticipant[], context: Par
     const muted = self ? context.selfMuted || participant.muted : participant.muted;
     if (!participant.muted) unmuted.push(participant.id);
     const display = identity.name.slice(0, 200);
-    const key = participantKey({ inviteId: identity.inviteId, display });
+    const role = self ? context.selfRole : context.roleOf(participant.id);
+    const key = participantKey({ inviteId: identity.inviteId, display, role, id: participant.id });
     const lock = context.locks.get(key);
     const byModerator = context.mutedByModerator.has(participant.id) && participant.muted;
     return {
       id: participant.id,
       display,
-      role: identity.role,
+      role,
       self,
       muted,
       // Janus tells a participant it was muted by a moderator only as a `configured` event it did not ask for.

@@ -60,7 +60,7 @@ export class RoomProvisioning {
       throw new EngineCommandError('No conversation room is configured: add janus.room { id, secret } to the primary (and backup) endpoint in the space settings.');
     }
     for (const endpoint of endpoints) {
-      const target = hostTarget(this.options.config, endpoint, this.options.hostToken);
+      const target = hostTarget(this.options.config, endpoint, this.options.hostToken, () => this.options.clock.now());
       if (endpoint === 'backup') this.setBackup({ status: 'preparing', since: this.options.clock.now() });
       try {
         const created = await this.provisionOne(endpoint);
@@ -94,7 +94,7 @@ export class RoomProvisioning {
     if (tokens.length === 0) return;
     const failures: string[] = [];
     for (const endpoint of roomEndpoints(this.options.config)) {
-      const target = hostTarget(this.options.config, endpoint, this.options.hostToken);
+      const target = hostTarget(this.options.config, endpoint, this.options.hostToken, () => this.options.clock.now());
       try {
         await this.options.openServer(target, async (server) => {
           await server.allowTokens(target.room, target.secret ?? '', action, tokens);
@@ -112,7 +112,7 @@ export class RoomProvisioning {
 
   /** Creates one endpoint's rooms (or updates their allowed lists); true when created. */
   private async provisionOne(endpoint: EndpointName): Promise<boolean> {
-    const target = hostTarget(this.options.config, endpoint, this.options.hostToken);
+    const target = hostTarget(this.options.config, endpoint, this.options.hostToken, () => this.options.clock.now());
     const created = await this.options.openServer(target, async (server) => {
       const request = this.createRequest(target);
       const made = await server.createRoom(request);
