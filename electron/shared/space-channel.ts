@@ -35,6 +35,22 @@ export const ParticipantMessageSchema = z.discriminatedUnion('type', [
    * `hello:<sender feed>:<inviteId>` (see rosterHelloText), so it is good for this feed only.
    */
   z.strictObject({ v: z.literal(SPACE_CHANNEL_VERSION), type: z.literal('hello'), inviteId: z.string().min(1).max(64), proof: z.string().min(1).max(100) }),
+  /**
+   * A producer's engine asks the host's engine (the only holder of the room secret) to moderate;
+   * `proof` is an HMAC with the producer's invite key over moderateText(). The host's engine checks
+   * it against its book and answers with a signed `moderated` announcement.
+   */
+  z.strictObject({
+    v: z.literal(SPACE_CHANNEL_VERSION),
+    type: z.literal('moderate'),
+    id: z.string().min(1).max(40),
+    at: z.number(),
+    action: z.enum(['mute', 'unmute', 'remove', 'mute-all', 'lift-mute-all', 'answer']),
+    feed: z.string().max(64).nullable(),
+    reason: z.string().max(300).nullable(),
+    approve: z.boolean().nullable(),
+    proof: z.string().min(1).max(100),
+  }),
 ]);
 export type ParticipantMessage = z.infer<typeof ParticipantMessageSchema>;
 
@@ -98,6 +114,15 @@ export const ModeratorAnnouncementSchema = z.discriminatedUnion('type', [
    * host's key (invites carry its public half) over rosterText(); the newest `revision` wins. An app
    * shows a participant not in it as unverified, whatever its display name says.
    */
+  /** The host's engine answers a producer's moderation request (`id`): done, or why not. */
+  z.strictObject({
+    v: z.literal(SPACE_CHANNEL_VERSION),
+    type: z.literal('moderated'),
+    id: z.string().min(1).max(40),
+    ok: z.boolean(),
+    message: z.string().max(500),
+    muted: z.number().int().nonnegative().nullable(),
+  }),
   z.strictObject({
     v: z.literal(SPACE_CHANNEL_VERSION),
     type: z.literal('roster'),
@@ -111,6 +136,19 @@ export type ModeratorAnnouncement = z.infer<typeof ModeratorAnnouncementSchema>;
 /** The roster as signed: revision and entries in order. */
 export function rosterText(roster: { readonly revision: number; readonly entries: readonly { readonly feed: string; readonly role: string }[] }): string {
   return `steadycast roster ${roster.revision} ${roster.entries.map((entry) => `${entry.feed}=${entry.role}`).join(',')}`;
+}
+
+/** What a producer's moderation request's proof is over (the sender's feed included: good from that feed only). */
+export function moderateText(from: string, request: Omit<Extract<ParticipantMessage, { type: 'moderate' }>, 'proof' | 'v' | 'type'>): string {
+  return `steadycast moderate ${from} ${request.id} ${request.at} ${request.action} ${request.feed ?? '-'} ${String(request.approve)} ${request.reason ?? ''}`;
+}
+
+/** A moderator announcement as it travels: its JSON text and the host's signature over it. */
+export const SignedAnnouncementSchema = z.strictObject({ signed: z.string().max(MAX_CHANNEL_TEXT), signature: z.string().min(1).max(200) });
+
+/** Reads a signed announcement envelope; null for anything else (never throws). */
+export function parseSignedAnnouncement(text: string): z.infer<typeof SignedAnnouncementSchema> | null {
+  return parseJson(text, SignedAnnouncementSchema);
 }
 
 /** What a hello's proof is over. */

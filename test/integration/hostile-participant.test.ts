@@ -123,7 +123,45 @@ describe('hostile participant: invites against real Janus with token_auth', () =
     expect(host.getState().conversation.participants.find((p) => p.id === free.feed)).toMatchObject({ muted: false, lock: null });
   }, 90_000);
 
+  it('a revoked producer invite: nothing it carried mutes, kicks, adds tokens, joins, destroys or announces in either room (its Janus token still lists participants until expiry); its engine can no longer moderate', async () => {
+    const pat = engineWith(EngineConfigSchema.parse({ space: { name: 'Producer' } }));
+    extra.push(pat);
+    const created = await host.execute({ channel: 'invites:create', payload: { role: 'producer', label: 'Pat', expiresInMinutes: 60 } });
+    const invite = decodeInvite(created.code, clock.now());
+    expect(JSON.stringify(invite)).not.toContain(config.space.primary?.janus.room?.secret ?? 'no secret');
+    await pat.execute({ channel: 'conversation:join', payload: { display: 'Pat Producer', invite: created.code } });
+    await until(host, (state) => state.participants.some((p) => p.display === 'Pat Producer' && p.role === 'producer'), 'the producer verified');
+    // While valid, the producer moderates through the host's engine (no room secret of its own).
+    const target = host.getState().conversation.participants.find((p) => p.display === 'Cole Cohost');
+    if (target === undefined) throw new Error('the co-host is in the room');
+    await pat.execute({ channel: 'moderation:set-muted', payload: { participantId: target.id, muted: true, reason: 'Relayed' } });
+    await until(host, (state) => state.participants.some((p) => p.id === target.id && p.lock?.by === 'Pat Producer (producer)'), 'the relayed mute');
+    await pat.execute({ channel: 'moderation:set-muted', payload: { participantId: target.id, muted: false } });
+
+    await host.execute({ channel: 'invites:revoke', payload: { id: invite.id, removeParticipants: true } });
+    await until(pat, (state) => state.link.status === 'failed', 'the revoked producer removed');
+    const victim = host.getState().conversation.participants.find((p) => p.self)?.id ?? null;
+    for (const endpoint of ['primary', 'backup'] as const) {
+      const report = await attack(armsOf(invite, endpoint), victim);
+      table(`revoked producer invite, ${endpoint}, host running`, report);
+      // The Janus token still opens a session until the invite's expiry (signed tokens cannot be revoked one by one).
+      for (const action of ['list', 'allowed', 'join', 'mute', 'kick', 'announce', 'destroy'] as const) expect(report[action].held, `${endpoint}: ${action} with a revoked producer invite`).toBe(true);
+    }
+    expect(host.getState().conversation.link.status).toBe('joined');
+  }, 90_000);
+
   it("expiry holds with the host's app stopped: Janus refuses the expired invite's token while the token is still in the allowed list", async () => {
+    // With the host's app gone, a valid producer cannot moderate (only the host's engine holds the room secret).
+    const producerInvite = await host.execute({ channel: 'invites:create', payload: { role: 'producer', label: 'Late producer', expiresInMinutes: 60 } });
+    const late = engineWith(EngineConfigSchema.parse({ space: { name: 'Producer' } }));
+    extra.push(late);
+    await late.execute({ channel: 'conversation:join', payload: { display: 'Lee Producer', invite: producerInvite.code } });
+    await until(late, (state) => state.channel.status === 'open' && state.participants.some((p) => p.role === 'host'), "the producer's app sees the host");
+    await host.leaveConversation();
+    const someone = await until(late, (state) => state.participants.length >= 2 && !state.participants.some((p) => p.role === 'host'), 'the host gone');
+    const other = someone.participants.find((p) => !p.self);
+    if (other === undefined) throw new Error('someone else is in the room');
+    await expect(late.execute({ channel: 'moderation:set-muted', payload: { participantId: other.id, muted: true } })).rejects.toThrow(/The host's app did not answer: producers can mute, unmute and remove people only while the host's app is in the room/);
     // The host's clock runs 59 min 55 s behind: a one-hour invite made now expires in 5 s.
     clock.shift(-(60 * MINUTE - 5000));
     const { code } = await host.execute({ channel: 'invites:create', payload: { role: 'cohost', label: 'Short', expiresInMinutes: 60 } });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeDisplayName, encodeDisplayName, type Participant, type Role } from '../../electron/shared/conversation';
 import type { MicReport } from '../../electron/shared/mic-report';
 import type { ModeratorAnnouncement, ParticipantMessage } from '../../electron/shared/space-channel';
-import { Moderation, type Announcer, type ModerationRoom } from '../../electron/engine/conversation/moderation';
+import { Moderation, type Announcer, type ModerationRoom, type RelayRequest } from '../../electron/engine/conversation/moderation';
 import { buildParticipants } from '../../electron/engine/conversation/participant-list';
 import type { RoomParticipant } from '../../electron/engine/janus/audiobridge-room';
 import { createLogger } from '../../electron/engine/log/logger';
@@ -78,7 +78,7 @@ function setup(options: { role?: Role; selfId?: string } = {}) {
     logger: createLogger('moderation-test'),
     announcer,
     port: {
-      self: () => ({ role, display: identity.display, inviteId: identity.inviteId, moderator: role !== 'cohost', joined: true, room, selfId }),
+      self: () => ({ role, display: identity.display, inviteId: identity.inviteId, moderator: role !== 'cohost', roomControl: role !== 'cohost', joined: true, room, selfId }),
       participants: () => participants,
       refresh: () => {
         const built = buildParticipants(room.seats, { selfId, selfMuted: false, selfRole: role, roleOf: verified, ...moderation.view() });
@@ -216,6 +216,58 @@ describe('moderation: mute all stays in force', () => {
   });
 });
 
+describe('moderation: a producer relays through the host', () => {
+  it("a producer's engine (no room secret) asks the host's engine instead of Janus, and logs what it asked", async () => {
+    const clock = new FakeClock();
+    const room = new FakeRoom();
+    room.seats = [seat('1', 'Pat', 'producer', 'p1', true), seat('2', 'Hana', 'host', null), seat('3', 'Cole', 'cohost', 'c1')];
+    const relayed: RelayRequest[] = [];
+    let participants: Participant[] = [];
+    const moderation: Moderation = new Moderation({
+      clock,
+      logger: createLogger('moderation-test'),
+      announcer: new FakeAnnouncer(),
+      port: {
+        self: () => ({ role: 'producer', display: 'Pat', inviteId: 'p1', moderator: true, roomControl: false, joined: true, room, selfId: '1' }),
+        participants: () => participants,
+        refresh: () => {
+          participants = buildParticipants(room.seats, { selfId: '1', selfMuted: true, selfRole: 'producer', roleOf: (feed) => decodeDisplayName(room.seats.find((s) => s.id === feed)?.display ?? '').role, ...moderation.view() }).participants;
+        },
+        changed: () => undefined,
+        relay: (request) => {
+          relayed.push(request);
+          return Promise.resolve(request.action === 'mute-all' ? 1 : null);
+        },
+      },
+    });
+    moderation.enforceLocks();
+    participants = buildParticipants(room.seats, { selfId: '1', selfMuted: true, selfRole: 'producer', roleOf: (feed) => decodeDisplayName(room.seats.find((s) => s.id === feed)?.display ?? '').role, ...moderation.view() }).participants;
+    await moderation.mute('3', true, 'hum');
+    await moderation.remove('3');
+    expect(await moderation.muteAllButHosts()).toBe(1);
+    expect(relayed).toEqual([
+      { action: 'mute', feed: '3', reason: 'hum', approve: null },
+      { action: 'remove', feed: '3', reason: null, approve: null },
+      { action: 'mute-all', feed: null, reason: null, approve: null },
+    ]);
+    expect(room.calls).toEqual([]);
+    expect(moderation.summary().log.map((event) => [event.actor, event.action])).toEqual([
+      ['Pat (producer)', 'mute'],
+      ['Pat (producer)', 'remove'],
+      ['Pat (producer)', 'mute-all'],
+    ]);
+  });
+
+  it("the host's engine performs a relayed request in the producer's name", async () => {
+    const { moderation, room, find } = setup({ role: 'host', selfId: '2' });
+    await moderation.perform({ action: 'mute', feed: '3', reason: 'from the desk', approve: null }, 'Pat Producer (producer)');
+    expect(room.calls).toEqual(['mute 3']);
+    expect(find('3')?.lock).toMatchObject({ by: 'Pat Producer (producer)', reason: 'from the desk' });
+    expect(moderation.summary().log.at(-1)).toMatchObject({ actor: 'Pat Producer (producer)', action: 'mute', target: 'Cole' });
+    await expect(moderation.perform({ action: 'mute', feed: '2', reason: null, approve: null }, 'Pat Producer (producer)')).rejects.toThrow('Use your own microphone button');
+  });
+});
+
 describe('moderation: requests to speak, removal, auto-mute', () => {
   it('a locked participant asks to speak; a moderator approves, which unmutes and lifts the lock', async () => {
     const { moderation, announcer, room, find } = setup();
@@ -277,7 +329,7 @@ describe('moderation: requests to speak, removal, auto-mute', () => {
       logger: createLogger('moderation-test'),
       announcer: new FakeAnnouncer(),
       port: {
-        self: () => ({ role: 'cohost', display: 'Cole', inviteId: 'c1', moderator: false, joined: true, room: null, selfId: '3' }),
+        self: () => ({ role: 'cohost', display: 'Cole', inviteId: 'c1', moderator: false, roomControl: false, joined: true, room: null, selfId: '3' }),
         participants: () => buildParticipants([seat('3', 'Cole', 'cohost', 'c1')], { selfId: '3', selfRole: 'cohost', roleOf: () => null, selfMuted: false, selfSpeakRequested: false, locks: new Map(), flags: new Map(), mutedByModerator: new Set(), speakRequests: new Set() }).participants,
         refresh: () => undefined,
         changed: () => undefined,

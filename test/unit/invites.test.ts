@@ -134,8 +134,8 @@ describe('invite codes', () => {
       role: 'producer',
       space: 'S'.repeat(200),
       endpoints: {
-        primary: { janusUrl: 'wss://janus-primary.broadcaster.example.org:8989/janus', janusToken: `9999999999,janus,janus.plugin.audiobridge,janus.plugin.textroom:${'a'.repeat(28)}`, room: Number.MAX_SAFE_INTEGER, pin: 'p'.repeat(64), roomSecret: 's'.repeat(64) },
-        backup: { janusUrl: 'wss://janus-backup.broadcaster.example.org:8989/janus', janusToken: `9999999999,janus,janus.plugin.audiobridge,janus.plugin.textroom:${'b'.repeat(28)}`, room: 1, pin: 'q'.repeat(64), roomSecret: 't'.repeat(64) },
+        primary: { janusUrl: 'wss://janus-primary.broadcaster.example.org:8989/janus', janusToken: `9999999999,janus,janus.plugin.audiobridge,janus.plugin.textroom:${'a'.repeat(28)}`, room: Number.MAX_SAFE_INTEGER, pin: 'p'.repeat(64) },
+        backup: { janusUrl: 'wss://janus-backup.broadcaster.example.org:8989/janus', janusToken: `9999999999,janus,janus.plugin.audiobridge,janus.plugin.textroom:${'b'.repeat(28)}`, room: 1, pin: 'q'.repeat(64) },
       },
     });
     expect(inviteLink(encodeInvite(full)).length).toBeLessThan(MAX_INVITE_CODE_LENGTH / 2);
@@ -225,7 +225,7 @@ describe('invite codes', () => {
   });
 
   it('never puts the token or a secret in a message', () => {
-    const secretive = payload({ role: 'producer', endpoints: { primary: { janusUrl: 'wss://janus.example.org', room: 7, janusToken: API_SECRET, roomSecret: PRIMARY_SECRET, pin: '9876' } } });
+    const secretive = payload({ role: 'producer', endpoints: { primary: { janusUrl: 'wss://janus.example.org', room: 7, janusToken: API_SECRET, pin: '9876' } } });
     const secretiveCode = encodeInvite(secretive);
     const messages = [
       refusal(secretiveCode, secretive.expiresAt + 1).message,
@@ -257,7 +257,7 @@ describe('InviteBook', () => {
 
   const book = (file?: string): InviteBook => new InviteBook({ clock, logger, file, randomToken: sequentialTokens });
 
-  it('gives co-hosts no room secret and producers the secret of every room', () => {
+  it('gives no invite a room secret, API secret or token secret: a Janus token that expires with it instead', () => {
     const invites = book();
     const cohost = decodeInvite(invites.create({ role: 'cohost', label: 'Sam', expiresInMinutes: 60 }, space(), RULE).link, clock.now());
     // The space's failover rule travels with it: the guest's app moves when the host's does.
@@ -273,8 +273,8 @@ describe('InviteBook', () => {
 
     const producer = decodeInvite(invites.create({ role: 'producer', label: 'Desk', expiresInMinutes: 60 }, space(), RULE).code, clock.now());
     expect(producer.role).toBe('producer');
-    expect(producer.endpoints.primary.roomSecret).toBe(PRIMARY_SECRET);
-    expect(producer.endpoints.backup?.roomSecret).toBe(BACKUP_SECRET);
+    // A producer moderates through the host's engine: its invite carries no room secret either.
+    for (const secret of [PRIMARY_SECRET, BACKUP_SECRET, API_SECRET, TOKEN_SECRET]) expect(JSON.stringify(producer)).not.toContain(secret);
   });
 
   it('carries the backup endpoint only when the space has a backup room', () => {

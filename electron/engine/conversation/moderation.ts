@@ -50,8 +50,10 @@ export interface ModerationSelf {
   readonly role: Role | null;
   readonly display: string;
   readonly inviteId: string | null;
-  /** Host or producer holding the room secret. */
+  /** Host or producer: sees flags and requests, may moderate. */
   readonly moderator: boolean;
+  /** Holds the room secret (the host's engine): mutes, kicks and announces itself; a producer's engine relays to it. */
+  readonly roomControl: boolean;
   /** The link is joined. */
   readonly joined: boolean;
   /** The room this app sits in, or null. */
@@ -71,6 +73,16 @@ export interface ModerationPort {
   changed(): void;
   /** Every speaker's latest microphone report (the mic-levels event). */
   levels?(levels: EventPayload<'conversation:mic-levels'>): void;
+  /** A producer's engine: asks the host's engine to do `request`; resolves with how many it muted, rejects with why not. */
+  relay?(request: RelayRequest): Promise<number | null>;
+}
+
+/** A moderation a producer's engine asks the host's engine for. */
+export interface RelayRequest {
+  readonly action: 'mute' | 'unmute' | 'remove' | 'mute-all' | 'lift-mute-all' | 'answer';
+  readonly feed: string | null;
+  readonly reason: string | null;
+  readonly approve: boolean | null;
 }
 
 /** What the participant list is computed from, as moderation holds it. */
@@ -142,11 +154,13 @@ export class Moderation {
    * the space channel so the participant's app locks its button, and enforced by every
    * moderator's engine; an unmute lifts the lock first, so no engine mutes it again.
    */
-  async mute(participantId: string, muted: boolean, reason?: string, action: 'mute' | 'auto-mute' = 'mute'): Promise<void> {
+  async mute(participantId: string, muted: boolean, reason?: string, action: 'mute' | 'auto-mute' = 'mute', actor: string = this.actorName()): Promise<void> {
     const { room, participant } = this.moderatorTarget(participantId, muted ? 'mute' : 'unmute');
     const key = participantKey(participant);
-    if (muted) {
-      this.lockParticipant(participant, reason);
+    if (!this.options.port.self().roomControl) {
+      await this.relay({ action: muted ? 'mute' : 'unmute', feed: participant.id, reason: reason ?? null, approve: null });
+    } else if (muted) {
+      this.lockParticipant(participant, reason, actor);
       await this.announceLocks();
       await room.moderate(participant.id, true);
       this.mutedByModerator.add(participant.id);
@@ -159,19 +173,26 @@ export class Moderation {
       await room.moderate(participant.id, false);
       this.mutedByModerator.delete(participant.id);
     }
-    this.record(muted ? action : 'unmute', participant.display, muted ? (reason ?? 'muted and locked') : 'unmuted; lock lifted', action === 'auto-mute' ? 'auto-mute' : undefined);
+    this.record(muted ? action : 'unmute', participant.display, muted ? (reason ?? 'muted and locked') : 'unmuted; lock lifted', action === 'auto-mute' ? 'auto-mute' : actor);
     this.options.port.refresh();
   }
 
   /** A moderator answers a request to speak: approve unmutes the participant and lifts the lock. */
-  async answerSpeakRequest(participantId: string, approve: boolean): Promise<void> {
+  async answerSpeakRequest(participantId: string, approve: boolean, actor: string = this.actorName()): Promise<void> {
     const { participant } = this.moderatorTarget(participantId, approve ? 'approve a request to speak from' : 'decline a request to speak from');
     const key = participantKey(participant);
     if (!this.speakRequests.has(key) && !participant.speakRequested) throw new EngineCommandError(`${participant.display} has not asked to speak (or the request was already answered).`);
     this.speakRequests.delete(key);
-    await this.options.announcer.announce({ v: SPACE_CHANNEL_VERSION, type: 'speak-answer', key, approved: approve, by: this.actorName() });
-    this.record(approve ? 'approve' : 'decline', participant.display, approve ? 'request to speak approved: unmuted' : 'request to speak declined');
-    if (approve) return this.mute(participantId, false);
+    if (!this.options.port.self().roomControl) {
+      await this.relay({ action: 'answer', feed: participant.id, reason: null, approve });
+      this.record(approve ? 'approve' : 'decline', participant.display, approve ? 'request to speak approved: unmuted' : 'request to speak declined');
+      if (approve) this.record('unmute', participant.display, 'unmuted; lock lifted');
+      this.options.port.refresh();
+      return;
+    }
+    await this.options.announcer.announce({ v: SPACE_CHANNEL_VERSION, type: 'speak-answer', key, approved: approve, by: actor });
+    this.record(approve ? 'approve' : 'decline', participant.display, approve ? 'request to speak approved: unmuted' : 'request to speak declined', actor);
+    if (approve) return this.mute(participantId, false, undefined, 'mute', actor);
     this.options.port.refresh();
   }
 
@@ -210,29 +231,38 @@ export class Moderation {
   }
 
   /** A moderator removes a participant from the room. */
-  async remove(participantId: string): Promise<void> {
+  async remove(participantId: string, actor: string = this.actorName()): Promise<void> {
     const { room, participant } = this.moderatorTarget(participantId, 'remove');
-    try {
-      await room.kick(participant.id);
-    } catch (error) {
-      throw new EngineCommandError(`Janus refused to remove ${participant.display}: ${explainRoomError(error)}`);
+    if (!this.options.port.self().roomControl) {
+      await this.relay({ action: 'remove', feed: participant.id, reason: null, approve: null });
+    } else {
+      try {
+        await room.kick(participant.id);
+      } catch (error) {
+        throw new EngineCommandError(`Janus refused to remove ${participant.display}: ${explainRoomError(error)}`);
+      }
     }
-    this.record('remove', participant.display, `removed from the room (${participant.role ?? 'guest'})`);
+    this.record('remove', participant.display, `removed from the room (${participant.role ?? 'unverified'})`, actor);
   }
 
   /**
    * A moderator mutes everyone who is not a verified host and not already muted; returns how many.
    * It stays in force: whoever joins later is locked too, until a moderator lifts it.
    */
-  async muteAllButHosts(): Promise<number> {
+  async muteAllButHosts(actor: string = this.actorName()): Promise<number> {
     this.requireModerator('mute everyone');
     const room = this.options.port.self().room;
     if (room === null) throw new EngineCommandError('Not in the conversation: join first.');
+    if (!this.options.port.self().roomControl) {
+      const count = (await this.relay({ action: 'mute-all', feed: null, reason: null, approve: null })) ?? 0;
+      this.record('mute-all', null, `muted everyone except the hosts: ${count} muted; whoever joins is muted too until it is lifted`);
+      return count;
+    }
     const targets = this.options.port.participants().filter((participant) => !participant.self && participant.role !== 'host' && !participant.muted);
     const failures: string[] = [];
     this.muteAll = true;
     this.muteAllExempt.clear();
-    for (const participant of targets) this.lockParticipant(participant, MUTE_ALL_REASON);
+    for (const participant of targets) this.lockParticipant(participant, MUTE_ALL_REASON, actor);
     await this.announceLocks();
     for (const participant of targets) {
       try {
@@ -242,21 +272,26 @@ export class Moderation {
         failures.push(`${participant.display}: ${describeError(error)}`);
       }
     }
-    this.record('mute-all', null, `muted everyone except the hosts: ${targets.length - failures.length} muted; whoever joins is muted too until it is lifted`);
+    this.record('mute-all', null, `muted everyone except the hosts: ${targets.length - failures.length} muted; whoever joins is muted too until it is lifted`, actor);
     this.options.port.refresh();
     if (failures.length > 0) throw new EngineCommandError(`Some participants could not be muted (${failures.join('; ')}). Try again, or remove them.`);
     return targets.length;
   }
 
   /** A moderator lifts "mute all": later joiners are no longer locked (those locked stay locked until unmuted). */
-  async liftMuteAll(): Promise<void> {
+  async liftMuteAll(actor: string = this.actorName()): Promise<void> {
     this.requireModerator('lift mute all');
+    if (!this.options.port.self().roomControl) {
+      await this.relay({ action: 'lift-mute-all', feed: null, reason: null, approve: null });
+      this.record('mute-all', null, 'lifted: people who join are no longer muted');
+      return;
+    }
     if (!this.muteAll) return;
     this.muteAll = false;
     this.muteAllExempt.clear();
     this.locksRevision = this.nextRevision();
     await this.announceLocks();
-    this.record('mute-all', null, 'lifted: people who join are no longer muted');
+    this.record('mute-all', null, 'lifted: people who join are no longer muted', actor);
     this.options.port.changed();
   }
 
@@ -267,8 +302,8 @@ export class Moderation {
 
   /** Removes every participant who joined with `inviteId` (host with the room secret); returns how many. */
   async removeInvitees(inviteId: string): Promise<number> {
-    const { room, moderator } = this.options.port.self();
-    if (room === null || !moderator) return 0;
+    const { room, roomControl } = this.options.port.self();
+    if (room === null || !roomControl) return 0;
     let removed = 0;
     for (const participant of this.options.port.participants()) {
       if (participant.inviteId !== inviteId || participant.self) continue;
@@ -285,7 +320,7 @@ export class Moderation {
   enforceLocks(): void {
     const self = this.options.port.self();
     const room = self.room;
-    if (room === null || !self.moderator || !self.joined) return;
+    if (room === null || !self.roomControl || !self.joined) return;
     const participants = this.options.port.participants();
     if (this.muteAll) this.lockNewcomers(room, participants);
     const wasMuted = this.lastMuted;
@@ -375,10 +410,11 @@ export class Moderation {
         return;
       }
       case 'sync-request':
-        if (this.options.port.self().moderator && this.locksRevision > 0) this.announceLocksQuietly('could not answer a moderation sync');
+        if (this.options.port.self().roomControl && this.locksRevision > 0) this.announceLocksQuietly('could not answer a moderation sync');
         return;
       case 'hello':
-        // The roster's business.
+      case 'moderate':
+        // The roster's and the relay's business.
         return;
       default:
         assertNever(message);
@@ -414,7 +450,7 @@ export class Moderation {
 
   /** Someone joined the channel: a moderator tells them the locks. */
   someoneJoined(): void {
-    if (this.options.port.self().moderator && this.locks.size > 0) this.announceLocksQuietly('could not announce the mute locks');
+    if (this.options.port.self().roomControl && this.locks.size > 0) this.announceLocksQuietly('could not announce the mute locks');
   }
 
   /** Our end of the channel opened: a moderator asks the others for the room's moderation state. */
@@ -477,14 +513,14 @@ export class Moderation {
     }
   }
 
-  private lockParticipant(participant: Participant, reason: string | undefined): void {
+  private lockParticipant(participant: Participant, reason: string | undefined, actor: string = this.actorName()): void {
     const key = participantKey(participant);
     this.locks.set(key, {
       key,
       feed: participant.id,
       display: participant.display,
-      by: this.actorName(),
-      reason: (reason ?? `Muted by ${this.options.port.self().role === 'host' ? 'the host' : 'a producer'}`).slice(0, 300),
+      by: actor.slice(0, 200),
+      reason: (reason ?? `Muted by ${actor.endsWith('(host)') ? 'the host' : 'a producer'}`).slice(0, 300),
       at: this.options.clock.now(),
     });
     this.locksRevision = this.nextRevision();
@@ -526,6 +562,39 @@ export class Moderation {
     } finally {
       this.options.clock.clearTimeout(timer);
       this.locksEcho = null;
+    }
+  }
+
+  private async relay(request: RelayRequest): Promise<number | null> {
+    const port = this.options.port;
+    if (port.relay === undefined) throw new EngineCommandError('Only the host or a producer can moderate: co-hosts can mute only themselves.');
+    return port.relay(request);
+  }
+
+  /**
+   * The host's engine does what a verified producer's engine asked (the facade checked the proof),
+   * in the producer's name; resolves with how many mute-all muted.
+   */
+  async perform(request: RelayRequest, actor: string): Promise<number | null> {
+    const feed = request.feed ?? '';
+    switch (request.action) {
+      case 'mute':
+      case 'unmute':
+        await this.mute(feed, request.action === 'mute', request.reason ?? undefined, 'mute', actor);
+        return null;
+      case 'remove':
+        await this.remove(feed, actor);
+        return null;
+      case 'mute-all':
+        return this.muteAllButHosts(actor);
+      case 'lift-mute-all':
+        await this.liftMuteAll(actor);
+        return null;
+      case 'answer':
+        await this.answerSpeakRequest(feed, request.approve === true, actor);
+        return null;
+      default:
+        return assertNever(request.action);
     }
   }
 

@@ -38,7 +38,7 @@ export function inviteTarget(invite: InvitePayload, name: EndpointName = 'primar
   const endpoint = invite.endpoints[name];
   if (endpoint === undefined) throw new EngineCommandError(`The invite has no ${name} room: ask the host for a new invite.`);
   const janusToken = endpoint.janusToken;
-  return { endpoint: name, janusUrl: endpoint.janusUrl, janusToken: janusToken === undefined ? undefined : () => janusToken, room: endpoint.room, pin: endpoint.pin, token: invite.token, secret: endpoint.roomSecret };
+  return { endpoint: name, janusUrl: endpoint.janusUrl, janusToken: janusToken === undefined ? undefined : () => janusToken, room: endpoint.room, pin: endpoint.pin, token: invite.token };
 }
 
 /** The endpoints of the space that have a conversation room. */

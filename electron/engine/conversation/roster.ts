@@ -57,6 +57,11 @@ export class Roster {
     },
   ) {}
 
+  /** The invite a verified participant proved (the host's engine only), or null. */
+  inviteOf(feed: string): string | null {
+    return this.roles.get(feed)?.inviteId ?? null;
+  }
+
   /** A participant's verified role, or null (unverified). */
   roleOf(feed: string): Role | null {
     return this.roles.get(feed)?.role ?? null;

@@ -1,5 +1,5 @@
 import type { SpaceChannelStatus } from '../../shared/conversation';
-import { parseModeratorAnnouncement, parseParticipantMessage, type ModeratorAnnouncement, type ParticipantMessage } from '../../shared/space-channel';
+import { parseParticipantMessage, type ParticipantMessage } from '../../shared/space-channel';
 import { assertNever } from '../assert-never';
 import type { Clock } from '../clock';
 import { describeError, type Logger } from '../log/logger';
@@ -18,10 +18,11 @@ export interface ChannelLike {
   close(): Promise<void>;
 }
 
-/** What arrives on the channel, parsed; malformed text never reaches these. */
+/** What arrives on the channel: participant messages parsed (malformed ones never reach it), announcements as sent. */
 export interface ChannelHandlers {
   message(from: string, message: ParticipantMessage): void;
-  announcement(announcement: ModeratorAnnouncement): void;
+  /** An announcement's raw text: the owner checks the host's signature before believing it. */
+  announcement(text: string): void;
   /** Someone joined the channel (they learn the locks and the show at once). */
   joined(): void;
   /** Our end just opened. */
@@ -135,11 +136,9 @@ export class SpaceChannelSession {
         if (message !== null) this.options.handlers.message(delivery.from, message);
         return;
       }
-      case 'announcement': {
-        const announcement = parseModeratorAnnouncement(delivery.text);
-        if (announcement !== null) this.options.handlers.announcement(announcement);
+      case 'announcement':
+        this.options.handlers.announcement(delivery.text);
         return;
-      }
       case 'joined':
         this.options.handlers.joined();
         return;

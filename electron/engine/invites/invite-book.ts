@@ -106,11 +106,10 @@ export class InviteBook {
       revokedAt: null,
       expiryTaken: false,
     };
-    const withSecret = role === 'producer';
     const hostKey = hostKeyOf(space);
     const key = inviteKeyOf(space, record.id);
     if (hostKey === null || key === null) throw new Error('an invite needs the primary room (checked above)');
-    const backup = space.backup?.janus.room === undefined ? undefined : endpointOf(space.backup, withSecret, record.expiresAt, 'backup');
+    const backup = space.backup?.janus.room === undefined ? undefined : endpointOf(space.backup, record.expiresAt, 'backup');
     const payload: InvitePayload = {
       id: record.id,
       space: space.name,
@@ -118,7 +117,7 @@ export class InviteBook {
       token: record.token,
       createdAt: record.createdAt,
       expiresAt: record.expiresAt,
-      endpoints: backup === undefined ? { primary: endpointOf(primary, withSecret, record.expiresAt, 'primary') } : { primary: endpointOf(primary, withSecret, record.expiresAt, 'primary'), backup },
+      endpoints: backup === undefined ? { primary: endpointOf(primary, record.expiresAt, 'primary') } : { primary: endpointOf(primary, record.expiresAt, 'primary'), backup },
       failover,
       hostKey: hostKey.publicKey,
       key,
@@ -338,10 +337,11 @@ function statusOf(invite: StoredInvite, now: number): InviteSummary['status'] {
 }
 
 /**
- * What an invite says of one endpoint. Never the API secret or the admin key: where the server
+ * What an invite says of one endpoint. Never the API secret, the admin key or the room secret (a
+ * producer moderates through the host's engine: docs/security.md). Where the server
  * checks tokens, a signed token that Janus refuses after the invite's expiry stands in for them.
  */
-function endpointOf(config: EndpointConfig, withSecret: boolean, expiresAt: number, name: string): InviteEndpoint {
+function endpointOf(config: EndpointConfig, expiresAt: number, name: string): InviteEndpoint {
   const room = config.janus.room;
   if (room === undefined) throw new Error('endpointOf needs an endpoint with a room');
   const { apiSecret, tokenSecret } = config.janus;
@@ -353,7 +353,6 @@ function endpointOf(config: EndpointConfig, withSecret: boolean, expiresAt: numb
   const endpoint: InviteEndpoint = { janusUrl: config.janus.url, room: room.id };
   if (tokenSecret !== undefined) endpoint.janusToken = signJanusToken(tokenSecret, expiresAt);
   if (room.pin !== undefined) endpoint.pin = room.pin;
-  if (withSecret) endpoint.roomSecret = room.secret;
   return endpoint;
 }
 

@@ -32,8 +32,6 @@ export interface InviteEndpoint {
   janusToken?: string;
   room: number;
   pin?: string;
-  /** Room secret for moderation: only in producer invites, never in co-host invites. */
-  roomSecret?: string;
 }
 
 /** Everything an invite code carries. */
@@ -88,7 +86,6 @@ const InviteEndpointSchema = z.strictObject({
   janusToken: z.string().min(1).max(512).optional(),
   room: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
   pin: z.string().min(1).max(64).optional(),
-  roomSecret: z.string().min(8).max(256).optional(),
 });
 
 const InvitePayloadSchema = z
@@ -104,11 +101,7 @@ const InvitePayloadSchema = z
     hostKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/u),
     key: z.string().regex(/^[A-Za-z0-9_-]{43}$/u),
   })
-  .refine((invite) => invite.expiresAt > invite.createdAt, { message: 'expires before it was created', path: ['expiresAt'] })
-  .refine((invite) => invite.role === 'producer' || (invite.endpoints.primary.roomSecret === undefined && invite.endpoints.backup?.roomSecret === undefined), {
-    message: 'only producer invites carry a room secret',
-    path: ['endpoints'],
-  });
+  .refine((invite) => invite.expiresAt > invite.createdAt, { message: 'expires before it was created', path: ['expiresAt'] });
 
 function checkOf(signed: string): string {
   return createHash('sha256').update(signed, 'utf8').digest().subarray(0, 8).toString('base64url');
