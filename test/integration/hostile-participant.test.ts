@@ -123,6 +123,29 @@ describe('hostile participant: invites against real Janus with token_auth', () =
     expect(host.getState().conversation.participants.find((p) => p.id === free.feed)).toMatchObject({ muted: false, lock: null });
   }, 90_000);
 
+  it("a co-host named like the host is flagged and auto-muted like any co-host (its noisy microphone reports reach the host's engine)", async () => {
+    const mimic = engineWith(EngineConfigSchema.parse({ space: { name: 'Co-host' } }));
+    extra.push(mimic);
+    const { code } = await host.execute({ channel: 'invites:create', payload: { role: 'cohost', label: 'Mimic', expiresInMinutes: 60 } });
+    await mimic.execute({ channel: 'conversation:join', payload: { display: 'Hana Host', invite: code } });
+    const seated = await until(mimic, (state) => state.channel.status === 'open', "the mimic's space channel open", 15_000);
+    const feed = seated.participants.find((p) => p.self)?.id ?? '';
+    await until(host, (state) => state.participants.some((p) => p.id === feed && p.role === 'cohost'), 'the mimic shown as the co-host it is', 15_000);
+    await host.execute({ channel: 'moderation:set-auto-mute', payload: { enabled: true } });
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline && !host.getState().conversation.participants.some((p) => p.id === feed && p.muted)) {
+      const now = Date.now();
+      await mimic.execute({ channel: 'conversation:report-mic', payload: { report: { at: now, levelDbfs: -18, peakDbfs: -6, voice: 'noise', speechProbability: 0.02, echoScore: 0, echoDelayMs: null } } });
+      await delay(200);
+    }
+    const muted = host.getState().conversation.participants.find((p) => p.id === feed);
+    expect(muted, 'auto-muted by the host engine').toMatchObject({ display: 'Hana Host', role: 'cohost', muted: true });
+    expect(muted?.lock?.reason).toMatch(/^Auto-muted: /);
+    expect(host.getState().conversation.participants.find((p) => p.self)?.lock).toBeNull();
+    await host.execute({ channel: 'moderation:set-auto-mute', payload: { enabled: false } });
+    await mimic.leaveConversation();
+  }, 60_000);
+
   it('a revoked producer invite: nothing it carried mutes, kicks, adds tokens, joins, destroys or announces in either room (its Janus token still lists participants until expiry); its engine can no longer moderate', async () => {
     const pat = engineWith(EngineConfigSchema.parse({ space: { name: 'Producer' } }));
     extra.push(pat);
