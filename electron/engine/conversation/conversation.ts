@@ -3,7 +3,7 @@ import { encodeDisplayName, type ConversationState, type InviteSummary, type Joi
 import type { EventPayload } from '../../shared/contract';
 import type { FailoverMove, FailoverSettings } from '../../shared/failover';
 import type { MicReport } from '../../shared/mic-report';
-import { moderateText, parseModeratorAnnouncement, parseSignedAnnouncement, SPACE_CHANNEL_VERSION, type ModeratorAnnouncement, type ParticipantMessage } from '../../shared/space-channel';
+import { parseModeratorAnnouncement, parseSignedAnnouncement, SPACE_CHANNEL_VERSION, type ModeratorAnnouncement, type ParticipantMessage } from '../../shared/space-channel';
 import type { EndpointName } from '../../shared/state';
 import { assertNever } from '../assert-never';
 import type { Clock } from '../clock';
@@ -11,7 +11,7 @@ import type { EngineConfig } from '../config';
 import { EngineCommandError } from '../engine-errors';
 import type { InviteBook } from '../invites/invite-book';
 import { decodeInvite, type InvitePayload } from '../invites/invite-code';
-import { hostKeyOf, inviteKeyOf, proofOf, signText, verifyText, type HostKey } from '../invites/space-keys';
+import { hostKeyOf, inviteKeyOf, signText, verifyText, type HostKey } from '../invites/space-keys';
 import { AudioBridgeRoom } from '../janus/audiobridge-room';
 import { JanusLink, type JanusLinkState, type RefusedRun } from '../janus/janus-link';
 import { describeError, type Logger } from '../log/logger';
@@ -21,6 +21,7 @@ import { Attempts, SupersededError, type Attempt } from './attempt';
 import { Moderation, type ModerationSelf, type RelayRequest } from './moderation';
 import { buildParticipants, dtlsFingerprint, selfMutedNow } from './participant-list';
 import { RoomLink } from './room-link';
+import { ProducerRelay } from './producer-relay';
 import { Roster } from './roster';
 import { RoomProvisioning, type RoomServer } from './room-provisioning';
 import { hostTarget, inviteTarget, joinSteps, opensRoom, type RoomTarget } from './room-target';
@@ -73,12 +74,6 @@ const MODERATION_TICK_MS = 200;
 /** How long the engine keeps joining the room again after its Janus restarted (then the link fails). */
 const REJOIN_WINDOW_MS = 30_000;
 
-/** How long a producer's engine waits for the host's engine to answer a moderation request. */
-const RELAY_ANSWER_MS = 5000;
-
-/** How many relayed request ids the host's engine remembers (a replay of one is refused). */
-const RELAYED_IDS_KEPT = 5000;
-
 /** Pause between two attempts to join the room again (a participant may wait for the host to re-create it). */
 const REJOIN_RETRY_MS = 500;
 
@@ -116,10 +111,7 @@ export class Conversation {
   private negotiatedFingerprint: string | null = null;
   private readonly ownToken: string;
   private tickTimer: unknown = null;
-  /** A producer's moderation requests waiting for the host's engine's answer. */
-  private readonly relays = new Map<string, { resolve: (muted: number | null) => void; reject: (error: Error) => void; timer: unknown }>();
-  /** Relayed request ids the host's engine has acted on (a replay is refused). */
-  private readonly relayedIds = new Set<string>();
+  private readonly relay: ProducerRelay;
   private readonly now = (): number => this.options.clock.now();
 
   constructor(private readonly options: ConversationOptions) {
@@ -127,6 +119,7 @@ export class Conversation {
     const publish = (): void => this.publish();
     this.link = new RoomLink({ logger: options.logger.child('link'), onChange: publish });
     this.hostKey = hostKeyOf(options.config.space);
+    this.relay = new ProducerRelay({ clock: options.clock, logger: options.logger.child('relay') });
     this.roster = new Roster({
       clock: options.clock,
       logger: options.logger.child('roster'),
@@ -199,7 +192,7 @@ export class Conversation {
         refresh: () => this.refreshParticipants(),
         changed: publish,
         levels: (levels) => this.options.onMicLevels?.(levels),
-        relay: (request) => this.relay(request),
+        relay: (request) => this.askHost(request),
       },
       announcer: {
         get open() {
@@ -670,15 +663,9 @@ export class Conversation {
       case 'show':
         this.show.heard(announcement);
         return;
-      case 'moderated': {
-        const pending = this.relays.get(announcement.id);
-        if (pending === undefined) return;
-        this.relays.delete(announcement.id);
-        this.options.clock.clearTimeout(pending.timer);
-        if (announcement.ok) pending.resolve(announcement.muted);
-        else pending.reject(new EngineCommandError(announcement.message));
+      case 'moderated':
+        this.relay.answered(announcement);
         return;
-      }
       case 'roster':
         // A roster without us: the host's engine has not heard our proof (it joined later, or restarted).
         // The host's engine re-announces only on a change, so this hello is not rate-limited (no loop: a proof it refuses changes nothing).
@@ -719,24 +706,17 @@ export class Conversation {
   }
 
   /** A producer's engine asks the host's engine to moderate, with a proof by its invite key; waits for the answer. */
-  private async relay(request: RelayRequest): Promise<number | null> {
+  private async askHost(request: RelayRequest): Promise<number | null> {
     const invite = this.invite;
     const selfId = this.room?.selfId ?? null;
     if (!this.relaysModeration() || invite === null || selfId === null) throw new EngineCommandError('Only the host or a producer can moderate: co-hosts can mute only themselves.');
     if (!this.channel.isOpen) throw new EngineCommandError("The space channel is not connected, so the request cannot reach the host's app. Wait for the channel to reconnect, then try again.");
-    const body = { id: randomBytes(12).toString('base64url'), at: this.options.clock.now(), ...request };
-    const message: ParticipantMessage = { v: SPACE_CHANNEL_VERSION, type: 'moderate', ...body, proof: proofOf(invite.key, moderateText(selfId, body)) };
-    return new Promise<number | null>((resolve, reject) => {
-      const timer = this.options.clock.setTimeout(() => {
-        this.relays.delete(body.id);
-        reject(new EngineCommandError("The host's app did not answer: producers can mute, unmute and remove people only while the host's app is in the room (it holds the room's keys). Ask the host, or try again when the host's app is back."));
-      }, RELAY_ANSWER_MS);
-      this.relays.set(body.id, { resolve, reject, timer });
-      this.channel.post(JSON.stringify(message));
-    });
+    const { message, answer } = this.relay.ask(request, selfId, invite.key);
+    this.channel.post(JSON.stringify(message));
+    return answer;
   }
 
-  /** The host's engine checks a producer's request (verified producer, active invite, proof, fresh, not replayed) and does it. */
+  /** The host's engine checks a producer's request (see ProducerRelay.check) and does it in the producer's name. */
   private async performRelayed(from: string, message: Extract<ParticipantMessage, { type: 'moderate' }>): Promise<void> {
     if (!this.isModerator() || this.role !== 'host') return;
     const answer = (ok: boolean, text: string, muted: number | null = null): void => {
@@ -745,19 +725,11 @@ export class Conversation {
       );
     };
     const inviteId = this.roster.inviteOf(from);
-    const invite = inviteId === null ? null : this.activeInvite(inviteId);
-    if (invite?.role !== 'producer' || proofOf(invite.key, moderateText(from, message)) !== message.proof) {
-      this.options.logger.warn(`refused a moderation request from feed ${from}: not a verified producer with an active invite`);
-      answer(false, "The host's app did not accept the request: your producer invite is not valid any more (revoked or expired). Ask the host for a new one.");
+    const refused = this.relay.check(from, message, inviteId === null ? null : this.activeInvite(inviteId), this.participants.some((participant) => participant.id === from));
+    if (refused !== null) {
+      answer(false, refused);
       return;
     }
-    // Replays are refused by id (apps' clocks differ, so the request's time is not checked against ours).
-    if (this.relayedIds.has(message.id) || !this.participants.some((participant) => participant.id === from)) {
-      answer(false, "The host's app refused a repeated request, or one from a participant no longer in the room: try again.");
-      return;
-    }
-    this.relayedIds.add(message.id);
-    if (this.relayedIds.size > RELAYED_IDS_KEPT) this.relayedIds.delete(this.relayedIds.values().next().value ?? '');
     const actor = `${this.participants.find((participant) => participant.id === from)?.display ?? 'A producer'} (producer)`;
     try {
       const muted = await this.moderation.perform(message, actor);

@@ -243,6 +243,7 @@ export class Moderation {
       }
     }
     this.record('remove', participant.display, `removed from the room (${participant.role ?? 'unverified'})`, actor);
+    this.options.port.changed();
   }
 
   /**
@@ -256,6 +257,7 @@ export class Moderation {
     if (!this.options.port.self().roomControl) {
       const count = (await this.relay({ action: 'mute-all', feed: null, reason: null, approve: null })) ?? 0;
       this.record('mute-all', null, `muted everyone except the hosts: ${count} muted; whoever joins is muted too until it is lifted`);
+      this.options.port.changed();
       return count;
     }
     const targets = this.options.port.participants().filter((participant) => !participant.self && participant.role !== 'host' && !participant.muted);
@@ -284,6 +286,7 @@ export class Moderation {
     if (!this.options.port.self().roomControl) {
       await this.relay({ action: 'lift-mute-all', feed: null, reason: null, approve: null });
       this.record('mute-all', null, 'lifted: people who join are no longer muted');
+      this.options.port.changed();
       return;
     }
     if (!this.muteAll) return;
