@@ -136,6 +136,16 @@ export default tseslint.config(
     notUp('components', 'audio'),
   ]),
   rendererRestrict(['renderer/shared/**'], ['audio', 'bridge', 'stores', 'features', 'components'].map((folder) => notUp(folder, 'shared'))),
+  // janode 1.8.0's AudioBridge muteRoom() sends `unmute_room` (its request constant is wrong): never call it.
+  {
+    files: ['**/*.ts', '**/*.tsx'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { property: 'muteRoom', message: "janode 1.8.0's muteRoom() sends unmute_room: mute participants one by one (Moderation.muteAllButHosts), or send the request with the right name." },
+      ],
+    },
+  },
   // Tests may reach into every layer; Node globals are available there.
   {
     files: ['test/**'],

@@ -8,6 +8,11 @@ export const EndpointConfigSchema = z.strictObject({
   janus: z.strictObject({
     url: wsUrl,
     apiSecret: z.string().min(1).optional(),
+    /**
+     * Janus core's `token_auth_secret` (with `token_auth = true`): the host's engine signs its own
+     * tokens and every invite's with it, and Janus refuses a token after its expiry by itself.
+     */
+    tokenSecret: z.string().min(16).max(256).optional(),
     /** The AudioBridge plugin's `admin_key`, where the server requires it to create rooms. */
     adminKey: z.string().min(1).max(256).optional(),
     /** The AudioBridge room of this endpoint; without it the endpoint has no conversation. */

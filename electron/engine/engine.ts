@@ -344,7 +344,7 @@ export class Engine {
       case 'moderation:remove':
         return this.conversation.moderateRemove(command.payload.participantId);
       case 'moderation:mute-all':
-        return this.conversation.muteAllButHosts();
+        return command.payload.lift === true ? this.conversation.liftMuteAll() : this.conversation.muteAllButHosts();
       case 'conversation:report-media':
         return { accepted: this.reportMedia(command.payload) };
       case 'invites:create':

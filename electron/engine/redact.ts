@@ -16,12 +16,12 @@ export function redactUrl(input: string): string {
 const REDACTED = '[redacted]';
 /** `scheme://user:password@` in any URL of a text. */
 const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/:@]+(?::[^\s/@]*)?@/gi;
-/** Invite codes carry tokens (and a producer's room secret): `sc1.<payload>.<check>`. */
+/** Invite codes carry tokens and keys: `sc2.<payload>.<check>` (older ones carried server secrets). */
 const INVITE_CODE = /\b(sc\d+\.)[A-Za-z0-9_-]{8,}(?:\.[A-Za-z0-9_-]+)?/g;
 /** `Authorization: Basic …` / `Bearer …`. */
 const AUTHORIZATION = /\b(authorization\s*[:=]\s*"?(?:basic|bearer)\s+)[^\s",;]+/gi;
 /** `secret=…`, `"password": "…"`, `pin: …` and the like. */
-const SECRET_FIELD = /((?:"|\b)(?:secret|password|passwd|pin|token|api_?secret|admin_?key|room_?secret)"?\s*[:=]\s*"?)([^"\s,&;}]+)/gi;
+const SECRET_FIELD = /((?:"|\b)(?:secret|password|passwd|pin|token|api_?secret|token_?secret|admin_?key|room_?secret)"?\s*[:=]\s*"?)([^"\s,&;}]+)/gi;
 
 /**
  * Removes secrets from a free text (a log line, a diagnostics file): credentials in URLs, invite

@@ -59,6 +59,7 @@ const StoredEndpointSchema = z.strictObject({
     url: BareUrlSchema,
     urlCredentials: SealedSchema.optional(),
     apiSecret: SealedSchema.optional(),
+    tokenSecret: SealedSchema.optional(),
     adminKey: SealedSchema.optional(),
     room: z.strictObject({ id: z.number(), secret: SealedSchema, pin: SealedSchema.optional() }).optional(),
   }),
@@ -244,7 +245,7 @@ export function secretValues(config: EngineConfig): string[] {
       if (password.length > 0 && password.join(':') !== '') values.push(decodeUserinfo(password.join(':')), password.join(':'));
       else if (user !== '') values.push(decodeUserinfo(user));
     }
-    for (const value of [janus.apiSecret, janus.adminKey, janus.room?.secret, janus.room?.pin]) if (value !== undefined) values.push(value);
+    for (const value of [janus.apiSecret, janus.tokenSecret, janus.adminKey, janus.room?.secret, janus.room?.pin]) if (value !== undefined) values.push(value);
   }
   return [...new Set(values.filter((value) => value.length > 0))];
 }
@@ -256,6 +257,7 @@ export function redactedSettings(settings: DesktopSettings): unknown {
       janus: {
         url: splitCredentials(config.janus.url).url,
         apiSecret: config.janus.apiSecret === undefined ? undefined : '(set)',
+        tokenSecret: config.janus.tokenSecret === undefined ? undefined : '(set)',
         adminKey: config.janus.adminKey === undefined ? undefined : '(set)',
         room: config.janus.room && { id: config.janus.room.id, secret: '(set)', pin: config.janus.room.pin === undefined ? undefined : '(set)' },
       },
@@ -318,6 +320,7 @@ function sealEndpoint(endpoint: EndpointConfig, vault: SecretVault): StoredEndpo
       url: janusUrl.url,
       urlCredentials: seal(janusUrl.credentials),
       apiSecret: seal(endpoint.janus.apiSecret),
+      tokenSecret: seal(endpoint.janus.tokenSecret),
       adminKey: seal(endpoint.janus.adminKey),
       room: room && dropUndefined({ id: room.id, secret: { sealed: vault.seal(room.secret) }, pin: seal(room.pin) }),
     }),
@@ -337,6 +340,7 @@ function openEndpoint(endpoint: StoredEndpoint, open: (sealed: Sealed | undefine
     janus: dropUndefined({
       url: joinCredentials(janus.url, open(janus.urlCredentials, 'janus.urlCredentials')),
       apiSecret: open(janus.apiSecret, 'janus.apiSecret'),
+      tokenSecret: open(janus.tokenSecret, 'janus.tokenSecret'),
       adminKey: open(janus.adminKey, 'janus.adminKey'),
       room: janus.room && dropUndefined({ id: janus.room.id, secret: open(janus.room.secret, 'janus.room.secret'), pin: open(janus.room.pin, 'janus.room.pin') }),
     }),

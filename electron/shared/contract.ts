@@ -180,9 +180,12 @@ export const commandSchemas = {
   },
   /** A moderator removes a participant from the room (AudioBridge `kick`). */
   'moderation:remove': { payload: z.strictObject({ participantId: z.string().min(1).max(64) }), result: ConversationStateSchema },
-  /** A moderator mutes everyone who is not a host (hosts are the room's admins); returns the state and how many were muted. */
+  /**
+   * A moderator mutes everyone who is not a host (hosts are the room's admins); returns the state and
+   * how many were muted. It stays in force for people who join later until lifted (`lift: true`).
+   */
   'moderation:mute-all': {
-    payload: EmptySchema,
+    payload: z.strictObject({ lift: z.boolean().optional() }),
     result: z.strictObject({ muted: z.number().int().nonnegative(), conversation: ConversationStateSchema }),
   },
   /** This app's microphone report (its own analysis, before sending), passed on to the space channel. */

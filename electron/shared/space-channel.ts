@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FailoverMoveSchema } from './failover';
+import { RoleSchema } from './conversation';
 import { MicReportSchema } from './mic-report';
 
 /*
@@ -29,6 +30,27 @@ export const ParticipantMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ v: z.literal(SPACE_CHANNEL_VERSION), type: z.literal('speak-request'), active: z.boolean() }),
   /** A moderator's app asks the others to announce their moderation state (sent when it joins). */
   z.strictObject({ v: z.literal(SPACE_CHANNEL_VERSION), type: z.literal('sync-request') }),
+  /**
+   * An invitee proves its invite to the host's engine: `proof` is an HMAC with the invite's key over
+   * `hello:<sender feed>:<inviteId>` (see rosterHelloText), so it is good for this feed only.
+   */
+  z.strictObject({ v: z.literal(SPACE_CHANNEL_VERSION), type: z.literal('hello'), inviteId: z.string().min(1).max(64), proof: z.string().min(1).max(100) }),
+  /**
+   * A producer's engine asks the host's engine (the only holder of the room secret) to moderate;
+   * `proof` is an HMAC with the producer's invite key over moderateText(). The host's engine checks
+   * it against its book and answers with a signed `moderated` announcement.
+   */
+  z.strictObject({
+    v: z.literal(SPACE_CHANNEL_VERSION),
+    type: z.literal('moderate'),
+    id: z.string().min(1).max(40),
+    at: z.number(),
+    action: z.enum(['mute', 'unmute', 'remove', 'mute-all', 'lift-mute-all', 'answer']),
+    feed: z.string().max(64).nullable(),
+    reason: z.string().max(300).nullable(),
+    approve: z.boolean().nullable(),
+    proof: z.string().min(1).max(100),
+  }),
 ]);
 export type ParticipantMessage = z.infer<typeof ParticipantMessageSchema>;
 
@@ -58,6 +80,10 @@ export const ModeratorAnnouncementSchema = z.discriminatedUnion('type', [
     revision: z.number(),
     by: z.string().max(200),
     locks: z.array(MuteLockSchema).max(200),
+    /** "Mute all but hosts" is in force: whoever joins is locked too, until a moderator lifts it. */
+    muteAll: z.boolean().optional(),
+    /** Keys a moderator unmuted while mute-all is in force (approved to speak): not locked again. */
+    exempt: z.array(z.string().min(1).max(300)).max(200).optional(),
   }),
   /** A moderator answered a request to speak. */
   z.strictObject({
@@ -83,8 +109,52 @@ export const ModeratorAnnouncementSchema = z.discriminatedUnion('type', [
     since: z.number().nullable(),
     by: z.string().max(200),
   }),
+  /**
+   * Who is who, as the host's engine verified it (invite proofs): feed id → role. Signed by the
+   * host's key (invites carry its public half) over rosterText(); the newest `revision` wins. An app
+   * shows a participant not in it as unverified, whatever its display name says.
+   */
+  /** The host's engine answers a producer's moderation request (`id`): done, or why not. */
+  z.strictObject({
+    v: z.literal(SPACE_CHANNEL_VERSION),
+    type: z.literal('moderated'),
+    id: z.string().min(1).max(40),
+    ok: z.boolean(),
+    message: z.string().max(500),
+    muted: z.number().int().nonnegative().nullable(),
+  }),
+  z.strictObject({
+    v: z.literal(SPACE_CHANNEL_VERSION),
+    type: z.literal('roster'),
+    revision: z.number(),
+    entries: z.array(z.strictObject({ feed: z.string().min(1).max(64), role: RoleSchema })).max(200),
+    signature: z.string().min(1).max(200),
+  }),
 ]);
 export type ModeratorAnnouncement = z.infer<typeof ModeratorAnnouncementSchema>;
+
+/** The roster as signed: revision and entries in order. */
+export function rosterText(roster: { readonly revision: number; readonly entries: readonly { readonly feed: string; readonly role: string }[] }): string {
+  return `steadycast roster ${roster.revision} ${roster.entries.map((entry) => `${entry.feed}=${entry.role}`).join(',')}`;
+}
+
+/** What a producer's moderation request's proof is over (the sender's feed included: good from that feed only). */
+export function moderateText(from: string, request: Omit<Extract<ParticipantMessage, { type: 'moderate' }>, 'proof' | 'v' | 'type'>): string {
+  return `steadycast moderate ${from} ${request.id} ${request.at} ${request.action} ${request.feed ?? '-'} ${String(request.approve)} ${request.reason ?? ''}`;
+}
+
+/** A moderator announcement as it travels: its JSON text and the host's signature over it. */
+export const SignedAnnouncementSchema = z.strictObject({ signed: z.string().max(MAX_CHANNEL_TEXT), signature: z.string().min(1).max(200) });
+
+/** Reads a signed announcement envelope; null for anything else (never throws). */
+export function parseSignedAnnouncement(text: string): z.infer<typeof SignedAnnouncementSchema> | null {
+  return parseJson(text, SignedAnnouncementSchema);
+}
+
+/** What a hello's proof is over. */
+export function rosterHelloText(feed: string, inviteId: string): string {
+  return `steadycast hello ${feed} ${inviteId}`;
+}
 
 /** Reads a participant message; null for anything malformed or of another version (never throws). */
 export function parseParticipantMessage(text: string): ParticipantMessage | null {
@@ -109,6 +179,9 @@ function parseJson<T>(text: string, schema: z.ZodType<T>): T | null {
 }
 
 /** A participant's stable key for moderation: invite id and name (feed ids change between rooms). */
-export function participantKey(participant: { readonly inviteId: string | null; readonly display: string }): string {
+export function participantKey(participant: { readonly inviteId: string | null; readonly display: string; readonly role?: string | null; readonly id?: string }): string {
+  // An unverified participant's invite and name are only claims: keyed by its feed, so a lock on
+  // someone who copies another's display (the host's) never locks the one copied.
+  if (participant.role === null && participant.id !== undefined) return `?:${participant.id}`.slice(0, 300);
   return `${participant.inviteId ?? '-'}:${participant.display}`.slice(0, 300);
 }

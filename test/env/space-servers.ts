@@ -39,7 +39,7 @@ export interface SpaceServers {
 }
 
 /** Starts the four servers of a test space. */
-export async function startSpaceServers(options: { readonly reclaimSessionTimeout?: number } = {}): Promise<SpaceServers> {
+export async function startSpaceServers(options: { readonly reclaimSessionTimeout?: number; readonly tokenAuth?: boolean } = {}): Promise<SpaceServers> {
   const primaryAddress = hostAddress();
   const backupAddress = insideTestNamespace() ? NAMESPACE_PEER_ADDRESS : hostAddress();
   const mount = `/space-${randomInt(1e6)}.opus`;
@@ -48,6 +48,8 @@ export async function startSpaceServers(options: { readonly reclaimSessionTimeou
   const passwords = { sourcePassword: randomBytes(8).toString('hex'), adminPassword: randomBytes(8).toString('hex'), relayPassword: randomBytes(8).toString('hex') };
   const room = randomInt(1_000_000, 2_000_000_000);
   const secret = randomBytes(12).toString('hex');
+  // Janus core token_auth (opt-in): each endpoint its own token secret, as two servers would have.
+  const tokenSecrets = { primary: randomBytes(16).toString('hex'), backup: randomBytes(16).toString('hex') };
 
   const layout = fallbackLayout(
     EngineConfigSchema.parse({
@@ -75,6 +77,7 @@ export async function startSpaceServers(options: { readonly reclaimSessionTimeou
     host: endpoint === 'primary' ? primaryAddress : backupAddress,
     iceInterface: endpoint === 'primary' ? NAMESPACE_INTERFACE : 'veth1',
     ...(options.reclaimSessionTimeout !== undefined ? { reclaimSessionTimeout: options.reclaimSessionTimeout } : {}),
+    ...(options.tokenAuth === true ? { tokenAuthSecret: tokenSecrets[endpoint] } : {}),
     ...(ports ? { ports } : {}),
   });
 
@@ -94,15 +97,15 @@ export async function startSpaceServers(options: { readonly reclaimSessionTimeou
     backup,
     mount,
     config(name = 'Failover drill') {
-      const endpoint = (servers: EndpointServers) => ({
-        janus: { url: servers.janus.wsUrl, room: { id: room, secret } },
+      const endpoint = (servers: EndpointServers, name: 'primary' | 'backup') => ({
+        janus: { url: servers.janus.wsUrl, room: { id: room, secret }, ...(options.tokenAuth === true ? { tokenSecret: tokenSecrets[name] } : {}) },
         icecast: {
           mountUrl: `http://source:${passwords.sourcePassword}@${servers.address}:${servers.icecast.port}${mount}`,
           statsUrl: `http://admin:${passwords.adminPassword}@${servers.address}:${servers.icecast.port}/`,
           fallbackMounts: [layout[0]?.fallbackMount ?? ''],
         },
       });
-      return EngineConfigSchema.parse({ space: { name, primary: endpoint(primary), backup: endpoint(backup) } });
+      return EngineConfigSchema.parse({ space: { name, primary: endpoint(primary, 'primary'), backup: endpoint(backup, 'backup') } });
     },
     kill(endpoint, which) {
       process.kill(endpoints[endpoint][which].pid, 'SIGKILL');

@@ -83,7 +83,8 @@ describe('conversation: invites, join, self-mute and Janus reconnect (real Janus
     expect(joined.link).toMatchObject({ status: 'joined', role: 'cohost' });
     await connectMedia(guest, guestPeer);
 
-    const seenByHost = await until(host, (state) => state.participants.length === 2 && state.participants.every((p) => p.connected), 'both participants connected');
+    // Roles come from the host's roster (the co-host's engine proves its invite on the space channel), not from display names.
+    const seenByHost = await until(host, (state) => state.participants.length === 2 && state.participants.every((p) => p.connected && p.role !== null), 'both participants connected and verified');
     expect(seenByHost.participants.map((p) => [p.display, p.role, p.self]).sort()).toEqual([
       ['Cole Cohost', 'cohost', false],
       ['Hana Host', 'host', true],
@@ -214,7 +215,7 @@ describe('conversation: invites, join, self-mute and Janus reconnect (real Janus
     const { code } = await host.execute({ channel: 'invites:create', payload: { role: 'producer', label: 'Pia', expiresInMinutes: 60 } });
     const joined = await producer.execute({ channel: 'conversation:join', payload: { display: 'Pia Producer', invite: code } });
     expect(joined.selfMuted).toBe(true);
-    const cohost = (await until(producer, (state) => state.participants.length === 3, 'producer sees the room')).participants.find((p) => p.role === 'cohost');
+    const cohost = (await until(producer, (state) => state.participants.length === 3 && state.participants.every((p) => p.role !== null), 'producer sees the room, roles verified')).participants.find((p) => p.role === 'cohost');
     const hostId = producer.getState().conversation.participants.find((p) => p.role === 'host')?.id ?? '';
     if (cohost === undefined) throw new Error('the producer does not see the co-host');
 

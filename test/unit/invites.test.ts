@@ -7,11 +7,13 @@ import { EngineConfigSchema, type EngineConfig } from '../../electron/engine/con
 import { EngineCommandError } from '../../electron/engine/engine-errors';
 import { InviteBook, MAX_INVITES } from '../../electron/engine/invites/invite-book';
 import { decodeInvite, encodeInvite, InviteCodeError, inviteLink, previewOf, type InvitePayload } from '../../electron/engine/invites/invite-code';
+import { hostKeyOf, inviteKeyOf } from '../../electron/engine/invites/space-keys';
+import { janusTokenExpiry, signJanusToken } from '../../electron/engine/janus/janus-token';
 import { type Logger } from '../../electron/engine/log/logger';
+import { describeError } from '../../electron/shared/describe-error';
 import { INVITE_LINK_PREFIX, MAX_INVITE_CODE_LENGTH } from '../../electron/shared/conversation';
 import { DEFAULT_FAILOVER_SETTINGS } from '../../electron/engine/failover/failover-controller';
 import { FakeClock } from '../fakes/fake-clock';
-import { describeError } from '../../electron/shared/describe-error';
 
 /** The failover rule the invites carry in these tests: a host's own, not the defaults. */
 const RULE = { ...DEFAULT_FAILOVER_SETTINGS, thresholdMs: 4500 };
@@ -20,6 +22,9 @@ const MINUTE = 60_000;
 const PRIMARY_SECRET = 'primary-room-secret';
 const BACKUP_SECRET = 'backup-room-secret';
 const API_SECRET = 'janus-api-secret';
+const TOKEN_SECRET = 'janus-token-auth-secret';
+const HOST_KEY = 'A'.repeat(43);
+const INVITE_KEY = 'B'.repeat(43);
 
 /** A logger that keeps every line, for assertions on what was (and was not) logged. */
 class RecordingLogger implements Logger {
@@ -46,7 +51,7 @@ class RecordingLogger implements Logger {
 
 function space(options: { backup?: 'none' | 'without-room' | 'with-room'; primaryRoom?: boolean } = {}): EngineConfig['space'] {
   const endpoint = (host: string, secret: string, withRoom: boolean): object => ({
-    janus: { url: `wss://${host}:8989/janus`, apiSecret: API_SECRET, ...(withRoom ? { room: { id: 1234, secret, pin: '4321' } } : {}) },
+    janus: { url: `wss://${host}:8989/janus`, apiSecret: API_SECRET, tokenSecret: TOKEN_SECRET, ...(withRoom ? { room: { id: 1234, secret, pin: '4321' } } : {}) },
     icecast: { mountUrl: `http://source:pw@${host}:8000/live.opus` },
   });
   const backup = options.backup ?? 'with-room';
@@ -68,9 +73,11 @@ function payload(overrides: Partial<InvitePayload> = {}): InvitePayload {
     createdAt: 1_700_000_000_000,
     expiresAt: 1_700_000_000_000 + 60 * MINUTE,
     endpoints: {
-      primary: { janusUrl: 'wss://janus-a.example.org:8989/janus', apiSecret: API_SECRET, room: 1234, pin: '4321' },
+      primary: { janusUrl: 'wss://janus-a.example.org:8989/janus', janusToken: '1700003600,janus,janus.plugin.audiobridge:c2lnbmF0dXJl', room: 1234, pin: '4321' },
       backup: { janusUrl: 'ws://janus-b.example.org:8188', room: 99 },
     },
+    hostKey: HOST_KEY,
+    key: INVITE_KEY,
     ...overrides,
   };
 }
@@ -102,7 +109,7 @@ describe('invite codes', () => {
   const code = encodeInvite(invite);
 
   it('round-trips as a bare code, as a link, and as pasted by mail and chat apps', () => {
-    expect(code).toMatch(/^sc1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{11}$/);
+    expect(code).toMatch(/^sc2\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{11}$/);
     expect(inviteLink(code)).toBe(`steadycast://join/${code}`);
     const wrapped = code.replace(/(.{50})/g, '$1\n');
     const pastes = [
@@ -128,8 +135,8 @@ describe('invite codes', () => {
       role: 'producer',
       space: 'S'.repeat(200),
       endpoints: {
-        primary: { janusUrl: 'wss://janus-primary.broadcaster.example.org:8989/janus', apiSecret: 'a'.repeat(64), room: Number.MAX_SAFE_INTEGER, pin: 'p'.repeat(64), roomSecret: 's'.repeat(64) },
-        backup: { janusUrl: 'wss://janus-backup.broadcaster.example.org:8989/janus', apiSecret: 'b'.repeat(64), room: 1, pin: 'q'.repeat(64), roomSecret: 't'.repeat(64) },
+        primary: { janusUrl: 'wss://janus-primary.broadcaster.example.org:8989/janus', janusToken: `9999999999,janus,janus.plugin.audiobridge,janus.plugin.textroom:${'a'.repeat(28)}`, room: Number.MAX_SAFE_INTEGER, pin: 'p'.repeat(64) },
+        backup: { janusUrl: 'wss://janus-backup.broadcaster.example.org:8989/janus', janusToken: `9999999999,janus,janus.plugin.audiobridge,janus.plugin.textroom:${'b'.repeat(28)}`, room: 1, pin: 'q'.repeat(64) },
       },
     });
     expect(inviteLink(encodeInvite(full)).length).toBeLessThan(MAX_INVITE_CODE_LENGTH / 2);
@@ -137,7 +144,7 @@ describe('invite codes', () => {
   });
 
   it('refuses to encode an invite that would not fit, saying what to shorten', () => {
-    const huge = payload({ endpoints: { primary: { janusUrl: `wss://janus.example.org/${'x'.repeat(2000)}`, room: 1, apiSecret: 'y'.repeat(1000) }, backup: { janusUrl: `wss://janus.example.org/${'z'.repeat(2000)}`, room: 2 } } });
+    const huge = payload({ endpoints: { primary: { janusUrl: `wss://janus.example.org/${'x'.repeat(2000)}`, room: 1, janusToken: 'y'.repeat(500) }, backup: { janusUrl: `wss://janus.example.org/${'z'.repeat(2000)}`, room: 2 } } });
     expect(() => encodeInvite(huge)).toThrow(/shorten the space name, Janus URLs or secrets/);
   });
 
@@ -153,7 +160,7 @@ describe('invite codes', () => {
         }
       }
     }
-    expect(refusal(code.replace('sc1.', 'sc2.'), now).message).toBe(
+    expect(refusal(code.replace('sc2.', 'sc3.').slice(0, -1), now).message).toBe(
       'This invite code is damaged (part of it is missing or was changed): ask the host to send it again and copy the whole link.',
     );
   });
@@ -182,14 +189,22 @@ describe('invite codes', () => {
       JSON.stringify({ ...invite, createdAt: '1700000000000' }),
       JSON.stringify({ ...invite, endpoints: { primary: { ...invite.endpoints.primary, roomSecret: PRIMARY_SECRET } } }),
     ];
-    for (const json of bad) expect(refusal(signedCode('sc1', json), now).problem, json.slice(0, 60)).toBe('damaged');
-    expect(decodeInvite(signedCode('sc1', JSON.stringify(invite)), now)).toEqual(invite);
+    for (const json of bad) expect(refusal(signedCode('sc2', json), now).problem, json.slice(0, 60)).toBe('damaged');
+    expect(refusal(signedCode('sc2', JSON.stringify({ ...invite, endpoints: { primary: { ...invite.endpoints.primary, apiSecret: API_SECRET } } })), now).problem).toBe('damaged');
+    expect(refusal(signedCode('sc2', JSON.stringify({ ...invite, hostKey: 'short' })), now).problem).toBe('damaged');
+    expect(decodeInvite(signedCode('sc2', JSON.stringify(invite)), now)).toEqual(invite);
   });
 
   it('says when a code comes from a newer Steadycast', () => {
-    const error = refusal(signedCode('sc2', JSON.stringify({ something: 'new' })), now);
+    const error = refusal(signedCode('sc3', JSON.stringify({ something: 'new' })), now);
     expect(error.problem).toBe('newer-version');
     expect(error.message).toMatch(/newer version of Steadycast: update Steadycast/);
+  });
+
+  it('refuses a version 1 code (it carried server secrets), asking for a new invite', () => {
+    const error = refusal(signedCode('sc1', JSON.stringify({ ...invite, endpoints: { primary: { janusUrl: 'wss://janus.example.org', apiSecret: API_SECRET, room: 7 } } })), now);
+    expect(error.problem).toBe('older-version');
+    expect(error.message).toBe('This invite was made by an older version of Steadycast, whose invites are no longer accepted: ask the host for a new invite.');
   });
 
   it('says when something is not an invite at all', () => {
@@ -211,13 +226,13 @@ describe('invite codes', () => {
   });
 
   it('never puts the token or a secret in a message', () => {
-    const secretive = payload({ role: 'producer', endpoints: { primary: { janusUrl: 'wss://janus.example.org', room: 7, apiSecret: API_SECRET, roomSecret: PRIMARY_SECRET, pin: '9876' } } });
+    const secretive = payload({ role: 'producer', endpoints: { primary: { janusUrl: 'wss://janus.example.org', room: 7, janusToken: API_SECRET, pin: '9876' } } });
     const secretiveCode = encodeInvite(secretive);
     const messages = [
       refusal(secretiveCode, secretive.expiresAt + 1).message,
       refusal(secretiveCode.slice(0, -1), now).message,
-      refusal(secretiveCode.replace('sc1', 'sc3'), now).message,
-      refusal(signedCode('sc1', JSON.stringify({ ...secretive, role: 'boss' })), now).message,
+      refusal(secretiveCode.replace('sc2', 'sc3'), now).message,
+      refusal(signedCode('sc2', JSON.stringify({ ...secretive, role: 'boss' })), now).message,
     ];
     expect(messages).toHaveLength(4);
     for (const message of messages) {
@@ -254,21 +269,24 @@ describe('InviteBook', () => {
 
   const book = (file?: string): InviteBook => new InviteBook({ clock, logger, file, randomToken: sequentialTokens });
 
-  it('gives co-hosts no room secret and producers the secret of every room', () => {
+  it('gives no invite a room secret, API secret or token secret: a Janus token that expires with it instead', () => {
     const invites = book();
     const cohost = decodeInvite(invites.create({ role: 'cohost', label: 'Sam', expiresInMinutes: 60 }, space(), RULE).link, clock.now());
     // The space's failover rule travels with it: the guest's app moves when the host's does.
     expect(cohost.failover).toEqual(RULE);
     expect(cohost.role).toBe('cohost');
-    expect(cohost.endpoints.primary).toEqual({ janusUrl: 'wss://janus-a.example.org:8989/janus', apiSecret: API_SECRET, room: 1234, pin: '4321' });
-    expect(cohost.endpoints.backup).toEqual({ janusUrl: 'wss://janus-b.example.org:8989/janus', apiSecret: API_SECRET, room: 1234, pin: '4321' });
-    expect(JSON.stringify(cohost)).not.toContain(PRIMARY_SECRET);
-    expect(JSON.stringify(cohost)).not.toContain(BACKUP_SECRET);
+    const token = signJanusToken(TOKEN_SECRET, cohost.expiresAt);
+    expect(cohost.endpoints.primary).toEqual({ janusUrl: 'wss://janus-a.example.org:8989/janus', janusToken: token, room: 1234, pin: '4321' });
+    expect(cohost.endpoints.backup).toEqual({ janusUrl: 'wss://janus-b.example.org:8989/janus', janusToken: token, room: 1234, pin: '4321' });
+    expect(janusTokenExpiry(token)).toBe(cohost.expiresAt);
+    for (const secret of [PRIMARY_SECRET, BACKUP_SECRET, API_SECRET, TOKEN_SECRET]) expect(JSON.stringify(cohost)).not.toContain(secret);
+    expect(cohost.hostKey).toBe(hostKeyOf(space())?.publicKey);
+    expect(cohost.key).toBe(inviteKeyOf(space(), cohost.id));
 
     const producer = decodeInvite(invites.create({ role: 'producer', label: 'Desk', expiresInMinutes: 60 }, space(), RULE).code, clock.now());
     expect(producer.role).toBe('producer');
-    expect(producer.endpoints.primary.roomSecret).toBe(PRIMARY_SECRET);
-    expect(producer.endpoints.backup?.roomSecret).toBe(BACKUP_SECRET);
+    // A producer moderates through the host's engine: its invite carries no room secret either.
+    for (const secret of [PRIMARY_SECRET, BACKUP_SECRET, API_SECRET, TOKEN_SECRET]) expect(JSON.stringify(producer)).not.toContain(secret);
   });
 
   it('carries the backup endpoint only when the space has a backup room', () => {
@@ -518,5 +536,26 @@ describe('InviteBook', () => {
       for (const secret of [created.token, PRIMARY_SECRET, BACKUP_SECRET, API_SECRET]) expect(logger.text()).not.toContain(secret);
       expect(() => invites.revoke('x')).toThrow(EngineCommandError);
     });
+  });
+});
+
+describe('invites and server secrets', () => {
+  it('refuses to invite to a Janus that needs an API secret but has no token secret, saying how to fix it', () => {
+    const clock = new FakeClock();
+    const invites = new InviteBook({ clock, logger: new RecordingLogger() });
+    const config = EngineConfigSchema.parse({
+      space: { name: 'S', primary: { janus: { url: 'wss://janus.example.org', apiSecret: API_SECRET, room: { id: 7, secret: PRIMARY_SECRET } }, icecast: { mountUrl: 'http://source:pw@icecast.example.org:8000/live.opus' } } },
+    }).space;
+    expect(() => invites.create({ role: 'cohost', label: '', expiresInMinutes: 5 }, config, RULE)).toThrow(
+      /The primary Janus needs an API secret, which invites never carry: turn on token_auth with a token_auth_secret .* janus\.tokenSecret/,
+    );
+    expect(invites.list()).toEqual([]);
+  });
+
+  it('signs Janus tokens in the core format, expiring on the second', () => {
+    const token = signJanusToken('secret-of-sixteen', 1_700_000_123_456);
+    expect(token).toMatch(/^1700000123,janus,janus\.plugin\.audiobridge,janus\.plugin\.textroom:[A-Za-z0-9+/]{27}=$/);
+    expect(janusTokenExpiry(token)).toBe(1_700_000_123_000);
+    expect(janusTokenExpiry('not a token')).toBeNull();
   });
 });

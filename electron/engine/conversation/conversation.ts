@@ -1,66 +1,48 @@
 import { randomBytes } from 'node:crypto';
-import {
-  decodeDisplayName,
-  encodeDisplayName,
-  MODERATION_LOG_LIMIT,
-  type BackupRoomStatus,
-  type ShowStatus,
-  type ConversationLink,
-  type ConversationState,
-  type InviteSummary,
-  type JoinStep,
-  type ModerationEvent,
-  type Participant,
-  type Role,
-  type SessionDescription,
-  type SpaceChannelStatus,
-  type StrayFlag,
-} from '../../shared/conversation';
-import type { MicReport } from '../../shared/mic-report';
-import {
-  parseModeratorAnnouncement,
-  parseParticipantMessage,
-  participantKey,
-  SPACE_CHANNEL_VERSION,
-  type ModeratorAnnouncement,
-  type MuteLock,
-  type ParticipantMessage,
-} from '../../shared/space-channel';
+import { encodeDisplayName, type ConversationState, type InviteSummary, type JoinStep, type Participant, type Role, type SessionDescription } from '../../shared/conversation';
 import type { EventPayload } from '../../shared/contract';
 import type { FailoverMove, FailoverSettings } from '../../shared/failover';
+import type { MicReport } from '../../shared/mic-report';
+import { parseModeratorAnnouncement, parseSignedAnnouncement, SPACE_CHANNEL_VERSION, type ModeratorAnnouncement, type ParticipantMessage } from '../../shared/space-channel';
 import type { EndpointName } from '../../shared/state';
 import { assertNever } from '../assert-never';
 import type { Clock } from '../clock';
-import type { EndpointConfig, EngineConfig } from '../config';
+import type { EngineConfig } from '../config';
 import { EngineCommandError } from '../engine-errors';
 import type { InviteBook } from '../invites/invite-book';
 import { decodeInvite, type InvitePayload } from '../invites/invite-code';
-import { AudioBridgeRoom, explainRoomError, type RoomParticipant } from '../janus/audiobridge-room';
+import { hostKeyOf, inviteKeyOf, signText, verifyText, type HostKey } from '../invites/space-keys';
+import { AudioBridgeRoom } from '../janus/audiobridge-room';
 import { JanusLink, type JanusLinkState, type RefusedRun } from '../janus/janus-link';
 import { describeError, type Logger } from '../log/logger';
-import { StrayMicDetector, type DetectorOptions } from '../moderation/stray-mic-detector';
-import { TextRoomChannel, type ChannelDelivery } from '../space-channel/textroom-channel';
+import type { DetectorOptions } from '../moderation/stray-mic-detector';
+import { TextRoomChannel } from '../space-channel/textroom-channel';
+import { Attempts, SupersededError, type Attempt } from './attempt';
+import { Moderation, type ModerationSelf, type RelayRequest } from './moderation';
+import { buildParticipants, dtlsFingerprint, selfMutedNow } from './participant-list';
+import { RoomLink } from './room-link';
+import { ProducerRelay } from './producer-relay';
+import { Roster } from './roster';
+import { RoomProvisioning, type RoomServer } from './room-provisioning';
+import { hostTarget, inviteTarget, joinSteps, opensRoom, type RoomTarget } from './room-target';
+import { ShowAnnouncements, type ShowTimings } from './show-announcements';
+import { SpaceChannelSession } from './space-channel-session';
+
+export type { ShowTimings } from './show-announcements';
 
 /*
- * The conversation controller: this app's place in the space's AudioBridge room. The host joins
- * with the space's own configuration, everyone else with an invite. Signalling, reconnection and
- * moderation run here; the media (RTCPeerConnection) runs in the renderer and reaches Janus
- * through `offer`. State changes go out through `onChange` as the shared ConversationState.
+ * The conversation: this app's place in the space's AudioBridge room. The host joins with the
+ * space's own configuration, everyone else with an invite. This facade joins, moves and rejoins
+ * the room and composes the parts, which do not know each other:
+ *   - RoomLink: the link state machine, one transition that checks and logs;
+ *   - RoomProvisioning: the host's rooms on both endpoints and their allowed lists;
+ *   - Moderation: locks, requests to speak, flags and auto-mute (through a room and an announcer port);
+ *   - SpaceChannelSession: this app's end of the space channel;
+ *   - ShowAnnouncements: the host's show on the channel;
+ *   - participant-list: the UI's participants, as pure functions.
+ * Stale async work is dropped by attempt tokens (a join, a move, a rejoin or a leave starts a new
+ * attempt). The media (RTCPeerConnection) runs in the renderer and reaches Janus through `offer`.
  */
-
-/** Where and how to join one endpoint's room. */
-interface RoomTarget {
-  readonly endpoint: EndpointName;
-  readonly janusUrl: string;
-  readonly apiSecret?: string | undefined;
-  readonly room: number;
-  readonly pin?: string | undefined;
-  readonly token?: string | undefined;
-  /** Room secret: the host's and a producer's moderation. */
-  readonly secret?: string | undefined;
-  /** The AudioBridge admin key for creating rooms (the host's own config only). */
-  readonly adminKey?: string | undefined;
-}
 
 /** What the controller is built from. */
 export interface ConversationOptions {
@@ -86,25 +68,8 @@ export interface ConversationOptions {
   readonly showTimings?: ShowTimings;
 }
 
-/** Show announcement timings: repeated every `announceEveryMs` while on air; unknown after `staleMs` without one. */
-export interface ShowTimings {
-  readonly announceEveryMs: number;
-  readonly staleMs: number;
-}
-
 /** How often the moderation tick runs: flags, enforcement, the mic-levels event (5 Hz). */
 const MODERATION_TICK_MS = 200;
-/** While on air the host's app says so again every 5 s; another app that has not heard it for 15 s no longer knows. */
-const SHOW_TIMINGS: ShowTimings = { announceEveryMs: 5000, staleMs: 15_000 };
-
-/** How long an unlocking moderator waits for its announcement to come back before unmuting. */
-const LOCKS_ECHO_MS = 500;
-
-/** How long an engine waits before enforcing a lock, for an unlock announcement still in flight. */
-const ENFORCE_GRACE_MS = 60;
-
-/** Fewest milliseconds between two of this app's microphone reports on the channel. */
-const MIN_REPORT_INTERVAL_MS = 90;
 
 /** How long the engine keeps joining the room again after its Janus restarted (then the link fails). */
 const REJOIN_WINDOW_MS = 30_000;
@@ -112,22 +77,23 @@ const REJOIN_WINDOW_MS = 30_000;
 /** Pause between two attempts to join the room again (a participant may wait for the host to re-create it). */
 const REJOIN_RETRY_MS = 500;
 
-/** Thrown by a join that a newer one (a move, a rejoin, a leave) replaced while it was under way. */
-class SupersededError extends Error {
-  constructor() {
-    super('superseded by a newer join of the conversation');
-  }
-}
-
 /** A token the host's own engine adds to its rooms' allowed lists for itself. */
-function hostToken(): string {
+function newHostToken(): string {
   // A credential: from the CSPRNG like the invite tokens, never from the (seedable) jitter source.
   return `host-${randomBytes(18).toString('base64url')}`;
 }
 
 /** The conversation of this app in the space's room. */
 export class Conversation {
-  private link: ConversationLink = { status: 'idle' };
+  private readonly link: RoomLink;
+  private readonly attempts = new Attempts();
+  private readonly provisioning: RoomProvisioning;
+  private readonly moderation: Moderation;
+  private readonly channel: SpaceChannelSession;
+  private readonly show: ShowAnnouncements;
+  private readonly roster: Roster;
+  /** The host's signing key (the host's engine only, with a primary room). */
+  private readonly hostKey: HostKey | null;
   private space: string | null = null;
   private selfMuted = false;
   private participants: Participant[] = [];
@@ -143,58 +109,129 @@ export class Conversation {
   private negotiatedRoom: AudioBridgeRoom | null = null;
   /** The DTLS fingerprint of the page connection negotiated last (only that connection may restart ICE). */
   private negotiatedFingerprint: string | null = null;
-  private mutedByModerator = new Set<string>();
   private readonly ownToken: string;
-  private generation = 0;
-  // The space channel and moderation (sticky mute, requests to speak, stray-mic flags).
-  private channel: TextRoomChannel | null = null;
-  private channelStatus: SpaceChannelStatus = { status: 'closed' };
-  private locks = new Map<string, MuteLock>();
-  private locksRevision = 0;
-  /** Pending requests to speak: participant key → feed id. */
-  private readonly speakRequests = new Map<string, string>();
-  private selfSpeakRequested = false;
-  private autoMute = false;
-  private moderationLog: ModerationEvent[] = [];
-  private flags = new Map<string, StrayFlag[]>();
-  private readonly enforcing = new Set<string>();
-  private readonly detector: StrayMicDetector;
   private tickTimer: unknown = null;
-  private lastReportSentAt = -Infinity;
-  private levelsShown = false;
-  /** Resolves when our own locks announcement comes back on the channel (the other moderators have it too by then). */
-  private locksEcho: { readonly revision: number; readonly resolve: () => void } | null = null;
-  /** Each participant's mute state at the previous enforcement pass. */
-  private lastMuted = new Map<string, boolean>();
-
-  /** The backup room as this (host's) engine prepares it. */
-  private backupRoom: BackupRoomStatus = { status: 'none' };
-  /** This engine's own program (the host's show): on air since, or null. */
-  private programSince: number | null = null;
-  /** The show as the space channel last told it, with the newest revision heard and when. */
-  private show: ShowStatus = { status: 'unknown' };
-  private showRevisionHeard = 0;
-  private showHeardAt = 0;
-  /** The last show revision this (host's) engine sent, and when. */
-  private showRevisionSent = 0;
-  private showAnnouncedAt = 0;
+  private readonly relay: ProducerRelay;
+  private readonly now = (): number => this.options.clock.now();
 
   constructor(private readonly options: ConversationOptions) {
-    this.ownToken = hostToken();
-    this.detector = new StrayMicDetector(options.detector);
+    this.ownToken = newHostToken();
+    const publish = (): void => this.publish();
+    this.link = new RoomLink({ logger: options.logger.child('link'), onChange: publish });
+    this.hostKey = hostKeyOf(options.config.space);
+    this.relay = new ProducerRelay({ clock: options.clock, logger: options.logger.child('relay') });
+    this.roster = new Roster({
+      clock: options.clock,
+      logger: options.logger.child('roster'),
+      hostPublicKey: () => (this.invite === null ? (this.hostKey?.publicKey ?? null) : this.invite.hostKey),
+      host: () => {
+        const key = this.hostKey;
+        if (this.role !== 'host' || this.invite !== null || key === null) return null;
+        // Before the channel opens there is nobody to tell: the roster goes out when it opens (and on every join).
+        return { key, invites: { activeInvite: (id) => this.activeInvite(id) }, announce: (announcement) => (this.channel.isOpen ? this.announce(announcement) : Promise.resolve()) };
+      },
+      onChange: () => this.refreshParticipants(),
+    });
+    this.provisioning = new RoomProvisioning({
+      config: options.config,
+      clock: options.clock,
+      logger: options.logger,
+      hostToken: this.ownToken,
+      allowedTokens: () => [this.ownToken, ...(options.invites?.tokensToAllow() ?? [])],
+      openServer: <T>(target: RoomTarget, run: (server: RoomServer) => Promise<T>) => this.withServer(target, run),
+      onChange: publish,
+    });
+    this.channel = new SpaceChannelSession({
+      clock: options.clock,
+      logger: options.logger,
+      onChange: publish,
+      handlers: {
+        message: (from, message) => {
+          if (message.type === 'moderate') {
+            void this.performRelayed(from, message);
+            return;
+          }
+          if (message.type === 'hello') {
+            const listed = this.participants.find((participant) => participant.id === from);
+            this.roster.heardHello(from, listed === undefined ? undefined : listed.inviteId, message);
+            return;
+          }
+          this.moderation.heardMessage(from, message);
+          if (message.type === 'sync-request') {
+            this.show.announce();
+            this.roster.repeat();
+          }
+        },
+        announcement: (text) => {
+          const announcement = this.verifiedAnnouncement(text);
+          if (announcement !== null) this.heardAnnouncement(announcement);
+        },
+        // Whoever joins (again, or in the backup room) learns the locks and the show at once.
+        joined: () => {
+          this.moderation.someoneJoined();
+          this.show.announce();
+          this.roster.repeat();
+        },
+        // A moderator who joins asks the others for the moderation state; the host says whether the show is on air.
+        opened: () => {
+          this.moderation.channelOpened();
+          this.show.announce();
+          this.roster.repeat();
+          this.introduce(true);
+        },
+      },
+    });
+    const channel = this.channel;
+    this.moderation = new Moderation({
+      clock: options.clock,
+      logger: options.logger,
+      detector: options.detector,
+      port: {
+        self: () => this.moderationSelf(),
+        participants: () => this.participants,
+        refresh: () => this.refreshParticipants(),
+        changed: publish,
+        levels: (levels) => this.options.onMicLevels?.(levels),
+        relay: (request) => this.askHost(request),
+      },
+      announcer: {
+        get open() {
+          return channel.isOpen;
+        },
+        announce: (announcement) => this.announce(announcement),
+        send: async (message) => {
+          await channel.send(JSON.stringify(message));
+        },
+        post: (message) => {
+          channel.post(JSON.stringify(message));
+        },
+      },
+    });
+    this.show = new ShowAnnouncements({
+      clock: options.clock,
+      logger: options.logger,
+      timings: options.showTimings,
+      onChange: publish,
+      port: {
+        canAnnounce: () => this.role === 'host' && this.isModerator() && this.channel.isOpen,
+        isHost: () => this.role === 'host',
+        display: () => this.display,
+        announce: (announcement) => this.announce(announcement),
+      },
+    });
   }
 
   /** The state as the UI sees it. */
   state(): ConversationState {
     return {
-      link: this.link,
+      link: this.link.current,
       space: this.space,
       selfMuted: this.selfMuted,
       participants: this.participants.map((participant) => ({ ...participant, flags: [...participant.flags] })),
-      channel: this.channelStatus,
-      moderation: { autoMute: this.autoMute, selfSpeakRequested: this.selfSpeakRequested, log: [...this.moderationLog] },
-      backupRoom: this.backupRoom,
-      show: this.show,
+      channel: this.channel.status,
+      moderation: this.moderation.summary(),
+      backupRoom: this.provisioning.backupRoom,
+      show: this.show.status,
     };
   }
 
@@ -210,36 +247,35 @@ export class Conversation {
 
   /** Joins the room: with an invite (co-host, producer) or as the host of the configured space. */
   async join(request: { display: string; invite?: string | undefined }): Promise<ConversationState> {
-    if (this.link.status === 'connecting' || this.link.status === 'joined' || this.link.status === 'reconnecting') {
+    const status = this.link.current.status;
+    if (status === 'connecting' || status === 'joined' || status === 'reconnecting') {
       throw new EngineCommandError('Already in the conversation: leave it before joining again.');
     }
     let target: RoomTarget;
-    let role: Role;
     if (request.invite !== undefined) {
       const invite = decodeInvite(request.invite, this.options.clock.now());
-      target = this.targetFromInvite(invite);
-      role = invite.role;
+      target = inviteTarget(invite);
+      this.role = invite.role;
       this.space = invite.space;
       this.inviteId = invite.id;
       this.invite = invite;
     } else {
-      target = this.hostTarget('primary');
-      role = 'host';
+      target = hostTarget(this.options.config, 'primary', this.ownToken, this.now);
+      this.role = 'host';
       this.space = this.options.config.space.name;
       this.inviteId = null;
       this.invite = null;
     }
-    this.role = role;
     this.display = request.display;
     this.target = target;
-    const generation = ++this.generation;
-    this.setLink({ status: 'connecting', endpoint: target.endpoint, since: this.options.clock.now(), ...this.joinSteps(target) });
+    const attempt = this.attempts.begin();
+    this.link.transition({ status: 'connecting', endpoint: target.endpoint, since: this.options.clock.now(), ...joinSteps(this.role, target) }, 'join');
     try {
-      await this.connect(target, generation);
+      await this.connect(target, attempt);
     } catch (error) {
-      if (generation === this.generation) {
+      if (attempt.current) {
         await this.teardown();
-        this.setLink({ status: 'failed', endpoint: target.endpoint, at: this.options.clock.now(), reason: describeError(error) });
+        this.link.transition({ status: 'failed', endpoint: target.endpoint, at: this.options.clock.now(), reason: describeError(error) }, 'the join failed');
       }
       throw error;
     }
@@ -253,23 +289,24 @@ export class Conversation {
    * `reconnecting` (never `failed`, which would end the page's media) until the next attempt.
    */
   async switchEndpoint(endpoint: EndpointName, retry: { attempt: number; nextAttemptAt: number }): Promise<ConversationState> {
-    const role = this.role;
     // From `failed` too: a primary that restarted forgot our session, and the backup room is the way back in.
-    if (role === null || this.link.status === 'idle') throw new EngineCommandError('Not in the conversation: join first.');
-    const target = this.invite === null ? this.hostTarget(endpoint) : this.targetFromInvite(this.invite, endpoint);
-    const muted = this.selfMuted || this.participants.some((participant) => participant.self && participant.muted);
-    const selfMuted = this.selfMuted;
-    const generation = ++this.generation;
+    if (this.role === null || this.link.current.status === 'idle') throw new EngineCommandError('Not in the conversation: join first.');
+    const target = this.invite === null ? hostTarget(this.options.config, endpoint, this.ownToken, this.now) : inviteTarget(this.invite, endpoint);
+    const carried = { muted: selfMutedNow(this.participants, this.selfMuted), selfMuted: this.selfMuted };
+    const attempt = this.attempts.begin();
     await this.teardownQuickly();
     this.participants = [];
     this.target = target;
-    this.setLink({ status: 'connecting', endpoint, since: this.options.clock.now(), ...this.joinSteps(target) });
+    this.link.transition({ status: 'connecting', endpoint, since: this.options.clock.now(), ...joinSteps(this.role, target) }, `move to the ${endpoint} room`);
     try {
-      await this.connect(target, generation, { muted, selfMuted });
+      await this.connect(target, attempt, carried);
     } catch (error) {
-      if (generation === this.generation) {
+      if (attempt.current) {
         await this.teardown();
-        this.setLink({ status: 'reconnecting', endpoint, since: this.options.clock.now(), attempt: retry.attempt, nextAttemptAt: retry.nextAttemptAt, reason: describeError(error).slice(0, 500) });
+        this.link.transition(
+          { status: 'reconnecting', endpoint, since: this.options.clock.now(), attempt: retry.attempt, nextAttemptAt: retry.nextAttemptAt, reason: describeError(error).slice(0, 500) },
+          'the move failed; the failover rule tries again',
+        );
       }
       throw error;
     }
@@ -280,7 +317,7 @@ export class Conversation {
   janusEndpoint(endpoint: EndpointName): { url: string; apiSecret?: string | undefined } | null {
     if (this.invite !== null) {
       const known = this.invite.endpoints[endpoint];
-      return known === undefined ? null : { url: known.janusUrl, apiSecret: known.apiSecret };
+      return known === undefined ? null : { url: known.janusUrl };
     }
     const janus = this.options.config.space[endpoint]?.janus;
     return janus?.room === undefined ? null : { url: janus.url, apiSecret: janus.apiSecret };
@@ -301,7 +338,7 @@ export class Conversation {
   /** Sends the renderer's offer (first negotiation or ICE restart) and returns Janus's answer. */
   async offer(offer: SessionDescription, iceRestart: boolean): Promise<SessionDescription> {
     const room = this.room;
-    if (room === null || this.link.status !== 'joined') throw new EngineCommandError('Not in the conversation: join first, then connect the microphone.');
+    if (room === null || this.link.current.status !== 'joined') throw new EngineCommandError('Not in the conversation: join first, then connect the microphone.');
     if (offer.type !== 'offer') throw new EngineCommandError('Expected an SDP offer from the page.');
     // After a failover the old room's connection may still try an ICE restart: it belongs to no room here.
     if (iceRestart && this.negotiatedRoom !== room) throw new EngineCommandError('The conversation moved to another room: the audio connects again with a new offer.');
@@ -309,7 +346,7 @@ export class Conversation {
     if (iceRestart && dtlsFingerprint(offer.sdp) !== this.negotiatedFingerprint) throw new EngineCommandError('Another window took over this conversation\'s audio: reload this window to bring the audio back here.');
     // A first offer on a handle that already carried media comes from a new page (reload, renderer
     // crash): the participant keeps its feed, its mute (its own or a moderator's) and its locks.
-    const muted = this.selfMuted || this.selfLock() !== null || this.participants.some((participant) => participant.self && participant.muted);
+    const muted = this.moderation.selfLock() !== null || selfMutedNow(this.participants, this.selfMuted);
     const sdp = !iceRestart && this.negotiatedRoom === room ? await room.renewMedia(offer.sdp, { muted }) : await room.offer(offer.sdp, { iceRestart });
     this.negotiatedRoom = room;
     this.negotiatedFingerprint = dtlsFingerprint(offer.sdp);
@@ -319,8 +356,8 @@ export class Conversation {
   /** Self-mute in the room. */
   async setMuted(muted: boolean): Promise<ConversationState> {
     const room = this.room;
-    if (room === null || this.link.status !== 'joined') throw new EngineCommandError('Not in the conversation: join first.');
-    if (!muted && (this.selfLock() !== null || this.participants.some((participant) => participant.self && participant.mutedBy === 'moderator'))) {
+    if (room === null || this.link.current.status !== 'joined') throw new EngineCommandError('Not in the conversation: join first.');
+    if (!muted && (this.moderation.selfLock() !== null || this.participants.some((participant) => participant.self && participant.mutedBy === 'moderator'))) {
       throw new EngineCommandError('A moderator muted you: only the host or a producer can unmute you. Use "Request to speak", then wait for their answer.');
     }
     await room.setMuted(muted);
@@ -335,75 +372,31 @@ export class Conversation {
    * moderator's engine; an unmute lifts the lock first, so no engine mutes it again.
    */
   async moderateMute(participantId: string, muted: boolean, reason?: string, action: 'mute' | 'auto-mute' = 'mute'): Promise<ConversationState> {
-    const { room, participant } = this.moderatorTarget(participantId, muted ? 'mute' : 'unmute');
-    const key = participantKey(participant);
-    if (muted) {
-      this.lockParticipant(participant, reason);
-      await this.announceLocks();
-      await room.moderate(participant.id, true);
-      this.mutedByModerator.add(participant.id);
-    } else {
-      this.locks.delete(key);
-      this.locksRevision = this.nextRevision();
-      this.speakRequests.delete(key);
-      await this.announceUnlock();
-      await room.moderate(participant.id, false);
-      this.mutedByModerator.delete(participant.id);
-    }
-    this.record(muted ? action : 'unmute', participant.display, muted ? (reason ?? 'muted and locked') : 'unmuted; lock lifted', action === 'auto-mute' ? 'auto-mute' : undefined);
-    this.refreshParticipants();
+    await this.moderation.mute(participantId, muted, reason, action);
     return this.state();
   }
 
   /** A moderator answers a request to speak: approve unmutes the participant and lifts the lock. */
   async answerSpeakRequest(participantId: string, approve: boolean): Promise<ConversationState> {
-    const { participant } = this.moderatorTarget(participantId, approve ? 'approve a request to speak from' : 'decline a request to speak from');
-    const key = participantKey(participant);
-    if (!this.speakRequests.has(key) && !participant.speakRequested) throw new EngineCommandError(`${participant.display} has not asked to speak (or the request was already answered).`);
-    this.speakRequests.delete(key);
-    await this.announce({ v: SPACE_CHANNEL_VERSION, type: 'speak-answer', key, approved: approve, by: this.actorName() });
-    this.record(approve ? 'approve' : 'decline', participant.display, approve ? 'request to speak approved: unmuted' : 'request to speak declined');
-    if (approve) return this.moderateMute(participantId, false);
-    this.refreshParticipants();
+    await this.moderation.answerSpeakRequest(participantId, approve);
     return this.state();
   }
 
   /** This participant asks to speak (only while a moderator's lock holds its microphone), or withdraws. */
   async requestToSpeak(active: boolean): Promise<ConversationState> {
-    if (this.link.status !== 'joined') throw new EngineCommandError('Not in the conversation: join first.');
-    if (active && this.selfLock() === null) throw new EngineCommandError('No moderator has muted you: unmute your microphone yourself.');
-    const channel = this.channel;
-    if (channel === null || this.channelStatus.status !== 'open') {
-      throw new EngineCommandError('The space channel is not connected, so the request cannot reach the host or producers. Ask them another way, or wait for the channel to reconnect.');
-    }
-    await channel.send(JSON.stringify({ v: SPACE_CHANNEL_VERSION, type: 'speak-request', active } satisfies ParticipantMessage));
-    this.selfSpeakRequested = active;
-    this.record('request', this.display, active ? 'asked to speak' : 'withdrew the request to speak');
-    this.refreshParticipants();
+    await this.moderation.requestToSpeak(active);
     return this.state();
   }
 
   /** A moderator turns automatic muting of flagged microphones on or off. */
   setAutoMute(enabled: boolean): ConversationState {
-    this.requireModerator('switch auto-mute');
-    this.autoMute = enabled;
-    this.record('auto-mute-setting', null, enabled ? 'auto-mute stray mics: on' : 'auto-mute stray mics: off');
-    this.options.onChange(this.state());
+    this.moderation.setAutoMute(enabled);
     return this.state();
   }
 
   /** This app's own microphone report: kept for its own row, sent on the space channel. */
   reportMic(report: MicReport): boolean {
-    const room = this.room;
-    const selfId = room?.selfId ?? null;
-    if (selfId === null) return false;
-    const now = this.options.clock.now();
-    this.detector.observe(selfId, report, now);
-    const channel = this.channel;
-    if (channel === null || this.channelStatus.status !== 'open' || now - this.lastReportSentAt < MIN_REPORT_INTERVAL_MS) return false;
-    this.lastReportSentAt = now;
-    channel.post(JSON.stringify({ v: SPACE_CHANNEL_VERSION, type: 'mic', report } satisfies ParticipantMessage));
-    return true;
+    return this.moderation.reportMic(report);
   }
 
   /** Tells every app on the space channel that the conversation moves (failover); moderators only. */
@@ -413,153 +406,55 @@ export class Conversation {
 
   /** A moderator removes a participant from the room. */
   async moderateRemove(participantId: string): Promise<ConversationState> {
-    const { room, participant } = this.moderatorTarget(participantId, 'remove');
-    try {
-      await room.kick(participant.id);
-    } catch (error) {
-      throw new EngineCommandError(`Janus refused to remove ${participant.display}: ${explainRoomError(error)}`);
-    }
-    this.record('remove', participant.display, `removed from the room (${participant.role ?? 'guest'})`);
+    await this.moderation.remove(participantId);
     return this.state();
   }
 
   /** A moderator mutes everyone who is not a host and not already muted; returns how many. */
   async muteAllButHosts(): Promise<{ muted: number; conversation: ConversationState }> {
-    this.requireModerator('mute everyone');
-    const room = this.room;
-    if (room === null) throw new EngineCommandError('Not in the conversation: join first.');
-    const targets = this.participants.filter((participant) => !participant.self && participant.role !== 'host' && !participant.muted);
-    const failures: string[] = [];
-    for (const participant of targets) this.lockParticipant(participant, 'Everyone except the hosts was muted');
-    await this.announceLocks();
-    for (const participant of targets) {
-      try {
-        await room.moderate(participant.id, true);
-        this.mutedByModerator.add(participant.id);
-      } catch (error) {
-        failures.push(`${participant.display}: ${describeError(error)}`);
-      }
-    }
-    this.record('mute-all', null, `muted everyone except the hosts: ${targets.length - failures.length} muted`);
-    this.refreshParticipants();
-    if (failures.length > 0) throw new EngineCommandError(`Some participants could not be muted (${failures.join('; ')}). Try again, or remove them.`);
-    return { muted: targets.length, conversation: this.state() };
+    const muted = await this.moderation.muteAllButHosts();
+    return { muted, conversation: this.state() };
+  }
+
+  /** A moderator lifts "mute all": people who join later are no longer muted. */
+  async liftMuteAll(): Promise<{ muted: number; conversation: ConversationState }> {
+    await this.moderation.liftMuteAll();
+    return { muted: 0, conversation: this.state() };
+  }
+
+  /** The engine's program started (on air since `since`) or ended (null): a host's app tells the room. */
+  setProgram(since: number | null): void {
+    this.show.setProgram(since);
   }
 
   /** Leaves the room and closes the Janus session. */
   async leave(): Promise<boolean> {
-    if (this.link.status === 'idle') return false;
-    this.generation += 1;
+    if (this.link.current.status === 'idle') return false;
+    this.attempts.cancel();
     await this.teardown();
     this.participants = [];
     this.selfMuted = false;
-    this.locks.clear();
-    this.locksRevision = 0;
-    this.speakRequests.clear();
-    this.selfSpeakRequested = false;
-    this.flags.clear();
-    this.show = { status: 'unknown' };
-    this.showRevisionHeard = 0;
-    this.setLink({ status: 'idle' });
+    this.moderation.reset();
+    this.show.reset();
+    this.link.transition({ status: 'idle' }, 'left');
     return true;
   }
 
   /** Creates (or checks) the space's rooms on both endpoints with the allowed tokens; the host only. */
   async provision(): Promise<{ endpoint: EndpointName; room: string; created: boolean }[]> {
-    const results: { endpoint: EndpointName; room: string; created: boolean }[] = [];
-    const endpoints = (['primary', 'backup'] as const).filter((name) => this.options.config.space[name]?.janus.room !== undefined);
-    if (endpoints.length === 0) {
-      throw new EngineCommandError('No conversation room is configured: add janus.room { id, secret } to the primary (and backup) endpoint in the space settings.');
-    }
-    for (const endpoint of endpoints) {
-      const target = this.hostTarget(endpoint);
-      if (endpoint === 'backup') this.setBackupRoom({ status: 'preparing', since: this.options.clock.now() });
-      try {
-        const created = await this.provisionOne(endpoint);
-        results.push({ endpoint, room: String(target.room), created });
-      } catch (error) {
-        if (endpoint === 'backup') this.setBackupRoom({ status: 'failed', at: this.options.clock.now(), reason: `The backup room could not be prepared: ${describeError(error)}`.slice(0, 500) });
-        throw error;
-      }
-      if (endpoint === 'backup') this.setBackupRoom({ status: 'ready', at: this.options.clock.now() });
-    }
-    return results;
-  }
-
-  /** Creates one endpoint's room (or updates its allowed list); true when created. */
-  private async provisionOne(endpoint: EndpointName): Promise<boolean> {
-    const target = this.hostTarget(endpoint);
-    const created = await this.withModerator(target, async (room, janus) => {
-      const request = {
-        room: target.room,
-        secret: target.secret ?? '',
-        pin: target.pin,
-        description: this.options.config.space.name,
-        allowed: this.allowedTokens(),
-        adminKey: target.adminKey,
-      };
-      const made = await room.createRoom(request);
-      // The space channel's TextRoom: same id, secret, PIN and allowed tokens as the AudioBridge room.
-      await TextRoomChannel.provision(janus, request);
-      return made;
-    });
-    this.options.logger.info(`${endpoint} room ${target.room} ${created ? 'created' : 'already existed'}; allowed list set (audio room and space channel)`);
-    return created;
+    return this.provisioning.provision();
   }
 
   /** Adds (or removes) invite tokens in the allowed lists of every configured room. */
   async updateAllowed(action: 'add' | 'remove', tokens: readonly string[]): Promise<void> {
-    if (tokens.length === 0) return;
-    const endpoints = (['primary', 'backup'] as const).filter((name) => this.options.config.space[name]?.janus.room !== undefined);
-    const failures: string[] = [];
-    for (const endpoint of endpoints) {
-      const target = this.hostTarget(endpoint);
-      try {
-        await this.withModerator(target, async (room, janus) => {
-          await room.allowTokens(target.room, target.secret ?? '', action, [...tokens]);
-          if (action === 'add') {
-            await TextRoomChannel.provision(janus, { room: target.room, secret: target.secret ?? '', pin: target.pin, description: this.options.config.space.name, allowed: tokens, adminKey: target.adminKey });
-          } else {
-            await TextRoomChannel.allowTokens(janus, target.room, target.secret ?? '', 'remove', tokens);
-          }
-        });
-      } catch (error) {
-        failures.push(`${endpoint}: ${describeError(error)}`);
-      }
-    }
-    if (failures.length > 0) {
-      throw new EngineCommandError(`Could not ${action === 'add' ? 'allow' : 'remove'} the invite in every room (${failures.join('; ')}). Check that the Janus servers are reachable, then try again.`);
-    }
+    await this.provisioning.updateAllowed(action, tokens);
   }
 
-  /** Removes every participant who joined with `inviteId`; returns how many. */
+  /** Removes every participant who joined with `inviteId` (a revoked invite); returns how many. Their roles go from the roster. */
   async removeInvitees(inviteId: string): Promise<number> {
-    const room = this.room;
-    const target = this.target;
-    if (room === null || target === null || target.secret === undefined) return 0;
-    let removed = 0;
-    for (const participant of this.participants) {
-      if (participant.inviteId !== inviteId || participant.self) continue;
-      await room.kick(participant.id);
-      removed += 1;
-    }
+    const removed = await this.moderation.removeInvitees(inviteId);
+    this.refreshParticipants();
     return removed;
-  }
-
-  private requireModerator(action: string): void {
-    if (this.link.status !== 'joined') throw new EngineCommandError(`Not in the conversation: join first, then ${action}.`);
-    if ((this.role !== 'host' && this.role !== 'producer') || this.target?.secret === undefined) {
-      throw new EngineCommandError(`Only the host or a producer can ${action}: co-hosts can mute only themselves.`);
-    }
-  }
-
-  private moderatorTarget(participantId: string, action: string): { room: AudioBridgeRoom; participant: Participant } {
-    this.requireModerator(`${action} others`);
-    const room = this.room;
-    const participant = this.participants.find((candidate) => candidate.id === participantId);
-    if (room === null || participant === undefined) throw new EngineCommandError('That participant is no longer in the room.');
-    if (participant.self) throw new EngineCommandError(action === 'remove' ? 'To leave the room yourself, use Leave.' : 'Use your own microphone button to mute or unmute yourself.');
-    return { room, participant };
   }
 
   /** The summaries of invites the UI shows, for log lines. */
@@ -567,126 +462,99 @@ export class Conversation {
     return `${invite.role} invite ${invite.id}${invite.label ? ` (${invite.label})` : ''}`;
   }
 
-  private allowedTokens(): string[] {
-    return [this.ownToken, ...(this.options.invites?.tokensToAllow() ?? [])];
-  }
+  // ── Joining, moving and rejoining ──────────────────────────────────────────────────────────
 
-  private targetFromInvite(invite: InvitePayload, name: EndpointName = 'primary'): RoomTarget {
-    const endpoint = invite.endpoints[name];
-    if (endpoint === undefined) throw new EngineCommandError(`The invite has no ${name} room: ask the host for a new invite.`);
-    return {
-      endpoint: name,
-      janusUrl: endpoint.janusUrl,
-      apiSecret: endpoint.apiSecret,
-      room: endpoint.room,
-      pin: endpoint.pin,
-      token: invite.token,
-      secret: endpoint.roomSecret,
-    };
-  }
-
-  private hostTarget(endpoint: EndpointName): RoomTarget {
-    const config: EndpointConfig | undefined = this.options.config.space[endpoint];
-    const room = config?.janus.room;
-    if (config === undefined || room === undefined) {
-      throw new EngineCommandError(`The ${endpoint} endpoint has no conversation room: add janus.room { id, secret } to it in the space settings.`);
-    }
-    return { endpoint, janusUrl: config.janus.url, apiSecret: config.janus.apiSecret, adminKey: config.janus.adminKey, room: room.id, pin: room.pin, token: this.ownToken, secret: room.secret };
-  }
-
-  private async connect(target: RoomTarget, generation: number, carried?: { muted: boolean; selfMuted: boolean }): Promise<void> {
-    if (generation !== this.generation) throw new SupersededError();
+  private async connect(target: RoomTarget, attempt: Attempt, carried?: { muted: boolean; selfMuted: boolean }): Promise<void> {
+    if (!attempt.current) throw new SupersededError();
     const janus = new JanusLink({
       url: target.janusUrl,
       apiSecret: target.apiSecret,
+      token: target.janusToken,
       clock: this.options.clock,
       random: this.options.random,
       logger: this.options.logger.child('janus'),
       keepaliveSeconds: this.options.keepaliveSeconds ?? 5,
     });
     this.janus = janus;
-    janus.onChange((state) => this.onLinkChange(state, generation));
+    janus.onChange((state) => this.onJanusChange(state, attempt));
     await janus.start();
     // A move, a rejoin or a leave took over meanwhile: this session is nobody's.
-    if (generation !== this.generation) {
+    if (!attempt.current) {
       await janus.close();
       throw new SupersededError();
     }
-    const opensRoom = this.opensRoom(target);
-    this.advanceJoin(opensRoom ? 'room' : 'seat', generation);
+    const opens = opensRoom(this.role, target);
+    this.advance(opens ? 'room' : 'seat', attempt);
     const room = new AudioBridgeRoom(janus, { logger: this.options.logger.child('room'), clock: this.options.clock });
     this.room = room;
     room.useSecret(target.secret);
     room.onChange(() => {
-      if (generation === this.generation) this.refreshParticipants();
+      if (attempt.current) this.refreshParticipants();
     });
     room.onRemoved((reason) => {
-      if (generation !== this.generation) return;
-      this.generation += 1;
+      if (!attempt.current) return;
+      this.attempts.cancel();
       void this.teardown();
       this.participants = [];
-      this.setLink({
-        status: 'failed',
-        endpoint: target.endpoint,
-        at: this.options.clock.now(),
-        reason: reason === 'kicked' ? 'You were removed from the room by the host or a producer.' : 'The host closed the conversation room.',
-      });
+      const why = reason === 'kicked' ? 'You were removed from the room by the host or a producer.' : 'The host closed the conversation room.';
+      this.link.transition({ status: 'failed', endpoint: target.endpoint, at: this.options.clock.now(), reason: why }, reason);
     });
-    if (opensRoom && target.secret !== undefined) {
+    if (opens && target.secret !== undefined) {
       // The host opens the room: created when missing, else our token (new each run) joins its allowed list.
-      const request = { room: target.room, secret: target.secret, pin: target.pin, description: this.options.config.space.name, allowed: this.allowedTokens(), adminKey: target.adminKey };
+      const request = this.provisioning.createRequest(target);
       const created = await room.createRoom(request);
       // The space channel's TextRoom beside it: same id, secret, PIN and allowed tokens.
       await TextRoomChannel.provision(janus, request);
       this.options.logger.info(`${target.endpoint} room ${target.room} ${created ? 'created' : 'found'}; host token allowed`);
       // The backup room must be ready before it is needed: provision it beside the join.
       // Every time (it is idempotent): a backup Janus that restarted since has forgotten the room.
-      if (target.endpoint === 'primary') void this.prepareBackupRoom();
-      this.advanceJoin('seat', generation);
+      if (target.endpoint === 'primary') void this.provisioning.prepareBackup();
+      this.advance('seat', attempt);
     }
     // Producers start muted; so does anyone a moderator locked (e.g. after a move to the backup room).
-    const muted = (carried?.muted ?? this.role === 'producer') || this.selfLock() !== null;
-    const joined = await room.join({
-      room: target.room,
-      display: encodeDisplayName({ name: this.display, role: this.role, inviteId: this.inviteId }),
-      token: target.token,
-      pin: target.pin,
-      muted,
-    });
-    if (generation !== this.generation) return;
+    const muted = (carried?.muted ?? this.role === 'producer') || this.moderation.selfLock() !== null;
+    const joined = await room.join({ room: target.room, display: this.encodedDisplay(), token: target.token, pin: target.pin, muted });
+    if (!attempt.current) return;
     this.selfMuted = carried?.selfMuted ?? muted;
     this.refreshParticipants();
-    this.setLink({ status: 'joined', endpoint: target.endpoint, since: this.options.clock.now(), selfId: joined.selfId, role: this.role ?? 'cohost' });
-    void this.openChannel(janus, target, generation, joined.selfId);
-    this.startTick(generation);
+    this.roster.seatHost(joined.selfId);
+    this.link.transition({ status: 'joined', endpoint: target.endpoint, since: this.options.clock.now(), selfId: joined.selfId, role: this.role ?? 'cohost' }, 'seated in the room');
+    void this.openChannel(janus, target, attempt, joined.selfId);
+    this.startTick(attempt);
   }
 
-  private onLinkChange(state: JanusLinkState, generation: number): void {
-    if (generation !== this.generation || this.target === null) return;
+  /** Moves a join under way to its next step (nothing when another join or a leave took over). */
+  private advance(step: JoinStep, attempt: Attempt): void {
+    if (attempt.current) this.link.advance(step);
+  }
+
+  private onJanusChange(state: JanusLinkState, attempt: Attempt): void {
+    if (!attempt.current || this.target === null) return;
     const endpoint = this.target.endpoint;
+    const link = this.link.current;
     switch (state.kind) {
       case 'connecting':
       case 'connected':
         return;
       case 'reconnecting':
-        if (this.link.status === 'joined' || this.link.status === 'reconnecting') {
-          this.setLink({ status: 'reconnecting', endpoint, since: this.options.clock.now(), attempt: state.attempt, nextAttemptAt: state.nextAttemptAt, reason: state.reason });
+        if (link.status === 'joined' || link.status === 'reconnecting') {
+          this.link.transition({ status: 'reconnecting', endpoint, since: this.options.clock.now(), attempt: state.attempt, nextAttemptAt: state.nextAttemptAt, reason: state.reason }, 'Janus transport lost');
         }
         return;
       case 'reclaimed':
-        this.channel?.resync();
-        void this.afterReclaim(generation);
+        this.channel.resync();
+        void this.afterReclaim(attempt);
         return;
       case 'closed':
         // A close this engine asked for (a rejoin's next attempt tearing down the last) is no failure.
-        if (this.link.status === 'idle' || state.cause === 'left') return;
+        if (link.status === 'idle' || state.cause === 'left') return;
         // Janus answers again but restarted: it forgot the session and the room. Join it again.
         if (state.cause === 'session-gone') {
           void this.rejoin(this.target, state.reason);
           return;
         }
         void this.teardown();
-        this.setLink({ status: 'failed', endpoint, at: this.options.clock.now(), reason: state.reason });
+        this.link.transition({ status: 'failed', endpoint, at: this.options.clock.now(), reason: state.reason }, `Janus link closed (${state.cause})`);
         return;
       default:
         assertNever(state);
@@ -702,27 +570,32 @@ export class Conversation {
    * failover rule) or a leave meanwhile takes over.
    */
   private async rejoin(target: RoomTarget, reason: string): Promise<void> {
-    const generation = ++this.generation;
+    const attempt = this.attempts.begin();
     const since = this.options.clock.now();
-    const muted = this.selfMuted || this.participants.some((participant) => participant.self && participant.muted);
-    const carried = { muted, selfMuted: this.selfMuted };
+    const carried = { muted: selfMutedNow(this.participants, this.selfMuted), selfMuted: this.selfMuted };
     this.options.logger.warn(`${reason}: joining the ${target.endpoint} room again`);
     let lastError = reason;
-    for (let attempt = 1; generation === this.generation; attempt += 1) {
+    for (let tries = 1; attempt.current; tries += 1) {
       await this.teardownQuickly();
-      if (generation !== this.generation) return;
+      if (!attempt.current) return;
       this.participants = [];
-      this.setLink({ status: 'reconnecting', endpoint: target.endpoint, since, attempt, nextAttemptAt: this.options.clock.now(), reason: `${lastError.replace(/\.$/, '')}: joining the room again`.slice(0, 500) });
+      this.link.transition(
+        { status: 'reconnecting', endpoint: target.endpoint, since, attempt: tries, nextAttemptAt: this.options.clock.now(), reason: `${lastError.replace(/\.$/, '')}: joining the room again`.slice(0, 500) },
+        'Janus restarted: joining the room again',
+      );
       try {
-        await this.connect(target, generation, carried);
-        if (generation === this.generation) this.options.logger.info(`joined the ${target.endpoint} room again after its Janus restarted (${this.options.clock.now() - since} ms, attempt ${attempt})`);
+        await this.connect(target, attempt, carried);
+        if (attempt.current) this.options.logger.info(`joined the ${target.endpoint} room again after its Janus restarted (${this.options.clock.now() - since} ms, attempt ${tries})`);
         return;
       } catch (error) {
-        if (generation !== this.generation || error instanceof SupersededError) return;
+        if (!attempt.current || error instanceof SupersededError) return;
         lastError = describeError(error);
         if (this.options.clock.now() - since + REJOIN_RETRY_MS > REJOIN_WINDOW_MS) {
           await this.teardown();
-          this.setLink({ status: 'failed', endpoint: target.endpoint, at: this.options.clock.now(), reason: `Janus restarted and the room could not be joined again within ${REJOIN_WINDOW_MS / 1000} s (${lastError}). Join the conversation again.`.slice(0, 500) });
+          this.link.transition(
+            { status: 'failed', endpoint: target.endpoint, at: this.options.clock.now(), reason: `Janus restarted and the room could not be joined again within ${REJOIN_WINDOW_MS / 1000} s (${lastError}). Join the conversation again.`.slice(0, 500) },
+            'rejoin window over',
+          );
           return;
         }
         await this.wait(REJOIN_RETRY_MS);
@@ -730,16 +603,16 @@ export class Conversation {
     }
   }
 
-  private async afterReclaim(generation: number): Promise<void> {
+  private async afterReclaim(attempt: Attempt): Promise<void> {
     const room = this.room;
     if (room === null) return;
     try {
       await room.resync();
-      if (generation !== this.generation) return;
+      if (!attempt.current) return;
       this.refreshParticipants();
       const selfId = room.selfId;
       if (selfId !== null && this.target !== null) {
-        this.setLink({ status: 'joined', endpoint: this.target.endpoint, since: this.options.clock.now(), selfId, role: this.role ?? 'cohost' });
+        this.link.transition({ status: 'joined', endpoint: this.target.endpoint, since: this.options.clock.now(), selfId, role: this.role ?? 'cohost' }, 'session claimed back');
         this.options.logger.info('conversation session claimed back after a transport outage; participants resynced');
       }
     } catch (error) {
@@ -747,160 +620,37 @@ export class Conversation {
     }
   }
 
-  private refreshParticipants(): void {
-    const room = this.room;
-    if (room === null) return;
-    const selfId = room.selfId;
-    this.participants = room.participants().map((participant: RoomParticipant) => {
-      const identity = decodeDisplayName(participant.display);
-      const self = participant.id === selfId;
-      const muted = self ? this.selfMuted || participant.muted : participant.muted;
-      if (!participant.muted) this.mutedByModerator.delete(participant.id);
-      const display = identity.name.slice(0, 200);
-      const key = participantKey({ inviteId: identity.inviteId, display });
-      const lock = this.locks.get(key);
-      return {
-        id: participant.id,
-        display,
-        role: identity.role,
-        self,
-        muted,
-        // Janus tells a participant it was muted by a moderator only as a `configured` event it did not ask for.
-        mutedBy: muted ? (lock !== undefined ? 'moderator' : self ? (this.selfMuted ? 'self' : 'moderator') : this.mutedByModerator.has(participant.id) ? 'moderator' : null) : null,
-        talking: participant.talking && !muted,
-        connected: participant.connected,
-        inviteId: identity.inviteId,
-        lock: lock === undefined ? null : { by: lock.by, reason: lock.reason, at: lock.at },
-        flags: this.flags.get(participant.id) ?? [],
-        speakRequested: self ? this.selfSpeakRequested && lock !== undefined : this.speakRequests.has(key),
-      };
-    });
-    this.enforceLocks();
-    this.options.onChange(this.state());
-  }
-
-  // ── The space channel and moderation ───────────────────────────────────────────────────────
-
   /** Opens this app's end of the space channel in the room it just joined; the conversation works without it. */
-  private async openChannel(janus: JanusLink, target: RoomTarget, generation: number, selfId: string): Promise<void> {
+  private async openChannel(janus: JanusLink, target: RoomTarget, attempt: Attempt, selfId: string): Promise<void> {
     const channel = new TextRoomChannel(janus, {
       logger: this.options.logger.child('channel'),
       clock: this.options.clock,
       ...(this.options.iceHostAddresses !== undefined ? { iceHostAddresses: this.options.iceHostAddresses } : {}),
     });
-    this.channel = channel;
-    this.setChannelStatus({ status: 'connecting' });
-    channel.onDelivery((delivery) => {
-      if (generation === this.generation) this.onChannel(delivery);
-    });
-    channel.onClosed((reason) => {
-      if (generation !== this.generation || this.channel !== channel) return;
-      this.channel = null;
-      this.setChannelStatus({ status: 'unavailable', reason: `${reason}: mutes still work, but locks, requests to speak and microphone reports do not travel until you rejoin.` });
-    });
-    try {
-      await channel.join({
-        room: target.room,
-        username: selfId,
-        display: encodeDisplayName({ name: this.display, role: this.role, inviteId: this.inviteId }),
-        token: target.token,
-        pin: target.pin,
-      });
-    } catch (error) {
-      if (generation !== this.generation || this.channel !== channel) return;
-      this.channel = null;
-      void channel.close();
-      this.options.logger.warn(`space channel unavailable: ${describeError(error)}`);
-      this.setChannelStatus({
-        status: 'unavailable',
-        reason: `The space channel could not open (${describeError(error)}). Mutes still work, but locks, requests to speak and microphone reports do not travel. Check that the Janus server loads the TextRoom plugin, then rejoin.`,
-      });
-      return;
-    }
-    if (generation !== this.generation || this.channel !== channel) {
-      await channel.close();
-      return;
-    }
-    this.setChannelStatus({ status: 'open', since: this.options.clock.now() });
-    this.options.logger.info('space channel open');
-    // A moderator who joins asks the others for the room's moderation state.
-    if (this.isModerator()) channel.post(JSON.stringify({ v: SPACE_CHANNEL_VERSION, type: 'sync-request' } satisfies ParticipantMessage));
-    // The host says whether the show is on air (to whoever is here, and to itself).
-    this.announceShow();
+    await this.channel.open(channel, { room: target.room, username: selfId, display: this.encodedDisplay(), token: target.token, pin: target.pin }, attempt);
   }
 
-  private onChannel(delivery: ChannelDelivery): void {
-    switch (delivery.kind) {
-      case 'message': {
-        const message = parseParticipantMessage(delivery.text);
-        if (message === null) return;
-        this.onParticipantMessage(delivery.from, message);
-        return;
-      }
-      case 'announcement': {
-        const announcement = parseModeratorAnnouncement(delivery.text);
-        if (announcement !== null) this.onAnnouncement(announcement);
-        return;
-      }
-      case 'joined':
-        // Whoever joins (again, or in the backup room) learns the locks and the show at once.
-        if (this.isModerator() && this.locks.size > 0) void this.announceLocks().catch((error: unknown) => this.options.logger.warn(`could not announce the mute locks: ${describeError(error)}`));
-        this.announceShow();
-        return;
-      case 'left':
-        return;
-      default:
-        assertNever(delivery);
-    }
+  /** Runs every MODERATION_TICK_MS while in a room: the mic-levels event, the show, stray-mic flags and auto-mute. */
+  private startTick(attempt: Attempt): void {
+    this.options.clock.clearTimeout(this.tickTimer);
+    const tick = (): void => {
+      if (!attempt.current || this.room === null) return;
+      const now = this.options.clock.now();
+      this.moderation.tick(now);
+      this.show.tick(now);
+      this.moderation.moderateTick(now);
+      this.tickTimer = this.options.clock.setTimeout(tick, MODERATION_TICK_MS);
+    };
+    this.tickTimer = this.options.clock.setTimeout(tick, MODERATION_TICK_MS);
   }
 
-  private onParticipantMessage(from: string, message: ParticipantMessage): void {
-    switch (message.type) {
-      case 'mic':
-        this.detector.observe(from, message.report, this.options.clock.now());
-        return;
-      case 'speak-request': {
-        if (!this.isModerator()) return;
-        const participant = this.participants.find((candidate) => candidate.id === from);
-        if (participant === undefined) return;
-        const key = participantKey(participant);
-        if (message.active && this.locks.has(key)) this.speakRequests.set(key, from);
-        else this.speakRequests.delete(key);
-        this.record('request', participant.display, message.active ? 'asks to speak' : 'withdrew the request to speak', participant.display);
-        this.refreshParticipants();
-        return;
-      }
-      case 'sync-request':
-        if (this.isModerator() && this.locksRevision > 0) void this.announceLocks().catch((error: unknown) => this.options.logger.warn(`could not answer a moderation sync: ${describeError(error)}`));
-        this.announceShow();
-        return;
-      default:
-        assertNever(message);
-    }
-  }
+  // ── Composition ────────────────────────────────────────────────────────────────────────────
 
-  private onAnnouncement(announcement: ModeratorAnnouncement): void {
+  private heardAnnouncement(announcement: ModeratorAnnouncement): void {
     switch (announcement.type) {
-      case 'locks': {
-        if (this.locksEcho !== null && announcement.revision >= this.locksEcho.revision) this.locksEcho.resolve();
-        if (announcement.revision <= this.locksRevision) return;
-        const before = this.selfLock();
-        this.locks = new Map(announcement.locks.map((lock) => [lock.key, lock]));
-        this.locksRevision = announcement.revision;
-        for (const key of this.speakRequests.keys()) if (!this.locks.has(key)) this.speakRequests.delete(key);
-        const after = this.selfLock();
-        if (after === null) this.selfSpeakRequested = false;
-        if (before === null && after !== null) this.options.logger.warn(`${after.by} muted you: ${after.reason}`);
-        this.refreshParticipants();
-        return;
-      }
+      case 'locks':
       case 'speak-answer':
-        if (announcement.key === this.selfKey()) {
-          this.selfSpeakRequested = false;
-          this.record(announcement.approved ? 'approve' : 'decline', this.display, announcement.approved ? `${announcement.by} approved your request to speak` : `${announcement.by} declined your request to speak`, announcement.by);
-        }
-        this.speakRequests.delete(announcement.key);
-        this.refreshParticipants();
+        this.moderation.heardAnnouncement(announcement);
         return;
       case 'moving': {
         const { move } = announcement;
@@ -910,280 +660,154 @@ export class Conversation {
         this.options.onMoveAnnounced?.(move);
         return;
       }
-      case 'show': {
-        if (announcement.revision <= this.showRevisionHeard) return;
-        this.showRevisionHeard = announcement.revision;
-        this.showHeardAt = this.options.clock.now();
-        const by = announcement.by.slice(0, 200);
-        const next: ShowStatus = announcement.onAir && announcement.since !== null ? { status: 'on-air', since: announcement.since, by } : { status: 'off-air', by };
-        if (JSON.stringify(next) === JSON.stringify(this.show)) return;
-        this.show = next;
-        this.options.logger.info(next.status === 'on-air' ? `${by} is on air (since ${new Date(next.since).toISOString()})` : `${by} is off air`);
-        this.options.onChange(this.state());
+      case 'show':
+        this.show.heard(announcement);
         return;
-      }
+      case 'moderated':
+        this.relay.answered(announcement);
+        return;
+      case 'roster':
+        // A roster without us: the host's engine has not heard our proof (it joined later, or restarted).
+        // The host's engine re-announces only on a change, so this hello is not rate-limited (no loop: a proof it refuses changes nothing).
+        if (!this.roster.heard(announcement, this.room?.selfId ?? null)) this.introduce(true);
+        return;
       default:
         assertNever(announcement);
     }
   }
 
-  /**
-   * Sticky mute: a locked participant that is unmuted in the mix (an old or modified client that
-   * unmuted itself) is muted again at once by every moderator's engine, and flagged.
-   */
-  private enforceLocks(): void {
-    const room = this.room;
-    if (room === null || !this.isModerator() || this.link.status !== 'joined') return;
-    const wasMuted = this.lastMuted;
-    this.lastMuted = new Map(this.participants.map((participant) => [participant.id, participant.muted]));
-    for (const participant of this.participants) {
-      if (participant.self || participant.muted || participant.lock === null || this.enforcing.has(participant.id)) continue;
-      // Only an unmute (or a locked participant arriving unmuted) breaks a lock; a participant
-      // that was open when the lock was announced is being muted by the moderator who set it.
-      if (wasMuted.get(participant.id) === false) continue;
-      const id = participant.id;
-      const key = participantKey(participant);
-      this.enforcing.add(id);
-      const startedAt = this.options.clock.now();
-      // A short grace for an unlock announcement still on its way (another moderator's approval).
-      this.wait(ENFORCE_GRACE_MS)
-        .then(async () => {
-          if (!this.locks.has(key) || this.room !== room) return;
-          await room.moderate(id, true);
-          this.mutedByModerator.add(id);
-          this.detector.markSelfUnmuted(id, startedAt);
-          this.record('re-mute', participant.display, 'unmuted itself while locked: muted again', 'sticky mute');
-        })
-        .catch((error: unknown) => this.options.logger.warn(`could not mute ${participant.display} again: ${describeError(error)}`))
-        .finally(() => {
-          this.enforcing.delete(id);
-          this.refreshParticipants();
-        });
-    }
-  }
-
-  /** Runs every MODERATION_TICK_MS while in a room: stray-mic flags, auto-mute, the mic-levels event. */
-  private startTick(generation: number): void {
-    this.options.clock.clearTimeout(this.tickTimer);
-    const tick = (): void => {
-      if (generation !== this.generation || this.room === null) return;
-      this.moderationTick();
-      this.tickTimer = this.options.clock.setTimeout(tick, MODERATION_TICK_MS);
-    };
-    this.tickTimer = this.options.clock.setTimeout(tick, MODERATION_TICK_MS);
-  }
-
-  private moderationTick(): void {
-    const now = this.options.clock.now();
-    const levels: EventPayload<'conversation:mic-levels'>['levels'] = [];
-    for (const participant of this.participants) {
-      const report = this.detector.latest(participant.id, now);
-      if (report === null) continue;
-      levels.push({ participantId: participant.id, levelDbfs: report.levelDbfs, peakDbfs: report.peakDbfs, voice: report.voice, speechProbability: report.speechProbability, echoScore: report.echoScore });
-    }
-    // An empty set once when the last report goes stale, so meters drop instead of freezing.
-    if (levels.length > 0 || this.levelsShown) this.options.onMicLevels?.({ at: now, levels });
-    this.levelsShown = levels.length > 0;
-    this.showTick(now);
-    if (!this.isModerator()) return;
-    const flags = this.detector.evaluate(
-      this.participants.map((participant) => ({
-        id: participant.id,
-        muted: participant.muted,
-        talking: participant.talking,
-        onStage: (participant.role === 'host' || participant.role === 'cohost') && participant.lock === null,
-      })),
-      now,
-    );
-    if (!sameFlags(this.flags, flags)) {
-      for (const [id, list] of flags) {
-        const before = this.flags.get(id) ?? [];
-        const participant = this.participants.find((candidate) => candidate.id === id);
-        for (const flag of list) {
-          if (!before.some((old) => old.kind === flag.kind)) this.options.logger.warn(`flag on ${participant?.display ?? id}: ${flag.message}`);
-        }
-      }
-      this.flags = flags;
-      this.refreshParticipants();
-    }
-    if (this.autoMute) this.autoMuteFlagged();
-  }
-
-  private autoMuteFlagged(): void {
-    for (const participant of this.participants) {
-      if (participant.self || participant.muted || participant.role === 'host' || this.enforcing.has(participant.id)) continue;
-      const flag = participant.flags.find((candidate) => candidate.kind !== 'self-unmuted');
-      if (flag === undefined) continue;
-      this.enforcing.add(participant.id);
-      void this.moderateMute(participant.id, true, `Auto-muted: ${flag.message}`, 'auto-mute')
-        .catch((error: unknown) => this.options.logger.warn(`auto-mute of ${participant.display} failed: ${describeError(error)}`))
-        .finally(() => this.enforcing.delete(participant.id));
-    }
-  }
-
-  private lockParticipant(participant: Participant, reason: string | undefined): void {
-    const now = this.options.clock.now();
-    const key = participantKey(participant);
-    this.locks.set(key, {
-      key,
-      feed: participant.id,
-      display: participant.display,
-      by: this.actorName(),
-      reason: (reason ?? `Muted by ${this.role === 'host' ? 'the host' : 'a producer'}`).slice(0, 300),
-      at: now,
-    });
-    this.locksRevision = this.nextRevision();
-    this.speakRequests.delete(key);
-  }
-
-  /** The engine's program started (on air since `since`) or ended (null): a host's app tells the room. */
-  setProgram(since: number | null): void {
-    if (since === this.programSince) return;
-    this.programSince = since;
-    this.announceShow();
-  }
-
-  /** The host's app announces its show (on air since …, or off air); anyone else's does nothing. */
-  private announceShow(): void {
-    if (this.role !== 'host' || !this.isModerator() || this.channelStatus.status !== 'open') return;
-    const now = this.options.clock.now();
-    this.showRevisionSent = Math.max(now, this.showRevisionSent + 1);
-    this.showAnnouncedAt = now;
-    const since = this.programSince;
-    void this.announce({ v: SPACE_CHANNEL_VERSION, type: 'show', revision: this.showRevisionSent, onAir: since !== null, since, by: this.display.slice(0, 200) }).catch((error: unknown) =>
-      this.options.logger.warn(`could not announce the show: ${describeError(error)}`),
-    );
-  }
-
-  /** While on air the host says so again; a show not heard of for a while is no longer known. */
-  private showTick(now: number): void {
-    const timings = this.options.showTimings ?? SHOW_TIMINGS;
-    if (this.role === 'host' && this.programSince !== null && now - this.showAnnouncedAt >= timings.announceEveryMs) this.announceShow();
-    if (this.show.status === 'on-air' && now - this.showHeardAt > timings.staleMs) {
-      this.options.logger.warn(`no word of the show from ${this.show.by} for ${Math.round((now - this.showHeardAt) / 1000)} s: whether it is on air is not known`);
-      this.show = { status: 'unknown' };
-      this.options.onChange(this.state());
-    }
-  }
-
-  /** Announces the whole lock set (newest revision wins everywhere). No channel: the locks still hold here. */
-  private async announceLocks(): Promise<void> {
-    await this.announce({ v: SPACE_CHANNEL_VERSION, type: 'locks', revision: this.locksRevision, by: this.actorName(), locks: [...this.locks.values()] });
-  }
-
-  /**
-   * Announces a lifted lock and waits (at most LOCKS_ECHO_MS) until the announcement comes back to
-   * us: Janus relays it to every app at once, so the other moderators' engines know the lock is
-   * gone before the unmute that follows reaches them, and do not enforce it.
-   */
-  private async announceUnlock(): Promise<void> {
-    const revision = this.locksRevision;
-    let timer: unknown = null;
-    const echoed = new Promise<void>((resolve) => {
-      this.locksEcho = { revision, resolve };
-      timer = this.options.clock.setTimeout(resolve, LOCKS_ECHO_MS);
-    });
-    try {
-      await this.announceLocks();
-      if (this.channelStatus.status === 'open') await echoed;
-    } finally {
-      this.options.clock.clearTimeout(timer);
-      this.locksEcho = null;
-    }
-  }
-
+  /** Sends a moderator announcement on the space channel (Janus checks the room secret); nothing without one. */
   private async announce(announcement: ModeratorAnnouncement): Promise<void> {
-    const channel = this.channel;
     const secret = this.target?.secret;
-    if (channel === null || this.channelStatus.status !== 'open' || secret === undefined || !this.isModerator()) {
+    if (!this.channel.isOpen || secret === undefined || !this.isModerator()) {
       if (this.isModerator()) this.options.logger.warn(`space channel not open: the ${announcement.type} announcement was not sent`);
       return;
     }
-    await channel.announce(JSON.stringify(announcement), secret);
+    const text = JSON.stringify(announcement);
+    // Signed by the host's key: apps believe only what the host's engine said, whoever else holds the room secret.
+    const key = this.hostKey;
+    await this.channel.announce(key === null || this.role !== 'host' ? text : JSON.stringify({ signed: text, signature: signText(key, text) }), secret);
   }
 
-  private wait(ms: number): Promise<void> {
-    return new Promise((resolve) => this.options.clock.setTimeout(resolve, ms));
+  /** An announcement's text, when the host signed it (with the key the invite names, or our own); null otherwise. */
+  private verifiedAnnouncement(text: string): ModeratorAnnouncement | null {
+    const envelope = parseSignedAnnouncement(text);
+    const publicKey = this.invite === null ? (this.hostKey?.publicKey ?? null) : this.invite.hostKey;
+    if (envelope === null || publicKey === null || !verifyText(publicKey, envelope.signed, envelope.signature)) {
+      this.options.logger.warn('ignored a moderator announcement the host did not sign');
+      return null;
+    }
+    return parseModeratorAnnouncement(envelope.signed);
   }
 
-  private nextRevision(): number {
-    return Math.max(this.options.clock.now(), this.locksRevision + 1);
+  /** True for a producer's engine: it moderates through the host's engine, which holds the room secret. */
+  private relaysModeration(): boolean {
+    return this.role === 'producer' && this.invite !== null && this.target?.secret === undefined;
   }
 
-  private selfKey(): string {
-    return participantKey({ inviteId: this.inviteId, display: this.display.slice(0, 200) });
+  /** A producer's engine asks the host's engine to moderate, with a proof by its invite key; waits for the answer. */
+  private async askHost(request: RelayRequest): Promise<number | null> {
+    const invite = this.invite;
+    const selfId = this.room?.selfId ?? null;
+    if (!this.relaysModeration() || invite === null || selfId === null) throw new EngineCommandError('Only the host or a producer can moderate: co-hosts can mute only themselves.');
+    if (!this.channel.isOpen) throw new EngineCommandError("The space channel is not connected, so the request cannot reach the host's app. Wait for the channel to reconnect, then try again.");
+    const { message, answer } = this.relay.ask(request, selfId, invite.key);
+    this.channel.post(JSON.stringify(message));
+    return answer;
   }
 
-  private selfLock(): MuteLock | null {
-    return this.locks.get(this.selfKey()) ?? null;
+  /** The host's engine checks a producer's request (see ProducerRelay.check) and does it in the producer's name. */
+  private async performRelayed(from: string, message: Extract<ParticipantMessage, { type: 'moderate' }>): Promise<void> {
+    if (!this.isModerator() || this.role !== 'host') return;
+    const answer = (ok: boolean, text: string, muted: number | null = null): void => {
+      void this.announce({ v: SPACE_CHANNEL_VERSION, type: 'moderated', id: message.id, ok, message: text.slice(0, 500), muted }).catch((error: unknown) =>
+        this.options.logger.warn(`could not answer a producer's request: ${describeError(error)}`),
+      );
+    };
+    const inviteId = this.roster.inviteOf(from);
+    const refused = this.relay.check(from, message, inviteId === null ? null : this.activeInvite(inviteId), this.participants.some((participant) => participant.id === from));
+    if (refused !== null) {
+      answer(false, refused);
+      return;
+    }
+    const actor = `${this.participants.find((participant) => participant.id === from)?.display ?? 'A producer'} (producer)`;
+    try {
+      const muted = await this.moderation.perform(message, actor);
+      answer(true, 'done', muted);
+    } catch (error) {
+      answer(false, describeError(error));
+    }
+  }
+
+  private refreshParticipants(): void {
+    const room = this.room;
+    if (room === null) return;
+    const { participants, unmuted } = buildParticipants(room.participants(), {
+      selfId: room.selfId,
+      selfMuted: this.selfMuted,
+      selfRole: this.role,
+      roleOf: (feed) => this.roster.roleOf(feed),
+      ...this.moderation.view(),
+    });
+    this.moderation.forgetMuted(unmuted);
+    this.participants = participants;
+    this.roster.prune(new Map(participants.map((participant) => [participant.id, participant.inviteId])));
+    this.moderation.enforceLocks();
+    this.publish();
+  }
+
+  private moderationSelf(): ModerationSelf {
+    return {
+      role: this.role,
+      display: this.display,
+      inviteId: this.inviteId,
+      moderator: this.isModerator() || this.relaysModeration(),
+      roomControl: this.isModerator(),
+      joined: this.link.current.status === 'joined',
+      room: this.room,
+      selfId: this.room?.selfId ?? null,
+    };
+  }
+
+  /** An invitee's engine proves its invite to the host's (on opening the channel, and when a roster lacks it). */
+  private introduce(force: boolean): void {
+    const selfId = this.room?.selfId ?? null;
+    const invite = this.invite;
+    if (selfId === null || invite === null) return;
+    const hello = this.roster.hello(selfId, { id: invite.id, key: invite.key }, force);
+    if (hello !== null) this.channel.post(JSON.stringify(hello));
+  }
+
+  /** An active invite of the host's book with its key (the host's engine only). */
+  private activeInvite(id: string): { role: 'cohost' | 'producer'; key: string } | null {
+    const role = this.options.invites?.activeRole(id) ?? null;
+    const key = inviteKeyOf(this.options.config.space, id);
+    return role === null || key === null ? null : { role, key };
   }
 
   private isModerator(): boolean {
     return (this.role === 'host' || this.role === 'producer') && this.target?.secret !== undefined;
   }
 
-  private actorName(): string {
-    return `${this.display} (${this.role ?? 'guest'})`;
+  private encodedDisplay(): string {
+    return encodeDisplayName({ name: this.display, role: this.role, inviteId: this.inviteId });
   }
 
-  /** Adds a moderation event to the log the UI shows, and to the engine log. */
-  private record(action: ModerationEvent['action'], target: string | null, detail: string, actor: string = this.actorName()): void {
-    const event: ModerationEvent = { at: this.options.clock.now(), actor: actor.slice(0, 200), action, target: target?.slice(0, 200) ?? null, detail: detail.slice(0, 300) };
-    this.moderationLog = [...this.moderationLog, event].slice(-MODERATION_LOG_LIMIT);
-    this.options.logger.info(`${event.actor}: ${action}${target !== null ? ` ${target}` : ''} (${detail})`);
-  }
-
-  private setChannelStatus(status: SpaceChannelStatus): void {
-    this.channelStatus = status;
+  private publish(): void {
     this.options.onChange(this.state());
   }
 
-  /** True when joining `target` opens the room first: the host, with the room secret. */
-  private opensRoom(target: RoomTarget): boolean {
-    return this.role === 'host' && target.secret !== undefined;
+  private wait(ms: number): Promise<void> {
+    return new Promise((resolve) => this.options.clock.setTimeout(resolve, ms));
   }
 
-  /** The steps of joining `target`, starting at the first. */
-  private joinSteps(target: RoomTarget): { steps: JoinStep[]; step: JoinStep } {
-    return { steps: this.opensRoom(target) ? ['server', 'room', 'seat'] : ['server', 'seat'], step: 'server' };
-  }
-
-  /** Moves a join under way to its next step (nothing when another join or a leave took over). */
-  private advanceJoin(step: JoinStep, generation: number): void {
-    if (generation !== this.generation || this.link.status !== 'connecting' || this.link.step === step) return;
-    this.setLink({ ...this.link, step });
-  }
-
-  /** Creates (or checks) the backup room, showing how it went; never throws. */
-  private async prepareBackupRoom(): Promise<void> {
-    if (this.options.config.space.backup?.janus.room === undefined) return;
-    if (this.backupRoom.status === 'preparing') return;
-    this.setBackupRoom({ status: 'preparing', since: this.options.clock.now() });
-    try {
-      await this.provisionOne('backup');
-      this.setBackupRoom({ status: 'ready', at: this.options.clock.now() });
-    } catch (error) {
-      const reason = `The backup room could not be prepared: ${describeError(error)} A move to the backup would have to create it then; check the backup Janus, then prepare it again.`;
-      this.options.logger.warn(reason);
-      this.setBackupRoom({ status: 'failed', at: this.options.clock.now(), reason: reason.slice(0, 500) });
-    }
-  }
-
-  private setBackupRoom(status: BackupRoomStatus): void {
-    this.backupRoom = status;
-    this.options.onChange(this.state());
-  }
-
-  private setLink(link: ConversationLink): void {
-    this.link = link;
-    this.options.onChange(this.state());
-  }
-
-  private async withModerator<T>(target: RoomTarget, run: (room: AudioBridgeRoom, janus: JanusLink) => Promise<T>): Promise<T> {
-    if (this.room !== null && this.janus !== null && this.target?.endpoint === target.endpoint) return run(this.room, this.janus);
+  /** A moderator's session on `target`'s server: the one the conversation is in, or a short one of its own. */
+  private async withServer<T>(target: RoomTarget, run: (server: RoomServer) => Promise<T>): Promise<T> {
+    if (this.room !== null && this.janus !== null && this.target?.endpoint === target.endpoint) return run(roomServer(this.room, this.janus));
     const janus = new JanusLink({
       url: target.janusUrl,
       apiSecret: target.apiSecret,
+      token: target.janusToken,
       clock: this.options.clock,
       random: this.options.random,
       logger: this.options.logger.child(`janus-${target.endpoint}`),
@@ -1192,8 +816,7 @@ export class Conversation {
     });
     try {
       await janus.start();
-      const room = new AudioBridgeRoom(janus, { logger: this.options.logger.child('moderation'), clock: this.options.clock });
-      return await run(room, janus);
+      return await run(roomServer(new AudioBridgeRoom(janus, { logger: this.options.logger.child('moderation'), clock: this.options.clock }), janus));
     } finally {
       await janus.close();
     }
@@ -1213,32 +836,27 @@ export class Conversation {
   private async teardown(): Promise<void> {
     const room = this.room;
     const janus = this.janus;
-    const channel = this.channel;
     this.room = null;
     this.janus = null;
-    this.channel = null;
-    this.channelStatus = { status: 'closed' };
+    const channelClosed = this.channel.close();
     this.options.clock.clearTimeout(this.tickTimer);
     this.tickTimer = null;
-    this.enforcing.clear();
-    this.mutedByModerator.clear();
-    await channel?.close().catch(() => undefined);
+    this.moderation.leftRoom();
+    this.roster.reset();
+    await channelClosed;
     await room?.leave().catch(() => undefined);
     await janus?.close().catch(() => undefined);
   }
 }
 
-/** The `a=fingerprint` of an SDP (one per connection: Chromium's certificate lives as long as its RTCPeerConnection). */
-function dtlsFingerprint(sdp: string): string | null {
-  return /^a=fingerprint:(.+)$/mu.exec(sdp)?.[1]?.trim().toLowerCase() ?? null;
-}
-
-function sameFlags(a: ReadonlyMap<string, readonly StrayFlag[]>, b: ReadonlyMap<string, readonly StrayFlag[]>): boolean {
-  const ids = new Set([...a.keys(), ...b.keys()]);
-  for (const id of ids) {
-    const left = a.get(id) ?? [];
-    const right = b.get(id) ?? [];
-    if (left.length !== right.length || left.some((flag, index) => flag.kind !== right[index]?.kind || flag.since !== right[index]?.since)) return false;
-  }
-  return true;
+/** A room and its Janus session as provisioning's server port. */
+function roomServer(room: AudioBridgeRoom, janus: JanusLink): RoomServer {
+  return {
+    createRoom: (request) => room.createRoom(request),
+    createChannelRoom: async (request) => {
+      await TextRoomChannel.provision(janus, request);
+    },
+    allowTokens: (id, secret, action, tokens) => room.allowTokens(id, secret, action, [...tokens]),
+    allowChannelTokens: (id, secret, action, tokens) => TextRoomChannel.allowTokens(janus, id, secret, action, tokens),
+  };
 }

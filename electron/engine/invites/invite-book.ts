@@ -8,9 +8,11 @@ import type { Clock } from '../clock';
 import type { EndpointConfig, EngineConfig } from '../config';
 import { EngineCommandError } from '../engine-errors';
 import type { Logger } from '../log/logger';
-import { encodeInvite, inviteLink, type InviteEndpoint, type InvitePayload } from './invite-code';
-import type { FailoverSettings } from '../../shared/failover';
 import { describeError } from '../../shared/describe-error';
+import { signJanusToken } from '../janus/janus-token';
+import { encodeInvite, inviteLink, type InviteEndpoint, type InvitePayload } from './invite-code';
+import { hostKeyOf, inviteKeyOf } from './space-keys';
+import type { FailoverSettings } from '../../shared/failover';
 
 /*
  * The host's invites: who may join the space's rooms. Each invite is a token in the rooms'
@@ -105,8 +107,10 @@ export class InviteBook {
       revokedAt: null,
       expiryTaken: false,
     };
-    const withSecret = role === 'producer';
-    const backup = space.backup?.janus.room === undefined ? undefined : endpointOf(space.backup, withSecret);
+    const hostKey = hostKeyOf(space);
+    const key = inviteKeyOf(space, record.id);
+    if (hostKey === null || key === null) throw new Error('an invite needs the primary room (checked above)');
+    const backup = space.backup?.janus.room === undefined ? undefined : endpointOf(space.backup, record.expiresAt, 'backup');
     const payload: InvitePayload = {
       id: record.id,
       space: space.name,
@@ -114,8 +118,10 @@ export class InviteBook {
       token: record.token,
       createdAt: record.createdAt,
       expiresAt: record.expiresAt,
-      endpoints: backup === undefined ? { primary: endpointOf(primary, withSecret) } : { primary: endpointOf(primary, withSecret), backup },
+      endpoints: backup === undefined ? { primary: endpointOf(primary, record.expiresAt, 'primary') } : { primary: endpointOf(primary, record.expiresAt, 'primary'), backup },
       failover,
+      hostKey: hostKey.publicKey,
+      key,
     };
     const code = encodeInvite(payload);
     const before = this.invites;
@@ -203,6 +209,12 @@ export class InviteBook {
   hasPendingExpired(): boolean {
     const now = this.options.clock.now();
     return this.invites.some((invite) => !invite.expiryTaken && now >= invite.expiresAt);
+  }
+
+  /** The role of an invite that is active now (not revoked, not expired), or null. */
+  activeRole(id: string): 'cohost' | 'producer' | null {
+    const invite = this.invites.find((candidate) => candidate.id === id);
+    return invite !== undefined && statusOf(invite, this.options.clock.now()) === 'active' ? invite.role : null;
   }
 
   /** The invite a token belongs to, or null. */
@@ -325,13 +337,23 @@ function statusOf(invite: StoredInvite, now: number): InviteSummary['status'] {
   return now >= invite.expiresAt ? 'expired' : 'active';
 }
 
-function endpointOf(config: EndpointConfig, withSecret: boolean): InviteEndpoint {
+/**
+ * What an invite says of one endpoint. Never the API secret, the admin key or the room secret (a
+ * producer moderates through the host's engine: docs/security.md). Where the server
+ * checks tokens, a signed token that Janus refuses after the invite's expiry stands in for them.
+ */
+function endpointOf(config: EndpointConfig, expiresAt: number, name: string): InviteEndpoint {
   const room = config.janus.room;
   if (room === undefined) throw new Error('endpointOf needs an endpoint with a room');
+  const { apiSecret, tokenSecret } = config.janus;
+  if (apiSecret !== undefined && tokenSecret === undefined) {
+    throw new EngineCommandError(
+      `The ${name} Janus needs an API secret, which invites never carry: turn on token_auth with a token_auth_secret in its janus.jcfg and give the same secret as janus.tokenSecret in the space settings, so invites carry a signed token that expires with them.`,
+    );
+  }
   const endpoint: InviteEndpoint = { janusUrl: config.janus.url, room: room.id };
-  if (config.janus.apiSecret !== undefined) endpoint.apiSecret = config.janus.apiSecret;
+  if (tokenSecret !== undefined) endpoint.janusToken = signJanusToken(tokenSecret, expiresAt);
   if (room.pin !== undefined) endpoint.pin = room.pin;
-  if (withSecret) endpoint.roomSecret = room.secret;
   return endpoint;
 }
 

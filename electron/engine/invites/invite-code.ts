@@ -15,8 +15,12 @@ import { FailoverSettingsSchema, type FailoverSettings } from '../../shared/fail
  * host's room allowed list, not the code, decides who may join.
  */
 
-/** The invite format this build writes and reads. */
-export const INVITE_CODE_VERSION = 1;
+/**
+ * The invite format this build writes and reads. Version 2: no server secret (API secret, admin
+ * key) travels; each endpoint carries a Janus signed token that expires with the invite, and the
+ * invite carries the host's public key and its own key (see space-keys.ts and docs/security.md).
+ */
+export const INVITE_CODE_VERSION = 2;
 
 const CHECK_LENGTH = 11;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
@@ -24,11 +28,10 @@ const BASE64URL = /^[A-Za-z0-9_-]+$/;
 /** Where and how an invitee joins one endpoint's room. */
 export interface InviteEndpoint {
   janusUrl: string;
-  apiSecret?: string;
+  /** Janus core signed token (`token_auth`), expiring with the invite; absent where the server checks none. */
+  janusToken?: string;
   room: number;
   pin?: string;
-  /** Room secret for moderation: only in producer invites, never in co-host invites. */
-  roomSecret?: string;
 }
 
 /** Everything an invite code carries. */
@@ -41,12 +44,16 @@ export interface InvitePayload {
   createdAt: number;
   expiresAt: number;
   endpoints: { primary: InviteEndpoint; backup?: InviteEndpoint };
-  /** The space's failover rule, so the guest's app moves when the host's does (absent in older invites: the defaults). */
+  /** The space's failover rule, so the guest's app moves when the host's does (absent: the defaults). */
   failover?: FailoverSettings;
+  /** The host's Ed25519 public key (32 bytes, base64url): announcements and the roster must carry its signature. */
+  hostKey: string;
+  /** This invite's own key (32 bytes, base64url): proves the invite to the host's engine. */
+  key: string;
 }
 
 /** Why an invite code was refused. */
-export type InviteCodeProblem = 'not-an-invite' | 'damaged' | 'newer-version' | 'expired';
+export type InviteCodeProblem = 'not-an-invite' | 'damaged' | 'newer-version' | 'older-version' | 'expired';
 
 /** An invite code or link that cannot be used; the message says what to do (and never carries a token or secret). */
 export class InviteCodeError extends EngineCommandError {
@@ -64,6 +71,7 @@ const NOT_AN_INVITE = 'This is not a Steadycast invite: paste the whole link the
 const TOO_LONG = 'This is longer than any invite code: paste only the link or code.';
 const DAMAGED = 'This invite code is damaged (part of it is missing or was changed): ask the host to send it again and copy the whole link.';
 const NEWER_VERSION = 'This invite was made by a newer version of Steadycast: update Steadycast, then open the invite again.';
+const OLDER_VERSION = 'This invite was made by an older version of Steadycast, whose invites are no longer accepted: ask the host for a new invite.';
 
 function isWsUrl(value: string): boolean {
   try {
@@ -75,10 +83,9 @@ function isWsUrl(value: string): boolean {
 
 const InviteEndpointSchema = z.strictObject({
   janusUrl: z.string().max(2048).refine(isWsUrl, 'must be a ws:// or wss:// URL'),
-  apiSecret: z.string().min(1).max(1024).optional(),
+  janusToken: z.string().min(1).max(512).optional(),
   room: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
   pin: z.string().min(1).max(64).optional(),
-  roomSecret: z.string().min(8).max(256).optional(),
 });
 
 const InvitePayloadSchema = z
@@ -91,12 +98,10 @@ const InvitePayloadSchema = z
     expiresAt: z.number().nonnegative(),
     endpoints: z.strictObject({ primary: InviteEndpointSchema, backup: InviteEndpointSchema.optional() }),
     failover: FailoverSettingsSchema.optional(),
+    hostKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/u),
+    key: z.string().regex(/^[A-Za-z0-9_-]{43}$/u),
   })
-  .refine((invite) => invite.expiresAt > invite.createdAt, { message: 'expires before it was created', path: ['expiresAt'] })
-  .refine((invite) => invite.role === 'producer' || (invite.endpoints.primary.roomSecret === undefined && invite.endpoints.backup?.roomSecret === undefined), {
-    message: 'only producer invites carry a room secret',
-    path: ['endpoints'],
-  });
+  .refine((invite) => invite.expiresAt > invite.createdAt, { message: 'expires before it was created', path: ['expiresAt'] });
 
 function checkOf(signed: string): string {
   return createHash('sha256').update(signed, 'utf8').digest().subarray(0, 8).toString('base64url');
@@ -177,7 +182,7 @@ export function decodeInvite(input: string, now: number): InvitePayload {
   if (!/^sc[1-9]\d{0,5}$/.test(prefix) || !BASE64URL.test(body) || check.length !== CHECK_LENGTH || !BASE64URL.test(check)) throw damaged();
   if (checkOf(`${prefix}.${body}`) !== check) throw damaged();
   if (Number(prefix.slice(2)) > INVITE_CODE_VERSION) throw new InviteCodeError('newer-version', NEWER_VERSION);
-  if (Number(prefix.slice(2)) !== INVITE_CODE_VERSION) throw damaged();
+  if (Number(prefix.slice(2)) < INVITE_CODE_VERSION) throw new InviteCodeError('older-version', OLDER_VERSION);
   let json: unknown;
   try {
     json = JSON.parse(utf8.decode(Buffer.from(body, 'base64url')));

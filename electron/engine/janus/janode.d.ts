@@ -8,6 +8,8 @@ declare module 'janode' {
   export interface JanodeServerAddress {
     url: string;
     apisecret?: string;
+    /** Janus core token, sent on every request of the connection (janode connection.js `_decorateRequest`). */
+    token?: string;
   }
 
   export interface JanodeConfig {

@@ -51,6 +51,8 @@ export type CloseCause = 'left' | 'unreachable' | 'session-gone' | 'refused' | '
 export interface JanusLinkOptions {
   readonly url: string;
   readonly apiSecret?: string | undefined;
+  /** Janus signed token for each new transport (core `token_auth`); asked again at every reconnection, so it can be fresh. */
+  readonly token?: (() => string | undefined) | undefined;
   readonly clock: Clock;
   readonly random: () => number;
   readonly logger: Logger;
@@ -163,9 +165,10 @@ export class JanusLink {
   /** One transport; janode itself retries `retries` times, 1 s apart. */
   private async openTransport(retries: number): Promise<JanodeConnection> {
     const timeoutMs = this.options.connectTimeoutMs ?? 4000;
+    const token = this.options.token?.();
     let timer: unknown;
     const attempt = Janode.connect({
-      address: { url: this.options.url, ...(this.options.apiSecret ? { apisecret: this.options.apiSecret } : {}) },
+      address: { url: this.options.url, ...(this.options.apiSecret ? { apisecret: this.options.apiSecret } : {}), ...(token ? { token } : {}) },
       max_retries: retries,
       retry_time_secs: 1,
     });

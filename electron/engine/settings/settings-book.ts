@@ -238,6 +238,7 @@ function endpointOf(form: EndpointForm, stored: EndpointConfig | undefined, labe
   const parsed = EndpointConfigSchema.safeParse({
     janus: {
       ...(stored?.janus.apiSecret !== undefined ? { apiSecret: stored.janus.apiSecret } : {}),
+      ...(stored?.janus.tokenSecret !== undefined ? { tokenSecret: stored.janus.tokenSecret } : {}),
       ...(stored?.janus.adminKey !== undefined ? { adminKey: stored.janus.adminKey } : {}),
       url: form.janusUrl,
       ...(form.roomId !== null ? { room: { id: form.roomId, secret: roomSecret, ...(form.roomPin !== '' ? { pin: form.roomPin } : {}) } } : {}),

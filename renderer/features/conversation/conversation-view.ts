@@ -15,9 +15,12 @@ export const ROLE_WORDS: Record<Role, { label: string; description: string }> = 
   producer: { label: 'Producer', description: 'Moderates the room; joins with the microphone off.' },
 };
 
-/** Label of a role badge; a participant who joined without Steadycast has no role. */
+/**
+ * Label of a role badge. A role is shown only as the host's engine verified it (the invite, never
+ * the display name); anyone else, a modified client or someone whose proof has not arrived yet, is unverified.
+ */
 export function roleLabel(role: Role | null): string {
-  return role === null ? 'Guest' : ROLE_WORDS[role].label;
+  return role === null ? 'Unverified' : ROLE_WORDS[role].label;
 }
 
 /** Which server of the space, in words. */
