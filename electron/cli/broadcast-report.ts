@@ -1,5 +1,5 @@
 import type { OutputStatus } from '../shared/broadcast';
-import { assertNever } from '../engine/assert-never';
+import { assertNever } from '../shared/assert-never';
 
 /*
  * What `steadycast broadcast` tells a person about its outputs, as a pure function of their

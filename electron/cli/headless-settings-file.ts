@@ -3,9 +3,9 @@ import { chmod, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { EngineConfigSchema, type EngineConfig } from '../engine/config';
-import { describeError } from '../engine/log/logger';
 import type { SavedSettings, SettingsBookStore, SettingsSnapshot } from '../engine/settings/settings-book';
 import { GeneralSettingsSchema } from '../shared/settings';
+import { describeError } from '../shared/describe-error';
 
 /*
  * What the settings screen saves, kept by the headless engine across restarts: one JSON file,

@@ -2,10 +2,10 @@ import { chmodSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { EngineConfig } from '../engine/config';
-import { describeError } from '../engine/log/logger';
 import { completeSpace, endpointConfigFiles, ICECAST_DEBIAN_OWNER, newSpaceConfig, type EndpointServerOptions } from '../engine/servers/config-generator';
 import { newRoomId, newSecret } from '../engine/servers/secrets';
 import { writeEndpointFiles } from '../engine/servers/server-files';
+import { describeError } from '../shared/describe-error';
 
 /** Help text of `steadycast servers`. */
 export const SERVERS_USAGE = `  servers config  Write the server configuration of a space's two endpoints (Janus and Icecast),

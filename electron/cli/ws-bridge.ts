@@ -17,9 +17,9 @@ import {
 } from '../shared/wire';
 import { dispatchUntrusted } from '../engine/dispatch';
 import type { Engine } from '../engine/engine';
-import { assertNever } from '../engine/assert-never';
 import { createLogger } from '../engine/log/logger';
 import { LogThrottle, suppressedNote } from './log-throttle';
+import { assertNever } from '../shared/assert-never';
 
 const log = createLogger('bridge');
 

@@ -1,5 +1,5 @@
 import { open, stat } from 'node:fs/promises';
-import { describeError } from './log/logger';
+import { describeError } from '../shared/describe-error';
 
 /** Largest config file read: a space config is a few kilobytes; anything near this is not one. */
 export const MAX_CONFIG_BYTES = 1024 * 1024;

@@ -13,6 +13,7 @@ import { defaultSetTimer, openBrowserSocket, type BridgeSocket, type SocketFacto
 import type { ConnectionSource, ConnectionStatus } from './connection-status';
 import { startPcmStream } from './pcm-stream';
 import type { ProgramFrameStream } from '../shared/program-frames';
+import { assertNever } from '../../electron/shared/assert-never';
 
 /*
  * The WebSocket binding of the contract (headless mode, or a producer in a browser).
@@ -331,8 +332,4 @@ function deliver<T>(listener: (value: T) => void, value: T): void {
       throw error;
     });
   }
-}
-
-function assertNever(value: never): never {
-  throw new Error(`unexpected value: ${JSON.stringify(value)}`);
 }

@@ -3,6 +3,7 @@ import type { DecoderKind } from './decoders';
 import { parseListenConfig } from './listen-config';
 import { ListenPlayer, type PlayerState } from './listen-player';
 import { readMountStatus, type MountStatus } from './space-status';
+import { assertNever } from '../../electron/shared/assert-never';
 
 /*
  * The audience's listen page: the space's name and state, one Play button, volume, and which
@@ -65,10 +66,6 @@ function nowText(state: PlayerState, config: ListenPageConfig): string {
     default:
       return assertNever(state);
   }
-}
-
-function assertNever(value: never): never {
-  throw new Error(`unexpected ${JSON.stringify(value)}`);
 }
 
 async function start(): Promise<void> {

@@ -1,5 +1,6 @@
 import { JitterRule } from './jitter-rule';
 import { LISTEN_PROCESSOR, type PlayerCommand, type PlayerStats } from './player-protocol';
+import { assertNever } from '../../electron/shared/assert-never';
 
 /*
  * AudioWorklet processor of the listen page: a jitter buffer of decoded audio played out in
@@ -142,10 +143,6 @@ class ListenProcessor extends AudioWorkletProcessor {
     this.energyFrames = 0;
     this.port.postMessage(stats);
   }
-}
-
-function assertNever(value: never): never {
-  throw new Error(`unexpected command ${JSON.stringify(value)}`);
 }
 
 registerProcessor(LISTEN_PROCESSOR, ListenProcessor);

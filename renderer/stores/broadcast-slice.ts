@@ -1,8 +1,8 @@
 import type { BroadcastStatus, Meters } from '../../electron/shared/broadcast';
 import type { CommandPayload, EventPayload } from '../../electron/shared/contract';
-import { describeFailure } from './describe-failure';
 import { IDLE_REQUEST, runRequest, type Request } from './request';
 import type { AppSlice, StoreDeps } from './store-types';
+import { describeError } from '../../electron/shared/describe-error';
 
 /** How many program notices the window keeps. */
 export const NOTICE_LIMIT = 50;
@@ -195,7 +195,7 @@ export function createBroadcastSlice(deps: StoreDeps): AppSlice<BroadcastSlice> 
               : { status: 'failed', error: 'The engine has nothing to retry for this output: it stopped or the show ended.' },
           );
         } catch (error) {
-          setRetry({ status: 'failed', error: `Could not retry: ${describeFailure(error)}` });
+          setRetry({ status: 'failed', error: `Could not retry: ${describeError(error)}` });
         }
       },
 
@@ -208,7 +208,7 @@ export function createBroadcastSlice(deps: StoreDeps): AppSlice<BroadcastSlice> 
         try {
           await bridge.invoke('broadcast:start', GO_LIVE_REQUEST);
         } catch (error) {
-          set({ showControl: { status: 'error', error: `Could not go live: ${describeFailure(error)}` } });
+          set({ showControl: { status: 'error', error: `Could not go live: ${describeError(error)}` } });
           return;
         }
         // On air from here on: a feed that fails leaves the show running (the safety recording too).
@@ -235,7 +235,7 @@ export function createBroadcastSlice(deps: StoreDeps): AppSlice<BroadcastSlice> 
           // The engine ends only the shows it started itself; one run by `steadycast broadcast` goes on.
           if (!stopped && get().engine?.broadcast) failure = NOT_OURS_TO_END;
         } catch (error) {
-          failure = `Could not end the show: ${describeFailure(error)} If it is still on air, try again.`;
+          failure = `Could not end the show: ${describeError(error)} If it is still on air, try again.`;
         }
         if (failure === null) {
           set({ showControl: IDLE });

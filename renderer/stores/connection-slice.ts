@@ -1,7 +1,7 @@
 import type { ConnectionStatus } from '../bridge/connection-status';
 import type { BridgeKind } from '../bridge/select-bridge';
-import { describeFailure } from './describe-failure';
 import type { AppSlice, StoreDeps } from './store-types';
+import { describeError } from '../../electron/shared/describe-error';
 
 // Components name these through the store, never through renderer/bridge.
 export type { BridgeKind, ConnectionStatus };
@@ -67,7 +67,7 @@ export function createConnectionSlice(deps: StoreDeps): AppSlice<ConnectionSlice
           const history = await recent;
           if (history) get().mergeRecentLog(history.entries);
         } catch (error) {
-          set({ stateError: `Could not load the engine state: ${describeFailure(error)}` });
+          set({ stateError: `Could not load the engine state: ${describeError(error)}` });
         }
       },
 

@@ -1,8 +1,8 @@
 import type { EventPayload } from '../../electron/shared/contract';
 import type { EngineState } from '../../electron/shared/state';
-import { describeFailure } from './describe-failure';
 import { probesOf } from './servers-slice';
 import type { AppSlice, StoreDeps } from './store-types';
+import { describeError } from '../../electron/shared/describe-error';
 
 /** How long a ping waits for its `engine:pong` before it counts as failed. */
 export const PING_TIMEOUT_MS = 5000;
@@ -67,7 +67,7 @@ export function createEngineSlice(deps: StoreDeps): AppSlice<EngineSlice> {
         try {
           await deps.bridge.api.invoke('engine:ping', { nonce });
         } catch (error) {
-          failIfWaiting(nonce, describeFailure(error));
+          failIfWaiting(nonce, describeError(error));
         }
       },
 

@@ -1,8 +1,8 @@
 import type { EndpointName } from '../../electron/shared/endpoint';
 import type { FailoverPhase, FailoverState } from '../../electron/shared/failover';
-import { describeFailure } from './describe-failure';
 import { IDLE_REQUEST, runRequest } from './request';
 import type { AppSlice, AppState, StoreDeps } from './store-types';
+import { describeError } from '../../electron/shared/describe-error';
 
 /*
  * Failover as this window shows it: the engine's failover state (which space is on air, the health
@@ -83,7 +83,7 @@ export const createFailoverSlice =
     try {
       await deps.bridge.api.invoke('failover:set-auto-return', { enabled });
     } catch (error) {
-      set({ failoverRequest: { status: 'failed', error: `Could not change the automatic return: ${describeFailure(error)}` } });
+      set({ failoverRequest: { status: 'failed', error: `Could not change the automatic return: ${describeError(error)}` } });
     }
   },
 });

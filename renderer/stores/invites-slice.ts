@@ -3,6 +3,7 @@ import type { InvitePreview, InviteSummary } from '../../electron/shared/convers
 import { IDLE_REQUEST, runRequest, type Request } from './request';
 import { isInRoom } from './room-slice';
 import type { AppSlice, StoreDeps } from './store-types';
+import { assertNever } from '../../electron/shared/assert-never';
 
 /*
  * Invites: the host's list (create, revoke), the check of an invite before joining with it, and
@@ -140,8 +141,4 @@ export function createInvitesSlice(deps: Pick<StoreDeps, 'bridge'>): AppSlice<In
       },
     };
   };
-}
-
-function assertNever(value: never): never {
-  throw new Error(`unexpected value: ${JSON.stringify(value)}`);
 }

@@ -1,6 +1,6 @@
 import type { ListenerHistory, ListenerReading } from '../../electron/shared/listeners';
-import { describeFailure } from './describe-failure';
 import type { AppSlice, AppState, StoreDeps } from './store-types';
+import { describeError } from '../../electron/shared/describe-error';
 
 /** Most points the sparkline holds: a three-hour show at one update a second folds into this. */
 export const MAX_SPARKLINE_POINTS = 360;
@@ -96,7 +96,7 @@ export const createListenersSlice =
       if (current && (!reading || current.at > reading.at)) series = appendToSeries(series, current.at, countedTotal(current));
       set({ listenerReading: current && reading && current.at > reading.at ? current : (reading ?? current), listenerSeries: series, listenersError: null });
     } catch (error) {
-      set({ listenersError: `Could not load the listener counts: ${describeFailure(error)}` });
+      set({ listenersError: `Could not load the listener counts: ${describeError(error)}` });
     }
   },
 });

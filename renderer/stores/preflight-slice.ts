@@ -4,9 +4,9 @@ import { formatUplinkRate, type NetworkPreflight, type PreflightVerdict, type Up
 import type { MicWarning } from '../audio/mic-analysis/mic-warning';
 import { judgeMicLevel, MIC_LEVEL_WORDS, type MicLevelVerdict } from '../audio/mic-level-verdict';
 import type { RehearsalSession, RehearsalTake } from '../audio/rehearsal-recorder';
-import { describeFailure } from './describe-failure';
 import { selectMicrophoneCapture } from './saved-microphone';
 import type { AppSlice, AppState, StoreDeps } from './store-types';
+import { describeError } from '../../electron/shared/describe-error';
 
 /*
  * Preflight, the step between "Go live" and being on air: one line per thing that can spoil the
@@ -276,7 +276,7 @@ export const createPreflightSlice =
         const result = await deps.bridge.api.invoke(channel, {} as CommandPayload<C>);
         if (get().preflight.open) write({ status: 'done', result });
       } catch (error) {
-        if (get().preflight.open) write({ status: 'error', error: `${failure}: ${describeFailure(error)}` });
+        if (get().preflight.open) write({ status: 'error', error: `${failure}: ${describeError(error)}` });
       }
     };
 
@@ -358,7 +358,7 @@ export const createPreflightSlice =
         } catch (error) {
           if (mine !== null && !stillMine()) return;
           session = null;
-          if (get().preflight.open) patch({ rehearsal: { status: 'error', error: describeFailure(error) } });
+          if (get().preflight.open) patch({ rehearsal: { status: 'error', error: describeError(error) } });
         }
       },
 

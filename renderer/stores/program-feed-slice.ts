@@ -1,7 +1,7 @@
-import { describeFailure } from './describe-failure';
 import type { MediaSession } from './media-session';
 import { NO_MEDIA } from './room-slice';
 import type { AppSlice, StoreDeps } from './store-types';
+import { describeError } from '../../electron/shared/describe-error';
 
 /*
  * The program feed: this window's microphone and the room mix, captured by the audio worklet and
@@ -53,7 +53,7 @@ export function createProgramFeedSlice(deps: Pick<StoreDeps, 'bridge'>, session:
           await media.startProgramFeed(stream);
           set({ programFeed: { status: media.feeding ? 'on' : 'off' } });
         } catch (error) {
-          set({ programFeed: { status: 'error', error: `The program audio could not start: ${describeFailure(error)}` } });
+          set({ programFeed: { status: 'error', error: `The program audio could not start: ${describeError(error)}` } });
         }
       },
 

@@ -1,4 +1,4 @@
-import { describeFailure } from './describe-failure';
+import { describeError } from '../../electron/shared/describe-error';
 
 /*
  * One request the store sends for the UI, as a tagged union the components switch on:
@@ -44,7 +44,7 @@ export async function runRequest<T>(slot: RequestSlot<T>, send: () => Promise<T>
   try {
     settled = { status: 'done', value: await send() };
   } catch (error) {
-    const reason = describeFailure(error);
+    const reason = describeError(error);
     settled = { status: 'failed', error: slot.failure ? slot.failure(reason) : reason };
   }
   slot.write(settled);

@@ -1,8 +1,8 @@
 import type { ConversationState, MediaConnectionState } from '../../electron/shared/conversation';
-import { describeFailure } from './describe-failure';
 import type { MediaSession } from './media-session';
 import { IDLE_REQUEST, type Request } from './request';
 import type { AppSlice, AppState, StoreDeps } from './store-types';
+import { describeError } from '../../electron/shared/describe-error';
 
 /*
  * The room as this window takes part in it: the conversation mirrored from the engine, the media
@@ -108,7 +108,7 @@ export function createRoomSlice(deps: Pick<StoreDeps, 'bridge' | 'createConversa
         .then(() => set({ joinStatus: { status: 'joined' } }))
         .catch((error: unknown) => {
           session.current()?.disconnect();
-          set({ joinStatus: { status: 'joined' }, media: { state: 'failed', detail: `Could not reconnect the audio to the room: ${describeFailure(error).replace(/\.$/u, '')}. Leave the room and join again.` } });
+          set({ joinStatus: { status: 'joined' }, media: { state: 'failed', detail: `Could not reconnect the audio to the room: ${describeError(error).replace(/\.$/u, '')}. Leave the room and join again.` } });
         })
         .finally(() => followConversation(get().conversation, null));
     };
@@ -133,7 +133,7 @@ export function createRoomSlice(deps: Pick<StoreDeps, 'bridge' | 'createConversa
       if (room !== null && mediaRoom !== null && room !== mediaRoom && !renegotiating) {
         renegotiating = true;
         connectMedia()
-          .catch((error: unknown) => set({ media: { state: 'failed', detail: `Could not connect the audio to the new room: ${describeFailure(error)}` } }))
+          .catch((error: unknown) => set({ media: { state: 'failed', detail: `Could not connect the audio to the new room: ${describeError(error)}` } }))
           .finally(() => {
             renegotiating = false;
           });
@@ -174,7 +174,7 @@ export function createRoomSlice(deps: Pick<StoreDeps, 'bridge' | 'createConversa
         try {
           state = await bridge.invoke('conversation:join', trimmedInvite ? { display, invite: trimmedInvite } : { display });
         } catch (error) {
-          set({ joinStatus: { status: 'failed', error: `Could not join the conversation: ${describeFailure(error)}` } });
+          set({ joinStatus: { status: 'failed', error: `Could not join the conversation: ${describeError(error)}` } });
           return;
         }
         const before = get().conversation;
@@ -188,7 +188,7 @@ export function createRoomSlice(deps: Pick<StoreDeps, 'bridge' | 'createConversa
           session.current()?.disconnect();
           mediaRoom = null;
           await bridge.invoke('conversation:leave', {}).catch(() => undefined);
-          set({ joinStatus: { status: 'failed', error: `Joined, but the audio could not connect: ${describeFailure(error)}` } });
+          set({ joinStatus: { status: 'failed', error: `Joined, but the audio could not connect: ${describeError(error)}` } });
           return;
         }
         set({ joinStatus: { status: 'joined' } });
@@ -204,7 +204,7 @@ export function createRoomSlice(deps: Pick<StoreDeps, 'bridge' | 'createConversa
         try {
           await bridge.invoke('conversation:leave', {});
         } catch (error) {
-          set({ joinStatus: { status: 'failed', error: `Could not leave the conversation cleanly: ${describeFailure(error)}` } });
+          set({ joinStatus: { status: 'failed', error: `Could not leave the conversation cleanly: ${describeError(error)}` } });
         }
       },
 
@@ -231,7 +231,7 @@ export function createRoomSlice(deps: Pick<StoreDeps, 'bridge' | 'createConversa
           // A failed mute stays muted here; a failed unmute falls back to what the engine says.
           if (pendingMute === muted && !muted) pendingMute = null;
           const what = muted ? 'Your microphone is off in the program and the room audio, but the room may still show you as unmuted' : 'Could not unmute';
-          setSelfMuteRequest({ status: 'failed', error: `${what}: ${describeFailure(error)}` });
+          setSelfMuteRequest({ status: 'failed', error: `${what}: ${describeError(error)}` });
         }
         applyMute();
       },

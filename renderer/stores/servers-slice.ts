@@ -1,7 +1,7 @@
 import type { EventPayload } from '../../electron/shared/contract';
 import type { EndpointName, EngineState, ServerKind, ServerProbe } from '../../electron/shared/state';
-import { describeFailure } from './describe-failure';
 import type { AppSlice, StoreDeps } from './store-types';
+import { describeError } from '../../electron/shared/describe-error';
 
 /** Identifies one server of the space: `primary:janus`, `backup:icecast`, … */
 export type ProbeKey = `${EndpointName}:${ServerKind}`;
@@ -54,7 +54,7 @@ export const createServersSlice =
       await deps.bridge.api.invoke('servers:check', endpoint ? { endpoint } : {});
       set({ checkRequest: { status: 'idle' } });
     } catch (error) {
-      set({ checkRequest: { status: 'failed', error: `Could not start the check: ${describeFailure(error)}` } });
+      set({ checkRequest: { status: 'failed', error: `Could not start the check: ${describeError(error)}` } });
     }
   },
 

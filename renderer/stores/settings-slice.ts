@@ -1,8 +1,8 @@
 import type { SettingsView } from '../../electron/shared/settings';
-import { describeFailure } from './describe-failure';
 import { IDLE_REQUEST, requestError, runRequest, type Request, type RequestSlot } from './request';
 import type { AppSlice, AppState, StoreDeps } from './store-types';
 import { generalDraft, spaceDraft, validateGeneral, validateSpace, type EndpointField, type FieldErrors, type GeneralDraft, type SpaceDraft } from './settings-form';
+import { describeError } from '../../electron/shared/describe-error';
 
 /*
  * The settings screen's state: the engine's saved settings (secrets only as "set"), the space
@@ -233,7 +233,7 @@ export const createSettingsSlice = (deps: Pick<StoreDeps, 'bridge'>): AppSlice<S
       patch({ spaceRequest: IDLE_REQUEST });
       receive(view, false);
     } catch (error) {
-      patch({ spaceRequest: { status: 'failed', error: `Could not ${what} the space: ${describeFailure(error)}` } });
+      patch({ spaceRequest: { status: 'failed', error: `Could not ${what} the space: ${describeError(error)}` } });
     }
   }
 };

@@ -6,7 +6,7 @@ import TextRoomPlugin, { type TextRoomHandle } from 'janode/plugins/textroom';
 import type { Clock } from '../../electron/engine/clock';
 import { systemClock } from '../../electron/engine/clock';
 import type { InvitePayload } from '../../electron/engine/invites/invite-code';
-import { describeError } from '../../electron/engine/log/logger';
+import { describeError } from '../../electron/shared/describe-error';
 
 /*
  * A hostile participant: plain janode armed with every field of a decoded invite (URL, Janus

@@ -5,7 +5,6 @@ import type { FailoverMove, FailoverSettings } from '../../shared/failover';
 import type { MicReport } from '../../shared/mic-report';
 import { parseModeratorAnnouncement, parseSignedAnnouncement, SPACE_CHANNEL_VERSION, type ModeratorAnnouncement, type ParticipantMessage } from '../../shared/space-channel';
 import type { EndpointName } from '../../shared/state';
-import { assertNever } from '../assert-never';
 import type { Clock } from '../clock';
 import type { EngineConfig } from '../config';
 import { EngineCommandError } from '../engine-errors';
@@ -14,7 +13,7 @@ import { decodeInvite, type InvitePayload } from '../invites/invite-code';
 import { hostKeyOf, inviteKeyOf, signText, verifyText, type HostKey } from '../invites/space-keys';
 import { AudioBridgeRoom } from '../janus/audiobridge-room';
 import { JanusLink, type JanusLinkState, type RefusedRun } from '../janus/janus-link';
-import { describeError, type Logger } from '../log/logger';
+import type { Logger } from '../log/logger';
 import type { DetectorOptions } from '../moderation/stray-mic-detector';
 import { TextRoomChannel } from '../space-channel/textroom-channel';
 import { Attempts, SupersededError, type Attempt } from './attempt';
@@ -27,6 +26,8 @@ import { RoomProvisioning, type RoomServer } from './room-provisioning';
 import { hostTarget, inviteTarget, joinSteps, opensRoom, type RoomTarget } from './room-target';
 import { ShowAnnouncements, type ShowTimings } from './show-announcements';
 import { SpaceChannelSession } from './space-channel-session';
+import { assertNever } from '../../shared/assert-never';
+import { describeError } from '../../shared/describe-error';
 
 export type { ShowTimings } from './show-announcements';
 

@@ -2,12 +2,13 @@ import { MODERATION_LOG_LIMIT, type ModerationEvent, type Participant, type Role
 import type { EventPayload } from '../../shared/contract';
 import type { MicReport } from '../../shared/mic-report';
 import { participantKey, SPACE_CHANNEL_VERSION, type ModeratorAnnouncement, type MuteLock, type ParticipantMessage } from '../../shared/space-channel';
-import { assertNever } from '../assert-never';
 import type { Clock } from '../clock';
 import { EngineCommandError } from '../engine-errors';
 import { explainRoomError } from '../janus/audiobridge-room';
-import { describeError, type Logger } from '../log/logger';
+import type { Logger } from '../log/logger';
 import { StrayMicDetector, type DetectorOptions } from '../moderation/stray-mic-detector';
+import { assertNever } from '../../shared/assert-never';
+import { describeError } from '../../shared/describe-error';
 
 /*
  * Moderation and locks: sticky mutes announced on the space channel and enforced by every

@@ -1,6 +1,6 @@
 import type { ConversationLink, JoinStep } from '../../shared/conversation';
-import { assertNever } from '../assert-never';
 import type { Logger } from '../log/logger';
+import { assertNever } from '../../shared/assert-never';
 
 /*
  * The conversation link, as one state machine with one place that changes it:

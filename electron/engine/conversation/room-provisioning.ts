@@ -4,8 +4,9 @@ import type { Clock } from '../clock';
 import type { EngineConfig } from '../config';
 import { EngineCommandError } from '../engine-errors';
 import type { CreateRoomRequest } from '../janus/audiobridge-room';
-import { describeError, type Logger } from '../log/logger';
+import type { Logger } from '../log/logger';
 import { hostTarget, roomEndpoints, type RoomTarget } from './room-target';
+import { describeError } from '../../shared/describe-error';
 
 /** One endpoint's server as provisioning uses it: its AudioBridge room and the space channel's TextRoom beside it. */
 export interface RoomServer {

@@ -2,7 +2,8 @@ import type { Role } from '../../shared/conversation';
 import { rosterHelloText, rosterText, SPACE_CHANNEL_VERSION, type ModeratorAnnouncement, type ParticipantMessage } from '../../shared/space-channel';
 import type { Clock } from '../clock';
 import { proofOf, signText, verifyText, type HostKey } from '../invites/space-keys';
-import { describeError, type Logger } from '../log/logger';
+import type { Logger } from '../log/logger';
+import { describeError } from '../../shared/describe-error';
 
 /*
  * Who is who in the room, from what the invites granted, never from a display name. Each invitee's

@@ -1,7 +1,8 @@
 import type { ShowStatus } from '../../shared/conversation';
 import { SPACE_CHANNEL_VERSION, type ModeratorAnnouncement } from '../../shared/space-channel';
 import type { Clock } from '../clock';
-import { describeError, type Logger } from '../log/logger';
+import type { Logger } from '../log/logger';
+import { describeError } from '../../shared/describe-error';
 
 /** Show announcement timings: repeated every `announceEveryMs` while on air; unknown after `staleMs` without one. */
 export interface ShowTimings {

@@ -1,10 +1,11 @@
 import type { SpaceChannelStatus } from '../../shared/conversation';
 import { parseParticipantMessage, type ParticipantMessage } from '../../shared/space-channel';
-import { assertNever } from '../assert-never';
 import type { Clock } from '../clock';
-import { describeError, type Logger } from '../log/logger';
+import type { Logger } from '../log/logger';
 import type { ChannelDelivery, ChannelJoin } from '../space-channel/textroom-channel';
 import type { Attempt } from './attempt';
+import { assertNever } from '../../shared/assert-never';
+import { describeError } from '../../shared/describe-error';
 
 /** The channel as the session uses it (TextRoomChannel; a fake in unit tests). */
 export interface ChannelLike {

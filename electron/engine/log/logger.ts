@@ -1,8 +1,5 @@
 import { describeError } from '../../shared/describe-error';
 
-// The one describeError lives in electron/shared; this re-export stays only for code written against it before (import from shared).
-export { describeError };
-
 /** Severity of a log line. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 

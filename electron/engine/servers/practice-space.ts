@@ -8,11 +8,12 @@ import type { PracticeState } from '../../shared/practice';
 import type { Clock } from '../clock';
 import type { EngineConfig } from '../config';
 import { listenSources } from '../failover/listen-link';
-import { describeError, type Logger } from '../log/logger';
+import type { Logger } from '../log/logger';
 import { endpointConfigFiles, newSpaceConfig, type EndpointServerOptions } from './config-generator';
 import { findInstalledServers, icecastAccount, janusDisabledLibraries } from './installed-servers';
 import { newRoomId, newSecret } from './secrets';
 import { writeEndpointFiles } from './server-files';
+import { describeError } from '../../shared/describe-error';
 
 /*
  * The practice space: a complete space on this computer. Both endpoints' Janus and Icecast are
