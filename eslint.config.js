@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 
 /*
  * Layering (see README "Layering"): the folder says where code runs, and these rules keep every
- * import pointing the right way. A wrong-way import fails `npm run lint`; test/unit/layering.test.ts
+ * import pointing the right way. A wrong-way import fails `npm run lint`; test/unit/project/layering.test.ts
  * proves it.
  */
 
@@ -77,7 +77,7 @@ export default tseslint.config(
     },
   },
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
-  // test/unit/layering.test.ts lints fixtures under these virtual names, which no tsconfig contains.
+  // test/unit/project/layering.test.ts lints fixtures under these virtual names, which no tsconfig contains.
   {
     files: ['**/layering-fixture.ts'],
     ...tseslint.configs.disableTypeChecked,

@@ -33,7 +33,7 @@ import { canCreateTestNamespace, runInTestNamespace } from '../env/netns';
 import { delay } from '../env/process';
 import { startProgramListener } from '../env/program-listener';
 import { startServers, type TestServers } from '../env/servers';
-import { startHeadlessEngine } from '../e2e/headless-engine';
+import { startHeadlessEngine } from '../support/e2e/headless-engine';
 import { FakeProber } from '../fakes/fake-prober';
 import { testIceHostAddresses } from '../env/network';
 import { formatFigure, formatSeries, levelOnsets, microphoneOnsets, openProbedPeer, pairDelays, PageProbe, percentile, ProbeLog, ProgramLevels, programOnsets } from './conversation-support';

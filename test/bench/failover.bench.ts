@@ -30,7 +30,7 @@ import { insideTestNamespace } from '../env/network';
 import { canCreateTestNamespace, runInTestNamespace } from '../env/netns';
 import { delay } from '../env/process';
 import { startSpaceServers, type EndpointServers } from '../env/space-servers';
-import { failoverEngine, joinedOn, Participant, until, wireSpaceChannel } from '../integration/failover-support';
+import { failoverEngine, joinedOn, Participant, until, wireSpaceChannel } from '../support/integration/failover-support';
 import { readOggPages } from '../../electron/engine/ogg/ogg-page';
 import { formatFigure, formatSeries, percentile } from './conversation-support';
 

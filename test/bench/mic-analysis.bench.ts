@@ -14,7 +14,7 @@ import { MicAnalyser } from '../../renderer/audio/mic-analysis/mic-analyser';
 import { micWarning } from '../../renderer/audio/mic-analysis/mic-warning';
 import { loadVad } from '../../renderer/audio/mic-analysis/vad';
 import { ensureFixtures, ensureMicFixtures } from '../env/fixtures';
-import { looped, mix, readMono } from '../unit/mic-analysis-support';
+import { looped, mix, readMono } from '../support/mic-analysis-support';
 
 const RATE = 48_000;
 const BLOCK = 1024;

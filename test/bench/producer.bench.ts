@@ -32,7 +32,7 @@ import { canCreateTestNamespace, runInTestNamespace } from '../env/netns';
 import { delay } from '../env/process';
 import { startServers } from '../env/servers';
 import { FakeProber } from '../fakes/fake-prober';
-import { looped, mix, readMono } from '../unit/mic-analysis-support';
+import { looped, mix, readMono } from '../support/mic-analysis-support';
 import { formatFigure } from './conversation-support';
 
 if (!insideTestNamespace() && canCreateTestNamespace()) {

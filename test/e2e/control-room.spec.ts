@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { freePort } from '../env/network';
 import { startServers, type TestServers } from '../env/servers';
-import { startHeadlessEngine, type HeadlessEngine } from './headless-engine';
+import { startHeadlessEngine, type HeadlessEngine } from '../support/e2e/headless-engine';
 
 const { version } = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
 

@@ -5,9 +5,9 @@ import type { Browser } from 'playwright-core';
 import { ensureFixtures } from '../env/fixtures';
 import { startProgramListener, type ProgramListener } from '../env/program-listener';
 import { startServers, type TestServers } from '../env/servers';
-import { blockLevels, describeTones, GONE_DB, HOST_HZ, joinHostAndCohost, launchParticipant, median, meterSettles, PRESENT_DB, round, SAMPLE_RATE } from './conversation-support';
-import { hostSpaceConfig, startHeadlessEngine, type HeadlessEngine } from './headless-engine';
-import { goLiveThroughPreflight } from './screen-check';
+import { blockLevels, describeTones, GONE_DB, HOST_HZ, joinHostAndCohost, launchParticipant, median, meterSettles, PRESENT_DB, round, SAMPLE_RATE } from '../support/e2e/conversation-support';
+import { hostSpaceConfig, startHeadlessEngine, type HeadlessEngine } from '../support/e2e/headless-engine';
+import { goLiveThroughPreflight } from '../support/e2e/screen-check';
 
 /*
  * Issue "A real desktop app", staying live: a co-host's window reloads in the middle of a show (the

@@ -5,9 +5,9 @@ import type { Browser } from 'playwright-core';
 import { ensureFixtures } from '../env/fixtures';
 import { startProgramListener, type ProgramListener, type ProgramRecording } from '../env/program-listener';
 import { startServers, type TestServers } from '../env/servers';
-import { BLOCK_FRAMES, blockLevels, COHOST_HZ, describeTones, GONE_DB, joinHostAndCohost, launchParticipant, meterSettles, PRESENT_DB, round, sampleMeter, SAMPLE_RATE } from './conversation-support';
-import { hostSpaceConfig, startHeadlessEngine, type HeadlessEngine } from './headless-engine';
-import { goLiveThroughPreflight } from './screen-check';
+import { BLOCK_FRAMES, blockLevels, COHOST_HZ, describeTones, GONE_DB, joinHostAndCohost, launchParticipant, meterSettles, PRESENT_DB, round, sampleMeter, SAMPLE_RATE } from '../support/e2e/conversation-support';
+import { hostSpaceConfig, startHeadlessEngine, type HeadlessEngine } from '../support/e2e/headless-engine';
+import { goLiveThroughPreflight } from '../support/e2e/screen-check';
 
 /*
  * Issue "Co-hosts join by invite", end to end: two real headless engines, two real Chromiums with

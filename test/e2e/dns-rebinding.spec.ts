@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { startHeadlessEngine, type HeadlessEngine } from './headless-engine';
+import { startHeadlessEngine, type HeadlessEngine } from '../support/e2e/headless-engine';
 
 /*
  * DNS rebinding against the real headless engine in real Chromium: `rebound.example` resolves to

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { _electron as electron, expect, test, type ElectronApplication } from '@playwright/test';
 import type { TrayView } from '../../electron/main/tray-menu';
 import { startIcecast, type IcecastServer } from '../env/icecast';
-import { goLiveThroughPreflight } from './screen-check';
+import { goLiveThroughPreflight } from '../support/e2e/screen-check';
 
 /*
  * The built desktop app in a real Electron: it starts with a space whose program goes to the test

@@ -4,7 +4,7 @@ import { chromiumArgs } from '../env/browser';
 import { findCommand } from '../env/deps';
 import { ensureFixtures } from '../env/fixtures';
 import { startSpaceServers, type SpaceServers } from '../env/space-servers';
-import { startHeadlessEngine, type HeadlessEngine } from './headless-engine';
+import { startHeadlessEngine, type HeadlessEngine } from '../support/e2e/headless-engine';
 
 /*
  * Issue "Fallback to the backup space", end to end through the real control room: the built

@@ -3,8 +3,8 @@ import type { Browser } from 'playwright-core';
 import { launchChromium } from '../env/browser';
 import { ensureFixtures } from '../env/fixtures';
 import { startSpaceServers, type SpaceServers } from '../env/space-servers';
-import { startHeadlessEngine, type HeadlessEngine } from './headless-engine';
-import { checkScreen } from './screen-check';
+import { startHeadlessEngine, type HeadlessEngine } from '../support/e2e/headless-engine';
+import { checkScreen } from '../support/e2e/screen-check';
 
 /*
  * Issue "The host's control room", the whole show through the real control room: preflight, going

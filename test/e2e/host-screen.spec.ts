@@ -4,8 +4,8 @@ import type { Browser } from 'playwright-core';
 import { launchChromium } from '../env/browser';
 import { ensureFixtures } from '../env/fixtures';
 import { startSpaceServers, type SpaceServers } from '../env/space-servers';
-import { startHeadlessEngine, type HeadlessEngine } from './headless-engine';
-import { checkScreen, SCREENSHOTS_DIR } from './screen-check';
+import { startHeadlessEngine, type HeadlessEngine } from '../support/e2e/headless-engine';
+import { checkScreen, SCREENSHOTS_DIR } from '../support/e2e/screen-check';
 
 /*
  * Issue 24, "one meaning of on air" and "a host's screen, not a developer's", on the real headless

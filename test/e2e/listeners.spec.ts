@@ -4,7 +4,7 @@ import { startIcecast, type IcecastServer } from '../env/icecast';
 import { ListenerLoad } from '../env/listener-load';
 import { freePort } from '../env/network';
 import { startOggSource, type OggSource } from '../env/ogg-source';
-import { startHeadlessEngine, type HeadlessEngine } from './headless-engine';
+import { startHeadlessEngine, type HeadlessEngine } from '../support/e2e/headless-engine';
 
 const SCREENSHOT = join(import.meta.dirname, '..', '..', 'test-results', 'listeners-panel.png');
 

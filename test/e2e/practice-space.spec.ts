@@ -8,8 +8,8 @@ import { ensureFixtures } from '../env/fixtures';
 import { listenToMount } from '../env/listen';
 import { insideTestNamespace, NAMESPACE_HOST_ADDRESS, NAMESPACE_INTERFACE, NAMESPACE_PEER_ADDRESS } from '../env/network';
 import { toneLevelDb } from '../env/program-listener';
-import { meterSettles } from './conversation-support';
-import { startHeadlessEngine, type HeadlessEngine } from './headless-engine';
+import { meterSettles } from '../support/e2e/conversation-support';
+import { startHeadlessEngine, type HeadlessEngine } from '../support/e2e/headless-engine';
 
 /*
  * Issue "From first start to a working show", as a new user: an empty home folder, no space file,

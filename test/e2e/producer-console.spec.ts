@@ -6,7 +6,7 @@ import { chromiumArgs } from '../env/browser';
 import { findCommand } from '../env/deps';
 import { ensureFixtures, ensureMicFixtures } from '../env/fixtures';
 import { startServers, type TestServers } from '../env/servers';
-import { hostSpaceConfig, startHeadlessEngine, type HeadlessEngine } from './headless-engine';
+import { hostSpaceConfig, startHeadlessEngine, type HeadlessEngine } from '../support/e2e/headless-engine';
 
 /*
  * Issue "Producer console", end to end in the built app: four headless engines (host, two

@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { startHeadlessEngine, type HeadlessEngine } from './headless-engine';
+import { startHeadlessEngine, type HeadlessEngine } from '../support/e2e/headless-engine';
 
 /*
  * Issue "The host's control room", item 6: the settings screen against the real headless engine

@@ -16,7 +16,7 @@ import { BRIDGE_PATH, ServerMessageSchema, type ServerMessage } from '../../elec
 import { startIcecast, type IcecastServer } from '../env/icecast';
 import { listenToMount } from '../env/listen';
 import { FakeProber } from '../fakes/fake-prober';
-import { channelOf, dominantFrequency } from '../unit/audio-analysis';
+import { channelOf, dominantFrequency } from '../support/audio-analysis';
 
 const run = promisify(execFile);
 

@@ -17,7 +17,7 @@ import { ensureFixtures } from '../env/fixtures';
 import { startIcecast, type IcecastServer } from '../env/icecast';
 import { listenToMount } from '../env/listen';
 import { freePort, hostAddress } from '../env/network';
-import { channelOf, dominantFrequency, rms } from '../unit/audio-analysis';
+import { channelOf, dominantFrequency, rms } from '../support/audio-analysis';
 
 const run = promisify(execFile);
 const root = join(import.meta.dirname, '..', '..');

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import { EngineConfigSchema } from '../../electron/engine/config';
 import type { Engine } from '../../electron/engine/engine';
 import type { ConversationState } from '../../electron/shared/conversation';
-import { engineWith, until } from './conversation-support';
+import { engineWith, until } from '../support/integration/conversation-support';
 
 /*
  * What a host sees while joining against a real Janus: the steps of the join in order, and the

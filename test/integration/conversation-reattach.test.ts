@@ -6,7 +6,7 @@ import type { Engine } from '../../electron/engine/engine';
 import { launchChromium, PeerPage, startPeerPageServer, type PeerPageServer } from '../env/browser';
 import { ensureFixtures } from '../env/fixtures';
 import { delay } from '../env/process';
-import { AUDIBLE_ENERGY, connectMedia, engineWith, gained, until, untilQuiet } from './conversation-support';
+import { AUDIBLE_ENERGY, connectMedia, engineWith, gained, until, untilQuiet } from '../support/integration/conversation-support';
 
 /*
  * A window reloads (or its renderer crashes) while its engine stays in the room: the new page

@@ -11,7 +11,7 @@ import { launchChromium, PeerPage, startPeerPageServer, type PeerPageServer } fr
 import { ensureFixtures } from '../env/fixtures';
 import { delay } from '../env/process';
 import { startTcpProxy, type TcpProxy } from '../env/tcp-proxy';
-import { AUDIBLE_ENERGY, connectMedia, engineWith, gained, shiftedClock, until, untilQuiet } from './conversation-support';
+import { AUDIBLE_ENERGY, connectMedia, engineWith, gained, shiftedClock, until, untilQuiet } from '../support/integration/conversation-support';
 
 /*
  * The conversation through the engine against a real Janus: the host provisions the room and

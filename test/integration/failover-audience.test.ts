@@ -10,7 +10,7 @@ import { readListenState, serveListenPage, type ListenPageState, type StaticSite
 import { startOggSource } from '../env/ogg-source';
 import { delay } from '../env/process';
 import { startSpaceServers, type EndpointServers, type SpaceServers } from '../env/space-servers';
-import { failoverEngine, plainErrors, until } from './failover-support';
+import { failoverEngine, plainErrors, until } from '../support/integration/failover-support';
 
 /*
  * The audience side of failover, against two real Icecast servers with the shipped fallback layout:

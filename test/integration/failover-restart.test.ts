@@ -6,7 +6,7 @@ import type { ConversationLink } from '../../electron/shared/conversation';
 import { launchChromium, startPeerPageServer, type PeerPageServer } from '../env/browser';
 import { ensureFixtures } from '../env/fixtures';
 import { startSpaceServers, type SpaceServers } from '../env/space-servers';
-import { failoverEngine, Participant, plainErrors, until, wireSpaceChannel } from './failover-support';
+import { failoverEngine, Participant, plainErrors, until, wireSpaceChannel } from '../support/integration/failover-support';
 
 /*
  * The primary Janus process dies, against real servers with no proxy in the way (the apps talk to

@@ -1,7 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { EngineConfigSchema } from '../../electron/engine/config';
-import { engineWith } from './conversation-support';
+import { engineWith } from '../support/integration/conversation-support';
 
 /*
  * Every app applies the same failover rule: the host's space file sets it, the invites carry it,

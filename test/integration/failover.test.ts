@@ -13,7 +13,7 @@ import { delay } from '../env/process';
 import { startSpaceServers, type SpaceServers } from '../env/space-servers';
 import { addUdpPacketLoss } from '../env/packet-loss';
 import { startTcpProxy, type TcpProxy } from '../env/tcp-proxy';
-import { AUDIBLE_ENERGY, failoverEngine, joinedOn, Participant, plainErrors, until, wireSpaceChannel } from './failover-support';
+import { AUDIBLE_ENERGY, failoverEngine, joinedOn, Participant, plainErrors, until, wireSpaceChannel } from '../support/integration/failover-support';
 
 /*
  * Failover of the conversation, against real servers: a primary Janus + Icecast on 198.18.0.1 and a

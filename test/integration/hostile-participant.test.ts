@@ -6,8 +6,8 @@ import { decodeInvite, type InvitePayload } from '../../electron/engine/invites/
 import { signJanusToken } from '../../electron/engine/janus/janus-token';
 import { delay } from '../env/process';
 import { startSpaceServers, type SpaceServers } from '../env/space-servers';
-import { engineWith, until } from './conversation-support';
-import { armsOf, attack, joinRaw, stoppableClock, type AttackReport, type RawSeat } from './hostile-support';
+import { engineWith, until } from '../support/integration/conversation-support';
+import { armsOf, attack, joinRaw, stoppableClock, type AttackReport, type RawSeat } from '../support/integration/hostile-support';
 
 /*
  * A hostile participant against real Janus servers (primary and backup rooms) with core

@@ -10,7 +10,7 @@ import { readListenState, serveListenPage, type ListenPageState, type StaticSite
 import { startOggSource, type OggSource } from '../env/ogg-source';
 import { delay } from '../env/process';
 import { startSpaceServers, type EndpointServers, type SpaceServers } from '../env/space-servers';
-import { plainErrors, until } from './failover-support';
+import { plainErrors, until } from '../support/integration/failover-support';
 
 /*
  * The audience's listen page (renderer/listen, built by Vite as `npm run build` does) in real

@@ -3,7 +3,7 @@ import type { ListenerCounts } from '../../electron/engine/listeners/listener-co
 import { startIcecast, type IcecastServer } from '../env/icecast';
 import { ListenerLoad } from '../env/listener-load';
 import { startOggSource, type OggSource } from '../env/ogg-source';
-import { mountUrl, ReadingLog, startCounts } from './listeners-support';
+import { mountUrl, ReadingLog, startCounts } from '../support/integration/listeners-support';
 
 const N = 20;
 

@@ -8,7 +8,7 @@ import { startIcecast, type IcecastServer } from '../env/icecast';
 import { ListenerLoad } from '../env/listener-load';
 import { startOggSource, type OggSource } from '../env/ogg-source';
 import { FakeProber } from '../fakes/fake-prober';
-import { mountUrl, ReadingLog } from './listeners-support';
+import { mountUrl, ReadingLog } from '../support/integration/listeners-support';
 
 const N = 150;
 

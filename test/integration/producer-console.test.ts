@@ -10,7 +10,7 @@ import { encodeDisplayName } from '../../electron/shared/conversation';
 import { launchChromium, PeerPage, startPeerPageServer, type PeerPageServer } from '../env/browser';
 import { ensureFixtures } from '../env/fixtures';
 import { delay } from '../env/process';
-import { AUDIBLE_ENERGY, connectMedia, engineWith, gained, until, untilQuiet } from './conversation-support';
+import { AUDIBLE_ENERGY, connectMedia, engineWith, gained, until, untilQuiet } from '../support/integration/conversation-support';
 
 /*
  * The producer console against a real Janus: host, co-host and producer engines in one AudioBridge

@@ -5,7 +5,7 @@ import { EngineConfigSchema, type EngineConfig } from '../../electron/engine/con
 import { Engine } from '../../electron/engine/engine';
 import { testIceHostAddresses } from '../env/network';
 import { FakeProber } from '../fakes/fake-prober';
-import { until } from './conversation-support';
+import { until } from '../support/integration/conversation-support';
 
 /*
  * A co-host's app knows whether the host's show is on air: the host's engine announces it on the

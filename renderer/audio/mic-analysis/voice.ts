@@ -20,7 +20,7 @@ import type { VoiceActivityDetector } from './vad';
  *                second, with quiet in between; speech is mostly sound with short gaps.
  *
  * The rules (thresholds are the constants below, tuned on espeak-ng speech and sox noise, chords
- * and clicks — see test/unit/mic-analysis.test.ts), over the last 1.2 s:
+ * and clicks — see test/unit/renderer/audio/mic-analysis.test.ts), over the last 1.2 s:
  *   1. the 200 ms window below the level gate (mic-analyser.ts)     → silence
  *   2. typing evidence ≥ 0.5                                         → typing
  *      (= ramp(transients per second, 1 → 2) × ramp(frames with sound, 50 % → 35 %))
