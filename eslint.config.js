@@ -11,8 +11,29 @@ import tseslint from 'typescript-eslint';
  */
 
 const NODE_BUILTINS = [
-  'node:*', 'fs', 'fs/*', 'path', 'os', 'http', 'https', 'net', 'tls', 'dgram', 'child_process', 'crypto',
-  'stream', 'stream/*', 'events', 'url', 'util', 'worker_threads', 'zlib', 'buffer', 'process', 'timers', 'timers/*',
+  'node:*',
+  'fs',
+  'fs/*',
+  'path',
+  'os',
+  'http',
+  'https',
+  'net',
+  'tls',
+  'dgram',
+  'child_process',
+  'crypto',
+  'stream',
+  'stream/*',
+  'events',
+  'url',
+  'util',
+  'worker_threads',
+  'zlib',
+  'buffer',
+  'process',
+  'timers',
+  'timers/*',
 ];
 
 const noElectron = { name: 'electron', message: 'Only electron/main and electron/preload may import Electron.' };
@@ -40,23 +61,37 @@ const rendererLayer = (folder, message) => ({ regex: `^(?:\\.\\./)+${folder}(?:/
 const rendererBase = {
   paths: [{ name: 'electron', message: 'The renderer reaches Electron only through window.steadycast (renderer/bridge).' }],
   patterns: [
-    { regex: '^\\.{1,2}/(?:.*/)?electron/(?!shared(?:/|$))', message: 'The renderer may import only electron/shared from outside renderer/.' },
+    {
+      regex: '^\\.{1,2}/(?:.*/)?electron/(?!shared(?:/|$))',
+      message: 'The renderer may import only electron/shared from outside renderer/.',
+    },
     noNode,
     noServerLibraries,
     noTests,
   ],
 };
 /** The renderer's restrictions plus the layer rules of one folder (a later config replaces the rule, it does not add to it). */
-const rendererRestrict = (files, patterns) => restrict(files, { paths: rendererBase.paths, patterns: [...rendererBase.patterns, ...patterns] });
-const viaStores = (folder) => rendererLayer(folder, `Components and features reach renderer/${folder} through the store (renderer/stores), never directly.`);
+const rendererRestrict = (files, patterns) =>
+  restrict(files, { paths: rendererBase.paths, patterns: [...rendererBase.patterns, ...patterns] });
+const viaStores = (folder) =>
+  rendererLayer(folder, `Components and features reach renderer/${folder} through the store (renderer/stores), never directly.`);
 const notUp = (folder, below) => rendererLayer(folder, `renderer/${below} is below renderer/${folder}: it must not import it.`);
 
-const noDomGlobals = ['window', 'document', 'navigator', 'localStorage', 'sessionStorage', 'HTMLElement', 'AudioContext', 'RTCPeerConnection'].map(
-  (name) => ({ name, message: 'The engine and the contract run without a DOM.' }),
-);
+const noDomGlobals = [
+  'window',
+  'document',
+  'navigator',
+  'localStorage',
+  'sessionStorage',
+  'HTMLElement',
+  'AudioContext',
+  'RTCPeerConnection',
+].map((name) => ({ name, message: 'The engine and the contract run without a DOM.' }));
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'out/', 'dist/', '.cache/', 'test-results/', 'playwright-report/', 'test/fixtures/lint/', 'scripts/*.d.mts'] },
+  {
+    ignores: ['node_modules/', 'out/', 'dist/', '.cache/', 'test-results/', 'playwright-report/', 'test/fixtures/lint/', 'scripts/*.d.mts'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -88,26 +123,58 @@ export default tseslint.config(
   // electron/shared: the contract. No Node, no DOM, no Electron, no other layer.
   restrict(['electron/shared/**'], {
     paths: [noElectron],
-    patterns: [noNode, noServerLibraries, layer('engine', 'The contract must not depend on the engine.'), layer('main', 'The contract must not depend on main.'), layer('preload', 'The contract must not depend on the preload.'), layer('cli', 'The contract must not depend on the CLI.'), noRenderer, noTests],
+    patterns: [
+      noNode,
+      noServerLibraries,
+      layer('engine', 'The contract must not depend on the engine.'),
+      layer('main', 'The contract must not depend on main.'),
+      layer('preload', 'The contract must not depend on the preload.'),
+      layer('cli', 'The contract must not depend on the CLI.'),
+      noRenderer,
+      noTests,
+    ],
   }),
   // electron/engine: pure TypeScript on Node. No Electron, no DOM, no UI.
   restrict(['electron/engine/**'], {
     paths: [noElectron],
-    patterns: [layer('main', 'The engine must not depend on the Electron main process.'), layer('preload', 'The engine must not depend on the preload.'), layer('cli', 'The engine must not depend on the CLI.'), noRenderer, noTests],
+    patterns: [
+      layer('main', 'The engine must not depend on the Electron main process.'),
+      layer('preload', 'The engine must not depend on the preload.'),
+      layer('cli', 'The engine must not depend on the CLI.'),
+      noRenderer,
+      noTests,
+    ],
   }),
   { files: ['electron/engine/**', 'electron/shared/**'], rules: { 'no-restricted-globals': ['error', ...noDomGlobals] } },
   // electron/cli: the headless command. Engine + contract, never Electron.
   restrict(['electron/cli/**'], {
     paths: [noElectron],
-    patterns: [layer('main', 'The CLI must not depend on the Electron main process.'), layer('preload', 'The CLI must not depend on the preload.'), noRenderer, noTests],
+    patterns: [
+      layer('main', 'The CLI must not depend on the Electron main process.'),
+      layer('preload', 'The CLI must not depend on the preload.'),
+      noRenderer,
+      noTests,
+    ],
   }),
   // electron/main: Electron + engine + contract.
   restrict(['electron/main/**'], {
-    patterns: [layer('cli', 'Main must not depend on the CLI.'), layer('preload', 'Main must not import the preload.'), noRenderer, noTests],
+    patterns: [
+      layer('cli', 'Main must not depend on the CLI.'),
+      layer('preload', 'Main must not import the preload.'),
+      noRenderer,
+      noTests,
+    ],
   }),
   // electron/preload: contextBridge + the contract only.
   restrict(['electron/preload/**'], {
-    patterns: [noServerLibraries, layer('engine', 'The preload must not import the engine; it only forwards to main.'), layer('main', 'The preload must not import main.'), layer('cli', 'The preload must not import the CLI.'), noRenderer, noTests],
+    patterns: [
+      noServerLibraries,
+      layer('engine', 'The preload must not import the engine; it only forwards to main.'),
+      layer('main', 'The preload must not import main.'),
+      layer('cli', 'The preload must not import the CLI.'),
+      noRenderer,
+      noTests,
+    ],
   }),
   // renderer: DOM only; outside renderer/ it may import electron/shared and nothing else.
   {
@@ -123,26 +190,45 @@ export default tseslint.config(
   rendererRestrict(['renderer/features/**'], [viaStores('bridge'), viaStores('audio')]),
   rendererRestrict(['renderer/components/**'], [viaStores('bridge'), viaStores('audio'), notUp('features', 'components')]),
   rendererRestrict(['renderer/stores/**'], [notUp('features', 'stores'), notUp('components', 'stores')]),
-  rendererRestrict(['renderer/bridge/**'], [
-    rendererLayer('audio', 'renderer/bridge and renderer/audio are independent: share types through renderer/shared, join them in renderer/stores.'),
-    notUp('stores', 'bridge'),
-    notUp('features', 'bridge'),
-    notUp('components', 'bridge'),
-  ]),
-  rendererRestrict(['renderer/audio/**'], [
-    rendererLayer('bridge', 'renderer/audio and renderer/bridge are independent: share types through renderer/shared, join them in renderer/stores.'),
-    notUp('stores', 'audio'),
-    notUp('features', 'audio'),
-    notUp('components', 'audio'),
-  ]),
-  rendererRestrict(['renderer/shared/**'], ['audio', 'bridge', 'stores', 'features', 'components'].map((folder) => notUp(folder, 'shared'))),
+  rendererRestrict(
+    ['renderer/bridge/**'],
+    [
+      rendererLayer(
+        'audio',
+        'renderer/bridge and renderer/audio are independent: share types through renderer/shared, join them in renderer/stores.',
+      ),
+      notUp('stores', 'bridge'),
+      notUp('features', 'bridge'),
+      notUp('components', 'bridge'),
+    ],
+  ),
+  rendererRestrict(
+    ['renderer/audio/**'],
+    [
+      rendererLayer(
+        'bridge',
+        'renderer/audio and renderer/bridge are independent: share types through renderer/shared, join them in renderer/stores.',
+      ),
+      notUp('stores', 'audio'),
+      notUp('features', 'audio'),
+      notUp('components', 'audio'),
+    ],
+  ),
+  rendererRestrict(
+    ['renderer/shared/**'],
+    ['audio', 'bridge', 'stores', 'features', 'components'].map((folder) => notUp(folder, 'shared')),
+  ),
   // janode 1.8.0's AudioBridge muteRoom() sends `unmute_room` (its request constant is wrong): never call it.
   {
     files: ['**/*.ts', '**/*.tsx'],
     rules: {
       'no-restricted-properties': [
         'error',
-        { property: 'muteRoom', message: "janode 1.8.0's muteRoom() sends unmute_room: mute participants one by one (Moderation.muteAllButHosts), or send the request with the right name." },
+        {
+          property: 'muteRoom',
+          message:
+            "janode 1.8.0's muteRoom() sends unmute_room: mute participants one by one (Moderation.muteAllButHosts), or send the request with the right name.",
+        },
       ],
     },
   },

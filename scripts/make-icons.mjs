@@ -38,7 +38,13 @@ async function render(sharp, svg, size, { grey = false, margin = 0 } = {}) {
   if (grey) image = image.grayscale();
   if (inner !== size) {
     const pad = Math.floor((size - inner) / 2);
-    image = sharp(await image.png().toBuffer()).extend({ top: pad, bottom: size - inner - pad, left: pad, right: size - inner - pad, background: { r: 0, g: 0, b: 0, alpha: 0 } });
+    image = sharp(await image.png().toBuffer()).extend({
+      top: pad,
+      bottom: size - inner - pad,
+      left: pad,
+      right: size - inner - pad,
+      background: { r: 0, g: 0, b: 0, alpha: 0 },
+    });
   }
   return image.png({ compressionLevel: 9 }).toBuffer();
 }

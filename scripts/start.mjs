@@ -22,7 +22,10 @@ function findElectron() {
   if (override) {
     return existsSync(override)
       ? { ok: true }
-      : { ok: false, message: `Steadycast: ELECTRON_EXEC_PATH is "${override}", which does not exist, so the desktop app cannot start. Fix or unset it. ${HEADLESS_HINT}` };
+      : {
+          ok: false,
+          message: `Steadycast: ELECTRON_EXEC_PATH is "${override}", which does not exist, so the desktop app cannot start. Fix or unset it. ${HEADLESS_HINT}`,
+        };
   }
   let packageDir;
   try {

@@ -52,7 +52,18 @@ export const BROADCAST_USAGE = `  broadcast  Put a program on air: encode once (
 `;
 
 /** Every `event` of `--json` (README "Headless broadcasting" lists the same). */
-export const BROADCAST_JSON_EVENTS = ['started', 'ui', 'output', 'on-air', 'bitrate', 'meters', 'recording', 'listeners', 'notice', 'stopped'] as const;
+export const BROADCAST_JSON_EVENTS = [
+  'started',
+  'ui',
+  'output',
+  'on-air',
+  'bitrate',
+  'meters',
+  'recording',
+  'listeners',
+  'notice',
+  'stopped',
+] as const;
 /** One `event` of `--json`. */
 export type BroadcastJsonEvent = (typeof BROADCAST_JSON_EVENTS)[number];
 
@@ -145,26 +156,34 @@ export function parseBroadcastArgs(args: readonly string[], env: NodeJS.ProcessE
   const source = parseSource(values.source);
   const bitrateKbps = Number(values.bitrate);
   if (!Number.isInteger(bitrateKbps) || bitrateKbps < MIN_BITRATE_KBPS || bitrateKbps > MAX_BITRATE_KBPS) {
-    throw new BroadcastUsageError(`--bitrate must be a whole number of kbit/s from ${MIN_BITRATE_KBPS} to ${MAX_BITRATE_KBPS}, not "${values.bitrate}".`);
+    throw new BroadcastUsageError(
+      `--bitrate must be a whole number of kbit/s from ${MIN_BITRATE_KBPS} to ${MAX_BITRATE_KBPS}, not "${values.bitrate}".`,
+    );
   }
-  if (values.channels !== '1' && values.channels !== '2') throw new BroadcastUsageError(`--channels must be 1 or 2, not "${values.channels}".`);
-  if (values.backlog !== 'live' && values.backlog !== 'catch-up') throw new BroadcastUsageError(`--backlog must be live or catch-up, not "${values.backlog}".`);
+  if (values.channels !== '1' && values.channels !== '2')
+    throw new BroadcastUsageError(`--channels must be 1 or 2, not "${values.channels}".`);
+  if (values.backlog !== 'live' && values.backlog !== 'catch-up')
+    throw new BroadcastUsageError(`--backlog must be live or catch-up, not "${values.backlog}".`);
   const backlogPolicy: BacklogPolicy = values.backlog;
   const loudness = parseLoudness(values.loudness, values['true-peak']);
   let durationMs: number | null = null;
   if (values.duration !== undefined) {
     const seconds = Number(values.duration);
-    if (!Number.isFinite(seconds) || seconds <= 0) throw new BroadcastUsageError(`--duration must be a positive number of seconds, not "${values.duration}".`);
+    if (!Number.isFinite(seconds) || seconds <= 0)
+      throw new BroadcastUsageError(`--duration must be a positive number of seconds, not "${values.duration}".`);
     durationMs = Math.round(seconds * 1000);
   }
   let port: number | null = null;
   if (values.port !== undefined) {
     port = Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new BroadcastUsageError(`--port must be a number from 0 to 65535, not "${values.port}".`);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new BroadcastUsageError(`--port must be a number from 0 to 65535, not "${values.port}".`);
   }
   const passwords = outputPasswords(values.icecast.length, values['icecast-password-file'], env);
   const outputs = values.icecast.map((url, index) => parseOutput(url, index, backlogPolicy, passwords[index] ?? null));
-  const warnings = values.icecast.some(hasPasswordInUrl) ? [argvPasswordWarning('--icecast', '--icecast-password-file', ICECAST_PASSWORD_ENV)] : [];
+  const warnings = values.icecast.some(hasPasswordInUrl)
+    ? [argvPasswordWarning('--icecast', '--icecast-password-file', ICECAST_PASSWORD_ENV)]
+    : [];
   if (outputs.length === 0 && !values.record) {
     throw new BroadcastUsageError('Nothing to send to: give at least one --icecast URL (or --record FILE to only record).');
   }
@@ -178,7 +197,9 @@ export function parseBroadcastArgs(args: readonly string[], env: NodeJS.ProcessE
   const splitEveryMs = positive('split-minutes', values['split-minutes'], 60_000);
   const splitEveryBytes = positive('split-mb', values['split-mb'], 1024 * 1024);
   if (values.record && existsSync(values.record)) {
-    throw new BroadcastUsageError(`--record ${values.record} already exists; the safety recording never overwrites a file. Pick a new name.`);
+    throw new BroadcastUsageError(
+      `--record ${values.record} already exists; the safety recording never overwrites a file. Pick a new name.`,
+    );
   }
   return {
     source,
@@ -221,15 +242,24 @@ function joinNegativeValues(args: readonly string[]): string[] {
 
 function parseLoudness(target: string, ceiling: string | undefined): ProgramLoudnessConfig {
   if (target === 'off') {
-    if (ceiling !== undefined) throw new BroadcastUsageError('--true-peak sets the limiter of the loudness chain, which --loudness off turns off: drop one of them.');
+    if (ceiling !== undefined)
+      throw new BroadcastUsageError(
+        '--true-peak sets the limiter of the loudness chain, which --loudness off turns off: drop one of them.',
+      );
     return 'off';
   }
   const number = (name: string, raw: string): number => {
     const value = Number(raw);
-    if (raw.trim() === '' || !Number.isFinite(value)) throw new BroadcastUsageError(`--${name} must be a number${name === 'loudness' ? ' of LUFS (e.g. -16) or "off"' : ' of dBTP (e.g. -1)'}, not "${raw}".`);
+    if (raw.trim() === '' || !Number.isFinite(value))
+      throw new BroadcastUsageError(
+        `--${name} must be a number${name === 'loudness' ? ' of LUFS (e.g. -16) or "off"' : ' of dBTP (e.g. -1)'}, not "${raw}".`,
+      );
     return value;
   };
-  const parsed = ProgramLoudnessSchema.safeParse({ targetLufs: number('loudness', target), ...(ceiling !== undefined ? { truePeakDbtp: number('true-peak', ceiling) } : {}) });
+  const parsed = ProgramLoudnessSchema.safeParse({
+    targetLufs: number('loudness', target),
+    ...(ceiling !== undefined ? { truePeakDbtp: number('true-peak', ceiling) } : {}),
+  });
   if (!parsed.success) throw new BroadcastUsageError(`${parsed.error.issues.map((issue) => issue.message).join('; ')}.`);
   return parsed.data;
 }
@@ -239,7 +269,8 @@ export function describeLoudness(loudness: LoudnessMeters | undefined): string {
   if (!loudness || loudness.integratedLufs === null) return 'no programme loud enough to measure';
   const range = loudness.rangeLu === null ? '' : `, range ${loudness.rangeLu.toFixed(1)} LU`;
   const peak = loudness.truePeakDbtp === null ? '' : `, true peak ${loudness.truePeakDbtp.toFixed(1)} dBTP`;
-  const target = loudness.targetLufs === null ? ' (chain off)' : ` (target ${loudness.targetLufs} LUFS, ceiling ${loudness.ceilingDbtp ?? ''} dBTP)`;
+  const target =
+    loudness.targetLufs === null ? ' (chain off)' : ` (target ${loudness.targetLufs} LUFS, ceiling ${loudness.ceilingDbtp ?? ''} dBTP)`;
   return `${loudness.integratedLufs.toFixed(1)} LUFS integrated${range}${peak}${target}`;
 }
 
@@ -247,11 +278,15 @@ function parseSource(spec: string): BroadcastArgs['source'] {
   const tone = /^tone:(\d+(?:\.\d+)?)$/.exec(spec);
   if (tone) {
     const frequencyHz = Number(tone[1]);
-    if (!(frequencyHz > 0 && frequencyHz < 24_000)) throw new BroadcastUsageError(`--source ${spec}: the tone must be between 0 and 24000 Hz.`);
+    if (!(frequencyHz > 0 && frequencyHz < 24_000))
+      throw new BroadcastUsageError(`--source ${spec}: the tone must be between 0 and 24000 Hz.`);
     return { kind: 'tone', frequencyHz };
   }
   if (spec.startsWith('tone')) throw new BroadcastUsageError(`--source ${spec} is not a tone: write tone:HZ, e.g. tone:440.`);
-  if (!/\.wav$/i.test(spec)) throw new BroadcastUsageError(`--source ${spec}: give tone:HZ or a .wav file (convert other formats with: sox input.mp3 -r 48000 program.wav).`);
+  if (!/\.wav$/i.test(spec))
+    throw new BroadcastUsageError(
+      `--source ${spec}: give tone:HZ or a .wav file (convert other formats with: sox input.mp3 -r 48000 program.wav).`,
+    );
   const info = statSync(spec, { throwIfNoEntry: false });
   if (!info) throw new BroadcastUsageError(`--source ${spec}: no such file.`);
   // A FIFO would block the open (and Ctrl+C with it); a device or folder is no WAV file either.
@@ -262,7 +297,9 @@ function parseSource(spec: string): BroadcastArgs['source'] {
 /** The password of each --icecast URL that names none: a file per URL, one file for all, or the environment. */
 function outputPasswords(outputs: number, files: readonly string[], env: NodeJS.ProcessEnv): (string | null)[] {
   if (files.length > 1 && files.length !== outputs) {
-    throw new BroadcastUsageError(`${files.length} --icecast-password-file options for ${outputs} --icecast URLs: give one file for all of them, or one per URL in the same order.`);
+    throw new BroadcastUsageError(
+      `${files.length} --icecast-password-file options for ${outputs} --icecast URLs: give one file for all of them, or one per URL in the same order.`,
+    );
   }
   let fromFiles: string[];
   try {
@@ -278,7 +315,8 @@ function outputPasswords(outputs: number, files: readonly string[], env: NodeJS.
 function parseOutput(raw: string, index: number, backlogPolicy: BacklogPolicy, password: string | null): BroadcastOutputConfig {
   const which = `--icecast #${index + 1}`;
   // Never quote a URL that failed a check: what looks like a host may be a password.
-  if (lacksAuthority(raw)) throw new BroadcastUsageError(`${which} does not start with http:// or https://; write http://source@host:port/mount.`);
+  if (lacksAuthority(raw))
+    throw new BroadcastUsageError(`${which} does not start with http:// or https://; write http://source@host:port/mount.`);
   let url: URL;
   try {
     url = new URL(raw);
@@ -288,16 +326,25 @@ function parseOutput(raw: string, index: number, backlogPolicy: BacklogPolicy, p
   const problem = serverUrlTextProblem(raw);
   if (problem) throw new BroadcastUsageError(`${which} ${problem}.`);
   const shown = redactUrl(raw);
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new BroadcastUsageError(`--icecast ${shown} must start with http:// or https://.`);
-  if (url.pathname.length < 2) throw new BroadcastUsageError(`--icecast ${shown} names no mount: add it, e.g. ${shown.replace(/\/?$/, '/live.opus')}.`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new BroadcastUsageError(`--icecast ${shown} must start with http:// or https://.`);
+  if (url.pathname.length < 2)
+    throw new BroadcastUsageError(`--icecast ${shown} names no mount: add it, e.g. ${shown.replace(/\/?$/, '/live.opus')}.`);
   let withCredentials = raw;
   if (!url.password) {
     if (password === null) {
-      throw new BroadcastUsageError(`--icecast ${shown} has no password: put it in a file (--icecast-password-file FILE, mode 0600) or in ${ICECAST_PASSWORD_ENV}.`);
+      throw new BroadcastUsageError(
+        `--icecast ${shown} has no password: put it in a file (--icecast-password-file FILE, mode 0600) or in ${ICECAST_PASSWORD_ENV}.`,
+      );
     }
     withCredentials = withPassword(raw, password);
   }
-  return { id: String(index), label: index === 0 ? 'Primary' : index === 1 ? 'Backup' : `Output ${index + 1}`, url: withCredentials, backlogPolicy };
+  return {
+    id: String(index),
+    label: index === 0 ? 'Primary' : index === 1 ? 'Backup' : `Output ${index + 1}`,
+    url: withCredentials,
+    backlogPolicy,
+  };
 }
 
 /**
@@ -350,7 +397,9 @@ export async function runBroadcastCommand(args: readonly string[], io: Broadcast
           });
   } catch (error) {
     removeSink();
-    io.stderr(`steadycast broadcast: ${error instanceof AudioFileError ? error.message : `cannot open the source: ${describeError(error)}`}\n`);
+    io.stderr(
+      `steadycast broadcast: ${error instanceof AudioFileError ? error.message : `cannot open the source: ${describeError(error)}`}\n`,
+    );
     return 2;
   }
 
@@ -362,7 +411,9 @@ export async function runBroadcastCommand(args: readonly string[], io: Broadcast
       bitrateKbps: options.bitrateKbps,
       loudness: options.loudness,
       outputs: options.outputs,
-      recording: options.record ? { path: options.record, splitEveryMs: options.splitEveryMs, splitEveryBytes: options.splitEveryBytes } : null,
+      recording: options.record
+        ? { path: options.record, splitEveryMs: options.splitEveryMs, splitEveryBytes: options.splitEveryBytes }
+        : null,
       metadata: { name: options.name, description: options.description },
       clock: io.clock,
       random: io.random,
@@ -384,7 +435,9 @@ export async function runBroadcastCommand(args: readonly string[], io: Broadcast
   });
   const destinations = options.outputs.map((output) => redactUrl(output.url)).join(', ');
   // Not "on air" yet: that is said once an output is live (reportStatus).
-  say(`Starting: ${source.description} → ${destinations || '(no outputs)'}${options.record ? `${destinations ? ',' : ''} recording to ${options.record}` : ''}. Ctrl+C ends the show.`);
+  say(
+    `Starting: ${source.description} → ${destinations || '(no outputs)'}${options.record ? `${destinations ? ',' : ''} recording to ${options.record}` : ''}. Ctrl+C ends the show.`,
+  );
   const outputIndex = new Map(options.outputs.map((output, index) => [output.id, index]));
   let lastBitrate = options.bitrateKbps;
   let lastMetersAt = -Infinity;
@@ -415,7 +468,13 @@ export async function runBroadcastCommand(args: readonly string[], io: Broadcast
       const key = `${state.kind}:${'attempt' in state ? state.attempt : ''}`;
       if (lastOutputState.get(id) === key) continue;
       lastOutputState.set(id, key);
-      line({ event: 'output', output: outputIndex.get(id), id, url: redactUrl(options.outputs[outputIndex.get(id) ?? 0]?.url ?? ''), ...describeOutput(state, io.clock.now()) });
+      line({
+        event: 'output',
+        output: outputIndex.get(id),
+        id,
+        url: redactUrl(options.outputs[outputIndex.get(id) ?? 0]?.url ?? ''),
+        ...describeOutput(state, io.clock.now()),
+      });
     }
     const wasLive = report.everLive;
     for (const told of reportOutputs(report, status.outputs)) say(`${told.kind === 'warn' ? '! ' : ''}${told.text}`);
@@ -483,7 +542,8 @@ export async function runBroadcastCommand(args: readonly string[], io: Broadcast
     // With no recording, a show whose every output has stopped for good has nowhere to go.
     if (!options.record) {
       broadcast.subscribe((change) => {
-        if (change.kind === 'status' && change.status.outputs.every((output) => output.state.status === 'stopped')) resolve('nothing-on-air');
+        if (change.kind === 'status' && change.status.outputs.every((output) => output.state.status === 'stopped'))
+          resolve('nothing-on-air');
       });
     }
   });
@@ -505,15 +565,23 @@ export async function runBroadcastCommand(args: readonly string[], io: Broadcast
     outputs: final.outputs.map((output) => ({ output: outputIndex.get(output.id), state: output.state.status })),
   });
   const recorded = final.recording ? ` Recording: ${final.recording.path} (${(final.recording.durationMs / 1000).toFixed(1)} s).` : '';
-  say(neverLive ? `Ended (${reason}) after ${seconds} s without going on air.${recorded}` : `Off air (${reason}) after ${seconds} s.${recorded}`);
+  say(
+    neverLive
+      ? `Ended (${reason}) after ${seconds} s without going on air.${recorded}`
+      : `Off air (${reason}) after ${seconds} s.${recorded}`,
+  );
   say(`Loudness: ${describeLoudness(final.loudness)}.`);
   removeSink();
   if (neverLive) {
-    io.stderr('steadycast broadcast: no output ever went live, so no listener heard the show (the reason is above); fix the --icecast URL or the server and start again.\n');
+    io.stderr(
+      'steadycast broadcast: no output ever went live, so no listener heard the show (the reason is above); fix the --icecast URL or the server and start again.\n',
+    );
     return 3;
   }
   if (reason === 'nothing-on-air') {
-    io.stderr('steadycast broadcast: every output stopped for good (the reason is above) and nothing is recorded; fix the --icecast URL or the server and start again.\n');
+    io.stderr(
+      'steadycast broadcast: every output stopped for good (the reason is above) and nothing is recorded; fix the --icecast URL or the server and start again.\n',
+    );
     return 3;
   }
   return 0;

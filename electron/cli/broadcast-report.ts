@@ -39,7 +39,10 @@ export function reportOutputs(report: OutputReport, outputs: readonly OutputStat
         break;
       case 'live':
         if (seen.live) break;
-        lines.push({ kind: 'tell', text: report.everLive ? `${where} is live${seen.wasLive ? ' again' : ''}.` : `On air: ${where} is live.` });
+        lines.push({
+          kind: 'tell',
+          text: report.everLive ? `${where} is live${seen.wasLive ? ' again' : ''}.` : `On air: ${where} is live.`,
+        });
         report.everLive = true;
         seen.live = true;
         seen.wasLive = true;
@@ -55,7 +58,13 @@ export function reportOutputs(report: OutputReport, outputs: readonly OutputStat
         seen.live = false;
         if (seen.stopped || state.reason === 'requested') break;
         seen.stopped = true;
-        lines.push({ kind: 'warn', text: seen.toldFailure === state.message ? `${where} gave up: the failure above will not go away by retrying.` : `${where} stopped: ${state.message}` });
+        lines.push({
+          kind: 'warn',
+          text:
+            seen.toldFailure === state.message
+              ? `${where} gave up: the failure above will not go away by retrying.`
+              : `${where} stopped: ${state.message}`,
+        });
         seen.toldFailure = state.message;
         break;
       default:

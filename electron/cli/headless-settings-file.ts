@@ -52,7 +52,10 @@ export class HeadlessSettingsFile implements SettingsBookStore {
     try {
       parsed = SettingsFileSchema.safeParse(JSON.parse(text));
     } catch (error) {
-      throw new HeadlessSettingsError(`The settings file ${this.path} is not valid JSON (${describeError(error)}): move it aside and start again.`, { cause: error });
+      throw new HeadlessSettingsError(
+        `The settings file ${this.path} is not valid JSON (${describeError(error)}): move it aside and start again.`,
+        { cause: error },
+      );
     }
     if (!parsed.success) {
       const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`).join('; ');
@@ -84,7 +87,9 @@ export class HeadlessSettingsFile implements SettingsBookStore {
       await rename(temporary, this.path);
     } catch (error) {
       await rm(temporary, { force: true });
-      throw new Error(`the settings could not be written to ${this.path} (${describeError(error)}); check that folder's permissions`, { cause: error });
+      throw new Error(`the settings could not be written to ${this.path} (${describeError(error)}); check that folder's permissions`, {
+        cause: error,
+      });
     }
   }
 }

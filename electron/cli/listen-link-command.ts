@@ -29,14 +29,23 @@ export function builtListenAppDir(): string {
  * `steadycast listen-link …`: writes the playlists, the page's configuration and the built page
  * (copied from `appDir`); resolves with the paths written.
  */
-export async function runListenLinkCommand(args: readonly string[], loadConfig: (path: string) => Promise<EngineConfig>, appDir: string = builtListenAppDir()): Promise<string[]> {
+export async function runListenLinkCommand(
+  args: readonly string[],
+  loadConfig: (path: string) => Promise<EngineConfig>,
+  appDir: string = builtListenAppDir(),
+): Promise<string[]> {
   let values;
   try {
-    ({ values } = parseArgs({ args: [...args], options: { config: { type: 'string' }, out: { type: 'string', default: '.' } }, strict: true }));
+    ({ values } = parseArgs({
+      args: [...args],
+      options: { config: { type: 'string' }, out: { type: 'string', default: '.' } },
+      strict: true,
+    }));
   } catch (error) {
     throw new ListenLinkUsageError(`${redactText(describeError(error))}. Run "steadycast help" for the options.`);
   }
-  if (values.config === undefined) throw new ListenLinkUsageError('--config FILE is required: the listen link is made from the space configuration.');
+  if (values.config === undefined)
+    throw new ListenLinkUsageError('--config FILE is required: the listen link is made from the space configuration.');
   const config = await loadConfig(values.config);
   if (!config.space.primary && !config.space.backup) {
     throw new ListenLinkUsageError(`${values.config} has no Icecast mount: add space.primary.icecast (and space.backup.icecast).`);

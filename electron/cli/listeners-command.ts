@@ -115,7 +115,10 @@ export async function runListenersCommand(args: readonly string[], io: Listeners
   return 0;
 }
 
-function parseListenersArgs(args: readonly string[], io: ListenersCommandIo): { counts: ListenerCounts; durationMs: number | null; json: boolean; warnings: string[] } {
+function parseListenersArgs(
+  args: readonly string[],
+  io: ListenersCommandIo,
+): { counts: ListenerCounts; durationMs: number | null; json: boolean; warnings: string[] } {
   let values;
   try {
     ({ values } = parseArgs({
@@ -146,7 +149,8 @@ function parseListenersArgs(args: readonly string[], io: ListenersCommandIo): { 
   let durationMs: number | null = null;
   if (values.duration !== undefined) {
     const seconds = Number(values.duration);
-    if (!Number.isFinite(seconds) || seconds <= 0) throw new ListenersUsageError(`--duration must be a positive number of seconds, not "${values.duration}".`);
+    if (!Number.isFinite(seconds) || seconds <= 0)
+      throw new ListenersUsageError(`--duration must be a positive number of seconds, not "${values.duration}".`);
     durationMs = Math.round(seconds * 1000);
   }
   const fallbacks = values.fallback ?? [];
@@ -155,7 +159,9 @@ function parseListenersArgs(args: readonly string[], io: ListenersCommandIo): { 
   }
   const files = values['outlet-password-file'];
   if (files.length > 1 && files.length !== urls.length) {
-    throw new ListenersUsageError(`${files.length} --outlet-password-file options for ${urls.length} --outlet URLs: give one file for all of them, or one per URL in the same order.`);
+    throw new ListenersUsageError(
+      `${files.length} --outlet-password-file options for ${urls.length} --outlet URLs: give one file for all of them, or one per URL in the same order.`,
+    );
   }
   const fromFiles = files.map((file) => readSecretFile(file, '--outlet-password-file'));
   const fromEnv = readSecretEnv(OUTLET_PASSWORD_ENV, io.env ?? process.env);
@@ -165,7 +171,13 @@ function parseListenersArgs(args: readonly string[], io: ListenersCommandIo): { 
     const mountUrl = password !== null && !hasPasswordInUrl(url) ? withPassword(url, password, 'admin') : url;
     return { id: `outlet-${index + 1}`, label: `${new URL(target.origin).host}${target.mount}`, mountUrl, fallbackMounts: fallbacks };
   });
-  const counts = new ListenerCounts({ outlets, http: io.http, clock: io.clock, logger: createLogger('listeners', () => io.clock.now()), intervalMs });
+  const counts = new ListenerCounts({
+    outlets,
+    http: io.http,
+    clock: io.clock,
+    logger: createLogger('listeners', () => io.clock.now()),
+    intervalMs,
+  });
   const warnings = urls.some(hasPasswordInUrl) ? [argvPasswordWarning('--outlet', '--outlet-password-file', OUTLET_PASSWORD_ENV)] : [];
   return { counts, durationMs, json: values.json, warnings };
 }

@@ -40,12 +40,15 @@ export function readSecretFile(path: string, option: string): string {
     if (!fstatSync(fd).isFile()) throw new SecretSourceError(`${option} ${path} is not a regular file; put the password alone in a file.`);
     const buffer = Buffer.alloc(MAX_SECRET_FILE_BYTES + 1);
     const length = readSync(fd, buffer, 0, buffer.length, 0);
-    if (length > MAX_SECRET_FILE_BYTES) throw new SecretSourceError(`${option} ${path} is longer than a password (over ${MAX_SECRET_FILE_BYTES} bytes).`);
+    if (length > MAX_SECRET_FILE_BYTES)
+      throw new SecretSourceError(`${option} ${path} is longer than a password (over ${MAX_SECRET_FILE_BYTES} bytes).`);
     text = buffer.toString('utf8', 0, length);
   } catch (error) {
     if (error instanceof SecretSourceError) throw error;
     const code = (error as { code?: unknown }).code;
-    throw new SecretSourceError(`${option} ${path} cannot be read (${code === 'ELOOP' ? 'it is a symbolic link; give the file itself' : String(code)}).`);
+    throw new SecretSourceError(
+      `${option} ${path} cannot be read (${code === 'ELOOP' ? 'it is a symbolic link; give the file itself' : String(code)}).`,
+    );
   } finally {
     if (fd !== null) closeSync(fd);
   }

@@ -2,7 +2,13 @@ import { chmodSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { EngineConfig } from '../engine/config';
-import { completeSpace, endpointConfigFiles, ICECAST_DEBIAN_OWNER, newSpaceConfig, type EndpointServerOptions } from '../engine/servers/config-generator';
+import {
+  completeSpace,
+  endpointConfigFiles,
+  ICECAST_DEBIAN_OWNER,
+  newSpaceConfig,
+  type EndpointServerOptions,
+} from '../engine/servers/config-generator';
 import { newRoomId, newSecret } from '../engine/servers/secrets';
 import { writeEndpointFiles } from '../engine/servers/server-files';
 import { describeError } from '../shared/describe-error';
@@ -26,7 +32,8 @@ export class ServersUsageError extends Error {}
 /** `steadycast servers config …`: writes the files; resolves with the paths written. */
 export async function runServersCommand(args: readonly string[], loadConfig: (path: string) => Promise<EngineConfig>): Promise<string[]> {
   const [subcommand, ...rest] = args;
-  if (subcommand !== 'config') throw new ServersUsageError(`Unknown "servers ${subcommand ?? ''}": the command is "steadycast servers config --out DIR".`);
+  if (subcommand !== 'config')
+    throw new ServersUsageError(`Unknown "servers ${subcommand ?? ''}": the command is "steadycast servers config --out DIR".`);
   let values;
   try {
     ({ values } = parseArgs({
@@ -47,16 +54,28 @@ export async function runServersCommand(args: readonly string[], loadConfig: (pa
   if (values.out === undefined) throw new ServersUsageError('--out DIR is required: the folder the server configuration is written to.');
   let space: EngineConfig['space'];
   if (values.space !== undefined) {
-    if (values['primary-host'] !== undefined || values['backup-host'] !== undefined) throw new ServersUsageError('--primary-host and --backup-host make a new space: leave them out with --space (the hosts are in its URLs).');
+    if (values['primary-host'] !== undefined || values['backup-host'] !== undefined)
+      throw new ServersUsageError(
+        '--primary-host and --backup-host make a new space: leave them out with --space (the hosts are in its URLs).',
+      );
     space = completeSpace((await loadConfig(values.space)).space, newSecret, newRoomId);
-    if (!space.primary) throw new ServersUsageError(`${values.space} has no primary endpoint: add space.primary (janus.url, icecast.mountUrl).`);
+    if (!space.primary)
+      throw new ServersUsageError(`${values.space} has no primary endpoint: add space.primary (janus.url, icecast.mountUrl).`);
   } else {
     const primaryHost = values['primary-host'];
     const backupHost = values['backup-host'];
     if (primaryHost === undefined || backupHost === undefined) {
-      throw new ServersUsageError('Give --primary-host and --backup-host (the addresses of the two endpoints), or --space FILE to start from a space file.');
+      throw new ServersUsageError(
+        'Give --primary-host and --backup-host (the addresses of the two endpoints), or --space FILE to start from a space file.',
+      );
     }
-    const endpoint = (host: string) => ({ host, janusWsPort: 8188, icecastPort: 8000, sourcePassword: newSecret(), adminPassword: newSecret() });
+    const endpoint = (host: string) => ({
+      host,
+      janusWsPort: 8188,
+      icecastPort: 8000,
+      sourcePassword: newSecret(),
+      adminPassword: newSecret(),
+    });
     space = newSpaceConfig({
       name: values.name,
       mount: '/live.opus',
@@ -73,8 +92,16 @@ export async function runServersCommand(args: readonly string[], loadConfig: (pa
     if (!space[endpoint]) continue;
     const options: EndpointServerOptions = {
       janus: { bindAddress: '0.0.0.0' },
-      icecast: { paths: { basedir: '/usr/share/icecast2', logdir: '/var/log/icecast2' }, ...(values.changeowner ? { changeOwner: ICECAST_DEBIAN_OWNER } : {}) },
-      secrets: { janusAdminSecret: newSecret(), icecastRelayPassword: newSecret(), icecastAdminPassword: newSecret(), icecastSourcePassword: newSecret() },
+      icecast: {
+        paths: { basedir: '/usr/share/icecast2', logdir: '/var/log/icecast2' },
+        ...(values.changeowner ? { changeOwner: ICECAST_DEBIAN_OWNER } : {}),
+      },
+      secrets: {
+        janusAdminSecret: newSecret(),
+        icecastRelayPassword: newSecret(),
+        icecastAdminPassword: newSecret(),
+        icecastSourcePassword: newSecret(),
+      },
     };
     let files;
     try {

@@ -115,7 +115,8 @@ async function runHeadless(args: string[]): Promise<number> {
     throw new UsageError(`${redactText(describeError(error))}. Run "steadycast help" for the options.`);
   }
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535, not "${values.port}".`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port must be a number from 0 to 65535, not "${values.port}".`);
 
   const quiet = values['log-level'] === 'warn';
   addLogSink((record) => {
@@ -123,10 +124,17 @@ async function runHeadless(args: string[]): Promise<number> {
     process.stderr.write(`${formatLogRecord(record)}\n`);
   });
 
-  if (values.practice && values.config) throw new UsageError('--practice runs the practice space instead of a space file: leave out --config (or --practice).');
+  if (values.practice && values.config)
+    throw new UsageError('--practice runs the practice space instead of a space file: leave out --config (or --practice).');
   const dataDir = resolve(values.data ?? defaultDataDir());
   // Beside --config (so each space file has its own), else in the data folder.
-  const settingsFile = new HeadlessSettingsFile(values.settings !== undefined ? resolve(values.settings) : values.config ? `${resolve(values.config)}.settings.json` : join(dataDir, 'settings.json'));
+  const settingsFile = new HeadlessSettingsFile(
+    values.settings !== undefined
+      ? resolve(values.settings)
+      : values.config
+        ? `${resolve(values.config)}.settings.json`
+        : join(dataDir, 'settings.json'),
+  );
   const savedSettings = await settingsFile.load().catch((error: unknown) => {
     throw new UsageError(describeError(error));
   });
@@ -205,7 +213,9 @@ async function startPracticeSpace(engine: Engine): Promise<void> {
   if (!reply.ok) throw new UsageError(reply.error.message);
   const practice = engine.getState().practice;
   if (practice?.status === 'running') {
-    process.stdout.write(`  Practice space running (servers' files and logs: ${practice.folder}).\n  Listen: ${practice.listenUrls.join('  or  ')}\n`);
+    process.stdout.write(
+      `  Practice space running (servers' files and logs: ${practice.folder}).\n  Listen: ${practice.listenUrls.join('  or  ')}\n`,
+    );
   }
 }
 
@@ -219,7 +229,8 @@ function practiceNetwork(hosts: string | undefined, ice: string | undefined): Pr
   const pair = (value: string | undefined, flag: string): [string, string] | undefined => {
     if (value === undefined) return undefined;
     const parts = value.split(',').map((part) => part.trim());
-    if (parts.length !== 2 || parts.some((part) => part === '')) throw new UsageError(`${flag} takes two values separated by a comma (primary,backup), not "${value}".`);
+    if (parts.length !== 2 || parts.some((part) => part === ''))
+      throw new UsageError(`${flag} takes two values separated by a comma (primary,backup), not "${value}".`);
     return [parts[0] ?? '', parts[1] ?? ''];
   };
   const addresses = pair(hosts, '--practice-hosts') ?? ['127.0.0.1', '127.0.0.1'];
@@ -253,17 +264,29 @@ function warnIfSecretsExposed(path: string, config: EngineConfig): void {
     if (!endpoint) return false;
     const { janus, icecast } = endpoint;
     const urls = [janus.url, icecast.mountUrl, icecast.statsUrl].filter((url): url is string => url !== undefined);
-    return janus.apiSecret !== undefined || janus.adminKey !== undefined || janus.room !== undefined || urls.some((url) => URL.canParse(url) && new URL(url).password !== '');
+    return (
+      janus.apiSecret !== undefined ||
+      janus.adminKey !== undefined ||
+      janus.room !== undefined ||
+      urls.some((url) => URL.canParse(url) && new URL(url).password !== '')
+    );
   });
   if (holdsSecret) {
-    process.stderr.write(`steadycast: warning: ${path} holds passwords or room secrets and other users can read it (mode ${(mode & 0o777).toString(8)}); run: chmod 600 ${path}\n`);
+    process.stderr.write(
+      `steadycast: warning: ${path} holds passwords or room secrets and other users can read it (mode ${(mode & 0o777).toString(8)}); run: chmod 600 ${path}\n`,
+    );
   }
 }
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof UsageError || error instanceof ConfigError || error instanceof ListenLinkUsageError || error instanceof ServersUsageError) {
+    if (
+      error instanceof UsageError ||
+      error instanceof ConfigError ||
+      error instanceof ListenLinkUsageError ||
+      error instanceof ServersUsageError
+    ) {
       process.stderr.write(`steadycast: ${error.message}\n`);
       process.exit(2);
     }

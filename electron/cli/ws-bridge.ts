@@ -60,7 +60,8 @@ export function allowedHostHeaders(bindHost: string, port: number): Set<string> 
   const bracket = (address: string): string => (address.includes(':') ? `[${address}]` : address);
   const wildcard = bindHost === '' || bindHost === '0.0.0.0' || bindHost === '::' || bindHost === '[::]';
   if (wildcard) {
-    for (const addresses of Object.values(networkInterfaces())) for (const info of addresses ?? []) names.add(bracket(info.address.replace(/%.*$/u, '')));
+    for (const addresses of Object.values(networkInterfaces()))
+      for (const info of addresses ?? []) names.add(bracket(info.address.replace(/%.*$/u, '')));
   }
   // The bound address itself: the link printed at start names it (also 0.0.0.0 when bound to all).
   if (bindHost !== '') names.add(bracket(bindHost.replace(/^\[(.*)\]$/u, '$1')).toLowerCase());
@@ -180,10 +181,15 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
 
   const http = createServer({ headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1000 }, (request, response) => {
     if (!hostAllowed(request)) {
-      warnThrottled(throttles.host, `refused a request for Host "${describeHost(request)}": this engine answers only at ${[...allowedHosts][0] ?? 'its own address'}`);
-      response.writeHead(421, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' }).end(
-        `This Steadycast engine answers only at its own address (${[...allowedHosts].join(', ')}). Open the link it printed at start.\n`,
+      warnThrottled(
+        throttles.host,
+        `refused a request for Host "${describeHost(request)}": this engine answers only at ${[...allowedHosts][0] ?? 'its own address'}`,
       );
+      response
+        .writeHead(421, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' })
+        .end(
+          `This Steadycast engine answers only at its own address (${[...allowedHosts].join(', ')}). Open the link it printed at start.\n`,
+        );
       return;
     }
     void serveStatic(staticRoot, request, response).catch((error: unknown) => {
@@ -296,7 +302,10 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
         if (!engine.acceptPcm(bytes)) {
           rejectedFrames += 1;
           if (rejectedFrames === 1 || rejectedFrames % 100 === 0) {
-            sendError(ws, { code: 'invalid-payload', message: `PCM frame rejected (${rejectedFrames} so far); see the engine log for why.` });
+            sendError(ws, {
+              code: 'invalid-payload',
+              message: `PCM frame rejected (${rejectedFrames} so far); see the engine log for why.`,
+            });
           }
         }
         return;
@@ -318,7 +327,14 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
       const parsed = ClientMessageSchema.safeParse(json);
       if (!parsed.success) {
         const id = typeof (json as { id?: unknown } | null)?.id === 'string' ? (json as { id: string }).id : undefined;
-        sendError(ws, { code: 'malformed-message', message: `Message does not fit the bridge protocol: ${parsed.error.issues[0]?.message ?? 'unknown shape'}.` }, id);
+        sendError(
+          ws,
+          {
+            code: 'malformed-message',
+            message: `Message does not fit the bridge protocol: ${parsed.error.issues[0]?.message ?? 'unknown shape'}.`,
+          },
+          id,
+        );
         return;
       }
       const message = parsed.data;
@@ -342,14 +358,24 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
           send(ws, {
             type: 'auth-result',
             ok: false,
-            error: { code: 'unauthorized', message: 'Wrong access token. Open the link the steadycast command printed at start (it carries the token).' },
+            error: {
+              code: 'unauthorized',
+              message: 'Wrong access token. Open the link the steadycast command printed at start (it carries the token).',
+            },
           });
           if (failedAuth >= MAX_AUTH_ATTEMPTS) drop(ws, 1008, 'too many wrong tokens');
           return;
         }
         case 'command': {
           if (audioConnections.has(ws)) {
-            sendError(ws, { code: 'unauthorized', message: 'This connection carries audio only; send commands on a connection authenticated without purpose "audio".' }, message.id);
+            sendError(
+              ws,
+              {
+                code: 'unauthorized',
+                message: 'This connection carries audio only; send commands on a connection authenticated without purpose "audio".',
+              },
+              message.id,
+            );
             return;
           }
           if (!authenticated.has(ws)) {
@@ -434,7 +460,9 @@ async function serveStatic(root: string | null, request: IncomingMessage, respon
     return;
   }
   if (!root) {
-    response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('No UI is served by this engine (started without --ui).\n');
+    response
+      .writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' })
+      .end('No UI is served by this engine (started without --ui).\n');
     return;
   }
   let pathname: string;

@@ -6,8 +6,7 @@ export const MAX_CONFIG_BYTES = 1024 * 1024;
 
 /** The text of a config file, or why it cannot be read (a phrase to put after the file's name). */
 export type ConfigText =
-  | { ok: true; text: string }
-  | { ok: false; reason: 'missing' | 'not-a-file' | 'too-large' | 'unreadable'; problem: string };
+  { ok: true; text: string } | { ok: false; reason: 'missing' | 'not-a-file' | 'too-large' | 'unreadable'; problem: string };
 
 /**
  * Reads a JSON config file as text with its size checked first (a huge file is refused before it

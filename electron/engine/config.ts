@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { HttpUrlSchema as httpUrl, JanusUrlSchema as wsUrl, RoomIdSchema, RoomPinSchema, RoomSecretSchema, SpaceNameSchema } from '../shared/settings';
+import {
+  HttpUrlSchema as httpUrl,
+  JanusUrlSchema as wsUrl,
+  RoomIdSchema,
+  RoomPinSchema,
+  RoomSecretSchema,
+  SpaceNameSchema,
+} from '../shared/settings';
 import { FailoverRuleConfigSchema } from '../shared/failover';
 import { ProgramLoudnessSchema } from '../shared/loudness';
 
@@ -35,7 +42,10 @@ export const EndpointConfigSchema = z.strictObject({
     /** Public listen URL of this mount for playlists and the listen page (default: the mount URL without credentials). */
     listenUrl: httpUrl.optional(),
     /** Mounts on the same server that take this mount's listeners when its source leaves (Icecast `<fallback-mount>`). */
-    fallbackMounts: z.array(z.string().regex(/^\/\S+$/, 'must be a mount path such as /fallback.opus')).max(8).optional(),
+    fallbackMounts: z
+      .array(z.string().regex(/^\/\S+$/, 'must be a mount path such as /fallback.opus'))
+      .max(8)
+      .optional(),
   }),
 });
 export type EndpointConfig = z.infer<typeof EndpointConfigSchema>;

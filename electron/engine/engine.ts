@@ -1,5 +1,13 @@
 import { join } from 'node:path';
-import { RECENT_LOG_LIMIT, type CommandChannel, type CommandResult, type EngineEvent, type CommandPayload, type EventPayload, type ValidCommand } from '../shared/contract';
+import {
+  RECENT_LOG_LIMIT,
+  type CommandChannel,
+  type CommandResult,
+  type EngineEvent,
+  type CommandPayload,
+  type EventPayload,
+  type ValidCommand,
+} from '../shared/contract';
 import { decodePcmFrame } from '../shared/pcm-frame';
 import type { EndpointName, EndpointStatus, EngineState, ServerKind, ServerProbe } from '../shared/state';
 import type { Clock } from './clock';
@@ -164,10 +172,17 @@ export class Engine {
   }
 
   /** The conversation, its failover rule and invites, and the endpoints of `config`'s space. */
-  private buildSpace(config: EngineConfig): { invites: InviteBook | null; conversation: Conversation; failover: FailoverService; endpoints: Map<EndpointName, EndpointConfig> } {
+  private buildSpace(config: EngineConfig): {
+    invites: InviteBook | null;
+    conversation: Conversation;
+    failover: FailoverService;
+    endpoints: Map<EndpointName, EndpointConfig>;
+  } {
     const { options } = this;
     const hasRooms = config.space.primary?.janus.room !== undefined || config.space.backup?.janus.room !== undefined;
-    const invites = hasRooms ? new InviteBook({ clock: options.clock, file: options.invitesFile, logger: this.log.child('invites') }) : null;
+    const invites = hasRooms
+      ? new InviteBook({ clock: options.clock, file: options.invitesFile, logger: this.log.child('invites') })
+      : null;
     // The callbacks read the engine's current conversation and failover: those built here, once assigned.
     const conversation: Conversation = new Conversation({
       config,
@@ -205,7 +220,9 @@ export class Engine {
     failover.onMove((move) => {
       this.emit({ channel: 'failover:moving', payload: move });
       // Announced on the space channel (a moderator's engine only: Janus needs the room secret).
-      conversation.announceMove(move).catch((error: unknown) => this.log.warn(`the move could not be announced on the space channel: ${describeError(error)}`));
+      conversation
+        .announceMove(move)
+        .catch((error: unknown) => this.log.warn(`the move could not be announced on the space channel: ${describeError(error)}`));
     });
     const endpoints = new Map<EndpointName, EndpointConfig>();
     if (config.space.primary) endpoints.set('primary', config.space.primary);
@@ -226,7 +243,13 @@ export class Engine {
       return options.listenerCounts;
     }
     return options.listenerHttp
-      ? startSpaceListenerCounts({ config: this.config, http: options.listenerHttp, clock: options.clock, logger: this.log.child('listeners'), onReading })
+      ? startSpaceListenerCounts({
+          config: this.config,
+          http: options.listenerHttp,
+          clock: options.clock,
+          logger: this.log.child('listeners'),
+          onReading,
+        })
       : null;
   }
 
@@ -361,7 +384,9 @@ export class Engine {
         return this.failover.setAutoReturn(command.payload.enabled);
       case 'failover:listen-link':
         if (!this.config.space.primary && !this.config.space.backup) {
-          throw new EngineCommandError('No Icecast mount is configured for this space: add the primary (and backup) mount URL to the space settings.');
+          throw new EngineCommandError(
+            'No Icecast mount is configured for this space: add the primary (and backup) mount URL to the space settings.',
+          );
         }
         return listenLinkOf(this.config.space);
       case 'settings:get':
@@ -404,7 +429,10 @@ export class Engine {
       space.primary && { id: 'primary', label: 'Primary', url: space.primary.icecast.mountUrl },
       space.backup && { id: 'backup', label: 'Backup', url: space.backup.icecast.mountUrl },
     ].filter((output) => output !== undefined);
-    if (outputs.length === 0) throw new EngineCommandError('No Icecast mount is configured for this space: add the primary (and backup) mount URL to the space settings.');
+    if (outputs.length === 0)
+      throw new EngineCommandError(
+        'No Icecast mount is configured for this space: add the primary (and backup) mount URL to the space settings.',
+      );
     const plan = planProgram(request, this.settings.generalSettings());
     const source =
       request.source.kind === 'bridge'
@@ -454,7 +482,10 @@ export class Engine {
   }
 
   /** Saves a space; the one in use applies at once when it can, else when you next go live or join. */
-  private async saveSpace(id: string | null, form: CommandPayload<'settings:save-space'>['space']): Promise<CommandResult<'settings:save-space'>> {
+  private async saveSpace(
+    id: string | null,
+    form: CommandPayload<'settings:save-space'>['space'],
+  ): Promise<CommandResult<'settings:save-space'>> {
     await this.settings.saveSpace(id, form);
     if (id !== null && id === this.settings.activeSpaceId()) {
       this.pendingSpace = { space: this.settings.spaceConfig(id) };
@@ -484,7 +515,8 @@ export class Engine {
   }
 
   private requirePractice(): PracticeHost {
-    if (!this.options.practice) throw new EngineCommandError('This engine cannot run the practice space: start the desktop app or "steadycast headless".');
+    if (!this.options.practice)
+      throw new EngineCommandError('This engine cannot run the practice space: start the desktop app or "steadycast headless".');
     return this.options.practice;
   }
 
@@ -493,8 +525,10 @@ export class Engine {
     const practice = this.requirePractice();
     const state = practice.state();
     if (state.status === 'unavailable') throw new EngineCommandError(state.reason);
-    if (this.broadcast !== null || this.startingBroadcast) throw new EngineCommandError('A show is on air: end it before starting the practice space.');
-    if (this.state.conversation.link.status !== 'idle') throw new EngineCommandError('You are in the conversation: leave it before starting the practice space.');
+    if (this.broadcast !== null || this.startingBroadcast)
+      throw new EngineCommandError('A show is on air: end it before starting the practice space.');
+    if (this.state.conversation.link.status !== 'idle')
+      throw new EngineCommandError('You are in the conversation: leave it before starting the practice space.');
     let config: EngineConfig;
     try {
       config = await practice.start();
@@ -508,7 +542,8 @@ export class Engine {
   /** Kills the practice space's primary servers, as a crash would. */
   private async simulatePracticeFailure(): Promise<CommandResult<'practice:simulate-failure'>> {
     const practice = this.requirePractice();
-    if (practice.state().status !== 'running') throw new EngineCommandError('"Simulate a failure" works in the practice space: start it first.');
+    if (practice.state().status !== 'running')
+      throw new EngineCommandError('"Simulate a failure" works in the practice space: start it first.');
     await practice.simulateFailure();
     return practice.state();
   }
@@ -525,7 +560,9 @@ export class Engine {
 
   private requireInvites(): InviteBook {
     if (this.invites === null) {
-      throw new EngineCommandError('This space has no conversation room, so it has no invites: add janus.room { id, secret } to the primary endpoint in the space settings.');
+      throw new EngineCommandError(
+        'This space has no conversation room, so it has no invites: add janus.room { id, secret } to the primary endpoint in the space settings.',
+      );
     }
     return this.invites;
   }
@@ -571,8 +608,14 @@ export class Engine {
 
   private revealRecording(): CommandResult<'recording:reveal'> {
     const path = this.state.broadcast?.recording?.path ?? this.lastRecordingPath;
-    if (path === null) throw new EngineCommandError('No show has been recorded since the engine started: go live with the safety recording on (Settings › Recording).');
-    if (!this.options.revealFile) throw new EngineCommandError(`This engine runs without a desktop to show files on: the recording is at ${path} on the engine's computer.`);
+    if (path === null)
+      throw new EngineCommandError(
+        'No show has been recorded since the engine started: go live with the safety recording on (Settings › Recording).',
+      );
+    if (!this.options.revealFile)
+      throw new EngineCommandError(
+        `This engine runs without a desktop to show files on: the recording is at ${path} on the engine's computer.`,
+      );
     this.options.revealFile(path);
     this.log.info(`showed the recording ${path} in the file manager`);
     return { path };
@@ -588,7 +631,9 @@ export class Engine {
       throw error;
     }
     this.scheduleInviteSweep();
-    this.log.info(`created ${this.conversation.describeInvite(created.invite)}, valid until ${new Date(created.invite.expiresAt).toISOString()}`);
+    this.log.info(
+      `created ${this.conversation.describeInvite(created.invite)}, valid until ${new Date(created.invite.expiresAt).toISOString()}`,
+    );
     return { invite: created.invite, code: created.code, link: created.link };
   }
 
@@ -598,7 +643,9 @@ export class Engine {
     const invite = invites.revoke(request.id);
     if (token !== null) await this.conversation.updateAllowed('remove', [token]);
     const removed = request.removeParticipants ? await this.conversation.removeInvitees(request.id) : 0;
-    this.log.info(`revoked ${this.conversation.describeInvite(invite)}${removed > 0 ? `; removed ${removed} participant(s) who joined with it` : ''}`);
+    this.log.info(
+      `revoked ${this.conversation.describeInvite(invite)}${removed > 0 ? `; removed ${removed} participant(s) who joined with it` : ''}`,
+    );
     return { invite, removed };
   }
 
@@ -646,7 +693,9 @@ export class Engine {
     this.state.audio.inputDelay = delay;
     if (delay.medianMs >= INPUT_DELAY_WARN_MS && this.options.clock.now() - this.lastInputDelayWarning >= INPUT_DELAY_WARN_EVERY_MS) {
       this.lastInputDelayWarning = this.options.clock.now();
-      this.log.warn(`the window's program audio reaches the engine ${delay.medianMs} ms late (worst ${delay.maxMs} ms in the last second); the window's machine may be overloaded`);
+      this.log.warn(
+        `the window's program audio reaches the engine ${delay.medianMs} ms late (worst ${delay.maxMs} ms in the last second); the window's machine may be overloaded`,
+      );
     }
     if (previous === null || Math.abs(previous.medianMs - delay.medianMs) >= INPUT_DELAY_STEP_MS) this.emitState();
   }
@@ -725,12 +774,21 @@ export class Engine {
   }
 
   private async networkPreflight(probes: number): Promise<CommandResult<'preflight:network'>> {
-    if (this.endpoints.size === 0) throw new EngineCommandError('This space has no servers to check: add the primary (and backup) Janus and Icecast in the space settings.');
-    const targets = [...this.endpoints].map(([endpoint, config]) => ({ endpoint, config, urls: { janus: redactUrl(config.janus.url), icecast: redactUrl(config.icecast.mountUrl) } }));
+    if (this.endpoints.size === 0)
+      throw new EngineCommandError(
+        'This space has no servers to check: add the primary (and backup) Janus and Icecast in the space settings.',
+      );
+    const targets = [...this.endpoints].map(([endpoint, config]) => ({
+      endpoint,
+      config,
+      urls: { janus: redactUrl(config.janus.url), icecast: redactUrl(config.icecast.mountUrl) },
+    }));
     const result = await runNetworkPreflight(targets, this.options.prober, this.options.clock, probes);
     for (const line of result.lines) {
       const rtt = line.roundTripMs === null ? 'no answer' : `${Math.round(line.roundTripMs)} ms`;
-      this.log[line.verdict === 'pass' ? 'info' : 'warn'](`preflight ${line.endpoint} ${line.kind}: ${line.verdict} (${line.answered}/${line.probes} answered, ${rtt})`);
+      this.log[line.verdict === 'pass' ? 'info' : 'warn'](
+        `preflight ${line.endpoint} ${line.kind}: ${line.verdict} (${line.answered}/${line.probes} answered, ${rtt})`,
+      );
     }
     return result;
   }
@@ -742,14 +800,24 @@ export class Engine {
    */
   private async uplinkPreflight(bitrateKbps: number | undefined): Promise<CommandResult<'preflight:uplink'>> {
     const endpoint = this.endpoints.get('primary') ?? this.endpoints.get('backup');
-    if (endpoint === undefined) throw new EngineCommandError('This space has no Icecast server to measure the upload against: add the primary (and backup) mount URL in the space settings.');
+    if (endpoint === undefined)
+      throw new EngineCommandError(
+        'This space has no Icecast server to measure the upload against: add the primary (and backup) mount URL in the space settings.',
+      );
     if (this.broadcast !== null || this.startingBroadcast) {
-      throw new EngineCommandError('The upload is not measured while a show is on air: the check would take bandwidth from the program. Watch the outputs’ backlog instead.');
+      throw new EngineCommandError(
+        'The upload is not measured while a show is on air: the check would take bandwidth from the program. Watch the outputs’ backlog instead.',
+      );
     }
     const need = { bitrateKbps: bitrateKbps ?? this.settings.generalSettings().audio.bitrateKbps, outputs: this.endpoints.size };
     const check =
       this.uplinkCheck ??
-      startUplinkCheck({ mountUrl: endpoint.icecast.mountUrl, clock: this.options.clock, random: this.options.random ?? Math.random, logger: this.log.child('uplink') });
+      startUplinkCheck({
+        mountUrl: endpoint.icecast.mountUrl,
+        clock: this.options.clock,
+        random: this.options.random ?? Math.random,
+        logger: this.log.child('uplink'),
+      });
     this.uplinkCheck = check;
     const measurement = await check.result;
     if (this.uplinkCheck === check) this.uplinkCheck = null;
@@ -783,7 +851,8 @@ export class Engine {
       .then((probe) => {
         status.probe = probe;
         if (probe.status === 'unreachable') this.log.warn(`${name} ${kind} unreachable: ${probe.error}`);
-        else if (probe.status === 'reachable') this.log.info(`${name} ${kind} reachable in ${Math.round(probe.roundTripMs)} ms (${probe.serverVersion})`);
+        else if (probe.status === 'reachable')
+          this.log.info(`${name} ${kind} reachable in ${Math.round(probe.roundTripMs)} ms (${probe.serverVersion})`);
         this.emit({ channel: 'servers:probed', payload: { endpoint: name, kind, probe } });
         this.emitState();
       });
@@ -822,5 +891,10 @@ function spaceStatusOf(name: string, endpoints: Map<EndpointName, EndpointConfig
 }
 
 function safeFileName(name: string): string {
-  return name.replace(/[^\p{L}\p{N}_-]+/gu, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'show';
+  return (
+    name
+      .replace(/[^\p{L}\p{N}_-]+/gu, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 60) || 'show'
+  );
 }

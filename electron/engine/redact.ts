@@ -21,7 +21,8 @@ const INVITE_CODE = /\b(sc\d+\.)[A-Za-z0-9_-]{8,}(?:\.[A-Za-z0-9_-]+)?/g;
 /** `Authorization: Basic …` / `Bearer …`. */
 const AUTHORIZATION = /\b(authorization\s*[:=]\s*"?(?:basic|bearer)\s+)[^\s",;]+/gi;
 /** `secret=…`, `"password": "…"`, `pin: …` and the like. */
-const SECRET_FIELD = /((?:"|\b)(?:secret|password|passwd|pin|token|api_?secret|token_?secret|admin_?key|room_?secret)"?\s*[:=]\s*"?)([^"\s,&;}]+)/gi;
+const SECRET_FIELD =
+  /((?:"|\b)(?:secret|password|passwd|pin|token|api_?secret|token_?secret|admin_?key|room_?secret)"?\s*[:=]\s*"?)([^"\s,&;}]+)/gi;
 
 /**
  * Removes secrets from a free text (a log line, a diagnostics file): credentials in URLs, invite

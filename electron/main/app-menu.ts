@@ -13,10 +13,19 @@ export interface AppMenuActions {
  * undo/cut/copy/paste so text fields work, Window, Help), plus Steadycast's own: import the space
  * settings, export diagnostics, open the logs. Reload and developer tools only in development.
  */
-export function appMenuTemplate(options: { platform: NodeJS.Platform; development: boolean; actions: AppMenuActions }): MenuItemConstructorOptions[] {
+export function appMenuTemplate(options: {
+  platform: NodeJS.Platform;
+  development: boolean;
+  actions: AppMenuActions;
+}): MenuItemConstructorOptions[] {
   const { platform, development, actions } = options;
   const mac = platform === 'darwin';
-  const importItem: MenuItemConstructorOptions = { id: 'import-settings', label: 'Import Space Settings…', accelerator: 'CommandOrControl+O', click: () => actions.importSettings() };
+  const importItem: MenuItemConstructorOptions = {
+    id: 'import-settings',
+    label: 'Import Space Settings…',
+    accelerator: 'CommandOrControl+O',
+    click: () => actions.importSettings(),
+  };
   const view: MenuItemConstructorOptions[] = [
     ...(development ? ([{ role: 'reload' }, { role: 'forceReload' }, { role: 'toggleDevTools' }, { type: 'separator' }] as const) : []),
     { role: 'resetZoom' },
@@ -51,7 +60,13 @@ export function appMenuTemplate(options: { platform: NodeJS.Platform; developmen
     {
       role: 'windowMenu',
       submenu: mac
-        ? [{ role: 'minimize' }, { role: 'zoom' }, { type: 'separator' }, { id: 'show-window', label: 'Steadycast', accelerator: 'CommandOrControl+0', click: () => actions.showWindow() }, { role: 'front' }]
+        ? [
+            { role: 'minimize' },
+            { role: 'zoom' },
+            { type: 'separator' },
+            { id: 'show-window', label: 'Steadycast', accelerator: 'CommandOrControl+0', click: () => actions.showWindow() },
+            { role: 'front' },
+          ]
         : [{ role: 'minimize' }, { role: 'close' }],
     },
     {

@@ -54,7 +54,8 @@ export class AppSettings {
       settings: loaded.settings,
       onSaved: (next, previous) => {
         secrets.add(next);
-        if (next.shortcuts.muteToggle === previous.shortcuts.muteToggle && next.shortcuts.pushToTalk === previous.shortcuts.pushToTalk) return;
+        if (next.shortcuts.muteToggle === previous.shortcuts.muteToggle && next.shortcuts.pushToTalk === previous.shortcuts.pushToTalk)
+          return;
         for (const listener of this.shortcutListeners) listener(next.shortcuts);
       },
     });
@@ -97,7 +98,9 @@ function logSettingsLoad(loaded: SettingsLoad, log: Logger): void {
       log.info(`no settings at ${loaded.path} yet; starting with the default settings`);
       return;
     case 'loaded':
-      log.info(`settings loaded from ${loaded.path}${loaded.migratedFrom === null ? '' : ` (migrated from version ${loaded.migratedFrom})`}`);
+      log.info(
+        `settings loaded from ${loaded.path}${loaded.migratedFrom === null ? '' : ` (migrated from version ${loaded.migratedFrom})`}`,
+      );
       return;
     case 'unusable':
       log.warn(`the settings cannot be used (${loaded.keptAt}), starting with the default settings: ${loaded.problems.join('; ')}`);

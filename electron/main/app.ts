@@ -118,7 +118,13 @@ export async function startApp(electron: MainElectron, options: DesktopAppOption
   const logFiles = options.logFiles?.(join(userData, 'logs'), () => secrets.list()) ?? null;
   if (logFiles) disposers.push(addLogSink(logFiles.mainSink));
 
-  const settings = await AppSettings.load({ dir: userData, vault: createSafeStorageVault(electron.safeStorage, options.platform), now: () => options.clock.now(), secrets, logger: log });
+  const settings = await AppSettings.load({
+    dir: userData,
+    vault: createSafeStorageVault(electron.safeStorage, options.platform),
+    now: () => options.clock.now(),
+    secrets,
+    logger: log,
+  });
   const engine = new Engine({
     version: options.version,
     mode: 'desktop',
@@ -142,7 +148,12 @@ export async function startApp(electron: MainElectron, options: DesktopAppOption
   const notify = (title: string, body: string): void => tray.notify(title, body);
   const liveMarker = new LiveMarkerFile(userData, { appVersion: options.version, pid: process.pid });
   const microphone = engineMicrophone(engine, notify);
-  const shortcuts = new GlobalShortcuts({ globalShortcut: electron.globalShortcut, clock: options.clock, platform: options.platform, microphone });
+  const shortcuts = new GlobalShortcuts({
+    globalShortcut: electron.globalShortcut,
+    clock: options.clock,
+    platform: options.platform,
+    microphone,
+  });
   const quit = new QuitGuard({
     app,
     dialog,
@@ -194,7 +205,10 @@ export async function startApp(electron: MainElectron, options: DesktopAppOption
       quit: () => app.quit(),
     }),
   });
-  disposers.push(() => tray.dispose(), () => shortcuts.dispose());
+  disposers.push(
+    () => tray.dispose(),
+    () => shortcuts.dispose(),
+  );
   if (unavailableShortcuts) tray.notify(unavailableShortcuts.title, unavailableShortcuts.body);
   // Shortcuts saved from the settings screen take effect at once.
   disposers.push(settings.onShortcutsChanged((next) => applyShortcutSettings(shortcuts, next, notify)));
@@ -233,7 +247,10 @@ export async function startApp(electron: MainElectron, options: DesktopAppOption
         platform: options.platform,
         development: !app.isPackaged,
         actions: {
-          importSettings: () => void importSpaceSettings({ dialog, app, settingsFile: settings.file, settingsPath: settings.store.path, logger: log }).catch(failed('import the settings')),
+          importSettings: () =>
+            void importSpaceSettings({ dialog, app, settingsFile: settings.file, settingsPath: settings.store.path, logger: log }).catch(
+              failed('import the settings'),
+            ),
           exportDiagnostics: () => void exportDiagnostics().catch(failed('export diagnostics')),
           openLogsFolder: () => void electron.shell.openPath(logFiles?.dir ?? userData),
           showWindow: () => mainWindow.show(),

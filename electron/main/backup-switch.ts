@@ -29,6 +29,11 @@ export async function switchToBackupFromTray({ dialog, engine, logger = createLo
     await engine.execute({ channel: 'failover:switch', payload: { to: 'backup' } });
   } catch (error) {
     logger.warn(`switch to backup from the tray failed: ${describeError(error)}`);
-    await dialog.showMessageBox({ type: 'error', title: 'Steadycast', message: 'The show could not be moved to the backup space', detail: describeError(error) });
+    await dialog.showMessageBox({
+      type: 'error',
+      title: 'Steadycast',
+      message: 'The show could not be moved to the backup space',
+      detail: describeError(error),
+    });
   }
 }

@@ -1,6 +1,13 @@
 import { createLogger, type Logger } from '../engine/log/logger';
 import type { EngineEvent } from '../shared/contract';
-import { createDeepLinkInbox, deepLinkFromArgv, NOT_AN_INVITE_LINK, parseDeepLink, type DeepLinkSource, type OpenedLink } from './deep-link';
+import {
+  createDeepLinkInbox,
+  deepLinkFromArgv,
+  NOT_AN_INVITE_LINK,
+  parseDeepLink,
+  type DeepLinkSource,
+  type OpenedLink,
+} from './deep-link';
 import type { AppLike } from './electron-api';
 import type { MainWindow } from './main-window';
 
@@ -23,7 +30,11 @@ export interface DeepLinkRouter {
  * main window once its page has loaded, the window brought to the front. A second launch without
  * a link only brings the window to the front.
  */
-export function routeDeepLinks(app: Pick<AppLike, 'on'>, launchArgv: readonly string[], logger: Logger = createLogger('deep-link')): DeepLinkRouter {
+export function routeDeepLinks(
+  app: Pick<AppLike, 'on'>,
+  launchArgv: readonly string[],
+  logger: Logger = createLogger('deep-link'),
+): DeepLinkRouter {
   const target: { window: DeepLinkWindow | null } = { window: null };
   const bringToFront = (): void => target.window?.bringToFront();
   const inbox = createDeepLinkInbox(() => {

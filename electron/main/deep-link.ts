@@ -25,7 +25,8 @@ export type OpenedLink = EventPayload<'invites:opened'>;
 export type DeepLinkSource = 'launch' | 'second-launch' | 'open-url';
 
 /** The problem shown for a `steadycast:` link that is not a join link. */
-export const NOT_AN_INVITE_LINK = 'This link is not a Steadycast invite: an invite link starts with steadycast://join/. Ask the host to send the invite again.';
+export const NOT_AN_INVITE_LINK =
+  'This link is not a Steadycast invite: an invite link starts with steadycast://join/. Ask the host to send the invite again.';
 const NO_CODE = 'This invite link is incomplete: it has no invite code. Ask the host to send the invite again and copy the whole link.';
 const TOO_LONG = 'This link is longer than any Steadycast invite: ask the host to send the invite again.';
 
@@ -92,7 +93,9 @@ export function createDeepLinkInbox(target: () => ((opened: OpenedLink) => void)
   };
   return {
     receive(opened, source) {
-      logger.info(opened.kind === 'invite' ? `an invite link arrived (${source})` : `a steadycast: link that is not an invite arrived (${source})`);
+      logger.info(
+        opened.kind === 'invite' ? `an invite link arrived (${source})` : `a steadycast: link that is not an invite arrived (${source})`,
+      );
       queue.push(opened);
       if (queue.length > MAX_PENDING_LINKS) queue.splice(0, queue.length - MAX_PENDING_LINKS);
       flush();

@@ -31,12 +31,17 @@ export async function exportDiagnostics(input: DiagnosticsInput): Promise<string
   const folder = join(input.parentDir, `steadycast-diagnostics-${stamp}`);
   await mkdir(join(folder, 'logs'), { recursive: true, mode: 0o700 });
   const servers = input.state.space.endpoints.flatMap((endpoint) =>
-    [endpoint.janus, endpoint.icecast].filter((server) => server !== null).map((server) => ({
-      endpoint: endpoint.name,
-      kind: server.kind,
-      url: server.url,
-      version: server.probe.status === 'reachable' ? server.probe.serverVersion : `unknown (${server.probe.status === 'unreachable' ? `unreachable: ${server.probe.error}` : 'not checked yet: press Check servers'})`,
-    })),
+    [endpoint.janus, endpoint.icecast]
+      .filter((server) => server !== null)
+      .map((server) => ({
+        endpoint: endpoint.name,
+        kind: server.kind,
+        url: server.url,
+        version:
+          server.probe.status === 'reachable'
+            ? server.probe.serverVersion
+            : `unknown (${server.probe.status === 'unreachable' ? `unreachable: ${server.probe.error}` : 'not checked yet: press Check servers'})`,
+      })),
   );
   const report = {
     createdAt: new Date(input.at).toISOString(),
@@ -53,7 +58,8 @@ export async function exportDiagnostics(input: DiagnosticsInput): Promise<string
       bridge: input.state.bridge,
     },
   };
-  const write = (name: string, value: unknown): Promise<void> => writeFile(join(folder, name), `${redactText(JSON.stringify(value, null, 2), input.secrets)}\n`, { mode: 0o600 });
+  const write = (name: string, value: unknown): Promise<void> =>
+    writeFile(join(folder, name), `${redactText(JSON.stringify(value, null, 2), input.secrets)}\n`, { mode: 0o600 });
   await write('report.json', report);
   await write('settings.json', input.settings);
   for (const file of input.logFiles) {

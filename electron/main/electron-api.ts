@@ -102,7 +102,8 @@ export interface WebContentsLike {
 
 /** Why a renderer process ended (`render-process-gone`). */
 export interface RenderProcessGoneDetailsLike {
-  readonly reason: 'clean-exit' | 'abnormal-exit' | 'killed' | 'crashed' | 'oom' | 'launch-failed' | 'integrity-failure' | 'memory-eviction';
+  readonly reason:
+    'clean-exit' | 'abnormal-exit' | 'killed' | 'crashed' | 'oom' | 'launch-failed' | 'integrity-failure' | 'memory-eviction';
   readonly exitCode: number;
 }
 
@@ -169,7 +170,11 @@ export interface AppLike {
 export interface DialogLike {
   showMessageBox(options: MessageBoxOptions): Promise<MessageBoxReturnValue>;
   showErrorBox(title: string, content: string): void;
-  showOpenDialog(options: { title?: string; filters?: { name: string; extensions: string[] }[]; properties?: ('openFile')[] }): Promise<{ canceled: boolean; filePaths: string[] }>;
+  showOpenDialog(options: {
+    title?: string;
+    filters?: { name: string; extensions: string[] }[];
+    properties?: 'openFile'[];
+  }): Promise<{ canceled: boolean; filePaths: string[] }>;
 }
 
 /** `safeStorage`: strings encrypted with a key kept by the OS (Keychain, DPAPI, libsecret/KWallet). */

@@ -34,7 +34,8 @@ export interface MicrophoneActions {
 }
 
 /** Push-to-talk's state (see the diagram above). */
-export type PushToTalkState = { kind: 'idle' } | { kind: 'pressed'; timer: unknown } | { kind: 'held'; timer: unknown } | { kind: 'latched' };
+export type PushToTalkState =
+  { kind: 'idle' } | { kind: 'pressed'; timer: unknown } | { kind: 'held'; timer: unknown } | { kind: 'latched' };
 
 /**
  * Tells the auto-repeat of the last press from a new press: the first repeat comes within
@@ -105,7 +106,10 @@ export class GlobalShortcuts {
       const report: ShortcutReport = { name: NAMES[key], keys, problem: null };
       if (this.registered.includes(accelerator)) {
         report.problem = `the same keys as the other shortcut: choose different keys in the settings (shortcuts.${key})`;
-      } else if (!this.options.globalShortcut.register(accelerator, handlers[key]) || !this.options.globalShortcut.isRegistered(accelerator)) {
+      } else if (
+        !this.options.globalShortcut.register(accelerator, handlers[key]) ||
+        !this.options.globalShortcut.isRegistered(accelerator)
+      ) {
         report.problem = `another application (or the system) already uses these keys: choose different keys in the settings (shortcuts.${key})`;
       } else {
         this.registered.push(accelerator);

@@ -30,7 +30,8 @@ const LiveMarkerSchema = z.strictObject({
 export type LiveMarker = z.infer<typeof LiveMarkerSchema>;
 
 /** A marker found at start. */
-export type FoundMarker = { status: 'none' } | { status: 'found'; marker: LiveMarker; recordingExists: boolean } | { status: 'unreadable'; problem: string };
+export type FoundMarker =
+  { status: 'none' } | { status: 'found'; marker: LiveMarker; recordingExists: boolean } | { status: 'unreadable'; problem: string };
 
 /** Writes and removes the marker, one operation after the other. */
 export class LiveMarkerFile {
@@ -95,7 +96,10 @@ export class LiveMarkerFile {
 export const RESUME_BUTTONS = ['Resume the Show', 'Show the Recording', 'Not Now'] as const;
 
 /** The resume offer for a marker an earlier run left behind. */
-export function resumeOffer(found: Extract<FoundMarker, { status: 'found' }>, formatTime: (at: number) => string): { message: string; detail: string; buttons: string[] } {
+export function resumeOffer(
+  found: Extract<FoundMarker, { status: 'found' }>,
+  formatTime: (at: number) => string,
+): { message: string; detail: string; buttons: string[] } {
   const { marker, recordingExists } = found;
   const recording =
     marker.recordingPath === null

@@ -36,17 +36,21 @@ export interface LogFiles {
 }
 
 const LEVELS: Record<LogRecord['level'], ElectronLogLevel> = { debug: 'debug', info: 'info', warn: 'warn', error: 'error' };
-const CONSOLE_LEVELS: Record<ConsoleMessageLike['level'], ElectronLogLevel> = { debug: 'debug', info: 'info', warning: 'warn', error: 'error' };
+const CONSOLE_LEVELS: Record<ConsoleMessageLike['level'], ElectronLogLevel> = {
+  debug: 'debug',
+  info: 'info',
+  warning: 'warn',
+  error: 'error',
+};
 
 /** Sets up main.log and renderer.log. */
 export function createLogFiles(options: LogFilesOptions): LogFiles {
   const maxBytes = options.maxBytes ?? 5 * 1024 * 1024;
   const keep = options.keep ?? 3;
   const names = ['main', 'renderer'] as const;
-  const loggers = Object.fromEntries(names.map((name) => [name, configure(options.create(`steadycast-${name}`), join(options.dir, `${name}.log`))])) as Record<
-    (typeof names)[number],
-    ElectronLogger
-  >;
+  const loggers = Object.fromEntries(
+    names.map((name) => [name, configure(options.create(`steadycast-${name}`), join(options.dir, `${name}.log`))]),
+  ) as Record<(typeof names)[number], ElectronLogger>;
 
   function configure(logger: ElectronLogger, path: string): ElectronLogger {
     const { file, console: consoleTransport } = logger.transports as Record<string, { level: unknown } | null | undefined>;
@@ -61,16 +65,25 @@ export function createLogFiles(options: LogFilesOptions): LogFiles {
       resolvePathFn: () => path,
       archiveLogFn: (old: LogFile) => rotate(old.path, keep),
     });
-    logger.hooks.push((message) => ({ ...message, data: message.data.map((item: unknown) => redactText(typeof item === 'string' ? item : String(item), options.secrets())) }));
+    logger.hooks.push((message) => ({
+      ...message,
+      data: message.data.map((item: unknown) => redactText(typeof item === 'string' ? item : String(item), options.secrets())),
+    }));
     return logger;
   }
 
   return {
     dir: options.dir,
     mainSink: (record) => loggers.main[LEVELS[record.level]](`[${record.scope}] ${record.message}`),
-    rendererConsole: (details) => loggers.renderer[CONSOLE_LEVELS[details.level]](`${details.message} (${shortSource(details.sourceId)}:${details.lineNumber})`),
+    rendererConsole: (details) =>
+      loggers.renderer[CONSOLE_LEVELS[details.level]](`${details.message} (${shortSource(details.sourceId)}:${details.lineNumber})`),
     files: () =>
-      names.flatMap((name) => [join(options.dir, `${name}.log`), ...Array.from({ length: keep }, (_, index) => join(options.dir, `${name}.${index + 1}.log`))]).filter((path) => existsSync(path)),
+      names
+        .flatMap((name) => [
+          join(options.dir, `${name}.log`),
+          ...Array.from({ length: keep }, (_, index) => join(options.dir, `${name}.${index + 1}.log`)),
+        ])
+        .filter((path) => existsSync(path)),
   };
 }
 

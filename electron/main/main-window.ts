@@ -82,7 +82,9 @@ export class MainWindow {
       if (opened.page !== 'stopped') opened.page = 'loading';
       engine.setBridgeClients(0);
       const live = this.deps.isLive();
-      this.log.error(`the window's page stopped (${details.reason}, exit code ${details.exitCode}); the engine${live ? ' and the show go on' : ' goes on'}`);
+      this.log.error(
+        `the window's page stopped (${details.reason}, exit code ${details.exitCode}); the engine${live ? ' and the show go on' : ' goes on'}`,
+      );
       if (details.reason === 'clean-exit') {
         if (opened.page !== 'stopped') opened.page = 'ended';
         return;
@@ -103,7 +105,10 @@ export class MainWindow {
       // The engine and the show do not depend on the window, but the microphone lives in its page: keep it, hidden.
       event.preventDefault();
       created.hide();
-      this.deps.notify('Steadycast is still on air', 'The show goes on with the window closed. Use the Steadycast icon in the tray to show the window, or quit to end the show.');
+      this.deps.notify(
+        'Steadycast is still on air',
+        'The show goes on with the window closed. Use the Steadycast icon in the tray to show the window, or quit to end the show.',
+      );
     });
     created.on('closed', () => {
       if (!isCurrent()) return;

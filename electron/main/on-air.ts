@@ -32,7 +32,8 @@ export function watchOnAir(
   return engine.subscribe((event) => {
     if (event.channel !== 'engine:state') return;
     const next = onAirShow(event.payload);
-    if (next === null ? last === null : last !== null && next.startedAt === last.startedAt && next.recordingPath === last.recordingPath) return;
+    if (next === null ? last === null : last !== null && next.startedAt === last.startedAt && next.recordingPath === last.recordingPath)
+      return;
     last = next;
     onChange(next);
   });

@@ -18,7 +18,11 @@ export interface LaunchContext {
  * (development), Windows must be told the whole command: Electron, then the app's path.
  * Returns whether the system took the registration.
  */
-export function registerProtocolClient(app: Pick<AppLike, 'setAsDefaultProtocolClient'>, launch: LaunchContext, log: Logger = createLogger('app')): boolean {
+export function registerProtocolClient(
+  app: Pick<AppLike, 'setAsDefaultProtocolClient'>,
+  launch: LaunchContext,
+  log: Logger = createLogger('app'),
+): boolean {
   let registered: boolean;
   if (launch.defaultApp) {
     const appPath = launch.argv.slice(1).find((argument) => !argument.startsWith('-') && parseDeepLink(argument) === null);
@@ -31,6 +35,9 @@ export function registerProtocolClient(app: Pick<AppLike, 'setAsDefaultProtocolC
     registered = app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME);
   }
   if (registered) log.info(`registered as the handler of ${DEEP_LINK_SCHEME}:// links`);
-  else log.warn(`could not register as the handler of ${DEEP_LINK_SCHEME}:// links: invite links will not open Steadycast (paste them instead)`);
+  else
+    log.warn(
+      `could not register as the handler of ${DEEP_LINK_SCHEME}:// links: invite links will not open Steadycast (paste them instead)`,
+    );
   return registered;
 }

@@ -46,7 +46,15 @@ async function offerResume(found: Extract<FoundMarker, { status: 'found' }>, dep
   const { marker } = found;
   log.warn(`the previous run stopped while "${marker.space}" was on air (live marker found)`);
   const offer = resumeOffer(found, deps.formatTime);
-  const answer = await dialog.showMessageBox({ type: 'warning', title: 'Steadycast', message: offer.message, detail: offer.detail, buttons: offer.buttons, defaultId: 0, cancelId: offer.buttons.length - 1 });
+  const answer = await dialog.showMessageBox({
+    type: 'warning',
+    title: 'Steadycast',
+    message: offer.message,
+    detail: offer.detail,
+    buttons: offer.buttons,
+    defaultId: 0,
+    cancelId: offer.buttons.length - 1,
+  });
   const choice = offer.buttons[answer.response];
   await deps.liveMarker.clear();
   if (choice === RESUME_BUTTONS[1] && marker.recordingPath !== null) {
@@ -60,6 +68,9 @@ async function offerResume(found: Extract<FoundMarker, { status: 'found' }>, dep
   log.info(`resuming "${marker.space}"`);
   const reply = await dispatchUntrusted(deps.engine, 'broadcast:start', RESUME_REQUEST);
   if (!reply.ok) {
-    dialog.showErrorBox('Steadycast could not resume the show', `${reply.error.message}\n\nThe recording of the interrupted show is not affected${marker.recordingPath ? `: ${marker.recordingPath}` : ''}.`);
+    dialog.showErrorBox(
+      'Steadycast could not resume the show',
+      `${reply.error.message}\n\nThe recording of the interrupted show is not affected${marker.recordingPath ? `: ${marker.recordingPath}` : ''}.`,
+    );
   }
 }

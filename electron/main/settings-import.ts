@@ -20,8 +20,18 @@ export interface SettingsImportDeps {
  * cannot be used, saves a good one with its secrets sealed (or says why it was not saved), and
  * offers to restart with it. Rejects only when a dialog itself fails.
  */
-export async function importSpaceSettings({ dialog, app, settingsFile, settingsPath, logger = createLogger('app') }: SettingsImportDeps): Promise<void> {
-  const picked = await dialog.showOpenDialog({ title: 'Import Space Settings', filters: [{ name: 'Steadycast space settings', extensions: ['json'] }], properties: ['openFile'] });
+export async function importSpaceSettings({
+  dialog,
+  app,
+  settingsFile,
+  settingsPath,
+  logger = createLogger('app'),
+}: SettingsImportDeps): Promise<void> {
+  const picked = await dialog.showOpenDialog({
+    title: 'Import Space Settings',
+    filters: [{ name: 'Steadycast space settings', extensions: ['json'] }],
+    properties: ['openFile'],
+  });
   const path = picked.filePaths[0];
   if (picked.canceled || path === undefined) return;
   const read = await loadConfigFile(path);
@@ -39,7 +49,12 @@ export async function importSpaceSettings({ dialog, app, settingsFile, settingsP
     next = await settingsFile.importSpace(read.config);
   } catch (error) {
     logger.warn(`space settings not imported: ${describeError(error)}`);
-    await dialog.showMessageBox({ type: 'error', title: 'Steadycast', message: 'The space settings were not saved', detail: describeError(error) });
+    await dialog.showMessageBox({
+      type: 'error',
+      title: 'Steadycast',
+      message: 'The space settings were not saved',
+      detail: describeError(error),
+    });
     return;
   }
   logger.info(`space settings "${next.config.space.name}" imported into ${settingsPath}`);

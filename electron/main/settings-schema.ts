@@ -136,12 +136,21 @@ export function migrateToCurrent(input: unknown, vault: SecretVault): { stored: 
   const from = versionOf(input);
   if (from === null) throw new SettingsError(['the file is not a settings object with a whole-number "schemaVersion"'], true);
   if (from > SETTINGS_SCHEMA_VERSION) {
-    throw new SettingsError([`it was written by a newer Steadycast (settings version ${from}; this one reads up to ${SETTINGS_SCHEMA_VERSION}): update Steadycast`], false);
+    throw new SettingsError(
+      [
+        `it was written by a newer Steadycast (settings version ${from}; this one reads up to ${SETTINGS_SCHEMA_VERSION}): update Steadycast`,
+      ],
+      false,
+    );
   }
   let current: unknown = input;
   for (let version = from; version < SETTINGS_SCHEMA_VERSION; version += 1) current = MIGRATIONS[version]?.(current, vault);
   const parsed = StoredSettingsV3Schema.safeParse(current);
-  if (!parsed.success) throw new SettingsError(parsed.error.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`), true);
+  if (!parsed.success)
+    throw new SettingsError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`),
+      true,
+    );
   return { stored: parsed.data, from };
 }
 
@@ -193,7 +202,9 @@ export function openSettings(stored: StoredSettingsV3, vault: SecretVault): Desk
     try {
       return vault.open(sealed.sealed);
     } catch {
-      problems.push(`${where}: the secret cannot be decrypted on this system (the settings were saved under another user account or keychain, or the keychain is locked)`);
+      problems.push(
+        `${where}: the secret cannot be decrypted on this system (the settings were saved under another user account or keychain, or the keychain is locked)`,
+      );
       return undefined;
     }
   };
@@ -212,7 +223,9 @@ export function openSettings(stored: StoredSettingsV3, vault: SecretVault): Desk
     return {
       config: parseEngineConfig({ space }, 'settings'),
       shortcuts: stored.shortcuts,
-      ...(savedSpaces.length > 0 ? { savedSpaces: savedSpaces.map((saved, index) => parseEngineConfig({ space: saved }, `settings (savedSpaces.${index})`).space) } : {}),
+      ...(savedSpaces.length > 0
+        ? { savedSpaces: savedSpaces.map((saved, index) => parseEngineConfig({ space: saved }, `settings (savedSpaces.${index})`).space) }
+        : {}),
       ...(stored.audio ? { audio: stored.audio } : {}),
       ...(stored.recording ? { recording: stored.recording } : {}),
     };
@@ -229,7 +242,9 @@ export function hasSecrets(settings: DesktopSettings): boolean {
 
 /** Every secret value of the settings, the saved spaces' included (for the log redactor). */
 export function settingsSecretValues(settings: DesktopSettings): string[] {
-  return [...new Set([settings.config, ...(settings.savedSpaces ?? []).map((space) => ({ space }))].flatMap((config) => secretValues(config)))];
+  return [
+    ...new Set([settings.config, ...(settings.savedSpaces ?? []).map((space) => ({ space }))].flatMap((config) => secretValues(config))),
+  ];
 }
 
 /** Every secret value of a config (for the log redactor): passwords, room secrets and PINs, API secrets, admin keys. */
@@ -245,7 +260,8 @@ export function secretValues(config: EngineConfig): string[] {
       if (password.length > 0 && password.join(':') !== '') values.push(decodeUserinfo(password.join(':')), password.join(':'));
       else if (user !== '') values.push(decodeUserinfo(user));
     }
-    for (const value of [janus.apiSecret, janus.tokenSecret, janus.adminKey, janus.room?.secret, janus.room?.pin]) if (value !== undefined) values.push(value);
+    for (const value of [janus.apiSecret, janus.tokenSecret, janus.adminKey, janus.room?.secret, janus.room?.pin])
+      if (value !== undefined) values.push(value);
   }
   return [...new Set(values.filter((value) => value.length > 0))];
 }
@@ -259,7 +275,11 @@ export function redactedSettings(settings: DesktopSettings): unknown {
         apiSecret: config.janus.apiSecret === undefined ? undefined : '(set)',
         tokenSecret: config.janus.tokenSecret === undefined ? undefined : '(set)',
         adminKey: config.janus.adminKey === undefined ? undefined : '(set)',
-        room: config.janus.room && { id: config.janus.room.id, secret: '(set)', pin: config.janus.room.pin === undefined ? undefined : '(set)' },
+        room: config.janus.room && {
+          id: config.janus.room.id,
+          secret: '(set)',
+          pin: config.janus.room.pin === undefined ? undefined : '(set)',
+        },
       },
       icecast: {
         mountUrl: splitCredentials(config.icecast.mountUrl).url,
@@ -268,7 +288,12 @@ export function redactedSettings(settings: DesktopSettings): unknown {
         fallbackMounts: config.icecast.fallbackMounts,
       },
     };
-  const space = (config: EngineConfig['space']): unknown => ({ name: config.name, primary: endpoint(config.primary), backup: endpoint(config.backup), failover: config.failover });
+  const space = (config: EngineConfig['space']): unknown => ({
+    name: config.name,
+    primary: endpoint(config.primary),
+    backup: endpoint(config.backup),
+    failover: config.failover,
+  });
   return {
     schemaVersion: SETTINGS_SCHEMA_VERSION,
     space: space(settings.config.space),
@@ -310,7 +335,8 @@ function joinCredentials(bare: string, credentials: string | undefined): string 
 }
 
 function sealEndpoint(endpoint: EndpointConfig, vault: SecretVault): StoredEndpoint {
-  const seal = (value: string | null | undefined): Sealed | undefined => (value === null || value === undefined ? undefined : { sealed: vault.seal(value) });
+  const seal = (value: string | null | undefined): Sealed | undefined =>
+    value === null || value === undefined ? undefined : { sealed: vault.seal(value) };
   const janusUrl = splitCredentials(endpoint.janus.url);
   const mount = splitCredentials(endpoint.icecast.mountUrl);
   const stats = endpoint.icecast.statsUrl === undefined ? null : splitCredentials(endpoint.icecast.statsUrl);
@@ -342,11 +368,20 @@ function openEndpoint(endpoint: StoredEndpoint, open: (sealed: Sealed | undefine
       apiSecret: open(janus.apiSecret, 'janus.apiSecret'),
       tokenSecret: open(janus.tokenSecret, 'janus.tokenSecret'),
       adminKey: open(janus.adminKey, 'janus.adminKey'),
-      room: janus.room && dropUndefined({ id: janus.room.id, secret: open(janus.room.secret, 'janus.room.secret'), pin: open(janus.room.pin, 'janus.room.pin') }),
+      room:
+        janus.room &&
+        dropUndefined({
+          id: janus.room.id,
+          secret: open(janus.room.secret, 'janus.room.secret'),
+          pin: open(janus.room.pin, 'janus.room.pin'),
+        }),
     }),
     icecast: dropUndefined({
       mountUrl: joinCredentials(icecast.mountUrl, open(icecast.mountCredentials, 'icecast.mountCredentials')),
-      statsUrl: icecast.statsUrl === undefined ? undefined : joinCredentials(icecast.statsUrl, open(icecast.statsCredentials, 'icecast.statsCredentials')),
+      statsUrl:
+        icecast.statsUrl === undefined
+          ? undefined
+          : joinCredentials(icecast.statsUrl, open(icecast.statsCredentials, 'icecast.statsCredentials')),
       fallbackMounts: icecast.fallbackMounts,
     }),
   };

@@ -6,7 +6,16 @@ import { createLogger, type Logger } from '../engine/log/logger';
 import { asideName, writeFileAtomic } from './atomic-file';
 import { loadConfigFile } from './config-file';
 import { SecretsUnavailableError, type SecretVault } from './secret-vault';
-import { defaultSettings, hasSecrets, migrateToCurrent, openSettings, sealSettings, SETTINGS_SCHEMA_VERSION, SettingsError, type DesktopSettings } from './settings-schema';
+import {
+  defaultSettings,
+  hasSecrets,
+  migrateToCurrent,
+  openSettings,
+  sealSettings,
+  SETTINGS_SCHEMA_VERSION,
+  SettingsError,
+  type DesktopSettings,
+} from './settings-schema';
 import { describeError } from '../shared/describe-error';
 
 /** The settings file in the user data folder. */
@@ -24,7 +33,15 @@ export type SettingsLoad =
    * aside (`keptAt`); a sound one that cannot be used here (newer version, secrets of another
    * keychain) stays where it is and is never overwritten during this run.
    */
-  | { status: 'unusable'; path: string; settings: DesktopSettings; problems: string[]; keptAt: string; damaged: boolean; notices: string[] };
+  | {
+      status: 'unusable';
+      path: string;
+      settings: DesktopSettings;
+      problems: string[];
+      keptAt: string;
+      damaged: boolean;
+      notices: string[];
+    };
 
 /** What a store is built from. */
 export interface SettingsStoreOptions {
@@ -74,14 +91,16 @@ export class SettingsStore {
       migrated = migrateToCurrent(input, this.options.vault);
     } catch (error) {
       if (error instanceof SecretsUnavailableError) return this.usePlainVersion1(input, error);
-      if (error instanceof SettingsError) return error.damaged ? this.quarantine(error.problems) : this.unusable(error.problems, this.path, false);
+      if (error instanceof SettingsError)
+        return error.damaged ? this.quarantine(error.problems) : this.unusable(error.problems, this.path, false);
       throw error;
     }
     let settings: DesktopSettings;
     try {
       settings = openSettings(migrated.stored, this.options.vault);
     } catch (error) {
-      if (error instanceof SettingsError) return error.damaged ? this.quarantine(error.problems) : this.unusable(error.problems, this.path, false);
+      if (error instanceof SettingsError)
+        return error.damaged ? this.quarantine(error.problems) : this.unusable(error.problems, this.path, false);
       throw error;
     }
     if (migrated.from === SETTINGS_SCHEMA_VERSION) return { status: 'loaded', path: this.path, settings, migratedFrom: null, notices: [] };
@@ -92,7 +111,13 @@ export class SettingsStore {
       return { status: 'loaded', path: this.path, settings, migratedFrom: migrated.from, notices: [] };
     }
     this.log.info(`settings migrated from version ${migrated.from} to the current version; secrets are now encrypted`);
-    return { status: 'loaded', path: this.path, settings, migratedFrom: migrated.from, notices: [`Your settings were updated from version ${migrated.from}; their secrets are now encrypted by the system keychain.`] };
+    return {
+      status: 'loaded',
+      path: this.path,
+      settings,
+      migratedFrom: migrated.from,
+      notices: [`Your settings were updated from version ${migrated.from}; their secrets are now encrypted by the system keychain.`],
+    };
   }
 
   /**
@@ -128,13 +153,17 @@ export class SettingsStore {
     const settings: DesktopSettings = { ...defaultSettings(), config: legacy.config };
     const reason = this.options.vault.unavailableReason();
     if (reason !== null && hasSecrets(settings)) {
-      this.log.warn(`${LEGACY_CONFIG_FILE} holds secrets in plain text and this system cannot encrypt them; it is used as it is and not migrated`);
+      this.log.warn(
+        `${LEGACY_CONFIG_FILE} holds secrets in plain text and this system cannot encrypt them; it is used as it is and not migrated`,
+      );
       return {
         status: 'loaded',
         path: this.legacyPath,
         settings,
         migratedFrom: null,
-        notices: [`${this.legacyPath} keeps its secrets in plain text: Steadycast uses it as it is and writes no copy of them, because ${reason}`],
+        notices: [
+          `${this.legacyPath} keeps its secrets in plain text: Steadycast uses it as it is and writes no copy of them, because ${reason}`,
+        ],
       };
     }
     await this.save(settings);
@@ -142,7 +171,9 @@ export class SettingsStore {
     if (!isDeepStrictEqual(written, settings)) {
       // The keychain did not give back what it sealed: config.json stays the settings, and no half-migrated copy is left.
       await rm(this.path, { force: true });
-      this.log.error(`${this.path} did not read back as written (the keychain did not return what it sealed); ${LEGACY_CONFIG_FILE} is kept and used`);
+      this.log.error(
+        `${this.path} did not read back as written (the keychain did not return what it sealed); ${LEGACY_CONFIG_FILE} is kept and used`,
+      );
       return { status: 'loaded', path: this.legacyPath, settings, migratedFrom: null, notices: [] };
     }
     await rm(this.legacyPath, { force: true });
@@ -152,7 +183,9 @@ export class SettingsStore {
       path: this.path,
       settings,
       migratedFrom: 1,
-      notices: [`Your config file ${this.legacyPath} was moved into ${this.path}. Its secrets are now encrypted by the system keychain, and the plain-text file was removed.`],
+      notices: [
+        `Your config file ${this.legacyPath} was moved into ${this.path}. Its secrets are now encrypted by the system keychain, and the plain-text file was removed.`,
+      ],
     };
   }
 
@@ -162,7 +195,13 @@ export class SettingsStore {
     // migrateToCurrent validated this config before it tried to seal it.
     const settings = { ...defaultSettings(), config: parseEngineConfig(config, this.path) };
     this.protectedReason = 'it holds secrets in plain text that this system cannot encrypt';
-    return { status: 'loaded', path: this.path, settings, migratedFrom: null, notices: [`${this.path} keeps its secrets in plain text and is used as it is. ${error.message}`] };
+    return {
+      status: 'loaded',
+      path: this.path,
+      settings,
+      migratedFrom: null,
+      notices: [`${this.path} keeps its secrets in plain text and is used as it is. ${error.message}`],
+    };
   }
 
   private async readBack(): Promise<DesktopSettings | null> {

@@ -13,7 +13,11 @@ export function unavailableShortcutsNotice(reports: readonly ShortcutReport[]): 
 }
 
 /** Registers `next` (at start, and when the settings screen saves other keys) and says which keys are not available. */
-export function applyShortcutSettings(shortcuts: Pick<GlobalShortcuts, 'apply'>, next: DesktopSettings['shortcuts'], notify: (title: string, body: string) => void): void {
+export function applyShortcutSettings(
+  shortcuts: Pick<GlobalShortcuts, 'apply'>,
+  next: DesktopSettings['shortcuts'],
+  notify: (title: string, body: string) => void,
+): void {
   const notice = unavailableShortcutsNotice(shortcuts.apply(next));
   if (notice) notify(notice.title, notice.body);
 }

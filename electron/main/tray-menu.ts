@@ -51,7 +51,8 @@ export interface TrayView {
 }
 
 /** No failover command exists in the contract yet: the item is there, disabled, and says why. */
-export const SWITCH_TO_BACKUP_UNAVAILABLE = 'Only the host or a producer in the conversation on the primary space can move it to the backup.';
+export const SWITCH_TO_BACKUP_UNAVAILABLE =
+  'Only the host or a producer in the conversation on the primary space can move it to the backup.';
 
 /** Builds the tray from the state. */
 export function trayView({ state, listeners, shortcuts, formatTime }: TrayInput): TrayView {
@@ -66,7 +67,11 @@ export function trayView({ state, listeners, shortcuts, formatTime }: TrayInput)
 
   if (broadcast) {
     const stopping = broadcast.status === 'stopping' ? ' (ending)' : '';
-    items.push({ kind: 'info', id: 'on-air', label: `${onAir ? '●' : '▲'} ${sentence} · since ${formatTime(broadcast.startedAt)}${stopping}` });
+    items.push({
+      kind: 'info',
+      id: 'on-air',
+      label: `${onAir ? '●' : '▲'} ${sentence} · since ${formatTime(broadcast.startedAt)}${stopping}`,
+    });
   } else {
     items.push({ kind: 'info', id: 'on-air', label: 'Off air' });
   }
@@ -77,11 +82,18 @@ export function trayView({ state, listeners, shortcuts, formatTime }: TrayInput)
   const problems = shortcuts.filter((shortcut) => shortcut.problem !== null);
   if (problems.length > 0) {
     items.push({ kind: 'separator' });
-    for (const shortcut of problems) items.push({ kind: 'info', id: `shortcut-${shortcut.name}`, label: `${shortcut.name} ${shortcut.keys}: ${shortcut.problem ?? ''}` });
+    for (const shortcut of problems)
+      items.push({ kind: 'info', id: `shortcut-${shortcut.name}`, label: `${shortcut.name} ${shortcut.keys}: ${shortcut.problem ?? ''}` });
   }
   items.push({ kind: 'separator' });
   items.push({ kind: 'action', id: 'show-window', action: 'show-window', label: 'Show Steadycast', enabled: true });
-  items.push({ kind: 'action', id: 'quit', action: 'quit', label: showRunning ? 'Quit Steadycast… (ends the show)' : 'Quit Steadycast', enabled: true });
+  items.push({
+    kind: 'action',
+    id: 'quit',
+    action: 'quit',
+    label: showRunning ? 'Quit Steadycast… (ends the show)' : 'Quit Steadycast',
+    enabled: true,
+  });
 
   const toolTip = `Steadycast — ${showRunning ? sentence.charAt(0).toLowerCase() + sentence.slice(1) : 'off air'}${showRunning && listenerText !== null ? ` · ${listenerText}` : ''}`;
   const count = onAir && listeners && listeners.coveredOutlets > 0 ? ` · ${formatCount(listeners.total)}` : '';
@@ -98,7 +110,13 @@ export function trayMenuTemplate(view: TrayView, run: (action: TrayAction) => vo
       case 'info':
         return { id: item.id, label: item.label, enabled: false };
       case 'action':
-        return { id: item.id, label: item.label, enabled: item.enabled, ...(item.toolTip ? { toolTip: item.toolTip } : {}), click: () => run(item.action) };
+        return {
+          id: item.id,
+          label: item.label,
+          enabled: item.enabled,
+          ...(item.toolTip ? { toolTip: item.toolTip } : {}),
+          click: () => run(item.action),
+        };
     }
   });
 }
@@ -107,19 +125,40 @@ function muteItem(state: EngineState): TrayItem {
   const conversation = state.conversation;
   const self = conversation.participants.find((participant) => participant.self);
   if (conversation.link.status !== 'joined') {
-    return { kind: 'action', id: 'toggle-mute', action: 'toggle-mute', label: 'Mute microphone', enabled: false, toolTip: 'Join the conversation to use the microphone.' };
+    return {
+      kind: 'action',
+      id: 'toggle-mute',
+      action: 'toggle-mute',
+      label: 'Mute microphone',
+      enabled: false,
+      toolTip: 'Join the conversation to use the microphone.',
+    };
   }
   if (self?.mutedBy === 'moderator') {
-    return { kind: 'action', id: 'toggle-mute', action: 'toggle-mute', label: 'Muted by a moderator', enabled: false, toolTip: 'Only the host or a producer can unmute you.' };
+    return {
+      kind: 'action',
+      id: 'toggle-mute',
+      action: 'toggle-mute',
+      label: 'Muted by a moderator',
+      enabled: false,
+      toolTip: 'Only the host or a producer can unmute you.',
+    };
   }
   const muted = conversation.selfMuted || self?.muted === true;
-  return { kind: 'action', id: 'toggle-mute', action: 'toggle-mute', label: muted ? 'Unmute microphone' : 'Mute microphone', enabled: true };
+  return {
+    kind: 'action',
+    id: 'toggle-mute',
+    action: 'toggle-mute',
+    label: muted ? 'Unmute microphone' : 'Mute microphone',
+    enabled: true,
+  };
 }
 
 function switchItem(state: EngineState): TrayItem {
   const hasBackup = state.space.endpoints.some((endpoint) => endpoint.name === 'backup') || state.failover?.hasBackup === true;
   const failover = state.failover;
-  const onPrimary = failover !== undefined && failover.onAir === 'primary' && (failover.phase.phase === 'onPrimary' || failover.phase.phase === 'degraded');
+  const onPrimary =
+    failover !== undefined && failover.onAir === 'primary' && (failover.phase.phase === 'onPrimary' || failover.phase.phase === 'degraded');
   const enabled = hasBackup && onPrimary && failover.canSwitch;
   return {
     kind: 'action',
@@ -127,7 +166,9 @@ function switchItem(state: EngineState): TrayItem {
     action: 'switch-to-backup',
     label: failover?.onAir === 'backup' ? 'On the backup space' : 'Switch to backup space…',
     enabled,
-    ...(enabled ? {} : { toolTip: hasBackup ? SWITCH_TO_BACKUP_UNAVAILABLE : 'This space has no backup endpoint: add one in the space settings.' }),
+    ...(enabled
+      ? {}
+      : { toolTip: hasBackup ? SWITCH_TO_BACKUP_UNAVAILABLE : 'This space has no backup endpoint: add one in the space settings.' }),
   };
 }
 
@@ -136,7 +177,9 @@ function describeListeners(reading: ListenerReading | null): string | null {
   if (reading === null) return null;
   if (reading.coveredOutlets === 0) return 'unknown (no server answered recently)';
   const count = `${formatCount(reading.total)} listener${reading.total === 1 ? '' : 's'}`;
-  return reading.coveredOutlets < reading.totalOutlets ? `${count} (${reading.coveredOutlets} of ${reading.totalOutlets} servers answered)` : count;
+  return reading.coveredOutlets < reading.totalOutlets
+    ? `${count} (${reading.coveredOutlets} of ${reading.totalOutlets} servers answered)`
+    : count;
 }
 
 function formatCount(value: number): string {

@@ -61,7 +61,12 @@ export class TrayController {
   }
 
   private build(): TrayView {
-    return trayView({ state: this.options.engine.getState(), listeners: this.listeners, shortcuts: this.options.shortcuts(), formatTime: this.options.formatTime });
+    return trayView({
+      state: this.options.engine.getState(),
+      listeners: this.listeners,
+      shortcuts: this.options.shortcuts(),
+      formatTime: this.options.formatTime,
+    });
   }
 
   private draw(view: TrayView): void {

@@ -1,7 +1,13 @@
 import type { BrowserWindowConstructorOptions } from 'electron';
 import { createLogger } from '../engine/log/logger';
 import { buildContentSecurityPolicy, withContentSecurityPolicy } from './content-security-policy';
-import type { BrowserWindowConstructor, BrowserWindowLike, PermissionCheckDetails, PermissionRequestDetails, SessionLike } from './electron-api';
+import type {
+  BrowserWindowConstructor,
+  BrowserWindowLike,
+  PermissionCheckDetails,
+  PermissionRequestDetails,
+  SessionLike,
+} from './electron-api';
 import { isAppUrl, type RendererLocation } from './renderer-location';
 
 const log = createLogger('window');
@@ -105,7 +111,10 @@ export function isMicrophoneRequest(permission: string, details: PermissionReque
 /** The check counterpart of {@link isMicrophoneRequest} (Chromium checks before listing devices). */
 export function isMicrophoneCheck(permission: string, details: PermissionCheckDetails, renderer: RendererLocation): boolean {
   return (
-    permission === 'media' && details.mediaType === 'audio' && details.requestingUrl !== undefined && isAppUrl(details.requestingUrl, renderer)
+    permission === 'media' &&
+    details.mediaType === 'audio' &&
+    details.requestingUrl !== undefined &&
+    isAppUrl(details.requestingUrl, renderer)
   );
 }
 

@@ -27,7 +27,10 @@ export function buildSteadycastApi(ipc: IpcRendererLike): SteadycastIpcApi {
     try {
       reply = await ipc.invoke(channel, payload);
     } catch (error) {
-      return failure('disconnected', `The engine did not answer ${channel} (${error instanceof Error ? error.message : String(error)}). Restart Steadycast.`);
+      return failure(
+        'disconnected',
+        `The engine did not answer ${channel} (${error instanceof Error ? error.message : String(error)}). Restart Steadycast.`,
+      );
     }
     if (isObject(reply) && reply['ok'] === true && 'result' in reply) return { ok: true, result: reply['result'] };
     if (isObject(reply) && reply['ok'] === false && isObject(reply['error'])) {

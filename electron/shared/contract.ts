@@ -210,7 +210,12 @@ export const commandSchemas = {
       role: RoleSchema.exclude(['host']),
       label: z.string().trim().max(200).default(''),
       /** How long the invite can be used (default 24 h, at most 30 days). */
-      expiresInMinutes: z.number().int().min(1).max(30 * 24 * 60).default(24 * 60),
+      expiresInMinutes: z
+        .number()
+        .int()
+        .min(1)
+        .max(30 * 24 * 60)
+        .default(24 * 60),
     }),
     result: z.strictObject({ invite: InviteSummarySchema, code: z.string(), link: z.string() }),
   },

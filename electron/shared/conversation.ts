@@ -208,7 +208,11 @@ export const INVITE_LINK_PREFIX = 'steadycast://join/';
 export const MAX_INVITE_CODE_LENGTH = 4096;
 
 /** An invite code or link as a user pastes it (validated and decoded by the engine). */
-export const InviteCodeInputSchema = z.string().trim().min(1, 'paste the invite link or code').max(MAX_INVITE_CODE_LENGTH, 'this is longer than any invite code: paste only the link or code');
+export const InviteCodeInputSchema = z
+  .string()
+  .trim()
+  .min(1, 'paste the invite link or code')
+  .max(MAX_INVITE_CODE_LENGTH, 'this is longer than any invite code: paste only the link or code');
 
 /** What a joining user sees of an invite before joining. */
 export const InvitePreviewSchema = z.strictObject({
@@ -222,14 +226,20 @@ export const InvitePreviewSchema = z.strictObject({
    * The Janus server (host:port) of each endpoint, so the one joining sees where the invite leads
    * before joining: a forged invite to someone else's server shows a name the host never gave.
    */
-  servers: z.array(z.strictObject({ endpoint: EndpointNameSchema, janus: z.string().max(300), secure: z.boolean() })).max(2).optional(),
+  servers: z
+    .array(z.strictObject({ endpoint: EndpointNameSchema, janus: z.string().max(300), secure: z.boolean() }))
+    .max(2)
+    .optional(),
 });
 export type InvitePreview = z.infer<typeof InvitePreviewSchema>;
 
 /** A WebRTC session description crossing the bridge (audio only; non-trickle: every candidate inside). */
 export const SessionDescriptionSchema = z.strictObject({
   type: z.enum(['offer', 'answer']),
-  sdp: z.string().min(1).max(64 * 1024),
+  sdp: z
+    .string()
+    .min(1)
+    .max(64 * 1024),
 });
 export type SessionDescription = z.infer<typeof SessionDescriptionSchema>;
 
@@ -262,7 +272,11 @@ export function decodeDisplayName(display: string): DisplayIdentity {
   if (at < 0) return { name: display, role: null, inviteId: null };
   const [role = '-', inviteId = '-'] = display.slice(at + 1).split('/');
   const parsedRole = RoleSchema.safeParse(role);
-  return { name: display.slice(0, at), role: parsedRole.success ? parsedRole.data : null, inviteId: inviteId === '-' || inviteId === '' ? null : inviteId.slice(0, 64) };
+  return {
+    name: display.slice(0, at),
+    role: parsedRole.success ? parsedRole.data : null,
+    inviteId: inviteId === '-' || inviteId === '' ? null : inviteId.slice(0, 64),
+  };
 }
 
 /** The conversation state of an app that has not joined a room. */

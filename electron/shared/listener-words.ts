@@ -12,13 +12,22 @@ export function countOf(count: number, one: string, many = `${one}s`): string {
 }
 
 /** "1 server reporting", "1 of 2 servers reporting", "No server reporting", "No server to count". */
-export function describeServersReporting({ coveredOutlets: covered, totalOutlets: outlets }: Pick<ListenerReading, 'coveredOutlets' | 'totalOutlets'>): string {
+export function describeServersReporting({
+  coveredOutlets: covered,
+  totalOutlets: outlets,
+}: Pick<ListenerReading, 'coveredOutlets' | 'totalOutlets'>): string {
   if (outlets === 0) return 'No server to count';
   if (covered === 0) return 'No server reporting';
-  return covered < outlets ? `${covered.toLocaleString('en-US')} of ${countOf(outlets, 'server')} reporting` : `${countOf(outlets, 'server')} reporting`;
+  return covered < outlets
+    ? `${covered.toLocaleString('en-US')} of ${countOf(outlets, 'server')} reporting`
+    : `${countOf(outlets, 'server')} reporting`;
 }
 
 /** The words after the total: "listeners", or "connections from 1 listener" when listeners can be told apart. */
 export function describeWhoIsCounted({ total, uniqueEstimate }: Pick<ListenerReading, 'total' | 'uniqueEstimate'>): string {
-  return uniqueEstimate === null || uniqueEstimate === total ? (total === 1 ? 'listener' : 'listeners') : `${total === 1 ? 'connection' : 'connections'} from ${countOf(uniqueEstimate, 'listener')}`;
+  return uniqueEstimate === null || uniqueEstimate === total
+    ? total === 1
+      ? 'listener'
+      : 'listeners'
+    : `${total === 1 ? 'connection' : 'connections'} from ${countOf(uniqueEstimate, 'listener')}`;
 }

@@ -32,7 +32,8 @@ export function onAirLamp(broadcast: Pick<BroadcastStatus, 'outputs'> | null, ho
   const live = broadcast.outputs.filter((output) => output.state.status === 'live').length;
   if (total > 0 && live === total) return { kind: 'on-air', live, total };
   if (live > 0) return { kind: 'partial', live, total };
-  const firstAttempts = total > 0 && broadcast.outputs.every((output) => output.state.status === 'connecting' && output.state.attempt === 1);
+  const firstAttempts =
+    total > 0 && broadcast.outputs.every((output) => output.state.status === 'connecting' && output.state.attempt === 1);
   return firstAttempts ? { kind: 'starting', total } : { kind: 'unreached', total };
 }
 
@@ -48,7 +49,13 @@ export type LampTone = 'lit' | 'warn' | 'dark';
  * The lamp in words: `headline` and `count` on the lamp itself (capitals, short; the count on a
  * second line), `text` both on one line (the tray's title), `sentence` for screen readers and the tray menu.
  */
-export function describeOnAirLamp(lamp: OnAirLamp): { text: string; headline: string; count: string | null; sentence: string; tone: LampTone } {
+export function describeOnAirLamp(lamp: OnAirLamp): {
+  text: string;
+  headline: string;
+  count: string | null;
+  sentence: string;
+  tone: LampTone;
+} {
   const words = lampWords(lamp);
   const [headline = words.text, count = null] = words.text.split(' · ');
   return { ...words, headline, count };
@@ -59,15 +66,35 @@ function lampWords(lamp: OnAirLamp): { text: string; sentence: string; tone: Lam
     case 'off':
       return { text: 'OFF AIR', sentence: 'Off air', tone: 'dark' };
     case 'starting':
-      return { text: `GOING ON AIR · 0 of ${outputs(lamp.total)}`, sentence: `Going on air: connecting to ${outputs(lamp.total)}`, tone: 'warn' };
+      return {
+        text: `GOING ON AIR · 0 of ${outputs(lamp.total)}`,
+        sentence: `Going on air: connecting to ${outputs(lamp.total)}`,
+        tone: 'warn',
+      };
     case 'on-air':
-      return { text: 'ON AIR', sentence: `On air: ${lamp.total === 1 ? 'the output is' : `all ${lamp.total} outputs are`} live`, tone: 'lit' };
+      return {
+        text: 'ON AIR',
+        sentence: `On air: ${lamp.total === 1 ? 'the output is' : `all ${lamp.total} outputs are`} live`,
+        tone: 'lit',
+      };
     case 'partial':
-      return { text: `LIVE · ${lamp.live} of ${outputs(lamp.total)}`, sentence: `Live on ${lamp.live} of ${outputs(lamp.total)}: listeners of the others hear nothing`, tone: 'warn' };
+      return {
+        text: `LIVE · ${lamp.live} of ${outputs(lamp.total)}`,
+        sentence: `Live on ${lamp.live} of ${outputs(lamp.total)}: listeners of the others hear nothing`,
+        tone: 'warn',
+      };
     case 'unreached':
       return lamp.total === 0
-        ? { text: 'RECORDING ONLY · no outputs', sentence: 'Not reaching listeners: the show has no outputs, it is only recorded', tone: 'warn' }
-        : { text: `NOT REACHING LISTENERS · 0 of ${outputs(lamp.total)}`, sentence: `Not reaching listeners: 0 of ${outputs(lamp.total)} live`, tone: 'warn' };
+        ? {
+            text: 'RECORDING ONLY · no outputs',
+            sentence: 'Not reaching listeners: the show has no outputs, it is only recorded',
+            tone: 'warn',
+          }
+        : {
+            text: `NOT REACHING LISTENERS · 0 of ${outputs(lamp.total)}`,
+            sentence: `Not reaching listeners: 0 of ${outputs(lamp.total)} live`,
+            tone: 'warn',
+          };
     case 'host':
       return { text: 'ON AIR', sentence: `On air: ${lamp.by}'s show`, tone: 'lit' };
   }

@@ -25,7 +25,10 @@ function refuseAmbiguousUrl(value: string, context: z.RefinementCtx): void {
 export const JanusUrlSchema = z
   .string()
   .url('must be a URL such as ws://janus.example.org:8188')
-  .refine((value) => schemeOf(value) === null || /^wss?:$/.test(schemeOf(value) ?? ''), 'must start with ws:// or wss:// (the Janus WebSocket transport)')
+  .refine(
+    (value) => schemeOf(value) === null || /^wss?:$/.test(schemeOf(value) ?? ''),
+    'must start with ws:// or wss:// (the Janus WebSocket transport)',
+  )
   .superRefine(refuseAmbiguousUrl);
 
 /** An Icecast HTTP(S) URL. */
@@ -36,7 +39,11 @@ export const HttpUrlSchema = z
   .superRefine(refuseAmbiguousUrl);
 
 /** An AudioBridge room id. */
-export const RoomIdSchema = z.number({ error: 'must be a whole number such as 1234' }).int('must be a whole number such as 1234').positive('must be a positive number').max(Number.MAX_SAFE_INTEGER, 'is too large');
+export const RoomIdSchema = z
+  .number({ error: 'must be a whole number such as 1234' })
+  .int('must be a whole number such as 1234')
+  .positive('must be a positive number')
+  .max(Number.MAX_SAFE_INTEGER, 'is too large');
 /** A room secret: moderation and provisioning need it. */
 export const RoomSecretSchema = z.string().min(8, 'use at least 8 characters').max(256, 'use at most 256 characters');
 /** A room PIN every participant must give. */
@@ -55,7 +62,10 @@ export const EndpointFormSchema = z.strictObject({
   /** Ignored without a room. */
   roomSecret: SecretInput(RoomSecretSchema),
   roomPin: z.string().max(64, 'use at most 64 characters'),
-  mountUrl: HttpUrlSchema.refine((value) => schemeOf(value) === null || !/@/.test(value.split('/')[2] ?? ''), 'leave the user name and password out of the URL: use the Source user and Source password fields'),
+  mountUrl: HttpUrlSchema.refine(
+    (value) => schemeOf(value) === null || !/@/.test(value.split('/')[2] ?? ''),
+    'leave the user name and password out of the URL: use the Source user and Source password fields',
+  ),
   sourceUser: z.string().trim().min(1, 'give the source user name (usually "source")').max(100, 'use at most 100 characters'),
   sourcePassword: SecretInput(z.string().min(1, 'give the source password').max(256, 'use at most 256 characters')),
 });
@@ -95,7 +105,10 @@ export const BITRATES_KBPS = [32, 48, 64, 96, 128, 160, 192, 256] as const;
 
 /** How the program is encoded and how the microphone is captured. */
 export const AudioSettingsSchema = z.strictObject({
-  bitrateKbps: z.number().int().refine((value) => (BITRATES_KBPS as readonly number[]).includes(value), `choose one of ${BITRATES_KBPS.join(', ')} kb/s`),
+  bitrateKbps: z
+    .number()
+    .int()
+    .refine((value) => (BITRATES_KBPS as readonly number[]).includes(value), `choose one of ${BITRATES_KBPS.join(', ')} kb/s`),
   channels: z.union([z.literal(1), z.literal(2)], { error: 'choose mono (1) or stereo (2)' }),
   /** The microphone's device id; null: the system default. */
   inputDeviceId: z.string().max(512).nullable(),
@@ -120,7 +133,12 @@ export const RecordingSettingsSchema = z
   })
   .superRefine((value, context) => {
     if (value.folder === '') {
-      if (value.enabled) context.addIssue({ code: 'custom', path: ['folder'], message: 'choose the folder recordings go to (or turn the safety recording off)' });
+      if (value.enabled)
+        context.addIssue({
+          code: 'custom',
+          path: ['folder'],
+          message: 'choose the folder recordings go to (or turn the safety recording off)',
+        });
     } else if (!(value.folder.startsWith('/') || /^[A-Za-z]:[\\/]/u.test(value.folder) || value.folder.startsWith('\\\\'))) {
       context.addIssue({ code: 'custom', path: ['folder'], message: 'must be a full path such as /home/you/Recordings or C:\\Recordings' });
     }
@@ -153,7 +171,11 @@ export const GeneralSettingsSchema = z
   .superRefine((value, context) => {
     const { muteToggle, pushToTalk } = value.shortcuts;
     if (muteToggle !== null && pushToTalk !== null && muteToggle.toLowerCase() === pushToTalk.toLowerCase()) {
-      context.addIssue({ code: 'custom', path: ['shortcuts', 'pushToTalk'], message: 'is the same keys as the mute shortcut: choose other keys' });
+      context.addIssue({
+        code: 'custom',
+        path: ['shortcuts', 'pushToTalk'],
+        message: 'is the same keys as the mute shortcut: choose other keys',
+      });
     }
   });
 export type GeneralSettings = z.infer<typeof GeneralSettingsSchema>;

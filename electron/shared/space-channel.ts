@@ -34,7 +34,12 @@ export const ParticipantMessageSchema = z.discriminatedUnion('type', [
    * An invitee proves its invite to the host's engine: `proof` is an HMAC with the invite's key over
    * `hello:<sender feed>:<inviteId>` (see rosterHelloText), so it is good for this feed only.
    */
-  z.strictObject({ v: z.literal(SPACE_CHANNEL_VERSION), type: z.literal('hello'), inviteId: z.string().min(1).max(64), proof: z.string().min(1).max(100) }),
+  z.strictObject({
+    v: z.literal(SPACE_CHANNEL_VERSION),
+    type: z.literal('hello'),
+    inviteId: z.string().min(1).max(64),
+    proof: z.string().min(1).max(100),
+  }),
   /**
    * A producer's engine asks the host's engine (the only holder of the room secret) to moderate;
    * `proof` is an HMAC with the producer's invite key over moderateText(). The host's engine checks
@@ -134,12 +139,18 @@ export const ModeratorAnnouncementSchema = z.discriminatedUnion('type', [
 export type ModeratorAnnouncement = z.infer<typeof ModeratorAnnouncementSchema>;
 
 /** The roster as signed: revision and entries in order. */
-export function rosterText(roster: { readonly revision: number; readonly entries: readonly { readonly feed: string; readonly role: string }[] }): string {
+export function rosterText(roster: {
+  readonly revision: number;
+  readonly entries: readonly { readonly feed: string; readonly role: string }[];
+}): string {
   return `steadycast roster ${roster.revision} ${roster.entries.map((entry) => `${entry.feed}=${entry.role}`).join(',')}`;
 }
 
 /** What a producer's moderation request's proof is over (the sender's feed included: good from that feed only). */
-export function moderateText(from: string, request: Omit<Extract<ParticipantMessage, { type: 'moderate' }>, 'proof' | 'v' | 'type'>): string {
+export function moderateText(
+  from: string,
+  request: Omit<Extract<ParticipantMessage, { type: 'moderate' }>, 'proof' | 'v' | 'type'>,
+): string {
   return `steadycast moderate ${from} ${request.id} ${request.at} ${request.action} ${request.feed ?? '-'} ${String(request.approve)} ${request.reason ?? ''}`;
 }
 
@@ -179,7 +190,12 @@ function parseJson<T>(text: string, schema: z.ZodType<T>): T | null {
 }
 
 /** A participant's stable key for moderation: invite id and name (feed ids change between rooms). */
-export function participantKey(participant: { readonly inviteId: string | null; readonly display: string; readonly role?: string | null; readonly id?: string }): string {
+export function participantKey(participant: {
+  readonly inviteId: string | null;
+  readonly display: string;
+  readonly role?: string | null;
+  readonly id?: string;
+}): string {
   // An unverified participant's invite and name are only claims: keyed by its feed, so a lock on
   // someone who copies another's display (the host's) never locks the one copied.
   if (participant.role === null && participant.id !== undefined) return `?:${participant.id}`.slice(0, 300);

@@ -9,7 +9,8 @@
 
 /** What is wrong with a server URL's text, as a phrase after the field's name; null when it is sound. */
 export function serverUrlTextProblem(value: string): string | null {
-  if (/\s/u.test(value) || hasControlCharacter(value)) return 'must not contain spaces or control characters (write a space in a password as %20)';
+  if (/\s/u.test(value) || hasControlCharacter(value))
+    return 'must not contain spaces or control characters (write a space in a password as %20)';
   if (value.includes('\\')) return 'must not contain a backslash (write it in a password as %5C)';
   if (/%(?![0-9a-f]{2})/iu.test(value)) return 'has a malformed %-escape (write a % in a password as %25)';
   if (value.includes('#')) return 'must not contain # (a server URL has no fragment; write # in a password as %23)';

@@ -17,7 +17,8 @@ export class StereoFrameChunker {
     private readonly onFrame: (interleaved: Float32Array) => void,
     readonly frameLength: number = PCM_FRAME_LENGTH,
   ) {
-    if (!Number.isInteger(frameLength) || frameLength <= 0) throw new RangeError(`frameLength must be a positive integer, not ${frameLength}`);
+    if (!Number.isInteger(frameLength) || frameLength <= 0)
+      throw new RangeError(`frameLength must be a positive integer, not ${frameLength}`);
     this.frame = new Float32Array(frameLength * 2);
   }
 
@@ -60,7 +61,14 @@ export class StereoFrameChunker {
  * `at` (in samples per channel) and reading from `from`. A missing channel is silence; samples
  * that are not finite become 0 so one bad value never reaches the encoder.
  */
-export function interleaveInto(target: Float32Array, at: number, left: Float32Array | undefined, right: Float32Array | undefined, from: number, count: number): void {
+export function interleaveInto(
+  target: Float32Array,
+  at: number,
+  left: Float32Array | undefined,
+  right: Float32Array | undefined,
+  from: number,
+  count: number,
+): void {
   for (let index = 0; index < count; index++) {
     const l = left?.[from + index] ?? 0;
     const r = right?.[from + index] ?? 0;

@@ -19,7 +19,15 @@ export {
   type MicrophoneListener,
   type MicrophoneSnapshot,
 } from './microphone';
-export { DISCONNECTED_GRACE_MS, GATHER_TIMEOUT_MS, RoomPeer, preferOpus, restartDelayMs, type RoomPeerOptions, type SignalOffer } from './room-peer';
+export {
+  DISCONNECTED_GRACE_MS,
+  GATHER_TIMEOUT_MS,
+  RoomPeer,
+  preferOpus,
+  restartDelayMs,
+  type RoomPeerOptions,
+  type SignalOffer,
+} from './room-peer';
 export { ProgramMix, type ProgramMixOptions } from './program-mix';
 export {
   BrowserConversationMedia,

@@ -75,7 +75,10 @@ const DEFAULT_ID = 'default';
 const COMMUNICATIONS_ID = 'communications';
 
 /** getUserMedia constraints of the microphone: speech with `processing`, mono, 48 kHz, on `deviceId` (null: the default). */
-export function microphoneConstraints(deviceId: string | null, processing: MicrophoneProcessing = DEFAULT_AUDIO_SETTINGS.processing): MediaStreamConstraints {
+export function microphoneConstraints(
+  deviceId: string | null,
+  processing: MicrophoneProcessing = DEFAULT_AUDIO_SETTINGS.processing,
+): MediaStreamConstraints {
   return {
     audio: {
       ...(deviceId !== null && deviceId !== DEFAULT_ID ? { deviceId: { exact: deviceId } } : {}),
@@ -91,12 +94,18 @@ export function microphoneConstraints(deviceId: string | null, processing: Micro
 
 /** The input devices of an `enumerateDevices` answer, in its order, with a readable label each. */
 export function inputDevices(devices: readonly Pick<MediaDeviceInfo, 'kind' | 'deviceId' | 'label'>[]): MicrophoneDevice[] {
-  const inputs = devices.filter((device) => device.kind === 'audioinput' && device.deviceId !== '' && device.deviceId !== COMMUNICATIONS_ID);
-  return inputs.map((device, index) => ({ id: device.deviceId, label: device.label.trim() || (device.deviceId === DEFAULT_ID ? 'Default microphone' : `Microphone ${index + 1}`) }));
+  const inputs = devices.filter(
+    (device) => device.kind === 'audioinput' && device.deviceId !== '' && device.deviceId !== COMMUNICATIONS_ID,
+  );
+  return inputs.map((device, index) => ({
+    id: device.deviceId,
+    label: device.label.trim() || (device.deviceId === DEFAULT_ID ? 'Default microphone' : `Microphone ${index + 1}`),
+  }));
 }
 
 /** What to do after the device list changed or the track ended, and the problem to show meanwhile. */
-export type MicrophoneDecision = { action: 'keep'; problem: string | null } | { action: 'open'; deviceId: string | null; problem: string | null };
+export type MicrophoneDecision =
+  { action: 'keep'; problem: string | null } | { action: 'open'; deviceId: string | null; problem: string | null };
 
 /** Shown while the chosen device is missing and the default stands in. */
 export const CHOSEN_MISSING_PROBLEM =
@@ -106,7 +115,11 @@ export const CHOSEN_MISSING_PROBLEM =
  * Which device the microphone should use now: the chosen one when it is present, otherwise the
  * default. `activeId` is the device of the live track (null when the track ended or none is open).
  */
-export function decideMicrophone(devices: readonly MicrophoneDevice[], selectedId: string | null, activeId: string | null): MicrophoneDecision {
+export function decideMicrophone(
+  devices: readonly MicrophoneDevice[],
+  selectedId: string | null,
+  activeId: string | null,
+): MicrophoneDecision {
   const wanted = selectedId === DEFAULT_ID ? null : selectedId;
   const present = (id: string): boolean => devices.some((device) => device.id === id);
   if (wanted !== null && present(wanted)) {
@@ -173,7 +186,13 @@ export class Microphone {
   snapshot(): MicrophoneSnapshot {
     const track = this.track;
     const activeId = track && track.readyState === 'live' ? (track.getSettings().deviceId ?? null) : null;
-    return { devices: this.devices, selectedId: this.selectedId, activeId, activeLabel: track && activeId !== null ? track.label || 'Microphone' : null, problem: this.problem };
+    return {
+      devices: this.devices,
+      selectedId: this.selectedId,
+      activeId,
+      activeLabel: track && activeId !== null ? track.label || 'Microphone' : null,
+      problem: this.problem,
+    };
   }
 
   /** Opens the microphone (the chosen device, or the default); resolves once a track is live or the problem is known. */

@@ -31,9 +31,11 @@ export function analyseRehearsal(samples: Float32Array, sampleRate: number): Reh
   }
   const blockLength = Math.max(1, Math.round(sampleRate * BLOCK_SECONDS));
   const blocks: number[] = [];
-  for (let start = 0; start + blockLength <= samples.length; start += blockLength) blocks.push(rmsDbfs(samples.subarray(start, start + blockLength)));
+  for (let start = 0; start + blockLength <= samples.length; start += blockLength)
+    blocks.push(rmsDbfs(samples.subarray(start, start + blockLength)));
   blocks.sort((a, b) => a - b);
-  const talkDb = blocks.length === 0 ? LEVEL_FLOOR_DB : (blocks[Math.min(blocks.length - 1, Math.floor(blocks.length * 0.9))] ?? LEVEL_FLOOR_DB);
+  const talkDb =
+    blocks.length === 0 ? LEVEL_FLOOR_DB : (blocks[Math.min(blocks.length - 1, Math.floor(blocks.length * 0.9))] ?? LEVEL_FLOOR_DB);
   return {
     durationMs: (samples.length / sampleRate) * 1000,
     peakDb: peak > 0 ? Math.max(LEVEL_FLOOR_DB, 20 * Math.log10(peak)) : LEVEL_FLOOR_DB,
@@ -48,6 +50,7 @@ export function mixDown(channels: readonly Float32Array[]): Float32Array {
   if (first === undefined) return new Float32Array(0);
   if (channels.length === 1) return first;
   const mixed = new Float32Array(first.length);
-  for (const channel of channels) for (let index = 0; index < mixed.length; index += 1) mixed[index] = (mixed[index] ?? 0) + (channel[index] ?? 0) / channels.length;
+  for (const channel of channels)
+    for (let index = 0; index < mixed.length; index += 1) mixed[index] = (mixed[index] ?? 0) + (channel[index] ?? 0) / channels.length;
   return mixed;
 }

@@ -37,8 +37,10 @@ export class RehearsalError extends Error {
 
 function describeMediaError(error: unknown): string {
   const name = error instanceof DOMException ? error.name : '';
-  if (name === 'NotAllowedError' || name === 'SecurityError') return 'Steadycast may not use the microphone: allow it in your system or browser settings, then record again.';
-  if (name === 'NotFoundError' || name === 'OverconstrainedError') return 'No microphone was found: plug one in or choose another in the microphone list, then record again.';
+  if (name === 'NotAllowedError' || name === 'SecurityError')
+    return 'Steadycast may not use the microphone: allow it in your system or browser settings, then record again.';
+  if (name === 'NotFoundError' || name === 'OverconstrainedError')
+    return 'No microphone was found: plug one in or choose another in the microphone list, then record again.';
   if (name === 'NotReadableError') return 'The microphone is busy or failed to start: close other apps that use it, then record again.';
   return `The rehearsal could not be recorded (${error instanceof Error ? error.message : String(error)}). Record again, or restart the app if it keeps failing.`;
 }
@@ -60,7 +62,9 @@ export const browserRehearsalRecorder: RehearsalRecorder = {
     });
     const stopped = new Promise<void>((resolve, reject) => {
       recorder.addEventListener('stop', () => resolve(), { once: true });
-      recorder.addEventListener('error', () => reject(new RehearsalError('The recording stopped with an error: record again.')), { once: true });
+      recorder.addEventListener('error', () => reject(new RehearsalError('The recording stopped with an error: record again.')), {
+        once: true,
+      });
     });
     const stop = (): void => {
       if (recorder.state !== 'inactive') recorder.stop();

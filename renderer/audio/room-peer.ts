@@ -76,7 +76,10 @@ export class RoomPeer {
     this.setTimer = options.setTimer ?? defaultSetTimer;
     this.gatherTimeoutMs = options.gatherTimeoutMs ?? GATHER_TIMEOUT_MS;
     this.disconnectedGraceMs = options.disconnectedGraceMs ?? DISCONNECTED_GRACE_MS;
-    this.pc = (options.createPeerConnection ?? ((configuration) => new RTCPeerConnection(configuration)))({ iceServers: [], bundlePolicy: 'max-bundle' });
+    this.pc = (options.createPeerConnection ?? ((configuration) => new RTCPeerConnection(configuration)))({
+      iceServers: [],
+      bundlePolicy: 'max-bundle',
+    });
     this.transceiver = this.pc.addTransceiver(track ?? 'audio', { direction: 'sendrecv' });
     this.preferOpus();
     this.audio = options.audioElement === undefined ? createAudioElement() : options.audioElement;
@@ -124,7 +127,10 @@ export class RoomPeer {
       if (this.closed) return;
       if (this.pc.signalingState === 'have-local-offer') await this.pc.setLocalDescription({ type: 'rollback' }).catch(() => undefined);
       const delay = restartDelayMs(this.restartAttempt);
-      this.report(this.pc.connectionState, `Could not reconnect the audio (${describe(error)}). Trying again in ${Math.ceil(delay / 1000)} s.`);
+      this.report(
+        this.pc.connectionState,
+        `Could not reconnect the audio (${describe(error)}). Trying again in ${Math.ceil(delay / 1000)} s.`,
+      );
       this.schedule(() => void this.restartIce('The audio connection is still down.'), delay);
     } finally {
       this.restarting = false;
@@ -189,7 +195,10 @@ export class RoomPeer {
     if (this.audio) {
       this.audio.srcObject = stream;
       this.audio.play().catch((error: unknown) => {
-        this.report(this.pc.connectionState, `The room audio cannot play yet (${describe(error)}). Click anywhere in the window to hear the room.`);
+        this.report(
+          this.pc.connectionState,
+          `The room audio cannot play yet (${describe(error)}). Click anywhere in the window to hear the room.`,
+        );
       });
     }
     this.options.onRemoteStream?.(stream);
@@ -206,13 +215,15 @@ export class RoomPeer {
         return;
       case 'disconnected':
         this.report(state, 'The audio connection is interrupted; waiting for it to recover.');
-        if (!this.cancelTimer && !this.restarting) this.schedule(() => void this.restartIce('The audio connection did not recover.'), this.disconnectedGraceMs);
+        if (!this.cancelTimer && !this.restarting)
+          this.schedule(() => void this.restartIce('The audio connection did not recover.'), this.disconnectedGraceMs);
         return;
       case 'failed':
         this.report(state, 'The audio connection failed.');
         // The first restart goes at once; after a restart that did not hold, back off.
         if (this.restartAttempt === 0) void this.restartIce('The audio connection failed.');
-        else if (!this.cancelTimer && !this.restarting) this.schedule(() => void this.restartIce('The audio connection failed again.'), restartDelayMs(this.restartAttempt));
+        else if (!this.cancelTimer && !this.restarting)
+          this.schedule(() => void this.restartIce('The audio connection failed again.'), restartDelayMs(this.restartAttempt));
         return;
       case 'new':
       case 'connecting':

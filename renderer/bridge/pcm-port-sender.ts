@@ -51,7 +51,9 @@ export class PcmPortSender {
     }
     const captureTime = this.epochMsAtContextZero + contextTime * 1000;
     // Copied, not transferred: main's MessagePortMain takes only ports in its transfer list.
-    this.options.port.postMessage(encodePcmFrame({ channels: 2, sampleRate: PCM_SAMPLE_RATE, sequence: this.sequence, captureTime, samples }));
+    this.options.port.postMessage(
+      encodePcmFrame({ channels: 2, sampleRate: PCM_SAMPLE_RATE, sequence: this.sequence, captureTime, samples }),
+    );
     this.sequence = (this.sequence + 1) >>> 0;
     this.status = { ...this.status, framesSent: this.status.framesSent + 1 };
     return true;

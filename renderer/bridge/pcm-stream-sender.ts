@@ -63,7 +63,12 @@ export class PcmStreamSender {
   /** Sends one interleaved stereo frame captured at `contextTime` (s); false when it was dropped. */
   sendFrame(samples: Float32Array, contextTime: number): boolean {
     const socket = this.socket;
-    if (this.status.state !== 'sending' || !socket?.isOpen || socket.bufferedAmount > MAX_BUFFERED_BYTES || this.epochMsAtContextZero === null) {
+    if (
+      this.status.state !== 'sending' ||
+      !socket?.isOpen ||
+      socket.bufferedAmount > MAX_BUFFERED_BYTES ||
+      this.epochMsAtContextZero === null
+    ) {
       this.update({ framesDropped: this.status.framesDropped + 1 });
       return false;
     }

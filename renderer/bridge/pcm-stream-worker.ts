@@ -29,7 +29,13 @@ scope.onmessage = (event) => {
   switch (command.type) {
     case 'open':
       sender?.close();
-      sender = new PcmStreamSender({ url: command.url, token: command.token, createSocket: openBrowserSocket, setTimer: defaultSetTimer, onStatus: report });
+      sender = new PcmStreamSender({
+        url: command.url,
+        token: command.token,
+        createSocket: openBrowserSocket,
+        setTimer: defaultSetTimer,
+        onStatus: report,
+      });
       if (clock !== null) sender.setClock(clock);
       return;
     case 'open-port':

@@ -46,14 +46,21 @@ export interface PortPostingWindow {
  * {@link PROGRAM_PORT_MESSAGE}, on this window only), which forwards it to the main process; the
  * other end goes to the sending worker. No frame passes through this thread.
  */
-export function openIpcPcmStream(target: PortPostingWindow = window, start: typeof startPcmPortStream = startPcmPortStream): ProgramFrameStream {
+export function openIpcPcmStream(
+  target: PortPostingWindow = window,
+  start: typeof startPcmPortStream = startPcmPortStream,
+): ProgramFrameStream {
   const channel = new MessageChannel();
   // '*' because a file:// page has an opaque origin; the message goes to this same window only.
   target.postMessage(PROGRAM_PORT_MESSAGE, '*', [channel.port2]);
   return start({ port: channel.port1 });
 }
 
-function startWorker(open: PcmStreamCommand, transfer: Transferable[], onStatus: ((status: PcmStreamStatus) => void) | undefined): ProgramFrameStream {
+function startWorker(
+  open: PcmStreamCommand,
+  transfer: Transferable[],
+  onStatus: ((status: PcmStreamStatus) => void) | undefined,
+): ProgramFrameStream {
   const worker = new Worker(new URL('./pcm-stream-worker.ts', import.meta.url), { type: 'module', name: 'steadycast-program-feed' });
   const post = (command: PcmStreamCommand, list: Transferable[] = []): void => worker.postMessage(command, list);
   worker.onmessage = (event: MessageEvent<PcmStreamReport>) => {

@@ -37,7 +37,12 @@ export function selectBridge(): SelectedBridge {
   if (electronApi) {
     // IPC lives as long as the window does: there is nothing to reconnect. The program goes from
     // a worker to main on a MessagePort (see openIpcPcmStream), not through sendPcm.
-    return { kind: 'ipc', api: apiFromReplies(electronApi), connection: constantConnection({ status: 'connected' }), openProgramStream: () => openIpcPcmStream() };
+    return {
+      kind: 'ipc',
+      api: apiFromReplies(electronApi),
+      connection: constantConnection({ status: 'connected' }),
+      openProgramStream: () => openIpcPcmStream(),
+    };
   }
   const token = takeAccessToken({ location: window.location, history: window.history, storage: sessionStorageOrNull() });
   const bridge = createWebSocketBridge({ url: bridgeUrlFor(window.location), token });

@@ -8,7 +8,13 @@ import {
   type EventChannel,
   type EventPayload,
 } from '../../electron/shared/contract';
-import { BRIDGE_PATH, MAX_TEXT_MESSAGE_BYTES, ServerMessageSchema, type ClientMessage, type ServerMessage } from '../../electron/shared/wire';
+import {
+  BRIDGE_PATH,
+  MAX_TEXT_MESSAGE_BYTES,
+  ServerMessageSchema,
+  type ClientMessage,
+  type ServerMessage,
+} from '../../electron/shared/wire';
 import { defaultSetTimer, openBrowserSocket, type BridgeSocket, type SocketFactory } from './browser-socket';
 import type { ConnectionSource, ConnectionStatus } from './connection-status';
 import { startPcmStream } from './pcm-stream';
@@ -180,7 +186,13 @@ export function createWebSocketBridge(options: WebSocketBridgeOptions): WebSocke
         }
         const result = commandSchemas[call.channel].result.safeParse(message.reply.result);
         if (result.success) call.resolve(result.data);
-        else call.reject(new BridgeError('malformed-message', `The engine answered ${call.channel} with a result this UI does not understand; update the app.`));
+        else
+          call.reject(
+            new BridgeError(
+              'malformed-message',
+              `The engine answered ${call.channel} with a result this UI does not understand; update the app.`,
+            ),
+          );
         return;
       }
       case 'event': {
@@ -233,7 +245,9 @@ export function createWebSocketBridge(options: WebSocketBridgeOptions): WebSocke
     const id = String(nextId++);
     const text = JSON.stringify({ type: 'command', id, channel, payload } satisfies ClientMessage);
     if (new TextEncoder().encode(text).byteLength > MAX_TEXT_MESSAGE_BYTES) {
-      return Promise.reject(new BridgeError('message-too-large', `The ${channel} command is larger than the bridge allows (${MAX_TEXT_MESSAGE_BYTES} bytes).`));
+      return Promise.reject(
+        new BridgeError('message-too-large', `The ${channel} command is larger than the bridge allows (${MAX_TEXT_MESSAGE_BYTES} bytes).`),
+      );
     }
     return new Promise<CommandResult<C>>((resolve, reject) => {
       const call: PendingCall = { channel, text, sent: false, resolve: (result) => resolve(result as CommandResult<C>), reject };

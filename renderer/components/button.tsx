@@ -14,7 +14,13 @@ export interface ButtonProps extends Omit<ButtonHTMLAttributes<HTMLButtonElement
 /** The one button of the app. */
 export function Button({ variant = 'secondary', busy = false, icon, children, className, ...rest }: ButtonProps): ReactNode {
   return (
-    <button type="button" className={['button', className].filter(Boolean).join(' ')} data-variant={variant} aria-busy={busy || undefined} {...rest}>
+    <button
+      type="button"
+      className={['button', className].filter(Boolean).join(' ')}
+      data-variant={variant}
+      aria-busy={busy || undefined}
+      {...rest}
+    >
       {busy ? <span className="button__spinner" aria-hidden="true" /> : icon}
       <span>{children}</span>
     </button>

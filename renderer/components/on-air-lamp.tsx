@@ -35,7 +35,12 @@ export function OnAirLamp({ lamp, since = null }: { lamp: LampState; since?: num
       <span className="on-air-lamp__text">
         <span className="on-air-lamp__headline">{headline}</span>
         {/* The separator keeps the text one phrase for anything that reads it whole ("LIVE · 1 of 2 outputs"). */}
-        {count === null ? null : <span className="on-air-lamp__count"><span className="visually-hidden"> · </span>{count}</span>}
+        {count === null ? null : (
+          <span className="on-air-lamp__count">
+            <span className="visually-hidden"> · </span>
+            {count}
+          </span>
+        )}
       </span>
       {/* Hidden from the live region: a clock read out every second would drown everything else. */}
       {running && since !== null ? (

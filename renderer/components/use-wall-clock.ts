@@ -13,10 +13,13 @@ export function useWallClock(alignTo: number | null, periodMs = 1000): number {
     const schedule = (): void => {
       const into = (((Date.now() - alignTo) % periodMs) + periodMs) % periodMs;
       // A few ms past the boundary, so rounding never lands on the old value.
-      timer = setTimeout(() => {
-        setNow(Date.now());
-        schedule();
-      }, periodMs - into + 5);
+      timer = setTimeout(
+        () => {
+          setNow(Date.now());
+          schedule();
+        },
+        periodMs - into + 5,
+      );
     };
     schedule();
     return () => clearTimeout(timer);

@@ -11,11 +11,13 @@ export function parseListenConfig(value: unknown): ListenPageConfig {
   if (!Array.isArray(sources) || sources.length === 0) return bad('lists no stream');
   const checked: ListenPageSource[] = sources.map((source: unknown) => {
     const { label, url, statusUrl, relays } = (source ?? {}) as Record<string, unknown>;
-    if (typeof label !== 'string' || typeof url !== 'string' || typeof statusUrl !== 'string') return bad('has a stream without label, url and statusUrl');
+    if (typeof label !== 'string' || typeof url !== 'string' || typeof statusUrl !== 'string')
+      return bad('has a stream without label, url and statusUrl');
     if (relays !== undefined && !Array.isArray(relays)) return bad(`has relays for ${label} that are not a list`);
     const checkedRelays: ListenPageRelay[] = (relays ?? []).map((relay: unknown) => {
       const { url: relayUrl, capacity } = (relay ?? {}) as Record<string, unknown>;
-      if (typeof relayUrl !== 'string' || typeof capacity !== 'number' || !(capacity >= 0)) return bad(`has a relay of ${label} without url and capacity (a number ≥ 0)`);
+      if (typeof relayUrl !== 'string' || typeof capacity !== 'number' || !(capacity >= 0))
+        return bad(`has a relay of ${label} without url and capacity (a number ≥ 0)`);
       return { url: relayUrl, capacity };
     });
     for (const link of [url, statusUrl, ...checkedRelays.map((relay) => relay.url)]) {
@@ -24,6 +26,7 @@ export function parseListenConfig(value: unknown): ListenPageConfig {
     }
     return checkedRelays.length > 0 ? { label, url, statusUrl, relays: checkedRelays } : { label, url, statusUrl };
   });
-  const positive = (field: unknown, fallback: number): number => (typeof field === 'number' && Number.isFinite(field) && field > 0 ? field : fallback);
+  const positive = (field: unknown, fallback: number): number =>
+    typeof field === 'number' && Number.isFinite(field) && field > 0 ? field : fallback;
   return { name, sources: checked, stallMs: positive(stallMs, 1500), statusEveryMs: positive(statusEveryMs, 5000) };
 }

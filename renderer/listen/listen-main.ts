@@ -70,7 +70,10 @@ function nowText(state: PlayerState, config: ListenPageConfig): string {
 
 async function start(): Promise<void> {
   const response = await fetch(`./${LISTEN_PAGE_CONFIG_FILE}`, { cache: 'no-store' });
-  if (!response.ok) throw new Error(`${LISTEN_PAGE_CONFIG_FILE} is missing beside the page (HTTP ${response.status}): write it with "steadycast listen-link".`);
+  if (!response.ok)
+    throw new Error(
+      `${LISTEN_PAGE_CONFIG_FILE} is missing beside the page (HTTP ${response.status}): write it with "steadycast listen-link".`,
+    );
   const config = parseListenConfig(await response.json());
   document.title = `${config.name} · listen`;
   nameEl.textContent = config.name;
@@ -96,7 +99,11 @@ async function start(): Promise<void> {
     const counted = live.map((entry) => entry.listeners).filter((count): count is number => count !== null);
     // Each server counts its own listeners: the space's audience is their sum.
     spaceStateEl.textContent =
-      live.length > 0 ? `On air${counted.length > 0 ? ` · ${counted.reduce((sum, count) => sum + count, 0)} listening` : ''}` : status.every((entry) => entry.state === 'checking') ? 'Checking whether the space is on air…' : 'Off air';
+      live.length > 0
+        ? `On air${counted.length > 0 ? ` · ${counted.reduce((sum, count) => sum + count, 0)} listening` : ''}`
+        : status.every((entry) => entry.state === 'checking')
+          ? 'Checking whether the space is on air…'
+          : 'Off air';
     spaceStateEl.className = `space-state${live.length > 0 ? ' space-state--live' : ''}`;
   };
   const player = new ListenPlayer(config.sources, config.stallMs, { state: render, log }, prefer);

@@ -175,7 +175,8 @@ export class ListenPlayer {
   /** Reads one connection until it ends; resolves with why it ended. */
   private async stream(url: string, controller: AbortController): Promise<string> {
     const response = await fetch(url, { cache: 'no-store', signal: controller.signal });
-    if (!response.ok || response.body === null) return response.status === 403 ? 'the server is full or refused (HTTP 403)' : `HTTP ${response.status}`;
+    if (!response.ok || response.body === null)
+      return response.status === 403 ? 'the server is full or refused (HTTP 403)' : `HTTP ${response.status}`;
     const demuxer = new OggOpusDemuxer();
     const reader = response.body.getReader();
     let timestampUs = 0;
@@ -189,10 +190,15 @@ export class ListenPlayer {
           this.record.streams += 1;
           const previous = this.decoder;
           void previous?.then((open) => open.close()).catch(() => undefined);
-          this.decoder = createDecoder(event.head, { audio: (channels) => this.onAudio(channels), error: (message) => this.onDecodeError(message) }, this.preferDecoder);
+          this.decoder = createDecoder(
+            event.head,
+            { audio: (channels) => this.onAudio(channels), error: (message) => this.onDecodeError(message) },
+            this.preferDecoder,
+          );
           this.decoder.then(
             (open) => (this.record.decoder = open.kind),
-            (error: unknown) => this.events.log(`Could not start the Opus decoder: ${error instanceof Error ? error.message : String(error)}`),
+            (error: unknown) =>
+              this.events.log(`Could not start the Opus decoder: ${error instanceof Error ? error.message : String(error)}`),
           );
           continue;
         }
@@ -201,15 +207,21 @@ export class ListenPlayer {
         const durationUs = (opusPacketSamples(event.packet) / 48_000) * 1e6;
         const at = timestampUs;
         timestampUs += durationUs;
-        void decoder.then((open) => {
-          if (this.decoder === decoder) open.decode(event.packet, at, durationUs);
-        }, () => undefined);
+        void decoder.then(
+          (open) => {
+            if (this.decoder === decoder) open.decode(event.packet, at, durationUs);
+          },
+          () => undefined,
+        );
       }
     }
   }
 
   private onAudio(channels: Float32Array[]): void {
-    this.post({ type: 'audio', channels }, channels.map((channel) => channel.buffer));
+    this.post(
+      { type: 'audio', channels },
+      channels.map((channel) => channel.buffer),
+    );
   }
 
   private onDecodeError(message: string): void {
@@ -234,7 +246,15 @@ export class ListenPlayer {
     this.record.switches += 1;
     const stats = this.record.stats;
     const oldAudioEndsMs = stats === null ? 0 : stats.playedMs + stats.bufferedMs;
-    this.record.moves.push({ from: failedTarget?.source ?? 0, to: nextTarget?.source ?? 0, reason, switchedAt: Date.now() + next.delayMs, oldAudioEndsMs, lastPlayedAt: null, playingAt: null });
+    this.record.moves.push({
+      from: failedTarget?.source ?? 0,
+      to: nextTarget?.source ?? 0,
+      reason,
+      switchedAt: Date.now() + next.delayMs,
+      oldAudioEndsMs,
+      lastPlayedAt: null,
+      playingAt: null,
+    });
     if (next.delayMs === 0) {
       this.events.log(`The ${from} stream stopped (${reason}): switched to the ${to}.`);
       this.setState({ kind: 'connecting', source: nextTarget?.source ?? 0 });

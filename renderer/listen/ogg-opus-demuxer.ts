@@ -50,7 +50,16 @@ export function parseOpusHead(packet: Uint8Array): OpusHead | null {
     coupledStreamCount = view.getUint8(20);
     channelMapping = Array.from(packet.subarray(21, 21 + channels));
   }
-  return { channels, preSkip: view.getUint16(10, true), inputSampleRate: view.getUint32(12, true), mappingFamily, streamCount, coupledStreamCount, channelMapping, bytes: packet.slice() };
+  return {
+    channels,
+    preSkip: view.getUint16(10, true),
+    inputSampleRate: view.getUint32(12, true),
+    mappingFamily,
+    streamCount,
+    coupledStreamCount,
+    channelMapping,
+    bytes: packet.slice(),
+  };
 }
 
 /** Samples at 48 kHz in one Opus packet, from its TOC byte (RFC 6716 §3.1); 0 for an empty or malformed packet. */
@@ -134,7 +143,11 @@ export class OggOpusDemuxer {
       if (pieces !== null) this.packet(serial, concat(pieces), events);
       pieces = [];
     }
-    if (pieces !== null && pieces.length > 0) this.partial.set(serial, pieces.map((piece) => piece.slice()));
+    if (pieces !== null && pieces.length > 0)
+      this.partial.set(
+        serial,
+        pieces.map((piece) => piece.slice()),
+      );
   }
 
   private packet(serial: number, packet: Uint8Array, events: OggOpusEvent[]): void {

@@ -51,6 +51,9 @@ export function listenTargets(sources: readonly ListenPageSource[], random: () =
   return sources.flatMap((source, index) => {
     const relays = (source.relays ?? []).map((relay, relayIndex) => ({ relay, relayIndex }));
     const ordered = weightedOrder(relays, (entry) => entry.relay.capacity, random);
-    return [...ordered.map(({ relay, relayIndex }) => ({ source: index, url: relay.url, relay: relayIndex })), { source: index, url: source.url, relay: null }];
+    return [
+      ...ordered.map(({ relay, relayIndex }) => ({ source: index, url: relay.url, relay: relayIndex })),
+      { source: index, url: source.url, relay: null },
+    ];
   });
 }

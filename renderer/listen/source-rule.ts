@@ -24,6 +24,7 @@ export function nextAttempt(current: number, failuresInRow: number, count: numbe
   const index = (current + 1) % count;
   const rounds = Math.floor(failuresInRow / count);
   // A failure that completes a round (back to where this run of failures started) waits.
-  const delayMs = failuresInRow > 0 && failuresInRow % count === 0 ? Math.min(MAX_ROUND_DELAY_MS, FIRST_ROUND_DELAY_MS * 2 ** (rounds - 1)) : 0;
+  const delayMs =
+    failuresInRow > 0 && failuresInRow % count === 0 ? Math.min(MAX_ROUND_DELAY_MS, FIRST_ROUND_DELAY_MS * 2 ** (rounds - 1)) : 0;
   return { index, delayMs };
 }

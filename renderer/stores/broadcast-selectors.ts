@@ -55,7 +55,8 @@ export const selectProgramSummary = (
 };
 
 /** Ids of the program's outputs, in engine order (use with `useShallow`). */
-export const selectOutputIds = (state: AppState): readonly string[] => state.engine?.broadcast?.outputs.map((output) => output.id) ?? NO_OUTPUT_IDS;
+export const selectOutputIds = (state: AppState): readonly string[] =>
+  state.engine?.broadcast?.outputs.map((output) => output.id) ?? NO_OUTPUT_IDS;
 
 /** How many outputs are live out of how many (use with `useShallow`). */
 export const selectOutputTally = (state: AppState): { live: number; total: number } => {

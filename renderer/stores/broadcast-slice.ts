@@ -159,7 +159,8 @@ export function createBroadcastSlice(deps: StoreDeps): AppSlice<BroadcastSlice> 
       receiveNotice(notice) {
         const line: NoticeLine = { ...notice, id: nextNoticeId++ };
         set((current) => {
-          const kept = current.notices.length >= NOTICE_LIMIT ? current.notices.slice(current.notices.length - NOTICE_LIMIT + 1) : current.notices;
+          const kept =
+            current.notices.length >= NOTICE_LIMIT ? current.notices.slice(current.notices.length - NOTICE_LIMIT + 1) : current.notices;
           return { notices: [...kept, line] };
         });
       },
@@ -190,9 +191,7 @@ export function createBroadcastSlice(deps: StoreDeps): AppSlice<BroadcastSlice> 
         try {
           const { retried } = await bridge.invoke('broadcast:retry-output', { outputId });
           setRetry(
-            retried
-              ? null
-              : { status: 'failed', error: 'The engine has nothing to retry for this output: it stopped or the show ended.' },
+            retried ? null : { status: 'failed', error: 'The engine has nothing to retry for this output: it stopped or the show ended.' },
           );
         } catch (error) {
           setRetry({ status: 'failed', error: `Could not retry: ${describeError(error)}` });

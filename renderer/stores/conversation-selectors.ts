@@ -19,13 +19,15 @@ export const selectConversationLink = (state: AppState): ConversationLink | null
 export const selectParticipants = (state: AppState): readonly Participant[] => state.conversation?.participants ?? NO_PARTICIPANTS;
 
 /** This window's own participant, once joined. */
-export const selectSelfParticipant = (state: AppState): Participant | null => state.conversation?.participants.find((participant) => participant.self) ?? null;
+export const selectSelfParticipant = (state: AppState): Participant | null =>
+  state.conversation?.participants.find((participant) => participant.self) ?? null;
 
 /** True while this window is in the room or joining it (engine's view). */
 export const selectIsInRoom = (state: AppState): boolean => isInRoom(state.conversation);
 
 /** True when "Join" can be pressed: connected, not in the room, no join in flight. */
-export const selectCanJoin = (state: AppState): boolean => selectCanSend(state) && !isInRoom(state.conversation) && state.joinStatus.status !== 'joining';
+export const selectCanJoin = (state: AppState): boolean =>
+  selectCanSend(state) && !isInRoom(state.conversation) && state.joinStatus.status !== 'joining';
 
 /** True when the microphone is off here now (ahead of the engine while a mute request is in flight). */
 export const selectSelfMuted = (state: AppState): boolean => state.selfMute.muted;
@@ -60,7 +62,8 @@ export const selectMuteAll = (state: AppState): ModerationState['muteAll'] => st
 
 /** How many people "Mute all but hosts" would mute now: everyone but us and the hosts who is not muted yet (as the engine counts). */
 export const selectMuteAllCount = (state: AppState): number =>
-  state.conversation?.participants.filter((participant) => !participant.self && participant.role !== 'host' && !participant.muted).length ?? 0;
+  state.conversation?.participants.filter((participant) => !participant.self && participant.role !== 'host' && !participant.muted).length ??
+  0;
 
 /** The microphone as the UI shows it. */
 export const selectMicrophone = (state: AppState): AppState['microphone'] => state.microphone;

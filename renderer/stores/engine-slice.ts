@@ -61,7 +61,8 @@ export function createEngineSlice(deps: StoreDeps): AppSlice<EngineSlice> {
         // Waiting before sending: the pong may arrive before the command's own result.
         set({ ping: { status: 'waiting', nonce, sentAt: deps.now() } });
         cancelPingTimeout = deps.setTimer(
-          () => failIfWaiting(nonce, `No pong from the engine within ${PING_TIMEOUT_MS / 1000} s. Check the connection and the engine log.`),
+          () =>
+            failIfWaiting(nonce, `No pong from the engine within ${PING_TIMEOUT_MS / 1000} s. Check the connection and the engine log.`),
           PING_TIMEOUT_MS,
         );
         try {

@@ -35,7 +35,6 @@ export interface FailoverSlice {
   setAutoReturn: (enabled: boolean) => Promise<void>;
 }
 
-
 /** The engine's failover state; null before the first state (or from an engine without failover). */
 export const selectFailover = (state: AppState): FailoverState | null => state.engine?.failover ?? null;
 
@@ -51,39 +50,42 @@ export function canAskMove(failover: FailoverState | null, to: EndpointName): bo
 export const createFailoverSlice =
   (deps: Pick<StoreDeps, 'bridge'>): AppSlice<FailoverSlice> =>
   (set, get) => ({
-  failoverRequest: IDLE_REQUEST,
+    failoverRequest: IDLE_REQUEST,
 
-  askFailover(to) {
-    if (get().failoverRequest.status === 'sending') return;
-    set({ failoverRequest: { status: 'confirming', to } });
-  },
+    askFailover(to) {
+      if (get().failoverRequest.status === 'sending') return;
+      set({ failoverRequest: { status: 'confirming', to } });
+    },
 
-  cancelFailover() {
-    if (get().failoverRequest.status === 'confirming') set({ failoverRequest: IDLE_REQUEST });
-  },
+    cancelFailover() {
+      if (get().failoverRequest.status === 'confirming') set({ failoverRequest: IDLE_REQUEST });
+    },
 
-  async confirmFailover() {
-    const request = get().failoverRequest;
-    if (request.status !== 'confirming') return;
-    const { to } = request;
-    await runRequest(
-      {
-        read: () => (get().failoverRequest.status === 'sending' ? { status: 'sending' } : IDLE_REQUEST),
-        // Moved: the engine's failover state says what happened, the request has nothing more to show.
-        write: (next) => set({ failoverRequest: next.status === 'sending' ? { status: 'sending', to } : next.status === 'failed' ? next : IDLE_REQUEST }),
-        failure: (reason) => `${to === 'backup' ? 'Could not switch to the backup' : 'Could not return to the primary'}: ${reason}`,
-      },
-      async () => {
-        await deps.bridge.api.invoke('failover:switch', { to });
-      },
-    );
-  },
+    async confirmFailover() {
+      const request = get().failoverRequest;
+      if (request.status !== 'confirming') return;
+      const { to } = request;
+      await runRequest(
+        {
+          read: () => (get().failoverRequest.status === 'sending' ? { status: 'sending' } : IDLE_REQUEST),
+          // Moved: the engine's failover state says what happened, the request has nothing more to show.
+          write: (next) =>
+            set({
+              failoverRequest: next.status === 'sending' ? { status: 'sending', to } : next.status === 'failed' ? next : IDLE_REQUEST,
+            }),
+          failure: (reason) => `${to === 'backup' ? 'Could not switch to the backup' : 'Could not return to the primary'}: ${reason}`,
+        },
+        async () => {
+          await deps.bridge.api.invoke('failover:switch', { to });
+        },
+      );
+    },
 
-  async setAutoReturn(enabled) {
-    try {
-      await deps.bridge.api.invoke('failover:set-auto-return', { enabled });
-    } catch (error) {
-      set({ failoverRequest: { status: 'failed', error: `Could not change the automatic return: ${describeError(error)}` } });
-    }
-  },
-});
+    async setAutoReturn(enabled) {
+      try {
+        await deps.bridge.api.invoke('failover:set-auto-return', { enabled });
+      } catch (error) {
+        set({ failoverRequest: { status: 'failed', error: `Could not change the automatic return: ${describeError(error)}` } });
+      }
+    },
+  });

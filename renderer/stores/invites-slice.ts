@@ -116,7 +116,10 @@ export function createInvitesSlice(deps: Pick<StoreDeps, 'bridge'>): AppSlice<In
         await inviteRequest('create the invite', async () => {
           const created = await bridge.invoke('invites:create', { role, label, expiresInMinutes });
           set((current) => ({
-            invites: { items: [created.invite, ...current.invites.items.filter((item) => item.id !== created.invite.id)], lastCreated: created },
+            invites: {
+              items: [created.invite, ...current.invites.items.filter((item) => item.id !== created.invite.id)],
+              lastCreated: created,
+            },
           }));
         });
       },

@@ -41,7 +41,12 @@ export function foldSeries(series: ListenerSeries, maxPoints: number = MAX_SPARK
 }
 
 /** Adds one reading's total at `at`: into the current point if it falls there, else as new points (gaps null). */
-export function appendToSeries(series: ListenerSeries, at: number, total: number | null, maxPoints: number = MAX_SPARKLINE_POINTS): ListenerSeries {
+export function appendToSeries(
+  series: ListenerSeries,
+  at: number,
+  total: number | null,
+  maxPoints: number = MAX_SPARKLINE_POINTS,
+): ListenerSeries {
   if (series.values.length === 0) return { startAt: Math.floor(at / 1000) * 1000, stepMs: series.stepMs, values: [total] };
   const index = Math.floor((at - series.startAt) / series.stepMs);
   const last = series.values.length - 1;
@@ -72,34 +77,38 @@ export function countedTotal(reading: ListenerReading): number | null {
 export const createListenersSlice =
   (deps: Pick<StoreDeps, 'bridge'>): AppSlice<ListenersSlice> =>
   (set, get) => ({
-  listenerReading: null,
-  listenerSeries: EMPTY_SERIES,
-  listenersError: null,
+    listenerReading: null,
+    listenerSeries: EMPTY_SERIES,
+    listenersError: null,
 
-  receiveListeners(reading) {
-    set((current) => ({
-      listenerReading: reading,
-      listenerSeries: appendToSeries(current.listenerSeries, reading.at, countedTotal(reading)),
-    }));
-  },
+    receiveListeners(reading) {
+      set((current) => ({
+        listenerReading: reading,
+        listenerSeries: appendToSeries(current.listenerSeries, reading.at, countedTotal(reading)),
+      }));
+    },
 
-  async loadListeners() {
-    const bridge = deps.bridge.api;
-    try {
-      const [reading, history] = await Promise.all([
-        bridge.invoke('listeners:get', {}),
-        bridge.invoke('listeners:get-history', { maxPoints: MAX_SPARKLINE_POINTS }),
-      ]);
-      // Readings that arrived while we waited are newer than the history's last point: keep them on top.
-      const current = get().listenerReading;
-      let series = seriesFromHistory(history);
-      if (current && (!reading || current.at > reading.at)) series = appendToSeries(series, current.at, countedTotal(current));
-      set({ listenerReading: current && reading && current.at > reading.at ? current : (reading ?? current), listenerSeries: series, listenersError: null });
-    } catch (error) {
-      set({ listenersError: `Could not load the listener counts: ${describeError(error)}` });
-    }
-  },
-});
+    async loadListeners() {
+      const bridge = deps.bridge.api;
+      try {
+        const [reading, history] = await Promise.all([
+          bridge.invoke('listeners:get', {}),
+          bridge.invoke('listeners:get-history', { maxPoints: MAX_SPARKLINE_POINTS }),
+        ]);
+        // Readings that arrived while we waited are newer than the history's last point: keep them on top.
+        const current = get().listenerReading;
+        let series = seriesFromHistory(history);
+        if (current && (!reading || current.at > reading.at)) series = appendToSeries(series, current.at, countedTotal(current));
+        set({
+          listenerReading: current && reading && current.at > reading.at ? current : (reading ?? current),
+          listenerSeries: series,
+          listenersError: null,
+        });
+      } catch (error) {
+        set({ listenersError: `Could not load the listener counts: ${describeError(error)}` });
+      }
+    },
+  });
 
 function highest(a: number | null, b: number | null): number | null {
   if (a === null) return b;

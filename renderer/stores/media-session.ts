@@ -19,20 +19,32 @@ export interface MediaSession {
 }
 
 /** Creates the session; nothing is built until a slice needs it. */
-export function createMediaSession(deps: Pick<StoreDeps, 'bridge' | 'createConversationMedia'>, set: StoreApi<AppState>['setState'], get: () => AppState): MediaSession {
+export function createMediaSession(
+  deps: Pick<StoreDeps, 'bridge' | 'createConversationMedia'>,
+  set: StoreApi<AppState>['setState'],
+  get: () => AppState,
+): MediaSession {
   let media: ConversationMedia | null = null;
 
   const events: ConversationMediaEvents = {
     onMicrophone(snapshot) {
       set((current) => ({
-        microphone: { devices: snapshot.devices, selectedId: snapshot.selectedId, activeLabel: snapshot.activeLabel, problem: snapshot.problem, levelDb: current.microphone.levelDb },
+        microphone: {
+          devices: snapshot.devices,
+          selectedId: snapshot.selectedId,
+          activeLabel: snapshot.activeLabel,
+          problem: snapshot.problem,
+          levelDb: current.microphone.levelDb,
+        },
       }));
     },
     onMediaState(state, detail) {
       set({ media: { state, detail } });
       if (isInRoom(get().conversation)) {
         // Health reporting only: a lost report must not disturb the media.
-        deps.bridge.api.invoke('conversation:report-media', detail === null ? { state } : { state, detail: detail.slice(0, 500) }).catch(() => undefined);
+        deps.bridge.api
+          .invoke('conversation:report-media', detail === null ? { state } : { state, detail: detail.slice(0, 500) })
+          .catch(() => undefined);
       }
     },
     onMicLevel(levelDb) {

@@ -13,7 +13,8 @@ import type { AppSlice, StoreDeps } from './store-types';
 export type ModerationAction = 'mute' | 'unmute' | 'remove';
 
 /** A moderator's request about one participant: in flight (which action), or why it failed. */
-export type ModerationRequest = { readonly status: 'sending'; readonly action: ModerationAction } | { readonly status: 'failed'; readonly error: string };
+export type ModerationRequest =
+  { readonly status: 'sending'; readonly action: ModerationAction } | { readonly status: 'failed'; readonly error: string };
 
 /** The moderator tools' requests. */
 export interface ModerationState {
@@ -35,7 +36,11 @@ export interface ModerationSlice {
 }
 
 /** The start of a failed moderation request's message, before the participant's name. */
-const MODERATION_FAILURE: Record<ModerationAction, string> = { mute: 'Could not mute', unmute: 'Could not unmute', remove: 'Could not remove' };
+const MODERATION_FAILURE: Record<ModerationAction, string> = {
+  mute: 'Could not mute',
+  unmute: 'Could not unmute',
+  remove: 'Could not remove',
+};
 
 /** A participant's name for messages, while the engine still lists them. */
 function nameOf(conversation: ConversationState | null, participantId: string): string {
@@ -49,7 +54,10 @@ function mentions(text: string, name: string): boolean {
 }
 
 /** The entries worth keeping once the room changed: those in flight, and those of people still here. */
-function pruneModeration(entries: ModerationState['participants'], conversation: ConversationState | null): ModerationState['participants'] | null {
+function pruneModeration(
+  entries: ModerationState['participants'],
+  conversation: ConversationState | null,
+): ModerationState['participants'] | null {
   const present = new Set(conversation?.participants.map((participant) => participant.id));
   const kept = Object.entries(entries).filter(([id, request]) => request.status === 'sending' || present.has(id));
   return kept.length === Object.keys(entries).length ? null : Object.fromEntries(kept);

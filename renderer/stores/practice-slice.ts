@@ -28,20 +28,14 @@ export function createPracticeSlice(deps: Pick<StoreDeps, 'bridge'>): AppSlice<P
       practiceStart: IDLE_REQUEST,
       practiceFailure: IDLE_REQUEST,
       async startPractice() {
-        await runRequest(
-          { read: () => get().practiceStart, write: (request) => set({ practiceStart: request }) },
-          async () => {
-            await bridge.invoke('practice:start', {});
-          },
-        );
+        await runRequest({ read: () => get().practiceStart, write: (request) => set({ practiceStart: request }) }, async () => {
+          await bridge.invoke('practice:start', {});
+        });
       },
       async simulateFailure() {
-        await runRequest(
-          { read: () => get().practiceFailure, write: (request) => set({ practiceFailure: request }) },
-          async () => {
-            await bridge.invoke('practice:simulate-failure', {});
-          },
-        );
+        await runRequest({ read: () => get().practiceFailure, write: (request) => set({ practiceFailure: request }) }, async () => {
+          await bridge.invoke('practice:simulate-failure', {});
+        });
       },
     };
   };

@@ -32,7 +32,8 @@ export type RehearsalCheck =
   | { status: 'error'; error: string };
 
 /** One of the engine's checks, as the preflight follows it. */
-export type EngineCheck<R> = { status: 'idle' } | { status: 'checking' } | { status: 'done'; result: R } | { status: 'error'; error: string };
+export type EngineCheck<R> =
+  { status: 'idle' } | { status: 'checking' } | { status: 'done'; result: R } | { status: 'error'; error: string };
 
 /** The engine's network check. */
 export type NetworkCheck = EngineCheck<NetworkPreflight>;
@@ -90,8 +91,15 @@ export interface PreflightSlice {
 /** The longest rehearsal take, ms. */
 export const REHEARSAL_MAX_MS = 30_000;
 
-
-const CLOSED: PreflightState = { open: false, network: { status: 'idle' }, uplink: { status: 'idle' }, headphones: 'unchecked', rehearsal: { status: 'idle' }, micPeakDb: null, override: false };
+const CLOSED: PreflightState = {
+  open: false,
+  network: { status: 'idle' },
+  uplink: { status: 'idle' },
+  headphones: 'unchecked',
+  rehearsal: { status: 'idle' },
+  micPeakDb: null,
+  override: false,
+};
 
 const ENDPOINT_WORDS = { primary: 'Primary', backup: 'Backup' } as const;
 const KIND_WORDS = { janus: 'Janus (conversation)', icecast: 'Icecast (audience)' } as const;
@@ -119,7 +127,9 @@ export const selectPreflightInput = (state: AppState): PreflightInput => ({
 /** A level verdict as a preflight line's verdict and words (the same words as the Conversation panel). */
 function levelLine(verdict: MicLevelVerdict, name: string): Pick<PreflightLine, 'verdict' | 'detail'> {
   const words = MIC_LEVEL_WORDS[verdict];
-  return verdict === 'ok' ? { verdict: 'pass', detail: `${name}: ${words.advice}.` } : { verdict: 'warn', detail: `${words.heading}: ${words.advice}.` };
+  return verdict === 'ok'
+    ? { verdict: 'pass', detail: `${name}: ${words.advice}.` }
+    : { verdict: 'warn', detail: `${words.heading}: ${words.advice}.` };
 }
 
 /**
@@ -133,10 +143,15 @@ function microphoneLine(state: PreflightInput): PreflightLine {
   const peak = state.preflight.micPeakDb;
   const name = microphone.activeLabel ?? 'The microphone';
   if (microphone.problem) return { ...base, verdict: 'fail', detail: microphone.problem, figure: null };
-  if (micWarning?.kind === 'clipping') return { ...base, ...levelLine('too-loud', name), figure: peak === null ? null : `peak ${Math.round(peak)} dBFS` };
+  if (micWarning?.kind === 'clipping')
+    return { ...base, ...levelLine('too-loud', name), figure: peak === null ? null : `peak ${Math.round(peak)} dBFS` };
   const open = microphone.activeLabel !== null || microphone.levelDb !== null;
   if (open && peak !== null && judgeMicLevel({ peakDb: peak, talkDb: null, clippedShare: null }) !== 'silent') {
-    return { ...base, ...levelLine(judgeMicLevel({ peakDb: peak, talkDb: null, clippedShare: null }), name), figure: `peak ${Math.round(peak)} dBFS` };
+    return {
+      ...base,
+      ...levelLine(judgeMicLevel({ peakDb: peak, talkDb: null, clippedShare: null }), name),
+      figure: `peak ${Math.round(peak)} dBFS`,
+    };
   }
   const rehearsal = state.preflight.rehearsal;
   switch (rehearsal.status) {
@@ -152,8 +167,19 @@ function microphoneLine(state: PreflightInput): PreflightLine {
     case 'error':
       break;
   }
-  if (open) return { ...base, verdict: 'warn', detail: 'No sound from the microphone yet: say a few words and watch the meter move.', figure: peak === null ? null : `peak ${Math.round(peak)} dBFS` };
-  return { ...base, verdict: 'warn', detail: 'Not checked yet: record a rehearsal below to hear and measure your microphone.', figure: null };
+  if (open)
+    return {
+      ...base,
+      verdict: 'warn',
+      detail: 'No sound from the microphone yet: say a few words and watch the meter move.',
+      figure: peak === null ? null : `peak ${Math.round(peak)} dBFS`,
+    };
+  return {
+    ...base,
+    verdict: 'warn',
+    detail: 'Not checked yet: record a rehearsal below to hear and measure your microphone.',
+    figure: null,
+  };
 }
 
 function headphonesLine(check: HeadphonesCheck): PreflightLine {
@@ -166,7 +192,12 @@ function headphonesLine(check: HeadphonesCheck): PreflightLine {
     case 'heard':
       return { ...base, verdict: 'pass', detail: 'You heard the tone.' };
     case 'not-heard':
-      return { ...base, verdict: 'fail', detail: 'You did not hear the tone: check that the headphones are plugged in, chosen as the output and not muted, then play it again.' };
+      return {
+        ...base,
+        verdict: 'fail',
+        detail:
+          'You did not hear the tone: check that the headphones are plugged in, chosen as the output and not muted, then play it again.',
+      };
   }
 }
 
@@ -174,7 +205,11 @@ function rehearsalLine(check: RehearsalCheck): PreflightLine {
   const base = { id: 'rehearsal', label: 'Rehearsal', figure: null };
   switch (check.status) {
     case 'idle':
-      return { ...base, verdict: 'warn', detail: `Not recorded yet: record up to ${REHEARSAL_MAX_MS / 1000} s of yourself talking, then listen back for clarity and background noise.` };
+      return {
+        ...base,
+        verdict: 'warn',
+        detail: `Not recorded yet: record up to ${REHEARSAL_MAX_MS / 1000} s of yourself talking, then listen back for clarity and background noise.`,
+      };
     case 'starting':
     case 'recording':
       return { ...base, verdict: 'checking', detail: 'Recording: talk as you will on air, then press Stop.' };
@@ -207,7 +242,13 @@ function networkLines(state: PreflightInput): PreflightLine[] {
     case 'idle':
     case 'checking':
       return state.endpoints.flatMap(({ name }) =>
-        (['janus', 'icecast'] as const).map((kind) => ({ id: `${name}-${kind}`, label: `${ENDPOINT_WORDS[name]} ${KIND_WORDS[kind]}`, verdict: 'checking' as const, detail: 'Checking…', figure: null })),
+        (['janus', 'icecast'] as const).map((kind) => ({
+          id: `${name}-${kind}`,
+          label: `${ENDPOINT_WORDS[name]} ${KIND_WORDS[kind]}`,
+          verdict: 'checking' as const,
+          detail: 'Checking…',
+          figure: null,
+        })),
       );
     case 'error':
       return [{ id: 'network', label: 'Servers', verdict: 'fail', detail: network.error, figure: null }];
@@ -233,14 +274,25 @@ function uplinkLine(check: UplinkCheck): PreflightLine {
       return { ...base, verdict: 'warn', detail: check.error };
     case 'done': {
       const { result } = check;
-      return { ...base, verdict: result.verdict, detail: result.detail, figure: result.kbitPerSecond === null ? null : formatUplinkRate(result.kbitPerSecond, result.atLeast) };
+      return {
+        ...base,
+        verdict: result.verdict,
+        detail: result.detail,
+        figure: result.kbitPerSecond === null ? null : formatUplinkRate(result.kbitPerSecond, result.atLeast),
+      };
     }
   }
 }
 
 /** Every line of the preflight, in the order shown (pure). */
 export function preflightLines(state: PreflightInput): PreflightLine[] {
-  return [microphoneLine(state), headphonesLine(state.preflight.headphones), rehearsalLine(state.preflight.rehearsal), ...networkLines(state), uplinkLine(state.preflight.uplink)];
+  return [
+    microphoneLine(state),
+    headphonesLine(state.preflight.headphones),
+    rehearsalLine(state.preflight.rehearsal),
+    ...networkLines(state),
+    uplinkLine(state.preflight.uplink),
+  ];
 }
 
 /** True when a line failed and the host has not overridden it. */
@@ -265,11 +317,16 @@ export const createPreflightSlice =
     api.subscribe((after, before) => {
       const level = after.microphone.levelDb;
       if (!after.preflight.open || level === null || level === before.microphone.levelDb) return;
-      if (after.preflight.micPeakDb === null || level > after.preflight.micPeakDb) set({ preflight: { ...after.preflight, micPeakDb: level } });
+      if (after.preflight.micPeakDb === null || level > after.preflight.micPeakDb)
+        set({ preflight: { ...after.preflight, micPeakDb: level } });
     });
     const patch = (part: Partial<PreflightState>): void => set((current) => ({ preflight: { ...current.preflight, ...part } }));
     /** Runs one of the engine's checks, writing its progress with `write`; an answer after the preflight closed is dropped. */
-    const runCheck = async <C extends 'preflight:network' | 'preflight:uplink'>(channel: C, write: (check: EngineCheck<CommandResult<C>>) => void, failure: string): Promise<void> => {
+    const runCheck = async <C extends 'preflight:network' | 'preflight:uplink'>(
+      channel: C,
+      write: (check: EngineCheck<CommandResult<C>>) => void,
+      failure: string,
+    ): Promise<void> => {
       write({ status: 'checking' });
       try {
         // Both checks take their defaults from an empty payload.
@@ -331,7 +388,12 @@ export const createPreflightSlice =
         dropRehearsal();
         const recorder = deps.rehearsal;
         if (!recorder) {
-          patch({ rehearsal: { status: 'error', error: 'This window cannot record audio: open Steadycast in the app or in Chromium to rehearse.' } });
+          patch({
+            rehearsal: {
+              status: 'error',
+              error: 'This window cannot record audio: open Steadycast in the app or in Chromium to rehearse.',
+            },
+          });
           return;
         }
         patch({ rehearsal: { status: 'starting' } });
@@ -343,7 +405,10 @@ export const createPreflightSlice =
           mine = await recorder.start(selectMicrophoneCapture(get()), REHEARSAL_MAX_MS);
           if (!get().preflight.open || get().preflight.rehearsal.status !== 'starting') {
             mine.stop();
-            void mine.done.then((take) => recorder.release(take.url), () => undefined);
+            void mine.done.then(
+              (take) => recorder.release(take.url),
+              () => undefined,
+            );
             return;
           }
           session = mine;

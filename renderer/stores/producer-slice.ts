@@ -9,7 +9,6 @@ import type { AppSlice, StoreDeps } from './store-types';
  * Locks, flags and pending requests themselves come with the conversation in `engine:state`.
  */
 
-
 /** One speaker's latest microphone report, as the meters show it. */
 export interface MicLevel {
   readonly levelDbfs: number;
@@ -22,7 +21,8 @@ export interface MicLevel {
 }
 
 /** An answer to one participant's request to speak: in flight, or why it failed. Absent when neither. */
-export type AnswerRequest = { readonly status: 'sending'; readonly answer: 'approve' | 'decline' } | { readonly status: 'failed'; readonly error: string };
+export type AnswerRequest =
+  { readonly status: 'sending'; readonly answer: 'approve' | 'decline' } | { readonly status: 'failed'; readonly error: string };
 
 export interface ProducerSlice {
   /** Latest level per participant id. */
@@ -64,58 +64,65 @@ export function createProducerSlice(deps: Pick<StoreDeps, 'bridge' | 'now'>): Ap
     });
 
     return {
-    micLevels: {},
-    speakRequest: IDLE_REQUEST,
-    speakAnswers: {},
-    autoMuteRequest: IDLE_REQUEST,
+      micLevels: {},
+      speakRequest: IDLE_REQUEST,
+      speakAnswers: {},
+      autoMuteRequest: IDLE_REQUEST,
 
-    receiveMicLevels(payload) {
-      const receivedAt = deps.now();
-      const micLevels: Record<string, MicLevel> = {};
-      for (const level of payload.levels) {
-        micLevels[level.participantId] = { levelDbfs: level.levelDbfs, peakDbfs: level.peakDbfs, voice: level.voice, speechProbability: level.speechProbability, echoScore: level.echoScore, receivedAt };
-      }
-      set({ micLevels });
-    },
+      receiveMicLevels(payload) {
+        const receivedAt = deps.now();
+        const micLevels: Record<string, MicLevel> = {};
+        for (const level of payload.levels) {
+          micLevels[level.participantId] = {
+            levelDbfs: level.levelDbfs,
+            peakDbfs: level.peakDbfs,
+            voice: level.voice,
+            speechProbability: level.speechProbability,
+            echoScore: level.echoScore,
+            receivedAt,
+          };
+        }
+        set({ micLevels });
+      },
 
-    async requestToSpeak(active) {
-      await runRequest(
-        {
-          read: () => get().speakRequest,
-          write: (speakRequest) => set({ speakRequest }),
-          failure: (reason) => `Could not ${active ? 'ask to speak' : 'withdraw the request'}: ${reason}`,
-        },
-        async () => {
-          await bridge.invoke('moderation:request-speak', { active });
-        },
-      );
-    },
+      async requestToSpeak(active) {
+        await runRequest(
+          {
+            read: () => get().speakRequest,
+            write: (speakRequest) => set({ speakRequest }),
+            failure: (reason) => `Could not ${active ? 'ask to speak' : 'withdraw the request'}: ${reason}`,
+          },
+          async () => {
+            await bridge.invoke('moderation:request-speak', { active });
+          },
+        );
+      },
 
-    async answerSpeakRequest(participantId, approve) {
-      await runRequest(answerSlot(participantId, approve ? 'approve' : 'decline'), async () => {
-        await bridge.invoke('moderation:answer-request', { participantId, approve });
-      });
-    },
+      async answerSpeakRequest(participantId, approve) {
+        await runRequest(answerSlot(participantId, approve ? 'approve' : 'decline'), async () => {
+          await bridge.invoke('moderation:answer-request', { participantId, approve });
+        });
+      },
 
-    async setAutoMute(enabled) {
-      await runRequest(
-        {
-          read: () => get().autoMuteRequest,
-          // The switch's last position is what the engine should end with.
-          repeatable: true,
-          write: (autoMuteRequest) => set({ autoMuteRequest }),
-          failure: (reason) => `Could not switch auto-mute: ${reason}`,
-        },
-        async () => {
-          await bridge.invoke('moderation:set-auto-mute', { enabled });
-        },
-      );
-    },
+      async setAutoMute(enabled) {
+        await runRequest(
+          {
+            read: () => get().autoMuteRequest,
+            // The switch's last position is what the engine should end with.
+            repeatable: true,
+            write: (autoMuteRequest) => set({ autoMuteRequest }),
+            failure: (reason) => `Could not switch auto-mute: ${reason}`,
+          },
+          async () => {
+            await bridge.invoke('moderation:set-auto-mute', { enabled });
+          },
+        );
+      },
 
-    reportMic(report) {
-      // Loss-tolerant: the next report follows within 200 ms.
-      bridge.invoke('conversation:report-mic', { report }).catch(() => undefined);
-    },
-  };
+      reportMic(report) {
+        // Loss-tolerant: the next report follows within 200 ms.
+        bridge.invoke('conversation:report-mic', { report }).catch(() => undefined);
+      },
+    };
   };
 }

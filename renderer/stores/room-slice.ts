@@ -36,7 +36,8 @@ export interface RoomSlice {
 }
 
 /** What a join says where this window has no media layer. */
-export const NO_MEDIA = 'This window cannot use a microphone or audio connection. Open Steadycast in the desktop app or a current Chromium browser.';
+export const NO_MEDIA =
+  'This window cannot use a microphone or audio connection. Open Steadycast in the desktop app or a current Chromium browser.';
 
 /** True when the link means this window is (or is becoming) a participant of the room. */
 export function isInRoom(conversation: ConversationState | null): boolean {
@@ -73,7 +74,8 @@ export function createRoomSlice(deps: Pick<StoreDeps, 'bridge' | 'createConversa
      */
     let takeover: 'undecided' | 'pending' | 'done' = 'undecided';
 
-    const effectiveMuted = (state: AppState): boolean => pendingMute ?? (isInRoom(state.conversation) ? engineMuted(state.conversation) : localMuted);
+    const effectiveMuted = (state: AppState): boolean =>
+      pendingMute ?? (isInRoom(state.conversation) ? engineMuted(state.conversation) : localMuted);
 
     const applyMute = (): void => {
       const muted = effectiveMuted(get());
@@ -108,7 +110,13 @@ export function createRoomSlice(deps: Pick<StoreDeps, 'bridge' | 'createConversa
         .then(() => set({ joinStatus: { status: 'joined' } }))
         .catch((error: unknown) => {
           session.current()?.disconnect();
-          set({ joinStatus: { status: 'joined' }, media: { state: 'failed', detail: `Could not reconnect the audio to the room: ${describeError(error).replace(/\.$/u, '')}. Leave the room and join again.` } });
+          set({
+            joinStatus: { status: 'joined' },
+            media: {
+              state: 'failed',
+              detail: `Could not reconnect the audio to the room: ${describeError(error).replace(/\.$/u, '')}. Leave the room and join again.`,
+            },
+          });
         })
         .finally(() => followConversation(get().conversation, null));
     };
@@ -133,7 +141,9 @@ export function createRoomSlice(deps: Pick<StoreDeps, 'bridge' | 'createConversa
       if (room !== null && mediaRoom !== null && room !== mediaRoom && !renegotiating) {
         renegotiating = true;
         connectMedia()
-          .catch((error: unknown) => set({ media: { state: 'failed', detail: `Could not connect the audio to the new room: ${describeError(error)}` } }))
+          .catch((error: unknown) =>
+            set({ media: { state: 'failed', detail: `Could not connect the audio to the new room: ${describeError(error)}` } }),
+          )
           .finally(() => {
             renegotiating = false;
           });
@@ -230,7 +240,9 @@ export function createRoomSlice(deps: Pick<StoreDeps, 'bridge' | 'createConversa
         } catch (error) {
           // A failed mute stays muted here; a failed unmute falls back to what the engine says.
           if (pendingMute === muted && !muted) pendingMute = null;
-          const what = muted ? 'Your microphone is off in the program and the room audio, but the room may still show you as unmuted' : 'Could not unmute';
+          const what = muted
+            ? 'Your microphone is off in the program and the room audio, but the room may still show you as unmuted'
+            : 'Could not unmute';
           setSelfMuteRequest({ status: 'failed', error: `${what}: ${describeError(error)}` });
         }
         applyMute();

@@ -13,13 +13,20 @@ import type { AppState } from './store-types';
  */
 
 /** The processing this window's captures use: the engine's saved one, the defaults before its first state. */
-export const selectMicrophoneProcessing = (state: AppState): MicrophoneProcessing => state.engine?.settings?.audio.processing ?? DEFAULT_AUDIO_SETTINGS.processing;
+export const selectMicrophoneProcessing = (state: AppState): MicrophoneProcessing =>
+  state.engine?.settings?.audio.processing ?? DEFAULT_AUDIO_SETTINGS.processing;
 
 /** How this window's microphone captures now: the device chosen (saved or picked here) and the saved processing. */
-export const selectMicrophoneCapture = (state: AppState): MicrophoneCapture => ({ deviceId: state.microphone.selectedId, processing: selectMicrophoneProcessing(state) });
+export const selectMicrophoneCapture = (state: AppState): MicrophoneCapture => ({
+  deviceId: state.microphone.selectedId,
+  processing: selectMicrophoneProcessing(state),
+});
 
 /** Applies the engine's saved microphone settings to the store's choice and to the media layer (when it exists) as they change. */
-export function followSavedMicrophone(api: Pick<StoreApi<AppState>, 'subscribe' | 'setState'>, media: () => ConversationMedia | null): void {
+export function followSavedMicrophone(
+  api: Pick<StoreApi<AppState>, 'subscribe' | 'setState'>,
+  media: () => ConversationMedia | null,
+): void {
   let applied: AudioSettings | null = null;
   api.subscribe((state) => {
     const saved = state.engine?.settings?.audio;
@@ -28,8 +35,11 @@ export function followSavedMicrophone(api: Pick<StoreApi<AppState>, 'subscribe' 
     applied = saved;
     if (change === null) return;
     const { deviceId } = change;
-    if (deviceId !== undefined && deviceId !== state.microphone.selectedId) api.setState((current) => ({ microphone: { ...current.microphone, selectedId: deviceId } }));
+    if (deviceId !== undefined && deviceId !== state.microphone.selectedId)
+      api.setState((current) => ({ microphone: { ...current.microphone, selectedId: deviceId } }));
     // A device or processing that cannot open is reported through the microphone's own problem.
-    media()?.configureMicrophone(change).catch(() => undefined);
+    media()
+      ?.configureMicrophone(change)
+      .catch(() => undefined);
   });
 }

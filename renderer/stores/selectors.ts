@@ -41,7 +41,13 @@ export const selectEngineIdentity = (
 /** Bridge diagnostics from the engine (use with `useShallow`). */
 export const selectBridgeStats = (
   state: AppState,
-): { clients: number | null; framesReceived: number | null; framesRejected: number | null; delayMedianMs: number | null; delayMaxMs: number | null } => ({
+): {
+  clients: number | null;
+  framesReceived: number | null;
+  framesRejected: number | null;
+  delayMedianMs: number | null;
+  delayMaxMs: number | null;
+} => ({
   clients: state.engine?.bridge.clients ?? null,
   framesReceived: state.engine?.audio.framesReceived ?? null,
   framesRejected: state.engine?.audio.framesRejected ?? null,

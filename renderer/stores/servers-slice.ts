@@ -44,21 +44,21 @@ export function isChecking(state: Pick<ServersSlice, 'probes' | 'checkRequest'>)
 export const createServersSlice =
   (deps: Pick<StoreDeps, 'bridge'>): AppSlice<ServersSlice> =>
   (set, get) => ({
-  probes: {},
-  checkRequest: { status: 'idle' },
+    probes: {},
+    checkRequest: { status: 'idle' },
 
-  async checkServers(endpoint) {
-    if (isChecking(get())) return;
-    set({ checkRequest: { status: 'sending' } });
-    try {
-      await deps.bridge.api.invoke('servers:check', endpoint ? { endpoint } : {});
-      set({ checkRequest: { status: 'idle' } });
-    } catch (error) {
-      set({ checkRequest: { status: 'failed', error: `Could not start the check: ${describeError(error)}` } });
-    }
-  },
+    async checkServers(endpoint) {
+      if (isChecking(get())) return;
+      set({ checkRequest: { status: 'sending' } });
+      try {
+        await deps.bridge.api.invoke('servers:check', endpoint ? { endpoint } : {});
+        set({ checkRequest: { status: 'idle' } });
+      } catch (error) {
+        set({ checkRequest: { status: 'failed', error: `Could not start the check: ${describeError(error)}` } });
+      }
+    },
 
-  receiveProbe({ endpoint, kind, probe }) {
-    set((current) => ({ probes: { ...current.probes, [probeKey(endpoint, kind)]: probe } }));
-  },
-});
+    receiveProbe({ endpoint, kind, probe }) {
+      set((current) => ({ probes: { ...current.probes, [probeKey(endpoint, kind)]: probe } }));
+    },
+  });

@@ -74,7 +74,12 @@ function endpointDraft(view: EndpointView | null): EndpointDraft {
 
 /** The editor's start: a saved space, or an empty new one. */
 export function spaceDraft(view: SpaceView | null): SpaceDraft {
-  return { name: view?.name ?? '', primary: endpointDraft(view?.primary ?? null), hasBackup: (view?.backup ?? null) !== null, backup: endpointDraft(view?.backup ?? null) };
+  return {
+    name: view?.name ?? '',
+    primary: endpointDraft(view?.primary ?? null),
+    hasBackup: (view?.backup ?? null) !== null,
+    backup: endpointDraft(view?.backup ?? null),
+  };
 }
 
 /** A whole number typed as text, or NaN (the schema then says what to type). */
@@ -97,7 +102,11 @@ function endpointInput(draft: EndpointDraft): unknown {
 
 /** Validates a space draft: the form to save, or a message per bad field. */
 export function validateSpace(draft: SpaceDraft): { ok: true; form: SpaceForm } | { ok: false; errors: FieldErrors } {
-  const parsed = SpaceFormSchema.safeParse({ name: draft.name, primary: endpointInput(draft.primary), backup: draft.hasBackup ? endpointInput(draft.backup) : null });
+  const parsed = SpaceFormSchema.safeParse({
+    name: draft.name,
+    primary: endpointInput(draft.primary),
+    backup: draft.hasBackup ? endpointInput(draft.backup) : null,
+  });
   return parsed.success ? { ok: true, form: parsed.data } : { ok: false, errors: fieldErrors(parsed.error) };
 }
 
@@ -125,7 +134,11 @@ export function validateGeneral(draft: GeneralDraft): { ok: true; general: Gener
       bitrateKbps: wholeNumber(draft.bitrateKbps),
       channels: wholeNumber(draft.channels),
       inputDeviceId: draft.inputDeviceId === '' ? null : draft.inputDeviceId,
-      processing: { echoCancellation: draft.echoCancellation, noiseSuppression: draft.noiseSuppression, autoGainControl: draft.autoGainControl },
+      processing: {
+        echoCancellation: draft.echoCancellation,
+        noiseSuppression: draft.noiseSuppression,
+        autoGainControl: draft.autoGainControl,
+      },
     },
     recording: { enabled: draft.recordingEnabled, folder: draft.recordingFolder },
     shortcuts: { muteToggle: shortcut(draft.muteToggle), pushToTalk: shortcut(draft.pushToTalk) },

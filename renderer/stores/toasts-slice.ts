@@ -36,7 +36,13 @@ export const TOAST_LIMIT = 2;
  * Toasts about one story share a group: a newer one replaces the older (the link lost, the move to
  * the backup and the reconnection of one failover are one toast that changes, not three).
  */
-export const TOAST_GROUP: Record<string, string> = { bridge: 'bridge', conversation: 'conversation', failover: 'conversation', lock: 'lock', show: 'show' };
+export const TOAST_GROUP: Record<string, string> = {
+  bridge: 'bridge',
+  conversation: 'conversation',
+  failover: 'conversation',
+  lock: 'lock',
+  show: 'show',
+};
 
 const groupOf = (toast: Pick<Toast, 'kind'>): string => TOAST_GROUP[toast.kind] ?? toast.kind;
 const SEVERITY: Record<ToastTone, number> = { bad: 3, warn: 2, ok: 1, info: 0 };
@@ -52,9 +58,12 @@ export function mergeToasts(shown: readonly Toast[], added: readonly Toast[], li
   for (const toast of added) {
     const group = groupOf(toast);
     const current = toasts.find((candidate) => groupOf(candidate) === group);
-    const followUp = current !== undefined && current.kind !== toast.kind && SEVERITY[toast.tone] <= SEVERITY.ok && SEVERITY[current.tone] > SEVERITY.ok;
+    const followUp =
+      current !== undefined && current.kind !== toast.kind && SEVERITY[toast.tone] <= SEVERITY.ok && SEVERITY[current.tone] > SEVERITY.ok;
     toasts = followUp
-      ? toasts.map((candidate) => (candidate === current ? { ...current, detail: [current.detail, `${toast.title}.`].filter(Boolean).join(' ') } : candidate))
+      ? toasts.map((candidate) =>
+          candidate === current ? { ...current, detail: [current.detail, `${toast.title}.`].filter(Boolean).join(' ') } : candidate,
+        )
       : [...toasts.filter((candidate) => groupOf(candidate) !== group), toast];
   }
   return toasts.slice(-limit);
@@ -73,7 +82,12 @@ export function toastsFor(before: AppState, after: AppState, wasEverConnected: b
   const drafts: ToastDraft[] = [];
   const connection = { before: before.connection.status, after: after.connection.status };
   if (connection.before === 'connected' && after.connection.status === 'disconnected') {
-    drafts.push({ kind: 'bridge', tone: 'bad', title: 'Lost the connection to the engine', detail: 'Reconnecting by itself; what you see may be out of date until then.' });
+    drafts.push({
+      kind: 'bridge',
+      tone: 'bad',
+      title: 'Lost the connection to the engine',
+      detail: 'Reconnecting by itself; what you see may be out of date until then.',
+    });
   }
   if (connection.before !== 'connected' && connection.after === 'connected' && wasEverConnected) {
     drafts.push({ kind: 'bridge', tone: 'ok', title: 'Reconnected to the engine', detail: null });
@@ -81,7 +95,12 @@ export function toastsFor(before: AppState, after: AppState, wasEverConnected: b
 
   const link = { before: selectConversationLink(before)?.status ?? 'idle', after: selectConversationLink(after)?.status ?? 'idle' };
   if (link.before === 'joined' && link.after === 'reconnecting') {
-    drafts.push({ kind: 'conversation', tone: 'warn', title: 'Conversation link lost', detail: 'Reconnecting to Janus; your audio keeps flowing meanwhile.' });
+    drafts.push({
+      kind: 'conversation',
+      tone: 'warn',
+      title: 'Conversation link lost',
+      detail: 'Reconnecting to Janus; your audio keeps flowing meanwhile.',
+    });
   }
   if (link.before === 'reconnecting' && link.after === 'joined') {
     drafts.push({ kind: 'conversation', tone: 'ok', title: 'Conversation reconnected', detail: null });
@@ -90,7 +109,12 @@ export function toastsFor(before: AppState, after: AppState, wasEverConnected: b
   const phase = { before: phaseOf(before), after: phaseOf(after) };
   const afterPhase = after.engine?.failover?.phase;
   if (phase.before !== 'onBackup' && phase.after === 'onBackup') {
-    drafts.push({ kind: 'failover', tone: 'warn', title: 'Moved to the backup space', detail: afterPhase?.phase === 'onBackup' ? afterPhase.reason : null });
+    drafts.push({
+      kind: 'failover',
+      tone: 'warn',
+      title: 'Moved to the backup space',
+      detail: afterPhase?.phase === 'onBackup' ? afterPhase.reason : null,
+    });
   }
   if (phase.before === 'returning' && phase.after === 'onPrimary') {
     drafts.push({ kind: 'failover', tone: 'ok', title: 'Back on the primary space', detail: null });
@@ -98,19 +122,41 @@ export function toastsFor(before: AppState, after: AppState, wasEverConnected: b
 
   const lock = { before: selectSelfParticipant(before)?.lock ?? null, after: selectSelfParticipant(after)?.lock ?? null };
   if (lock.before === null && lock.after !== null) {
-    drafts.push({ kind: 'lock', tone: 'warn', title: `Muted by ${lock.after.by}`, detail: lock.after.reason || 'Use "Request to speak" to ask to be unmuted.' });
+    drafts.push({
+      kind: 'lock',
+      tone: 'warn',
+      title: `Muted by ${lock.after.by}`,
+      detail: lock.after.reason || 'Use "Request to speak" to ask to be unmuted.',
+    });
   }
   if (lock.before !== null && lock.after === null && selectSelfParticipant(after) !== null) {
-    drafts.push({ kind: 'lock', tone: 'ok', title: 'A moderator lifted your mute', detail: 'Unmute yourself when you are ready to speak.' });
+    drafts.push({
+      kind: 'lock',
+      tone: 'ok',
+      title: 'A moderator lifted your mute',
+      detail: 'Unmute yourself when you are ready to speak.',
+    });
   }
 
   // "On air" as the lamp means it: the program reaching listeners, not merely a show running.
   const lamp = { before: onAirLamp(before.engine?.broadcast ?? null), after: onAirLamp(after.engine?.broadcast ?? null) };
-  if (!lampIsLit(lamp.before) && lampIsLit(lamp.after)) drafts.push({ kind: 'show', tone: 'bad', title: 'You are on air', detail: 'The program is reaching listeners.' });
+  if (!lampIsLit(lamp.before) && lampIsLit(lamp.after))
+    drafts.push({ kind: 'show', tone: 'bad', title: 'You are on air', detail: 'The program is reaching listeners.' });
   if (lamp.before.kind !== 'unreached' && lamp.after.kind === 'unreached' && lamp.after.total > 0) {
-    drafts.push({ kind: 'show', tone: 'warn', title: 'Not reaching listeners', detail: 'No output is live: the Program panel says why and when each retries.' });
+    drafts.push({
+      kind: 'show',
+      tone: 'warn',
+      title: 'Not reaching listeners',
+      detail: 'No output is live: the Program panel says why and when each retries.',
+    });
   }
-  if (selectIsOnAir(before) && !selectIsOnAir(after)) drafts.push({ kind: 'show', tone: 'info', title: 'The show has ended', detail: 'The outputs are closed and the safety recording is complete.' });
+  if (selectIsOnAir(before) && !selectIsOnAir(after))
+    drafts.push({
+      kind: 'show',
+      tone: 'info',
+      title: 'The show has ended',
+      detail: 'The outputs are closed and the safety recording is complete.',
+    });
   return drafts;
 }
 
@@ -129,7 +175,8 @@ export const createToastsSlice =
       const added = drafts.map((draft): Toast => ({ ...draft, id: nextId++ }));
       const toasts = mergeToasts(get().toasts, added);
       set({ toasts });
-      for (const toast of toasts) if (added.some((draft) => draft.id === toast.id)) deps.setTimer(() => dismiss(toast.id), TOAST_MS[toast.tone]);
+      for (const toast of toasts)
+        if (added.some((draft) => draft.id === toast.id)) deps.setTimer(() => dismiss(toast.id), TOAST_MS[toast.tone]);
     });
     return { toasts: [], dismissToast: dismiss };
   };

@@ -55,7 +55,13 @@ latencies.sort((a, b) => a - b);
 const percentile = (p: number): number => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
 
 const frame = new Uint8Array(
-  encodePcmFrame({ channels: 2, sampleRate: PCM_SAMPLE_RATE, sequence: 0, captureTime: 0, samples: new Float32Array(PCM_FRAME_LENGTH * 2) }),
+  encodePcmFrame({
+    channels: 2,
+    sampleRate: PCM_SAMPLE_RATE,
+    sequence: 0,
+    captureTime: 0,
+    samples: new Float32Array(PCM_FRAME_LENGTH * 2),
+  }),
 );
 const pcmStarted = performance.now();
 for (let index = 0; index < FRAMES; index += 1) socket.send(frame);

@@ -386,7 +386,12 @@ function nearest(tones: readonly number[], hz: number): number {
  * it upper bounds (by at most one 10 ms chunk). Falls back to the read time when the timestamp is
  * not on the page's clock.
  */
-export function microphoneOnsets(chunks: readonly MicChunk[], tones: readonly number[], quietMs: number, sampleRate = 48_000): { onsets: Onset[]; stampedMs: number } {
+export function microphoneOnsets(
+  chunks: readonly MicChunk[],
+  tones: readonly number[],
+  quietMs: number,
+  sampleRate = 48_000,
+): { onsets: Onset[]; stampedMs: number } {
   const lags = chunks.map(([readAt, , , stampedAt]) => readAt - stampedAt).sort((a, b) => a - b);
   const stampedMs = lags[Math.floor(lags.length / 2)] ?? Number.NaN;
   const useStamp = stampedMs > -5 && stampedMs < 50;
@@ -411,7 +416,15 @@ export function microphoneOnsets(chunks: readonly MicChunk[], tones: readonly nu
  * Onsets in sampled levels: the first sample above `audible` after at least `quietMs` of samples
  * below `silent`; the tone is read from the zero crossings of a sample ≥ 10 ms later (a window full of tone).
  */
-export function levelOnsets(levels: readonly LevelSample[], tones: readonly number[], audible: number, silent: number, quietMs: number, windowSamples = 256, sampleRate = 48_000): Onset[] {
+export function levelOnsets(
+  levels: readonly LevelSample[],
+  tones: readonly number[],
+  audible: number,
+  silent: number,
+  quietMs: number,
+  windowSamples = 256,
+  sampleRate = 48_000,
+): Onset[] {
   const onsets: Onset[] = [];
   let quietSince: number | null = null;
   levels.forEach(([at, rms], index) => {
@@ -433,7 +446,13 @@ export function levelOnsets(levels: readonly LevelSample[], tones: readonly numb
  * inside it), at the wall time its Ogg page reached the listener; the tone is the strongest of
  * `tones` over the 20 ms from 5 ms after the onset.
  */
-export function programOnsets(recording: ProgramRecording, tones: readonly number[], threshold: number, quietMs: number, sampleRate = 48_000): Onset[] {
+export function programOnsets(
+  recording: ProgramRecording,
+  tones: readonly number[],
+  threshold: number,
+  quietMs: number,
+  sampleRate = 48_000,
+): Onset[] {
   const { samples, channels } = recording;
   const frames = Math.floor(samples.length / channels);
   const left = new Float32Array(frames);
@@ -446,7 +465,10 @@ export function programOnsets(recording: ProgramRecording, tones: readonly numbe
     if (i - lastLoud >= quietFrames) {
       const from = i + Math.round(0.005 * sampleRate);
       const to = from + Math.round(0.02 * sampleRate);
-      const hz = tones.reduce((best, tone) => (toneLevelDb(left, tone, from, to, sampleRate) > toneLevelDb(left, best, from, to, sampleRate) ? tone : best), tones[0] ?? 0);
+      const hz = tones.reduce(
+        (best, tone) => (toneLevelDb(left, tone, from, to, sampleRate) > toneLevelDb(left, best, from, to, sampleRate) ? tone : best),
+        tones[0] ?? 0,
+      );
       onsets.push({ at: recording.arrivedAt(i), hz });
     }
     lastLoud = i;
@@ -458,7 +480,9 @@ export function programOnsets(recording: ProgramRecording, tones: readonly numbe
 export function pairDelays(earlier: readonly Onset[], later: readonly Onset[], windowMs: number): number[] {
   const delays: number[] = [];
   for (const onset of later) {
-    const cause = earlier.filter((candidate) => candidate.hz === onset.hz && candidate.at < onset.at && onset.at - candidate.at < windowMs).at(-1);
+    const cause = earlier
+      .filter((candidate) => candidate.hz === onset.hz && candidate.at < onset.at && onset.at - candidate.at < windowMs)
+      .at(-1);
     if (cause !== undefined) delays.push(onset.at - cause.at);
   }
   return delays;

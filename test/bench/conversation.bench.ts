@@ -36,7 +36,19 @@ import { startServers, type TestServers } from '../env/servers';
 import { startHeadlessEngine } from '../support/e2e/headless-engine';
 import { FakeProber } from '../fakes/fake-prober';
 import { testIceHostAddresses } from '../env/network';
-import { formatFigure, formatSeries, levelOnsets, microphoneOnsets, openProbedPeer, pairDelays, PageProbe, percentile, ProbeLog, ProgramLevels, programOnsets } from './conversation-support';
+import {
+  formatFigure,
+  formatSeries,
+  levelOnsets,
+  microphoneOnsets,
+  openProbedPeer,
+  pairDelays,
+  PageProbe,
+  percentile,
+  ProbeLog,
+  ProgramLevels,
+  programOnsets,
+} from './conversation-support';
 
 const JOINS = 12;
 const MUTES = 12;
@@ -115,7 +127,15 @@ const hardStop = setTimeout(() => {
 }, HARD_LIMIT_MS);
 
 function engineWith(config: EngineConfig): Engine {
-  return new Engine({ version: 'bench', mode: 'headless', bridgeKind: 'websocket', config, clock: systemClock, prober: new FakeProber(), iceHostAddresses: testIceHostAddresses() });
+  return new Engine({
+    version: 'bench',
+    mode: 'headless',
+    bridgeKind: 'websocket',
+    config,
+    clock: systemClock,
+    prober: new FakeProber(),
+    iceHostAddresses: testIceHostAddresses(),
+  });
 }
 
 /** Polls `check` every `everyMs` until it returns a value; throws after `timeoutMs`. */
@@ -181,12 +201,24 @@ async function setUpRoom(scope: Scope, servers: TestServers, browser: Browser, p
 }
 
 /** One co-host: a fresh engine and page join with a new invite; returns the split and the connected guest. */
-async function joinOnce(scope: Scope, room: Room, browser: Browser, pageServer: PeerPageServer, index: number): Promise<{ sample: JoinSample; guest: Engine; peer: PeerPage; probe: PageProbe }> {
+async function joinOnce(
+  scope: Scope,
+  room: Room,
+  browser: Browser,
+  pageServer: PeerPageServer,
+  index: number,
+): Promise<{ sample: JoinSample; guest: Engine; peer: PeerPage; probe: PageProbe }> {
   const { host, hostLog } = room;
-  const { code } = await host.execute({ channel: 'invites:create', payload: { role: 'cohost', label: `bench ${index}`, expiresInMinutes: 30 } });
+  const { code } = await host.execute({
+    channel: 'invites:create',
+    payload: { role: 'cohost', label: `bench ${index}`, expiresInMinutes: 30 },
+  });
   const guest = engineWith(EngineConfigSchema.parse({ space: { name: 'Guest' } }));
   const { peer, probe } = await openProbedPeer(browser, pageServer);
-  scope.defer(() => guest.leaveConversation(), () => peer.close());
+  scope.defer(
+    () => guest.leaveConversation(),
+    () => peer.close(),
+  );
   await probe.start(true);
   const guestLog = new ProbeLog(probe);
   await hostLog.pull();
@@ -207,7 +239,15 @@ async function joinOnce(scope: Scope, room: Room, browser: Browser, pageServer: 
     const firstPacket = guestLog.firstPacketAfter(started);
     const guestHears = guestLog.firstLevelAfter(started, audible);
     const hostHears = hostLog.firstLevelAfter(started, audible);
-    if (!marks || marks.iceConnectedAt === null || marks.connectedAt === null || firstPacket === null || guestHears === null || hostHears === null) return null;
+    if (
+      !marks ||
+      marks.iceConnectedAt === null ||
+      marks.connectedAt === null ||
+      firstPacket === null ||
+      guestHears === null ||
+      hostHears === null
+    )
+      return null;
     return { iceConnectedAt: marks.iceConnectedAt, connectedAt: marks.connectedAt, firstPacket, guestHears, hostHears };
   });
   const sample: JoinSample = {
@@ -236,7 +276,12 @@ async function leave(room: Room, guest: Engine, peer: PeerPage, probe: PageProbe
   });
 }
 
-async function measureJoins(scope: Scope, room: Room, browser: Browser, pageServer: PeerPageServer): Promise<{ guest: Engine; peer: PeerPage; probe: PageProbe }> {
+async function measureJoins(
+  scope: Scope,
+  room: Room,
+  browser: Browser,
+  pageServer: PeerPageServer,
+): Promise<{ guest: Engine; peer: PeerPage; probe: PageProbe }> {
   print(`\n1. join time: conversation:join with a new invite → audio both ways (fresh co-host engine and page each time)`);
   const samples: JoinSample[] = [];
   for (let index = 0; ; index += 1) {
@@ -254,7 +299,13 @@ async function measureJoins(scope: Scope, room: Room, browser: Browser, pageServ
         ['DTLS → host hears the co-host', 'hostHears'],
         ['total: join called → audio both ways', 'total'],
       ];
-      for (const [label, key] of figures) print(formatFigure(label, samples.map((sample) => sample[key])));
+      for (const [label, key] of figures)
+        print(
+          formatFigure(
+            label,
+            samples.map((sample) => sample[key]),
+          ),
+        );
       print(formatSeries(samples.map((sample) => sample.total)));
       return joined;
     }
@@ -263,7 +314,9 @@ async function measureJoins(scope: Scope, room: Room, browser: Browser, pageServ
 }
 
 async function measureMutes(room: Room, guest: Engine): Promise<void> {
-  print(`\n2. mute latency in the room: co-host conversation:set-muted → the host's page hears it (Web Audio analyser, 5 ms polls; the change must hold ${HOLD_MS} ms)`);
+  print(
+    `\n2. mute latency in the room: co-host conversation:set-muted → the host's page hears it (Web Audio analyser, 5 ms polls; the change must hold ${HOLD_MS} ms)`,
+  );
   const { host, hostLog } = room;
   const toSilent: number[] = [];
   const toAudible: number[] = [];
@@ -272,7 +325,12 @@ async function measureMutes(room: Room, guest: Engine): Promise<void> {
   const cohostMuted = (): boolean | null => host.getState().conversation.participants.find((p) => p.role === 'cohost')?.muted ?? null;
   let shownAt = 0;
   const unsubscribe = host.subscribe((event) => {
-    if (event.channel === 'engine:state' && shownAt === 0 && event.payload.conversation.participants.some((p) => p.role === 'cohost' && p.muted)) shownAt = Date.now();
+    if (
+      event.channel === 'engine:state' &&
+      shownAt === 0 &&
+      event.payload.conversation.participants.some((p) => p.role === 'cohost' && p.muted)
+    )
+      shownAt = Date.now();
   });
   try {
     const steady = (what: string, check: (rms: number) => boolean): Promise<boolean> =>
@@ -321,12 +379,18 @@ async function measureRoom(servers: TestServers, pageServer: PeerPageServer): Pr
     const { toneWav, tone880Wav } = await ensureFixtures();
     // Host speaks 440 Hz, co-hosts 880 Hz (each Chromium has one fake microphone file, looped).
     const [hostBrowser, guestBrowser] = await Promise.all([launchChromium(toneWav), launchChromium(tone880Wav)]);
-    scope.defer(() => hostBrowser.close(), () => guestBrowser.close());
+    scope.defer(
+      () => hostBrowser.close(),
+      () => guestBrowser.close(),
+    );
     const room = await setUpRoom(scope, servers, hostBrowser, pageServer);
     const last = await measureJoins(scope, room, guestBrowser, pageServer);
     await measureMutes(room, last.guest);
     const received = await room.hostProbe.receiveDelay();
-    if (received) print(`  host page jitter buffer (getStats, mean over the run): ${received.jitterBufferMs.toFixed(0)} ms (target ${received.targetMs.toFixed(0)} ms)`);
+    if (received)
+      print(
+        `  host page jitter buffer (getStats, mean over the run): ${received.jitterBufferMs.toFixed(0)} ms (target ${received.targetMs.toFixed(0)} ms)`,
+      );
     const skew = await clockSkew([room.hostProbe, last.probe]);
     print(`  clocks: page performance.timeOrigin + now() vs Date.now() differ by ≤ ${skew.toFixed(1)} ms`);
   });
@@ -334,7 +398,12 @@ async function measureRoom(servers: TestServers, pageServer: PeerPageServer): Pr
 
 /** Polls an element's attribute until it equals `value`. */
 async function waitForAttribute(locator: Locator, name: string, value: string, timeoutMs = 15_000): Promise<void> {
-  await waitFor(`${name}="${value}"`, async () => ((await locator.getAttribute(name, { timeout: 1000 }).catch(() => null)) === value ? true : null), timeoutMs, 100);
+  await waitFor(
+    `${name}="${value}"`,
+    async () => ((await locator.getAttribute(name, { timeout: 1000 }).catch(() => null)) === value ? true : null),
+    timeoutMs,
+    100,
+  );
 }
 
 async function measureMouthToProgram(servers: TestServers, pageServer: PeerPageServer, dir: string): Promise<void> {
@@ -345,7 +414,22 @@ async function measureMouthToProgram(servers: TestServers, pageServer: PeerPageS
     await run('sox', ['-D', '-n', '-r', '48000', '-c', '1', '-b', '16', silentWav, 'trim', '0', '5']);
     const quiet = ((SPACING_MS - TONE_MS) / 1000).toString();
     const tone = (TONE_MS / 1000).toString();
-    const segments = TONES.flatMap((hz, index) => [...(index > 0 ? [':'] : []), 'synth', quiet, 'sine', `${hz}`, 'gain', '-200', ':', 'synth', tone, 'sine', `${hz}`, 'gain', '-6']);
+    const segments = TONES.flatMap((hz, index) => [
+      ...(index > 0 ? [':'] : []),
+      'synth',
+      quiet,
+      'sine',
+      `${hz}`,
+      'gain',
+      '-200',
+      ':',
+      'synth',
+      tone,
+      'sine',
+      `${hz}`,
+      'gain',
+      '-6',
+    ]);
     await run('sox', ['-D', '-n', '-r', '48000', '-c', '1', '-b', '16', onsetWav, ...segments]);
 
     const { icecast } = servers;
@@ -362,7 +446,10 @@ async function measureMouthToProgram(servers: TestServers, pageServer: PeerPageS
     scope.defer(() => hostEngine.stop());
     // The host's microphone is silent, so everything audible in the program is the co-host through the room.
     const [hostBrowser, cohostBrowser] = await Promise.all([launchChromium(silentWav), launchChromium(onsetWav)]);
-    scope.defer(() => hostBrowser.close(), () => cohostBrowser.close());
+    scope.defer(
+      () => hostBrowser.close(),
+      () => cohostBrowser.close(),
+    );
 
     // ── The host joins in the real control room and creates an invite ──
     const hostPage = await (await hostBrowser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
@@ -377,15 +464,25 @@ async function measureMouthToProgram(servers: TestServers, pageServer: PeerPageS
     await invites.getByLabel('Who is it for?').fill('Bo');
     await invites.getByRole('button', { name: 'Create invite' }).click();
     const codeField = invites.getByTestId('new-invite-code').getByRole('textbox');
-    const code = await waitFor('the new invite code', async () => (await codeField.inputValue({ timeout: 1000 }).catch(() => '')) || null, 15_000, 100);
+    const code = await waitFor(
+      'the new invite code',
+      async () => (await codeField.inputValue({ timeout: 1000 }).catch(() => '')) || null,
+      15_000,
+      100,
+    );
     // A producer too: part 3 times a producer's mute of the co-host (a locked, sticky mute).
     await invites.getByLabel('Role').selectOption('producer');
     await invites.getByLabel('Who is it for?').fill('Pia');
     await invites.getByRole('button', { name: 'Create invite' }).click();
-    const producerCode = await waitFor('the producer invite code', async () => {
-      const value = await codeField.inputValue({ timeout: 1000 }).catch(() => '');
-      return value !== '' && value !== code ? value : null;
-    }, 15_000, 100);
+    const producerCode = await waitFor(
+      'the producer invite code',
+      async () => {
+        const value = await codeField.inputValue({ timeout: 1000 }).catch(() => '');
+        return value !== '' && value !== code ? value : null;
+      },
+      15_000,
+      100,
+    );
     const producer = engineWith(EngineConfigSchema.parse({ space: { name: 'Producer' } }));
     scope.defer(() => producer.leaveConversation());
     await producer.execute({ channel: 'conversation:join', payload: { display: 'Pia Producer', invite: producerCode } });
@@ -426,7 +523,10 @@ async function measureMouthToProgram(servers: TestServers, pageServer: PeerPageS
     scope.defer(() => speakerPeer.close());
     await speaker.execute({ channel: 'conversation:join', payload: { display: 'Bo Cohost', invite: code } });
     const speakerOffer = await speakerPeer.createOffer();
-    const { answer: speakerAnswer } = await speaker.execute({ channel: 'conversation:offer', payload: { offer: speakerOffer, iceRestart: false } });
+    const { answer: speakerAnswer } = await speaker.execute({
+      channel: 'conversation:offer',
+      payload: { offer: speakerOffer, iceRestart: false },
+    });
     await speakerPeer.acceptAnswer(speakerAnswer);
     await speakerPeer.waitForIceConnected();
     await measureProgramMutes(scope, icecast, mount, dir, hostProbe, speaker, speakerProbe, producer);
@@ -437,7 +537,13 @@ async function measureMouthToProgram(servers: TestServers, pageServer: PeerPageS
 }
 
 /** Part 3, onsets: tone onsets at the co-host's microphone → in the control room → in the program. */
-async function measureOnsets(icecast: { host: string; port: number }, mount: string, dir: string, hostProbe: PageProbe, cohostProbe: PageProbe): Promise<void> {
+async function measureOnsets(
+  icecast: { host: string; port: number },
+  mount: string,
+  dir: string,
+  hostProbe: PageProbe,
+  cohostProbe: PageProbe,
+): Promise<void> {
   const listener = await startProgramListener(icecast, mount, dir);
   await delay(ONSETS * SPACING_MS + 1500);
   const recording = await listener.stop();
@@ -486,7 +592,16 @@ interface Toggle {
  * room's way in alternation; the control room's page gates each toggle on a steady state and times
  * what it hears; the program is recorded throughout and searched afterwards.
  */
-async function measureProgramMutes(scope: Scope, icecast: { host: string; port: number }, mount: string, dir: string, hostProbe: PageProbe, speaker: Engine, speakerProbe: PageProbe, producer: Engine): Promise<void> {
+async function measureProgramMutes(
+  scope: Scope,
+  icecast: { host: string; port: number },
+  mount: string,
+  dir: string,
+  hostProbe: PageProbe,
+  speaker: Engine,
+  speakerProbe: PageProbe,
+  producer: Engine,
+): Promise<void> {
   const speakerId = await waitFor('the producer sees the speaking co-host', () => {
     const selfId = speaker.getState().conversation.link;
     const id = selfId.status === 'joined' ? selfId.selfId : null;
@@ -560,7 +675,8 @@ async function measureProgramMutes(scope: Scope, icecast: { host: string; port: 
     const key = `${item.way} ${item.muted}`;
     inProgram.set(key, [...(inProgram.get(key) ?? []), heard - item.at]);
   });
-  const room = (way: MuteWay, muted: boolean): number[] => toggles.filter((item) => item.way === way && item.muted === muted).map((item) => item.roomMs);
+  const room = (way: MuteWay, muted: boolean): number[] =>
+    toggles.filter((item) => item.way === way && item.muted === muted).map((item) => item.roomMs);
   const rows: [string, MuteWay, boolean][] = [
     ['set-muted true → silence in the program', 'command', true],
     ['UI way: track off + set-muted true → silence', 'ui', true],
@@ -569,9 +685,15 @@ async function measureProgramMutes(scope: Scope, icecast: { host: string; port: 
     ["producer's moderation:set-muted true → silence", 'producer', true],
     ["producer's unmute (lock lifted first) → audible", 'producer', false],
   ];
-  print(`\n  mute latency in the program: the co-host's mute → its continuous 880 Hz tone gone from the Icecast program (unmute → back), the change held ${HOLD_MS} ms`);
-  print(`  (program time = arrival at a listener of the Ogg page holding the first silent/audible 5 ms window: an upper bound, the page leaves the engine up to 100 ms after that sample;`);
-  print(`  "UI way" = track.enabled on the co-host page's RTCRtpSender first, timed from then, then conversation:set-muted, as the control room does; each toggle waits for ${STEADY_MS} ms steady in the control room)`);
+  print(
+    `\n  mute latency in the program: the co-host's mute → its continuous 880 Hz tone gone from the Icecast program (unmute → back), the change held ${HOLD_MS} ms`,
+  );
+  print(
+    `  (program time = arrival at a listener of the Ogg page holding the first silent/audible 5 ms window: an upper bound, the page leaves the engine up to 100 ms after that sample;`,
+  );
+  print(
+    `  "UI way" = track.enabled on the co-host page's RTCRtpSender first, timed from then, then conversation:set-muted, as the control room does; each toggle waits for ${STEADY_MS} ms steady in the control room)`,
+  );
   for (const [label, way, muted] of rows) {
     const values = inProgram.get(`${way} ${muted}`) ?? [];
     print(formatFigure(label, values));
@@ -606,7 +728,9 @@ try {
     scope.defer(() => rm(dir, { recursive: true, force: true }));
     await measureRoom(servers, pageServer);
     await measureMouthToProgram(servers, pageServer, dir);
-    print(`\nmachine: ${cpus().length} CPUs, 1-min load average ${loadStart.toFixed(1)} at the start, ${loadavg()[0]?.toFixed(1)} at the end (other jobs on the machine delay audio and inflate these figures)`);
+    print(
+      `\nmachine: ${cpus().length} CPUs, 1-min load average ${loadStart.toFixed(1)} at the start, ${loadavg()[0]?.toFixed(1)} at the end (other jobs on the machine delay audio and inflate these figures)`,
+    );
   });
 } catch (error) {
   process.stderr.write(`conversation bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

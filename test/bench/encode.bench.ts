@@ -27,7 +27,25 @@ async function speechInput(): Promise<string> {
   if (existsSync(target)) return target;
   const { speechWav } = await ensureFixtures();
   const tmp = `${target}.${process.pid}.tmp.wav`;
-  execFileSync('sox', [speechWav, '-r', '48000', '-b', '16', tmp, 'remix', '1', '1', 'delay', '0', '0.003', 'repeat', '20', 'trim', '0', String(SECONDS)]);
+  execFileSync('sox', [
+    speechWav,
+    '-r',
+    '48000',
+    '-b',
+    '16',
+    tmp,
+    'remix',
+    '1',
+    '1',
+    'delay',
+    '0',
+    '0.003',
+    'repeat',
+    '20',
+    'trim',
+    '0',
+    String(SECONDS),
+  ]);
   renameSync(tmp, target);
   return target;
 }
@@ -82,7 +100,11 @@ function inThreadRun(frames: Float32Array[]): { seconds: number; bytes: number }
 /** Native libopus through opus-tools, same settings (opusenc never enables FEC unless told to expect loss). */
 function nativeRun(input: string, output: string): { seconds: number; bytes: number } {
   const started = performance.now();
-  const result = spawnSync('opusenc', ['--quiet', '--bitrate', String(BITRATE_KBPS), '--comp', '10', '--vbr', '--framesize', '20', input, output], { encoding: 'utf8' });
+  const result = spawnSync(
+    'opusenc',
+    ['--quiet', '--bitrate', String(BITRATE_KBPS), '--comp', '10', '--vbr', '--framesize', '20', input, output],
+    { encoding: 'utf8' },
+  );
   const seconds = (performance.now() - started) / 1000;
   if (result.status !== 0) throw new Error(`opusenc failed (${result.status}): ${result.stderr}`);
   return { seconds, bytes: statSync(output).size };

@@ -57,13 +57,16 @@ async function cleanup(): Promise<void> {
 function arrivals(server: EndpointServers, mount: string): { times: number[]; chunks: Buffer[]; stop(): void } {
   const times: number[] = [];
   const chunks: Buffer[] = [];
-  const req = request({ host: server.address, port: server.icecast.port, path: mount, headers: { 'User-Agent': 'steadycast-bench-listener' } }, (response) => {
-    response.on('data', (chunk: Buffer) => {
-      times.push(Date.now());
-      chunks.push(chunk);
-    });
-    response.on('error', () => undefined);
-  });
+  const req = request(
+    { host: server.address, port: server.icecast.port, path: mount, headers: { 'User-Agent': 'steadycast-bench-listener' } },
+    (response) => {
+      response.on('data', (chunk: Buffer) => {
+        times.push(Date.now());
+        chunks.push(chunk);
+      });
+      response.on('error', () => undefined);
+    },
+  );
   req.on('error', () => undefined);
   req.end();
   return { times, chunks, stop: () => req.destroy() };
@@ -74,7 +77,12 @@ function arrivals(server: EndpointServers, mount: string): { times: number[]; ch
  * the Ogg pages carry (granule positions, per logical stream). A program that never stopped has
  * none; arrival jitter at both ends makes it ± a page or two.
  */
-function missingAudioMs(recording: { times: number[]; chunks: Buffer[] }): { missingMs: number; audioMs: number; wallMs: number; streams: number } {
+function missingAudioMs(recording: { times: number[]; chunks: Buffer[] }): {
+  missingMs: number;
+  audioMs: number;
+  wallMs: number;
+  streams: number;
+} {
   const bytes = Buffer.concat(recording.chunks);
   const { pages } = readOggPages(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   const spans = new Map<number, { first: number; last: number }>();
@@ -99,7 +107,11 @@ function gaps(times: readonly number[], from: number, to: number): { max: number
   return { max, median: percentile(all, 50) };
 }
 
-print(`failover bench: ${cpus().length} cores, load ${loadavg().map((value) => value.toFixed(2)).join(' ')}`);
+print(
+  `failover bench: ${cpus().length} cores, load ${loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ')}`,
+);
 const { speechWav } = await ensureFixtures();
 const space = await startSpaceServers();
 cleanups.push(() => space.stop());
@@ -115,15 +127,25 @@ try {
   cleanups.push(() => host.leave());
   await host.engine.execute({ channel: 'space:provision', payload: {} });
   await host.join();
-  const { code } = await host.engine.execute({ channel: 'invites:create', payload: { role: 'cohost', label: 'bench', expiresInMinutes: 60 } });
+  const { code } = await host.engine.execute({
+    channel: 'invites:create',
+    payload: { role: 'cohost', label: 'bench', expiresInMinutes: 60 },
+  });
   const guest = new Participant('Cole Cohost', failoverEngine(EngineConfigSchema.parse({ space: { name: 'Guest' } })), browser, pageServer);
   cleanups.push(() => guest.leave());
   await guest.join(code);
   const unwire = wireSpaceChannel([host.engine, guest.engine]);
   cleanups.push(() => Promise.resolve(unwire()));
-  await host.engine.execute({ channel: 'broadcast:start', payload: { source: { kind: 'tone', frequencyHz: 440 }, channels: 2, bitrateKbps: 64, record: false } });
+  await host.engine.execute({
+    channel: 'broadcast:start',
+    payload: { source: { kind: 'tone', frequencyHz: 440 }, channels: 2, bitrateKbps: 64, record: false },
+  });
   cleanups.push(() => host.engine.stopBroadcast());
-  await until(() => host.engine.getState().broadcast?.outputs.every((output) => output.state.status === 'live'), 'both outputs live', 30_000);
+  await until(
+    () => host.engine.getState().broadcast?.outputs.every((output) => output.state.status === 'live'),
+    'both outputs live',
+    30_000,
+  );
   const program = arrivals(space.backup, space.mount);
   cleanups.push(() => Promise.resolve(program.stop()));
 
@@ -140,7 +162,9 @@ try {
   };
   /** When the later of the two apps entered `phase` (its history, after `after`), and that entry's message. */
   const enteredAt = (phase: string, after: number): { at: number; message: string } => {
-    const entries = [host.engine, guest.engine].map((engine) => engine.getState().failover?.history.find((entry) => entry.to === phase && entry.from !== phase && entry.at >= after));
+    const entries = [host.engine, guest.engine].map((engine) =>
+      engine.getState().failover?.history.find((entry) => entry.to === phase && entry.from !== phase && entry.at >= after),
+    );
     const latest = entries.reduce((a, b) => ((a?.at ?? Number.NaN) >= (b?.at ?? Number.NaN) ? a : b));
     return { at: entries.some((entry) => entry === undefined) ? Number.NaN : (latest?.at ?? Number.NaN), message: latest?.message ?? '' };
   };
@@ -164,25 +188,37 @@ try {
     programGaps.push(gaps(program.times, killedAt - 500, Date.now()).max);
     // Back to the primary for the next round: started again, then the host returns by hand.
     await space.restart('primary', 'janus');
-    await until(() => host.engine.getState().failover?.health.find((entry) => entry.endpoint === 'primary')?.conversation === 'healthy', 'the primary answers again', 15_000);
+    await until(
+      () => host.engine.getState().failover?.health.find((entry) => entry.endpoint === 'primary')?.conversation === 'healthy',
+      'the primary answers again',
+      15_000,
+    );
     await host.engine.execute({ channel: 'failover:switch', payload: { to: 'primary' } });
     await until(() => joinedOn(host.engine) === 'primary' && joinedOn(guest.engine) === 'primary', 'both back on the primary', 15_000);
   }
   const { median } = gaps(program.times, 0, Number.POSITIVE_INFINITY);
-  print('\nconversation failover (primary Janus SIGKILLed; rule: the primary Janus refusing every reconnection for 1.5 s, or any outage for 3 s, then move):');
+  print(
+    '\nconversation failover (primary Janus SIGKILLed; rule: the primary Janus refusing every reconnection for 1.5 s, or any outage for 3 s, then move):',
+  );
   print(formatFigure('kill → host hears the co-host on the backup', total));
   print(formatSeries(total));
   print(formatFigure('  1. kill → both apps see the primary down', detected));
   print(formatFigure('  2. down → both decided to move (the confirmation)', decided));
   print(formatFigure('  3. decided → both joined the backup room', joined));
   print(formatFigure('  4. joined → audio heard (new offer, ICE, DTLS)', media));
-  print(`  moved by the "server gone" rule (1.5 s of refused reconnections) in ${fastRule.filter(Boolean).length} of ${fastRule.length} rounds, by the 3 s rule in the others`);
-  print(`  target ≤ 3 s: ${percentile(total, 50) <= 3000 ? 'met' : 'not met'} at p50, ${percentile(total, 99) <= 3000 ? 'met' : 'not met'} at p99`);
+  print(
+    `  moved by the "server gone" rule (1.5 s of refused reconnections) in ${fastRule.filter(Boolean).length} of ${fastRule.length} rounds, by the 3 s rule in the others`,
+  );
+  print(
+    `  target ≤ 3 s: ${percentile(total, 50) <= 3000 ? 'met' : 'not met'} at p50, ${percentile(total, 99) <= 3000 ? 'met' : 'not met'} at p99`,
+  );
   print('\nprogram at the backup Icecast during the primary failures:');
   print(formatFigure('longest gap between arriving chunks (normal ≈ page spacing)', programGaps));
   program.stop();
   const missing = missingAudioMs(program);
-  print(`  median spacing ${median.toFixed(0)} ms (the engine's 100 ms pages); the longest gaps are arrival jitter on this loaded machine, not lost audio:`);
+  print(
+    `  median spacing ${median.toFixed(0)} ms (the engine's 100 ms pages); the longest gaps are arrival jitter on this loaded machine, not lost audio:`,
+  );
   print(
     `  program gap (audio missing at the backup listener over ${(missing.wallMs / 1000).toFixed(1)} s and ${FAILOVERS} failures): ${missing.missingMs.toFixed(0)} ms ` +
       `(${(missing.audioMs / 1000).toFixed(2)} s of audio in ${missing.streams} Ogg stream${missing.streams === 1 ? '' : 's'}; target 0 ms)`,
@@ -198,7 +234,10 @@ try {
     await radio.stopBroadcast();
     radio.stopListenerCounts();
   });
-  await radio.execute({ channel: 'broadcast:start', payload: { source: { kind: 'tone', frequencyHz: 440 }, channels: 2, bitrateKbps: 64, record: false } });
+  await radio.execute({
+    channel: 'broadcast:start',
+    payload: { source: { kind: 'tone', frequencyHz: 440 }, channels: 2, bitrateKbps: 64, record: false },
+  });
   const listenLink = await radio.execute({ channel: 'failover:listen-link', payload: {} });
   const site = await serveListenPage(listenLink.config);
   cleanups.push(() => site.close());
@@ -212,16 +251,24 @@ try {
     const page = await context.newPage();
     await page.goto(listenUrl);
     await page.getByRole('button', { name: /^Play/ }).click();
-    await until(async () => {
-      const state = await stateOf(page);
-      return state.label === 'Primary' && state.currentTime > 1;
-    }, 'the page plays the primary', 20_000);
+    await until(
+      async () => {
+        const state = await stateOf(page);
+        return state.label === 'Primary' && state.currentTime > 1;
+      },
+      'the page plays the primary',
+      20_000,
+    );
     space.kill('primary', 'icecast');
     const killedAt = Date.now();
-    const state = await until(async () => {
-      const current = await stateOf(page);
-      return typeof current.moves[0]?.playingAt === 'number' && current;
-    }, 'the page plays the backup', 30_000);
+    const state = await until(
+      async () => {
+        const current = await stateOf(page);
+        return typeof current.moves[0]?.playingAt === 'number' && current;
+      },
+      'the page plays the backup',
+      30_000,
+    );
     const move = state.moves[0];
     if (move && move.playingAt !== null && move.lastPlayedAt !== null) {
       switchTimes.push(move.switchedAt - killedAt);

@@ -153,7 +153,11 @@ interface TapResult {
 }
 
 /** One listen: open, press Play, listen; the figures of that round. */
-async function listenOnce(browser: Browser, url: string, source: BeepSource): Promise<{ firstSoundMs: number | null; latencies: number[]; page: string }> {
+async function listenOnce(
+  browser: Browser,
+  url: string,
+  source: BeepSource,
+): Promise<{ firstSoundMs: number | null; latencies: number[]; page: string }> {
   const context = await browser.newContext();
   try {
     const page: Page = await context.newPage();
@@ -181,8 +185,13 @@ async function listenOnce(browser: Browser, url: string, source: BeepSource): Pr
       if (best !== null) latencies.push(onset.at - best);
     }
     // What the new page says about its buffer (the old page has none of these fields).
-    const state = await page.evaluate(() => (window as unknown as { steadycastListen: { state(): Record<string, unknown> } }).steadycastListen.state());
-    const about = 'targetMs' in state ? `target ${Number(state.targetMs).toFixed(0)} ms, buffered ${Number(state.bufferedMs).toFixed(0)} ms, underruns ${String(state.underruns)}, dropped ${Number(state.droppedMs).toFixed(0)} ms` : '';
+    const state = await page.evaluate(() =>
+      (window as unknown as { steadycastListen: { state(): Record<string, unknown> } }).steadycastListen.state(),
+    );
+    const about =
+      'targetMs' in state
+        ? `target ${Number(state.targetMs).toFixed(0)} ms, buffered ${Number(state.bufferedMs).toFixed(0)} ms, underruns ${String(state.underruns)}, dropped ${Number(state.droppedMs).toFixed(0)} ms`
+        : '';
     return { firstSoundMs: tap.firstSoundAt === null ? null : tap.firstSoundAt - tap.clickAt, latencies, page: about };
   } finally {
     await context.close();
@@ -204,12 +213,19 @@ try {
     source,
     channels: 2,
     bitrateKbps: 64,
-    outputs: [{ id: 'primary', label: 'Primary', url: `http://source:${icecast.sourcePassword}@${icecast.host}:${icecast.port}/listen.opus` }],
+    outputs: [
+      { id: 'primary', label: 'Primary', url: `http://source:${icecast.sourcePassword}@${icecast.host}:${icecast.port}/listen.opus` },
+    ],
     metadata: { name: 'Listen bench' },
     clock: systemClock,
     random: () => randomInt(0, 2 ** 32) / 2 ** 32,
   });
-  const space = EngineConfigSchema.parse({ space: { name: 'Listen bench', primary: { janus: { url: 'ws://unused:1' }, icecast: { mountUrl: `http://${icecast.host}:${icecast.port}/listen.opus` } } } }).space;
+  const space = EngineConfigSchema.parse({
+    space: {
+      name: 'Listen bench',
+      primary: { janus: { url: 'ws://unused:1' }, icecast: { mountUrl: `http://${icecast.host}:${icecast.port}/listen.opus` } },
+    },
+  }).space;
   const newSite = await serveStatic(await buildListenApp(), { 'listen-config.json': listenLinkOf(space).config });
   // The old page waits 8 s for a stream to start before it moves on: fine here, one source.
   const oldSite = await serveStatic(null, { 'listen.html': audioElementListenPage(space.name, listenSources(space)) });
@@ -221,17 +237,23 @@ try {
     { name: 'listen page (fetch + WebCodecs + worklet)', url: `${newSite.url}listen.html` },
     { name: 'old page (<audio>)', url: `${oldSite.url}listen.html` },
   ];
-  const results = new Map<string, { firstSound: number[]; latencies: number[] }>(pages.map((page) => [page.name, { firstSound: [], latencies: [] }]));
+  const results = new Map<string, { firstSound: number[]; latencies: number[] }>(
+    pages.map((page) => [page.name, { firstSound: [], latencies: [] }]),
+  );
   for (let round = 0; round < ROUNDS; round += 1) {
     for (const page of pages) {
       const result = await listenOnce(browser, page.url, source);
       const entry = results.get(page.name);
       if (result.firstSoundMs !== null) entry?.firstSound.push(result.firstSoundMs);
       entry?.latencies.push(...result.latencies);
-      print(`  ${page.name} #${round + 1}: first sound ${result.firstSoundMs?.toFixed(0) ?? '—'} ms; mouth → ear in order ${result.latencies.map((ms) => ms.toFixed(0)).join(' ')}${result.page ? `; ${result.page}` : ''}`);
+      print(
+        `  ${page.name} #${round + 1}: first sound ${result.firstSoundMs?.toFixed(0) ?? '—'} ms; mouth → ear in order ${result.latencies.map((ms) => ms.toFixed(0)).join(' ')}${result.page ? `; ${result.page}` : ''}`,
+      );
     }
   }
-  print(`listen page vs the old <audio> page, Icecast burst 0, ${ROUNDS} listens of ${LISTEN_MS / 1000} s each (real Chromium; load average ${loadavg()[0]?.toFixed(1)} on ${cpus().length} cores):`);
+  print(
+    `listen page vs the old <audio> page, Icecast burst 0, ${ROUNDS} listens of ${LISTEN_MS / 1000} s each (real Chromium; load average ${loadavg()[0]?.toFixed(1)} on ${cpus().length} cores):`,
+  );
   for (const page of pages) {
     const entry = results.get(page.name);
     print(`${page.name}:`);
@@ -239,8 +261,11 @@ try {
     print(formatFigure('mouth → ear (numbered beeps)', entry?.latencies ?? []));
   }
   const [fresh, old] = pages.map((page) => results.get(page.name));
-  const ratio = (a: number[] | undefined, b: number[] | undefined, p: number): string => ((percentile(a ?? [], p) / percentile(b ?? [], p)) || Number.NaN).toFixed(2);
-  print(`ratio new / old: first sound p50 ${ratio(fresh?.firstSound, old?.firstSound, 50)}, mouth → ear p50 ${ratio(fresh?.latencies, old?.latencies, 50)}, p99 ${ratio(fresh?.latencies, old?.latencies, 99)}`);
+  const ratio = (a: number[] | undefined, b: number[] | undefined, p: number): string =>
+    (percentile(a ?? [], p) / percentile(b ?? [], p) || Number.NaN).toFixed(2);
+  print(
+    `ratio new / old: first sound p50 ${ratio(fresh?.firstSound, old?.firstSound, 50)}, mouth → ear p50 ${ratio(fresh?.latencies, old?.latencies, 50)}, p99 ${ratio(fresh?.latencies, old?.latencies, 99)}`,
+  );
 } catch (error) {
   process.stderr.write(`listen bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exitCode = 1;

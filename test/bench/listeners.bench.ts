@@ -30,7 +30,9 @@ const FILE_LIMIT = 16_384;
 if (!insideTestNamespace() && process.env[RERUN_ENV] !== '1' && namespaceMode() === 'isolated') {
   const self = fileURLToPath(import.meta.url);
   const raise = `ulimit -n ${FILE_LIMIT} 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$0" "$@"`;
-  const code = await runInTestNamespace('sh', ['-c', raise, process.execPath, '--import', 'tsx', self], { env: { ...process.env, [RERUN_ENV]: '1' } });
+  const code = await runInTestNamespace('sh', ['-c', raise, process.execPath, '--import', 'tsx', self], {
+    env: { ...process.env, [RERUN_ENV]: '1' },
+  });
   process.exit(code);
 }
 
@@ -108,12 +110,20 @@ async function latency(server: IcecastServer, label: string, credentials: string
     await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 400)); // arrivals at random phases of the poll
   }
   samples.sort((a, b) => a - b);
-  print(`  ${label.padEnd(34)} p50 ${percentile(samples, 50).toFixed(0).padStart(4)} ms   p99 ${percentile(samples, 99).toFixed(0).padStart(4)} ms   max ${samples.at(-1)?.toFixed(0)} ms   (${samples.length} joins)`);
+  print(
+    `  ${label.padEnd(34)} p50 ${percentile(samples, 50).toFixed(0).padStart(4)} ms   p99 ${percentile(samples, 99).toFixed(0).padStart(4)} ms   max ${samples.at(-1)?.toFixed(0)} ms   (${samples.length} joins)`,
+  );
   counts.stop();
   pool.closeAll();
 }
 
-async function pollCost(server: IcecastServer, label: string, outlet: OutletConfig, settings: PollerSettings, expected: number): Promise<void> {
+async function pollCost(
+  server: IcecastServer,
+  label: string,
+  outlet: OutletConfig,
+  settings: PollerSettings,
+  expected: number,
+): Promise<void> {
   const baselineStart = cpuTicks(server.pid);
   await new Promise((resolve) => setTimeout(resolve, 3_000));
   const baseline = (cpuTicks(server.pid) - baselineStart) / 3; // ticks per second without polling (streaming only)
@@ -152,10 +162,18 @@ try {
   pools.push(crowd);
   const connectStarted = performance.now();
   await crowd.add(BIG, 180_000);
-  print(`  ${BIG} listeners connected in ${((performance.now() - connectStarted) / 1000).toFixed(1)} s (${crowd.retried} refused/reset attempts retried)`);
+  print(
+    `  ${BIG} listeners connected in ${((performance.now() - connectStarted) / 1000).toFixed(1)} s (${crowd.retried} refused/reset attempts retried)`,
+  );
   const mount = (credentials: string | null): string => `http://${credentials ? `${credentials}@` : ''}${big.host}:${big.port}/live.opus`;
   await pollCost(big, 'client list (relays excluded)', { id: 'o', label: 'big', mountUrl: mount(`source:${big.sourcePassword}`) }, {}, BIG);
-  await pollCost(big, 'admin stats + list every 10 s', { id: 'o', label: 'big', mountUrl: mount(`source:${big.sourcePassword}`) }, { clientListEveryMs: 10_000 }, BIG);
+  await pollCost(
+    big,
+    'admin stats + list every 10 s',
+    { id: 'o', label: 'big', mountUrl: mount(`source:${big.sourcePassword}`) },
+    { clientListEveryMs: 10_000 },
+    BIG,
+  );
   await pollCost(big, 'public status-json', { id: 'o', label: 'big', mountUrl: mount(null) }, {}, BIG);
   if (crowd.dropped > 0) print(`  note: Icecast dropped ${crowd.dropped} listeners during the run`);
   crowd.closeAll();
@@ -166,13 +184,23 @@ try {
   const relayA = await serve({ relays: [{ server: master.host, port: master.port, mount: '/live.opus' }] });
   const relayB = await serve({ relays: [{ server: master.host, port: master.port, mount: '/live.opus' }] });
   const tree = count(
-    [master, relayA, relayB].map((server, index) => ({ id: `s${index}`, label: `server ${index}`, mountUrl: `http://source:${server.sourcePassword}@${server.host}:${server.port}/live.opus` })),
+    [master, relayA, relayB].map((server, index) => ({
+      id: `s${index}`,
+      label: `server ${index}`,
+      mountUrl: `http://source:${server.sourcePassword}@${server.host}:${server.port}/live.opus`,
+    })),
   );
   await next(tree, (reading) => reading.outlets.every((outlet) => outlet.sourceLive === true), 30_000);
   const spread = [2_000, 1_500, 1_500];
   await Promise.all(
     [master, relayA, relayB].map(async (server, index) => {
-      const pool = new ListenerLoad({ host: server.host, port: server.port, mount: '/live.opus', userAgent: (i) => `P${index}/${i}`, concurrency: 16 });
+      const pool = new ListenerLoad({
+        host: server.host,
+        port: server.port,
+        mount: '/live.opus',
+        userAgent: (i) => `P${index}/${i}`,
+        concurrency: 16,
+      });
       pools.push(pool);
       await pool.add(spread[index] ?? 0, 180_000);
     }),
@@ -180,9 +208,15 @@ try {
   const connectedAt = performance.now();
   const exact = await next(tree, (reading) => reading.total === BIG, 10_000);
   const publicMaster = (await (await fetch(`${master.baseUrl}/status-json.xsl`)).json()) as { icestats: { source: { listeners: number } } };
-  print(`  total ${exact.total} = real ${BIG} (reached ${(performance.now() - connectedAt).toFixed(0)} ms after the last join); unique ≈ ${exact.uniqueEstimate ?? '—'}`);
-  print(`  master: Icecast says ${publicMaster.icestats.source.listeners}, counted ${exact.outlets[0]?.listeners} with ${exact.outlets[0]?.relaysExcluded} relays excluded`);
-  const polls = tree.snapshots().map((snapshot) => `${snapshot.lastPollMs ?? '?'} ms/${((snapshot.lastPollBytes ?? 0) / 1024).toFixed(0)} KiB`);
+  print(
+    `  total ${exact.total} = real ${BIG} (reached ${(performance.now() - connectedAt).toFixed(0)} ms after the last join); unique ≈ ${exact.uniqueEstimate ?? '—'}`,
+  );
+  print(
+    `  master: Icecast says ${publicMaster.icestats.source.listeners}, counted ${exact.outlets[0]?.listeners} with ${exact.outlets[0]?.relaysExcluded} relays excluded`,
+  );
+  const polls = tree
+    .snapshots()
+    .map((snapshot) => `${snapshot.lastPollMs ?? '?'} ms/${((snapshot.lastPollBytes ?? 0) / 1024).toFixed(0)} KiB`);
   print(`  poll per server: ${polls.join(', ')}`);
 } catch (error) {
   process.stderr.write(`listeners bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

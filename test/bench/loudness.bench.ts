@@ -55,7 +55,9 @@ for (const [label, loudness] of [
     const level = levels[attempt % levels.length] ?? levels[0];
     if (level) best = Math.min(best, run(level.audio, loudness).seconds);
   }
-  console.log(`${label}: ${((best * 1000) / SECONDS).toFixed(1)} ms of CPU per second of audio (${((best / SECONDS) * 100).toFixed(2)} % of one core at 48 kHz stereo; best of ${RUNS} × ${SECONDS} s)`);
+  console.log(
+    `${label}: ${((best * 1000) / SECONDS).toFixed(1)} ms of CPU per second of audio (${((best / SECONDS) * 100).toFixed(2)} % of one core at 48 kHz stereo; best of ${RUNS} × ${SECONDS} s)`,
+  );
 }
 for (const { gainDb, audio } of levels) {
   const reading = run(audio, { targetLufs: -16, truePeakDbtp: -1 }).chain.reading();

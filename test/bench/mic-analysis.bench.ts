@@ -30,9 +30,15 @@ const speechB = readMono(fixtures.speechB).samples;
 function run(mic: Float32Array, room: Float32Array | null): { reports: MicReport[]; seconds: number } {
   const reports: MicReport[] = [];
   let clock = 0;
-  const analyser = new MicAnalyser({ sampleRate: RATE, vad: vad.create(16_000, 3), now: () => (clock += 200), onReport: (report) => reports.push(report) });
+  const analyser = new MicAnalyser({
+    sampleRate: RATE,
+    vad: vad.create(16_000, 3),
+    now: () => (clock += 200),
+    onReport: (report) => reports.push(report),
+  });
   const started = performance.now();
-  for (let offset = 0; offset < mic.length; offset += BLOCK) analyser.push(mic.subarray(offset, offset + BLOCK), room ? room.subarray(offset, offset + BLOCK) : null);
+  for (let offset = 0; offset < mic.length; offset += BLOCK)
+    analyser.push(mic.subarray(offset, offset + BLOCK), room ? room.subarray(offset, offset + BLOCK) : null);
   const seconds = (performance.now() - started) / 1000;
   analyser.dispose();
   return { reports, seconds };
@@ -49,7 +55,9 @@ const mic = looped(speechA, length);
 const room = looped(speechB, length);
 let best = Number.POSITIVE_INFINITY;
 for (let i = 0; i < RUNS; i += 1) best = Math.min(best, run(mic, room).seconds);
-console.log(`cost: ${(best * 1000 / 60).toFixed(1)} ms of CPU per second of audio (${((best / 60) * 100).toFixed(2)} % of one core; best of ${RUNS} × 60 s)`);
+console.log(
+  `cost: ${((best * 1000) / 60).toFixed(1)} ms of CPU per second of audio (${((best / 60) * 100).toFixed(2)} % of one core; best of ${RUNS} × 60 s)`,
+);
 
 // Warnings: speech for 5 s, then steady noise (the speaker stops talking, a fan runs) for 10 s.
 const onset = 5 * RATE;
@@ -70,7 +78,8 @@ console.log(`echo warning: ${echoAt < 0 ? 'never' : `${((echoAt + 1) * 0.2 - 5).
 
 // False warnings: 60 s of speech (two voices taking turns) against an independent room.
 const turns = mix(length, [{ signal: looped(speechA, length) }]);
-for (let start = 0; start < length; start += 20 * RATE) turns.set(looped(speechB, 10 * RATE).subarray(0, Math.min(10 * RATE, length - start)), start);
+for (let start = 0; start < length; start += 20 * RATE)
+  turns.set(looped(speechB, 10 * RATE).subarray(0, Math.min(10 * RATE, length - start)), start);
 const speechKinds = warnings(run(turns, looped(readMono(fixtures.music).samples, length)).reports);
 const raised = speechKinds.filter((kind, index) => kind !== null && speechKinds[index - 1] === null).length;
 console.log(`false warnings on 60 s of speech: ${raised} (${JSON.stringify([...new Set(speechKinds.filter((kind) => kind !== null))])})`);

@@ -58,14 +58,28 @@ const print = (line: string): void => void process.stdout.write(`${line}\n`);
 function analyse(vad: Awaited<ReturnType<typeof loadVad>>, mic: Float32Array, room: Float32Array | null): MicReport[] {
   const reports: MicReport[] = [];
   let clock = 0;
-  const analyser = new MicAnalyser({ sampleRate: RATE, vad: vad.create(16_000, 3), now: () => (clock += REPORT_MS), onReport: (report) => reports.push(report) });
-  for (let offset = 0; offset < mic.length; offset += BLOCK) analyser.push(mic.subarray(offset, offset + BLOCK), room ? room.subarray(offset, offset + BLOCK) : null);
+  const analyser = new MicAnalyser({
+    sampleRate: RATE,
+    vad: vad.create(16_000, 3),
+    now: () => (clock += REPORT_MS),
+    onReport: (report) => reports.push(report),
+  });
+  for (let offset = 0; offset < mic.length; offset += BLOCK)
+    analyser.push(mic.subarray(offset, offset + BLOCK), room ? room.subarray(offset, offset + BLOCK) : null);
   analyser.dispose();
   return reports;
 }
 
 function engineWith(config: EngineConfig): Engine {
-  return new Engine({ version: 'bench', mode: 'headless', bridgeKind: 'websocket', config, clock: systemClock, prober: new FakeProber(), iceHostAddresses: testIceHostAddresses() });
+  return new Engine({
+    version: 'bench',
+    mode: 'headless',
+    bridgeKind: 'websocket',
+    config,
+    clock: systemClock,
+    prober: new FakeProber(),
+    iceHostAddresses: testIceHostAddresses(),
+  });
 }
 
 async function until<T>(what: string, check: () => T | null, timeoutMs = 20_000): Promise<T> {
@@ -112,9 +126,14 @@ noisy.set(looped(readMono(fixtures.pinkNoise).samples, length - onset), onset);
 const noiseReports = analyse(vad, noisy, null);
 const roomLate = new Float32Array(length);
 roomLate.set(looped(speechB, length - onset), onset);
-const echoReports = analyse(vad, mix(length, [{ signal: looped(speechA, length) }, { signal: roomLate, gain: 0.5, delay: Math.round(0.12 * RATE) }]), roomLate);
+const echoReports = analyse(
+  vad,
+  mix(length, [{ signal: looped(speechA, length) }, { signal: roomLate, gain: 0.5, delay: Math.round(0.12 * RATE) }]),
+  roomLate,
+);
 const turns = looped(speechA, SPEECH_S * RATE);
-for (let start = 0; start < turns.length; start += 20 * RATE) turns.set(looped(speechB, 10 * RATE).subarray(0, Math.min(10 * RATE, turns.length - start)), start);
+for (let start = 0; start < turns.length; start += 20 * RATE)
+  turns.set(looped(speechB, 10 * RATE).subarray(0, Math.min(10 * RATE, turns.length - start)), start);
 const speechReports = analyse(vad, turns, looped(readMono(fixtures.music).samples, turns.length));
 
 const loadStart = loadavg()[0] ?? Number.NaN;
@@ -129,7 +148,9 @@ try {
         name: 'Producer bench',
         primary: {
           janus: { url: servers.janus.wsUrl, room: { id: randomInt(1_000_000, 2 ** 31), secret: randomBytes(12).toString('hex') } },
-          icecast: { mountUrl: `http://source:${servers.icecast.sourcePassword}@${servers.icecast.host}:${servers.icecast.port}/producer-bench.opus` },
+          icecast: {
+            mountUrl: `http://source:${servers.icecast.sourcePassword}@${servers.icecast.host}:${servers.icecast.port}/producer-bench.opus`,
+          },
         },
       },
     }),
@@ -147,7 +168,11 @@ try {
   };
   const producer = await join('Pia Producer', 'producer');
   const speakers: Speaker[] = [];
-  for (const [kind, count] of [['noise', NOISE_SPEAKERS], ['echo', ECHO_SPEAKERS], ['speech', SPEECH_SPEAKERS]] as const) {
+  for (const [kind, count] of [
+    ['noise', NOISE_SPEAKERS],
+    ['echo', ECHO_SPEAKERS],
+    ['speech', SPEECH_SPEAKERS],
+  ] as const) {
     for (let index = 0; index < count; index += 1) {
       const name = `${kind}-${index}`;
       const engine = await join(name, 'cohost');
@@ -155,7 +180,9 @@ try {
       speakers.push({ engine, name, feed: link.status === 'joined' ? link.selfId : '', onsetAt: null });
     }
   }
-  await until('the producer sees everyone', () => (producer.getState().conversation.participants.length === speakers.length + 2 ? true : null));
+  await until('the producer sees everyone', () =>
+    producer.getState().conversation.participants.length === speakers.length + 2 ? true : null,
+  );
 
   // Flags as the producer's engine raises them: participant → kind → first time seen.
   const raised = new Map<string, Map<StrayFlagKind, number>>();
@@ -215,23 +242,39 @@ try {
   };
   const noise = detection('noise');
   const echo = detection('echo');
-  print(`\ndetection time, from the onset in the speaker's audio to the flag in the producer's engine (analysis window + the rule's hold + the space channel):`);
+  print(
+    `\ndetection time, from the onset in the speaker's audio to the flag in the producer's engine (analysis window + the rule's hold + the space channel):`,
+  );
   print(formatFigure(`noise flag (rule: non-speech > 5 s), ${NOISE_SPEAKERS} speakers`, noise.times));
   print(formatFigure(`echo flag (rule: echo score ≥ 0.3 for 2 s), ${ECHO_SPEAKERS} speakers`, echo.times));
   if (noise.missed + echo.missed > 0) print(`  not flagged: ${noise.missed} noise, ${echo.missed} echo`);
-  const falseFlags = flagEvents.filter((event) => speakers.some((speaker) => speaker.name.startsWith('speech') && speaker.feed === event.feed));
+  const falseFlags = flagEvents.filter((event) =>
+    speakers.some((speaker) => speaker.name.startsWith('speech') && speaker.feed === event.feed),
+  );
   const earlyFlags = flagEvents.filter((event) => {
     const speaker = speakers.find((candidate) => candidate.feed === event.feed && !candidate.name.startsWith('speech'));
     return speaker !== undefined && (speaker.onsetAt === null || event.at < speaker.onsetAt);
   });
-  print(`\nfalse flags on a speech-only room: ${falseFlags.length} in ${SPEECH_SPEAKERS} speakers × ${SPEECH_S} s = ${((falseFlags.length / (SPEECH_SPEAKERS * SPEECH_S)) * 60).toFixed(2)} per speaker-minute (target 0)${falseFlags.length > 0 ? `: ${JSON.stringify(falseFlags.map((event) => event.kind))}` : ''}`);
+  print(
+    `\nfalse flags on a speech-only room: ${falseFlags.length} in ${SPEECH_SPEAKERS} speakers × ${SPEECH_S} s = ${((falseFlags.length / (SPEECH_SPEAKERS * SPEECH_S)) * 60).toFixed(2)} per speaker-minute (target 0)${falseFlags.length > 0 ? `: ${JSON.stringify(falseFlags.map((event) => event.kind))}` : ''}`,
+  );
   print(`flags before the onset (during the speech lead-in of the noise/echo speakers): ${earlyFlags.length}`);
   const senders = speakers.length;
-  print(`\ncost of the reports in this process (${engines.length} engines: ${senders} speakers sending 5 reports/s, every engine receiving them all):`);
-  print(`  quiet room (${QUIET_S} s):      ${quiet.cpuPerSecond.toFixed(1)} ms CPU per s, event-loop delay p99 ${quiet.loopP99.toFixed(1)} ms, max ${quiet.loopMax.toFixed(1)} ms`);
-  print(`  reports flowing (${SPEECH_S} s): ${reporting.cpuPerSecond.toFixed(1)} ms CPU per s, event-loop delay p99 ${reporting.loopP99.toFixed(1)} ms, max ${reporting.loopMax.toFixed(1)} ms`);
-  print(`  per report received by one engine: ${((reporting.cpuPerSecond - quiet.cpuPerSecond) / (engines.length * senders * (1000 / REPORT_MS))).toFixed(3)} ms CPU (${(reporting.cpuPerSecond / Math.max(0.1, quiet.cpuPerSecond)).toFixed(1)}× the quiet room)`);
-  print(`\nmachine: ${cpus().length} CPUs, 1-min load average ${loadStart.toFixed(1)} at the start, ${loadavg()[0]?.toFixed(1)} at the end`);
+  print(
+    `\ncost of the reports in this process (${engines.length} engines: ${senders} speakers sending 5 reports/s, every engine receiving them all):`,
+  );
+  print(
+    `  quiet room (${QUIET_S} s):      ${quiet.cpuPerSecond.toFixed(1)} ms CPU per s, event-loop delay p99 ${quiet.loopP99.toFixed(1)} ms, max ${quiet.loopMax.toFixed(1)} ms`,
+  );
+  print(
+    `  reports flowing (${SPEECH_S} s): ${reporting.cpuPerSecond.toFixed(1)} ms CPU per s, event-loop delay p99 ${reporting.loopP99.toFixed(1)} ms, max ${reporting.loopMax.toFixed(1)} ms`,
+  );
+  print(
+    `  per report received by one engine: ${((reporting.cpuPerSecond - quiet.cpuPerSecond) / (engines.length * senders * (1000 / REPORT_MS))).toFixed(3)} ms CPU (${(reporting.cpuPerSecond / Math.max(0.1, quiet.cpuPerSecond)).toFixed(1)}× the quiet room)`,
+  );
+  print(
+    `\nmachine: ${cpus().length} CPUs, 1-min load average ${loadStart.toFixed(1)} at the start, ${loadavg()[0]?.toFixed(1)} at the end`,
+  );
 } catch (error) {
   process.stderr.write(`producer bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exitCode = 1;

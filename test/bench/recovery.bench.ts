@@ -85,7 +85,10 @@ try {
 }
 
 const sorted = [...recoveries].sort((a, b) => a - b);
-const median = sorted.length % 2 === 1 ? (sorted[(sorted.length - 1) / 2] ?? NaN) : ((sorted[sorted.length / 2 - 1] ?? NaN) + (sorted[sorted.length / 2] ?? NaN)) / 2;
+const median =
+  sorted.length % 2 === 1
+    ? (sorted[(sorted.length - 1) / 2] ?? NaN)
+    : ((sorted[sorted.length / 2 - 1] ?? NaN) + (sorted[sorted.length / 2] ?? NaN)) / 2;
 const worst = sorted.at(-1) ?? NaN;
 const lines = [
   `icecast recovery (${recoveries.length} restarts, SIGKILL + restart on the same port, backoff cap 1 s with full jitter):`,

@@ -85,7 +85,10 @@ class SimulatedRoomEngine extends Engine {
       }),
     };
     // The engine's emitter is private; this is the bench's only way in.
-    (this as unknown as { emit(event: { channel: 'conversation:mic-levels'; payload: typeof payload }): void }).emit({ channel: 'conversation:mic-levels', payload });
+    (this as unknown as { emit(event: { channel: 'conversation:mic-levels'; payload: typeof payload }): void }).emit({
+      channel: 'conversation:mic-levels',
+      payload,
+    });
   }
 }
 
@@ -103,7 +106,10 @@ async function main(): Promise<void> {
         name: 'Frame budget',
         primary: {
           janus: { url: 'ws://127.0.0.1:9' },
-          icecast: { mountUrl: `http://source:${icecast.sourcePassword}@${icecast.host}:${icecast.port}${mount}`, statsUrl: `http://${icecast.adminUser}:${icecast.adminPassword}@${icecast.host}:${icecast.port}/` },
+          icecast: {
+            mountUrl: `http://source:${icecast.sourcePassword}@${icecast.host}:${icecast.port}${mount}`,
+            statsUrl: `http://${icecast.adminUser}:${icecast.adminPassword}@${icecast.host}:${icecast.port}/`,
+          },
         },
       },
     }),
@@ -113,10 +119,17 @@ async function main(): Promise<void> {
   });
   const server = await startBridgeServer({ engine, staticDir: join(import.meta.dirname, '..', '..', 'out', 'renderer') });
   const load = new ListenerLoad({ host: icecast.host, port: icecast.port, mount });
-  const browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--enable-precise-memory-info'] });
+  const browser = await chromium.launch({
+    executablePath,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--enable-precise-memory-info'],
+  });
   let meterTimer: ReturnType<typeof setInterval> | undefined;
   try {
-    await engine.execute({ channel: 'broadcast:start', payload: { source: { kind: 'tone', frequencyHz: 440 }, channels: 2, bitrateKbps: 128, record: false } });
+    await engine.execute({
+      channel: 'broadcast:start',
+      payload: { source: { kind: 'tone', frequencyHz: 440 }, channels: 2, bitrateKbps: 128, record: false },
+    });
     const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     await page.addInitScript(() => {
       const w = window as unknown as { longTasks: number[] };
@@ -129,7 +142,10 @@ async function main(): Promise<void> {
     try {
       await page.locator('[data-testid="on-air-lamp"][data-on-air="true"]').waitFor({ timeout: 20_000 });
     } catch (error) {
-      throw new Error(`the control room did not show the show on air; it shows:\n${(await page.locator('body').innerText()).slice(0, 1500)}`, { cause: error });
+      throw new Error(
+        `the control room did not show the show on air; it shows:\n${(await page.locator('body').innerText()).slice(0, 1500)}`,
+        { cause: error },
+      );
     }
     await page.getByRole('button', { name: 'Check servers' }).click();
     await load.add(5);
@@ -161,8 +177,12 @@ async function main(): Promise<void> {
     const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks.slice());
     const over = longTasks.filter((ms) => ms > LONG_TASK_MS);
     const meterEvents1 = tick;
-    print(`phase 1 (${traceS.toFixed(0)} s at real rates: ${PARTICIPANTS} participants' meters at ${METER_HZ} Hz, listener counts at 1 Hz, program meters at 10 Hz, health panel)`);
-    print(`  long tasks > ${LONG_TASK_MS} ms: ${over.length}${over.length > 0 ? ` (longest ${Math.max(...over).toFixed(0)} ms)` : ''}; meter events sent: ${meterEvents1}`);
+    print(
+      `phase 1 (${traceS.toFixed(0)} s at real rates: ${PARTICIPANTS} participants' meters at ${METER_HZ} Hz, listener counts at 1 Hz, program meters at 10 Hz, health panel)`,
+    );
+    print(
+      `  long tasks > ${LONG_TASK_MS} ms: ${over.length}${over.length > 0 ? ` (longest ${Math.max(...over).toFixed(0)} ms)` : ''}; meter events sent: ${meterEvents1}`,
+    );
 
     // ── Phase 2: a time-compressed show ─────────────────────────────────────────
     startMeters(METER_HZ * COMPRESSION);
@@ -178,12 +198,19 @@ async function main(): Promise<void> {
     const showS = (performance.now() - showStart) / 1000;
     const first = heap[0]?.mb ?? 0;
     const last = heap.at(-1)?.mb ?? 0;
-    print(`phase 2 (time-compressed show: ${showS.toFixed(0)} s, meters at ${METER_HZ * COMPRESSION} Hz = ${sent} meter events, as many as ${((sent / METER_HZ) / 60).toFixed(0)} min at ${METER_HZ} Hz; listener updates at 1 Hz as they come)`);
+    print(
+      `phase 2 (time-compressed show: ${showS.toFixed(0)} s, meters at ${METER_HZ * COMPRESSION} Hz = ${sent} meter events, as many as ${(sent / METER_HZ / 60).toFixed(0)} min at ${METER_HZ} Hz; listener updates at 1 Hz as they come)`,
+    );
     print(`  JS heap after GC (MB): ${heap.map((point) => `${point.atS}s ${point.mb.toFixed(1)}`).join(', ')}`);
     print(`  growth: ${(last - first).toFixed(2)} MB (${((100 * (last - first)) / first).toFixed(1)} %)`);
     const longAfter = (await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks.length)) - longTasks.length;
     print(`  long tasks > ${LONG_TASK_MS} ms during phase 2: ${longAfter}`);
-    print(`  load average: ${(await import('node:os')).loadavg().map((value) => value.toFixed(1)).join(' ')} (2 cores shared with other work)`);
+    print(
+      `  load average: ${(await import('node:os'))
+        .loadavg()
+        .map((value) => value.toFixed(1))
+        .join(' ')} (2 cores shared with other work)`,
+    );
   } finally {
     if (meterTimer) clearInterval(meterTimer);
     load.closeAll();

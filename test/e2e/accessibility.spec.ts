@@ -38,7 +38,8 @@ async function openControlRoom(viewport: { width: number; height: number }): Pro
 }
 
 /** The element that has the keyboard focus, as a locator-friendly test id or accessible name. */
-const focusedName = (page: Page): Promise<string> => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent ?? '');
+const focusedName = (page: Page): Promise<string> =>
+  page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent ?? '');
 
 test('every screen passes axe in both themes, and the show runs from the keyboard alone', async () => {
   // Nine screens × two themes of axe scans, some 150 key presses, joining and going live: 15 minutes at a load average of 20 on a shared 2-core machine.
@@ -53,7 +54,9 @@ test('every screen passes axe in both themes, and the show runs from the keyboar
   await page.locator('body').click({ position: { x: 1, y: 700 } });
   await tabTo(page, page.getByRole('button', { name: 'Check servers' }));
   await page.keyboard.press('Enter');
-  await expect(page.getByTestId('endpoint-backup').getByTestId('server-icecast')).toContainText(/reachable|answered|Icecast/i, { timeout: 15_000 });
+  await expect(page.getByTestId('endpoint-backup').getByTestId('server-icecast')).toContainText(/reachable|answered|Icecast/i, {
+    timeout: 15_000,
+  });
   await checkScreen(page, 'servers-checked');
 
   // ── The host joins the room (keyboard) ───────────────────────────────────────

@@ -5,7 +5,19 @@ import type { Browser } from 'playwright-core';
 import { ensureFixtures } from '../env/fixtures';
 import { startProgramListener, type ProgramListener } from '../env/program-listener';
 import { startServers, type TestServers } from '../env/servers';
-import { blockLevels, describeTones, GONE_DB, HOST_HZ, joinHostAndCohost, launchParticipant, median, meterSettles, PRESENT_DB, round, SAMPLE_RATE } from '../support/e2e/conversation-support';
+import {
+  blockLevels,
+  describeTones,
+  GONE_DB,
+  HOST_HZ,
+  joinHostAndCohost,
+  launchParticipant,
+  median,
+  meterSettles,
+  PRESENT_DB,
+  round,
+  SAMPLE_RATE,
+} from '../support/e2e/conversation-support';
 import { hostSpaceConfig, startHeadlessEngine, type HeadlessEngine } from '../support/e2e/headless-engine';
 import { goLiveThroughPreflight } from '../support/e2e/screen-check';
 
@@ -90,11 +102,20 @@ test('a co-host window reloads mid-show: it rejoins the audio both ways, keeps i
     startHeadlessEngine({ space: { name: 'Guest' } }),
   ]);
   engines.push(host, cohost);
-  const [hostWindow, cohostWindow] = await Promise.all([launchParticipant(toneWav, PEER_STATS_SCRIPT), launchParticipant(tone880Wav, PEER_STATS_SCRIPT)]);
+  const [hostWindow, cohostWindow] = await Promise.all([
+    launchParticipant(toneWav, PEER_STATS_SCRIPT),
+    launchParticipant(tone880Wav, PEER_STATS_SCRIPT),
+  ]);
   browsers.push(hostWindow.browser, cohostWindow.browser);
   const hostPage = hostWindow.page;
   const cohostPage = cohostWindow.page;
-  const { hostList, cohostList } = await joinHostAndCohost({ hostPage, hostUrl: host.openUrl, cohostPage, cohostUrl: cohost.openUrl, space: 'Reload night' });
+  const { hostList, cohostList } = await joinHostAndCohost({
+    hostPage,
+    hostUrl: host.openUrl,
+    cohostPage,
+    cohostUrl: cohost.openUrl,
+    space: 'Reload night',
+  });
   const cohostRow = /^Bo Cohost, Co-host, you\b/;
   const feed = await cohostList.getByRole('listitem', { name: cohostRow }).getAttribute('data-testid');
 
@@ -114,16 +135,24 @@ test('a co-host window reloads mid-show: it rejoins the audio both ways, keeps i
   await expect(cohostPage.getByTestId('conversation-link')).toHaveAttribute('data-status', 'joined', { timeout: 15_000 });
   await expect(cohostList.getByRole('listitem', { name: cohostRow })).toHaveAttribute('data-connected', 'true', { timeout: 30_000 });
   const reconnectedAt = Date.now();
-  expect(await cohostList.getByRole('listitem', { name: cohostRow }).getAttribute('data-testid'), 'the same feed: the engine kept the seat').toBe(feed);
+  expect(
+    await cohostList.getByRole('listitem', { name: cohostRow }).getAttribute('data-testid'),
+    'the same feed: the engine kept the seat',
+  ).toBe(feed);
   await expect(hostList.getByRole('listitem')).toHaveCount(2);
   const cohostHears = await receivedEnergy(cohostPage, 2000);
-  console.log(`co-host window reloaded: audio connected ${reconnectedAt - reloadedAt} ms after the reload; received energy over 2 s ${cohostHears.toExponential(2)}`);
+  console.log(
+    `co-host window reloaded: audio connected ${reconnectedAt - reloadedAt} ms after the reload; received energy over 2 s ${cohostHears.toExponential(2)}`,
+  );
   expect(cohostHears, 'the reloaded co-host hears the host').toBeGreaterThan(HEARD_ENERGY);
   await new Promise((resolve) => setTimeout(resolve, 3000));
   const backAt = Date.now();
 
   // ── The host mutes (and locks) the co-host; reload 2: still muted and locked ──
-  await hostList.getByRole('listitem', { name: /^Bo Cohost, Co-host/ }).getByRole('button', { name: 'Mute Bo Cohost' }).click();
+  await hostList
+    .getByRole('listitem', { name: /^Bo Cohost, Co-host/ })
+    .getByRole('button', { name: 'Mute Bo Cohost' })
+    .click();
   const selfMute = cohostPage.getByTestId('self-mute');
   await expect(selfMute).toHaveAttribute('data-locked', 'true', { timeout: 15_000 });
   await cohostPage.reload();
@@ -148,15 +177,20 @@ test('a co-host window reloads mid-show: it rejoins the audio both ways, keeps i
   const listenedSeconds = (Date.now() - listenedFrom) / 1000;
   const seconds = signal.length / SAMPLE_RATE;
   const perSecond: number[] = [];
-  for (let start = 0; start + SAMPLE_RATE <= signal.length; start += SAMPLE_RATE) perSecond.push(round(median(blockLevels(signal, HOST_HZ, start, start + SAMPLE_RATE))));
-  console.log(`program: ${round(seconds)} s heard in ${round(listenedSeconds)} s of listening; 440 Hz per second (dB): ${perSecond.join(' ')}`);
+  for (let start = 0; start + SAMPLE_RATE <= signal.length; start += SAMPLE_RATE)
+    perSecond.push(round(median(blockLevels(signal, HOST_HZ, start, start + SAMPLE_RATE))));
+  console.log(
+    `program: ${round(seconds)} s heard in ${round(listenedSeconds)} s of listening; 440 Hz per second (dB): ${perSecond.join(' ')}`,
+  );
   expect(seconds, 'the program kept arriving through both reloads').toBeGreaterThan(listenedSeconds - 3);
   expect(Math.min(...perSecond), 'the host is on air in every second').toBeGreaterThan(PRESENT_DB);
 
   const before = describeTones(signal, recording.indexAt(reloadedAt) - 2 * SAMPLE_RATE, recording.indexAt(reloadedAt));
   const back = describeTones(signal, recording.indexAt(reconnectedAt + 1000), recording.indexAt(backAt));
   const locked = describeTones(signal, recording.indexAt(lockedFrom), recording.indexAt(lockedTo));
-  console.log(`880 Hz (co-host): before the reload ${before.cohost} dB; after ${back.cohost} dB (${back.seconds} s); locked across reload 2 ${locked.cohost} dB, loudest block ${locked.cohostMax} dB`);
+  console.log(
+    `880 Hz (co-host): before the reload ${before.cohost} dB; after ${back.cohost} dB (${back.seconds} s); locked across reload 2 ${locked.cohost} dB, loudest block ${locked.cohostMax} dB`,
+  );
   expect(before.cohost, 'the co-host is heard before the reload').toBeGreaterThan(PRESENT_DB);
   expect(back.seconds).toBeGreaterThanOrEqual(1);
   expect(back.cohost, 'the host hears the reloaded co-host: 880 Hz back in the program').toBeGreaterThan(PRESENT_DB);

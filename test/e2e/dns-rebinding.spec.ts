@@ -52,7 +52,9 @@ test('a page on another name resolving to 127.0.0.1 gets neither the control roo
   // The rebinding attack proper: the attacker's page was served from its own server under this
   // origin (stood in for by a routed response); now the name points at 127.0.0.1 and the page
   // reads "its own" origin and opens "its own" /bridge.
-  await page.route(`${rebound}/attack`, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>attacker</title>' }));
+  await page.route(`${rebound}/attack`, (route) =>
+    route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>attacker</title>' }),
+  );
   await page.goto(`${rebound}/attack`);
   const attempt = await page.evaluate(async (origin) => {
     const read = await fetch(`${origin}/`).then(

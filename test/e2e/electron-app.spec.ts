@@ -28,14 +28,19 @@ function electronBinary(): { path: string } | { missing: string } {
   }
   const pathFile = join(packageDir, 'path.txt');
   if (!existsSync(pathFile)) {
-    return { missing: `${pathFile} does not exist: the Electron binary was never downloaded (ELECTRON_SKIP_BINARY_DOWNLOAD=1, or no internet during npm ci)` };
+    return {
+      missing: `${pathFile} does not exist: the Electron binary was never downloaded (ELECTRON_SKIP_BINARY_DOWNLOAD=1, or no internet during npm ci)`,
+    };
   }
   const binary = join(packageDir, 'dist', readFileSync(pathFile, 'utf8').trim());
   return existsSync(binary) ? { path: binary } : { missing: `${binary} (named by ${pathFile}) does not exist` };
 }
 
 const binary = electronBinary();
-const skipReason = 'missing' in binary ? `The desktop app cannot be launched on this machine: ${binary.missing}. The Electron layer is covered by the unit tests against the fake electron module.` : null;
+const skipReason =
+  'missing' in binary
+    ? `The desktop app cannot be launched on this machine: ${binary.missing}. The Electron layer is covered by the unit tests against the fake electron module.`
+    : null;
 // The list reporter does not print skip reasons: say it where the run's output shows it.
 if (skipReason !== null) console.warn(`electron-app.spec.ts skipped: ${skipReason}`);
 test.skip(skipReason !== null, skipReason ?? '');
@@ -61,7 +66,10 @@ test('the desktop app goes live to Icecast and the tray says it is on air', asyn
     JSON.stringify({
       space: {
         name: 'Desktop e2e',
-        primary: { janus: { url: 'ws://198.18.0.1:8188' }, icecast: { mountUrl: `http://source:${icecast.sourcePassword}@${icecast.host}:${icecast.port}/desktop.opus` } },
+        primary: {
+          janus: { url: 'ws://198.18.0.1:8188' },
+          icecast: { mountUrl: `http://source:${icecast.sourcePassword}@${icecast.host}:${icecast.port}/desktop.opus` },
+        },
       },
     }),
   );
@@ -80,7 +88,8 @@ test('the desktop app goes live to Icecast and the tray says it is on air', asyn
     env: { ...process.env, STEADYCAST_E2E_HOOKS: '1', ELECTRON_RENDERER_URL: '' },
   });
   app = launched;
-  const trayView = (): Promise<TrayView> => launched.evaluate(() => (globalThis as unknown as { steadycastE2e: { trayView: () => TrayView } }).steadycastE2e.trayView());
+  const trayView = (): Promise<TrayView> =>
+    launched.evaluate(() => (globalThis as unknown as { steadycastE2e: { trayView: () => TrayView } }).steadycastE2e.trayView());
 
   const window = await launched.firstWindow();
   await expect.poll(async () => (await trayView()).toolTip, { timeout: 15_000 }).toBe('Steadycast — off air');
@@ -94,5 +103,7 @@ test('the desktop app goes live to Icecast and the tray says it is on air', asyn
   expect(view.items[0]).toMatchObject({ kind: 'info', label: expect.stringMatching(/^● On air since .* · 1 of 1 outputs live$/) });
 
   // The listener count comes from the test Icecast.
-  await expect.poll(async () => (await trayView()).items[1], { timeout: 15_000 }).toMatchObject({ label: expect.stringMatching(/^Listeners: \d+ listeners?$/) });
+  await expect
+    .poll(async () => (await trayView()).items[1], { timeout: 15_000 })
+    .toMatchObject({ label: expect.stringMatching(/^Listeners: \d+ listeners?$/) });
 });

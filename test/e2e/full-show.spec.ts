@@ -76,7 +76,9 @@ test('a full show: preflight, go live, a co-host joins, a producer mutes them, f
   await hostJoin.getByLabel('Your name').fill('Ana Host');
   await hostJoin.getByRole('button', { name: 'Join the room' }).click();
   const hostList = host.getByTestId('participants');
-  await expect(hostList.getByRole('listitem', { name: /^Ana Host, Host, you\b/ })).toHaveAttribute('data-connected', 'true', { timeout: 40_000 });
+  await expect(hostList.getByRole('listitem', { name: /^Ana Host, Host, you\b/ })).toHaveAttribute('data-connected', 'true', {
+    timeout: 40_000,
+  });
 
   // ── Preflight: every line answers, the headphones check is the host's word ──────
   await host.getByTestId('go-live').click();
@@ -101,7 +103,9 @@ test('a full show: preflight, go live, a co-host joins, a producer mutes them, f
   await expect(rehearsal.getByTestId('rehearsal-clock')).toContainText(/^0:0[3-9] \/ 0:30$/, { timeout: 15_000 });
   await rehearsal.getByTestId('rehearsal-stop').click();
   await expect(rehearsal).toHaveAttribute('data-verdict', 'pass', { timeout: 15_000 });
-  const [seconds, talkDb] = ((await rehearsal.locator('.preflight-line__figure').textContent()) ?? '').split(' · ').map((part) => Number.parseFloat(part));
+  const [seconds, talkDb] = ((await rehearsal.locator('.preflight-line__figure').textContent()) ?? '')
+    .split(' · ')
+    .map((part) => Number.parseFloat(part));
   expect(seconds).toBeGreaterThanOrEqual(3);
   expect(talkDb).toBeGreaterThan(-30);
   const played = await rehearsal.getByTestId('rehearsal-playback').evaluate(async (element) => {
@@ -168,7 +172,9 @@ test('a full show: preflight, go live, a co-host joins, a producer mutes them, f
   await expect(cohost.getByTestId('failover-conversation')).toHaveText('Backup space', { timeout: 20_000 });
   // The show stayed on air through the move (the program goes to both Icecasts, which did not fail).
   await expect(host.getByTestId('on-air-lamp')).toHaveAttribute('data-on-air', 'true');
-  await expect(hostList.getByRole('listitem', { name: /^Ana Host, Host, you\b/ })).toHaveAttribute('data-connected', 'true', { timeout: 20_000 });
+  await expect(hostList.getByRole('listitem', { name: /^Ana Host, Host, you\b/ })).toHaveAttribute('data-connected', 'true', {
+    timeout: 20_000,
+  });
   // The producer's lock followed the co-host into the backup room, and the host's show is still announced there.
   await expect(cohost.getByTestId('self-mute')).toHaveAttribute('aria-pressed', 'true');
   await expect(cohost.getByTestId('on-air-lamp')).toHaveAttribute('data-on-air', 'true');

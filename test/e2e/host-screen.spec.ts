@@ -30,19 +30,27 @@ test.afterEach(async () => {
 });
 
 /** True when two boxes overlap. */
-function overlaps(a: { x: number; y: number; width: number; height: number }, b: { x: number; y: number; width: number; height: number }): boolean {
+function overlaps(
+  a: { x: number; y: number; width: number; height: number },
+  b: { x: number; y: number; width: number; height: number },
+): boolean {
   return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 }
 
 /** Asserts that no toast covers any button, field or link of the control room. */
 async function expectToastsCoverNothing(page: Page): Promise<void> {
   const toasts = await page.locator('[data-testid^="toast-"]').all();
-  const controls: Locator = page.getByRole('main', { name: 'Control room' }).locator('button:visible, input:visible, select:visible, a:visible');
+  const controls: Locator = page
+    .getByRole('main', { name: 'Control room' })
+    .locator('button:visible, input:visible, select:visible, a:visible');
   const boxes = (await Promise.all((await controls.all()).map((control) => control.boundingBox()))).filter((box) => box !== null);
   for (const toast of toasts) {
     const box = await toast.boundingBox();
     if (box === null) continue;
-    expect(boxes.filter((control) => overlaps(box, control)), 'a toast covers a control').toEqual([]);
+    expect(
+      boxes.filter((control) => overlaps(box, control)),
+      'a toast covers a control',
+    ).toEqual([]);
   }
 }
 
@@ -67,7 +75,11 @@ test('the lamp says whether the program reaches listeners, in words; the host se
   const joinForm = page.getByRole('form', { name: 'Join the room as host' });
   await joinForm.getByLabel('Your name').fill('Ana Host');
   await joinForm.getByRole('button', { name: 'Join the room' }).click();
-  await expect(page.getByTestId('participants').getByRole('listitem', { name: /^Ana Host, Host, you\b/ })).toHaveAttribute('data-connected', 'true', { timeout: 40_000 });
+  await expect(page.getByTestId('participants').getByRole('listitem', { name: /^Ana Host, Host, you\b/ })).toHaveAttribute(
+    'data-connected',
+    'true',
+    { timeout: 40_000 },
+  );
 
   // The banner says where the conversation is, never "on air" (that is the lamp's).
   const banner = page.getByTestId('failover-banner');
@@ -100,7 +112,9 @@ test('the lamp says whether the program reaches listeners, in words; the host se
   // The failure is readable in full: no ellipsis cuts the reason.
   const reason = page.getByTestId('output-backup').locator('.output-detail__message');
   await expect(reason).toBeVisible({ timeout: 20_000 });
-  expect(await reason.evaluate((element) => element.scrollWidth <= element.clientWidth + 1 && element.scrollHeight <= element.clientHeight + 1)).toBe(true);
+  expect(
+    await reason.evaluate((element) => element.scrollWidth <= element.clientWidth + 1 && element.scrollHeight <= element.clientHeight + 1),
+  ).toBe(true);
   await expect(page.getByTestId('listener-coverage')).toContainText('1 of 2 servers reporting', { timeout: 20_000 });
   await expectToastsCoverNothing(page);
   await checkScreen(page, 'host-one-output-down');

@@ -63,7 +63,9 @@ test('the listener panel shows the live total, a stale outlet with its reason, a
   await expect(total).toContainText('30', { timeout: 3_000 });
   await expect(page.getByTestId('listener-peak')).toContainText('30');
   const sparkline = page.getByTestId('listener-sparkline');
-  await expect(async () => expect(Number(await sparkline.getAttribute('data-points'))).toBeGreaterThanOrEqual(4)).toPass({ timeout: 10_000 });
+  await expect(async () => expect(Number(await sparkline.getAttribute('data-points'))).toBeGreaterThanOrEqual(4)).toPass({
+    timeout: 10_000,
+  });
   await expect(sparkline.locator('path.listener-sparkline__line')).toHaveAttribute('d', /^M[\d.,L]+$/);
 
   // Credentials never reach the UI.

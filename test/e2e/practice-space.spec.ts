@@ -28,7 +28,8 @@ test.afterEach(async () => {
   // A failure on a loaded machine is explained by the engines' own logs.
   const testInfo = test.info();
   if (testInfo.status !== testInfo.expectedStatus) {
-    for (const [index, engine] of engines.entries()) await testInfo.attach(`engine-${index}.log`, { body: engine.log(), contentType: 'text/plain' });
+    for (const [index, engine] of engines.entries())
+      await testInfo.attach(`engine-${index}.log`, { body: engine.log(), contentType: 'text/plain' });
   }
   await browser?.close();
   await Promise.allSettled(engines.splice(0).map((engine) => engine.stop()));
@@ -37,7 +38,9 @@ test.afterEach(async () => {
 });
 
 /** The test network's addresses for the practice servers (in the namespace Janus needs its veth for ICE). */
-const PRACTICE_NETWORK_ARGS = insideTestNamespace() ? ['--practice-hosts', `${NAMESPACE_HOST_ADDRESS},${NAMESPACE_PEER_ADDRESS}`, '--practice-ice', `${NAMESPACE_INTERFACE},veth1`] : [];
+const PRACTICE_NETWORK_ARGS = insideTestNamespace()
+  ? ['--practice-hosts', `${NAMESPACE_HOST_ADDRESS},${NAMESPACE_PEER_ADDRESS}`, '--practice-ice', `${NAMESPACE_INTERFACE},veth1`]
+  : [];
 
 /** A new user's engine: a fresh home folder and no config. */
 async function newUsersEngine(): Promise<HeadlessEngine> {
@@ -67,7 +70,9 @@ async function toneHeardAt(host: Page, output: 'primary' | 'backup', url: string
   const deadline = Date.now() + budgetMs;
   let best = Number.NEGATIVE_INFINITY;
   for (let attempt = 1; best <= -30 && Date.now() < deadline; attempt += 1) {
-    await expect(host.getByTestId(`output-${output}`)).toHaveAttribute('data-state', 'live', { timeout: Math.max(1000, deadline - Date.now()) });
+    await expect(host.getByTestId(`output-${output}`)).toHaveAttribute('data-state', 'live', {
+      timeout: Math.max(1000, deadline - Date.now()),
+    });
     const heard = await listenToMount({ host: hostname, port: Number(port) }, pathname, 4000, dir).catch((error: unknown) => {
       console.log(`listener of ${url}, attempt ${attempt}: ${error instanceof Error ? error.message : String(error)}`);
       return null;
@@ -76,7 +81,9 @@ async function toneHeardAt(host: Page, output: 'primary' | 'backup', url: string
     const left = heard.samples.filter((_, index) => index % heard.channels === 0);
     // Skip the first second (the listener's connection, the decoder's start).
     const level = toneLevelDb(left, 440, 48_000, left.length);
-    console.log(`listener of ${url}, attempt ${attempt}: ${(left.length / 48_000).toFixed(1)} s decoded, 440 Hz at ${level.toFixed(1)} dBFS`);
+    console.log(
+      `listener of ${url}, attempt ${attempt}: ${(left.length / 48_000).toFixed(1)} s decoded, 440 Hz at ${level.toFixed(1)} dBFS`,
+    );
     best = Math.max(best, level);
   }
   return best;
@@ -108,7 +115,9 @@ test('a new user: the practice space from the first screen, live with a listener
   await hostJoin.getByLabel('Your name').fill('Ana Host');
   await hostJoin.getByRole('button', { name: 'Join the room' }).click();
   const hostList = host.getByTestId('participants');
-  await expect(hostList.getByRole('listitem', { name: /^Ana Host, Host, you\b/ })).toHaveAttribute('data-connected', 'true', { timeout: 40_000 });
+  await expect(hostList.getByRole('listitem', { name: /^Ana Host, Host, you\b/ })).toHaveAttribute('data-connected', 'true', {
+    timeout: 40_000,
+  });
   await host.getByTestId('go-live').click();
   const goLiveNow = host.getByTestId('preflight').getByTestId('preflight-go-live');
   await expect(goLiveNow).toBeEnabled({ timeout: 60_000 });
@@ -138,7 +147,9 @@ test('a new user: the practice space from the first screen, live with a listener
   await cohostJoin.getByLabel('Your name').fill('Bo Cohost');
   await cohostJoin.getByRole('button', { name: 'Join as Co-host' }).click();
   await expect(cohost.getByTestId('conversation-link')).toHaveAttribute('data-status', 'joined', { timeout: 60_000 });
-  await expect(hostList.getByRole('listitem', { name: /^Bo Cohost, Co-host, / })).toHaveAttribute('data-connected', 'true', { timeout: 60_000 });
+  await expect(hostList.getByRole('listitem', { name: /^Bo Cohost, Co-host, / })).toHaveAttribute('data-connected', 'true', {
+    timeout: 60_000,
+  });
   // The host mutes the co-host.
   await host.getByRole('button', { name: 'Mute Bo Cohost' }).click();
   await expect(hostList.getByRole('listitem', { name: /^Bo Cohost, Co-host, muted/ })).toBeVisible({ timeout: 60_000 });
@@ -149,8 +160,12 @@ test('a new user: the practice space from the first screen, live with a listener
   await expect(bar.getByTestId('practice-failed-note')).toBeVisible({ timeout: 60_000 });
   await expect(host.getByTestId('failover-on-air')).toHaveText('Backup space', { timeout: 60_000 });
   await expect(cohost.getByTestId('failover-on-air')).toHaveText('Backup space', { timeout: 60_000 });
-  await expect(hostList.getByRole('listitem', { name: /^Ana Host, Host, you\b/ })).toHaveAttribute('data-connected', 'true', { timeout: 60_000 });
-  await expect(hostList.getByRole('listitem', { name: /^Bo Cohost, Co-host, / })).toHaveAttribute('data-connected', 'true', { timeout: 60_000 });
+  await expect(hostList.getByRole('listitem', { name: /^Ana Host, Host, you\b/ })).toHaveAttribute('data-connected', 'true', {
+    timeout: 60_000,
+  });
+  await expect(hostList.getByRole('listitem', { name: /^Bo Cohost, Co-host, / })).toHaveAttribute('data-connected', 'true', {
+    timeout: 60_000,
+  });
   // The audience: the primary mount is gone with its server, the backup mount still carries the program.
   await expect(host.getByTestId('output-primary')).not.toHaveAttribute('data-state', 'live', { timeout: 30_000 });
   await expect(host.getByTestId('output-backup')).toHaveAttribute('data-state', 'live', { timeout: 30_000 });

@@ -24,7 +24,8 @@ test.afterEach(async () => {
   const testInfo = test.info();
   // A failed run keeps every engine's log with its report: which app stalled, and why.
   if (testInfo.status !== testInfo.expectedStatus) {
-    for (const [index, engine] of engines.entries()) await testInfo.attach(`engine-${index}.log`, { body: engine.log(), contentType: 'text/plain' });
+    for (const [index, engine] of engines.entries())
+      await testInfo.attach(`engine-${index}.log`, { body: engine.log(), contentType: 'text/plain' });
   }
   await Promise.allSettled(browsers.splice(0).map((browser) => browser.close()));
   await Promise.allSettled(engines.splice(0).map((engine) => engine.stop()));
@@ -226,7 +227,8 @@ async function commandWithToken(base: string, token: string, channel: string, pa
   socket.send(JSON.stringify({ type: 'auth', token }));
   socket.send(JSON.stringify({ type: 'command', id: 'c1', channel, payload }));
   const deadline = Date.now() + 5000;
-  while (!replies.some((reply) => reply.includes('"c1"') || reply.includes('unauthorized')) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  while (!replies.some((reply) => reply.includes('"c1"') || reply.includes('unauthorized')) && Date.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 50));
   socket.close();
   return replies.join('\n');
 }
@@ -263,7 +265,12 @@ test('a speaker whose microphone picks the room back up is flagged as echo, and 
   await expect(echoFlag).toBeVisible({ timeout: 20_000 });
   await expect(echoFlag).toContainText(/echo/i);
   // The host, whose microphone is not fed back, is not flagged.
-  await expect(hostPage.getByTestId('participants').getByRole('listitem', { name: /^Ana Host/ }).locator('.stray-flag')).toHaveCount(0);
+  await expect(
+    hostPage
+      .getByTestId('participants')
+      .getByRole('listitem', { name: /^Ana Host/ })
+      .locator('.stray-flag'),
+  ).toHaveCount(0);
   await hostPage.screenshot({ path: 'test-results/producer-console-echo.png', fullPage: true });
 
   // Muting the echoing speaker stops the echo: the flag clears by itself.

@@ -89,7 +89,10 @@ test('retry now reconnects an output at once from the UI', async ({ page }) => {
   await expect(dead).toContainText(/connection refused/i);
   await expect(page.getByTestId('output-0')).toHaveAttribute('data-state', 'live');
   await expect(page.getByTestId('on-air-lamp')).toContainText('LIVE · 1 of 2 outputs');
-  await page.getByRole('button', { name: /Retry .* now/ }).first().click();
+  await page
+    .getByRole('button', { name: /Retry .* now/ })
+    .first()
+    .click();
   // The command reached the engine, which started an attempt at once (its log, in Diagnostics, says so) …
   await page.getByTestId('open-diagnostics').click();
   await expect(page.getByTestId('diagnostics').getByText(/dead\.opus: retry now/)).toBeVisible();

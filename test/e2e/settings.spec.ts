@@ -58,7 +58,10 @@ test('spaces are created, edited, duplicated and deleted; bad input is named fie
     ['Primary Janus URL', 'Primary Janus URL: must start with ws:// or wss:// (the Janus WebSocket transport).'],
     ['Primary room number', 'Primary room number: must be a whole number such as 1234.'],
     ['Primary room secret', 'Primary room secret: use at least 8 characters.'],
-    ['Primary Icecast mount URL', 'Primary Icecast mount URL: leave the user name and password out of the URL: use the Source user and Source password fields.'],
+    [
+      'Primary Icecast mount URL',
+      'Primary Icecast mount URL: leave the user name and password out of the URL: use the Source user and Source password fields.',
+    ],
     ['Primary source password', 'Primary source password: give the source password.'],
   ];
   for (const [label, message] of expected) {
@@ -74,7 +77,7 @@ test('spaces are created, edited, duplicated and deleted; bad input is named fie
   // ── Fixed: saved, and listed ──────────────────────────────────────────────────
   await field(editor, 'Space name').fill('Morning show');
   await field(editor, 'Primary Janus URL').fill('wss://janus.example.org:8989');
-  await expect(field(editor, 'Primary Janus URL'), 'typing clears that field\'s message').not.toHaveAttribute('aria-invalid', 'true');
+  await expect(field(editor, 'Primary Janus URL'), "typing clears that field's message").not.toHaveAttribute('aria-invalid', 'true');
   await field(editor, 'Primary room number').fill('4242');
   await field(editor, 'Primary room secret').fill('morning-secret-1');
   await field(editor, 'Primary Icecast mount URL').fill('https://icecast.example.org:8000/morning.opus');
@@ -101,7 +104,9 @@ test('spaces are created, edited, duplicated and deleted; bad input is named fie
   // number is an audience-only endpoint, which the engine runs too).
   await expect(field(editing, 'Backup Icecast mount URL')).toHaveAttribute('aria-invalid', 'true');
   await expect(field(editing, 'Backup room number')).not.toHaveAttribute('aria-invalid', 'true');
-  await expect(editing.getByText('Backup Icecast mount URL: must be a URL such as http://source:password@icecast.example.org:8000/live.opus.')).toBeVisible();
+  await expect(
+    editing.getByText('Backup Icecast mount URL: must be a URL such as http://source:password@icecast.example.org:8000/live.opus.'),
+  ).toBeVisible();
   await editing.getByLabel('This space has a backup endpoint (another Janus and Icecast)').uncheck();
   await editing.getByRole('button', { name: 'Save space' }).click();
   await expect(editing).toHaveCount(0);

@@ -13,7 +13,12 @@ function escapeHtml(text: string): string {
 
 /** JSON safe inside a <script> element. */
 function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 /** Timing of the listen page's switch; the defaults suit a live stream. */
@@ -154,7 +159,11 @@ const LISTEN_SCRIPT = String.raw`
 `;
 
 /** The old listen page: one self-contained HTML file around an `<audio>` element. */
-export function audioElementListenPage(name: string, sources: readonly ListenSource[], timing: AudioElementPageTiming = DEFAULT_AUDIO_ELEMENT_PAGE_TIMING): string {
+export function audioElementListenPage(
+  name: string,
+  sources: readonly ListenSource[],
+  timing: AudioElementPageTiming = DEFAULT_AUDIO_ELEMENT_PAGE_TIMING,
+): string {
   const config = { name, sources, stallMs: timing.stallMs, startMs: timing.startMs, statusEveryMs: timing.statusEveryMs };
   const title = escapeHtml(name);
   return `<!doctype html>

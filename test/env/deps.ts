@@ -20,7 +20,18 @@ export const REQUIRED_COMMANDS: Readonly<Record<string, string>> = {
 };
 
 /** Every package the test environment needs, as one apt-get line installs them. */
-export const DEBIAN_PACKAGES = ['janus', 'icecast2', 'chromium', 'xvfb', 'sox', 'espeak-ng', 'opus-tools', 'ffmpeg', 'iproute2', 'nftables'] as const;
+export const DEBIAN_PACKAGES = [
+  'janus',
+  'icecast2',
+  'chromium',
+  'xvfb',
+  'sox',
+  'espeak-ng',
+  'opus-tools',
+  'ffmpeg',
+  'iproute2',
+  'nftables',
+] as const;
 
 /** Error for a machine that lacks commands we may not install ourselves; its message says what to run. */
 export class MissingDependenciesError extends Error {

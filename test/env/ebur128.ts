@@ -24,7 +24,9 @@ function field(text: string, pattern: RegExp, name: string): number {
 export async function ebur128(path: string): Promise<Ebur128Reading> {
   let stderr: string;
   try {
-    ({ stderr } = await run('ffmpeg', ['-hide_banner', '-nostats', '-i', path, '-af', 'ebur128=peak=true', '-f', 'null', '-'], { maxBuffer: 256 * 1024 * 1024 }));
+    ({ stderr } = await run('ffmpeg', ['-hide_banner', '-nostats', '-i', path, '-af', 'ebur128=peak=true', '-f', 'null', '-'], {
+      maxBuffer: 256 * 1024 * 1024,
+    }));
   } catch (error) {
     const { size } = await stat(path).catch(() => ({ size: -1 }));
     const output = (error as { stderr?: string }).stderr ?? String(error);

@@ -119,8 +119,46 @@ export async function ensureMicFixtures(): Promise<{
         // A pad (detuned sawtooth triad, low-passed, slow swell) and the same notes plucked one after another.
         const pad = chord.flatMap((note) => ['sawtooth', note]);
         const pluck = chord.flatMap((note) => ['pluck', note]);
-        await execFileAsync('sox', ['-R', '-n', ...WAV_OUT, `${part}.pad.wav`, 'synth', '2', ...pad, 'lowpass', '1800', 'fade', 'q', '0.08', '2', '0.15', 'gain', '-14']);
-        await execFileAsync('sox', ['-R', '-n', ...WAV_OUT, `${part}.pluck.wav`, 'synth', '2', ...pluck, 'delay', '0', '0.25', '0.5', '0.75', 'remix', '-', 'fade', '0', '2', '0.1', 'gain', '-10']);
+        await execFileAsync('sox', [
+          '-R',
+          '-n',
+          ...WAV_OUT,
+          `${part}.pad.wav`,
+          'synth',
+          '2',
+          ...pad,
+          'lowpass',
+          '1800',
+          'fade',
+          'q',
+          '0.08',
+          '2',
+          '0.15',
+          'gain',
+          '-14',
+        ]);
+        await execFileAsync('sox', [
+          '-R',
+          '-n',
+          ...WAV_OUT,
+          `${part}.pluck.wav`,
+          'synth',
+          '2',
+          ...pluck,
+          'delay',
+          '0',
+          '0.25',
+          '0.5',
+          '0.75',
+          'remix',
+          '-',
+          'fade',
+          '0',
+          '2',
+          '0.1',
+          'gain',
+          '-10',
+        ]);
         await execFileAsync('sox', ['-R', '-m', `${part}.pad.wav`, `${part}.pluck.wav`, part]);
       }
       // Twice through the progression: 16 s.
@@ -145,7 +183,27 @@ export async function ensureMicFixtures(): Promise<{
         const [length, highpass, gain] = shapes[index % shapes.length] ?? ['0.008', '1500', '-10'];
         const click = `${tmp}.click${index}.wav`;
         clicks.push(click);
-        await execFileAsync('sox', ['-R', '-n', ...WAV_OUT, click, 'synth', length, 'whitenoise', 'highpass', highpass, 'fade', 'p', '0.0005', length, String(Number(length) - 0.001), 'gain', gain, 'pad', '0', String(gap / 1000)]);
+        await execFileAsync('sox', [
+          '-R',
+          '-n',
+          ...WAV_OUT,
+          click,
+          'synth',
+          length,
+          'whitenoise',
+          'highpass',
+          highpass,
+          'fade',
+          'p',
+          '0.0005',
+          length,
+          String(Number(length) - 0.001),
+          'gain',
+          gain,
+          'pad',
+          '0',
+          String(gap / 1000),
+        ]);
       }
       // The pattern four times over, ~14 s.
       await execFileAsync('sox', ['-R', ...clicks, ...clicks, ...clicks, ...clicks, ...WAV_OUT, tmp]);
@@ -153,7 +211,14 @@ export async function ensureMicFixtures(): Promise<{
       for (const click of clicks) rmSync(click, { force: true });
     }
   });
-  return { speechB: SPEECH_B_WAV, whiteNoise: WHITE_NOISE_WAV, pinkNoise: PINK_NOISE_WAV, brownNoise: BROWN_NOISE_WAV, music: MUSIC_WAV, typing: TYPING_WAV };
+  return {
+    speechB: SPEECH_B_WAV,
+    whiteNoise: WHITE_NOISE_WAV,
+    pinkNoise: PINK_NOISE_WAV,
+    brownNoise: BROWN_NOISE_WAV,
+    music: MUSIC_WAV,
+    typing: TYPING_WAV,
+  };
 }
 
 /** Writes `target` through a temp file and an atomic rename, so concurrent or interrupted runs never leave half a file. */

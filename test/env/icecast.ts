@@ -63,7 +63,16 @@ export interface IcecastServer {
 
 /** Starts a private Icecast 2.4 on a free port with random passwords. */
 export async function startIcecast(options: IcecastOptions = {}): Promise<IcecastServer> {
-  const { sourceTimeout = 5, burstSize = 0, clients = 1000, sources = 20, logLevel = 3, startTimeoutMs = 10_000, mounts = [], relays = [] } = options;
+  const {
+    sourceTimeout = 5,
+    burstSize = 0,
+    clients = 1000,
+    sources = 20,
+    logLevel = 3,
+    startTimeoutMs = 10_000,
+    mounts = [],
+    relays = [],
+  } = options;
   const configDir = mkdtempSync(join(tmpdir(), 'steadycast-icecast-'));
   const logDir = join(configDir, 'log');
   mkdirSync(logDir);

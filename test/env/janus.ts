@@ -48,14 +48,22 @@ export const JANUS_PLUGINS = ['janus.plugin.audiobridge', 'janus.plugin.streamin
 
 /** Starts a private Janus with AudioBridge, Streaming and TextRoom over HTTP and WebSocket, on free ports. */
 export async function startJanus(options: JanusOptions = {}): Promise<JanusServer> {
-  const { debugLevel = 4, sessionTimeout = 60, reclaimSessionTimeout = 30, startTimeoutMs = 15_000, iceInterface = NAMESPACE_INTERFACE } = options;
+  const {
+    debugLevel = 4,
+    sessionTimeout = 60,
+    reclaimSessionTimeout = 30,
+    startTimeoutMs = 15_000,
+    iceInterface = NAMESPACE_INTERFACE,
+  } = options;
   if (reclaimSessionTimeout <= 0) throw new Error('reclaimSessionTimeout must be > 0: sessions must survive a WebSocket outage');
 
   const libDir = requireJanusLibDir();
   const configDir = mkdtempSync(join(tmpdir(), 'steadycast-janus-'));
   const logFile = join(configDir, 'janus.log');
   const adminSecret = randomBytes(12).toString('hex');
-  const [httpPort, wsPort, adminHttpPort, adminWsPort] = options.ports ? [options.ports.http, options.ports.ws, options.ports.adminHttp, options.ports.adminWs] : await freePorts(4);
+  const [httpPort, wsPort, adminHttpPort, adminWsPort] = options.ports
+    ? [options.ports.http, options.ports.ws, options.ports.adminHttp, options.ports.adminWs]
+    : await freePorts(4);
   if (httpPort === undefined || wsPort === undefined || adminHttpPort === undefined || adminWsPort === undefined) {
     throw new Error('could not reserve four free ports for Janus');
   }

@@ -27,7 +27,13 @@ export function buildListenApp(): Promise<string> {
   return built;
 }
 
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.wasm': 'application/wasm' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+};
 
 /** A static server for a listen page: `files` (name → text) first, then the files under `dir`. */
 export interface StaticSite {
@@ -97,5 +103,7 @@ export interface ListenPageState {
 
 /** Reads the listen page's state (either page: the new one or the old `<audio>` one, for the fields both have). */
 export async function readListenState(page: Page): Promise<ListenPageState> {
-  return (await page.evaluate(() => (window as unknown as { steadycastListen: { state(): unknown } }).steadycastListen.state())) as ListenPageState;
+  return (await page.evaluate(() =>
+    (window as unknown as { steadycastListen: { state(): unknown } }).steadycastListen.state(),
+  )) as ListenPageState;
 }

@@ -18,17 +18,20 @@ export interface HeardAudio {
 export async function captureMount(server: { host: string; port: number }, mount: string, ms: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   await new Promise<void>((resolve, reject) => {
-    const req = request({ host: server.host, port: server.port, path: mount, headers: { 'User-Agent': 'steadycast-test-listener' } }, (response) => {
-      if (response.statusCode !== 200) {
-        reject(new Error(`listener got HTTP ${response.statusCode} for ${mount}`));
-        return;
-      }
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      setTimeout(() => {
-        req.destroy();
-        resolve();
-      }, ms);
-    });
+    const req = request(
+      { host: server.host, port: server.port, path: mount, headers: { 'User-Agent': 'steadycast-test-listener' } },
+      (response) => {
+        if (response.statusCode !== 200) {
+          reject(new Error(`listener got HTTP ${response.statusCode} for ${mount}`));
+          return;
+        }
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        setTimeout(() => {
+          req.destroy();
+          resolve();
+        }, ms);
+      },
+    );
     req.on('error', (error) => (chunks.length > 0 ? resolve() : reject(error)));
     req.end();
   });

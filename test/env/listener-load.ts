@@ -132,7 +132,9 @@ export class ListenerLoad {
       };
       socket.once('error', fail);
       socket.once('close', () => fail(new Error('closed before the response')));
-      socket.once('connect', () => socket.write(`GET ${mount} HTTP/1.0\r\nHost: ${host}:${port}\r\nUser-Agent: ${userAgent}\r\nIcy-MetaData: 0\r\n\r\n`));
+      socket.once('connect', () =>
+        socket.write(`GET ${mount} HTTP/1.0\r\nHost: ${host}:${port}\r\nUser-Agent: ${userAgent}\r\nIcy-MetaData: 0\r\n\r\n`),
+      );
       const onData = (chunk: Buffer): void => {
         head += chunk.toString('latin1');
         const end = head.indexOf('\r\n');

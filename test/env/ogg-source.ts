@@ -146,7 +146,10 @@ export async function startOggSource(options: OggSourceOptions): Promise<OggSour
 function acceptance(socket: Socket, mount: string, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
     let head = '';
-    const timer = setTimeout(() => fail(new Error(`Icecast did not answer the source request for ${mount} within ${timeoutMs} ms.`)), timeoutMs);
+    const timer = setTimeout(
+      () => fail(new Error(`Icecast did not answer the source request for ${mount} within ${timeoutMs} ms.`)),
+      timeoutMs,
+    );
     const onData = (chunk: Buffer): void => {
       head += chunk.toString('latin1');
       const end = head.indexOf('\r\n\r\n');

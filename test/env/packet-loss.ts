@@ -32,7 +32,24 @@ export async function addUdpPacketLoss(percent: number): Promise<PacketLoss> {
   await run('nft', ['delete', 'table', 'inet', TABLE]).catch(() => undefined);
   await run('nft', ['add', 'table', 'inet', TABLE]);
   await run('nft', ['add', 'chain', 'inet', TABLE, 'input', '{ type filter hook input priority 0 ; policy accept ; }']);
-  await run('nft', ['add', 'rule', 'inet', TABLE, 'input', 'meta', 'l4proto', 'udp', 'numgen', 'random', 'mod', '100', '<', String(share), 'counter', 'drop']);
+  await run('nft', [
+    'add',
+    'rule',
+    'inet',
+    TABLE,
+    'input',
+    'meta',
+    'l4proto',
+    'udp',
+    'numgen',
+    'random',
+    'mod',
+    '100',
+    '<',
+    String(share),
+    'counter',
+    'drop',
+  ]);
   return {
     async dropped() {
       const { stdout } = await run('nft', ['-j', 'list', 'table', 'inet', TABLE]);

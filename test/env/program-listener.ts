@@ -37,15 +37,18 @@ export interface ProgramListener {
 export async function startProgramListener(server: { host: string; port: number }, mount: string, dir: string): Promise<ProgramListener> {
   const chunks: { bytes: Buffer; at: number }[] = [];
   const req: ClientRequest = await new Promise((resolve, reject) => {
-    const pending = request({ host: server.host, port: server.port, path: mount, headers: { 'User-Agent': 'steadycast-test-listener' } }, (response) => {
-      if (response.statusCode !== 200) {
-        reject(new Error(`listener got HTTP ${response.statusCode} for ${mount}`));
-        return;
-      }
-      response.on('data', (chunk: Buffer) => chunks.push({ bytes: chunk, at: Date.now() }));
-      response.on('error', () => undefined);
-      resolve(pending);
-    });
+    const pending = request(
+      { host: server.host, port: server.port, path: mount, headers: { 'User-Agent': 'steadycast-test-listener' } },
+      (response) => {
+        if (response.statusCode !== 200) {
+          reject(new Error(`listener got HTTP ${response.statusCode} for ${mount}`));
+          return;
+        }
+        response.on('data', (chunk: Buffer) => chunks.push({ bytes: chunk, at: Date.now() }));
+        response.on('error', () => undefined);
+        resolve(pending);
+      },
+    );
     pending.on('error', reject);
     pending.end();
   });

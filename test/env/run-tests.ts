@@ -131,7 +131,13 @@ export async function runTests(): Promise<number> {
     if (typeof outcome === 'object') {
       results.push({ name: stage.name, outcome: 'skipped', seconds, detail: outcome.skip });
     } else {
-      results.push({ name: stage.name, outcome: outcome === 0 ? 'passed' : 'failed', seconds, detail: detail ?? (outcome === 0 ? undefined : `exit ${outcome}`), counts });
+      results.push({
+        name: stage.name,
+        outcome: outcome === 0 ? 'passed' : 'failed',
+        seconds,
+        detail: detail ?? (outcome === 0 ? undefined : `exit ${outcome}`),
+        counts,
+      });
       exitCode = outcome;
     }
   }
@@ -188,7 +194,10 @@ function readVitestCounts(path: string): Counts | undefined {
   const brokenFiles = files.filter(
     (file) =>
       file.status === 'failed' &&
-      !(Array.isArray(file.assertionResults) && (file.assertionResults as Record<string, unknown>[]).some((test) => test.status === 'failed')),
+      !(
+        Array.isArray(file.assertionResults) &&
+        (file.assertionResults as Record<string, unknown>[]).some((test) => test.status === 'failed')
+      ),
   ).length;
   return {
     passed: numberOr0(report.numPassedTests),

@@ -39,13 +39,19 @@ export interface SpaceServers {
 }
 
 /** Starts the four servers of a test space. */
-export async function startSpaceServers(options: { readonly reclaimSessionTimeout?: number; readonly tokenAuth?: boolean } = {}): Promise<SpaceServers> {
+export async function startSpaceServers(
+  options: { readonly reclaimSessionTimeout?: number; readonly tokenAuth?: boolean } = {},
+): Promise<SpaceServers> {
   const primaryAddress = hostAddress();
   const backupAddress = insideTestNamespace() ? NAMESPACE_PEER_ADDRESS : hostAddress();
   const mount = `/space-${randomInt(1e6)}.opus`;
   const [primaryPort, backupPort] = await freePorts(2);
   if (primaryPort === undefined || backupPort === undefined) throw new Error('no free ports for Icecast');
-  const passwords = { sourcePassword: randomBytes(8).toString('hex'), adminPassword: randomBytes(8).toString('hex'), relayPassword: randomBytes(8).toString('hex') };
+  const passwords = {
+    sourcePassword: randomBytes(8).toString('hex'),
+    adminPassword: randomBytes(8).toString('hex'),
+    relayPassword: randomBytes(8).toString('hex'),
+  };
   const room = randomInt(1_000_000, 2_000_000_000);
   const secret = randomBytes(12).toString('hex');
   // Janus core token_auth (opt-in): each endpoint its own token secret, as two servers would have.
@@ -81,7 +87,12 @@ export async function startSpaceServers(options: { readonly reclaimSessionTimeou
     ...(ports ? { ports } : {}),
   });
 
-  const started = await Promise.allSettled([startJanus(janusOptions('primary')), startIcecast(icecastOptions('primary')), startJanus(janusOptions('backup')), startIcecast(icecastOptions('backup'))]);
+  const started = await Promise.allSettled([
+    startJanus(janusOptions('primary')),
+    startIcecast(icecastOptions('primary')),
+    startJanus(janusOptions('backup')),
+    startIcecast(icecastOptions('backup')),
+  ]);
   const failed = started.find((result) => result.status === 'rejected');
   if (failed) {
     await Promise.all(started.map((result) => (result.status === 'fulfilled' ? result.value.stop() : Promise.resolve())));
@@ -98,7 +109,11 @@ export async function startSpaceServers(options: { readonly reclaimSessionTimeou
     mount,
     config(name = 'Failover drill') {
       const endpoint = (servers: EndpointServers, name: 'primary' | 'backup') => ({
-        janus: { url: servers.janus.wsUrl, room: { id: room, secret }, ...(options.tokenAuth === true ? { tokenSecret: tokenSecrets[name] } : {}) },
+        janus: {
+          url: servers.janus.wsUrl,
+          room: { id: room, secret },
+          ...(options.tokenAuth === true ? { tokenSecret: tokenSecrets[name] } : {}),
+        },
         icecast: {
           mountUrl: `http://source:${passwords.sourcePassword}@${servers.address}:${servers.icecast.port}${mount}`,
           statsUrl: `http://admin:${passwords.adminPassword}@${servers.address}:${servers.icecast.port}/`,

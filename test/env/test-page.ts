@@ -49,7 +49,11 @@ export async function serveTestPage(sourceDir: string, extraFiles: Readonly<Reco
     }
     try {
       const body = readFileSync(file);
-      response.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', 'content-security-policy': CONTENT_SECURITY_POLICY, 'cache-control': 'no-store' });
+      response.writeHead(200, {
+        'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+        'content-security-policy': CONTENT_SECURITY_POLICY,
+        'cache-control': 'no-store',
+      });
       response.end(body);
     } catch {
       response.writeHead(404).end(`${basename(file)} not found`);

@@ -75,7 +75,9 @@ export async function createThrottledLink(): Promise<ThrottledLink> {
     },
     txBytes() {
       // Not /sys/class/net: sysfs shows the namespace that mounted it, not this one.
-      const [link] = JSON.parse(execFileSync('ip', ['-s', '-j', 'link', 'show', 'dev', device], { encoding: 'utf8' })) as { stats64?: { tx?: { bytes?: number } } }[];
+      const [link] = JSON.parse(execFileSync('ip', ['-s', '-j', 'link', 'show', 'dev', device], { encoding: 'utf8' })) as {
+        stats64?: { tx?: { bytes?: number } };
+      }[];
       return link?.stats64?.tx?.bytes ?? 0;
     },
     async remove() {

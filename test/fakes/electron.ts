@@ -169,7 +169,12 @@ type PermissionRequestHandler = (
   callback: (granted: boolean) => void,
   details: PermissionRequestDetails,
 ) => void;
-type PermissionCheckHandler = (webContents: unknown, permission: string, requestingOrigin: string, details: PermissionCheckDetails) => boolean;
+type PermissionCheckHandler = (
+  webContents: unknown,
+  permission: string,
+  requestingOrigin: string,
+  details: PermissionCheckDetails,
+) => boolean;
 
 /** A session that records its response-header listener and permission handlers. */
 export class FakeSession implements SessionLike {
@@ -248,7 +253,8 @@ export class FakeWebContents implements WebContentsLike {
   on(event: 'console-message', listener: (details: ConsoleMessageLike) => void): this;
   on(event: 'will-navigate' | 'did-finish-load' | 'render-process-gone' | 'console-message', listener: (...args: never[]) => void): this {
     if (event === 'did-finish-load') this.loadListeners.push(listener);
-    else if (event === 'render-process-gone') this.goneListeners.push(listener as (event: unknown, details: RenderProcessGoneDetailsLike) => void);
+    else if (event === 'render-process-gone')
+      this.goneListeners.push(listener as (event: unknown, details: RenderProcessGoneDetailsLike) => void);
     else if (event === 'console-message') this.consoleListeners.push(listener as (details: ConsoleMessageLike) => void);
     else this.navigationListeners.push(listener as (event: NavigationEvent, url: string) => void);
     return this;
@@ -495,7 +501,8 @@ export class FakeApp implements AppLike {
 
   /** Steadycast was launched again with `argv`; the second launch hands it over, as Electron's `second-instance`. */
   launchAgain(argv: string[], workingDirectory = '/'): void {
-    for (const listener of this.listeners.get('second-instance') ?? []) (listener as (event: unknown, argv: string[], cwd: string) => void)({}, argv, workingDirectory);
+    for (const listener of this.listeners.get('second-instance') ?? [])
+      (listener as (event: unknown, argv: string[], cwd: string) => void)({}, argv, workingDirectory);
   }
 
   /** macOS opens `url` with the app (`open-url`); returns true when a listener called `preventDefault`. */
@@ -506,7 +513,8 @@ export class FakeApp implements AppLike {
         prevented = true;
       },
     };
-    for (const listener of this.listeners.get('open-url') ?? []) (listener as (event: { preventDefault(): void }, url: string) => void)(event, url);
+    for (const listener of this.listeners.get('open-url') ?? [])
+      (listener as (event: { preventDefault(): void }, url: string) => void)(event, url);
     return prevented;
   }
 }
@@ -571,7 +579,8 @@ export class FakeSafeStorage implements SafeStorageLike {
   }
 
   encryptString(plainText: string): Buffer {
-    if (!this.available) throw new Error('Error while encrypting the text provided to safeStorage.encryptString. Encryption is not available.');
+    if (!this.available)
+      throw new Error('Error while encrypting the text provided to safeStorage.encryptString. Encryption is not available.');
     const plain = Buffer.from(plainText, 'utf8');
     const body = Buffer.from(plain.map((byte, index) => byte ^ (this.key[index % this.key.length] ?? 0)));
     return Buffer.concat([Buffer.from(`v11${this.keyId}`), body]);
@@ -880,7 +889,12 @@ export function createFakeElectron(options: FakeElectronOptions = {}): FakeElect
     }
   }
   return {
-    app: new FakeApp(options.userData ?? '/nonexistent/steadycast-user-data', options.gotSingleInstanceLock ?? true, options.isPackaged ?? false, options.readyAtOnce ?? true),
+    app: new FakeApp(
+      options.userData ?? '/nonexistent/steadycast-user-data',
+      options.gotSingleInstanceLock ?? true,
+      options.isPackaged ?? false,
+      options.readyAtOnce ?? true,
+    ),
     BrowserWindow,
     ipcMain: new FakeIpcMain(),
     dialog: new FakeDialog(),

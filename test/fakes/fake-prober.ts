@@ -13,11 +13,15 @@ export class FakeProber implements ServerProber {
 
   probeJanus(janus: EndpointConfig['janus']): Promise<ServerProbe> {
     this.calls.push({ kind: 'janus', url: janus.url });
-    return Promise.resolve(this.answers.janus ?? { status: 'reachable', checkedAt: this.now(), roundTripMs: 3, serverVersion: 'Janus (fake) 0.0.0' });
+    return Promise.resolve(
+      this.answers.janus ?? { status: 'reachable', checkedAt: this.now(), roundTripMs: 3, serverVersion: 'Janus (fake) 0.0.0' },
+    );
   }
 
   probeIcecast(icecast: EndpointConfig['icecast']): Promise<ServerProbe> {
     this.calls.push({ kind: 'icecast', url: icecast.mountUrl });
-    return Promise.resolve(this.answers.icecast ?? { status: 'reachable', checkedAt: this.now(), roundTripMs: 2, serverVersion: 'Icecast (fake) 0.0.0' });
+    return Promise.resolve(
+      this.answers.icecast ?? { status: 'reachable', checkedAt: this.now(), roundTripMs: 2, serverVersion: 'Icecast (fake) 0.0.0' },
+    );
   }
 }

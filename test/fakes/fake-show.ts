@@ -29,7 +29,14 @@ export function liveStatus(at: number, recordingPath: string): BroadcastStatus {
     channels: 2,
     bitrateKbps: 128,
     configuredBitrateKbps: 128,
-    outputs: [{ id: 'primary', label: 'Primary', url: 'http://198.18.0.1:8000/live.opus', state: { status: 'live', since: at, bytesSent: 0, backlogMs: 0 } }],
+    outputs: [
+      {
+        id: 'primary',
+        label: 'Primary',
+        url: 'http://198.18.0.1:8000/live.opus',
+        state: { status: 'live', since: at, bytesSent: 0, backlogMs: 0 },
+      },
+    ],
     recording: { path: recordingPath, bytes: 4096, durationMs: 1000, files: 1 },
   };
 }

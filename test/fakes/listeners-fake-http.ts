@@ -75,7 +75,12 @@ export class FakeIcecastHttp {
   }
 
   readonly fetch: HttpFetch = (url: string, init: HttpRequestInit): Promise<HttpResponseLike> => {
-    const request: FakeRequest = { url, method: init.method ?? 'GET', authorization: init.headers?.['authorization'] ?? null, signal: init.signal };
+    const request: FakeRequest = {
+      url,
+      method: init.method ?? 'GET',
+      authorization: init.headers?.['authorization'] ?? null,
+      signal: init.signal,
+    };
     this.requests.push(request);
     const answer = this.answers.get(keyOf(request))?.(request) ?? { status: 404, body: 'not found' };
     this.inFlight += 1;
@@ -119,13 +124,18 @@ function keyOf(request: FakeRequest): string {
 
 /** A connection refused, shaped like Node's fetch reports it. */
 export function connectionRefused(): Error {
-  return new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED 198.18.0.1:8000'), { code: 'ECONNREFUSED' }) });
+  return new TypeError('fetch failed', {
+    cause: Object.assign(new Error('connect ECONNREFUSED 198.18.0.1:8000'), { code: 'ECONNREFUSED' }),
+  });
 }
 
 /** `/admin/listclients` XML for `mount` with these clients. */
 export function listClientsXml(mount: string, clients: readonly { ip: string; userAgent: string }[]): string {
   const listeners = clients
-    .map((client, index) => `<listener><IP>${client.ip}</IP><UserAgent>${escapeXml(client.userAgent)}</UserAgent><Connected>${index}</Connected><ID>${index + 10}</ID></listener>`)
+    .map(
+      (client, index) =>
+        `<listener><IP>${client.ip}</IP><UserAgent>${escapeXml(client.userAgent)}</UserAgent><Connected>${index}</Connected><ID>${index + 10}</ID></listener>`,
+    )
     .join('');
   return `<?xml version="1.0"?>\n<icestats><source mount="${mount}"><Listeners>${clients.length}</Listeners>${listeners}</source></icestats>\n`;
 }
@@ -145,7 +155,15 @@ export function statusJson(sources: readonly object[]): string {
 
 /** A live source entry of status-json. */
 export function liveEntry(mount: string, listeners: number): object {
-  return { listeners, listener_peak: listeners, listenurl: `http://198.18.0.1:8000${mount}`, server_type: 'audio/ogg', stream_start: 'x', stream_start_iso8601: 'x', dummy: null };
+  return {
+    listeners,
+    listener_peak: listeners,
+    listenurl: `http://198.18.0.1:8000${mount}`,
+    server_type: 'audio/ogg',
+    stream_start: 'x',
+    stream_start_iso8601: 'x',
+    dummy: null,
+  };
 }
 
 function escapeXml(text: string): string {

@@ -89,7 +89,9 @@ describe('going live from a UI with PCM over the bridge', () => {
   };
 
   it('the audience hears the 440 Hz the UI sends, and the show is recorded', async () => {
-    const status = (await command('broadcast:start', { source: { kind: 'bridge' }, channels: 1, bitrateKbps: 64 })) as { outputs: { id: string }[] };
+    const status = (await command('broadcast:start', { source: { kind: 'bridge' }, channels: 1, bitrateKbps: 64 })) as {
+      outputs: { id: string }[];
+    };
     expect(status.outputs.map((output) => output.id)).toEqual(['primary']);
     await expect(command('broadcast:start', { source: { kind: 'bridge' } })).rejects.toThrow(/already on air/);
 
@@ -100,7 +102,9 @@ describe('going live from a UI with PCM over the bridge', () => {
       for (let index = 0; index < samples.length; index += 1) {
         samples[index] = 0.25 * Math.sin((2 * Math.PI * 440 * (sequence * PCM_FRAME_LENGTH + index)) / 48_000);
       }
-      socket.send(new Uint8Array(encodePcmFrame({ channels: 1, sampleRate: 48_000, sequence: sequence++, captureTime: Date.now(), samples })));
+      socket.send(
+        new Uint8Array(encodePcmFrame({ channels: 1, sampleRate: 48_000, sequence: sequence++, captureTime: Date.now(), samples })),
+      );
     };
     // Paced by the wall clock, as a worklet's frames are: a timer that fires late on a loaded machine
     // sends the frames that fell due meanwhile, so 2 s of listening always carries 2 s of audio.
@@ -134,9 +138,12 @@ describe('going live from a UI with PCM over the bridge', () => {
       clock: systemClock,
       prober: new FakeProber(),
     });
-    await expect(bare.execute({ channel: 'broadcast:start', payload: { source: { kind: 'tone', frequencyHz: 440 }, channels: 1, bitrateKbps: 64, record: false } })).rejects.toThrow(
-      /No Icecast mount is configured/,
-    );
+    await expect(
+      bare.execute({
+        channel: 'broadcast:start',
+        payload: { source: { kind: 'tone', frequencyHz: 440 }, channels: 1, bitrateKbps: 64, record: false },
+      }),
+    ).rejects.toThrow(/No Icecast mount is configured/);
     expect(bare.getState().broadcast).toBeNull();
   });
 });

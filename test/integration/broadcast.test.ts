@@ -52,7 +52,11 @@ async function icecast(options: Parameters<typeof startIcecast>[0] = {}): Promis
 const mountUrl = (server: IcecastServer, mount: string, password = server.sourcePassword): string =>
   `http://source:${password}@${server.host}:${server.port}${mount}`;
 
-async function onAir(source: PcmSource, outputs: { id: string; url: string }[], extra: { record?: string; channels?: 1 | 2; bitrateKbps?: number } = {}): Promise<Broadcast> {
+async function onAir(
+  source: PcmSource,
+  outputs: { id: string; url: string }[],
+  extra: { record?: string; channels?: 1 | 2; bitrateKbps?: number } = {},
+): Promise<Broadcast> {
   const broadcast = await Broadcast.start({
     source,
     channels: extra.channels ?? source.channels,
@@ -68,7 +72,12 @@ async function onAir(source: PcmSource, outputs: { id: string; url: string }[], 
 }
 
 /** Resolves once an output's state satisfies `test` (checked on every status change). */
-function outputReaches(broadcast: Broadcast, id: string, test: (state: OutputState) => boolean, timeoutMs = 20_000): Promise<BroadcastStatus> {
+function outputReaches(
+  broadcast: Broadcast,
+  id: string,
+  test: (state: OutputState) => boolean,
+  timeoutMs = 20_000,
+): Promise<BroadcastStatus> {
   const check = (status: BroadcastStatus): boolean => {
     const output = status.outputs.find((candidate) => candidate.id === id);
     return output !== undefined && test(output.state);
@@ -124,7 +133,9 @@ function bestAlignedCorrelation(whole: number[], part: number[]): number {
 describe('the program on a real Icecast', () => {
   it('a 440 Hz tone in is a 440 Hz tone out for a listener', async () => {
     const server = await icecast();
-    const broadcast = await onAir(new ToneSource({ frequencyHz: 440, channels: 2, clock: systemClock }), [{ id: 'primary', url: mountUrl(server, '/tone.opus') }]);
+    const broadcast = await onAir(new ToneSource({ frequencyHz: 440, channels: 2, clock: systemClock }), [
+      { id: 'primary', url: mountUrl(server, '/tone.opus') },
+    ]);
     await outputReaches(broadcast, 'primary', (state) => state.status === 'live');
     const heard = await listenToMount(server, '/tone.opus', 2500, dir);
     const left = channelOf(heard.samples, heard.channels, 0);
@@ -155,7 +166,9 @@ describe('the program on a real Icecast', () => {
     const server = await icecast({ sourceTimeout: 3 });
     const record = join(dir, 'killed.opus');
     const url = mountUrl(server, '/show.opus');
-    const broadcast = await onAir(new ToneSource({ frequencyHz: 440, channels: 2, clock: systemClock }), [{ id: 'primary', url }], { record });
+    const broadcast = await onAir(new ToneSource({ frequencyHz: 440, channels: 2, clock: systemClock }), [{ id: 'primary', url }], {
+      record,
+    });
     await outputReaches(broadcast, 'primary', (state) => state.status === 'live');
 
     process.kill(server.pid, 'SIGKILL');
@@ -224,11 +237,28 @@ describe('steadycast broadcast (the built command)', () => {
   it('goes live, reports JSON events, stops cleanly after --duration and never prints the password', async () => {
     const server = await icecast();
     const record = join(dir, 'cli.opus');
-    const result = await runCli(['--source', 'tone:440', '--icecast', mountUrl(server, '/cli.opus'), '--record', record, '--duration', '2', '--json', '--channels', '1']);
+    const result = await runCli([
+      '--source',
+      'tone:440',
+      '--icecast',
+      mountUrl(server, '/cli.opus'),
+      '--record',
+      record,
+      '--duration',
+      '2',
+      '--json',
+      '--channels',
+      '1',
+    ]);
     expect(result.code).toBe(0);
-    const events = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as { event: string; output?: number; state?: string });
+    const events = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { event: string; output?: number; state?: string });
     expect(events[0]?.event).toBeDefined();
-    expect(events.map((event) => event.event)).toEqual(expect.arrayContaining(['started', 'output', 'on-air', 'meters', 'recording', 'stopped']));
+    expect(events.map((event) => event.event)).toEqual(
+      expect.arrayContaining(['started', 'output', 'on-air', 'meters', 'recording', 'stopped']),
+    );
     expect(events).toContainEqual(expect.objectContaining({ event: 'output', output: 0, state: 'live' }));
     // "on-air" comes once, after the output's first "live", never before.
     const names = events.map((event) => (event.event === 'output' ? `output:${event.state}` : event.event));
@@ -236,7 +266,10 @@ describe('steadycast broadcast (the built command)', () => {
     expect(names.indexOf('on-air')).toBeGreaterThan(names.indexOf('output:live'));
     expect(events.at(-1)).toMatchObject({ event: 'stopped', reason: 'duration', everLive: true });
     // It also reports the listener count of its own mount, read from the server.
-    const readings = events.filter((event) => event.event === 'listeners') as unknown as { total: number; outlets: { listeners: number | null; stale: boolean; ageMs: number | null }[] }[];
+    const readings = events.filter((event) => event.event === 'listeners') as unknown as {
+      total: number;
+      outlets: { listeners: number | null; stale: boolean; ageMs: number | null }[];
+    }[];
     expect(readings.length).toBeGreaterThanOrEqual(1);
     expect(readings.at(-1)).toMatchObject({ total: 0, outlets: [{ listeners: 0, stale: false, ageMs: expect.any(Number) }] });
     expect(result.stdout + result.stderr).not.toContain(server.sourcePassword);
@@ -244,9 +277,23 @@ describe('steadycast broadcast (the built command)', () => {
 
   it('splits the safety recording when asked, every file playable on its own', async () => {
     const record = join(dir, 'split.opus');
-    const result = await runCli(['--source', 'tone:440', '--record', record, '--split-minutes', '0.04', '--duration', '5.5', '--json', '--channels', '1']);
+    const result = await runCli([
+      '--source',
+      'tone:440',
+      '--record',
+      record,
+      '--split-minutes',
+      '0.04',
+      '--duration',
+      '5.5',
+      '--json',
+      '--channels',
+      '1',
+    ]);
     expect(result.code).toBe(0);
-    const files = readdirSync(dir).filter((name) => /^split-\d{3}\.opus$/.test(name)).sort();
+    const files = readdirSync(dir)
+      .filter((name) => /^split-\d{3}\.opus$/.test(name))
+      .sort();
     expect(files).toEqual(['split-001.opus', 'split-002.opus', 'split-003.opus']);
     for (const file of files) {
       const info = await run('opusinfo', [join(dir, file)]);
@@ -289,7 +336,14 @@ describe('steadycast broadcast (the built command)', () => {
 
   it('tells a person about a dead port once over many retries, and exits 3 when the show ends without going live', async () => {
     const deadPort = await freePort();
-    const result = await runCli(['--source', 'tone:440', '--icecast', `http://source:pw-dead@${hostAddress()}:${deadPort}/dead.opus`, '--duration', '4']);
+    const result = await runCli([
+      '--source',
+      'tone:440',
+      '--icecast',
+      `http://source:pw-dead@${hostAddress()}:${deadPort}/dead.opus`,
+      '--duration',
+      '4',
+    ]);
     expect(result.code).toBe(3);
     const all = result.stdout + result.stderr;
     expect(all).not.toMatch(/on air:/i);
@@ -301,11 +355,22 @@ describe('steadycast broadcast (the built command)', () => {
 
   it('says "On air" only after the output is live, and exits 0 after a show that reached it', async () => {
     const server = await icecast();
-    const result = await runCli(['--source', 'tone:440', '--icecast', mountUrl(server, '/text.opus'), '--duration', '2', '--channels', '1']);
+    const result = await runCli([
+      '--source',
+      'tone:440',
+      '--icecast',
+      mountUrl(server, '/text.opus'),
+      '--duration',
+      '2',
+      '--channels',
+      '1',
+    ]);
     expect(result.code).toBe(0);
     const lines = result.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^Starting: /);
-    expect(lines.filter((line) => /^On air: /.test(line))).toEqual([expect.stringMatching(/^On air: Primary \(http:\/\/[^@]+\/text\.opus\) is live\.$/)]);
+    expect(lines.filter((line) => /^On air: /.test(line))).toEqual([
+      expect.stringMatching(/^On air: Primary \(http:\/\/[^@]+\/text\.opus\) is live\.$/),
+    ]);
     expect(lines.at(-1)).toMatch(/^Off air \(duration\) after/);
     expect(result.stderr).toBe('');
   });

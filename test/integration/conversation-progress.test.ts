@@ -27,7 +27,8 @@ async function deadPort(): Promise<number> {
 function hostConfig(backupJanusUrl: string) {
   const room = randomInt(1_000_000, 2_000_000_000);
   const secret = randomBytes(12).toString('hex');
-  const mount = (name: string) => `http://source:${servers.icecast.sourcePassword}@${servers.icecast.host}:${servers.icecast.port}/${name}-${room}.opus`;
+  const mount = (name: string) =>
+    `http://source:${servers.icecast.sourcePassword}@${servers.icecast.host}:${servers.icecast.port}/${name}-${room}.opus`;
   return EngineConfigSchema.parse({
     space: {
       name: 'Progress drill',
@@ -79,7 +80,9 @@ describe('joining as host: progress and the backup room (real Janus)', () => {
     const joined = await host.execute({ channel: 'conversation:join', payload: { display: 'Hana Host' } });
     expect(joined.link.status).toBe('joined');
     const failed = await until(host, (state) => state.backupRoom.status === 'failed', 'the backup room failed', 20_000);
-    expect(failed.backupRoom.status === 'failed' && failed.backupRoom.reason).toMatch(/backup room could not be prepared.*check the backup Janus/s);
+    expect(failed.backupRoom.status === 'failed' && failed.backupRoom.reason).toMatch(
+      /backup room could not be prepared.*check the backup Janus/s,
+    );
     await expect(host.execute({ channel: 'space:provision', payload: {} })).rejects.toThrow();
     expect(host.getState().conversation.backupRoom.status).toBe('failed');
   });

@@ -35,7 +35,9 @@ describe('conversation: a new page rejoins the media of a joined engine (real Ja
         name: 'Reload drill',
         primary: {
           janus: { url: servers.janus.wsUrl, room: { id: room, secret } },
-          icecast: { mountUrl: `http://source:${servers.icecast.sourcePassword}@${servers.icecast.host}:${servers.icecast.port}/reload-drill.opus` },
+          icecast: {
+            mountUrl: `http://source:${servers.icecast.sourcePassword}@${servers.icecast.host}:${servers.icecast.port}/reload-drill.opus`,
+          },
         },
       },
     });
@@ -48,7 +50,11 @@ describe('conversation: a new page rejoins the media of a joined engine (real Ja
     const { code } = await host.execute({ channel: 'invites:create', payload: { role: 'cohost', label: 'Cole', expiresInMinutes: 60 } });
     await guest.execute({ channel: 'conversation:join', payload: { display: 'Cole Cohost', invite: code } });
     await connectMedia(guest, guestPeer);
-    await until(host, (state) => state.participants.length === 2 && state.participants.every((p) => p.connected), 'both participants connected');
+    await until(
+      host,
+      (state) => state.participants.length === 2 && state.participants.every((p) => p.connected),
+      'both participants connected',
+    );
   });
 
   afterAll(async () => {
@@ -67,15 +73,23 @@ describe('conversation: a new page rejoins the media of a joined engine (real Ja
     await connectMedia(guest, guestPeer);
     // The old connection cannot take the seat back with an ICE restart.
     const restart = await oldPeer.restartOffer();
-    await expect(guest.execute({ channel: 'conversation:offer', payload: { offer: restart, iceRestart: true } })).rejects.toThrow(/Another window took over/);
+    await expect(guest.execute({ channel: 'conversation:offer', payload: { offer: restart, iceRestart: true } })).rejects.toThrow(
+      /Another window took over/,
+    );
     await oldPeer.close();
 
-    const state = await until(host, (s) => s.participants.length === 2 && s.participants.every((p) => p.connected), 'co-host connected again');
+    const state = await until(
+      host,
+      (s) => s.participants.length === 2 && s.participants.every((p) => p.connected),
+      'co-host connected again',
+    );
     expect(state.participants.find((p) => p.role === 'cohost')?.id, 'the same feed: no leave and rejoin').toBe(feedBefore);
     await delay(300);
     const [hostFlow, guestFlow] = await Promise.all([gained(hostPeer, 2000), gained(guestPeer, 2000)]);
     expect(hostFlow.receivedAudioEnergy, `host hears the reloaded co-host: ${JSON.stringify(hostFlow)}`).toBeGreaterThan(AUDIBLE_ENERGY);
-    expect(guestFlow.receivedAudioEnergy, `the reloaded co-host hears the host: ${JSON.stringify(guestFlow)}`).toBeGreaterThan(AUDIBLE_ENERGY);
+    expect(guestFlow.receivedAudioEnergy, `the reloaded co-host hears the host: ${JSON.stringify(guestFlow)}`).toBeGreaterThan(
+      AUDIBLE_ENERGY,
+    );
   });
 
   it('a page that reloads while muted stays muted in the mix, and unmutes as before', async () => {
@@ -93,7 +107,9 @@ describe('conversation: a new page rejoins the media of a joined engine (real Ja
     await delay(500);
     const stillMuted = await gained(hostPeer, 1500);
     expect(stillMuted.packetsReceived, 'the host still gets the (silent) mix').toBeGreaterThan(10);
-    expect(stillMuted.receivedAudioEnergy, `muted across the reload: ${JSON.stringify(stillMuted)}`).toBeLessThan(speaking.receivedAudioEnergy / 50);
+    expect(stillMuted.receivedAudioEnergy, `muted across the reload: ${JSON.stringify(stillMuted)}`).toBeLessThan(
+      speaking.receivedAudioEnergy / 50,
+    );
     expect((await gained(guestPeer, 1500)).receivedAudioEnergy, 'the muted co-host still hears the host').toBeGreaterThan(AUDIBLE_ENERGY);
 
     await guest.execute({ channel: 'conversation:set-muted', payload: { muted: false } });

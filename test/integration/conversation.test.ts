@@ -11,7 +11,15 @@ import { launchChromium, PeerPage, startPeerPageServer, type PeerPageServer } fr
 import { ensureFixtures } from '../env/fixtures';
 import { delay } from '../env/process';
 import { startTcpProxy, type TcpProxy } from '../env/tcp-proxy';
-import { AUDIBLE_ENERGY, connectMedia, engineWith, gained, shiftedClock, until, untilQuiet } from '../support/integration/conversation-support';
+import {
+  AUDIBLE_ENERGY,
+  connectMedia,
+  engineWith,
+  gained,
+  shiftedClock,
+  until,
+  untilQuiet,
+} from '../support/integration/conversation-support';
 
 /*
  * The conversation through the engine against a real Janus: the host provisions the room and
@@ -40,13 +48,19 @@ describe('conversation: invites, join, self-mute and Janus reconnect (real Janus
   beforeAll(async () => {
     const { speechWav } = await ensureFixtures();
     const janus = new URL(servers.janus.wsUrl);
-    [proxy, browser, pageServer] = await Promise.all([startTcpProxy(janus.hostname, Number(janus.port)), launchChromium(speechWav), startPeerPageServer()]);
+    [proxy, browser, pageServer] = await Promise.all([
+      startTcpProxy(janus.hostname, Number(janus.port)),
+      launchChromium(speechWav),
+      startPeerPageServer(),
+    ]);
     const config = EngineConfigSchema.parse({
       space: {
         name: 'Invite drill',
         primary: {
           janus: { url: `ws://${proxy.host}:${proxy.port}`, room: { id: room, secret } },
-          icecast: { mountUrl: `http://source:${servers.icecast.sourcePassword}@${servers.icecast.host}:${servers.icecast.port}/invite-drill.opus` },
+          icecast: {
+            mountUrl: `http://source:${servers.icecast.sourcePassword}@${servers.icecast.host}:${servers.icecast.port}/invite-drill.opus`,
+          },
         },
       },
     });
@@ -84,7 +98,11 @@ describe('conversation: invites, join, self-mute and Janus reconnect (real Janus
     await connectMedia(guest, guestPeer);
 
     // Roles come from the host's roster (the co-host's engine proves its invite on the space channel), not from display names.
-    const seenByHost = await until(host, (state) => state.participants.length === 2 && state.participants.every((p) => p.connected && p.role !== null), 'both participants connected and verified');
+    const seenByHost = await until(
+      host,
+      (state) => state.participants.length === 2 && state.participants.every((p) => p.connected && p.role !== null),
+      'both participants connected and verified',
+    );
     expect(seenByHost.participants.map((p) => [p.display, p.role, p.self]).sort()).toEqual([
       ['Cole Cohost', 'cohost', false],
       ['Hana Host', 'host', true],
@@ -100,14 +118,20 @@ describe('conversation: invites, join, self-mute and Janus reconnect (real Janus
   it('self-mute takes the co-host out of the mix, and everyone sees it; unmute brings them back', async () => {
     const speaking = await gained(hostPeer, 1500);
     await guest.execute({ channel: 'conversation:set-muted', payload: { muted: true } });
-    const muted = await until(host, (state) => state.participants.some((p) => p.role === 'cohost' && p.muted), 'co-host shown muted at the host');
+    const muted = await until(
+      host,
+      (state) => state.participants.some((p) => p.role === 'cohost' && p.muted),
+      'co-host shown muted at the host',
+    );
     expect(muted.participants.find((p) => p.role === 'cohost')?.talking).toBe(false);
     // The host's mix is the room without the host: only the co-host, now muted. It goes silent
     // (a window with under 1/50 of the speaking energy) and stays silent.
     const silent = await untilQuiet(hostPeer, speaking.receivedAudioEnergy / 50, 5000);
     expect(silent.packetsReceived, 'Janus keeps sending the (silent) mix').toBeGreaterThan(10);
     const stillSilent = await gained(hostPeer, 1000);
-    expect(stillSilent.receivedAudioEnergy, `muted ${JSON.stringify(stillSilent)} vs speaking ${JSON.stringify(speaking)}`).toBeLessThan(speaking.receivedAudioEnergy / 50);
+    expect(stillSilent.receivedAudioEnergy, `muted ${JSON.stringify(stillSilent)} vs speaking ${JSON.stringify(speaking)}`).toBeLessThan(
+      speaking.receivedAudioEnergy / 50,
+    );
 
     await guest.execute({ channel: 'conversation:set-muted', payload: { muted: false } });
     await until(host, (state) => state.participants.some((p) => p.role === 'cohost' && !p.muted), 'co-host shown unmuted');
@@ -121,14 +145,26 @@ describe('conversation: invites, join, self-mute and Janus reconnect (real Janus
     const { code } = await host.execute({ channel: 'invites:create', payload: { role: 'cohost', label: 'damaged', expiresInMinutes: 60 } });
     const middle = Math.floor(code.length / 2);
     const damaged = `${code.slice(0, middle)}${code[middle] === 'A' ? 'B' : 'A'}${code.slice(middle + 1)}`;
-    await expect(outsider.execute({ channel: 'conversation:join', payload: { display: 'Mallory', invite: damaged } })).rejects.toThrow(/damaged/i);
-    await expect(outsider.execute({ channel: 'conversation:join', payload: { display: 'Mallory', invite: code.slice(0, -5) } })).rejects.toThrow(/damaged/i);
+    await expect(outsider.execute({ channel: 'conversation:join', payload: { display: 'Mallory', invite: damaged } })).rejects.toThrow(
+      /damaged/i,
+    );
+    await expect(
+      outsider.execute({ channel: 'conversation:join', payload: { display: 'Mallory', invite: code.slice(0, -5) } }),
+    ).rejects.toThrow(/damaged/i);
 
     // Revoked: the code itself is intact, Janus refuses its token.
-    const revokedInvite = await host.execute({ channel: 'invites:create', payload: { role: 'cohost', label: 'to revoke', expiresInMinutes: 60 } });
-    const { invite: revoked } = await host.execute({ channel: 'invites:revoke', payload: { id: revokedInvite.invite.id, removeParticipants: false } });
+    const revokedInvite = await host.execute({
+      channel: 'invites:create',
+      payload: { role: 'cohost', label: 'to revoke', expiresInMinutes: 60 },
+    });
+    const { invite: revoked } = await host.execute({
+      channel: 'invites:revoke',
+      payload: { id: revokedInvite.invite.id, removeParticipants: false },
+    });
     expect(revoked.status).toBe('revoked');
-    await expect(outsider.execute({ channel: 'conversation:join', payload: { display: 'Late', invite: revokedInvite.code } })).rejects.toThrow(/revoked/i);
+    await expect(
+      outsider.execute({ channel: 'conversation:join', payload: { display: 'Late', invite: revokedInvite.code } }),
+    ).rejects.toThrow(/revoked/i);
     expect(outsider.getState().conversation.link.status).toBe('failed');
 
     // Expired: refused by the joining app from the code alone…
@@ -137,13 +173,17 @@ describe('conversation: invites, join, self-mute and Janus reconnect (real Janus
     later.shift(2 * 60_000);
     const lateEngine = engineWith(EngineConfigSchema.parse({ space: { name: 'Late' } }), later);
     extraEngines.push(lateEngine);
-    await expect(lateEngine.execute({ channel: 'conversation:join', payload: { display: 'Late', invite: shortInvite.code } })).rejects.toThrow(/expired/i);
+    await expect(
+      lateEngine.execute({ channel: 'conversation:join', payload: { display: 'Late', invite: shortInvite.code } }),
+    ).rejects.toThrow(/expired/i);
     // …and by Janus once the host's engine has swept it, so an app that ignores the expiry gets nowhere.
     hostClock.shift(2 * 60_000);
     await host.sweepExpiredInvites();
     const listed = await host.execute({ channel: 'invites:list', payload: {} });
     expect(listed.invites.find((item) => item.id === shortInvite.invite.id)?.status).toBe('expired');
-    await expect(outsider.execute({ channel: 'conversation:join', payload: { display: 'Late', invite: shortInvite.code } })).rejects.toThrow(/revoked or has expired/i);
+    await expect(
+      outsider.execute({ channel: 'conversation:join', payload: { display: 'Late', invite: shortInvite.code } }),
+    ).rejects.toThrow(/revoked or has expired/i);
 
     // The participants already in the room are untouched.
     expect(host.getState().conversation.participants).toHaveLength(2);
@@ -153,7 +193,9 @@ describe('conversation: invites, join, self-mute and Janus reconnect (real Janus
     const before = host.getState().conversation;
     const selfIds = [before.link, guest.getState().conversation.link].map((link) => (link.status === 'joined' ? link.selfId : null));
     // The path to Janus breaks and stays broken (new connections are held) until heal().
-    const walkInCode = (await host.execute({ channel: 'invites:create', payload: { role: 'cohost', label: 'walk-in', expiresInMinutes: 60 } })).code;
+    const walkInCode = (
+      await host.execute({ channel: 'invites:create', payload: { role: 'cohost', label: 'walk-in', expiresInMinutes: 60 } })
+    ).code;
     proxy.dropConnections();
     proxy.blackHole();
     await until(host, (state) => state.link.status === 'reconnecting', 'host reconnecting', 5000);
@@ -174,7 +216,9 @@ describe('conversation: invites, join, self-mute and Janus reconnect (real Janus
       expect(resynced.participants).toHaveLength(3);
       // Claimed, not joined afresh: the engines said so, and their feeds are the ones from before.
       expect(logs.filter((record) => /session \d+ claimed back/.test(record.message)).length).toBeGreaterThanOrEqual(2);
-      expect([after.link, guest.getState().conversation.link].map((link) => (link.status === 'joined' ? link.selfId : null))).toEqual(selfIds);
+      expect([after.link, guest.getState().conversation.link].map((link) => (link.status === 'joined' ? link.selfId : null))).toEqual(
+        selfIds,
+      );
     } finally {
       proxy.heal();
       await walkIn.leave().catch(() => undefined);
@@ -215,23 +259,35 @@ describe('conversation: invites, join, self-mute and Janus reconnect (real Janus
     const { code } = await host.execute({ channel: 'invites:create', payload: { role: 'producer', label: 'Pia', expiresInMinutes: 60 } });
     const joined = await producer.execute({ channel: 'conversation:join', payload: { display: 'Pia Producer', invite: code } });
     expect(joined.selfMuted).toBe(true);
-    const cohost = (await until(producer, (state) => state.participants.length === 3 && state.participants.every((p) => p.role !== null), 'producer sees the room, roles verified')).participants.find((p) => p.role === 'cohost');
+    const cohost = (
+      await until(
+        producer,
+        (state) => state.participants.length === 3 && state.participants.every((p) => p.role !== null),
+        'producer sees the room, roles verified',
+      )
+    ).participants.find((p) => p.role === 'cohost');
     const hostId = producer.getState().conversation.participants.find((p) => p.role === 'host')?.id ?? '';
     if (cohost === undefined) throw new Error('the producer does not see the co-host');
 
     // A co-host has no moderation rights (and no room secret).
-    await expect(guest.execute({ channel: 'moderation:set-muted', payload: { participantId: hostId, muted: true } })).rejects.toThrow(/Only the host or a producer/);
+    await expect(guest.execute({ channel: 'moderation:set-muted', payload: { participantId: hostId, muted: true } })).rejects.toThrow(
+      /Only the host or a producer/,
+    );
 
     const speaking = await gained(hostPeer, 1000);
     expect(speaking.receivedAudioEnergy).toBeGreaterThan(AUDIBLE_ENERGY);
     await producer.execute({ channel: 'moderation:set-muted', payload: { participantId: cohost.id, muted: true } });
     await untilQuiet(hostPeer, speaking.receivedAudioEnergy / 50, 5000);
     // The co-host's own app knows who muted it; the producer's shows it too.
-    const self = (await until(guest, (state) => state.participants.some((p) => p.self && p.muted), 'co-host sees itself muted')).participants.find((p) => p.self);
+    const self = (
+      await until(guest, (state) => state.participants.some((p) => p.self && p.muted), 'co-host sees itself muted')
+    ).participants.find((p) => p.self);
     expect(self?.mutedBy).toBe('moderator');
     expect(producer.getState().conversation.participants.find((p) => p.id === cohost.id)?.mutedBy).toBe('moderator');
     // The co-host's app does not lift a moderator's mute by itself.
-    await expect(guest.execute({ channel: 'conversation:set-muted', payload: { muted: false } })).rejects.toThrow(/only the host or a producer can unmute you/);
+    await expect(guest.execute({ channel: 'conversation:set-muted', payload: { muted: false } })).rejects.toThrow(
+      /only the host or a producer can unmute you/,
+    );
 
     await producer.execute({ channel: 'moderation:set-muted', payload: { participantId: cohost.id, muted: false } });
     await until(guest, (state) => state.participants.some((p) => p.self && !p.muted), 'co-host unmuted');
@@ -240,7 +296,11 @@ describe('conversation: invites, join, self-mute and Janus reconnect (real Janus
 
     const { muted } = await producer.execute({ channel: 'moderation:mute-all', payload: {} });
     expect(muted).toBe(1);
-    const afterAll = await until(host, (state) => state.participants.some((p) => p.role === 'cohost' && p.muted), 'co-host muted by mute-all');
+    const afterAll = await until(
+      host,
+      (state) => state.participants.some((p) => p.role === 'cohost' && p.muted),
+      'co-host muted by mute-all',
+    );
     expect(afterAll.participants.find((p) => p.role === 'host')?.muted).toBe(false);
     // The host (still unmuted) is heard by the co-host.
     await delay(300);
@@ -254,7 +314,10 @@ describe('conversation: invites, join, self-mute and Janus reconnect (real Janus
   it('revoking with "remove participants" takes the co-host out of the room', async () => {
     const cohost = host.getState().conversation.participants.find((p) => p.role === 'cohost');
     expect(cohost?.inviteId).toBeTruthy();
-    const { removed } = await host.execute({ channel: 'invites:revoke', payload: { id: cohost?.inviteId ?? '', removeParticipants: true } });
+    const { removed } = await host.execute({
+      channel: 'invites:revoke',
+      payload: { id: cohost?.inviteId ?? '', removeParticipants: true },
+    });
     expect(removed).toBe(1);
     const gone = await until(guest, (state) => state.link.status === 'failed', 'guest removed');
     expect(gone.link.status === 'failed' ? gone.link.reason : '').toMatch(/removed from the room/i);

@@ -57,7 +57,10 @@ async function hostAndGuest(config: ReturnType<SpaceServers['config']>): Promise
   participants.push(host);
   await host.engine.execute({ channel: 'space:provision', payload: {} });
   await host.join();
-  const { code } = await host.engine.execute({ channel: 'invites:create', payload: { role: 'cohost', label: 'Cole', expiresInMinutes: 60 } });
+  const { code } = await host.engine.execute({
+    channel: 'invites:create',
+    payload: { role: 'cohost', label: 'Cole', expiresInMinutes: 60 },
+  });
   const guest = new Participant('Cole Cohost', failoverEngine(EngineConfigSchema.parse({ space: { name: 'Guest' } })), browser, pageServer);
   participants.push(guest);
   await guest.join(code);
@@ -85,75 +88,93 @@ afterAll(async () => {
 });
 
 describe('the primary Janus process dies (real Janus, no proxy, real Chromium)', () => {
-  it('restarted within the reclaim window: both apps join the room again, the pages renegotiate, and they hear each other again', plainErrors(async () => {
-    const full = space.config('Restart drill');
-    const config = EngineConfigSchema.parse({ space: { name: full.space.name, primary: full.space.primary } });
-    const { host, guest } = await hostAndGuest(config);
-    const before = { host: selfIdOf(host.engine), guest: selfIdOf(guest.engine), hostNegotiations: host.negotiations.length, guestNegotiations: guest.negotiations.length };
-    const links = [watchLink(host.engine), watchLink(guest.engine)];
+  it(
+    'restarted within the reclaim window: both apps join the room again, the pages renegotiate, and they hear each other again',
+    plainErrors(async () => {
+      const full = space.config('Restart drill');
+      const config = EngineConfigSchema.parse({ space: { name: full.space.name, primary: full.space.primary } });
+      const { host, guest } = await hostAndGuest(config);
+      const before = {
+        host: selfIdOf(host.engine),
+        guest: selfIdOf(guest.engine),
+        hostNegotiations: host.negotiations.length,
+        guestNegotiations: guest.negotiations.length,
+      };
+      const links = [watchLink(host.engine), watchLink(guest.engine)];
 
-    space.kill('primary', 'janus');
-    const killedAt = Date.now();
-    await space.restart('primary', 'janus');
-    const restartedAt = Date.now();
-    const [hostHeard, guestHeard] = await Promise.all([host.hearsOn('primary', 20_000), guest.hearsOn('primary', 20_000)]);
-    process.stdout.write(
-      `Janus restart: back ${restartedAt - killedAt} ms after the kill; host hears the co-host ${hostHeard - killedAt} ms, co-host hears the host ${guestHeard - killedAt} ms after it\n`,
-    );
-    const [hostLinks = [], guestLinks = []] = links.map((link) => link.stop());
+      space.kill('primary', 'janus');
+      const killedAt = Date.now();
+      await space.restart('primary', 'janus');
+      const restartedAt = Date.now();
+      const [hostHeard, guestHeard] = await Promise.all([host.hearsOn('primary', 20_000), guest.hearsOn('primary', 20_000)]);
+      process.stdout.write(
+        `Janus restart: back ${restartedAt - killedAt} ms after the kill; host hears the co-host ${hostHeard - killedAt} ms, co-host hears the host ${guestHeard - killedAt} ms after it\n`,
+      );
+      const [hostLinks = [], guestLinks = []] = links.map((link) => link.stop());
 
-    // A new session and a new feed in the re-created room: the old session was gone, not claimed back.
-    expect(selfIdOf(host.engine)).not.toBeNull();
-    expect(selfIdOf(host.engine)).not.toBe(before.host);
-    expect(selfIdOf(guest.engine)).not.toBe(before.guest);
-    // Each page negotiated again with a fresh offer, in the new room, after Janus was back.
-    for (const [participant, count] of [
-      [host, before.hostNegotiations],
-      [guest, before.guestNegotiations],
-    ] as const) {
-      expect(participant.negotiations.length, `${participant.name} negotiated again`).toBeGreaterThan(count);
-      const last = participant.negotiations.at(-1);
-      expect(last?.room).toBe(`primary/${selfIdOf(participant.engine)}`);
-      expect(last?.connectedAt ?? 0).toBeGreaterThan(restartedAt);
-    }
-    // The link went from joined through `reconnecting` (and the rejoin's `connecting`) back to joined,
-    // and never `failed` or `idle` (either would have dropped the page's media).
-    for (const links of [hostLinks, guestLinks]) {
-      expect(links[0], links.join(' → ')).toBe('joined');
-      expect(links[1], links.join(' → ')).toBe('reconnecting');
-      expect(links.at(-1), links.join(' → ')).toBe('joined');
-      expect(links.filter((status) => status !== 'joined' && status !== 'reconnecting' && status !== 'connecting'), links.join(' → ')).toEqual([]);
-    }
-    // Both are listed, with their roles, in the room the host's app created again.
-    const seen = await until(() => {
-      const list = host.engine.getState().conversation.participants;
-      return list.length === 2 && list.every((participant) => participant.connected) && list;
-    }, 'both listed and connected in the re-created room');
-    expect(seen.map((participant) => [participant.display, participant.role]).sort()).toEqual([
-      ['Cole Cohost', 'cohost'],
-      ['Hana Host', 'host'],
-    ]);
-    await leaveAll();
-  }), 120_000);
+      // A new session and a new feed in the re-created room: the old session was gone, not claimed back.
+      expect(selfIdOf(host.engine)).not.toBeNull();
+      expect(selfIdOf(host.engine)).not.toBe(before.host);
+      expect(selfIdOf(guest.engine)).not.toBe(before.guest);
+      // Each page negotiated again with a fresh offer, in the new room, after Janus was back.
+      for (const [participant, count] of [
+        [host, before.hostNegotiations],
+        [guest, before.guestNegotiations],
+      ] as const) {
+        expect(participant.negotiations.length, `${participant.name} negotiated again`).toBeGreaterThan(count);
+        const last = participant.negotiations.at(-1);
+        expect(last?.room).toBe(`primary/${selfIdOf(participant.engine)}`);
+        expect(last?.connectedAt ?? 0).toBeGreaterThan(restartedAt);
+      }
+      // The link went from joined through `reconnecting` (and the rejoin's `connecting`) back to joined,
+      // and never `failed` or `idle` (either would have dropped the page's media).
+      for (const links of [hostLinks, guestLinks]) {
+        expect(links[0], links.join(' → ')).toBe('joined');
+        expect(links[1], links.join(' → ')).toBe('reconnecting');
+        expect(links.at(-1), links.join(' → ')).toBe('joined');
+        expect(
+          links.filter((status) => status !== 'joined' && status !== 'reconnecting' && status !== 'connecting'),
+          links.join(' → '),
+        ).toEqual([]);
+      }
+      // Both are listed, with their roles, in the room the host's app created again.
+      const seen = await until(() => {
+        const list = host.engine.getState().conversation.participants;
+        return list.length === 2 && list.every((participant) => participant.connected) && list;
+      }, 'both listed and connected in the re-created room');
+      expect(seen.map((participant) => [participant.display, participant.role]).sort()).toEqual([
+        ['Cole Cohost', 'cohost'],
+        ['Hana Host', 'host'],
+      ]);
+      await leaveAll();
+    }),
+    120_000,
+  );
 
-  it('killed and left dead: every reconnection is refused, so both apps move to the backup after the shorter confirmation and hear each other there', plainErrors(async () => {
-    const { host, guest } = await hostAndGuest(space.config('Crash drill'));
-    space.kill('primary', 'janus');
-    const killedAt = Date.now();
-    const [hostHeard, guestHeard] = await Promise.all([host.hearsOn('backup', 10_000), guest.hearsOn('backup', 10_000)]);
-    const moves = [host.engine, guest.engine].map((engine) => engine.getState().failover?.history.find((entry) => entry.to === 'failingOver' && entry.at >= killedAt));
-    process.stdout.write(
-      `server gone: moves decided ${moves.map((move) => (move ? move.at - killedAt : 'never')).join(' and ')} ms after the kill; heard ${hostHeard - killedAt} and ${guestHeard - killedAt} ms after it\n`,
-    );
-    for (const move of moves) {
-      expect(move?.message).toMatch(/refused every reconnection for \d+(\.\d)? s: the server is not running/);
-      // Decided on the evidence, before the 3 s rule for ambiguous outages would have.
-      expect((move?.at ?? Number.POSITIVE_INFINITY) - killedAt).toBeGreaterThanOrEqual(1500);
-      expect((move?.at ?? Number.POSITIVE_INFINITY) - killedAt).toBeLessThan(3000);
-    }
-    expect(host.engine.getState().failover?.phase).toMatchObject({ phase: 'onBackup' });
-    expect(guest.engine.getState().failover?.phase).toMatchObject({ phase: 'onBackup' });
-    await leaveAll();
-    await space.restart('primary', 'janus');
-  }), 120_000);
+  it(
+    'killed and left dead: every reconnection is refused, so both apps move to the backup after the shorter confirmation and hear each other there',
+    plainErrors(async () => {
+      const { host, guest } = await hostAndGuest(space.config('Crash drill'));
+      space.kill('primary', 'janus');
+      const killedAt = Date.now();
+      const [hostHeard, guestHeard] = await Promise.all([host.hearsOn('backup', 10_000), guest.hearsOn('backup', 10_000)]);
+      const moves = [host.engine, guest.engine].map((engine) =>
+        engine.getState().failover?.history.find((entry) => entry.to === 'failingOver' && entry.at >= killedAt),
+      );
+      process.stdout.write(
+        `server gone: moves decided ${moves.map((move) => (move ? move.at - killedAt : 'never')).join(' and ')} ms after the kill; heard ${hostHeard - killedAt} and ${guestHeard - killedAt} ms after it\n`,
+      );
+      for (const move of moves) {
+        expect(move?.message).toMatch(/refused every reconnection for \d+(\.\d)? s: the server is not running/);
+        // Decided on the evidence, before the 3 s rule for ambiguous outages would have.
+        expect((move?.at ?? Number.POSITIVE_INFINITY) - killedAt).toBeGreaterThanOrEqual(1500);
+        expect((move?.at ?? Number.POSITIVE_INFINITY) - killedAt).toBeLessThan(3000);
+      }
+      expect(host.engine.getState().failover?.phase).toMatchObject({ phase: 'onBackup' });
+      expect(guest.engine.getState().failover?.phase).toMatchObject({ phase: 'onBackup' });
+      await leaveAll();
+      await space.restart('primary', 'janus');
+    }),
+    120_000,
+  );
 });

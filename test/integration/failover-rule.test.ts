@@ -13,13 +13,20 @@ const servers = inject('servers');
 
 describe('the failover rule travels with the invite (real Janus)', () => {
   const room = randomInt(1_000_000, 2_000_000_000);
-  const mount = (name: string) => `http://source:${servers.icecast.sourcePassword}@${servers.icecast.host}:${servers.icecast.port}/${name}-${room}.opus`;
+  const mount = (name: string) =>
+    `http://source:${servers.icecast.sourcePassword}@${servers.icecast.host}:${servers.icecast.port}/${name}-${room}.opus`;
   const host = engineWith(
     EngineConfigSchema.parse({
       space: {
         name: 'Rule drill',
-        primary: { janus: { url: servers.janus.wsUrl, room: { id: room, secret: randomBytes(12).toString('hex') } }, icecast: { mountUrl: mount('primary') } },
-        backup: { janus: { url: servers.janus.wsUrl, room: { id: room + 1, secret: randomBytes(12).toString('hex') } }, icecast: { mountUrl: mount('backup') } },
+        primary: {
+          janus: { url: servers.janus.wsUrl, room: { id: room, secret: randomBytes(12).toString('hex') } },
+          icecast: { mountUrl: mount('primary') },
+        },
+        backup: {
+          janus: { url: servers.janus.wsUrl, room: { id: room + 1, secret: randomBytes(12).toString('hex') } },
+          icecast: { mountUrl: mount('backup') },
+        },
         failover: { thresholdMs: 4500, goneThresholdMs: 2000 },
       },
     }),
@@ -38,7 +45,9 @@ describe('the failover rule travels with the invite (real Janus)', () => {
     expect(guest.getState().failover?.settings.thresholdMs).toBe(3000);
     await guest.execute({ channel: 'conversation:join', payload: { display: 'Cole Cohost', invite: code } });
     expect(guest.getState().failover?.settings).toEqual(host.getState().failover?.settings);
-    expect(guest.getState().failover?.history.at(-1)?.message).toMatch(/failover rule from the invite: move after 4\.5 s down \(2 s when the server is gone\)/);
+    expect(guest.getState().failover?.history.at(-1)?.message).toMatch(
+      /failover rule from the invite: move after 4\.5 s down \(2 s when the server is gone\)/,
+    );
 
     await guest.execute({ channel: 'conversation:leave', payload: {} });
     expect(guest.getState().failover?.settings.thresholdMs).toBe(3000);

@@ -19,7 +19,11 @@ const MINUTE = 60_000;
 
 /** Prints a report as a row of the attack table (docs/security.md). */
 function table(what: string, report: AttackReport): void {
-  console.info(`attack table | ${what} | ${Object.entries(report).map(([name, outcome]) => `${name}: ${outcome.held ? 'held' : 'DONE'}`).join(', ')}`);
+  console.info(
+    `attack table | ${what} | ${Object.entries(report)
+      .map(([name, outcome]) => `${name}: ${outcome.held ? 'held' : 'DONE'}`)
+      .join(', ')}`,
+  );
 }
 
 /** The attempts that must all be refused, by what a report says. */
@@ -59,7 +63,8 @@ describe('hostile participant: invites against real Janus with token_auth', () =
     const json = JSON.stringify(invite);
     for (const name of ['primary', 'backup'] as const) {
       const janus = config.space[name]?.janus;
-      for (const secret of [janus?.tokenSecret, janus?.room?.secret, janus?.apiSecret, janus?.adminKey]) if (secret !== undefined) expect(json).not.toContain(secret);
+      for (const secret of [janus?.tokenSecret, janus?.room?.secret, janus?.apiSecret, janus?.adminKey])
+        if (secret !== undefined) expect(json).not.toContain(secret);
     }
     const victim = host.getState().conversation.participants.find((participant) => participant.self)?.id ?? null;
     for (const endpoint of ['primary', 'backup'] as const) {
@@ -71,7 +76,8 @@ describe('hostile participant: invites against real Janus with token_auth', () =
       table(`co-host invite, ${endpoint}, host running`, report);
       expect(report.session.held, `${endpoint}: the invite's own token opens a session`).toBe(false);
       expect(report.join.held, `${endpoint}: a valid co-host invite joins`).toBe(false);
-      for (const action of ['allowed', 'mute', 'kick', 'announce', 'destroy'] as const) expect(report[action].held, `${endpoint}: ${action} with a co-host invite`).toBe(true);
+      for (const action of ['allowed', 'mute', 'kick', 'announce', 'destroy'] as const)
+        expect(report[action].held, `${endpoint}: ${action} with a co-host invite`).toBe(true);
     }
     expect(host.getState().conversation.link.status).toBe('joined');
   });
@@ -80,9 +86,18 @@ describe('hostile participant: invites against real Janus with token_auth', () =
     const cole = engineWith(EngineConfigSchema.parse({ space: { name: 'Co-host' } }));
     const pia = engineWith(EngineConfigSchema.parse({ space: { name: 'Producer' } }));
     extra.push(cole, pia);
-    const cohostInvite = await host.execute({ channel: 'invites:create', payload: { role: 'cohost', label: 'Cole', expiresInMinutes: 60 } });
-    const producerInvite = await host.execute({ channel: 'invites:create', payload: { role: 'producer', label: 'Pia', expiresInMinutes: 60 } });
-    const spoofInvite = await host.execute({ channel: 'invites:create', payload: { role: 'cohost', label: 'Mallory', expiresInMinutes: 60 } });
+    const cohostInvite = await host.execute({
+      channel: 'invites:create',
+      payload: { role: 'cohost', label: 'Cole', expiresInMinutes: 60 },
+    });
+    const producerInvite = await host.execute({
+      channel: 'invites:create',
+      payload: { role: 'producer', label: 'Pia', expiresInMinutes: 60 },
+    });
+    const spoofInvite = await host.execute({
+      channel: 'invites:create',
+      payload: { role: 'cohost', label: 'Mallory', expiresInMinutes: 60 },
+    });
     await cole.execute({ channel: 'conversation:join', payload: { display: 'Cole Cohost', invite: cohostInvite.code } });
     await pia.execute({ channel: 'conversation:join', payload: { display: 'Pia Producer', invite: producerInvite.code } });
     // The host's display exactly as its engine wrote it: name, role suffix and all.
@@ -90,8 +105,13 @@ describe('hostile participant: invites against real Janus with token_auth', () =
     const spoofer = await joinRaw(armsOf(decodeInvite(spoofInvite.code, clock.now()), 'primary'), hostDisplay, false);
     seats.push(spoofer);
     const verified = (state: ConversationState) =>
-      state.participants.some((p) => p.id === spoofer.feed) && ['Hana Host', 'Cole Cohost', 'Pia Producer'].every((name) => state.participants.some((p) => p.display === name && p.role !== null));
-    for (const [engine, who] of [[host, 'host'], [cole, 'co-host'], [pia, 'producer']] as const) {
+      state.participants.some((p) => p.id === spoofer.feed) &&
+      ['Hana Host', 'Cole Cohost', 'Pia Producer'].every((name) => state.participants.some((p) => p.display === name && p.role !== null));
+    for (const [engine, who] of [
+      [host, 'host'],
+      [cole, 'co-host'],
+      [pia, 'producer'],
+    ] as const) {
       const state = await until(engine, verified, `${who}'s app sees the room with verified roles`, 20_000);
       const spoof = state.participants.find((p) => p.id === spoofer.feed);
       expect(spoof, `${who}'s app lists the spoofer`).toMatchObject({ display: 'Hana Host', role: null });
@@ -104,14 +124,23 @@ describe('hostile participant: invites against real Janus with token_auth', () =
     expect(muted).toBe(2);
     // The lock on the spoofer is not one on the host it copied.
     expect(host.getState().conversation.participants.find((p) => p.self)?.lock).toBeNull();
-    const after = await until(host, (state) => state.participants.filter((p) => !p.self).every((p) => p.muted), 'everyone but the host muted');
+    const after = await until(
+      host,
+      (state) => state.participants.filter((p) => !p.self).every((p) => p.muted),
+      'everyone but the host muted',
+    );
     expect(after.participants.find((p) => p.id === spoofer.feed)?.lock).not.toBeNull();
 
     // Whoever joins after mute-all (unmuted, claiming to be the host) is muted and locked by the host's engine.
     const lateInvite = await host.execute({ channel: 'invites:create', payload: { role: 'cohost', label: 'Late', expiresInMinutes: 60 } });
     const late = await joinRaw(armsOf(decodeInvite(lateInvite.code, clock.now()), 'primary'), hostDisplay, false);
     seats.push(late);
-    const lateSeen = await until(host, (state) => state.participants.some((p) => p.id === late.feed && p.muted && p.lock !== null), 'the late joiner muted and locked', 10_000);
+    const lateSeen = await until(
+      host,
+      (state) => state.participants.some((p) => p.id === late.feed && p.muted && p.lock !== null),
+      'the late joiner muted and locked',
+      10_000,
+    );
     expect(lateSeen.moderation.log.some((event) => event.action === 'mute-all' && event.target === 'Hana Host')).toBe(true);
 
     await host.execute({ channel: 'moderation:mute-all', payload: { lift: true } });
@@ -130,12 +159,22 @@ describe('hostile participant: invites against real Janus with token_auth', () =
     await mimic.execute({ channel: 'conversation:join', payload: { display: 'Hana Host', invite: code } });
     const seated = await until(mimic, (state) => state.channel.status === 'open', "the mimic's space channel open", 15_000);
     const feed = seated.participants.find((p) => p.self)?.id ?? '';
-    await until(host, (state) => state.participants.some((p) => p.id === feed && p.role === 'cohost'), 'the mimic shown as the co-host it is', 15_000);
+    await until(
+      host,
+      (state) => state.participants.some((p) => p.id === feed && p.role === 'cohost'),
+      'the mimic shown as the co-host it is',
+      15_000,
+    );
     await host.execute({ channel: 'moderation:set-auto-mute', payload: { enabled: true } });
     const deadline = Date.now() + 20_000;
     while (Date.now() < deadline && !host.getState().conversation.participants.some((p) => p.id === feed && p.muted)) {
       const now = Date.now();
-      await mimic.execute({ channel: 'conversation:report-mic', payload: { report: { at: now, levelDbfs: -18, peakDbfs: -6, voice: 'noise', speechProbability: 0.02, echoScore: 0, echoDelayMs: null } } });
+      await mimic.execute({
+        channel: 'conversation:report-mic',
+        payload: {
+          report: { at: now, levelDbfs: -18, peakDbfs: -6, voice: 'noise', speechProbability: 0.02, echoScore: 0, echoDelayMs: null },
+        },
+      });
       await delay(200);
     }
     const muted = host.getState().conversation.participants.find((p) => p.id === feed);
@@ -153,12 +192,20 @@ describe('hostile participant: invites against real Janus with token_auth', () =
     const invite = decodeInvite(created.code, clock.now());
     expect(JSON.stringify(invite)).not.toContain(config.space.primary?.janus.room?.secret ?? 'no secret');
     await pat.execute({ channel: 'conversation:join', payload: { display: 'Pat Producer', invite: created.code } });
-    await until(host, (state) => state.participants.some((p) => p.display === 'Pat Producer' && p.role === 'producer'), 'the producer verified');
+    await until(
+      host,
+      (state) => state.participants.some((p) => p.display === 'Pat Producer' && p.role === 'producer'),
+      'the producer verified',
+    );
     // While valid, the producer moderates through the host's engine (no room secret of its own).
     const target = host.getState().conversation.participants.find((p) => p.display === 'Cole Cohost');
     if (target === undefined) throw new Error('the co-host is in the room');
     await pat.execute({ channel: 'moderation:set-muted', payload: { participantId: target.id, muted: true, reason: 'Relayed' } });
-    await until(host, (state) => state.participants.some((p) => p.id === target.id && p.lock?.by === 'Pat Producer (producer)'), 'the relayed mute');
+    await until(
+      host,
+      (state) => state.participants.some((p) => p.id === target.id && p.lock?.by === 'Pat Producer (producer)'),
+      'the relayed mute',
+    );
     await pat.execute({ channel: 'moderation:set-muted', payload: { participantId: target.id, muted: false } });
 
     await host.execute({ channel: 'invites:revoke', payload: { id: invite.id, removeParticipants: true } });
@@ -168,23 +215,37 @@ describe('hostile participant: invites against real Janus with token_auth', () =
       const report = await attack(armsOf(invite, endpoint), victim);
       table(`revoked producer invite, ${endpoint}, host running`, report);
       // The Janus token still opens a session until the invite's expiry (signed tokens cannot be revoked one by one).
-      for (const action of ['list', 'allowed', 'join', 'mute', 'kick', 'announce', 'destroy'] as const) expect(report[action].held, `${endpoint}: ${action} with a revoked producer invite`).toBe(true);
+      for (const action of ['list', 'allowed', 'join', 'mute', 'kick', 'announce', 'destroy'] as const)
+        expect(report[action].held, `${endpoint}: ${action} with a revoked producer invite`).toBe(true);
     }
     expect(host.getState().conversation.link.status).toBe('joined');
   }, 90_000);
 
   it("expiry holds with the host's app stopped: Janus refuses the expired invite's token while the token is still in the allowed list", async () => {
     // With the host's app gone, a valid producer cannot moderate (only the host's engine holds the room secret).
-    const producerInvite = await host.execute({ channel: 'invites:create', payload: { role: 'producer', label: 'Late producer', expiresInMinutes: 60 } });
+    const producerInvite = await host.execute({
+      channel: 'invites:create',
+      payload: { role: 'producer', label: 'Late producer', expiresInMinutes: 60 },
+    });
     const late = engineWith(EngineConfigSchema.parse({ space: { name: 'Producer' } }));
     extra.push(late);
     await late.execute({ channel: 'conversation:join', payload: { display: 'Lee Producer', invite: producerInvite.code } });
-    await until(late, (state) => state.channel.status === 'open' && state.participants.some((p) => p.role === 'host'), "the producer's app sees the host");
+    await until(
+      late,
+      (state) => state.channel.status === 'open' && state.participants.some((p) => p.role === 'host'),
+      "the producer's app sees the host",
+    );
     await host.leaveConversation();
-    const someone = await until(late, (state) => state.participants.length >= 2 && !state.participants.some((p) => p.role === 'host'), 'the host gone');
+    const someone = await until(
+      late,
+      (state) => state.participants.length >= 2 && !state.participants.some((p) => p.role === 'host'),
+      'the host gone',
+    );
     const other = someone.participants.find((p) => !p.self);
     if (other === undefined) throw new Error('someone else is in the room');
-    await expect(late.execute({ channel: 'moderation:set-muted', payload: { participantId: other.id, muted: true } })).rejects.toThrow(/The host's app did not answer: producers can mute, unmute and remove people only while the host's app is in the room/);
+    await expect(late.execute({ channel: 'moderation:set-muted', payload: { participantId: other.id, muted: true } })).rejects.toThrow(
+      /The host's app did not answer: producers can mute, unmute and remove people only while the host's app is in the room/,
+    );
     // The host's clock runs 59 min 55 s behind: a one-hour invite made now expires in 5 s.
     clock.shift(-(60 * MINUTE - 5000));
     const { code } = await host.execute({ channel: 'invites:create', payload: { role: 'cohost', label: 'Short', expiresInMinutes: 60 } });
@@ -206,7 +267,14 @@ describe('hostile participant: invites against real Janus with token_auth', () =
       // Nobody took the token out of the room: Janus itself refused the expired signed token.
       const janus = config.space[endpoint]?.janus;
       if (janus?.tokenSecret === undefined || janus.room === undefined) throw new Error('the test space has token auth');
-      const hostArms = { url: janus.url, janusToken: signJanusToken(janus.tokenSecret, Date.now() + MINUTE), room: janus.room.id, token: 'unused', roomSecret: janus.room.secret, inviteId: 'probe' };
+      const hostArms = {
+        url: janus.url,
+        janusToken: signJanusToken(janus.tokenSecret, Date.now() + MINUTE),
+        room: janus.room.id,
+        token: 'unused',
+        roomSecret: janus.room.secret,
+        inviteId: 'probe',
+      };
       const probe = await attack(hostArms, null, { harmless: true });
       expect(probe.allowed.how, `${endpoint}: the expired invite's token is still allowed`).toContain(invite.token);
     }

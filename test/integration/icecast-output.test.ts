@@ -60,7 +60,11 @@ async function icecast(options: IcecastOptions = {}): Promise<IcecastServer> {
   return server;
 }
 
-function mountUrl(server: Pick<IcecastServer, 'host' | 'port' | 'sourcePassword'>, mount: string, password = server.sourcePassword): string {
+function mountUrl(
+  server: Pick<IcecastServer, 'host' | 'port' | 'sourcePassword'>,
+  mount: string,
+  password = server.sourcePassword,
+): string {
   return `http://source:${password}@${server.host}:${server.port}${mount}`;
 }
 
@@ -98,7 +102,8 @@ function feed(outputs: readonly IcecastOutput[], kbps: () => number = () => 128)
 async function waitFor(predicate: () => boolean, what: string, timeoutMs: number, seen?: () => string): Promise<number> {
   const started = Date.now();
   while (!predicate()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${seen ? ` (${seen()})` : ''}`);
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${seen ? ` (${seen()})` : ''}`);
     await delay(10);
   }
   return Date.now() - started;
@@ -136,7 +141,9 @@ async function decode(bytes: Uint8Array, name: string): Promise<Float32Array> {
   const file = readFileSync(wav);
   const dataAt = file.indexOf('data');
   const channels = file.readUInt16LE(22);
-  const pcm = new Int16Array(file.buffer.slice(file.byteOffset + dataAt + 8, file.byteOffset + file.byteLength - ((file.byteLength - dataAt - 8) % 2)));
+  const pcm = new Int16Array(
+    file.buffer.slice(file.byteOffset + dataAt + 8, file.byteOffset + file.byteLength - ((file.byteLength - dataAt - 8) % 2)),
+  );
   const samples = new Float32Array(Math.floor(pcm.length / channels));
   for (let index = 0; index < samples.length; index += 1) samples[index] = (pcm[index * channels] ?? 0) / 32768;
   return samples;
@@ -329,15 +336,27 @@ describe('IcecastOutput against real Icecast 2.4', () => {
 
       await link.throttle(48);
       const throttledAt = link.txBytes();
-      const stepDown = await waitFor(() => ladder.kbps <= 48, 'the ladder stepping down to ≤ 48 kbit/s', 20_000, () => `steps ${changes.map((change) => `${change.from}→${change.to}`).join(', ') || 'none'}, worst backlog ${Math.round(worstBacklogMs)} ms, worst congestion ${Math.round(worstCongestionMs)} ms, ${link.txBytes() - throttledAt} bytes over the link`);
-      note(`throttled: ${changes.map((change) => `${change.from}→${change.to}`).join(', ')} within ${stepDown} ms, worst backlog ${Math.round(worstBacklogMs)} ms (kernel send queue included), worst congestion ${Math.round(worstCongestionMs)} ms`);
+      const stepDown = await waitFor(
+        () => ladder.kbps <= 48,
+        'the ladder stepping down to ≤ 48 kbit/s',
+        20_000,
+        () =>
+          `steps ${changes.map((change) => `${change.from}→${change.to}`).join(', ') || 'none'}, worst backlog ${Math.round(worstBacklogMs)} ms, worst congestion ${Math.round(worstCongestionMs)} ms, ${link.txBytes() - throttledAt} bytes over the link`,
+      );
+      note(
+        `throttled: ${changes.map((change) => `${change.from}→${change.to}`).join(', ')} within ${stepDown} ms, worst backlog ${Math.round(worstBacklogMs)} ms (kernel send queue included), worst congestion ${Math.round(worstCongestionMs)} ms`,
+      );
       expect(worstBacklogMs).toBeGreaterThan(400); // the audio waiting in the kernel is seen, not only the probe's delay
       expect(changes[0]).toMatchObject({ from: 128, to: 96, reason: 'congested' });
       expect(changes.map((change) => change.reason)).not.toContain('recovered'); // no flapping while the link is throttled
       const stepsWhileThrottled = changes.length;
 
       await link.unthrottle();
-      const stepUp = await waitFor(() => changes.slice(stepsWhileThrottled).some((change) => change.reason === 'recovered'), 'a step back up', 15_000);
+      const stepUp = await waitFor(
+        () => changes.slice(stepsWhileThrottled).some((change) => change.reason === 'recovered'),
+        'a step back up',
+        15_000,
+      );
       note(`unthrottled: stepped up after ${stepUp} ms to ${ladder.kbps} kbit/s; packets fed ${pacer.count()}`);
       expect(states.filter((state) => state.kind !== 'live' && state.kind !== 'connecting')).toEqual([]); // never dropped the connection
     });

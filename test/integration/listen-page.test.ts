@@ -33,8 +33,11 @@ const sources: OggSource[] = [];
 const contexts: BrowserContext[] = [];
 
 async function liveMounts(server: EndpointServers): Promise<string[]> {
-  const body = (await (await fetch(`${server.icecast.baseUrl}/status-json.xsl`)).json()) as { icestats: { source?: { listenurl: string; stream_start?: string } | { listenurl: string; stream_start?: string }[] } };
-  const list = body.icestats.source === undefined ? [] : Array.isArray(body.icestats.source) ? body.icestats.source : [body.icestats.source];
+  const body = (await (await fetch(`${server.icecast.baseUrl}/status-json.xsl`)).json()) as {
+    icestats: { source?: { listenurl: string; stream_start?: string } | { listenurl: string; stream_start?: string }[] };
+  };
+  const list =
+    body.icestats.source === undefined ? [] : Array.isArray(body.icestats.source) ? body.icestats.source : [body.icestats.source];
   return list.filter((entry) => entry.stream_start !== undefined).map((entry) => new URL(entry.listenurl).pathname);
 }
 
@@ -99,72 +102,90 @@ afterAll(async () => {
 });
 
 describe('the listen page (real Chromium, two real Icecast servers)', () => {
-  it('press Play → the primary plays (WebCodecs), measured from the page; the page is axe clean at phone and desktop sizes', plainErrors(async () => {
-    const page = await openPage();
-    const before = await readListenState(page);
-    expect(before.levelDb).toBe(-Infinity);
-    await page.getByRole('button', { name: /^Play/ }).click();
-    const state = await playsOn(page, 2, 'the page plays the primary');
-    expect(state).toMatchObject({ label: 'Primary', decoder: 'webcodecs', streams: 1, connections: 1, switches: 0 });
-    process.stdout.write(`listen page: Play → first sound ${(state.firstSoundAt ?? Number.NaN) - state.playStartedAt} ms, buffer target ${state.targetMs.toFixed(0)} ms\n`);
-    await expect.poll(async () => page.getByRole('status').textContent(), { timeout: 5000 }).toMatch(/Playing the primary stream/);
-    await expect.poll(async () => page.locator('#space-state').textContent(), { timeout: 10_000 }).toMatch(/^On air · \d+ listening/);
-    await expect(page.getByRole('button', { name: /^Stop/ }).isVisible()).resolves.toBe(true);
+  it(
+    'press Play → the primary plays (WebCodecs), measured from the page; the page is axe clean at phone and desktop sizes',
+    plainErrors(async () => {
+      const page = await openPage();
+      const before = await readListenState(page);
+      expect(before.levelDb).toBe(-Infinity);
+      await page.getByRole('button', { name: /^Play/ }).click();
+      const state = await playsOn(page, 2, 'the page plays the primary');
+      expect(state).toMatchObject({ label: 'Primary', decoder: 'webcodecs', streams: 1, connections: 1, switches: 0 });
+      process.stdout.write(
+        `listen page: Play → first sound ${(state.firstSoundAt ?? Number.NaN) - state.playStartedAt} ms, buffer target ${state.targetMs.toFixed(0)} ms\n`,
+      );
+      await expect.poll(async () => page.getByRole('status').textContent(), { timeout: 5000 }).toMatch(/Playing the primary stream/);
+      await expect.poll(async () => page.locator('#space-state').textContent(), { timeout: 10_000 }).toMatch(/^On air · \d+ listening/);
+      await expect(page.getByRole('button', { name: /^Stop/ }).isVisible()).resolves.toBe(true);
 
-    await mkdir(SCREENSHOTS_DIR, { recursive: true });
-    for (const [width, height] of [
-      [390, 844],
-      [1280, 720],
-    ] as const) {
-      await page.setViewportSize({ width, height });
-      const scan = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-      const serious = scan.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
-      expect(serious.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`)).toEqual([]);
-      await page.screenshot({ path: join(SCREENSHOTS_DIR, `listen-${width}x${height}.png`), fullPage: true });
-    }
-    // Keyboard: Space on the focused button stops and starts.
-    await page.getByRole('button', { name: /^Stop/ }).focus();
-    await page.keyboard.press('Space');
-    await expect.poll(async () => (await readListenState(page)).state, { timeout: 5000 }).toBe('idle');
-    await page.keyboard.press('Space');
-    await playsOn(page, 1, 'the page plays again after Stop, Play from the keyboard');
-  }));
+      await mkdir(SCREENSHOTS_DIR, { recursive: true });
+      for (const [width, height] of [
+        [390, 844],
+        [1280, 720],
+      ] as const) {
+        await page.setViewportSize({ width, height });
+        const scan = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+        const serious = scan.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
+        expect(serious.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`)).toEqual(
+          [],
+        );
+        await page.screenshot({ path: join(SCREENSHOTS_DIR, `listen-${width}x${height}.png`), fullPage: true });
+      }
+      // Keyboard: Space on the focused button stops and starts.
+      await page.getByRole('button', { name: /^Stop/ }).focus();
+      await page.keyboard.press('Space');
+      await expect.poll(async () => (await readListenState(page)).state, { timeout: 5000 }).toBe('idle');
+      await page.keyboard.press('Space');
+      await playsOn(page, 1, 'the page plays again after Stop, Play from the keyboard');
+    }),
+  );
 
-  it('plays with the WASM decoder where WebCodecs is missing', plainErrors(async () => {
-    const page = await openPage('?decoder=wasm');
-    await page.getByRole('button', { name: /^Play/ }).click();
-    const state = await playsOn(page, 3, 'the page plays with the WASM decoder');
-    expect(state).toMatchObject({ decoder: 'wasm', label: 'Primary', switches: 0 });
-  }));
+  it(
+    'plays with the WASM decoder where WebCodecs is missing',
+    plainErrors(async () => {
+      const page = await openPage('?decoder=wasm');
+      await page.getByRole('button', { name: /^Play/ }).click();
+      const state = await playsOn(page, 3, 'the page plays with the WASM decoder');
+      expect(state).toMatchObject({ decoder: 'wasm', label: 'Primary', switches: 0 });
+    }),
+  );
 
-  it('the primary source drops → Icecast’s fallback switch sends a new Ogg stream on the same connection → the page plays on (chained Ogg)', plainErrors(async () => {
-    const page = await openPage();
-    await page.getByRole('button', { name: /^Play/ }).click();
-    await playsOn(page, 2, 'the page plays the primary');
-    await sources[0]?.stop();
-    await until(async () => (await readListenState(page)).streams >= 2, 'a new OpusHead on the connection', 10_000);
-    const state = await playsOn(page, 3, 'the page plays the fallback');
-    expect(state).toMatchObject({ label: 'Primary', connections: 1, switches: 0 });
-  }));
+  it(
+    'the primary source drops → Icecast’s fallback switch sends a new Ogg stream on the same connection → the page plays on (chained Ogg)',
+    plainErrors(async () => {
+      const page = await openPage();
+      await page.getByRole('button', { name: /^Play/ }).click();
+      await playsOn(page, 2, 'the page plays the primary');
+      await sources[0]?.stop();
+      await until(async () => (await readListenState(page)).streams >= 2, 'a new OpusHead on the connection', 10_000);
+      const state = await playsOn(page, 3, 'the page plays the fallback');
+      expect(state).toMatchObject({ label: 'Primary', connections: 1, switches: 0 });
+    }),
+  );
 
-  it('the primary Icecast killed → the page moves to the backup by itself and plays', plainErrors(async () => {
-    const page = await openPage();
-    await page.getByRole('button', { name: /^Play/ }).click();
-    await playsOn(page, 2, 'the page plays the primary');
-    space.kill('primary', 'icecast');
-    const killedAt = Date.now();
-    const moved = await until(
-      async () => {
-        const state = await readListenState(page);
-        return state.label === 'Backup' && typeof state.moves[0]?.playingAt === 'number' && state;
-      },
-      'the page moves to the backup',
-      20_000,
-    );
-    const move = moved.moves[0];
-    process.stdout.write(`listen page: kill → switch ${(move?.switchedAt ?? 0) - killedAt} ms; silence heard ${(move?.playingAt ?? Number.NaN) - (move?.lastPlayedAt ?? Number.NaN)} ms\n`);
-    const state = await playsOn(page, 3, 'the page plays the backup');
-    expect(state).toMatchObject({ label: 'Backup', switches: 1 });
-    await expect.poll(async () => page.getByRole('status').textContent(), { timeout: 5000 }).toMatch(/Playing the backup stream/);
-  }));
+  it(
+    'the primary Icecast killed → the page moves to the backup by itself and plays',
+    plainErrors(async () => {
+      const page = await openPage();
+      await page.getByRole('button', { name: /^Play/ }).click();
+      await playsOn(page, 2, 'the page plays the primary');
+      space.kill('primary', 'icecast');
+      const killedAt = Date.now();
+      const moved = await until(
+        async () => {
+          const state = await readListenState(page);
+          return state.label === 'Backup' && typeof state.moves[0]?.playingAt === 'number' && state;
+        },
+        'the page moves to the backup',
+        20_000,
+      );
+      const move = moved.moves[0];
+      process.stdout.write(
+        `listen page: kill → switch ${(move?.switchedAt ?? 0) - killedAt} ms; silence heard ${(move?.playingAt ?? Number.NaN) - (move?.lastPlayedAt ?? Number.NaN)} ms\n`,
+      );
+      const state = await playsOn(page, 3, 'the page plays the backup');
+      expect(state).toMatchObject({ label: 'Backup', switches: 1 });
+      await expect.poll(async () => page.getByRole('status').textContent(), { timeout: 5000 }).toMatch(/Playing the backup stream/);
+    }),
+  );
 });

@@ -42,11 +42,17 @@ describe('a source with a fallback mount', () => {
     await live?.stop();
     live = undefined;
     for (const log of logs) {
-      const { reading } = await log.waitFor('moved to the fallback', (candidate) => candidate.outlets[0]?.sourceLive === false && candidate.total === N, 2_000);
+      const { reading } = await log.waitFor(
+        'moved to the fallback',
+        (candidate) => candidate.outlets[0]?.sourceLive === false && candidate.total === N,
+        2_000,
+      );
       expect(reading.outlets[0]).toMatchObject({ listeners: N, stale: false });
     }
     // The stub Icecast keeps for /live.opus is in the public statistics meanwhile; it is not counted.
-    const stats = (await (await fetch(`${icecast.baseUrl}/status-json.xsl`)).json()) as { icestats: { source: { listenurl: string; stream_start?: string }[] } };
+    const stats = (await (await fetch(`${icecast.baseUrl}/status-json.xsl`)).json()) as {
+      icestats: { source: { listenurl: string; stream_start?: string }[] };
+    };
     expect(stats.icestats.source.some((entry) => entry.listenurl.endsWith('/live.opus') && entry.stream_start === undefined)).toBe(true);
 
     live = await startOggSource({ mountUrl: mountUrl(icecast, '/live.opus', null), password: icecast.sourcePassword });

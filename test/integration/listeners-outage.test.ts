@@ -35,7 +35,10 @@ describe("an outlet's server stops and comes back", () => {
     if (!backup) throw new Error('backup did not start');
     const primaryPool = await serve(primary, 12);
     await serve(backup, 8);
-    const backupAt = { port: backup.port, passwords: { sourcePassword: backup.sourcePassword, adminPassword: backup.adminPassword, relayPassword: backup.relayPassword } };
+    const backupAt = {
+      port: backup.port,
+      passwords: { sourcePassword: backup.sourcePassword, adminPassword: backup.adminPassword, relayPassword: backup.relayPassword },
+    };
     counts = startCounts([
       { id: 'primary', label: 'Primary', mountUrl: mountUrl(primary, '/live.opus') },
       { id: 'backup', label: 'Backup', mountUrl: mountUrl(backup, '/live.opus') },

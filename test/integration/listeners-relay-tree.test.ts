@@ -44,7 +44,12 @@ describe('master + two relays', () => {
 
     // Distinct players per server: the unique estimate (address + user agent) then equals the real count.
     const connect = async (server: IcecastServer, count: number): Promise<void> => {
-      const pool = new ListenerLoad({ host: server.host, port: server.port, mount: '/live.opus', userAgent: (index) => `Player-${server.port}/${index}` });
+      const pool = new ListenerLoad({
+        host: server.host,
+        port: server.port,
+        mount: '/live.opus',
+        userAgent: (index) => `Player-${server.port}/${index}`,
+      });
       pools.push(pool);
       await pool.add(count);
     };
@@ -57,7 +62,9 @@ describe('master + two relays', () => {
     expect(masterOutlet).toMatchObject({ listeners: SPREAD.master, relaysExcluded: 2, method: 'client-list' });
     expect(relayAOutlet).toMatchObject({ listeners: SPREAD.relayA, relaysExcluded: 0 });
     expect(relayBOutlet).toMatchObject({ listeners: SPREAD.relayB, relaysExcluded: 0 });
-    const publicStats = (await (await fetch(`${master.baseUrl}/status-json.xsl`)).json()) as { icestats: { source: { listeners: number } } };
+    const publicStats = (await (await fetch(`${master.baseUrl}/status-json.xsl`)).json()) as {
+      icestats: { source: { listeners: number } };
+    };
     expect(publicStats.icestats.source.listeners).toBe(SPREAD.master + 2);
     log.detach();
   });

@@ -62,7 +62,12 @@ afterAll(async () => {
  * holds `seconds` of audio (by the Ogg granule positions, not the wall clock: on a loaded machine
  * the audio may arrive late), then ends the show with SIGTERM, as Ctrl+C would.
  */
-async function broadcastAndCapture(source: string, mount: string, loudness: string[], seconds: number): Promise<{ code: number | null; capture: string; stopped: Record<string, unknown> | undefined; meters: Record<string, unknown>[] }> {
+async function broadcastAndCapture(
+  source: string,
+  mount: string,
+  loudness: string[],
+  seconds: number,
+): Promise<{ code: number | null; capture: string; stopped: Record<string, unknown> | undefined; meters: Record<string, unknown>[] }> {
   const url = `http://source:${server.sourcePassword}@${server.host}:${server.port}${mount}`;
   const child = spawn(
     process.execPath,
@@ -90,8 +95,16 @@ async function broadcastAndCapture(source: string, mount: string, loudness: stri
     await writeFile(capture, bytes);
     child.kill('SIGTERM');
     const code = await exited;
-    const events = stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
-    return { code, capture, stopped: events.find((event) => event.event === 'stopped'), meters: events.filter((event) => event.event === 'meters') };
+    const events = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    return {
+      code,
+      capture,
+      stopped: events.find((event) => event.event === 'stopped'),
+      meters: events.filter((event) => event.event === 'meters'),
+    };
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');
   }
@@ -126,30 +139,33 @@ function captureAudio(mount: string, seconds: number): Promise<Buffer> {
       req.destroy();
       reject(new Error(`the listener of ${mount} got ${received} bytes in 120 s, not ${seconds} s of audio`));
     }, 120_000);
-    const req = request({ host: server.host, port: server.port, path: mount, headers: { 'User-Agent': 'steadycast-test-listener' } }, (response) => {
-      if (response.statusCode !== 200) {
-        clearTimeout(timer);
-        response.resume();
-        reject(new Error(`listener got HTTP ${response.statusCode} for ${mount}`));
-        return;
-      }
-      response.on('data', (chunk: Buffer) => {
-        chunks.push(chunk);
-        received += chunk.length;
-        const granule = lastGranule(chunk);
-        if (granule === null || granule <= 0) return;
-        first ??= granule;
-        if (granule - first >= seconds * 48_000) {
+    const req = request(
+      { host: server.host, port: server.port, path: mount, headers: { 'User-Agent': 'steadycast-test-listener' } },
+      (response) => {
+        if (response.statusCode !== 200) {
           clearTimeout(timer);
-          req.destroy();
-          resolve(Buffer.concat(chunks));
+          response.resume();
+          reject(new Error(`listener got HTTP ${response.statusCode} for ${mount}`));
+          return;
         }
-      });
-      response.on('end', () => {
-        clearTimeout(timer);
-        reject(new Error(`the stream of ${mount} ended after ${received} bytes, before ${seconds} s of audio`));
-      });
-    });
+        response.on('data', (chunk: Buffer) => {
+          chunks.push(chunk);
+          received += chunk.length;
+          const granule = lastGranule(chunk);
+          if (granule === null || granule <= 0) return;
+          first ??= granule;
+          if (granule - first >= seconds * 48_000) {
+            clearTimeout(timer);
+            req.destroy();
+            resolve(Buffer.concat(chunks));
+          }
+        });
+        response.on('end', () => {
+          clearTimeout(timer);
+          reject(new Error(`the stream of ${mount} ended after ${received} bytes, before ${seconds} s of audio`));
+        });
+      },
+    );
     req.on('error', (error) => {
       clearTimeout(timer);
       reject(error);
@@ -163,7 +179,10 @@ describe('program loudness at the listener (steadycast broadcast → Icecast →
     const levels = [-32, -23, -12] as const;
     // One after another: three real-time broadcasts at once load a small machine for nothing.
     const results = [];
-    for (const level of levels) results.push(await broadcastAndCapture(sources.get(level) ?? '', `/speech${-level}.opus`, ['--loudness', '-16', '--true-peak', '-1'], 24));
+    for (const level of levels)
+      results.push(
+        await broadcastAndCapture(sources.get(level) ?? '', `/speech${-level}.opus`, ['--loudness', '-16', '--true-peak', '-1'], 24),
+      );
     for (const [index, result] of results.entries()) {
       const heard = await ebur128(result.capture);
       const context = `source ${levels[index]} LUFS: ${JSON.stringify(heard)}`;

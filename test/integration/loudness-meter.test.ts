@@ -58,7 +58,11 @@ const signals: { name: string; channels: 1 | 2; make: (path: string[]) => Promis
   { name: 'pink.wav', channels: 2, make: (o) => run('sox', ['-R', '-n', ...o, 'synth', '20', 'pinknoise', 'gain', '-18']) },
   { name: 'clipped.wav', channels: 2, make: (o) => run('sox', ['-n', ...o, 'synth', '10', 'sine', '997', 'gain', '6']) },
   // 4 kHz from 15°: the samples miss the crests by up to 0.3 dB.
-  { name: 'intersample.wav', channels: 2, make: (o) => run('sox', ['-n', ...o, 'synth', '10', 'sine', '4000', '0', '4.17', 'gain', '-0.5']) },
+  {
+    name: 'intersample.wav',
+    channels: 2,
+    make: (o) => run('sox', ['-n', ...o, 'synth', '10', 'sine', '4000', '0', '4.17', 'gain', '-0.5']),
+  },
 ];
 
 describe('the loudness meter agrees with ffmpeg ebur128', () => {
@@ -83,10 +87,18 @@ describe('the loudness meter agrees with ffmpeg ebur128', () => {
   test('speech (espeak-ng), mono and stereo, quiet and loud', async () => {
     const raw = join(dir, 'speech-raw.wav');
     await run('espeak-ng', [
-      '-v', 'en', '-s', '150', '-w', raw,
+      '-v',
+      'en',
+      '-s',
+      '150',
+      '-w',
+      raw,
       'Good evening and welcome to the show. Tonight we talk about live audio, loudness, and why the quiet guest should be heard as well as the loud one. Stay with us.',
     ]);
-    for (const [name, channels, gain] of [['speech-mono.wav', 1, -3], ['speech-stereo-quiet.wav', 2, -20]] as const) {
+    for (const [name, channels, gain] of [
+      ['speech-mono.wav', 1, -3],
+      ['speech-stereo-quiet.wav', 2, -20],
+    ] as const) {
       await run('sox', [raw, ...out(name, channels), 'gain', '-n', String(gain)]);
       const path = join(dir, name);
       expectAgreement(meterFile(path), await ebur128(path));
@@ -101,6 +113,8 @@ function expectAgreement(ours: LoudnessReading, reference: Awaited<ReturnType<ty
   expect(Math.abs((ours.rangeLu ?? 0) - reference.rangeLu), `range ${context}`).toBeLessThanOrEqual(0.5);
   expect(Math.abs((ours.truePeakDbtp ?? 0) - reference.truePeakDbtp), `true peak ${context}`).toBeLessThanOrEqual(0.5);
   // The last 100 ms line's windows, where there is sound in them (ffmpeg prints about −120 for silence).
-  if (reference.momentaryLufs > -70) expect(Math.abs((ours.momentaryLufs ?? -120) - reference.momentaryLufs), `momentary ${context}`).toBeLessThanOrEqual(0.5);
-  if (reference.shortTermLufs > -70) expect(Math.abs((ours.shortTermLufs ?? -120) - reference.shortTermLufs), `short-term ${context}`).toBeLessThanOrEqual(0.5);
+  if (reference.momentaryLufs > -70)
+    expect(Math.abs((ours.momentaryLufs ?? -120) - reference.momentaryLufs), `momentary ${context}`).toBeLessThanOrEqual(0.5);
+  if (reference.shortTermLufs > -70)
+    expect(Math.abs((ours.shortTermLufs ?? -120) - reference.shortTermLufs), `short-term ${context}`).toBeLessThanOrEqual(0.5);
 }

@@ -49,9 +49,11 @@ async function openPage(wav: string): Promise<Page> {
     if (message.type() === 'error') problems.push(message.text());
   });
   await page.goto(testPage?.url ?? '');
-  await page.waitForFunction(() => 'steadycastMicTest' in window).catch((error: unknown) => {
-    throw new Error(`the test page did not load: ${problems.join('; ')}`, { cause: error });
-  });
+  await page
+    .waitForFunction(() => 'steadycastMicTest' in window)
+    .catch((error: unknown) => {
+      throw new Error(`the test page did not load: ${problems.join('; ')}`, { cause: error });
+    });
   return page;
 }
 
@@ -67,14 +69,21 @@ async function collect(page: Page, setup: MicTestSetup): Promise<MicReport[]> {
 }
 
 const voices = (reports: readonly MicReport[]): string => JSON.stringify(reports.map((report) => `${report.voice} ${report.levelDbfs}`));
-const share = (reports: readonly MicReport[], predicate: (report: MicReport) => boolean): number => reports.filter(predicate).length / Math.max(1, reports.length);
+const share = (reports: readonly MicReport[], predicate: (report: MicReport) => boolean): number =>
+  reports.filter(predicate).length / Math.max(1, reports.length);
 
 describe('microphone analysis in Chromium (fake microphone, the app’s capture constraints)', () => {
   it('says noise, never speech, when the microphone plays steady pink noise', async () => {
     const page = await openPage(fixtures.pinkNoise);
     const reports = await collect(page, { roomFile: null, echo: null });
-    expect(reports.filter((report) => report.voice === 'speech'), voices(reports)).toEqual([]);
-    expect(share(reports, (report) => report.voice === 'noise'), voices(reports)).toBeGreaterThanOrEqual(0.8);
+    expect(
+      reports.filter((report) => report.voice === 'speech'),
+      voices(reports),
+    ).toEqual([]);
+    expect(
+      share(reports, (report) => report.voice === 'noise'),
+      voices(reports),
+    ).toBeGreaterThanOrEqual(0.8);
     expect(reports.every((report) => report.echoScore === 0 && report.echoDelayMs === null)).toBe(true);
   });
 
@@ -88,7 +97,10 @@ describe('microphone analysis in Chromium (fake microphone, the app’s capture 
       const reports = await collect(page, { roomFile: null, echo: null });
       const sounding = reports.filter((report) => report.voice !== 'silence');
       expect(sounding.length, voices(reports)).toBeGreaterThanOrEqual(15);
-      expect(share(sounding, (report) => report.voice === 'speech'), voices(reports)).toBeGreaterThanOrEqual(0.8);
+      expect(
+        share(sounding, (report) => report.voice === 'speech'),
+        voices(reports),
+      ).toBeGreaterThanOrEqual(0.8);
     });
 
     it('scores the echo high, at its delay, when the room is mixed back into the microphone', async () => {
@@ -96,7 +108,10 @@ describe('microphone analysis in Chromium (fake microphone, the app’s capture 
       await page.waitForFunction(() => 'steadycastMicTest' in window);
       const reports = await collect(page, { roomFile: 'room.wav', echo: { delaySeconds: 0.15, gain: 1 } });
       const scores = JSON.stringify(reports.map((report) => [report.echoScore, report.echoDelayMs]));
-      expect(share(reports, (report) => report.echoScore >= 0.3), scores).toBeGreaterThanOrEqual(0.8);
+      expect(
+        share(reports, (report) => report.echoScore >= 0.3),
+        scores,
+      ).toBeGreaterThanOrEqual(0.8);
       const delays = reports.flatMap((report) => (report.echoDelayMs === null ? [] : [report.echoDelayMs]));
       expect(delays.length, scores).toBeGreaterThanOrEqual(reports.length * 0.8);
       for (const delay of delays) expect(Math.abs(delay - 150), scores).toBeLessThanOrEqual(20);
@@ -106,7 +121,10 @@ describe('microphone analysis in Chromium (fake microphone, the app’s capture 
       await page.reload();
       await page.waitForFunction(() => 'steadycastMicTest' in window);
       const reports = await collect(page, { roomFile: 'room.wav', echo: null });
-      expect(Math.max(...reports.map((report) => report.echoScore)), JSON.stringify(reports.map((report) => report.echoScore))).toBeLessThan(0.15);
+      expect(
+        Math.max(...reports.map((report) => report.echoScore)),
+        JSON.stringify(reports.map((report) => report.echoScore)),
+      ).toBeLessThan(0.15);
     });
   });
 });

@@ -29,9 +29,11 @@ beforeAll(async () => {
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(error.message));
   await page.goto(testPage.url);
-  await page.waitForFunction(() => 'steadycastMicrophoneSettings' in window).catch((error: unknown) => {
-    throw new Error(`the test page did not load: ${problems.join('; ')}`, { cause: error });
-  });
+  await page
+    .waitForFunction(() => 'steadycastMicrophoneSettings' in window)
+    .catch((error: unknown) => {
+      throw new Error(`the test page did not load: ${problems.join('; ')}`, { cause: error });
+    });
 }, 120_000);
 
 afterAll(async () => {
@@ -39,7 +41,8 @@ afterAll(async () => {
   await testPage?.close();
 });
 
-const configure = (change: MicrophoneSettingsChange): Promise<TrackReport> => page.evaluate((value) => window.steadycastMicrophoneSettings.configure(value), change);
+const configure = (change: MicrophoneSettingsChange): Promise<TrackReport> =>
+  page.evaluate((value) => window.steadycastMicrophoneSettings.configure(value), change);
 
 describe('the microphone captures with the saved settings (Chromium, fake devices)', () => {
   it('opens with the saved processing, opens again when it changes, and switches to the saved device', async () => {
@@ -58,7 +61,14 @@ describe('the microphone captures with the saved settings (Chromium, fake device
     const other = devices.find((device) => device.id !== 'default' && device.id !== opened.deviceId);
     expect(other, JSON.stringify(devices)).toBeDefined();
     const switched = await configure({ deviceId: other?.id ?? null, processing: { ...ALL_ON, echoCancellation: false } });
-    expect(switched).toMatchObject({ deviceId: other?.id, echoCancellation: false, noiseSuppression: true, autoGainControl: true, tracks: 3, problem: null });
+    expect(switched).toMatchObject({
+      deviceId: other?.id,
+      echoCancellation: false,
+      noiseSuppression: true,
+      autoGainControl: true,
+      tracks: 3,
+      problem: null,
+    });
     await page.evaluate(() => window.steadycastMicrophoneSettings.stop());
   });
 });

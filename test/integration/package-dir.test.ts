@@ -15,7 +15,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 const root = join(import.meta.dirname, '..', '..');
 const require = createRequire(import.meta.url);
 const { listPackage } = require('@electron/asar') as { listPackage: (archive: string, options: { isPack: boolean }) => string[] };
-const { SENTINEL, FuseState } = require('@electron/fuses/dist/constants.js') as { SENTINEL: string; FuseState: { ENABLE: number; DISABLE: number } };
+const { SENTINEL, FuseState } = require('@electron/fuses/dist/constants.js') as {
+  SENTINEL: string;
+  FuseState: { ENABLE: number; DISABLE: number };
+};
 const work = mkdtempSync(join(tmpdir(), 'steadycast-package-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -27,7 +30,15 @@ describe('electron-builder --dir', () => {
     // A fuse wire (version 1, 8 fuses, Electron's defaults) for electron-builder to flip, as in the real binary.
     const { ENABLE, DISABLE } = FuseState;
     const wire = [ENABLE, DISABLE, ENABLE, ENABLE, DISABLE, DISABLE, DISABLE, ENABLE];
-    writeFileSync(join(electronDist, 'electron'), Buffer.concat([Buffer.from('#!/bin/sh\necho "stand-in for the Electron binary"\nexit 0\n# '), Buffer.from(SENTINEL), Buffer.from([1, wire.length, ...wire]), Buffer.from('\n')]));
+    writeFileSync(
+      join(electronDist, 'electron'),
+      Buffer.concat([
+        Buffer.from('#!/bin/sh\necho "stand-in for the Electron binary"\nexit 0\n# '),
+        Buffer.from(SENTINEL),
+        Buffer.from([1, wire.length, ...wire]),
+        Buffer.from('\n'),
+      ]),
+    );
     chmodSync(join(electronDist, 'electron'), 0o755);
     const output = join(work, 'dist');
 

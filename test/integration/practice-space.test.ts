@@ -10,7 +10,13 @@ import { createLogger } from '../../electron/engine/log/logger';
 import { PracticeSpace, type PracticeSpaceOptions } from '../../electron/engine/servers/practice-space';
 import { createNetworkProber } from '../../electron/engine/servers/prober';
 import type { OutputStatus } from '../../electron/shared/broadcast';
-import { insideTestNamespace, NAMESPACE_HOST_ADDRESS, NAMESPACE_INTERFACE, NAMESPACE_PEER_ADDRESS, testIceHostAddresses } from '../env/network';
+import {
+  insideTestNamespace,
+  NAMESPACE_HOST_ADDRESS,
+  NAMESPACE_INTERFACE,
+  NAMESPACE_PEER_ADDRESS,
+  testIceHostAddresses,
+} from '../env/network';
 import { delay } from '../env/process';
 
 /*
@@ -21,7 +27,10 @@ import { delay } from '../env/process';
  */
 
 const network: PracticeSpaceOptions['network'] = insideTestNamespace()
-  ? { primary: { address: NAMESPACE_HOST_ADDRESS, iceInterface: NAMESPACE_INTERFACE }, backup: { address: NAMESPACE_PEER_ADDRESS, iceInterface: 'veth1' } }
+  ? {
+      primary: { address: NAMESPACE_HOST_ADDRESS, iceInterface: NAMESPACE_INTERFACE },
+      backup: { address: NAMESPACE_PEER_ADDRESS, iceInterface: 'veth1' },
+    }
   : undefined;
 
 let engine: Engine | undefined;
@@ -68,7 +77,12 @@ async function listen(url: string, bytes = 4096): Promise<Buffer> {
 describe('the practice space', () => {
   it('starts both endpoints from the generated configuration, goes live on both, and survives a simulated failure on the backup', async () => {
     dir = mkdtempSync(join(tmpdir(), 'steadycast-practice-'));
-    const practice = new PracticeSpace({ dir: join(dir, 'practice'), clock: systemClock, logger: createLogger('practice'), ...(network ? { network } : {}) });
+    const practice = new PracticeSpace({
+      dir: join(dir, 'practice'),
+      clock: systemClock,
+      logger: createLogger('practice'),
+      ...(network ? { network } : {}),
+    });
     expect(practice.state()).toEqual({ status: 'off' });
     engine = new Engine({
       version: 'test',
@@ -100,13 +114,18 @@ describe('the practice space', () => {
       expect(endpoint?.icecast.fallbackMounts).toEqual(['/live-other.opus']);
     }
     expect(space.primary?.icecast.mountUrl).not.toBe(space.backup?.icecast.mountUrl);
-    expect(started.status === 'running' ? started.listenUrls : []).toEqual([new URL('/live.opus', space.primary?.icecast.mountUrl).toString().replace(/\/\/[^@]*@/, '//'), new URL('/live.opus', space.backup?.icecast.mountUrl).toString().replace(/\/\/[^@]*@/, '//')]);
+    expect(started.status === 'running' ? started.listenUrls : []).toEqual([
+      new URL('/live.opus', space.primary?.icecast.mountUrl).toString().replace(/\/\/[^@]*@/, '//'),
+      new URL('/live.opus', space.backup?.icecast.mountUrl).toString().replace(/\/\/[^@]*@/, '//'),
+    ]);
 
     // Every server answers the engine's own check.
     engine.execute({ channel: 'servers:check', payload: {} }).catch(() => undefined);
     await until('all four servers reachable', () => {
       const endpoints = engine?.getState().space.endpoints ?? [];
-      return endpoints.every((endpoint) => endpoint.janus?.probe.status === 'reachable' && endpoint.icecast?.probe.status === 'reachable') ? true : undefined;
+      return endpoints.every((endpoint) => endpoint.janus?.probe.status === 'reachable' && endpoint.icecast?.probe.status === 'reachable')
+        ? true
+        : undefined;
     });
 
     // The rooms are provisioned with the generated secret and admin key; an invite can be made.
@@ -117,7 +136,9 @@ describe('the practice space', () => {
     // The program goes live on both Icecasts; a listener of the backup hears Ogg.
     await engine.execute({ channel: 'broadcast:start', payload: { source: { kind: 'tone', frequencyHz: 440 } } });
     const output = (id: string): OutputStatus | undefined => engine?.getState().broadcast?.outputs.find((candidate) => candidate.id === id);
-    await until('both outputs live', () => (output('primary')?.state.status === 'live' && output('backup')?.state.status === 'live' ? true : undefined));
+    await until('both outputs live', () =>
+      output('primary')?.state.status === 'live' && output('backup')?.state.status === 'live' ? true : undefined,
+    );
     const backupUrl = started.status === 'running' ? started.listenUrls[1] : undefined;
     if (backupUrl === undefined) throw new Error('no backup listen URL');
     expect((await listen(backupUrl)).subarray(0, 4).toString('latin1')).toBe('OggS');
@@ -128,7 +149,9 @@ describe('the practice space', () => {
     await until('the primary output retrying', () => (output('primary')?.state.status === 'retrying' ? true : undefined));
     expect(output('backup')?.state.status).toBe('live');
     expect((await listen(backupUrl)).subarray(0, 4).toString('latin1')).toBe('OggS');
-    await expect(fetch(started.status === 'running' ? (started.listenUrls[0] ?? '') : '', { signal: AbortSignal.timeout(3000) })).rejects.toThrow();
+    await expect(
+      fetch(started.status === 'running' ? (started.listenUrls[0] ?? '') : '', { signal: AbortSignal.timeout(3000) }),
+    ).rejects.toThrow();
 
     await engine.stopBroadcast();
     await engine.stopPractice();
@@ -138,7 +161,12 @@ describe('the practice space', () => {
 
   it('refuses to change the space on air, and says so', async () => {
     dir = mkdtempSync(join(tmpdir(), 'steadycast-practice-'));
-    const practice = new PracticeSpace({ dir: join(dir, 'practice'), clock: systemClock, logger: createLogger('practice'), ...(network ? { network } : {}) });
+    const practice = new PracticeSpace({
+      dir: join(dir, 'practice'),
+      clock: systemClock,
+      logger: createLogger('practice'),
+      ...(network ? { network } : {}),
+    });
     engine = new Engine({
       version: 'test',
       mode: 'headless',
@@ -150,7 +178,9 @@ describe('the practice space', () => {
     });
     await engine.execute({ channel: 'practice:start', payload: {} });
     await engine.execute({ channel: 'broadcast:start', payload: { source: { kind: 'tone', frequencyHz: 440 } } });
-    await expect(engine.useSpace(EngineConfigSchema.parse({ space: { name: 'Other' } }))).rejects.toThrow('A show is on air: end it before changing the space.');
+    await expect(engine.useSpace(EngineConfigSchema.parse({ space: { name: 'Other' } }))).rejects.toThrow(
+      'A show is on air: end it before changing the space.',
+    );
     expect(engine.getState().space.name).toBe('Practice space');
   });
 });

@@ -92,7 +92,10 @@ async function throwawayGoneAfterMs(): Promise<number | null> {
 }
 
 /** Runs a check while watching Icecast's sources: the throwaway mounts seen during it, and how soon after the answer they were gone. */
-async function watchedUplink(engine: Engine, payload: object = {}): Promise<{ result: UplinkPreflight; seen: Set<string>; goneAfterMs: number | null; tookMs: number }> {
+async function watchedUplink(
+  engine: Engine,
+  payload: object = {},
+): Promise<{ result: UplinkPreflight; seen: Set<string>; goneAfterMs: number | null; tookMs: number }> {
   const seen = new Set<string>();
   let running = true;
   const watcher = (async () => {
@@ -128,7 +131,14 @@ describe('preflight:uplink against a real Icecast behind a throttled link', () =
         `throttle ${kbit} kbit/s: estimate ${result.kbitPerSecond?.toFixed(0)} kbit/s (${((result.kbitPerSecond ?? 0) / kbit).toFixed(2)}×), ${crossed} bytes over the link, ` +
           `check took ${tookMs} ms, mount gone ${goneAfterMs} ms after the answer; ${result.verdict} at ${fits.bitrateKbps} kbit/s × 2: ${result.detail}`,
       );
-      expect(result).toMatchObject({ verdict: fits.verdict, atLeast: false, bitrateKbps: fits.bitrateKbps, outputs: 2, neededKbit: fits.bitrateKbps * 2 + 64, server: `${server.host}:${server.port}` });
+      expect(result).toMatchObject({
+        verdict: fits.verdict,
+        atLeast: false,
+        bitrateKbps: fits.bitrateKbps,
+        outputs: 2,
+        neededKbit: fits.bitrateKbps * 2 + 64,
+        server: `${server.host}:${server.port}`,
+      });
       expect(result.kbitPerSecond).toBeGreaterThanOrEqual(0.6 * kbit);
       expect(result.kbitPerSecond).toBeLessThanOrEqual(1.3 * kbit);
       expect(crossed).toBeGreaterThan((kbit * 1000 * 2) / 8); // ≥ 2 s of the throttle really crossed the veth
@@ -143,7 +153,9 @@ describe('preflight:uplink against a real Icecast behind a throttled link', () =
 
       if (tooMuch !== null) {
         const { result: slow, goneAfterMs: slowGoneAfterMs } = await watchedUplink(engine, { bitrateKbps: tooMuch.bitrateKbps });
-        note(`throttle ${kbit} kbit/s: estimate ${slow.kbitPerSecond?.toFixed(0)} kbit/s (${((slow.kbitPerSecond ?? 0) / kbit).toFixed(2)}×); ${slow.verdict} at ${tooMuch.bitrateKbps} kbit/s × 2: ${slow.detail}`);
+        note(
+          `throttle ${kbit} kbit/s: estimate ${slow.kbitPerSecond?.toFixed(0)} kbit/s (${((slow.kbitPerSecond ?? 0) / kbit).toFixed(2)}×); ${slow.verdict} at ${tooMuch.bitrateKbps} kbit/s × 2: ${slow.detail}`,
+        );
         expect(slowGoneAfterMs).not.toBeNull();
         expect(slow).toMatchObject({ verdict: tooMuch.verdict, neededKbit: tooMuch.bitrateKbps * 2 + 64 });
         expect(slow.detail).toMatch(new RegExp(`^Too slow for ${tooMuch.bitrateKbps} kbit/s to two servers: .*Settings › Audio`));
@@ -155,7 +167,9 @@ describe('preflight:uplink against a real Icecast behind a throttled link', () =
   it('unthrottled: the byte cap ends the check first, an "at least" figure that passes', async () => {
     const engine = engineFor(showMount(), 1);
     const { result, seen, goneAfterMs, tookMs } = await watchedUplink(engine);
-    note(`unthrottled: estimate ≥ ${result.kbitPerSecond?.toFixed(0)} kbit/s, check took ${tookMs} ms, mount gone ${goneAfterMs} ms after the answer; ${result.detail}`);
+    note(
+      `unthrottled: estimate ≥ ${result.kbitPerSecond?.toFixed(0)} kbit/s, check took ${tookMs} ms, mount gone ${goneAfterMs} ms after the answer; ${result.detail}`,
+    );
     expect(result).toMatchObject({ verdict: 'pass', atLeast: true, bitrateKbps: 128, outputs: 1, neededKbit: 192 });
     expect(result.kbitPerSecond).toBeGreaterThan(20_000);
     expect(seen.size).toBeLessThanOrEqual(1); // the check may be over before the watcher's first look
@@ -188,7 +202,10 @@ describe('preflight:uplink against a real Icecast behind a throttled link', () =
     const started = Date.now();
     const pending = uplink(engine);
     await delay(1000);
-    await engine.execute({ channel: 'broadcast:start', payload: { source: { kind: 'tone', frequencyHz: 440 }, channels: 2, bitrateKbps: 64, record: false } });
+    await engine.execute({
+      channel: 'broadcast:start',
+      payload: { source: { kind: 'tone', frequencyHz: 440 }, channels: 2, bitrateKbps: 64, record: false },
+    });
     try {
       const result = await pending;
       note(`cancelled by going live after ${Date.now() - started} ms: ${result.detail}`);
@@ -197,7 +214,10 @@ describe('preflight:uplink against a real Icecast behind a throttled link', () =
       expect(Date.now() - started).toBeLessThan(2500);
       expect(await throwawayGoneAfterMs()).not.toBeNull(); // the reset freed the throwaway mount too
       const onAir = await dispatchUntrusted(engine, 'preflight:uplink', {});
-      expect(onAir).toMatchObject({ ok: false, error: { code: 'engine-error', message: expect.stringMatching(/not measured while a show is on air/) } });
+      expect(onAir).toMatchObject({
+        ok: false,
+        error: { code: 'engine-error', message: expect.stringMatching(/not measured while a show is on air/) },
+      });
     } finally {
       await engine.execute({ channel: 'broadcast:stop', payload: {} });
     }

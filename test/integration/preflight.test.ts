@@ -26,7 +26,9 @@ async function engineWithDeadBackup(): Promise<{ engine: Engine; deadPort: numbe
         name: 'Preflight',
         primary: {
           janus: { url: servers.janus.wsUrl },
-          icecast: { mountUrl: `http://source:${servers.icecast.sourcePassword}@${servers.icecast.host}:${servers.icecast.port}/preflight.opus` },
+          icecast: {
+            mountUrl: `http://source:${servers.icecast.sourcePassword}@${servers.icecast.host}:${servers.icecast.port}/preflight.opus`,
+          },
         },
         backup: {
           janus: { url: `ws://127.0.0.1:${deadPort}` },
@@ -46,7 +48,8 @@ describe('preflight:network against real servers', () => {
     const reply = await dispatchUntrusted(engine, 'preflight:network', { probes: 3 });
     if (!reply.ok) throw new Error(reply.error.message);
     const result = NetworkPreflightSchema.parse(reply.result);
-    const line = (endpoint: string, kind: string): PreflightServerLine | undefined => result.lines.find((candidate) => candidate.endpoint === endpoint && candidate.kind === kind);
+    const line = (endpoint: string, kind: string): PreflightServerLine | undefined =>
+      result.lines.find((candidate) => candidate.endpoint === endpoint && candidate.kind === kind);
 
     expect(result.lines).toHaveLength(4);
     for (const kind of ['janus', 'icecast']) {

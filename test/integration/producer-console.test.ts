@@ -36,20 +36,29 @@ describe('producer console: sticky mute, requests to speak, the space channel (r
 
   beforeAll(async () => {
     const { speechWav, toneWav } = await ensureFixtures();
-    [speechBrowser, toneBrowser, pageServer] = await Promise.all([launchChromium(speechWav), launchChromium(toneWav), startPeerPageServer()]);
+    [speechBrowser, toneBrowser, pageServer] = await Promise.all([
+      launchChromium(speechWav),
+      launchChromium(toneWav),
+      startPeerPageServer(),
+    ]);
     const config = EngineConfigSchema.parse({
       space: {
         name: 'Producer drill',
         primary: {
           janus: { url: servers.janus.wsUrl, room: { id: room, secret } },
-          icecast: { mountUrl: `http://source:${servers.icecast.sourcePassword}@${servers.icecast.host}:${servers.icecast.port}/producer-drill.opus` },
+          icecast: {
+            mountUrl: `http://source:${servers.icecast.sourcePassword}@${servers.icecast.host}:${servers.icecast.port}/producer-drill.opus`,
+          },
         },
       },
     });
     host = engineWith(config);
     cohost = engineWith(EngineConfigSchema.parse({ space: { name: 'Co-host' } }));
     producer = engineWith(EngineConfigSchema.parse({ space: { name: 'Producer' } }));
-    [hostPeer, cohostPeer] = await Promise.all([PeerPage.open(speechBrowser, pageServer), PeerPage.open(toneBrowser, pageServer, { processing: false })]);
+    [hostPeer, cohostPeer] = await Promise.all([
+      PeerPage.open(speechBrowser, pageServer),
+      PeerPage.open(toneBrowser, pageServer, { processing: false }),
+    ]);
   });
 
   afterAll(async () => {
@@ -67,14 +76,28 @@ describe('producer console: sticky mute, requests to speak, the space channel (r
     await host.execute({ channel: 'space:provision', payload: {} });
     await host.execute({ channel: 'conversation:join', payload: { display: 'Hana Host' } });
     await connectMedia(host, hostPeer);
-    const cohostInvite = await host.execute({ channel: 'invites:create', payload: { role: 'cohost', label: 'Cole', expiresInMinutes: 60 } });
+    const cohostInvite = await host.execute({
+      channel: 'invites:create',
+      payload: { role: 'cohost', label: 'Cole', expiresInMinutes: 60 },
+    });
     await cohost.execute({ channel: 'conversation:join', payload: { display: 'Cole Cohost', invite: cohostInvite.code } });
     await connectMedia(cohost, cohostPeer);
-    const producerInvite = await host.execute({ channel: 'invites:create', payload: { role: 'producer', label: 'Pia', expiresInMinutes: 60 } });
+    const producerInvite = await host.execute({
+      channel: 'invites:create',
+      payload: { role: 'producer', label: 'Pia', expiresInMinutes: 60 },
+    });
     await producer.execute({ channel: 'conversation:join', payload: { display: 'Pia Producer', invite: producerInvite.code } });
 
-    for (const [engine, who] of [[host, 'host'], [cohost, 'co-host'], [producer, 'producer']] as const) {
-      const state = await until(engine, (conversation) => conversation.channel.status === 'open' && conversation.participants.length === 3, `${who}'s space channel open`);
+    for (const [engine, who] of [
+      [host, 'host'],
+      [cohost, 'co-host'],
+      [producer, 'producer'],
+    ] as const) {
+      const state = await until(
+        engine,
+        (conversation) => conversation.channel.status === 'open' && conversation.participants.length === 3,
+        `${who}'s space channel open`,
+      );
       expect(state.channel.status).toBe('open');
     }
     // The co-host's tone reaches the host.
@@ -85,7 +108,10 @@ describe('producer console: sticky mute, requests to speak, the space channel (r
     const target = producer.getState().conversation.participants.find((participant) => participant.role === 'cohost');
     if (target === undefined) throw new Error('the producer does not see the co-host');
     const speaking = await gained(hostPeer, 1000);
-    await producer.execute({ channel: 'moderation:set-muted', payload: { participantId: target.id, muted: true, reason: 'Hum on your line' } });
+    await producer.execute({
+      channel: 'moderation:set-muted',
+      payload: { participantId: target.id, muted: true, reason: 'Hum on your line' },
+    });
     await untilQuiet(hostPeer, speaking.receivedAudioEnergy / 50, 3000);
 
     // The co-host's own app shows the lock, who set it and why, and refuses to unmute by itself.
@@ -93,17 +119,31 @@ describe('producer console: sticky mute, requests to speak, the space channel (r
     expect(locked.participants.find((p) => p.self)?.lock).toMatchObject({ by: 'Pia Producer (producer)', reason: 'Hum on your line' });
     await expect(cohost.execute({ channel: 'conversation:set-muted', payload: { muted: false } })).rejects.toThrow(/Request to speak/);
     // The host's engine (a moderator too) holds the same lock.
-    await until(host, (state) => state.participants.some((p) => p.role === 'cohost' && p.lock?.reason === 'Hum on your line'), "host's engine sees the lock");
+    await until(
+      host,
+      (state) => state.participants.some((p) => p.role === 'cohost' && p.lock?.reason === 'Hum on your line'),
+      "host's engine sees the lock",
+    );
     // A co-host can neither answer requests nor mute others.
-    await expect(cohost.execute({ channel: 'moderation:answer-request', payload: { participantId: target.id, approve: true } })).rejects.toThrow(/Only the host or a producer/);
+    await expect(
+      cohost.execute({ channel: 'moderation:answer-request', payload: { participantId: target.id, approve: true } }),
+    ).rejects.toThrow(/Only the host or a producer/);
 
     await cohost.execute({ channel: 'moderation:request-speak', payload: { active: true } });
     expect(cohost.getState().conversation.moderation.selfSpeakRequested).toBe(true);
-    await until(producer, (state) => state.participants.some((p) => p.id === target.id && p.speakRequested), 'the producer sees the request');
+    await until(
+      producer,
+      (state) => state.participants.some((p) => p.id === target.id && p.speakRequested),
+      'the producer sees the request',
+    );
     await until(host, (state) => state.participants.some((p) => p.role === 'cohost' && p.speakRequested), 'the host sees the request');
 
     await producer.execute({ channel: 'moderation:answer-request', payload: { participantId: target.id, approve: true } });
-    const freed = await until(cohost, (state) => state.participants.some((p) => p.self && p.lock === null && !p.muted), 'co-host unlocked and unmuted');
+    const freed = await until(
+      cohost,
+      (state) => state.participants.some((p) => p.self && p.lock === null && !p.muted),
+      'co-host unlocked and unmuted',
+    );
     expect(freed.moderation.selfSpeakRequested).toBe(false);
     expect(freed.moderation.log.some((event) => event.action === 'approve' && /approved your request/.test(event.detail))).toBe(true);
     await delay(400);
@@ -127,7 +167,12 @@ describe('producer console: sticky mute, requests to speak, the space channel (r
     const session = await rogue.connection.create(5);
     const handle = await session.attach<AudioBridgeHandle>(AudioBridgePlugin);
     rogue.handle = handle;
-    const joined = await handle.join({ room, display: encodeDisplayName({ name: 'Rex Rogue', role: 'cohost', inviteId: invite.id }), token: invite.token, muted: false });
+    const joined = await handle.join({
+      room,
+      display: encodeDisplayName({ name: 'Rex Rogue', role: 'cohost', inviteId: invite.id }),
+      token: invite.token,
+      muted: false,
+    });
     const feed = String(joined.feed);
     let mutedAt: number | null = null;
     for (const event of Object.values(AudioBridgePlugin.EVENT)) {
@@ -150,22 +195,36 @@ describe('producer console: sticky mute, requests to speak, the space channel (r
     expect((mutedAt ?? Infinity) - unmutedAt).toBeLessThan(300);
 
     // The host's engine holds the room secret, so it is the one that mutes the rogue again and flags it.
-    const flagged = await until(host, (state) => state.participants.some((p) => p.id === feed && p.flags.some((flag) => flag.kind === 'self-unmuted')), 'rogue flagged');
+    const flagged = await until(
+      host,
+      (state) => state.participants.some((p) => p.id === feed && p.flags.some((flag) => flag.kind === 'self-unmuted')),
+      'rogue flagged',
+    );
     expect(flagged.participants.find((p) => p.id === feed)?.muted).toBe(true);
-    expect(flagged.moderation.log.some((event) => event.action === 're-mute' && event.target === 'Rex Rogue' && event.actor === 'sticky mute')).toBe(true);
+    expect(
+      flagged.moderation.log.some((event) => event.action === 're-mute' && event.target === 'Rex Rogue' && event.actor === 'sticky mute'),
+    ).toBe(true);
     await handle.leave().catch(() => undefined);
   });
 
   it('mute everyone except hosts locks every non-host, and the host is still heard', async () => {
     const { muted } = await producer.execute({ channel: 'moderation:mute-all', payload: {} });
     expect(muted).toBeGreaterThanOrEqual(1);
-    const cohostView = await until(cohost, (state) => state.participants.some((p) => p.self && p.lock !== null), 'co-host locked by mute-all');
+    const cohostView = await until(
+      cohost,
+      (state) => state.participants.some((p) => p.self && p.lock !== null),
+      'co-host locked by mute-all',
+    );
     expect(cohostView.participants.find((p) => p.self)?.lock?.reason).toBe('Everyone except the hosts was muted');
     expect(cohostView.participants.find((p) => p.role === 'host')?.muted).toBe(false);
     await delay(300);
     expect((await gained(cohostPeer, 1000)).receivedAudioEnergy, 'the co-host hears the host').toBeGreaterThan(AUDIBLE_ENERGY);
     // The producer's own log has it (its engine asked the host's, which did it in the producer's name).
-    expect(producer.getState().conversation.moderation.log).toEqual(expect.arrayContaining([expect.objectContaining({ actor: 'Pia Producer (producer)', action: 'mute-all', target: null })]));
-    expect(host.getState().conversation.moderation.log).toEqual(expect.arrayContaining([expect.objectContaining({ actor: 'Pia Producer (producer)', action: 'mute-all', target: null })]));
+    expect(producer.getState().conversation.moderation.log).toEqual(
+      expect.arrayContaining([expect.objectContaining({ actor: 'Pia Producer (producer)', action: 'mute-all', target: null })]),
+    );
+    expect(host.getState().conversation.moderation.log).toEqual(
+      expect.arrayContaining([expect.objectContaining({ actor: 'Pia Producer (producer)', action: 'mute-all', target: null })]),
+    );
   });
 });

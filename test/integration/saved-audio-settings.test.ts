@@ -39,8 +39,10 @@ interface Served {
 async function listen(icecast: IcecastServer, ms: number): Promise<Served> {
   const { pages } = readOggPages(new Uint8Array(await captureMount(icecast, MOUNT, ms)));
   const [head, tags, ...audio] = pages.flatMap((page) => page.packets);
-  if (head === undefined || new TextDecoder().decode(head.subarray(0, 8)) !== 'OpusHead') throw new Error('the stream did not start with an OpusHead');
-  if (tags === undefined || new TextDecoder().decode(tags.subarray(0, 8)) !== 'OpusTags') throw new Error('the stream has no OpusTags after its OpusHead');
+  if (head === undefined || new TextDecoder().decode(head.subarray(0, 8)) !== 'OpusHead')
+    throw new Error('the stream did not start with an OpusHead');
+  if (tags === undefined || new TextDecoder().decode(tags.subarray(0, 8)) !== 'OpusTags')
+    throw new Error('the stream has no OpusTags after its OpusHead');
   const bytes = audio.reduce((sum, packet) => sum + packet.byteLength, 0);
   const seconds = audio.reduce((sum, packet) => sum + opusPacketSamples(packet), 0) / 48_000;
   return { channels: head[9] ?? 0, kbitPerSecond: (bytes * 8) / seconds / 1000, seconds };
@@ -49,8 +51,11 @@ async function listen(icecast: IcecastServer, ms: number): Promise<Served> {
 /** Icecast's own record of the mount's stream (`audio_info` as the source announced it). */
 async function mountInfo(icecast: IcecastServer): Promise<string> {
   const response = await fetch(`${icecast.baseUrl}/status-json.xsl`);
-  const stats = (await response.json()) as { icestats: { source?: { listenurl: string; audio_info?: string } | { listenurl: string; audio_info?: string }[] } };
-  const sources = stats.icestats.source === undefined ? [] : Array.isArray(stats.icestats.source) ? stats.icestats.source : [stats.icestats.source];
+  const stats = (await response.json()) as {
+    icestats: { source?: { listenurl: string; audio_info?: string } | { listenurl: string; audio_info?: string }[] };
+  };
+  const sources =
+    stats.icestats.source === undefined ? [] : Array.isArray(stats.icestats.source) ? stats.icestats.source : [stats.icestats.source];
   return sources.find((source) => source.listenurl.endsWith(MOUNT))?.audio_info ?? '';
 }
 
@@ -83,7 +88,10 @@ describe('saved audio settings on air (real Icecast)', () => {
   });
 
   /** Runs a command the way both bindings do (parsed with the contract first). */
-  async function command<C extends CommandChannel>(channel: C, payload: CommandPayload<C> | Record<string, unknown>): Promise<CommandResult<C>> {
+  async function command<C extends CommandChannel>(
+    channel: C,
+    payload: CommandPayload<C> | Record<string, unknown>,
+  ): Promise<CommandResult<C>> {
     if (!engine) throw new Error('no engine');
     const reply = await dispatchUntrusted(engine, channel, payload);
     if (!reply.ok) throw new Error(`${channel}: ${reply.error.message}`);
@@ -99,7 +107,10 @@ describe('saved audio settings on air (real Icecast)', () => {
       config: EngineConfigSchema.parse({
         space: {
           name: 'Saved settings show',
-          primary: { janus: { url: 'ws://127.0.0.1:9' }, icecast: { mountUrl: `http://source:${icecast.sourcePassword}@${icecast.host}:${icecast.port}${MOUNT}` } },
+          primary: {
+            janus: { url: 'ws://127.0.0.1:9' },
+            icecast: { mountUrl: `http://source:${icecast.sourcePassword}@${icecast.host}:${icecast.port}${MOUNT}` },
+          },
         },
       }),
       clock: systemClock,
@@ -112,10 +123,16 @@ describe('saved audio settings on air (real Icecast)', () => {
       command('settings:save-general', { audio: { ...DEFAULT_AUDIO_SETTINGS, ...audio }, recording, shortcuts: { ...DEFAULT_SHORTCUTS } });
 
     // A bad value never reaches the engine, and says what is wrong.
-    await expect(command('settings:save-general', { audio: { ...DEFAULT_AUDIO_SETTINGS, bitrateKbps: 100 }, recording: { enabled: false, folder: '' }, shortcuts: DEFAULT_SHORTCUTS })).rejects.toThrow(
-      /choose one of 32, 48, 64, 96, 128, 160, 192, 256 kb\/s/,
+    await expect(
+      command('settings:save-general', {
+        audio: { ...DEFAULT_AUDIO_SETTINGS, bitrateKbps: 100 },
+        recording: { enabled: false, folder: '' },
+        shortcuts: DEFAULT_SHORTCUTS,
+      }),
+    ).rejects.toThrow(/choose one of 32, 48, 64, 96, 128, 160, 192, 256 kb\/s/);
+    await expect(command('broadcast:start', { source: { kind: 'tone', frequencyHz: 440 }, channels: 6 })).rejects.toThrow(
+      /must be 1 \(mono\) or 2 \(stereo\)/,
     );
-    await expect(command('broadcast:start', { source: { kind: 'tone', frequencyHz: 440 }, channels: 6 })).rejects.toThrow(/must be 1 \(mono\) or 2 \(stereo\)/);
 
     // Show 1: mono at 32 kbit/s, not recorded.
     await save({ bitrateKbps: 32, channels: 1 }, { enabled: false, folder: dir });

@@ -19,7 +19,16 @@ const servers = inject('servers');
 const showTimings = { announceEveryMs: 400, staleMs: 2000 };
 
 function engineFor(config: EngineConfig): Engine {
-  return new Engine({ version: 'test', mode: 'headless', bridgeKind: 'websocket', config, clock: systemClock, prober: new FakeProber(), iceHostAddresses: testIceHostAddresses(), showTimings });
+  return new Engine({
+    version: 'test',
+    mode: 'headless',
+    bridgeKind: 'websocket',
+    config,
+    clock: systemClock,
+    prober: new FakeProber(),
+    iceHostAddresses: testIceHostAddresses(),
+    showTimings,
+  });
 }
 
 describe('the show as a co-host sees it (real Janus, real Icecast)', () => {
@@ -30,7 +39,9 @@ describe('the show as a co-host sees it (real Janus, real Icecast)', () => {
         name: 'Show drill',
         primary: {
           janus: { url: servers.janus.wsUrl, room: { id: room, secret: randomBytes(12).toString('hex') } },
-          icecast: { mountUrl: `http://source:${servers.icecast.sourcePassword}@${servers.icecast.host}:${servers.icecast.port}/show-drill-${room}.opus` },
+          icecast: {
+            mountUrl: `http://source:${servers.icecast.sourcePassword}@${servers.icecast.host}:${servers.icecast.port}/show-drill-${room}.opus`,
+          },
         },
       },
     }),
@@ -45,7 +56,10 @@ describe('the show as a co-host sees it (real Janus, real Icecast)', () => {
   it('learns the show on joining, follows its end and start, and stops believing it when the host goes quiet', async () => {
     await host.execute({ channel: 'conversation:join', payload: { display: 'Hana Host' } });
     await until(host, (state) => state.channel.status === 'open', 'the host’s space channel open', 15_000);
-    await host.execute({ channel: 'broadcast:start', payload: { source: { kind: 'tone', frequencyHz: 440 }, channels: 1, bitrateKbps: 64, record: false } });
+    await host.execute({
+      channel: 'broadcast:start',
+      payload: { source: { kind: 'tone', frequencyHz: 440 }, channels: 1, bitrateKbps: 64, record: false },
+    });
     const since = host.getState().broadcast?.startedAt;
     expect(since).toBeTypeOf('number');
 
@@ -60,7 +74,10 @@ describe('the show as a co-host sees it (real Janus, real Icecast)', () => {
     await host.execute({ channel: 'broadcast:stop', payload: {} });
     await until(cohost, (state) => state.show.status === 'off-air', 'the co-host hears the show ended', 10_000);
 
-    await host.execute({ channel: 'broadcast:start', payload: { source: { kind: 'tone', frequencyHz: 440 }, channels: 1, bitrateKbps: 64, record: false } });
+    await host.execute({
+      channel: 'broadcast:start',
+      payload: { source: { kind: 'tone', frequencyHz: 440 }, channels: 1, bitrateKbps: 64, record: false },
+    });
     const again = await until(cohost, (state) => state.show.status === 'on-air', 'the co-host hears the show again', 10_000);
     expect(again.show.status === 'on-air' && again.show.since).toBe(host.getState().broadcast?.startedAt);
     // Repeated while on air: still believed well past the stale time.

@@ -66,7 +66,11 @@ export function dominantFrequency(signal: Float64Array, sampleRate: number): num
   let best = 1;
   for (let k = 2; k < size / 2; k += 1) if (power(k) > power(best)) best = k;
   // Parabolic interpolation on log power around the peak bin.
-  const [left, middle, right] = [power(best - 1), power(best), power(best + 1)].map((value) => Math.log(value + 1e-30)) as [number, number, number];
+  const [left, middle, right] = [power(best - 1), power(best), power(best + 1)].map((value) => Math.log(value + 1e-30)) as [
+    number,
+    number,
+    number,
+  ];
   const shift = (0.5 * (left - right)) / (left - 2 * middle + right);
   return ((best + (Number.isFinite(shift) ? shift : 0)) * sampleRate) / size;
 }

@@ -18,5 +18,12 @@ export const desktopAppOptions = (overrides: Partial<DesktopAppOptions> = {}): D
 
 /** A desktop engine with the default (empty) space on `clock`, as the app builds it before its settings hold servers. */
 export function desktopEngine(clock: FakeClock = new FakeClock(), config: unknown = {}): Engine {
-  return new Engine({ version: '9.9.9', mode: 'desktop', bridgeKind: 'ipc', config: EngineConfigSchema.parse(config), clock, prober: new FakeProber() });
+  return new Engine({
+    version: '9.9.9',
+    mode: 'desktop',
+    bridgeKind: 'ipc',
+    config: EngineConfigSchema.parse(config),
+    clock,
+    prober: new FakeProber(),
+  });
 }

@@ -61,7 +61,8 @@ export class WavFileSource implements PcmSource {
     const reader = WavReader.open(options.path);
     try {
       const { sampleRate, channels } = reader.info;
-      const resampler = sampleRate === SAMPLE_RATE ? null : await StreamResampler.create(Math.min(channels, options.channels), sampleRate, SAMPLE_RATE);
+      const resampler =
+        sampleRate === SAMPLE_RATE ? null : await StreamResampler.create(Math.min(channels, options.channels), sampleRate, SAMPLE_RATE);
       return new WavFileSource(options, reader, resampler);
     } catch (error) {
       reader.close();
@@ -154,7 +155,8 @@ export class WavFileSource implements PcmSource {
     const { sampleRate } = this.reader.info;
     const expected = this.resampler.outputFramesFor(this.inputFramesRead);
     const zeros = new Float32Array(Math.ceil(sampleRate / 20) * this.resampler.channels); // 50 ms, far beyond the filter's reach
-    for (let round = 0; round < 4 && this.outputFramesQueued < expected; round += 1) this.queue(zeros, this.resampler.channels as ChannelCount);
+    for (let round = 0; round < 4 && this.outputFramesQueued < expected; round += 1)
+      this.queue(zeros, this.resampler.channels as ChannelCount);
     const surplus = this.outputFramesQueued - expected;
     if (surplus > 0) this.fifo.truncate(Math.max(0, this.fifo.length - surplus * this.channels));
   }

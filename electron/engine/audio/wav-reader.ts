@@ -62,7 +62,8 @@ export class WavReader {
       throw new AudioFileError(path, 'unreadable', `the file cannot be opened (${typeof code === 'string' ? code : 'unknown error'}).`);
     }
     try {
-      if (!fstatSync(fd).isFile()) throw new AudioFileError(path, 'unreadable', 'it is not a regular file (a FIFO, device or folder); give a .wav file.');
+      if (!fstatSync(fd).isFile())
+        throw new AudioFileError(path, 'unreadable', 'it is not a regular file (a FIFO, device or folder); give a .wav file.');
       return new WavReader(path, fd, readHeader(path, fd));
     } catch (error) {
       closeSync(fd);
@@ -89,7 +90,11 @@ export class WavReader {
         read = readSync(this.fd, bytes, filled, bytes.length - filled, dataOffset + this.position * blockAlign + filled);
       } catch (error) {
         const code = (error as { code?: unknown }).code;
-        throw new AudioFileError(this.path, 'unreadable', `reading the audio failed (${typeof code === 'string' ? code : 'unknown error'}).`);
+        throw new AudioFileError(
+          this.path,
+          'unreadable',
+          `reading the audio failed (${typeof code === 'string' ? code : 'unknown error'}).`,
+        );
       }
       if (read === 0) break; // the file shrank while we play it: treat as its end
       filled += read;
@@ -197,10 +202,18 @@ function describeFormat(path: string, format: FormatChunk): Pick<WavInfo, 'sampl
   } else if (formatTag === WAVE_FORMAT_IEEE_FLOAT) {
     sampleFormat = ({ 32: 'float32', 64: 'float64' } as const)[bitsPerSample as 32 | 64] ?? null;
   } else {
-    throw new AudioFileError(path, 'unsupported-format', `its samples are compressed (WAVE format 0x${formatTag.toString(16)}); only PCM and float WAV is read.`);
+    throw new AudioFileError(
+      path,
+      'unsupported-format',
+      `its samples are compressed (WAVE format 0x${formatTag.toString(16)}); only PCM and float WAV is read.`,
+    );
   }
   if (!sampleFormat) {
-    throw new AudioFileError(path, 'unsupported-format', `${bitsPerSample}-bit ${formatTag === WAVE_FORMAT_PCM ? 'integer' : 'float'} samples are not supported.`);
+    throw new AudioFileError(
+      path,
+      'unsupported-format',
+      `${bitsPerSample}-bit ${formatTag === WAVE_FORMAT_PCM ? 'integer' : 'float'} samples are not supported.`,
+    );
   }
   if (channels !== 1 && channels !== 2) {
     throw new AudioFileError(path, 'unsupported-format', `it has ${channels} channels; Steadycast reads mono or stereo.`);
@@ -209,7 +222,11 @@ function describeFormat(path: string, format: FormatChunk): Pick<WavInfo, 'sampl
     throw new AudioFileError(path, 'unsupported-format', `its sample rate ${sampleRate} Hz is outside ${WAV_MIN_RATE}–${WAV_MAX_RATE} Hz.`);
   }
   if (blockAlign !== (channels * bitsPerSample) / 8) {
-    throw new AudioFileError(path, 'not-wav', `its header is inconsistent (block size ${blockAlign} bytes for ${channels} × ${bitsPerSample} bits).`);
+    throw new AudioFileError(
+      path,
+      'not-wav',
+      `its header is inconsistent (block size ${blockAlign} bytes for ${channels} × ${bitsPerSample} bits).`,
+    );
   }
   return { sampleRate, channels, format: sampleFormat };
 }

@@ -4,7 +4,13 @@ import type { LoudnessMeters } from '../../shared/loudness';
 import { convertChannels, FRAME_MS, FRAME_SAMPLES, type AudioFrame, type ChannelCount, type PcmSource } from '../audio/audio-frame';
 import { LevelMeter, SilenceDetector } from '../audio/meters';
 import type { Clock } from '../clock';
-import { DEFAULT_ICECAST_THRESHOLDS, IcecastOutput, type BacklogPolicy, type IcecastOutputState, type IcecastThresholds } from '../icecast/icecast-output';
+import {
+  DEFAULT_ICECAST_THRESHOLDS,
+  IcecastOutput,
+  type BacklogPolicy,
+  type IcecastOutputState,
+  type IcecastThresholds,
+} from '../icecast/icecast-output';
 import { createLogger, type Logger } from '../log/logger';
 import { DEFAULT_PROGRAM_LOUDNESS, type ProgramChainReading, type ProgramLoudness } from '../loudness/program-chain';
 import { OpusEncoderService } from '../opus/encoder-service';
@@ -254,7 +260,11 @@ export class Broadcast implements BroadcastControl {
     this.emitStatus();
     await this.encodeChain;
     await this.encoder.close().catch((error: unknown) => this.log.error('closing the encoder failed', error));
-    await Promise.all([...this.outputs.values()].map(({ output }) => output.stop().catch((error: unknown) => this.log.error('stopping an output failed', error))));
+    await Promise.all(
+      [...this.outputs.values()].map(({ output }) =>
+        output.stop().catch((error: unknown) => this.log.error('stopping an output failed', error)),
+      ),
+    );
     this.recorder?.stop();
     this.options.clock.clearTimeout(this.statusTimer);
     this.phase = 'ended';
@@ -271,13 +281,21 @@ export class Broadcast implements BroadcastControl {
     const frame =
       incoming.channels === this.options.channels
         ? incoming
-        : { ...incoming, channels: this.options.channels, samples: convertChannels(incoming.samples, incoming.channels, this.options.channels) };
+        : {
+            ...incoming,
+            channels: this.options.channels,
+            samples: convertChannels(incoming.samples, incoming.channels, this.options.channels),
+          };
     const frameIndex = this.framesIn++;
 
     const reading = this.meter.update(frame);
     const transition = this.silence.update(reading.rmsDbfs, frameIndex * FRAME_MS);
     if (transition?.type === 'silence-started') {
-      this.notice('silence-started', 'warn', `Silence on air: the program has been below the silence threshold for ${Math.round((transition.at - transition.since) / 1000)} s.`);
+      this.notice(
+        'silence-started',
+        'warn',
+        `Silence on air: the program has been below the silence threshold for ${Math.round((transition.at - transition.since) / 1000)} s.`,
+      );
     } else if (transition?.type === 'silence-ended') {
       this.notice('silence-ended', 'info', `Audio is back after ${Math.round(transition.silentMs / 1000)} s of silence.`);
     }
@@ -332,7 +350,8 @@ export class Broadcast implements BroadcastControl {
   private onOutputChange(config: BroadcastOutputConfig, state: IcecastOutputState): void {
     const where = `${config.label} (${redactUrl(config.url)})`;
     // One notice per change that matters to a host (up, down, given up), not one per attempt.
-    const category = state.kind === 'live' ? 'up' : state.kind === 'retrying' ? 'down' : state.kind === 'stopped' ? `stopped:${state.reason}` : null;
+    const category =
+      state.kind === 'live' ? 'up' : state.kind === 'retrying' ? 'down' : state.kind === 'stopped' ? `stopped:${state.reason}` : null;
     const previous = this.noticeCategory.get(config.id);
     if (category !== null) this.noticeCategory.set(config.id, category);
     if (category === null || category === previous) {
@@ -347,7 +366,8 @@ export class Broadcast implements BroadcastControl {
         this.notice('output-changed', 'warn', `${where} is retrying: ${state.lastError.message}`);
         break;
       case 'stopped':
-        if (state.reason !== 'requested') this.notice('output-changed', 'error', `${where} stopped: ${state.lastError?.message ?? state.reason}`);
+        if (state.reason !== 'requested')
+          this.notice('output-changed', 'error', `${where} stopped: ${state.lastError?.message ?? state.reason}`);
         break;
       case 'connecting':
         break;
@@ -361,7 +381,8 @@ export class Broadcast implements BroadcastControl {
     if (event.type === 'file-opened' && (this.recorder?.state.files.length ?? 0) > 1) {
       this.notice('recording-split', 'info', `Recording continues in ${event.path ?? 'a new file'}.`);
     }
-    if (event.type === 'failed') this.notice('recording-split', 'error', `The safety recording failed: ${this.recorder?.state.error ?? 'unknown error'}`);
+    if (event.type === 'failed')
+      this.notice('recording-split', 'error', `The safety recording failed: ${this.recorder?.state.error ?? 'unknown error'}`);
     this.emitStatus();
   }
 

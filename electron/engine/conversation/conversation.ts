@@ -1,9 +1,23 @@
 import { randomBytes } from 'node:crypto';
-import { encodeDisplayName, type ConversationState, type InviteSummary, type JoinStep, type Participant, type Role, type SessionDescription } from '../../shared/conversation';
+import {
+  encodeDisplayName,
+  type ConversationState,
+  type InviteSummary,
+  type JoinStep,
+  type Participant,
+  type Role,
+  type SessionDescription,
+} from '../../shared/conversation';
 import type { EventPayload } from '../../shared/contract';
 import type { FailoverMove, FailoverSettings } from '../../shared/failover';
 import type { MicReport } from '../../shared/mic-report';
-import { parseModeratorAnnouncement, parseSignedAnnouncement, SPACE_CHANNEL_VERSION, type ModeratorAnnouncement, type ParticipantMessage } from '../../shared/space-channel';
+import {
+  parseModeratorAnnouncement,
+  parseSignedAnnouncement,
+  SPACE_CHANNEL_VERSION,
+  type ModeratorAnnouncement,
+  type ParticipantMessage,
+} from '../../shared/space-channel';
 import type { EndpointName } from '../../shared/state';
 import type { Clock } from '../clock';
 import type { EngineConfig } from '../config';
@@ -129,7 +143,11 @@ export class Conversation {
         const key = this.hostKey;
         if (this.role !== 'host' || this.invite !== null || key === null) return null;
         // Before the channel opens there is nobody to tell: the roster goes out when it opens (and on every join).
-        return { key, invites: { activeInvite: (id) => this.activeInvite(id) }, announce: (announcement) => (this.channel.isOpen ? this.announce(announcement) : Promise.resolve()) };
+        return {
+          key,
+          invites: { activeInvite: (id) => this.activeInvite(id) },
+          announce: (announcement) => (this.channel.isOpen ? this.announce(announcement) : Promise.resolve()),
+        };
       },
       onChange: () => this.refreshParticipants(),
     });
@@ -270,13 +288,19 @@ export class Conversation {
     this.display = request.display;
     this.target = target;
     const attempt = this.attempts.begin();
-    this.link.transition({ status: 'connecting', endpoint: target.endpoint, since: this.options.clock.now(), ...joinSteps(this.role, target) }, 'join');
+    this.link.transition(
+      { status: 'connecting', endpoint: target.endpoint, since: this.options.clock.now(), ...joinSteps(this.role, target) },
+      'join',
+    );
     try {
       await this.connect(target, attempt);
     } catch (error) {
       if (attempt.current) {
         await this.teardown();
-        this.link.transition({ status: 'failed', endpoint: target.endpoint, at: this.options.clock.now(), reason: describeError(error) }, 'the join failed');
+        this.link.transition(
+          { status: 'failed', endpoint: target.endpoint, at: this.options.clock.now(), reason: describeError(error) },
+          'the join failed',
+        );
       }
       throw error;
     }
@@ -292,20 +316,31 @@ export class Conversation {
   async switchEndpoint(endpoint: EndpointName, retry: { attempt: number; nextAttemptAt: number }): Promise<ConversationState> {
     // From `failed` too: a primary that restarted forgot our session, and the backup room is the way back in.
     if (this.role === null || this.link.current.status === 'idle') throw new EngineCommandError('Not in the conversation: join first.');
-    const target = this.invite === null ? hostTarget(this.options.config, endpoint, this.ownToken, this.now) : inviteTarget(this.invite, endpoint);
+    const target =
+      this.invite === null ? hostTarget(this.options.config, endpoint, this.ownToken, this.now) : inviteTarget(this.invite, endpoint);
     const carried = { muted: selfMutedNow(this.participants, this.selfMuted), selfMuted: this.selfMuted };
     const attempt = this.attempts.begin();
     await this.teardownQuickly();
     this.participants = [];
     this.target = target;
-    this.link.transition({ status: 'connecting', endpoint, since: this.options.clock.now(), ...joinSteps(this.role, target) }, `move to the ${endpoint} room`);
+    this.link.transition(
+      { status: 'connecting', endpoint, since: this.options.clock.now(), ...joinSteps(this.role, target) },
+      `move to the ${endpoint} room`,
+    );
     try {
       await this.connect(target, attempt, carried);
     } catch (error) {
       if (attempt.current) {
         await this.teardown();
         this.link.transition(
-          { status: 'reconnecting', endpoint, since: this.options.clock.now(), attempt: retry.attempt, nextAttemptAt: retry.nextAttemptAt, reason: describeError(error).slice(0, 500) },
+          {
+            status: 'reconnecting',
+            endpoint,
+            since: this.options.clock.now(),
+            attempt: retry.attempt,
+            nextAttemptAt: retry.nextAttemptAt,
+            reason: describeError(error).slice(0, 500),
+          },
           'the move failed; the failover rule tries again',
         );
       }
@@ -339,16 +374,22 @@ export class Conversation {
   /** Sends the renderer's offer (first negotiation or ICE restart) and returns Janus's answer. */
   async offer(offer: SessionDescription, iceRestart: boolean): Promise<SessionDescription> {
     const room = this.room;
-    if (room === null || this.link.current.status !== 'joined') throw new EngineCommandError('Not in the conversation: join first, then connect the microphone.');
+    if (room === null || this.link.current.status !== 'joined')
+      throw new EngineCommandError('Not in the conversation: join first, then connect the microphone.');
     if (offer.type !== 'offer') throw new EngineCommandError('Expected an SDP offer from the page.');
     // After a failover the old room's connection may still try an ICE restart: it belongs to no room here.
-    if (iceRestart && this.negotiatedRoom !== room) throw new EngineCommandError('The conversation moved to another room: the audio connects again with a new offer.');
+    if (iceRestart && this.negotiatedRoom !== room)
+      throw new EngineCommandError('The conversation moved to another room: the audio connects again with a new offer.');
     // The connection of a window whose seat a newer one took over (reload, second window) must not take it back.
-    if (iceRestart && dtlsFingerprint(offer.sdp) !== this.negotiatedFingerprint) throw new EngineCommandError('Another window took over this conversation\'s audio: reload this window to bring the audio back here.');
+    if (iceRestart && dtlsFingerprint(offer.sdp) !== this.negotiatedFingerprint)
+      throw new EngineCommandError("Another window took over this conversation's audio: reload this window to bring the audio back here.");
     // A first offer on a handle that already carried media comes from a new page (reload, renderer
     // crash): the participant keeps its feed, its mute (its own or a moderator's) and its locks.
     const muted = this.moderation.selfLock() !== null || selfMutedNow(this.participants, this.selfMuted);
-    const sdp = !iceRestart && this.negotiatedRoom === room ? await room.renewMedia(offer.sdp, { muted }) : await room.offer(offer.sdp, { iceRestart });
+    const sdp =
+      !iceRestart && this.negotiatedRoom === room
+        ? await room.renewMedia(offer.sdp, { muted })
+        : await room.offer(offer.sdp, { iceRestart });
     this.negotiatedRoom = room;
     this.negotiatedFingerprint = dtlsFingerprint(offer.sdp);
     return { type: 'answer', sdp };
@@ -358,8 +399,14 @@ export class Conversation {
   async setMuted(muted: boolean): Promise<ConversationState> {
     const room = this.room;
     if (room === null || this.link.current.status !== 'joined') throw new EngineCommandError('Not in the conversation: join first.');
-    if (!muted && (this.moderation.selfLock() !== null || this.participants.some((participant) => participant.self && participant.mutedBy === 'moderator'))) {
-      throw new EngineCommandError('A moderator muted you: only the host or a producer can unmute you. Use "Request to speak", then wait for their answer.');
+    if (
+      !muted &&
+      (this.moderation.selfLock() !== null ||
+        this.participants.some((participant) => participant.self && participant.mutedBy === 'moderator'))
+    ) {
+      throw new EngineCommandError(
+        'A moderator muted you: only the host or a producer can unmute you. Use "Request to speak", then wait for their answer.',
+      );
     }
     await room.setMuted(muted);
     this.selfMuted = muted;
@@ -372,7 +419,12 @@ export class Conversation {
    * the space channel so the participant's app locks its button, and enforced by every
    * moderator's engine; an unmute lifts the lock first, so no engine mutes it again.
    */
-  async moderateMute(participantId: string, muted: boolean, reason?: string, action: 'mute' | 'auto-mute' = 'mute'): Promise<ConversationState> {
+  async moderateMute(
+    participantId: string,
+    muted: boolean,
+    reason?: string,
+    action: 'mute' | 'auto-mute' = 'mute',
+  ): Promise<ConversationState> {
     await this.moderation.mute(participantId, muted, reason, action);
     return this.state();
   }
@@ -497,7 +549,8 @@ export class Conversation {
       this.attempts.cancel();
       void this.teardown();
       this.participants = [];
-      const why = reason === 'kicked' ? 'You were removed from the room by the host or a producer.' : 'The host closed the conversation room.';
+      const why =
+        reason === 'kicked' ? 'You were removed from the room by the host or a producer.' : 'The host closed the conversation room.';
       this.link.transition({ status: 'failed', endpoint: target.endpoint, at: this.options.clock.now(), reason: why }, reason);
     });
     if (opens && target.secret !== undefined) {
@@ -519,7 +572,10 @@ export class Conversation {
     this.selfMuted = carried?.selfMuted ?? muted;
     this.refreshParticipants();
     this.roster.seatHost(joined.selfId);
-    this.link.transition({ status: 'joined', endpoint: target.endpoint, since: this.options.clock.now(), selfId: joined.selfId, role: this.role ?? 'cohost' }, 'seated in the room');
+    this.link.transition(
+      { status: 'joined', endpoint: target.endpoint, since: this.options.clock.now(), selfId: joined.selfId, role: this.role ?? 'cohost' },
+      'seated in the room',
+    );
     void this.openChannel(janus, target, attempt, joined.selfId);
     this.startTick(attempt);
   }
@@ -539,7 +595,17 @@ export class Conversation {
         return;
       case 'reconnecting':
         if (link.status === 'joined' || link.status === 'reconnecting') {
-          this.link.transition({ status: 'reconnecting', endpoint, since: this.options.clock.now(), attempt: state.attempt, nextAttemptAt: state.nextAttemptAt, reason: state.reason }, 'Janus transport lost');
+          this.link.transition(
+            {
+              status: 'reconnecting',
+              endpoint,
+              since: this.options.clock.now(),
+              attempt: state.attempt,
+              nextAttemptAt: state.nextAttemptAt,
+              reason: state.reason,
+            },
+            'Janus transport lost',
+          );
         }
         return;
       case 'reclaimed':
@@ -555,7 +621,10 @@ export class Conversation {
           return;
         }
         void this.teardown();
-        this.link.transition({ status: 'failed', endpoint, at: this.options.clock.now(), reason: state.reason }, `Janus link closed (${state.cause})`);
+        this.link.transition(
+          { status: 'failed', endpoint, at: this.options.clock.now(), reason: state.reason },
+          `Janus link closed (${state.cause})`,
+        );
         return;
       default:
         assertNever(state);
@@ -581,12 +650,22 @@ export class Conversation {
       if (!attempt.current) return;
       this.participants = [];
       this.link.transition(
-        { status: 'reconnecting', endpoint: target.endpoint, since, attempt: tries, nextAttemptAt: this.options.clock.now(), reason: `${lastError.replace(/\.$/, '')}: joining the room again`.slice(0, 500) },
+        {
+          status: 'reconnecting',
+          endpoint: target.endpoint,
+          since,
+          attempt: tries,
+          nextAttemptAt: this.options.clock.now(),
+          reason: `${lastError.replace(/\.$/, '')}: joining the room again`.slice(0, 500),
+        },
         'Janus restarted: joining the room again',
       );
       try {
         await this.connect(target, attempt, carried);
-        if (attempt.current) this.options.logger.info(`joined the ${target.endpoint} room again after its Janus restarted (${this.options.clock.now() - since} ms, attempt ${tries})`);
+        if (attempt.current)
+          this.options.logger.info(
+            `joined the ${target.endpoint} room again after its Janus restarted (${this.options.clock.now() - since} ms, attempt ${tries})`,
+          );
         return;
       } catch (error) {
         if (!attempt.current || error instanceof SupersededError) return;
@@ -594,7 +673,16 @@ export class Conversation {
         if (this.options.clock.now() - since + REJOIN_RETRY_MS > REJOIN_WINDOW_MS) {
           await this.teardown();
           this.link.transition(
-            { status: 'failed', endpoint: target.endpoint, at: this.options.clock.now(), reason: `Janus restarted and the room could not be joined again within ${REJOIN_WINDOW_MS / 1000} s (${lastError}). Join the conversation again.`.slice(0, 500) },
+            {
+              status: 'failed',
+              endpoint: target.endpoint,
+              at: this.options.clock.now(),
+              reason:
+                `Janus restarted and the room could not be joined again within ${REJOIN_WINDOW_MS / 1000} s (${lastError}). Join the conversation again.`.slice(
+                  0,
+                  500,
+                ),
+            },
             'rejoin window over',
           );
           return;
@@ -613,7 +701,10 @@ export class Conversation {
       this.refreshParticipants();
       const selfId = room.selfId;
       if (selfId !== null && this.target !== null) {
-        this.link.transition({ status: 'joined', endpoint: this.target.endpoint, since: this.options.clock.now(), selfId, role: this.role ?? 'cohost' }, 'session claimed back');
+        this.link.transition(
+          { status: 'joined', endpoint: this.target.endpoint, since: this.options.clock.now(), selfId, role: this.role ?? 'cohost' },
+          'session claimed back',
+        );
         this.options.logger.info('conversation session claimed back after a transport outage; participants resynced');
       }
     } catch (error) {
@@ -628,7 +719,11 @@ export class Conversation {
       clock: this.options.clock,
       ...(this.options.iceHostAddresses !== undefined ? { iceHostAddresses: this.options.iceHostAddresses } : {}),
     });
-    await this.channel.open(channel, { room: target.room, username: selfId, display: this.encodedDisplay(), token: target.token, pin: target.pin }, attempt);
+    await this.channel.open(
+      channel,
+      { room: target.room, username: selfId, display: this.encodedDisplay(), token: target.token, pin: target.pin },
+      attempt,
+    );
   }
 
   /** Runs every MODERATION_TICK_MS while in a room: the mic-levels event, the show, stray-mic flags and auto-mute. */
@@ -687,7 +782,10 @@ export class Conversation {
     const text = JSON.stringify(announcement);
     // Signed by the host's key: apps believe only what the host's engine said, whoever else holds the room secret.
     const key = this.hostKey;
-    await this.channel.announce(key === null || this.role !== 'host' ? text : JSON.stringify({ signed: text, signature: signText(key, text) }), secret);
+    await this.channel.announce(
+      key === null || this.role !== 'host' ? text : JSON.stringify({ signed: text, signature: signText(key, text) }),
+      secret,
+    );
   }
 
   /** An announcement's text, when the host signed it (with the key the invite names, or our own); null otherwise. */
@@ -710,8 +808,12 @@ export class Conversation {
   private async askHost(request: RelayRequest): Promise<number | null> {
     const invite = this.invite;
     const selfId = this.room?.selfId ?? null;
-    if (!this.relaysModeration() || invite === null || selfId === null) throw new EngineCommandError('Only the host or a producer can moderate: co-hosts can mute only themselves.');
-    if (!this.channel.isOpen) throw new EngineCommandError("The space channel is not connected, so the request cannot reach the host's app. Wait for the channel to reconnect, then try again.");
+    if (!this.relaysModeration() || invite === null || selfId === null)
+      throw new EngineCommandError('Only the host or a producer can moderate: co-hosts can mute only themselves.');
+    if (!this.channel.isOpen)
+      throw new EngineCommandError(
+        "The space channel is not connected, so the request cannot reach the host's app. Wait for the channel to reconnect, then try again.",
+      );
     const { message, answer } = this.relay.ask(request, selfId, invite.key);
     this.channel.post(JSON.stringify(message));
     return answer;
@@ -721,12 +823,17 @@ export class Conversation {
   private async performRelayed(from: string, message: Extract<ParticipantMessage, { type: 'moderate' }>): Promise<void> {
     if (!this.isModerator() || this.role !== 'host') return;
     const answer = (ok: boolean, text: string, muted: number | null = null): void => {
-      void this.announce({ v: SPACE_CHANNEL_VERSION, type: 'moderated', id: message.id, ok, message: text.slice(0, 500), muted }).catch((error: unknown) =>
-        this.options.logger.warn(`could not answer a producer's request: ${describeError(error)}`),
+      void this.announce({ v: SPACE_CHANNEL_VERSION, type: 'moderated', id: message.id, ok, message: text.slice(0, 500), muted }).catch(
+        (error: unknown) => this.options.logger.warn(`could not answer a producer's request: ${describeError(error)}`),
       );
     };
     const inviteId = this.roster.inviteOf(from);
-    const refused = this.relay.check(from, message, inviteId === null ? null : this.activeInvite(inviteId), this.participants.some((participant) => participant.id === from));
+    const refused = this.relay.check(
+      from,
+      message,
+      inviteId === null ? null : this.activeInvite(inviteId),
+      this.participants.some((participant) => participant.id === from),
+    );
     if (refused !== null) {
       answer(false, refused);
       return;
@@ -804,7 +911,8 @@ export class Conversation {
 
   /** A moderator's session on `target`'s server: the one the conversation is in, or a short one of its own. */
   private async withServer<T>(target: RoomTarget, run: (server: RoomServer) => Promise<T>): Promise<T> {
-    if (this.room !== null && this.janus !== null && this.target?.endpoint === target.endpoint) return run(roomServer(this.room, this.janus));
+    if (this.room !== null && this.janus !== null && this.target?.endpoint === target.endpoint)
+      return run(roomServer(this.room, this.janus));
     const janus = new JanusLink({
       url: target.janusUrl,
       apiSecret: target.apiSecret,
@@ -817,7 +925,9 @@ export class Conversation {
     });
     try {
       await janus.start();
-      return await run(roomServer(new AudioBridgeRoom(janus, { logger: this.options.logger.child('moderation'), clock: this.options.clock }), janus));
+      return await run(
+        roomServer(new AudioBridgeRoom(janus, { logger: this.options.logger.child('moderation'), clock: this.options.clock }), janus),
+      );
     } finally {
       await janus.close();
     }

@@ -1,7 +1,13 @@
 import { MODERATION_LOG_LIMIT, type ModerationEvent, type Participant, type Role, type StrayFlag } from '../../shared/conversation';
 import type { EventPayload } from '../../shared/contract';
 import type { MicReport } from '../../shared/mic-report';
-import { participantKey, SPACE_CHANNEL_VERSION, type ModeratorAnnouncement, type MuteLock, type ParticipantMessage } from '../../shared/space-channel';
+import {
+  participantKey,
+  SPACE_CHANNEL_VERSION,
+  type ModeratorAnnouncement,
+  type MuteLock,
+  type ParticipantMessage,
+} from '../../shared/space-channel';
 import type { Clock } from '../clock';
 import { EngineCommandError } from '../engine-errors';
 import { explainRoomError } from '../janus/audiobridge-room';
@@ -132,7 +138,13 @@ export class Moderation {
 
   /** What the participant list needs from moderation. */
   view(): ModerationView {
-    return { locks: this.locks, flags: this.flags, mutedByModerator: this.mutedByModerator, speakRequests: new Set(this.speakRequests.keys()), selfSpeakRequested: this.selfSpeakRequested };
+    return {
+      locks: this.locks,
+      flags: this.flags,
+      mutedByModerator: this.mutedByModerator,
+      speakRequests: new Set(this.speakRequests.keys()),
+      selfSpeakRequested: this.selfSpeakRequested,
+    };
   }
 
   /** The moderation part of the state the UI sees. */
@@ -155,7 +167,13 @@ export class Moderation {
    * the space channel so the participant's app locks its button, and enforced by every
    * moderator's engine; an unmute lifts the lock first, so no engine mutes it again.
    */
-  async mute(participantId: string, muted: boolean, reason?: string, action: 'mute' | 'auto-mute' = 'mute', actor: string = this.actorName()): Promise<void> {
+  async mute(
+    participantId: string,
+    muted: boolean,
+    reason?: string,
+    action: 'mute' | 'auto-mute' = 'mute',
+    actor: string = this.actorName(),
+  ): Promise<void> {
     const { room, participant } = this.moderatorTarget(participantId, muted ? 'mute' : 'unmute');
     const key = participantKey(participant);
     if (!this.options.port.self().roomControl) {
@@ -174,25 +192,43 @@ export class Moderation {
       await room.moderate(participant.id, false);
       this.mutedByModerator.delete(participant.id);
     }
-    this.record(muted ? action : 'unmute', participant.display, muted ? (reason ?? 'muted and locked') : 'unmuted; lock lifted', action === 'auto-mute' ? 'auto-mute' : actor);
+    this.record(
+      muted ? action : 'unmute',
+      participant.display,
+      muted ? (reason ?? 'muted and locked') : 'unmuted; lock lifted',
+      action === 'auto-mute' ? 'auto-mute' : actor,
+    );
     this.options.port.refresh();
   }
 
   /** A moderator answers a request to speak: approve unmutes the participant and lifts the lock. */
   async answerSpeakRequest(participantId: string, approve: boolean, actor: string = this.actorName()): Promise<void> {
-    const { participant } = this.moderatorTarget(participantId, approve ? 'approve a request to speak from' : 'decline a request to speak from');
+    const { participant } = this.moderatorTarget(
+      participantId,
+      approve ? 'approve a request to speak from' : 'decline a request to speak from',
+    );
     const key = participantKey(participant);
-    if (!this.speakRequests.has(key) && !participant.speakRequested) throw new EngineCommandError(`${participant.display} has not asked to speak (or the request was already answered).`);
+    if (!this.speakRequests.has(key) && !participant.speakRequested)
+      throw new EngineCommandError(`${participant.display} has not asked to speak (or the request was already answered).`);
     this.speakRequests.delete(key);
     if (!this.options.port.self().roomControl) {
       await this.relay({ action: 'answer', feed: participant.id, reason: null, approve });
-      this.record(approve ? 'approve' : 'decline', participant.display, approve ? 'request to speak approved: unmuted' : 'request to speak declined');
+      this.record(
+        approve ? 'approve' : 'decline',
+        participant.display,
+        approve ? 'request to speak approved: unmuted' : 'request to speak declined',
+      );
       if (approve) this.record('unmute', participant.display, 'unmuted; lock lifted');
       this.options.port.refresh();
       return;
     }
     await this.options.announcer.announce({ v: SPACE_CHANNEL_VERSION, type: 'speak-answer', key, approved: approve, by: actor });
-    this.record(approve ? 'approve' : 'decline', participant.display, approve ? 'request to speak approved: unmuted' : 'request to speak declined', actor);
+    this.record(
+      approve ? 'approve' : 'decline',
+      participant.display,
+      approve ? 'request to speak approved: unmuted' : 'request to speak declined',
+      actor,
+    );
     if (approve) return this.mute(participantId, false, undefined, 'mute', actor);
     this.options.port.refresh();
   }
@@ -203,7 +239,9 @@ export class Moderation {
     if (!self.joined) throw new EngineCommandError('Not in the conversation: join first.');
     if (active && this.selfLock() === null) throw new EngineCommandError('No moderator has muted you: unmute your microphone yourself.');
     if (!this.options.announcer.open) {
-      throw new EngineCommandError('The space channel is not connected, so the request cannot reach the host or producers. Ask them another way, or wait for the channel to reconnect.');
+      throw new EngineCommandError(
+        'The space channel is not connected, so the request cannot reach the host or producers. Ask them another way, or wait for the channel to reconnect.',
+      );
     }
     await this.options.announcer.send({ v: SPACE_CHANNEL_VERSION, type: 'speak-request', active });
     this.selfSpeakRequested = active;
@@ -261,7 +299,9 @@ export class Moderation {
       this.options.port.changed();
       return count;
     }
-    const targets = this.options.port.participants().filter((participant) => !participant.self && participant.role !== 'host' && !participant.muted);
+    const targets = this.options.port
+      .participants()
+      .filter((participant) => !participant.self && participant.role !== 'host' && !participant.muted);
     const failures: string[] = [];
     this.muteAll = true;
     this.muteAllExempt.clear();
@@ -275,9 +315,15 @@ export class Moderation {
         failures.push(`${participant.display}: ${describeError(error)}`);
       }
     }
-    this.record('mute-all', null, `muted everyone except the hosts: ${targets.length - failures.length} muted; whoever joins is muted too until it is lifted`, actor);
+    this.record(
+      'mute-all',
+      null,
+      `muted everyone except the hosts: ${targets.length - failures.length} muted; whoever joins is muted too until it is lifted`,
+      actor,
+    );
     this.options.port.refresh();
-    if (failures.length > 0) throw new EngineCommandError(`Some participants could not be muted (${failures.join('; ')}). Try again, or remove them.`);
+    if (failures.length > 0)
+      throw new EngineCommandError(`Some participants could not be muted (${failures.join('; ')}). Try again, or remove them.`);
     return targets.length;
   }
 
@@ -362,7 +408,14 @@ export class Moderation {
     for (const participant of participants) {
       const report = this.detector.latest(participant.id, now);
       if (report === null) continue;
-      levels.push({ participantId: participant.id, levelDbfs: report.levelDbfs, peakDbfs: report.peakDbfs, voice: report.voice, speechProbability: report.speechProbability, echoScore: report.echoScore });
+      levels.push({
+        participantId: participant.id,
+        levelDbfs: report.levelDbfs,
+        peakDbfs: report.peakDbfs,
+        voice: report.voice,
+        speechProbability: report.speechProbability,
+        echoScore: report.echoScore,
+      });
     }
     // An empty set once when the last report goes stale, so meters drop instead of freezing.
     if (levels.length > 0 || this.levelsShown) this.options.port.levels?.({ at: now, levels });
@@ -387,7 +440,8 @@ export class Moderation {
         const before = this.flags.get(id) ?? [];
         const participant = participants.find((candidate) => candidate.id === id);
         for (const flag of list) {
-          if (!before.some((old) => old.kind === flag.kind)) this.options.logger.warn(`flag on ${participant?.display ?? id}: ${flag.message}`);
+          if (!before.some((old) => old.kind === flag.kind))
+            this.options.logger.warn(`flag on ${participant?.display ?? id}: ${flag.message}`);
         }
       }
       this.flags = flags;
@@ -409,7 +463,12 @@ export class Moderation {
         const key = participantKey(participant);
         if (message.active && this.locks.has(key)) this.speakRequests.set(key, from);
         else this.speakRequests.delete(key);
-        this.record('request', participant.display, message.active ? 'asks to speak' : 'withdrew the request to speak', participant.display);
+        this.record(
+          'request',
+          participant.display,
+          message.active ? 'asks to speak' : 'withdrew the request to speak',
+          participant.display,
+        );
         this.options.port.refresh();
         return;
       }
@@ -446,7 +505,12 @@ export class Moderation {
     const self = this.options.port.self();
     if (announcement.key === this.selfKey()) {
       this.selfSpeakRequested = false;
-      this.record(announcement.approved ? 'approve' : 'decline', self.display, announcement.approved ? `${announcement.by} approved your request to speak` : `${announcement.by} declined your request to speak`, announcement.by);
+      this.record(
+        announcement.approved ? 'approve' : 'decline',
+        self.display,
+        announcement.approved ? `${announcement.by} approved your request to speak` : `${announcement.by} declined your request to speak`,
+        announcement.by,
+      );
     }
     this.speakRequests.delete(announcement.key);
     this.options.port.refresh();
@@ -484,7 +548,15 @@ export class Moderation {
    * nor let speak since, is locked and muted; an unverified participant is no moderator.
    */
   private lockNewcomers(room: ModerationRoom, participants: readonly Participant[]): void {
-    const newcomers = participants.filter((participant) => !participant.self && participant.role !== 'host' && participant.role !== 'producer' && participant.lock === null && !this.enforcing.has(participant.id) && !this.muteAllExempt.has(participantKey(participant)));
+    const newcomers = participants.filter(
+      (participant) =>
+        !participant.self &&
+        participant.role !== 'host' &&
+        participant.role !== 'producer' &&
+        participant.lock === null &&
+        !this.enforcing.has(participant.id) &&
+        !this.muteAllExempt.has(participantKey(participant)),
+    );
     if (newcomers.length === 0) return;
     for (const participant of newcomers) {
       this.enforcing.add(participant.id);
@@ -571,7 +643,8 @@ export class Moderation {
 
   private async relay(request: RelayRequest): Promise<number | null> {
     const port = this.options.port;
-    if (port.relay === undefined) throw new EngineCommandError('Only the host or a producer can moderate: co-hosts can mute only themselves.');
+    if (port.relay === undefined)
+      throw new EngineCommandError('Only the host or a producer can moderate: co-hosts can mute only themselves.');
     return port.relay(request);
   }
 
@@ -613,7 +686,10 @@ export class Moderation {
     const room = this.options.port.self().room;
     const participant = this.options.port.participants().find((candidate) => candidate.id === participantId);
     if (room === null || participant === undefined) throw new EngineCommandError('That participant is no longer in the room.');
-    if (participant.self) throw new EngineCommandError(action === 'remove' ? 'To leave the room yourself, use Leave.' : 'Use your own microphone button to mute or unmute yourself.');
+    if (participant.self)
+      throw new EngineCommandError(
+        action === 'remove' ? 'To leave the room yourself, use Leave.' : 'Use your own microphone button to mute or unmute yourself.',
+      );
     return { room, participant };
   }
 
@@ -637,7 +713,13 @@ export class Moderation {
 
   /** Adds a moderation event to the log the UI shows, and to the engine log. */
   private record(action: ModerationEvent['action'], target: string | null, detail: string, actor: string = this.actorName()): void {
-    const event: ModerationEvent = { at: this.options.clock.now(), actor: actor.slice(0, 200), action, target: target?.slice(0, 200) ?? null, detail: detail.slice(0, 300) };
+    const event: ModerationEvent = {
+      at: this.options.clock.now(),
+      actor: actor.slice(0, 200),
+      action,
+      target: target?.slice(0, 200) ?? null,
+      detail: detail.slice(0, 300),
+    };
     this.log = [...this.log, event].slice(-MODERATION_LOG_LIMIT);
     this.options.logger.info(`${event.actor}: ${action}${target !== null ? ` ${target}` : ''} (${detail})`);
   }
@@ -648,7 +730,8 @@ function sameFlagSets(a: ReadonlyMap<string, readonly StrayFlag[]>, b: ReadonlyM
   for (const id of ids) {
     const left = a.get(id) ?? [];
     const right = b.get(id) ?? [];
-    if (left.length !== right.length || left.some((flag, index) => flag.kind !== right[index]?.kind || flag.since !== right[index]?.since)) return false;
+    if (left.length !== right.length || left.some((flag, index) => flag.kind !== right[index]?.kind || flag.since !== right[index]?.since))
+      return false;
   }
   return true;
 }

@@ -25,7 +25,10 @@ export interface ParticipantContext {
 }
 
 /** The UI's participants (roles from the roster; a display name's role suffix is only a claim), and the feed ids to forget as "muted by a moderator" (they are open again). */
-export function buildParticipants(room: readonly RoomParticipant[], context: ParticipantContext): { participants: Participant[]; unmuted: string[] } {
+export function buildParticipants(
+  room: readonly RoomParticipant[],
+  context: ParticipantContext,
+): { participants: Participant[]; unmuted: string[] } {
   const unmuted: string[] = [];
   const participants = room.map((participant): Participant => {
     const identity = decodeDisplayName(participant.display);
@@ -44,7 +47,17 @@ export function buildParticipants(room: readonly RoomParticipant[], context: Par
       self,
       muted,
       // Janus tells a participant it was muted by a moderator only as a `configured` event it did not ask for.
-      mutedBy: muted ? (lock !== undefined ? 'moderator' : self ? (context.selfMuted ? 'self' : 'moderator') : byModerator ? 'moderator' : null) : null,
+      mutedBy: muted
+        ? lock !== undefined
+          ? 'moderator'
+          : self
+            ? context.selfMuted
+              ? 'self'
+              : 'moderator'
+            : byModerator
+              ? 'moderator'
+              : null
+        : null,
       talking: participant.talking && !muted,
       connected: participant.connected,
       inviteId: identity.inviteId,

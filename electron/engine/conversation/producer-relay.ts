@@ -40,7 +40,12 @@ export class ProducerRelay {
   /** A producer's engine: the signed request to post for `ask` from feed `selfFeed`, and the answer to wait for. */
   ask(ask: RelayAsk, selfFeed: string, inviteKey: string): { message: ParticipantMessage; answer: Promise<number | null> } {
     const body: RelayBody = { id: randomBytes(12).toString('base64url'), at: this.options.clock.now(), ...ask };
-    const message: ParticipantMessage = { v: SPACE_CHANNEL_VERSION, type: 'moderate', ...body, proof: proofOf(inviteKey, moderateText(selfFeed, body)) };
+    const message: ParticipantMessage = {
+      v: SPACE_CHANNEL_VERSION,
+      type: 'moderate',
+      ...body,
+      proof: proofOf(inviteKey, moderateText(selfFeed, body)),
+    };
     const answer = new Promise<number | null>((resolve, reject) => {
       const timer = this.options.clock.setTimeout(() => {
         this.waiting.delete(body.id);
@@ -66,13 +71,19 @@ export class ProducerRelay {
    * producer invite whose key made the proof, the feed in the room, and the id new. Null when it may
    * be done, else why not (for the answer).
    */
-  check(from: string, message: Extract<ParticipantMessage, { type: 'moderate' }>, invite: { readonly role: string; readonly key: string } | null, inRoom: boolean): string | null {
+  check(
+    from: string,
+    message: Extract<ParticipantMessage, { type: 'moderate' }>,
+    invite: { readonly role: string; readonly key: string } | null,
+    inRoom: boolean,
+  ): string | null {
     if (invite?.role !== 'producer' || proofOf(invite.key, moderateText(from, message)) !== message.proof) {
       this.options.logger.warn(`refused a moderation request from feed ${from}: not a verified producer with an active invite`);
       return "The host's app did not accept the request: your producer invite is not valid any more (revoked or expired). Ask the host for a new one.";
     }
     // Replays are refused by id (apps' clocks differ, so the request's time is not checked against ours).
-    if (this.seen.has(message.id) || !inRoom) return "The host's app refused a repeated request, or one from a participant no longer in the room: try again.";
+    if (this.seen.has(message.id) || !inRoom)
+      return "The host's app refused a repeated request, or one from a participant no longer in the room: try again.";
     this.seen.add(message.id);
     if (this.seen.size > IDS_KEPT) this.seen.delete(this.seen.values().next().value ?? '');
     return null;

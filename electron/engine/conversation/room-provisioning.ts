@@ -50,7 +50,14 @@ export class RoomProvisioning {
 
   /** What creating `target`'s rooms asks the server (the allowed list is the whole current one). */
   createRequest(target: RoomTarget): CreateRoomRequest {
-    return { room: target.room, secret: target.secret ?? '', pin: target.pin, description: this.options.config.space.name, allowed: this.options.allowedTokens(), adminKey: target.adminKey };
+    return {
+      room: target.room,
+      secret: target.secret ?? '',
+      pin: target.pin,
+      description: this.options.config.space.name,
+      allowed: this.options.allowedTokens(),
+      adminKey: target.adminKey,
+    };
   }
 
   /** Creates (or checks) the space's rooms on both endpoints with the allowed tokens. */
@@ -58,7 +65,9 @@ export class RoomProvisioning {
     const results: { endpoint: EndpointName; room: string; created: boolean }[] = [];
     const endpoints = roomEndpoints(this.options.config);
     if (endpoints.length === 0) {
-      throw new EngineCommandError('No conversation room is configured: add janus.room { id, secret } to the primary (and backup) endpoint in the space settings.');
+      throw new EngineCommandError(
+        'No conversation room is configured: add janus.room { id, secret } to the primary (and backup) endpoint in the space settings.',
+      );
     }
     for (const endpoint of endpoints) {
       const target = hostTarget(this.options.config, endpoint, this.options.hostToken, () => this.options.clock.now());
@@ -67,7 +76,12 @@ export class RoomProvisioning {
         const created = await this.provisionOne(endpoint);
         results.push({ endpoint, room: String(target.room), created });
       } catch (error) {
-        if (endpoint === 'backup') this.setBackup({ status: 'failed', at: this.options.clock.now(), reason: `The backup room could not be prepared: ${describeError(error)}`.slice(0, 500) });
+        if (endpoint === 'backup')
+          this.setBackup({
+            status: 'failed',
+            at: this.options.clock.now(),
+            reason: `The backup room could not be prepared: ${describeError(error)}`.slice(0, 500),
+          });
         throw error;
       }
       if (endpoint === 'backup') this.setBackup({ status: 'ready', at: this.options.clock.now() });
@@ -107,7 +121,9 @@ export class RoomProvisioning {
       }
     }
     if (failures.length > 0) {
-      throw new EngineCommandError(`Could not ${action === 'add' ? 'allow' : 'remove'} the invite in every room (${failures.join('; ')}). Check that the Janus servers are reachable, then try again.`);
+      throw new EngineCommandError(
+        `Could not ${action === 'add' ? 'allow' : 'remove'} the invite in every room (${failures.join('; ')}). Check that the Janus servers are reachable, then try again.`,
+      );
     }
   }
 
@@ -120,7 +136,9 @@ export class RoomProvisioning {
       await server.createChannelRoom(request);
       return made;
     });
-    this.options.logger.info(`${endpoint} room ${target.room} ${created ? 'created' : 'already existed'}; allowed list set (audio room and space channel)`);
+    this.options.logger.info(
+      `${endpoint} room ${target.room} ${created ? 'created' : 'already existed'}; allowed list set (audio room and space channel)`,
+    );
     return created;
   }
 

@@ -26,11 +26,23 @@ export function hostTarget(config: EngineConfig, endpoint: EndpointName, token: 
   const space: EndpointConfig | undefined = config.space[endpoint];
   const room = space?.janus.room;
   if (space === undefined || room === undefined) {
-    throw new EngineCommandError(`The ${endpoint} endpoint has no conversation room: add janus.room { id, secret } to it in the space settings.`);
+    throw new EngineCommandError(
+      `The ${endpoint} endpoint has no conversation room: add janus.room { id, secret } to it in the space settings.`,
+    );
   }
   const tokenSecret = space.janus.tokenSecret;
   const janusToken = tokenSecret === undefined ? undefined : () => signJanusToken(tokenSecret, now() + HOST_TOKEN_MS);
-  return { endpoint, janusUrl: space.janus.url, apiSecret: space.janus.apiSecret, janusToken, adminKey: space.janus.adminKey, room: room.id, pin: room.pin, token, secret: room.secret };
+  return {
+    endpoint,
+    janusUrl: space.janus.url,
+    apiSecret: space.janus.apiSecret,
+    janusToken,
+    adminKey: space.janus.adminKey,
+    room: room.id,
+    pin: room.pin,
+    token,
+    secret: room.secret,
+  };
 }
 
 /** An invitee's target on `name`, from its invite. */
@@ -38,7 +50,14 @@ export function inviteTarget(invite: InvitePayload, name: EndpointName = 'primar
   const endpoint = invite.endpoints[name];
   if (endpoint === undefined) throw new EngineCommandError(`The invite has no ${name} room: ask the host for a new invite.`);
   const janusToken = endpoint.janusToken;
-  return { endpoint: name, janusUrl: endpoint.janusUrl, janusToken: janusToken === undefined ? undefined : () => janusToken, room: endpoint.room, pin: endpoint.pin, token: invite.token };
+  return {
+    endpoint: name,
+    janusUrl: endpoint.janusUrl,
+    janusToken: janusToken === undefined ? undefined : () => janusToken,
+    room: endpoint.room,
+    pin: endpoint.pin,
+    token: invite.token,
+  };
 }
 
 /** The endpoints of the space that have a conversation room. */

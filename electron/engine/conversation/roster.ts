@@ -1,5 +1,11 @@
 import type { Role } from '../../shared/conversation';
-import { rosterHelloText, rosterText, SPACE_CHANNEL_VERSION, type ModeratorAnnouncement, type ParticipantMessage } from '../../shared/space-channel';
+import {
+  rosterHelloText,
+  rosterText,
+  SPACE_CHANNEL_VERSION,
+  type ModeratorAnnouncement,
+  type ParticipantMessage,
+} from '../../shared/space-channel';
 import type { Clock } from '../clock';
 import { proofOf, signText, verifyText, type HostKey } from '../invites/space-keys';
 import type { Logger } from '../log/logger';
@@ -69,12 +75,21 @@ export class Roster {
   }
 
   /** The hello this app's engine sends for its own feed with its invite, or null when it is due later (or has no invite). */
-  hello(selfFeed: string, invite: { readonly id: string; readonly key: string } | null, force = false): Extract<ParticipantMessage, { type: 'hello' }> | null {
+  hello(
+    selfFeed: string,
+    invite: { readonly id: string; readonly key: string } | null,
+    force = false,
+  ): Extract<ParticipantMessage, { type: 'hello' }> | null {
     if (invite === null) return null;
     const now = this.options.clock.now();
     if (!force && now - this.lastHelloAt < HELLO_EVERY_MS) return null;
     this.lastHelloAt = now;
-    return { v: SPACE_CHANNEL_VERSION, type: 'hello', inviteId: invite.id, proof: proofOf(invite.key, rosterHelloText(selfFeed, invite.id)) };
+    return {
+      v: SPACE_CHANNEL_VERSION,
+      type: 'hello',
+      inviteId: invite.id,
+      proof: proofOf(invite.key, rosterHelloText(selfFeed, invite.id)),
+    };
   }
 
   /** The host's engine seats itself in the roster. */
@@ -97,7 +112,11 @@ export class Roster {
       return;
     }
     const invite = host.invites.activeInvite(message.inviteId);
-    if (invite === null || displayInvite !== message.inviteId || proofOf(invite.key, rosterHelloText(from, message.inviteId)) !== message.proof) {
+    if (
+      invite === null ||
+      displayInvite !== message.inviteId ||
+      proofOf(invite.key, rosterHelloText(from, message.inviteId)) !== message.proof
+    ) {
       this.options.logger.warn(`a hello from feed ${from} did not prove an active invite: it stays unverified`);
       return;
     }
@@ -182,7 +201,14 @@ export class Roster {
     this.revision = Math.max(this.options.clock.now(), this.revision + 1);
     const entries = [...this.roles].map(([feed, entry]) => ({ feed, role: entry.role }));
     const unsigned = { revision: this.revision, entries };
-    const announcement: RosterAnnouncement = { v: SPACE_CHANNEL_VERSION, type: 'roster', ...unsigned, signature: signText(host.key, rosterText(unsigned)) };
-    void host.announce(announcement).catch((error: unknown) => this.options.logger.warn(`could not announce the roster: ${describeError(error)}`));
+    const announcement: RosterAnnouncement = {
+      v: SPACE_CHANNEL_VERSION,
+      type: 'roster',
+      ...unsigned,
+      signature: signText(host.key, rosterText(unsigned)),
+    };
+    void host
+      .announce(announcement)
+      .catch((error: unknown) => this.options.logger.warn(`could not announce the roster: ${describeError(error)}`));
   }
 }

@@ -73,7 +73,14 @@ export class ShowAnnouncements {
     this.announcedAt = now;
     const since = this.programSince;
     void port
-      .announce({ v: SPACE_CHANNEL_VERSION, type: 'show', revision: this.revisionSent, onAir: since !== null, since, by: port.display().slice(0, 200) })
+      .announce({
+        v: SPACE_CHANNEL_VERSION,
+        type: 'show',
+        revision: this.revisionSent,
+        onAir: since !== null,
+        since,
+        by: port.display().slice(0, 200),
+      })
       .catch((error: unknown) => logger.warn(`could not announce the show: ${describeError(error)}`));
   }
 
@@ -82,7 +89,9 @@ export class ShowAnnouncements {
     const timings = this.options.timings ?? SHOW_TIMINGS;
     if (this.options.port.isHost() && this.programSince !== null && now - this.announcedAt >= timings.announceEveryMs) this.announce();
     if (this.show.status === 'on-air' && now - this.heardAt > timings.staleMs) {
-      this.options.logger.warn(`no word of the show from ${this.show.by} for ${Math.round((now - this.heardAt) / 1000)} s: whether it is on air is not known`);
+      this.options.logger.warn(
+        `no word of the show from ${this.show.by} for ${Math.round((now - this.heardAt) / 1000)} s: whether it is on air is not known`,
+      );
       this.show = { status: 'unknown' };
       this.options.onChange();
     }
@@ -94,10 +103,13 @@ export class ShowAnnouncements {
     this.revisionHeard = announcement.revision;
     this.heardAt = this.options.clock.now();
     const by = announcement.by.slice(0, 200);
-    const next: ShowStatus = announcement.onAir && announcement.since !== null ? { status: 'on-air', since: announcement.since, by } : { status: 'off-air', by };
+    const next: ShowStatus =
+      announcement.onAir && announcement.since !== null ? { status: 'on-air', since: announcement.since, by } : { status: 'off-air', by };
     if (JSON.stringify(next) === JSON.stringify(this.show)) return;
     this.show = next;
-    this.options.logger.info(next.status === 'on-air' ? `${by} is on air (since ${new Date(next.since).toISOString()})` : `${by} is off air`);
+    this.options.logger.info(
+      next.status === 'on-air' ? `${by} is on air (since ${new Date(next.since).toISOString()})` : `${by} is off air`,
+    );
     this.options.onChange();
   }
 

@@ -69,7 +69,10 @@ export class SpaceChannelSession {
     channel.onClosed((reason) => {
       if (!attempt.current || this.channel !== channel) return;
       this.channel = null;
-      this.setStatus({ status: 'unavailable', reason: `${reason}: mutes still work, but locks, requests to speak and microphone reports do not travel until you rejoin.` });
+      this.setStatus({
+        status: 'unavailable',
+        reason: `${reason}: mutes still work, but locks, requests to speak and microphone reports do not travel until you rejoin.`,
+      });
     });
     try {
       await channel.join(join);

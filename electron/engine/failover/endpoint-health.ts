@@ -78,15 +78,25 @@ export function worstOf(parts: readonly PartHealth[]): PartHealth {
 }
 
 /** The Janus part. */
-export function janusHealth(link: JanusLinkSignal | null, probe: JanusProbeSignal | null, now: number, limits: HealthLimits = DEFAULT_HEALTH_LIMITS): PartHealth {
+export function janusHealth(
+  link: JanusLinkSignal | null,
+  probe: JanusProbeSignal | null,
+  now: number,
+  limits: HealthLimits = DEFAULT_HEALTH_LIMITS,
+): PartHealth {
   if (link !== null) {
     switch (link.kind) {
       case 'joined':
         return HEALTHY;
       case 'connecting':
-        return now - link.since > limits.slowConnectMs ? { status: 'degraded', reason: `Joining the room has taken ${Math.round((now - link.since) / 1000)} s.` } : UNKNOWN;
+        return now - link.since > limits.slowConnectMs
+          ? { status: 'degraded', reason: `Joining the room has taken ${Math.round((now - link.since) / 1000)} s.` }
+          : UNKNOWN;
       case 'reconnecting':
-        return { status: 'down', reason: link.refused === true ? `The Janus server is gone: ${link.reason}.` : `The Janus session is lost (${link.reason}).` };
+        return {
+          status: 'down',
+          reason: link.refused === true ? `The Janus server is gone: ${link.reason}.` : `The Janus session is lost (${link.reason}).`,
+        };
       case 'failed':
         return { status: 'down', reason: link.reason };
       default:
@@ -104,12 +114,16 @@ export function mediaHealth(media: MediaSignal | null, now: number, limits: Heal
     case 'connected':
       return HEALTHY;
     case 'disconnected':
-      return media.everConnected ? { status: 'degraded', reason: media.detail ?? 'The audio connection to the room is interrupted.' } : UNKNOWN;
+      return media.everConnected
+        ? { status: 'degraded', reason: media.detail ?? 'The audio connection to the room is interrupted.' }
+        : UNKNOWN;
     case 'failed':
       return media.everConnected ? { status: 'down', reason: media.detail ?? 'The audio connection to the room failed.' } : UNKNOWN;
     case 'new':
     case 'connecting':
-      return now - media.since > limits.slowConnectMs ? { status: 'degraded', reason: 'The audio connection to the room is slow to connect.' } : UNKNOWN;
+      return now - media.since > limits.slowConnectMs
+        ? { status: 'degraded', reason: 'The audio connection to the room is slow to connect.' }
+        : UNKNOWN;
     case 'closed':
       return UNKNOWN;
     default:
@@ -122,7 +136,9 @@ export function icecastHealth(output: OutputState | null, limits: HealthLimits =
   if (output === null) return UNKNOWN;
   switch (output.status) {
     case 'live':
-      return output.backlogMs > limits.outputBehindMs ? { status: 'degraded', reason: `The Icecast output is ${Math.round(output.backlogMs)} ms behind.` } : HEALTHY;
+      return output.backlogMs > limits.outputBehindMs
+        ? { status: 'degraded', reason: `The Icecast output is ${Math.round(output.backlogMs)} ms behind.` }
+        : HEALTHY;
     case 'connecting':
       return output.attempt > 1 ? { status: 'degraded', reason: `Connecting to Icecast (attempt ${output.attempt}).` } : UNKNOWN;
     case 'retrying':
@@ -136,13 +152,21 @@ export function icecastHealth(output: OutputState | null, limits: HealthLimits =
 
 /** The statistics part: a stale outlet is degraded (its listeners are not counted). */
 export function statsHealth(outlet: OutletReading | null): PartHealth {
-  if (outlet === null || outlet.ageMs === null) return outlet?.stale ? { status: 'degraded', reason: `Listener statistics unreachable: ${outlet.staleReason ?? 'no answer yet'}.` } : UNKNOWN;
+  if (outlet === null || outlet.ageMs === null)
+    return outlet?.stale
+      ? { status: 'degraded', reason: `Listener statistics unreachable: ${outlet.staleReason ?? 'no answer yet'}.` }
+      : UNKNOWN;
   if (outlet.stale) return { status: 'degraded', reason: `Listener statistics unreachable: ${outlet.staleReason ?? 'no answer'}.` };
   return HEALTHY;
 }
 
 /** The health of `endpoint` from its signals at `now`. */
-export function combineHealth(endpoint: EndpointName, signals: HealthSignals, now: number, limits: HealthLimits = DEFAULT_HEALTH_LIMITS): EndpointHealth {
+export function combineHealth(
+  endpoint: EndpointName,
+  signals: HealthSignals,
+  now: number,
+  limits: HealthLimits = DEFAULT_HEALTH_LIMITS,
+): EndpointHealth {
   const parts = {
     janus: janusHealth(signals.janusLink, signals.janusProbe, now, limits),
     media: signals.janusLink === null ? UNKNOWN : mediaHealth(signals.media, now, limits),

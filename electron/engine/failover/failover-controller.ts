@@ -95,7 +95,13 @@ export interface FailoverControllerOptions {
 }
 
 /** The defaults of the rule. */
-export const DEFAULT_FAILOVER_SETTINGS: FailoverSettings = { thresholdMs: 3000, goneThresholdMs: 1500, autoReturn: false, minBackupMs: 60_000, returnHealthyMs: 30_000 };
+export const DEFAULT_FAILOVER_SETTINGS: FailoverSettings = {
+  thresholdMs: 3000,
+  goneThresholdMs: 1500,
+  autoReturn: false,
+  minBackupMs: 60_000,
+  returnHealthyMs: 30_000,
+};
 
 const SEEN_MOVES_KEPT = 200;
 /** Attempts to return to the primary (its room may be re-created a moment later by the host's app) before going back to the backup. */
@@ -193,13 +199,19 @@ export class FailoverController {
   /** "Switch to backup now" / "Return to primary": host and producer only. Starts the move and returns at once. */
   requestSwitch(to: EndpointName): void {
     const conversation = this.options.port.conversation();
-    if (!inRoom(conversation) || this.phase.phase === 'idle') throw new EngineCommandError('Join the conversation first: there is nothing to move yet.');
+    if (!inRoom(conversation) || this.phase.phase === 'idle')
+      throw new EngineCommandError('Join the conversation first: there is nothing to move yet.');
     if (!canMove(conversation.role)) {
-      throw new EngineCommandError('Only the host or a producer can move the show between the primary and the backup; your app follows their move by itself.');
+      throw new EngineCommandError(
+        'Only the host or a producer can move the show between the primary and the backup; your app follows their move by itself.',
+      );
     }
-    if (!this.options.port.hasBackup()) throw new EngineCommandError('This space has no backup room: add a backup endpoint with janus.room to the space settings.');
+    if (!this.options.port.hasBackup())
+      throw new EngineCommandError('This space has no backup room: add a backup endpoint with janus.room to the space settings.');
     if (this.phase.phase === 'failingOver' || this.phase.phase === 'returning') {
-      throw new EngineCommandError(`The show is already moving to the ${this.phase.phase === 'failingOver' ? 'backup' : 'primary'}: wait for it to arrive.`);
+      throw new EngineCommandError(
+        `The show is already moving to the ${this.phase.phase === 'failingOver' ? 'backup' : 'primary'}: wait for it to arrive.`,
+      );
     }
     if (conversation.endpoint === to) throw new EngineCommandError(`The show is already on the ${LABEL[to]}.`);
     const who = `${conversation.name || 'someone'} (${conversation.role ?? 'unknown role'})`;
@@ -214,7 +226,9 @@ export class FailoverController {
     if (this.seenMoves.includes(move.id)) return false;
     this.remember(move.id);
     if (!canMove(move.by.role)) {
-      this.options.logger.warn(`ignored a move to the ${move.to} announced by ${move.by.name} (${move.by.role}): only hosts and producers move the show`);
+      this.options.logger.warn(
+        `ignored a move to the ${move.to} announced by ${move.by.name} (${move.by.role}): only hosts and producers move the show`,
+      );
       return false;
     }
     const conversation = this.options.port.conversation();
@@ -246,13 +260,20 @@ export class FailoverController {
       case 'idle':
         if (conversation.status === 'joined') {
           this.resetTrackers();
-          if (conversation.endpoint === 'backup') this.setPhase({ phase: 'onBackup', since: now, trigger: 'manual', reason: 'Joined on the backup.', returnAt: null }, 'In the backup room.');
+          if (conversation.endpoint === 'backup')
+            this.setPhase(
+              { phase: 'onBackup', since: now, trigger: 'manual', reason: 'Joined on the backup.', returnAt: null },
+              'In the backup room.',
+            );
           else this.setPhase({ phase: 'onPrimary', since: now }, 'In the primary room.');
         }
         return;
       case 'onPrimary':
         if (this.primaryDownSince !== null) {
-          this.setPhase(this.degradedAt(now, this.primaryDownSince, primary, backup, phase.since), `The primary is down: ${primary.reason ?? 'no answer'}.`);
+          this.setPhase(
+            this.degradedAt(now, this.primaryDownSince, primary, backup, phase.since),
+            `The primary is down: ${primary.reason ?? 'no answer'}.`,
+          );
           this.evaluateDegraded(now, primary, backup);
         }
         return;
@@ -275,10 +296,19 @@ export class FailoverController {
     const since = this.phase.since;
     if (this.primaryDownSince === null) {
       if (now - this.lastPrimaryDownAt >= this.clearAfterMs) {
-        this.setPhase({ phase: 'onPrimary', since: now }, `The primary has been up for ${Math.round(this.clearAfterMs / 1000)} s: staying on it.`);
+        this.setPhase(
+          { phase: 'onPrimary', since: now },
+          `The primary has been up for ${Math.round(this.clearAfterMs / 1000)} s: staying on it.`,
+        );
         return;
       }
-      this.update({ phase: 'degraded', since, downSince: null, moveAt: null, reason: 'The primary is back; watching it before calling it healthy.' });
+      this.update({
+        phase: 'degraded',
+        since,
+        downSince: null,
+        moveAt: null,
+        reason: 'The primary is back; watching it before calling it healthy.',
+      });
       return;
     }
     const next = this.degradedAt(now, this.primaryDownSince, primary, backup, since);
@@ -287,7 +317,12 @@ export class FailoverController {
     const downFor = Math.round((now - this.primaryDownSince) / 100) / 10;
     const gone = this.goneConfirmed();
     if (gone !== null && now - this.primaryDownSince < this.settings.thresholdMs) {
-      this.startMove('backup', 'automatic', `The primary Janus refused every reconnection for ${Math.round((gone.lastAt - gone.since) / 100) / 10} s: the server is not running.`, 1);
+      this.startMove(
+        'backup',
+        'automatic',
+        `The primary Janus refused every reconnection for ${Math.round((gone.lastAt - gone.since) / 100) / 10} s: the server is not running.`,
+        1,
+      );
     } else if (now - this.primaryDownSince >= this.settings.thresholdMs) {
       this.startMove('backup', 'automatic', `The primary was down for ${downFor} s (${primary.reason ?? 'no answer'}).`, 1);
     }
@@ -298,9 +333,29 @@ export class FailoverController {
    * unambiguous "server gone" (every reconnection refused): `goneThresholdMs` after the loss, and
    * only once a refusal at or after that moment confirmed it (a Janus back within it is no move).
    */
-  private degradedAt(now: number, downSince: number, primary: EndpointHealth, backup: EndpointHealth | null, since: number): Extract<FailoverPhase, { phase: 'degraded' }> {
-    if (backup === null) return { phase: 'degraded', since, downSince, moveAt: null, reason: `${primary.reason ?? 'The primary is down.'} This space has no backup to move to.` };
-    if (backup.conversation === 'down') return { phase: 'degraded', since, downSince, moveAt: null, reason: `${primary.reason ?? 'The primary is down.'} The backup is down too (${backup.reason ?? 'no answer'}): staying.` };
+  private degradedAt(
+    now: number,
+    downSince: number,
+    primary: EndpointHealth,
+    backup: EndpointHealth | null,
+    since: number,
+  ): Extract<FailoverPhase, { phase: 'degraded' }> {
+    if (backup === null)
+      return {
+        phase: 'degraded',
+        since,
+        downSince,
+        moveAt: null,
+        reason: `${primary.reason ?? 'The primary is down.'} This space has no backup to move to.`,
+      };
+    if (backup.conversation === 'down')
+      return {
+        phase: 'degraded',
+        since,
+        downSince,
+        moveAt: null,
+        reason: `${primary.reason ?? 'The primary is down.'} The backup is down too (${backup.reason ?? 'no answer'}): staying.`,
+      };
     const gone = this.options.port.serverGone?.('primary') ?? null;
     const ambiguousAt = downSince + this.settings.thresholdMs;
     const goneAt = gone === null ? ambiguousAt : gone.since + this.settings.goneThresholdMs;
@@ -313,21 +368,50 @@ export class FailoverController {
     return gone !== null && gone.lastAt - gone.since >= this.settings.goneThresholdMs ? gone : null;
   }
 
-  private evaluateOnBackup(now: number, phase: Extract<FailoverPhase, { phase: 'onBackup' }>, primary: EndpointHealth, backup: EndpointHealth | null, conversation: ConversationView): void {
+  private evaluateOnBackup(
+    now: number,
+    phase: Extract<FailoverPhase, { phase: 'onBackup' }>,
+    primary: EndpointHealth,
+    backup: EndpointHealth | null,
+    conversation: ConversationView,
+  ): void {
     // The backup itself fails: go back to the primary unless it is known down too.
     if (this.backupDownSince !== null && now - this.backupDownSince >= this.settings.thresholdMs && primary.conversation !== 'down') {
-      this.startMove('primary', 'automatic', `The backup was down for ${Math.round((now - this.backupDownSince) / 1000)} s (${backup?.reason ?? 'no answer'}).`, 1);
+      this.startMove(
+        'primary',
+        'automatic',
+        `The backup was down for ${Math.round((now - this.backupDownSince) / 1000)} s (${backup?.reason ?? 'no answer'}).`,
+        1,
+      );
       return;
     }
     // A participant who moved alone (its own path to the primary broke, the host's did not) goes back.
-    if (conversation.role !== 'host' && this.hostMissingSince !== null && now - this.hostMissingSince >= this.strayReturnMs && primary.conversation === 'healthy') {
-      this.startMove('primary', 'automatic', `No host came to the backup room in ${Math.round(this.strayReturnMs / 1000)} s and the primary answers: going back to where the host is.`, 1);
+    if (
+      conversation.role !== 'host' &&
+      this.hostMissingSince !== null &&
+      now - this.hostMissingSince >= this.strayReturnMs &&
+      primary.conversation === 'healthy'
+    ) {
+      this.startMove(
+        'primary',
+        'automatic',
+        `No host came to the backup room in ${Math.round(this.strayReturnMs / 1000)} s and the primary answers: going back to where the host is.`,
+        1,
+      );
       return;
     }
-    const returnAt = this.settings.autoReturn && this.primaryHealthySince !== null ? Math.max(phase.since + this.settings.minBackupMs, this.primaryHealthySince + this.settings.returnHealthyMs) : null;
+    const returnAt =
+      this.settings.autoReturn && this.primaryHealthySince !== null
+        ? Math.max(phase.since + this.settings.minBackupMs, this.primaryHealthySince + this.settings.returnHealthyMs)
+        : null;
     if (returnAt !== phase.returnAt) this.update({ ...phase, returnAt });
     if (returnAt !== null && now >= returnAt) {
-      this.startMove('primary', 'automatic', `The primary has been healthy for ${Math.round((now - (this.primaryHealthySince ?? now)) / 1000)} s.`, 1);
+      this.startMove(
+        'primary',
+        'automatic',
+        `The primary has been healthy for ${Math.round((now - (this.primaryHealthySince ?? now)) / 1000)} s.`,
+        1,
+      );
     }
   }
 
@@ -339,11 +423,26 @@ export class FailoverController {
     const retryIn = (this.options.retryDelayMs ?? defaultRetryDelay)(attempt);
     const previous = this.phase;
     const since = attempt > 1 && (previous.phase === 'failingOver' || previous.phase === 'returning') ? previous.since : now;
-    if (to === 'backup') this.setPhase({ phase: 'failingOver', since, attempt, trigger, reason, lastError }, attempt === 1 ? `Moving to the backup: ${reason}` : `Moving to the backup, attempt ${attempt}.`);
-    else this.setPhase({ phase: 'returning', since, attempt, trigger, reason }, attempt === 1 ? `Returning to the primary: ${reason}` : `Returning to the primary, attempt ${attempt}.`);
+    if (to === 'backup')
+      this.setPhase(
+        { phase: 'failingOver', since, attempt, trigger, reason, lastError },
+        attempt === 1 ? `Moving to the backup: ${reason}` : `Moving to the backup, attempt ${attempt}.`,
+      );
+    else
+      this.setPhase(
+        { phase: 'returning', since, attempt, trigger, reason },
+        attempt === 1 ? `Returning to the primary: ${reason}` : `Returning to the primary, attempt ${attempt}.`,
+      );
     const conversation = this.options.port.conversation();
     if (attempt === 1 && trigger !== 'announced' && canMove(conversation.role)) {
-      const move: FailoverMove = { id: this.newId(), to, trigger, reason: reason.slice(0, 500), at: now, by: { role: conversation.role ?? 'host', name: conversation.name.slice(0, 200) } };
+      const move: FailoverMove = {
+        id: this.newId(),
+        to,
+        trigger,
+        reason: reason.slice(0, 500),
+        at: now,
+        by: { role: conversation.role ?? 'host', name: conversation.name.slice(0, 200) },
+      };
       this.remember(move.id);
       try {
         this.options.announce?.(move);
@@ -357,7 +456,8 @@ export class FailoverController {
         const at = this.options.clock.now();
         this.resetTrackers();
         const took = at - since;
-        if (to === 'backup') this.setPhase({ phase: 'onBackup', since: at, trigger, reason, returnAt: null }, `On the backup (moved in ${took} ms).`);
+        if (to === 'backup')
+          this.setPhase({ phase: 'onBackup', since: at, trigger, reason, returnAt: null }, `On the backup (moved in ${took} ms).`);
         else this.setPhase({ phase: 'onPrimary', since: at }, `Back on the primary (moved in ${took} ms).`);
       },
       (error: unknown) => {
@@ -371,7 +471,11 @@ export class FailoverController {
           this.startMove('backup', 'automatic', `The return to the primary failed (${message}).`, 1);
           return;
         }
-        this.record(this.phase.phase, this.phase.phase, `Attempt ${attempt} to join the ${LABEL[to]} failed: ${message}. Next in ${Math.round(retryIn / 100) / 10} s.`);
+        this.record(
+          this.phase.phase,
+          this.phase.phase,
+          `Attempt ${attempt} to join the ${LABEL[to]} failed: ${message}. Next in ${Math.round(retryIn / 100) / 10} s.`,
+        );
         if (this.phase.phase === 'failingOver') this.update({ ...this.phase, lastError: message });
         this.retryTimer = this.options.clock.setTimeout(() => {
           this.retryTimer = null;
@@ -379,7 +483,8 @@ export class FailoverController {
           const primary = this.options.port.health('primary');
           const backup = this.options.port.health('backup');
           if (to === 'primary') this.startMove('primary', trigger, reason, attempt + 1);
-          else if (backup.conversation === 'down' && primary.conversation === 'healthy') this.startMove('primary', 'automatic', 'The backup cannot be joined and the primary answers again.', 1);
+          else if (backup.conversation === 'down' && primary.conversation === 'healthy')
+            this.startMove('primary', 'automatic', 'The backup cannot be joined and the primary answers again.', 1);
           else this.startMove('backup', trigger, reason, attempt + 1, message);
         }, retryIn);
         unref(this.retryTimer);
@@ -471,7 +576,12 @@ export function canMove(role: Role | null): boolean {
 }
 
 function inRoom(conversation: ConversationView): boolean {
-  return conversation.status === 'joined' || conversation.status === 'connecting' || conversation.status === 'reconnecting' || (conversation.status === 'failed' && !conversation.removed);
+  return (
+    conversation.status === 'joined' ||
+    conversation.status === 'connecting' ||
+    conversation.status === 'reconnecting' ||
+    (conversation.status === 'failed' && !conversation.removed)
+  );
 }
 
 function defaultRetryDelay(attempt: number): number {

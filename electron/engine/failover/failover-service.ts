@@ -227,7 +227,9 @@ export class FailoverService {
     // unmuting, so a participant just unmuted by another moderator is not muted again by a move
     // that starts before this app saw the unmute.
     const muted = canMove(this.view().role)
-      ? this.conversationState.participants.filter((participant) => !participant.self && participant.mutedBy === 'moderator' && participant.lock !== null).map(identityOf)
+      ? this.conversationState.participants
+          .filter((participant) => !participant.self && participant.mutedBy === 'moderator' && participant.lock !== null)
+          .map(identityOf)
       : [];
     if (muted.length > 0) {
       const carried = new Set([...(this.remute?.identities ?? []), ...muted]);
@@ -244,7 +246,10 @@ export class FailoverService {
     if (remute === null) return;
     const link = this.conversationState.link;
     if (this.options.clock.now() > remute.until) {
-      if (remute.identities.size > 0) this.options.logger.warn(`${remute.identities.size} muted participant(s) did not come to the new room within ${REMUTE_WINDOW_MS / 1000} s`);
+      if (remute.identities.size > 0)
+        this.options.logger.warn(
+          `${remute.identities.size} muted participant(s) did not come to the new room within ${REMUTE_WINDOW_MS / 1000} s`,
+        );
       this.remute = null;
       return;
     }
@@ -257,9 +262,13 @@ export class FailoverService {
         .moderateMute(participant.id, true)
         .then(() => {
           remute.identities.delete(identity);
-          this.options.logger.info(`muted ${participant.display} again in the ${link.endpoint} room (a moderator had muted them before the move)`);
+          this.options.logger.info(
+            `muted ${participant.display} again in the ${link.endpoint} room (a moderator had muted them before the move)`,
+          );
         })
-        .catch((error: unknown) => this.options.logger.warn(`could not mute ${participant.display} again after the move: ${describeError(error)}`))
+        .catch((error: unknown) =>
+          this.options.logger.warn(`could not mute ${participant.display} again after the move: ${describeError(error)}`),
+        )
         .finally(() => remute.inFlight.delete(identity));
     }
   }
@@ -280,7 +289,11 @@ export class FailoverService {
       void this.options.prober
         .probeJanus({ url: janus.url, ...(janus.apiSecret !== undefined ? { apiSecret: janus.apiSecret } : {}) })
         .then(
-          (probe) => ({ ok: probe.status === 'reachable', at: this.options.clock.now(), error: probe.status === 'unreachable' ? probe.error : null }),
+          (probe) => ({
+            ok: probe.status === 'reachable',
+            at: this.options.clock.now(),
+            error: probe.status === 'unreachable' ? probe.error : null,
+          }),
           (error: unknown) => ({ ok: false, at: this.options.clock.now(), error: describeError(error) }),
         )
         .then((signal) => {

@@ -43,7 +43,10 @@ function portOf(url: URL): number {
 /** The fallback sections of both servers of a space; empty unless it has a primary and a backup mount. */
 export function fallbackLayout(space: EngineConfig['space']): ServerFallback[] {
   if (!space.primary || !space.backup) return [];
-  const urls: Record<EndpointName, URL> = { primary: new URL(space.primary.icecast.mountUrl), backup: new URL(space.backup.icecast.mountUrl) };
+  const urls: Record<EndpointName, URL> = {
+    primary: new URL(space.primary.icecast.mountUrl),
+    backup: new URL(space.backup.icecast.mountUrl),
+  };
   return (['primary', 'backup'] as const).map((endpoint) => {
     const own = urls[endpoint];
     const other = urls[endpoint === 'primary' ? 'backup' : 'primary'];

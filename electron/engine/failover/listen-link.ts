@@ -77,7 +77,11 @@ export function statusUrlOf(streamUrl: string): string {
 }
 
 /** The listen page's configuration (listen-config.json). */
-export function listenPageConfig(name: string, sources: readonly ListenSource[], timing: ListenPageTiming = DEFAULT_LISTEN_PAGE_TIMING): ListenPageConfig {
+export function listenPageConfig(
+  name: string,
+  sources: readonly ListenSource[],
+  timing: ListenPageTiming = DEFAULT_LISTEN_PAGE_TIMING,
+): ListenPageConfig {
   return {
     name,
     sources: sources.map((source) => ({ label: source.label, url: source.url, statusUrl: statusUrlOf(source.url) })),
@@ -89,5 +93,9 @@ export function listenPageConfig(name: string, sources: readonly ListenSource[],
 /** The listen link of a space: both playlists and the listen page's configuration (JSON text). */
 export function listenLinkOf(space: EngineConfig['space'], timing?: ListenPageTiming): ListenLink {
   const sources = listenSources(space);
-  return { m3u: m3uPlaylist(space.name, sources), pls: plsPlaylist(space.name, sources), config: `${JSON.stringify(listenPageConfig(space.name, sources, timing), null, 2)}\n` };
+  return {
+    m3u: m3uPlaylist(space.name, sources),
+    pls: plsPlaylist(space.name, sources),
+    config: `${JSON.stringify(listenPageConfig(space.name, sources, timing), null, 2)}\n`,
+  };
 }

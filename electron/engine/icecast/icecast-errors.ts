@@ -68,7 +68,8 @@ export function networkError(error: unknown, server: string): IcecastOutputError
   const code = typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
   const known = code === undefined ? undefined : NETWORK_REASONS[code];
   if (known !== undefined) return new IcecastOutputError('network', `${server}: ${known}`);
-  if (code !== undefined && /TLS|SSL|CERT/i.test(code)) return new IcecastOutputError('network', `${server}: TLS handshake failed (${code}): check the certificate or use http://`);
+  if (code !== undefined && /TLS|SSL|CERT/i.test(code))
+    return new IcecastOutputError('network', `${server}: TLS handshake failed (${code}): check the certificate or use http://`);
   return new IcecastOutputError('network', `${server}: connection failed${code === undefined ? '' : ` (${code})`}`);
 }
 
@@ -91,7 +92,11 @@ export function responseError(status: number, reason: string, body: string, serv
     );
   }
   if (status === 403 && /content.?type|not supported/i.test(text)) {
-    return new IcecastOutputError('rejected', `${server} does not accept this stream on ${mount} (${said}): the server must support Ogg (audio/ogg)`, status);
+    return new IcecastOutputError(
+      'rejected',
+      `${server} does not accept this stream on ${mount} (${said}): the server must support Ogg (audio/ogg)`,
+      status,
+    );
   }
   if (status === 403) return new IcecastOutputError('refused', `${server} refused the source on ${mount} (${said}); retrying`, status);
   if (status >= 500) return new IcecastOutputError('server', `${server} failed (${said}); retrying`, status);

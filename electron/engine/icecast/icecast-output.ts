@@ -9,7 +9,14 @@ import { FATAL_ERROR_CLASSES, IcecastOutputError, networkError, responseError, t
 import { procNetTcpSendQueue, type KernelSendQueue } from './kernel-send-queue';
 import { probeServer, type Probe, type SocketFactory } from './liveness-probe';
 import { PacketRing } from './packet-ring';
-import { buildSourceRequest, parseResponseHead, parseSourceUrl, type IcecastMetadata, type ResponseHead, type SourceTarget } from './source-request';
+import {
+  buildSourceRequest,
+  parseResponseHead,
+  parseSourceUrl,
+  type IcecastMetadata,
+  type ResponseHead,
+  type SourceTarget,
+} from './source-request';
 import { assertNever } from '../../shared/assert-never';
 
 /*
@@ -231,7 +238,9 @@ const MAX_PACKET_BYTES = 255 * 255 - 1;
 
 /** Source sockets as outputs open them: node:net, or node:tls for https mounts (SNI for host names, ALPN http/1.1). */
 export const defaultConnect: SocketFactory = ({ host, port, tls }) =>
-  tls ? tlsConnect({ host, port, servername: isIP(host) === 0 ? host : undefined, ALPNProtocols: ['http/1.1'] }) : netConnect({ host, port });
+  tls
+    ? tlsConnect({ host, port, servername: isIP(host) === 0 ? host : undefined, ALPNProtocols: ['http/1.1'] })
+    : netConnect({ host, port });
 
 /** One Icecast mount: connects, streams Ogg Opus, detects failures, reconnects with backoff. */
 export class IcecastOutput {
@@ -320,7 +329,8 @@ export class IcecastOutput {
     try {
       if (this.current.kind === 'stopped') return;
       if (packet.byteLength === 0 || packet.byteLength > MAX_PACKET_BYTES || !Number.isInteger(samples) || samples <= 0) {
-        if (!this.badPacketLogged) this.log.error(`dropped an invalid packet (${packet.byteLength} bytes, ${samples} samples); further ones are not logged`);
+        if (!this.badPacketLogged)
+          this.log.error(`dropped an invalid packet (${packet.byteLength} bytes, ${samples} samples); further ones are not logged`);
         this.badPacketLogged = true;
         return;
       }
@@ -373,7 +383,8 @@ export class IcecastOutput {
     this.connection = undefined;
     this.options.clock.clearTimeout(this.retryTimer);
     this.ring.clear();
-    if (this.current.kind !== 'stopped') this.setState({ kind: 'stopped', since: this.options.clock.now(), reason: 'requested', bytesSent: this.bytesSent() });
+    if (this.current.kind !== 'stopped')
+      this.setState({ kind: 'stopped', since: this.options.clock.now(), reason: 'requested', bytesSent: this.bytesSent() });
     if (connection === undefined) return;
     this.clearConnectionTimers(connection);
     const { socket } = connection;
@@ -430,7 +441,10 @@ export class IcecastOutput {
     connection.answerTimer = this.options.clock.setTimeout(() => {
       const error =
         connection.refusal === undefined
-          ? new IcecastOutputError('timeout', `${this.target.server} did not accept the source within ${this.thresholds.answerTimeoutMs} ms; retrying`)
+          ? new IcecastOutputError(
+              'timeout',
+              `${this.target.server} did not accept the source within ${this.thresholds.answerTimeoutMs} ms; retrying`,
+            )
           : this.refusalError(connection, connection.refusal);
       this.fail(connection, error);
     }, this.thresholds.answerTimeoutMs);
@@ -464,14 +478,20 @@ export class IcecastOutput {
     if (connection !== this.connection || connection.live) return; // Icecast says nothing after the 200.
     connection.response = Buffer.concat([connection.response, chunk]);
     if (connection.response.byteLength > MAX_RESPONSE_BYTES) {
-      this.fail(connection, new IcecastOutputError('protocol', `${this.target.server} sent an oversized answer to the source request; retrying`));
+      this.fail(
+        connection,
+        new IcecastOutputError('protocol', `${this.target.server} sent an oversized answer to the source request; retrying`),
+      );
       return;
     }
     while (connection.refusal === undefined) {
       const head = parseResponseHead(connection.response);
       if (head === undefined) return;
       if (head === null) {
-        this.fail(connection, new IcecastOutputError('protocol', `${this.target.server} did not answer with HTTP: is this an Icecast server? Retrying`));
+        this.fail(
+          connection,
+          new IcecastOutputError('protocol', `${this.target.server} did not answer with HTTP: is this an Icecast server? Retrying`),
+        );
         return;
       }
       connection.response = connection.response.subarray(head.length);
@@ -506,8 +526,18 @@ export class IcecastOutput {
     this.rejectedAttempts = 0;
     this.lastError = undefined;
     this.backoff.connected();
-    if (caughtUp > 0 && this.policy === 'catch-up') this.log.info(`${this.url}: sending ${Math.round(caughtUp)} ms of buffered audio first`);
-    this.setState({ kind: 'live', since: now, attempt: connection.attempt, bytesSent: this.bytesSent(), backlogBytes: 0, backlogMs: 0, serial: stream.serial, queueDelayMs: 0 });
+    if (caughtUp > 0 && this.policy === 'catch-up')
+      this.log.info(`${this.url}: sending ${Math.round(caughtUp)} ms of buffered audio first`);
+    this.setState({
+      kind: 'live',
+      since: now,
+      attempt: connection.attempt,
+      bytesSent: this.bytesSent(),
+      backlogBytes: 0,
+      backlogMs: 0,
+      serial: stream.serial,
+      queueDelayMs: 0,
+    });
     this.scheduleTick(connection);
   }
 
@@ -544,7 +574,11 @@ export class IcecastOutput {
 
   private socketBacklog(connection: Connection): { bytes: number; ms: number } {
     const flushed = this.flushedBytes(connection);
-    for (let mark = connection.marks[connection.markHead]; mark !== undefined && mark.bytes <= flushed; mark = connection.marks[connection.markHead]) {
+    for (
+      let mark = connection.marks[connection.markHead];
+      mark !== undefined && mark.bytes <= flushed;
+      mark = connection.marks[connection.markHead]
+    ) {
       connection.flushedGranule = mark.granule;
       connection.markHead += 1;
     }
@@ -552,7 +586,10 @@ export class IcecastOutput {
       connection.marks = connection.marks.slice(connection.markHead);
       connection.markHead = 0;
     }
-    return { bytes: connection.queuedBytes - flushed, ms: Math.max(0, connection.writtenGranule - connection.flushedGranule) / SAMPLES_PER_MS };
+    return {
+      bytes: connection.queuedBytes - flushed,
+      ms: Math.max(0, connection.writtenGranule - connection.flushedGranule) / SAMPLES_PER_MS,
+    };
   }
 
   private scheduleTick(connection: Connection): void {
@@ -570,14 +607,23 @@ export class IcecastOutput {
       connection.lastProgressAt = now;
     } else if (now - connection.lastProgressAt >= stallTimeoutMs) {
       const seconds = ((now - connection.lastProgressAt) / 1000).toFixed(1);
-      this.fail(connection, new IcecastOutputError('stalled', `${this.target.server} took no data for ${seconds} s (${connection.socket.writableLength} bytes waiting); reconnecting`));
+      this.fail(
+        connection,
+        new IcecastOutputError(
+          'stalled',
+          `${this.target.server} took no data for ${seconds} s (${connection.socket.writableLength} bytes waiting); reconnecting`,
+        ),
+      );
       return;
     }
     const backlog = this.socketBacklog(connection);
     if (backlog.ms > maxBacklogMs) {
       this.fail(
         connection,
-        new IcecastOutputError('behind', `the link to ${this.target.server} cannot keep up: ${Math.round(backlog.ms)} ms of audio unsent; reconnecting at the live edge`),
+        new IcecastOutputError(
+          'behind',
+          `the link to ${this.target.server} cannot keep up: ${Math.round(backlog.ms)} ms of audio unsent; reconnecting at the live edge`,
+        ),
       );
       return;
     }
@@ -638,7 +684,9 @@ export class IcecastOutput {
     if (connection.refusal !== undefined) return this.refusalError(connection, connection.refusal);
     return new IcecastOutputError(
       'network',
-      connection.live ? `${this.target.server} closed the source connection; reconnecting` : `${this.target.server} closed the connection before accepting the source; retrying`,
+      connection.live
+        ? `${this.target.server} closed the source connection; reconnecting`
+        : `${this.target.server} closed the connection before accepting the source; retrying`,
     );
   }
 
@@ -665,7 +713,12 @@ export class IcecastOutput {
 
   private afterFailure(connection: Pick<Connection, 'attempt' | 'live' | 'confirmedAt'>, error: IcecastOutputError): void {
     const now = this.options.clock.now();
-    const failure: IcecastFailure = { errorClass: error.errorClass, message: error.message, at: now, ...(error.status === undefined ? {} : { status: error.status }) };
+    const failure: IcecastFailure = {
+      errorClass: error.errorClass,
+      message: error.message,
+      at: now,
+      ...(error.status === undefined ? {} : { status: error.status }),
+    };
     this.lastError = failure;
     if (FATAL_ERROR_CLASSES.has(error.errorClass)) {
       this.rejectedAttempts += 1;

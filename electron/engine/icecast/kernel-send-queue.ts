@@ -46,7 +46,9 @@ export function parseProcNetTcp(text: string, into = new Map<string, number>()):
  * monotonic clock, not the engine's). Returns undefined for every socket where the files do not
  * exist (macOS, Windows) or cannot be read.
  */
-export function procNetTcpSendQueue(options: { readonly maxAgeMs?: number; readonly read?: (path: string) => string } = {}): KernelSendQueue {
+export function procNetTcpSendQueue(
+  options: { readonly maxAgeMs?: number; readonly read?: (path: string) => string } = {},
+): KernelSendQueue {
   const { maxAgeMs = 50 } = options;
   const read = options.read ?? ((path: string) => readFileSync(path, 'latin1'));
   let readAt = Number.NEGATIVE_INFINITY;

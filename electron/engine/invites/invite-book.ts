@@ -89,12 +89,16 @@ export class InviteBook {
   create(request: CommandPayload<'invites:create'>, space: EngineConfig['space'], failover: FailoverSettings): CreatedInvite {
     const parsed = commandSchemas['invites:create'].payload.safeParse(request);
     if (!parsed.success) {
-      throw new EngineCommandError('The invite request is not valid: choose co-host or producer, a label of at most 200 characters and an expiry between 1 minute and 30 days.');
+      throw new EngineCommandError(
+        'The invite request is not valid: choose co-host or producer, a label of at most 200 characters and an expiry between 1 minute and 30 days.',
+      );
     }
     const { role, label, expiresInMinutes } = parsed.data;
     const primary = space.primary;
     if (primary?.janus.room === undefined) {
-      throw new EngineCommandError('The primary endpoint has no conversation room, so nobody can be invited: add janus.room { id, secret } to the primary endpoint in the space settings.');
+      throw new EngineCommandError(
+        'The primary endpoint has no conversation room, so nobody can be invited: add janus.room { id, secret } to the primary endpoint in the space settings.',
+      );
     }
     const now = this.options.clock.now();
     const record: StoredInvite = {
@@ -118,7 +122,10 @@ export class InviteBook {
       token: record.token,
       createdAt: record.createdAt,
       expiresAt: record.expiresAt,
-      endpoints: backup === undefined ? { primary: endpointOf(primary, record.expiresAt, 'primary') } : { primary: endpointOf(primary, record.expiresAt, 'primary'), backup },
+      endpoints:
+        backup === undefined
+          ? { primary: endpointOf(primary, record.expiresAt, 'primary') }
+          : { primary: endpointOf(primary, record.expiresAt, 'primary'), backup },
       failover,
       hostKey: hostKey.publicKey,
       key,
@@ -127,7 +134,9 @@ export class InviteBook {
     const before = this.invites;
     const kept = pruned(before, now, MAX_INVITES - 1);
     if (kept.length >= MAX_INVITES) {
-      throw new EngineCommandError(`There are already ${kept.length} active invites, the most a space can have: revoke some you no longer need, then create this one.`);
+      throw new EngineCommandError(
+        `There are already ${kept.length} active invites, the most a space can have: revoke some you no longer need, then create this one.`,
+      );
     }
     this.invites = [...kept, record];
     try {
@@ -135,7 +144,9 @@ export class InviteBook {
     } catch (error) {
       // Never hand out a token the book could forget: it would stay allowed in the rooms after a restart.
       this.invites = before;
-      throw new EngineCommandError(`Could not save the new invite to ${this.file ?? 'the invites file'} (${describeError(error)}): check that the disk has space and the folder is writable, then try again.`);
+      throw new EngineCommandError(
+        `Could not save the new invite to ${this.file ?? 'the invites file'} (${describeError(error)}): check that the disk has space and the folder is writable, then try again.`,
+      );
     }
     return { invite: this.summaryOf(record, now), code, link: inviteLink(code), token: record.token };
   }
@@ -223,7 +234,14 @@ export class InviteBook {
   }
 
   private summaryOf(invite: StoredInvite, now: number): InviteSummary {
-    return { id: invite.id, role: invite.role, label: invite.label, createdAt: invite.createdAt, expiresAt: invite.expiresAt, status: statusOf(invite, now) };
+    return {
+      id: invite.id,
+      role: invite.role,
+      label: invite.label,
+      createdAt: invite.createdAt,
+      expiresAt: invite.expiresAt,
+      status: statusOf(invite, now),
+    };
   }
 
   private newId(): string {
@@ -267,7 +285,9 @@ export class InviteBook {
     const version = (json as { version?: unknown } | null)?.version;
     if (typeof version === 'number' && version > INVITES_FILE_VERSION) {
       this.file = null;
-      this.options.logger.error(`invites file ${file} was written by a newer version of Steadycast (format ${version}); left it as it is. Invites made now are kept in memory only: update Steadycast to keep them.`);
+      this.options.logger.error(
+        `invites file ${file} was written by a newer version of Steadycast (format ${version}); left it as it is. Invites made now are kept in memory only: update Steadycast to keep them.`,
+      );
       return;
     }
     const parsed = InvitesFileSchema.safeParse(json);
@@ -277,7 +297,11 @@ export class InviteBook {
       return;
     }
     const now = this.options.clock.now();
-    this.invites = pruned(parsed.data.invites.toSorted((a, b) => a.createdAt - b.createdAt), now, MAX_INVITES);
+    this.invites = pruned(
+      parsed.data.invites.toSorted((a, b) => a.createdAt - b.createdAt),
+      now,
+      MAX_INVITES,
+    );
     this.options.logger.info(`loaded ${this.invites.length} invite(s) from ${file}`);
   }
 
@@ -294,7 +318,9 @@ export class InviteBook {
       );
       return;
     }
-    this.options.logger.error(`invites file ${file} ${problem}; kept it as ${aside} and started with no invites (the invites made before no longer show in the list).`);
+    this.options.logger.error(
+      `invites file ${file} ${problem}; kept it as ${aside} and started with no invites (the invites made before no longer show in the list).`,
+    );
   }
 
   /** Writes the whole book: a temporary file first, then a rename, so a crash never leaves half a file. */

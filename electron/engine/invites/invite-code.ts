@@ -67,11 +67,14 @@ export class InviteCodeError extends EngineCommandError {
   }
 }
 
-const NOT_AN_INVITE = 'This is not a Steadycast invite: paste the whole link the host sent you (it starts with steadycast://join/) or the invite code.';
+const NOT_AN_INVITE =
+  'This is not a Steadycast invite: paste the whole link the host sent you (it starts with steadycast://join/) or the invite code.';
 const TOO_LONG = 'This is longer than any invite code: paste only the link or code.';
-const DAMAGED = 'This invite code is damaged (part of it is missing or was changed): ask the host to send it again and copy the whole link.';
+const DAMAGED =
+  'This invite code is damaged (part of it is missing or was changed): ask the host to send it again and copy the whole link.';
 const NEWER_VERSION = 'This invite was made by a newer version of Steadycast: update Steadycast, then open the invite again.';
-const OLDER_VERSION = 'This invite was made by an older version of Steadycast, whose invites are no longer accepted: ask the host for a new invite.';
+const OLDER_VERSION =
+  'This invite was made by an older version of Steadycast, whose invites are no longer accepted: ask the host for a new invite.';
 
 function isWsUrl(value: string): boolean {
   try {
@@ -112,7 +115,9 @@ export function encodeInvite(payload: InvitePayload): string {
   const parsed = InvitePayloadSchema.safeParse(payload);
   if (!parsed.success) {
     // A bug, not a user error: the book builds payloads from a validated config. Paths only, no values.
-    throw new Error(`invalid invite payload: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`).join('; ')}`);
+    throw new Error(
+      `invalid invite payload: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`).join('; ')}`,
+    );
   }
   const signed = `sc${INVITE_CODE_VERSION}.${Buffer.from(JSON.stringify(parsed.data), 'utf8').toString('base64url')}`;
   const code = `${signed}.${checkOf(signed)}`;
@@ -134,7 +139,10 @@ const WRAPPING_END = /[>"'`)\]}\u201D\u2019\u00BB.,;:!?]+$/;
 
 /** Strips what mail and chat apps add around a pasted code: whitespace (also inside), quotes, brackets, a final full stop. */
 function unwrap(text: string): string {
-  return text.replace(/[\s\u200B-\u200D\u2060\uFEFF]+/g, '').replace(WRAPPING_START, '').replace(WRAPPING_END, '');
+  return text
+    .replace(/[\s\u200B-\u200D\u2060\uFEFF]+/g, '')
+    .replace(WRAPPING_START, '')
+    .replace(WRAPPING_END, '');
 }
 
 /** The code inside a pasted link or code, and whether it came as a `steadycast:` link. */
@@ -193,7 +201,10 @@ export function decodeInvite(input: string, now: number): InvitePayload {
   if (!parsed.success) throw damaged();
   const invite: InvitePayload = parsed.data;
   if (now >= invite.expiresAt) {
-    throw new InviteCodeError('expired', `This invite expired at ${new Date(invite.expiresAt).toISOString()}: ask the host for a new invite.`);
+    throw new InviteCodeError(
+      'expired',
+      `This invite expired at ${new Date(invite.expiresAt).toISOString()}: ask the host for a new invite.`,
+    );
   }
   return invite;
 }

@@ -1,5 +1,10 @@
 import Janode from 'janode';
-import AudioBridgePlugin, { type AudioBridgeEventData, type AudioBridgeHandle, type AudioBridgeParticipant, type RoomId } from 'janode/plugins/audiobridge';
+import AudioBridgePlugin, {
+  type AudioBridgeEventData,
+  type AudioBridgeHandle,
+  type AudioBridgeParticipant,
+  type RoomId,
+} from 'janode/plugins/audiobridge';
 import type { Logger } from '../log/logger';
 import { EngineCommandError } from '../engine-errors';
 import type { Clock } from '../clock';
@@ -70,9 +75,18 @@ const RENEW_HANGUP_WAIT_MS = 2000;
  * (its numeric codes differ between releases: 1.1.2 answers 489 for a token not in the allowed list).
  */
 const ERROR_MESSAGES: readonly [RegExp, string][] = [
-  [/no such room/i, 'The conversation room does not exist on this Janus server: the host has not opened it yet. Ask the host to join first, then try again.'],
-  [/not in the allowed list/i, 'This invite is no longer accepted by the room: it was revoked or has expired. Ask the host for a new invite.'],
-  [/wrong pin|invalid pin|missing pin/i, 'The room refused the PIN: ask the host for a new invite (or correct janus.room.pin in the space settings).'],
+  [
+    /no such room/i,
+    'The conversation room does not exist on this Janus server: the host has not opened it yet. Ask the host to join first, then try again.',
+  ],
+  [
+    /not in the allowed list/i,
+    'This invite is no longer accepted by the room: it was revoked or has expired. Ask the host for a new invite.',
+  ],
+  [
+    /wrong pin|invalid pin|missing pin/i,
+    'The room refused the PIN: ask the host for a new invite (or correct janus.room.pin in the space settings).',
+  ],
   [/wrong secret|invalid secret|missing secret/i, 'The room refused the room secret: check janus.room.secret in the space settings.'],
   [/already (in|joined)|already exists/i, 'You are already in this room from another window: leave there first.'],
 ];
@@ -165,7 +179,9 @@ export class AudioBridgeRoom {
       const timer = this.options.clock.setTimeout(done, RENEW_HANGUP_WAIT_MS);
       handle.on(HANGUP_EVENT, done);
     });
-    await handle.audioHangup().catch((error: unknown) => this.options.logger.warn(`hangup of the old PeerConnection: ${describeError(error)}`));
+    await handle
+      .audioHangup()
+      .catch((error: unknown) => this.options.logger.warn(`hangup of the old PeerConnection: ${describeError(error)}`));
     await hungUp;
     try {
       await this.enter(handle, { ...request, muted: options.muted }, joined.feed);
@@ -254,7 +270,8 @@ export class AudioBridgeRoom {
         throw new EngineCommandError(`Janus refused to create room ${request.room}: ${explainRoomError(error)}`);
       });
     const data = (response as { plugindata?: { data?: { audiobridge?: string; error?: string } } }).plugindata?.data;
-    if (data?.audiobridge !== 'created') throw new EngineCommandError(`Janus did not create room ${request.room}${data?.error ? `: ${data.error}` : ''}.`);
+    if (data?.audiobridge !== 'created')
+      throw new EngineCommandError(`Janus did not create room ${request.room}${data?.error ? `: ${data.error}` : ''}.`);
     return true;
   }
 
@@ -281,7 +298,10 @@ export class AudioBridgeRoom {
     handle.feed = joined.feed;
     handle.room = joined.room;
     this.install(handle);
-    const { participants } = await handle.listParticipants({ room: joined.room, ...(this.secret !== undefined ? { secret: this.secret } : {}) });
+    const { participants } = await handle.listParticipants({
+      room: joined.room,
+      ...(this.secret !== undefined ? { secret: this.secret } : {}),
+    });
     const selfId = String(joined.feed);
     const self = this.list.get(selfId);
     this.list.clear();
@@ -310,7 +330,13 @@ export class AudioBridgeRoom {
     this.joinRequest = request;
     this.list.clear();
     for (const participant of result.participants) this.upsert(participant);
-    this.list.set(String(result.feed), { id: String(result.feed), display: request.display, muted: request.muted, talking: false, connected: false });
+    this.list.set(String(result.feed), {
+      id: String(result.feed),
+      display: request.display,
+      muted: request.muted,
+      talking: false,
+      connected: false,
+    });
     this.changed();
     return String(result.feed);
   }

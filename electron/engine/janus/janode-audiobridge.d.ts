@@ -68,7 +68,12 @@ declare module 'janode/plugins/audiobridge' {
     kick(params: { room: RoomId; feed: RoomId; secret?: string }): Promise<{ room: RoomId; feed: RoomId }>;
     mute(params: { room: RoomId; feed: RoomId; secret?: string }): Promise<{ room: RoomId; feed: RoomId }>;
     unmute(params: { room: RoomId; feed: RoomId; secret?: string }): Promise<{ room: RoomId; feed: RoomId }>;
-    allow(params: { room: RoomId; action: 'enable' | 'disable' | 'add' | 'remove'; list?: string[]; secret?: string }): Promise<{ room: RoomId; list?: string[] }>;
+    allow(params: {
+      room: RoomId;
+      action: 'enable' | 'disable' | 'add' | 'remove';
+      list?: string[];
+      secret?: string;
+    }): Promise<{ room: RoomId; list?: string[] }>;
     /** janode's generic plugin message (used where a wrapper lacks a field, e.g. `allowed` on `create`). */
     message(body: Record<string, unknown>, jsep?: Jsep | null): Promise<Record<string, unknown>>;
   }

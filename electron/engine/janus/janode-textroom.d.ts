@@ -20,7 +20,12 @@ declare module 'janode/plugins/textroom' {
     /** Completes the setup with our answer. */
     ack(jsep: TextRoomJsep): Promise<Record<string, unknown>>;
     exists(params: { room: number }): Promise<{ room: number; exists: boolean }>;
-    allow(params: { room: number; action: 'enable' | 'disable' | 'add' | 'remove'; list?: string[]; secret?: string }): Promise<Record<string, unknown>>;
+    allow(params: {
+      room: number;
+      action: 'enable' | 'disable' | 'add' | 'remove';
+      list?: string[];
+      secret?: string;
+    }): Promise<Record<string, unknown>>;
     announcement(params: { room: number; text: string; secret?: string }): Promise<Record<string, unknown>>;
     kick(params: { room: number; username: string; secret?: string }): Promise<Record<string, unknown>>;
     /** janode's generic plugin message (used for `create` with an `allowed` list). */

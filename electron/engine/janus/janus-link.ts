@@ -29,7 +29,13 @@ import { describeError } from '../../shared/describe-error';
 export type JanusLinkState =
   | { readonly kind: 'connecting' }
   | { readonly kind: 'connected'; readonly sessionId: number }
-  | { readonly kind: 'reconnecting'; readonly attempt: number; readonly nextAttemptAt: number; readonly reason: string; readonly refused: RefusedRun | null }
+  | {
+      readonly kind: 'reconnecting';
+      readonly attempt: number;
+      readonly nextAttemptAt: number;
+      readonly reason: string;
+      readonly refused: RefusedRun | null;
+    }
   | { readonly kind: 'reclaimed'; readonly sessionId: number }
   | { readonly kind: 'closed'; readonly reason: string; readonly cause: CloseCause };
 
@@ -168,7 +174,11 @@ export class JanusLink {
     const token = this.options.token?.();
     let timer: unknown;
     const attempt = Janode.connect({
-      address: { url: this.options.url, ...(this.options.apiSecret ? { apisecret: this.options.apiSecret } : {}), ...(token ? { token } : {}) },
+      address: {
+        url: this.options.url,
+        ...(this.options.apiSecret ? { apisecret: this.options.apiSecret } : {}),
+        ...(token ? { token } : {}),
+      },
       max_retries: retries,
       retry_time_secs: 1,
     });
@@ -202,7 +212,9 @@ export class JanusLink {
       void connection.close().catch(() => undefined);
       void this.reclaim(session.id, reason);
     };
-    connection.once(Janode.EVENT.CONNECTION_ERROR ?? 'connection_error', (error: unknown) => lost(`the connection to Janus dropped (${describeError(error)})`));
+    connection.once(Janode.EVENT.CONNECTION_ERROR ?? 'connection_error', (error: unknown) =>
+      lost(`the connection to Janus dropped (${describeError(error)})`),
+    );
     connection.once(Janode.EVENT.CONNECTION_CLOSED ?? 'connection_closed', () => lost('the connection to Janus closed'));
     session.once(Janode.EVENT.SESSION_DESTROYED ?? 'session_destroyed', () => lost('Janus stopped answering keepalives'));
   }
@@ -224,12 +236,27 @@ export class JanusLink {
     /** The next attempt is the second try of a pair, a second after the first (janode's own retry pace). */
     let secondTry = false;
     for (let attempt = 1; !this.closing; attempt += 1) {
-      const delay = refused !== null && refused.count > 0 ? REFUSED_RETRY_MS * (0.5 + 0.5 * this.options.random()) : secondTry ? SECOND_TRY_MS : this.backoff.failed();
-      this.setState({ kind: 'reconnecting', attempt, nextAttemptAt: this.options.clock.now() + delay, reason: lastReason, refused: refused !== null && refused.count > 0 ? refused : null });
+      const delay =
+        refused !== null && refused.count > 0
+          ? REFUSED_RETRY_MS * (0.5 + 0.5 * this.options.random())
+          : secondTry
+            ? SECOND_TRY_MS
+            : this.backoff.failed();
+      this.setState({
+        kind: 'reconnecting',
+        attempt,
+        nextAttemptAt: this.options.clock.now() + delay,
+        reason: lastReason,
+        refused: refused !== null && refused.count > 0 ? refused : null,
+      });
       await this.wait(delay);
       if (this.closing) return;
       if (this.options.clock.now() - lostAt > windowMs) {
-        this.setState({ kind: 'closed', reason: `Janus at ${this.address} did not come back within ${Math.round(windowMs / 1000)} s (${lastReason}). Join the conversation again.`, cause: 'unreachable' });
+        this.setState({
+          kind: 'closed',
+          reason: `Janus at ${this.address} did not come back within ${Math.round(windowMs / 1000)} s (${lastReason}). Join the conversation again.`,
+          cause: 'unreachable',
+        });
         return;
       }
       let connection: JanodeConnection;
@@ -261,14 +288,20 @@ export class JanusLink {
         const session = await claimSession(connection, SessionCtor, sessionId, this.keepaliveSeconds);
         this.adopt(connection, session);
         this.backoff.connected();
-        this.options.logger.info(`Janus session ${sessionId} claimed back after ${this.options.clock.now() - lostAt} ms (attempt ${attempt})`);
+        this.options.logger.info(
+          `Janus session ${sessionId} claimed back after ${this.options.clock.now() - lostAt} ms (attempt ${attempt})`,
+        );
         this.setState({ kind: 'reclaimed', sessionId });
         this.setState({ kind: 'connected', sessionId });
         return;
       } catch (error) {
         await connection.close().catch(() => undefined);
         if (NO_SUCH_SESSION.test(describeError(error))) {
-          this.setState({ kind: 'closed', reason: `Janus at ${this.address} no longer has this session (it restarted or the reclaim window passed)`, cause: 'session-gone' });
+          this.setState({
+            kind: 'closed',
+            reason: `Janus at ${this.address} no longer has this session (it restarted or the reclaim window passed)`,
+            cause: 'session-gone',
+          });
           return;
         }
         lastReason = `Janus refused to hand the session back (${describeError(error)})`;

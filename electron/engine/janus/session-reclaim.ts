@@ -42,11 +42,23 @@ export function sessionClassOf(session: JanodeSession): SessionClass {
  * session that owns it and sends keepalives every `keepaliveSeconds`. Rejects with Janus's error
  * (e.g. `458 No such session`) when the server no longer has it.
  */
-export async function claimSession(connection: JanodeConnection, SessionCtor: SessionClass, sessionId: number, keepaliveSeconds: number): Promise<JanodeSession> {
+export async function claimSession(
+  connection: JanodeConnection,
+  SessionCtor: SessionClass,
+  sessionId: number,
+  keepaliveSeconds: number,
+): Promise<JanodeSession> {
   const session = new SessionCtor(connection, sessionId, keepaliveSeconds);
   const connectionInternals = connection as unknown as ConnectionInternals;
   const sessionInternals = session as unknown as SessionInternals;
-  register(connectionInternals, connectionInternals._sessions, sessionId, session, 2, Janode.EVENT.SESSION_DESTROYED ?? 'session_destroyed');
+  register(
+    connectionInternals,
+    connectionInternals._sessions,
+    sessionId,
+    session,
+    2,
+    Janode.EVENT.SESSION_DESTROYED ?? 'session_destroyed',
+  );
   try {
     await sessionInternals.sendRequest({ janus: 'claim' });
   } catch (error) {
@@ -57,7 +69,11 @@ export async function claimSession(connection: JanodeConnection, SessionCtor: Se
 }
 
 /** Rebuilds a plugin handle (`Handle` is the plugin descriptor's class) for `handleId` on a claimed session. */
-export function reattachHandle<H extends JanodeHandle>(session: JanodeSession, HandleCtor: new (session: JanodeSession, id: number) => H, handleId: number): H {
+export function reattachHandle<H extends JanodeHandle>(
+  session: JanodeSession,
+  HandleCtor: new (session: JanodeSession, id: number) => H,
+  handleId: number,
+): H {
   const handle = new HandleCtor(session, handleId);
   const sessionInternals = session as unknown as SessionInternals;
   register(sessionInternals, sessionInternals._handles, handleId, handle, 1, Janode.EVENT.HANDLE_DETACHED ?? 'handle_detached');

@@ -97,7 +97,9 @@ export function parseOutletUrl(input: string): OutletTarget {
     url = new URL(input);
   } catch {
     // Not echoed: a mistyped URL may still hold a password.
-    throw new OutletUrlError(`an outlet is not a URL (${input.length} characters, not shown): give a mount URL such as http://source:PASSWORD@icecast.example.org:8000/live.opus`);
+    throw new OutletUrlError(
+      `an outlet is not a URL (${input.length} characters, not shown): give a mount URL such as http://source:PASSWORD@icecast.example.org:8000/live.opus`,
+    );
   }
   const problem = serverUrlTextProblem(input);
   // Not echoed either: the check failed, so what looks like the host may be part of a password.

@@ -75,7 +75,9 @@ export function parseStatusJson(text: string): ServerStats {
       json = JSON.parse(repairStatusJson(text));
       repaired = true;
     } catch (error) {
-      throw new StatsParseError(`status-json.xsl is not JSON even after repair (${error instanceof Error ? error.message : String(error)})`);
+      throw new StatsParseError(
+        `status-json.xsl is not JSON even after repair (${error instanceof Error ? error.message : String(error)})`,
+      );
     }
   }
   const icestats = isRecord(json) ? json['icestats'] : undefined;
@@ -162,7 +164,8 @@ export function parseAdminStats(text: string): ServerStats {
 /** Parses `/admin/listclients?mount=` (XML): every client, relays marked. */
 export function parseListClients(text: string, mount: string): MountClients {
   const icestats = parseIcestats(text, '/admin/listclients');
-  const source = arrayOf(icestats['source']).find((entry) => isRecord(entry) && entry['@mount'] === mount) ?? arrayOf(icestats['source'])[0];
+  const source =
+    arrayOf(icestats['source']).find((entry) => isRecord(entry) && entry['@mount'] === mount) ?? arrayOf(icestats['source'])[0];
   if (!isRecord(source)) throw new StatsParseError(`/admin/listclients has no <source> for ${mount}`);
   const clients: MountClient[] = [];
   for (const listener of arrayOf(source['listener'])) {

@@ -157,18 +157,22 @@ export class ListenerCounts {
     let next = Number.POSITIVE_INFINITY;
     for (const poller of this.pollers) {
       const snapshot = poller.snapshot();
-      if (snapshot.lastSuccessAt !== null && isFresh(snapshot, now, this.staleAfterMs)) next = Math.min(next, snapshot.lastSuccessAt + this.staleAfterMs);
+      if (snapshot.lastSuccessAt !== null && isFresh(snapshot, now, this.staleAfterMs))
+        next = Math.min(next, snapshot.lastSuccessAt + this.staleAfterMs);
     }
     if (next === this.staleTimerAt) return;
     if (this.staleTimer !== null) this.options.clock.clearTimeout(this.staleTimer);
     this.staleTimer = null;
     this.staleTimerAt = next;
     if (!Number.isFinite(next)) return;
-    this.staleTimer = this.options.clock.setTimeout(() => {
-      this.staleTimer = null;
-      this.staleTimerAt = Number.POSITIVE_INFINITY;
-      this.changed();
-    }, Math.max(0, next - now));
+    this.staleTimer = this.options.clock.setTimeout(
+      () => {
+        this.staleTimer = null;
+        this.staleTimerAt = Number.POSITIVE_INFINITY;
+        this.changed();
+      },
+      Math.max(0, next - now),
+    );
   }
 }
 
@@ -178,6 +182,13 @@ function signature(reading: ListenerReading): string {
     reading.total,
     reading.coveredOutlets,
     reading.uniqueEstimate,
-    reading.outlets.map((outlet) => [outlet.listeners, outlet.stale, outlet.staleReason, outlet.notice, outlet.sourceLive, outlet.relaysExcluded]),
+    reading.outlets.map((outlet) => [
+      outlet.listeners,
+      outlet.stale,
+      outlet.staleReason,
+      outlet.notice,
+      outlet.sourceLive,
+      outlet.relaysExcluded,
+    ]),
   ]);
 }

@@ -162,7 +162,9 @@ export class OutletPoller {
       mounts: new Map(),
       clientKeys: null,
       lastError: null,
-      notice: this.target.authorization ? null : 'No credentials in the mount URL: public statistics, so relays pulling this mount count as listeners.',
+      notice: this.target.authorization
+        ? null
+        : 'No credentials in the mount URL: public statistics, so relays pulling this mount count as listeners.',
       polls: 0,
       failures: 0,
       lastPollMs: null,
@@ -247,7 +249,10 @@ export class OutletPoller {
     }
     const finishedAt = clock.now();
     this.record(result, failure, startedAt, finishedAt);
-    if (this.running) this.schedule(this.pollAgain ? Math.max(0, startedAt + this.minPollGapMs - finishedAt) : Math.max(0, startedAt + this.intervalMs - finishedAt));
+    if (this.running)
+      this.schedule(
+        this.pollAgain ? Math.max(0, startedAt + this.minPollGapMs - finishedAt) : Math.max(0, startedAt + this.intervalMs - finishedAt),
+      );
     for (const listener of this.changeListeners) listener();
   }
 
@@ -268,10 +273,12 @@ export class OutletPoller {
         notice: this.noticeFor(result.method),
         lastPollBytes: result.bytes,
       };
-      if (previous.lastError !== null) this.deps.logger.info(`${this.outlet.label} (${this.target.redacted}) read again: ${result.listeners} listener(s)`);
+      if (previous.lastError !== null)
+        this.deps.logger.info(`${this.outlet.label} (${this.target.redacted}) read again: ${result.listeners} listener(s)`);
     } else {
       this.current = { ...base, failures: previous.failures + 1, lastError: failure, lastPollBytes: 0 };
-      if (previous.lastError !== failure) this.deps.logger.warn(`${this.outlet.label} (${this.target.redacted}) not read: ${failure ?? 'unknown failure'}`);
+      if (previous.lastError !== failure)
+        this.deps.logger.warn(`${this.outlet.label} (${this.target.redacted}) not read: ${failure ?? 'unknown failure'}`);
     }
   }
 
@@ -283,17 +290,23 @@ export class OutletPoller {
 
   private async read(signal: AbortSignal): Promise<PollResult> {
     const now = this.deps.clock.now();
-    const credentialsUsable = this.target.authorization !== null && (this.credentialsRefusedAt === null || now - this.credentialsRefusedAt >= this.credentialRetryMs);
+    const credentialsUsable =
+      this.target.authorization !== null &&
+      (this.credentialsRefusedAt === null || now - this.credentialsRefusedAt >= this.credentialRetryMs);
     if (credentialsUsable) {
       try {
-        const result = now - this.lastClientListAt < this.clientListEveryMs ? await this.readAdminStats(signal) : await this.readClientLists(signal);
-        if (this.credentialsRefusedAt !== null) this.deps.logger.info(`${this.outlet.label}: credentials accepted again, client lists back`);
+        const result =
+          now - this.lastClientListAt < this.clientListEveryMs ? await this.readAdminStats(signal) : await this.readClientLists(signal);
+        if (this.credentialsRefusedAt !== null)
+          this.deps.logger.info(`${this.outlet.label}: credentials accepted again, client lists back`);
         this.credentialsRefusedAt = null;
         return result;
       } catch (error) {
         if (!(error instanceof CredentialsRefusedError)) throw error;
         if (this.credentialsRefusedAt === null) {
-          this.deps.logger.warn(`${this.outlet.label} (${this.target.redacted}): ${error.message}; using public statistics, relays not excluded`);
+          this.deps.logger.warn(
+            `${this.outlet.label} (${this.target.redacted}): ${error.message}; using public statistics, relays not excluded`,
+          );
         }
         this.credentialsRefusedAt = now;
       }
@@ -369,7 +382,10 @@ export class OutletPoller {
     return { listeners: sum(mounts), relaysExcluded, sourceLive, mounts };
   }
 
-  private async listClients(mount: string, signal: AbortSignal): Promise<{ clients: readonly MountClient[]; bytes: number } | typeof NO_SOURCE> {
+  private async listClients(
+    mount: string,
+    signal: AbortSignal,
+  ): Promise<{ clients: readonly MountClient[]; bytes: number } | typeof NO_SOURCE> {
     const url = `${this.target.origin}/admin/listclients?mount=${encodeURIComponent(mount)}`;
     const response = await this.deps.http(url, { headers: this.authHeaders(), signal });
     if (response.status === 401 || response.status === 403) throw new CredentialsRefusedError(response.status);

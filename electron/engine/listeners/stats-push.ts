@@ -72,7 +72,9 @@ export class StatsPush {
       if (this.isStopped()) return;
       if (response.status === 401 || response.status === 403) {
         this.state = 'refused';
-        logger.info(`push updates unavailable at ${origin} (HTTP ${response.status}: the stats stream needs admin credentials); polling only`);
+        logger.info(
+          `push updates unavailable at ${origin} (HTTP ${response.status}: the stats stream needs admin credentials); polling only`,
+        );
         return;
       }
       if (response.status !== 200 || !response.body) throw new Error(`HTTP ${response.status} for the stats stream`);
@@ -111,7 +113,8 @@ export class StatsPush {
       for (const line of lines) {
         const event = parseStatsEvent(line);
         if (!event) continue;
-        if ((event.key === 'listeners' && this.watched.has(event.scope)) || (event.scope === 'global' && event.key === 'sources')) changed = true;
+        if ((event.key === 'listeners' && this.watched.has(event.scope)) || (event.scope === 'global' && event.key === 'sources'))
+          changed = true;
         // A mount's stats being dropped (`EVENT /mount null null`) means its source left.
         if (event.key === 'null' && this.watched.has(event.scope)) changed = true;
       }

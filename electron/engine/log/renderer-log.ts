@@ -40,13 +40,18 @@ export class RendererLog {
   write(report: RendererErrorReport): { written: boolean } {
     this.refill();
     if (this.tokens < 1) {
-      if (this.dropped === 0) this.log.warn(`the window reports unexpected errors faster than ${RENDERER_LOG_BURST} a minute: further ones are left out of the log for now`);
+      if (this.dropped === 0)
+        this.log.warn(
+          `the window reports unexpected errors faster than ${RENDERER_LOG_BURST} a minute: further ones are left out of the log for now`,
+        );
       this.dropped += 1;
       return { written: false };
     }
     this.tokens -= 1;
     if (this.dropped > 0) {
-      this.log.warn(`${this.dropped} unexpected error${this.dropped === 1 ? ' of the window was' : 's of the window were'} left out of the log`);
+      this.log.warn(
+        `${this.dropped} unexpected error${this.dropped === 1 ? ' of the window was' : 's of the window were'} left out of the log`,
+      );
       this.dropped = 0;
     }
     this.log.error(formatReport(report));

@@ -76,7 +76,8 @@ export class TruePeakLimiter {
       const needed = peak > this.ceiling ? this.ceiling / peak : 1;
       const index = this.index++;
       // Sliding minimum over the last HOLD_SAMPLES needed gains.
-      while (this.queueLength > 0 && (this.queueGain[(this.queueHead + this.queueLength - 1) % capacity] ?? 1) >= needed) this.queueLength -= 1;
+      while (this.queueLength > 0 && (this.queueGain[(this.queueHead + this.queueLength - 1) % capacity] ?? 1) >= needed)
+        this.queueLength -= 1;
       const tail = (this.queueHead + this.queueLength) % capacity;
       this.queueIndex[tail] = index;
       this.queueGain[tail] = needed;

@@ -67,7 +67,8 @@ interface State {
 const NON_SPEECH = new Set(['noise', 'music', 'typing']);
 
 const MESSAGES: Record<StrayFlagKind, (report: MicReport | null) => string> = {
-  noise: (report) => `Open microphone carrying ${report?.voice === 'music' ? 'music' : report?.voice === 'typing' ? 'typing' : 'steady noise'}, not speech`,
+  noise: (report) =>
+    `Open microphone carrying ${report?.voice === 'music' ? 'music' : report?.voice === 'typing' ? 'typing' : 'steady noise'}, not speech`,
   echo: () => 'Microphone picks up the room (echo): they need headphones or to mute',
   'off-stage': () => 'Audible while not on stage',
   'self-unmuted': () => 'Unmuted itself while muted by a moderator: muted again',
@@ -138,7 +139,10 @@ export class StrayMicDetector {
       const causes: Record<Exclude<StrayFlagKind, 'self-unmuted'>, boolean | null> = {
         noise: reported((fresh) => NON_SPEECH.has(fresh.voice)),
         echo: reported((fresh) => fresh.echoScore >= this.echoThreshold),
-        'off-stage': open && !participant.onStage && (participant.talking || (report !== null && report.voice !== 'silence' && report.levelDbfs > this.audibleDbfs)),
+        'off-stage':
+          open &&
+          !participant.onStage &&
+          (participant.talking || (report !== null && report.voice !== 'silence' && report.levelDbfs > this.audibleDbfs)),
       };
       const needMs = { noise: this.noiseMs, echo: this.echoMs, 'off-stage': this.offStageMs };
       const flags: StrayFlag[] = [];
@@ -153,7 +157,8 @@ export class StrayMicDetector {
         } else if (cause === false) {
           track.causeSince = null;
           // A muted microphone clears at once: the cause cannot be on air any more.
-          if (track.flaggedSince !== null && (!open || track.causeLastAt === null || now - track.causeLastAt >= this.clearMs)) track.flaggedSince = null;
+          if (track.flaggedSince !== null && (!open || track.causeLastAt === null || now - track.causeLastAt >= this.clearMs))
+            track.flaggedSince = null;
         } else if (track.causeLastAt === null || now - track.causeLastAt >= this.staleMs + this.clearMs) {
           // No reports for a long time: no evidence of anything.
           track.causeSince = null;
@@ -162,7 +167,8 @@ export class StrayMicDetector {
         if (track.flaggedSince !== null) flags.push({ kind, since: track.flaggedSince, message: MESSAGES[kind](state.report) });
       }
       if (state.selfUnmutedAt !== null) {
-        if (now - state.selfUnmutedAt < this.selfUnmutedMs) flags.push({ kind: 'self-unmuted', since: state.selfUnmutedAt, message: MESSAGES['self-unmuted'](null) });
+        if (now - state.selfUnmutedAt < this.selfUnmutedMs)
+          flags.push({ kind: 'self-unmuted', since: state.selfUnmutedAt, message: MESSAGES['self-unmuted'](null) });
         else state.selfUnmutedAt = null;
       }
       result.set(participant.id, flags);

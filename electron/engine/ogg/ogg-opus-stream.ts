@@ -91,10 +91,7 @@ export class OggOpusStream {
   headerPages(): Uint8Array[] {
     if (this.sequence !== 0) throw new Error('header pages were already written for this stream');
     const { channels, preSkip, inputSampleRate = 48_000, vendor = 'Steadycast', tags = {} } = this.options;
-    return [
-      this.page([opusHead(channels, preSkip, inputSampleRate)], OGG_FLAG_FIRST, 0n),
-      this.page([opusTags(vendor, tags)], 0, 0n),
-    ];
+    return [this.page([opusHead(channels, preSkip, inputSampleRate)], OGG_FLAG_FIRST, 0n), this.page([opusTags(vendor, tags)], 0, 0n)];
   }
 
   /**

@@ -50,7 +50,8 @@ export interface OggPageInput {
 /** Serializes one page with its CRC. Throws when the packets need more than 255 lacing values. */
 export function buildOggPage({ serial, sequence, granule, flags, packets }: OggPageInput): Uint8Array {
   const lacing = packets.flatMap((packet) => lacingFor(packet.byteLength));
-  if (lacing.length > OGG_MAX_SEGMENTS) throw new RangeError(`an Ogg page holds at most ${OGG_MAX_SEGMENTS} segments, not ${lacing.length}`);
+  if (lacing.length > OGG_MAX_SEGMENTS)
+    throw new RangeError(`an Ogg page holds at most ${OGG_MAX_SEGMENTS} segments, not ${lacing.length}`);
   const bodyLength = packets.reduce((sum, packet) => sum + packet.byteLength, 0);
   const page = new Uint8Array(27 + lacing.length + bodyLength);
   const view = new DataView(page.buffer);

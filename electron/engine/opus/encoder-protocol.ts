@@ -22,9 +22,7 @@ export const LOUDNESS_EVERY_FRAMES = 5;
 
 /** Engine → worker. */
 export type EncoderRequest =
-  | { type: 'encode'; id: number; samples: Float32Array }
-  | { type: 'bitrate'; bitsPerSecond: number }
-  | { type: 'close' };
+  { type: 'encode'; id: number; samples: Float32Array } | { type: 'bitrate'; bitsPerSecond: number } | { type: 'close' };
 
 /** Worker → engine. */
 export type EncoderReply =

@@ -175,7 +175,9 @@ export class OpusEncoderService {
     if (this.closing) return Promise.reject(new EncoderError('the encoder is closed'));
     if (frame.channels !== this.channels || frame.samples.length !== FRAME_SAMPLES * this.channels) {
       return Promise.reject(
-        new RangeError(`the encoder takes ${this.channels}-channel frames of ${FRAME_SAMPLES} samples; got ${frame.channels} channels, ${frame.samples.length} samples`),
+        new RangeError(
+          `the encoder takes ${this.channels}-channel frames of ${FRAME_SAMPLES} samples; got ${frame.channels} channels, ${frame.samples.length} samples`,
+        ),
       );
     }
     const id = this.nextId++;

@@ -52,7 +52,9 @@ port.on('message', (request: EncoderRequest) => {
         floatToInt16(request.samples, pcm);
         const packet = encoder.encode(pcm, config.frameSamples);
         const loudness = framesProcessed++ % LOUDNESS_EVERY_FRAMES === 0 ? chain.reading() : undefined;
-        send({ type: 'packet', id: request.id, data: packet, bitsPerSecond, ...(loudness ? { loudness } : {}) }, [packet.buffer as ArrayBuffer]);
+        send({ type: 'packet', id: request.id, data: packet, bitsPerSecond, ...(loudness ? { loudness } : {}) }, [
+          packet.buffer as ArrayBuffer,
+        ]);
       } catch (error) {
         send({ type: 'failed', id: request.id, message: error instanceof Error ? error.message : String(error) });
       }

@@ -212,7 +212,7 @@ export class OpusDecoder extends OpusHandle {
     const out = new Int16Array(count);
     let slot = this.output >> 1;
     for (let i = 0; i < count; i += 1) {
-      out[i] = ((heap16[slot] ?? 0) | ((heap16[slot + 1] ?? 0) << 8)) << 16 >> 16;
+      out[i] = (((heap16[slot] ?? 0) | ((heap16[slot + 1] ?? 0) << 8)) << 16) >> 16;
       slot += 2;
     }
     return out;

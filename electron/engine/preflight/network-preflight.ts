@@ -30,19 +30,37 @@ export function judgeServer(endpoint: EndpointName, kind: ServerKind, url: strin
   const base = { endpoint, kind, url, answered: answers.length, probes: probes.length, roundTripMs, serverVersion };
   const name = `${endpoint === 'primary' ? 'Primary' : 'Backup'} ${NAMES[kind]}`;
   if (answers.length === 0) {
-    return { ...base, verdict: 'fail', detail: errors[0] ?? `${name} did not answer. Check that it is running and that this computer can reach it.` };
+    return {
+      ...base,
+      verdict: 'fail',
+      detail: errors[0] ?? `${name} did not answer. Check that it is running and that this computer can reach it.`,
+    };
   }
   if (answers.length < probes.length) {
-    return { ...base, verdict: 'warn', detail: `${name} answered ${answers.length} of ${probes.length} checks: the network or the server is unsteady. ${errors[0] ?? ''}`.trim() };
+    return {
+      ...base,
+      verdict: 'warn',
+      detail:
+        `${name} answered ${answers.length} of ${probes.length} checks: the network or the server is unsteady. ${errors[0] ?? ''}`.trim(),
+    };
   }
   if (roundTripMs !== null && roundTripMs > PREFLIGHT_SLOW_MS) {
-    return { ...base, verdict: 'warn', detail: `${name} answers slowly (${Math.round(roundTripMs)} ms): the conversation will lag. A wired connection or a closer server helps.` };
+    return {
+      ...base,
+      verdict: 'warn',
+      detail: `${name} answers slowly (${Math.round(roundTripMs)} ms): the conversation will lag. A wired connection or a closer server helps.`,
+    };
   }
   return { ...base, verdict: 'pass', detail: `${name} answered every check.` };
 }
 
 /** Probes every server of `targets` `probes` times (one after another per server, servers in parallel) and judges each. */
-export async function runNetworkPreflight(targets: readonly PreflightTarget[], prober: ServerProber, clock: Clock, probes: number): Promise<NetworkPreflight> {
+export async function runNetworkPreflight(
+  targets: readonly PreflightTarget[],
+  prober: ServerProber,
+  clock: Clock,
+  probes: number,
+): Promise<NetworkPreflight> {
   const checkServer = async (target: PreflightTarget, kind: ServerKind): Promise<PreflightServerLine> => {
     const results: ServerProbe[] = [];
     for (let attempt = 0; attempt < probes; attempt += 1) {

@@ -12,7 +12,14 @@ import { IcecastConfigError, IcecastOutputError, networkError, responseError } f
 import { defaultConnect } from '../icecast/icecast-output';
 import { procNetTcpSendQueue, type KernelSendQueue } from '../icecast/kernel-send-queue';
 import type { SocketFactory } from '../icecast/liveness-probe';
-import { buildSourceRequest, parseResponseHead, parseSourceUrl, type IcecastMetadata, type ResponseHead, type SourceTarget } from '../icecast/source-request';
+import {
+  buildSourceRequest,
+  parseResponseHead,
+  parseSourceUrl,
+  type IcecastMetadata,
+  type ResponseHead,
+  type SourceTarget,
+} from '../icecast/source-request';
 import type { Logger } from '../log/logger';
 import { OggOpusStream } from '../ogg/ogg-opus-stream';
 import { STEADYCAST_VERSION } from '../version';
@@ -253,7 +260,11 @@ class UplinkRun {
   private onAnswerTimeout(): void {
     if (this.phase.kind !== 'connecting') return;
     const seconds = Math.round(this.limits.answerTimeoutMs / 100) / 10;
-    this.fail(this.refusal !== undefined ? this.refusalError(this.refusal) : new IcecastOutputError('timeout', `${this.target.server} did not accept the source within ${seconds} s`));
+    this.fail(
+      this.refusal !== undefined
+        ? this.refusalError(this.refusal)
+        : new IcecastOutputError('timeout', `${this.target.server} did not accept the source within ${seconds} s`),
+    );
   }
 
   private onError(error: unknown): void {
@@ -263,7 +274,11 @@ class UplinkRun {
   private onClose(): void {
     switch (this.phase.kind) {
       case 'connecting':
-        this.fail(this.refusal !== undefined ? this.refusalError(this.refusal) : new IcecastOutputError('network', `${this.target.server} closed the connection before accepting the source`));
+        this.fail(
+          this.refusal !== undefined
+            ? this.refusalError(this.refusal)
+            : new IcecastOutputError('network', `${this.target.server} closed the connection before accepting the source`),
+        );
         return;
       case 'sending':
         this.fail(new IcecastOutputError('network', `${this.target.server} closed the connection during the measurement`));
@@ -359,7 +374,14 @@ class UplinkRun {
       `${this.target.server}: ${acknowledged} of ${this.written} bytes acknowledged, ${Math.round(kbitPerSecond)} kbit/s over ${windowMs} ms ` +
         `(the kernel took ${Math.round(((this.takenBytes() - start.taken) * 8) / windowMs)} kbit/s); ${Math.round(queuedMs)} ms still queued`,
     );
-    const outcome: UplinkMeasurement = { ...this.where, kind: 'measured', kbitPerSecond, atLeast: this.capReached || this.windowStart === undefined, bytes: this.written, windowMs };
+    const outcome: UplinkMeasurement = {
+      ...this.where,
+      kind: 'measured',
+      kbitPerSecond,
+      atLeast: this.capReached || this.windowStart === undefined,
+      bytes: this.written,
+      windowMs,
+    };
     this.close(outcome, queuedMs <= this.limits.closeTimeoutMs / 2 ? 'clean' : 'reset');
   }
 
@@ -447,7 +469,11 @@ export function judgeUplink(measurement: UplinkMeasurement, need: UplinkNeed, ch
       return { ...base, verdict, kbitPerSecond, atLeast, detail };
     }
     case 'cancelled':
-      return { ...base, verdict: 'warn', detail: 'The upload was not measured: the check was stopped before it ended (the show went live).' };
+      return {
+        ...base,
+        verdict: 'warn',
+        detail: 'The upload was not measured: the check was stopped before it ended (the show went live).',
+      };
     case 'failed':
       return { ...base, ...failedLine(measurement.error, measurement.server) };
     default:
@@ -458,7 +484,8 @@ export function judgeUplink(measurement: UplinkMeasurement, need: UplinkNeed, ch
 /** Why the upload could not be measured, and what to do. */
 function failedLine(error: IcecastOutputError | IcecastConfigError, server: string): { verdict: PreflightVerdict; detail: string } {
   const notMeasured = 'The upload could not be measured';
-  if (error instanceof IcecastConfigError) return { verdict: 'fail', detail: `${notMeasured}: ${error.message}. Fix the mount URL in the space settings.` };
+  if (error instanceof IcecastConfigError)
+    return { verdict: 'fail', detail: `${notMeasured}: ${error.message}. Fix the mount URL in the space settings.` };
   const said = error.status === undefined ? '' : ` (HTTP ${error.status})`;
   switch (error.errorClass) {
     case 'auth':
@@ -468,14 +495,23 @@ function failedLine(error: IcecastOutputError | IcecastConfigError, server: stri
       };
     case 'mount-in-use':
     case 'refused':
-      return { verdict: 'warn', detail: `${notMeasured}: the Icecast server ${server} turned the test source away for now${said}. Check again in a few seconds.` };
+      return {
+        verdict: 'warn',
+        detail: `${notMeasured}: the Icecast server ${server} turned the test source away for now${said}. Check again in a few seconds.`,
+      };
     case 'rejected':
     case 'protocol':
-      return { verdict: 'fail', detail: `${notMeasured}: ${server} did not accept an Ogg source${said}. Check that the mount URL in the space settings points at an Icecast 2.4 server.` };
+      return {
+        verdict: 'fail',
+        detail: `${notMeasured}: ${server} did not accept an Ogg source${said}. Check that the mount URL in the space settings points at an Icecast 2.4 server.`,
+      };
     case 'server':
       return { verdict: 'fail', detail: `${notMeasured}: the Icecast server ${server} failed${said}. Check the server, then check again.` };
     case 'timeout':
-      return { verdict: 'fail', detail: `${notMeasured}: ${error.message}. The server or the network is overloaded: check again, and use a wired connection if it stays.` };
+      return {
+        verdict: 'fail',
+        detail: `${notMeasured}: ${error.message}. The server or the network is overloaded: check again, and use a wired connection if it stays.`,
+      };
     case 'network':
     case 'stalled':
     case 'behind':

@@ -117,7 +117,8 @@ export class SafetyRecorder {
     if (splitEveryBytes !== undefined && !(splitEveryBytes >= 4096)) {
       throw new RangeError(`splitEveryBytes must be at least 4096, not ${splitEveryBytes}`);
     }
-    if (splitEveryMs !== undefined && !(splitEveryMs >= 1000)) throw new RangeError(`splitEveryMs must be at least 1000, not ${splitEveryMs}`);
+    if (splitEveryMs !== undefined && !(splitEveryMs >= 1000))
+      throw new RangeError(`splitEveryMs must be at least 1000, not ${splitEveryMs}`);
     this.splitSamples = splitEveryMs === undefined ? null : Math.round((splitEveryMs * GRANULE_RATE) / 1000);
   }
 
@@ -172,7 +173,11 @@ export class SafetyRecorder {
         this.current = this.openFile(this.nextPath(), true);
       }
     } catch (error) {
-      this.failWith(error instanceof RecordingError ? error : new RecordingError(file.path, `writing failed (${describeError(error)})`, 'Check the disk has space and is writable.'));
+      this.failWith(
+        error instanceof RecordingError
+          ? error
+          : new RecordingError(file.path, `writing failed (${describeError(error)})`, 'Check the disk has space and is writable.'),
+      );
     }
   }
 
@@ -184,7 +189,15 @@ export class SafetyRecorder {
       if (file) this.closeFile(file);
       this.status = 'stopped';
     } catch (error) {
-      this.failWith(error instanceof RecordingError ? error : new RecordingError(file?.path ?? this.options.path, `closing failed (${describeError(error)})`, 'The file is playable up to its last page.'));
+      this.failWith(
+        error instanceof RecordingError
+          ? error
+          : new RecordingError(
+              file?.path ?? this.options.path,
+              `closing failed (${describeError(error)})`,
+              'The file is playable up to its last page.',
+            ),
+      );
     }
     this.current = null;
   }
@@ -218,7 +231,12 @@ export class SafetyRecorder {
           target = this.nextPath();
           continue;
         }
-        if (code === 'EEXIST') throw new RecordingError(target, 'the file already exists', 'Choose another name or move the old recording away; Steadycast never overwrites one.');
+        if (code === 'EEXIST')
+          throw new RecordingError(
+            target,
+            'the file already exists',
+            'Choose another name or move the old recording away; Steadycast never overwrites one.',
+          );
         throw new RecordingError(target, `the file cannot be created (${describeError(error)})`, 'Choose a folder this user may write to.');
       }
     }
@@ -262,7 +280,13 @@ export class SafetyRecorder {
       this.release(file);
     }
     this.log.info(`closed ${file.path}: ${(file.samples / GRANULE_RATE).toFixed(2)} s, ${file.bytes} bytes`);
-    this.options.onEvent?.({ type: 'file-closed', path: file.path, bytes: file.bytes, samples: file.samples, at: this.options.clock.now() });
+    this.options.onEvent?.({
+      type: 'file-closed',
+      path: file.path,
+      bytes: file.bytes,
+      samples: file.samples,
+      at: this.options.clock.now(),
+    });
   }
 
   private failWith(error: RecordingError): void {

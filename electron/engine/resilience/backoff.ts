@@ -38,7 +38,9 @@ export class Backoff {
     this.capMs = options.capMs ?? 1000;
     this.resetAfterMs = options.resetAfterMs ?? 60_000;
     if (!(this.baseMs > 0) || !(this.factor >= 1) || !(this.capMs >= this.baseMs) || !(this.resetAfterMs >= 0)) {
-      throw new RangeError(`invalid backoff: base ${this.baseMs} ms, factor ${this.factor}, cap ${this.capMs} ms, reset after ${this.resetAfterMs} ms`);
+      throw new RangeError(
+        `invalid backoff: base ${this.baseMs} ms, factor ${this.factor}, cap ${this.capMs} ms, reset after ${this.resetAfterMs} ms`,
+      );
     }
   }
 

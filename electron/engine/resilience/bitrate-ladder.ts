@@ -75,7 +75,9 @@ export class BitrateLadder {
     this.upStableMs = options.upStableMs ?? 30_000;
     this.maxUpHoldMs = options.maxUpHoldMs ?? 8 * this.upStableMs;
     if (!(this.upBacklogMs < this.downBacklogMs)) {
-      throw new RangeError(`upBacklogMs (${this.upBacklogMs}) must be below downBacklogMs (${this.downBacklogMs}): the band between them is the hysteresis`);
+      throw new RangeError(
+        `upBacklogMs (${this.upBacklogMs}) must be below downBacklogMs (${this.downBacklogMs}): the band between them is the hysteresis`,
+      );
     }
     this.upHoldMs = this.upStableMs;
     this.lastChangeAt = options.clock.now();

@@ -59,14 +59,25 @@ export const JANUS_TRANSPORT_FILES = ['libjanus_http.so', 'libjanus_websockets.s
 
 /** Debian 12's (janus 1.1.2) other libraries, disabled when the caller does not list the installed ones. */
 const DEBIAN_DISABLED = {
-  plugins: ['duktape', 'echotest', 'lua', 'nosip', 'recordplay', 'sip', 'videocall', 'videoroom', 'voicemail'].map((name) => `libjanus_${name}.so`),
+  plugins: ['duktape', 'echotest', 'lua', 'nosip', 'recordplay', 'sip', 'videocall', 'videoroom', 'voicemail'].map(
+    (name) => `libjanus_${name}.so`,
+  ),
   transports: ['mqtt', 'nanomsg', 'pfunix', 'rabbitmq'].map((name) => `libjanus_${name}.so`),
   loggers: ['libjanus_jsonlog.so'],
 };
 
 /** Janus's files by name (`janus.jcfg`, `janus.transport.*.jcfg`, `janus.plugin.*.jcfg`). */
 export function janusConfigFiles(input: JanusConfigInput): Record<string, string> {
-  const { bindAddress, ports, adminSecret, sessionTimeout = 60, reclaimSessionTimeout = 30, debugLevel = 4, paths, disabled = DEBIAN_DISABLED } = input;
+  const {
+    bindAddress,
+    ports,
+    adminSecret,
+    sessionTimeout = 60,
+    reclaimSessionTimeout = 30,
+    debugLevel = 4,
+    paths,
+    disabled = DEBIAN_DISABLED,
+  } = input;
   // Sessions must survive a WebSocket outage: the engine claims them back (ARCHITECTURE.md).
   if (!(reclaimSessionTimeout > 0)) throw new Error('reclaimSessionTimeout must be > 0: sessions must survive a WebSocket outage');
   requireSecret('Janus admin secret', adminSecret);
@@ -107,13 +118,33 @@ export function janusConfigFiles(input: JanusConfigInput): Record<string, string
       section('events', ['broadcast = false']),
     ].join(''),
     'janus.transport.http.jcfg': [
-      section('general', ['json = "compact"', 'base_path = "/janus"', 'http = true', `port = ${port(ports.http)}`, `ip = ${quote(bindAddress)}`, 'https = false']),
+      section('general', [
+        'json = "compact"',
+        'base_path = "/janus"',
+        'http = true',
+        `port = ${port(ports.http)}`,
+        `ip = ${quote(bindAddress)}`,
+        'https = false',
+      ]),
       // The admin API can destroy any session: it answers on this machine only.
-      section('admin', ['admin_base_path = "/admin"', 'admin_http = true', `admin_port = ${port(ports.adminHttp)}`, 'admin_ip = "127.0.0.1"', 'admin_https = false']),
+      section('admin', [
+        'admin_base_path = "/admin"',
+        'admin_http = true',
+        `admin_port = ${port(ports.adminHttp)}`,
+        'admin_ip = "127.0.0.1"',
+        'admin_https = false',
+      ]),
       section('cors', []),
     ].join(''),
     'janus.transport.websockets.jcfg': [
-      section('general', ['json = "compact"', 'ws = true', `ws_port = ${port(ports.ws)}`, `ws_ip = ${quote(bindAddress)}`, 'wss = false', 'ws_logging = "err,warn"']),
+      section('general', [
+        'json = "compact"',
+        'ws = true',
+        `ws_port = ${port(ports.ws)}`,
+        `ws_ip = ${quote(bindAddress)}`,
+        'wss = false',
+        'ws_logging = "err,warn"',
+      ]),
       section('admin', ['admin_ws = true', `admin_ws_port = ${port(ports.adminWs)}`, 'admin_ws_ip = "127.0.0.1"', 'admin_wss = false']),
       section('cors', []),
     ].join(''),
@@ -240,7 +271,14 @@ export function icecastConfigXml(input: IcecastConfigInput): string {
     '\t</logging>',
     '\t<security>',
     element(2, 'chroot', '0'),
-    ...(input.changeOwner ? ['\t\t<changeowner>', element(3, 'user', input.changeOwner.user), element(3, 'group', input.changeOwner.group), '\t\t</changeowner>'] : []),
+    ...(input.changeOwner
+      ? [
+          '\t\t<changeowner>',
+          element(3, 'user', input.changeOwner.user),
+          element(3, 'group', input.changeOwner.group),
+          '\t\t</changeowner>',
+        ]
+      : []),
     '\t</security>',
     '</icecast>',
   ];
@@ -252,7 +290,9 @@ function mountLines(mount: IcecastMount): string[] {
     '\t<mount type="normal">',
     element(2, 'mount-name', mount.name),
     ...(mount.maxListeners !== undefined ? [element(2, 'max-listeners', integer('maxListeners', mount.maxListeners))] : []),
-    ...(mount.fallbackMount !== undefined ? [element(2, 'fallback-mount', mount.fallbackMount), element(2, 'fallback-override', mount.fallbackOverride === false ? '0' : '1')] : []),
+    ...(mount.fallbackMount !== undefined
+      ? [element(2, 'fallback-mount', mount.fallbackMount), element(2, 'fallback-override', mount.fallbackOverride === false ? '0' : '1')]
+      : []),
     '\t</mount>',
   ];
 }
@@ -301,7 +341,11 @@ export interface EndpointFiles {
  * Icecast on its mount URL's port with the space's source and admin passwords, the program mount
  * with its fallback to a relay of the other endpoint's program (icecast-fallback.ts).
  */
-export function endpointConfigFiles(space: EngineConfig['space'], endpoint: 'primary' | 'backup', options: EndpointServerOptions): EndpointFiles {
+export function endpointConfigFiles(
+  space: EngineConfig['space'],
+  endpoint: 'primary' | 'backup',
+  options: EndpointServerOptions,
+): EndpointFiles {
   const config = space[endpoint];
   if (config === undefined) throw new Error(`the space has no ${endpoint} endpoint`);
   const janusUrl = new URL(config.janus.url);
@@ -324,7 +368,12 @@ export function endpointConfigFiles(space: EngineConfig['space'], endpoint: 'pri
     relayPassword: options.secrets.icecastRelayPassword,
     mounts: layout
       ? [{ name: layout.mount, fallbackMount: layout.fallbackMount, fallbackOverride: layout.fallbackOverride }]
-      : [{ name: mountUrl.pathname, ...(config.icecast.fallbackMounts?.[0] !== undefined ? { fallbackMount: config.icecast.fallbackMounts[0] } : {}) }],
+      : [
+          {
+            name: mountUrl.pathname,
+            ...(config.icecast.fallbackMounts?.[0] !== undefined ? { fallbackMount: config.icecast.fallbackMounts[0] } : {}),
+          },
+        ],
     relays: layout ? [layout.relay] : [],
     location: `Steadycast ${endpoint}: ${space.name}`,
   });
@@ -369,7 +418,11 @@ export function newSpaceConfig(input: NewSpaceInput): EngineConfig {
   const endpoint = (servers: NewEndpoint) => {
     const base = `${servers.host}:${servers.icecastPort}`;
     return {
-      janus: { url: `ws://${servers.host}:${servers.janusWsPort}`, adminKey: input.roomAdminKey, room: { id: input.roomId, secret: input.roomSecret } },
+      janus: {
+        url: `ws://${servers.host}:${servers.janusWsPort}`,
+        adminKey: input.roomAdminKey,
+        room: { id: input.roomId, secret: input.roomSecret },
+      },
       icecast: {
         mountUrl: `http://source:${encodeURIComponent(servers.sourcePassword)}@${base}${input.mount}`,
         statsUrl: `http://admin:${encodeURIComponent(servers.adminPassword)}@${base}/`,
@@ -404,7 +457,11 @@ export function completeSpace(space: EngineConfig['space'], secret: () => string
     };
   };
   return EngineConfigSchema.parse({
-    space: { ...space, ...(space.primary ? { primary: complete(space.primary) } : {}), ...(space.backup ? { backup: complete(space.backup) } : {}) },
+    space: {
+      ...space,
+      ...(space.primary ? { primary: complete(space.primary) } : {}),
+      ...(space.backup ? { backup: complete(space.backup) } : {}),
+    },
   }).space;
 }
 

@@ -36,9 +36,14 @@ export function findInstalledServers(env: NodeJS.ProcessEnv = process.env): Inst
   const janus = findCommand('janus', env);
   const icecast = findCommand('icecast2', env);
   const janusLibDir = findJanusLibDir();
-  const missing = [janus === undefined || janusLibDir === undefined ? 'janus' : null, icecast === undefined ? 'icecast2' : null].filter((name) => name !== null);
+  const missing = [janus === undefined || janusLibDir === undefined ? 'janus' : null, icecast === undefined ? 'icecast2' : null].filter(
+    (name) => name !== null,
+  );
   if (janus === undefined || icecast === undefined || janusLibDir === undefined) {
-    return { kind: 'missing', message: `The practice space needs ${missing.join(' and ')} on this computer: install ${missing.length > 1 ? 'them' : 'it'} with "${INSTALL_SERVERS_LINE}" (Debian, Ubuntu) and try again.` };
+    return {
+      kind: 'missing',
+      message: `The practice space needs ${missing.join(' and ')} on this computer: install ${missing.length > 1 ? 'them' : 'it'} with "${INSTALL_SERVERS_LINE}" (Debian, Ubuntu) and try again.`,
+    };
   }
   return { kind: 'installed', janus, icecast, janusLibDir };
 }
@@ -80,7 +85,9 @@ export function icecastAccount(): { user: string; group: string; uid: number; gi
   const uid = Number(user?.[2]);
   const gid = Number(group?.[2]);
   if (user === undefined || group === undefined || !Number.isInteger(uid) || !Number.isInteger(gid)) {
-    throw new Error(`user ${ICECAST_DEBIAN_OWNER.user} / group ${ICECAST_DEBIAN_OWNER.group} not found: install icecast2 (${INSTALL_SERVERS_LINE})`);
+    throw new Error(
+      `user ${ICECAST_DEBIAN_OWNER.user} / group ${ICECAST_DEBIAN_OWNER.group} not found: install icecast2 (${INSTALL_SERVERS_LINE})`,
+    );
   }
   return { ...ICECAST_DEBIAN_OWNER, uid, gid };
 }

@@ -105,7 +105,9 @@ export class PracticeSpace implements PracticeHost {
   async simulateFailure(): Promise<void> {
     if (this.current.status !== 'running') throw new Error('the practice space is not running: start it first');
     const primary = this.processes.primary;
-    this.options.logger.warn(`simulating a failure of the primary endpoint: killing ${primary.map((proc) => `${proc.what} (PID ${proc.child.pid ?? '?'})`).join(' and ')}`);
+    this.options.logger.warn(
+      `simulating a failure of the primary endpoint: killing ${primary.map((proc) => `${proc.what} (PID ${proc.child.pid ?? '?'})`).join(' and ')}`,
+    );
     for (const proc of primary) proc.child.kill('SIGKILL');
     await Promise.all(primary.map((proc) => proc.exited));
     this.set({ ...this.current, primaryStopped: true });
@@ -134,15 +136,30 @@ export class PracticeSpace implements PracticeHost {
       const network = this.options.network ?? { primary: LOOPBACK, backup: LOOPBACK };
       const ports = await freePorts(10);
       const port = (index: number): number => ports[index] ?? 0;
-      const endpointPorts = { primary: { janus: { ws: port(0), http: port(1), adminWs: port(2), adminHttp: port(3) }, icecast: port(4) }, backup: { janus: { ws: port(5), http: port(6), adminWs: port(7), adminHttp: port(8) }, icecast: port(9) } };
+      const endpointPorts = {
+        primary: { janus: { ws: port(0), http: port(1), adminWs: port(2), adminHttp: port(3) }, icecast: port(4) },
+        backup: { janus: { ws: port(5), http: port(6), adminWs: port(7), adminHttp: port(8) }, icecast: port(9) },
+      };
       const config = newSpaceConfig({
         name: 'Practice space',
         mount: '/live.opus',
         roomId: newRoomId(),
         roomSecret: newSecret(),
         roomAdminKey: newSecret(),
-        primary: { host: network.primary.address, janusWsPort: endpointPorts.primary.janus.ws, icecastPort: endpointPorts.primary.icecast, sourcePassword: newSecret(), adminPassword: newSecret() },
-        backup: { host: network.backup.address, janusWsPort: endpointPorts.backup.janus.ws, icecastPort: endpointPorts.backup.icecast, sourcePassword: newSecret(), adminPassword: newSecret() },
+        primary: {
+          host: network.primary.address,
+          janusWsPort: endpointPorts.primary.janus.ws,
+          icecastPort: endpointPorts.primary.icecast,
+          sourcePassword: newSecret(),
+          adminPassword: newSecret(),
+        },
+        backup: {
+          host: network.backup.address,
+          janusWsPort: endpointPorts.backup.janus.ws,
+          icecastPort: endpointPorts.backup.icecast,
+          sourcePassword: newSecret(),
+          adminPassword: newSecret(),
+        },
       });
       mkdirSync(this.options.dir, { recursive: true, mode: 0o700 });
       chmodSync(this.options.dir, 0o700);
@@ -171,18 +188,35 @@ export class PracticeSpace implements PracticeHost {
               paths: { basedir: icecastHome, logdir: join(icecastHome, 'log') },
               ...(owner ? { changeOwner: { user: owner.user, group: owner.group } } : {}),
             },
-            secrets: { janusAdminSecret: newSecret(), icecastRelayPassword: newSecret(), icecastAdminPassword: newSecret(), icecastSourcePassword: newSecret() },
+            secrets: {
+              janusAdminSecret: newSecret(),
+              icecastRelayPassword: newSecret(),
+              icecastAdminPassword: newSecret(),
+              icecastSourcePassword: newSecret(),
+            },
           };
           const written = writeEndpointFiles(dir, endpointConfigFiles(config.space, endpoint, serverOptions));
           const address = network[endpoint].address;
-          const janus = await spawnServer(`${endpoint} Janus`, installed.janus, ['-F', written.janusDir, '-C', written.janusConfig], join(dir, 'janus.log'));
+          const janus = await spawnServer(
+            `${endpoint} Janus`,
+            installed.janus,
+            ['-F', written.janusDir, '-C', written.janusConfig],
+            join(dir, 'janus.log'),
+          );
           this.processes[endpoint].push(janus);
-          const icecast = await spawnServer(`${endpoint} Icecast`, installed.icecast, ['-c', written.icecastConfig], join(dir, 'icecast.log'));
+          const icecast = await spawnServer(
+            `${endpoint} Icecast`,
+            installed.icecast,
+            ['-c', written.icecastConfig],
+            join(dir, 'icecast.log'),
+          );
           this.processes[endpoint].push(icecast);
           const timeoutMs = this.options.startTimeoutMs ?? 20_000;
           await Promise.all([
             waitUntilReady(janus, timeoutMs, () => janusAnswers(`http://${address}:${endpointPorts[endpoint].janus.http}/janus`)),
-            waitUntilReady(icecast, timeoutMs, () => icecastAnswers(`http://${address}:${endpointPorts[endpoint].icecast}/status-json.xsl`)),
+            waitUntilReady(icecast, timeoutMs, () =>
+              icecastAnswers(`http://${address}:${endpointPorts[endpoint].icecast}/status-json.xsl`),
+            ),
           ]);
         }),
       );
@@ -253,7 +287,10 @@ async function waitUntilReady(proc: ServerProcess, timeoutMs: number, check: () 
   for (;;) {
     if (gone) throw new Error(`${proc.what} stopped at once; the end of its log (${proc.logFile}):\n${tail(proc.logFile)}`);
     if (await check().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`${proc.what} did not answer within ${Math.round(timeoutMs / 1000)} s; the end of its log (${proc.logFile}):\n${tail(proc.logFile)}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `${proc.what} did not answer within ${Math.round(timeoutMs / 1000)} s; the end of its log (${proc.logFile}):\n${tail(proc.logFile)}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 150));
   }
 }
@@ -295,6 +332,8 @@ async function freePorts(count: number): Promise<number[]> {
       ),
     );
   } finally {
-    await Promise.all(servers.map((server) => new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()))));
+    await Promise.all(
+      servers.map((server) => new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()))),
+    );
   }
 }

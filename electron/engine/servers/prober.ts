@@ -65,7 +65,9 @@ export function createNetworkProber({ clock, timeoutMs = 5000 }: NetworkProberOp
         if (!serverId) return unreachable(`The server at ${mount.host} does not look like Icecast (no icestats in status-json.xsl).`);
         return { status: 'reachable', checkedAt: clock.now(), roundTripMs: performance.now() - started, serverVersion: serverId };
       } catch (error) {
-        return unreachable(`Icecast did not answer at ${mount.host} (${describeError(error)}). Check the mount URL and that Icecast is running.`);
+        return unreachable(
+          `Icecast did not answer at ${mount.host} (${describeError(error)}). Check the mount URL and that Icecast is running.`,
+        );
       }
     },
   };

@@ -79,7 +79,10 @@ export class SettingsBook {
 
   constructor(private readonly options: SettingsBookOptions) {
     const { space } = options.config;
-    this.spaces = [{ id: 'space-1', ...storedOf(space) }, ...(options.saved?.spaces ?? []).slice(0, MAX_SPACES - 1).map((saved) => ({ id: this.newId(), ...storedOf(saved) }))];
+    this.spaces = [
+      { id: 'space-1', ...storedOf(space) },
+      ...(options.saved?.spaces ?? []).slice(0, MAX_SPACES - 1).map((saved) => ({ id: this.newId(), ...storedOf(saved) })),
+    ];
     const general = options.saved?.general;
     this.general = structuredClone({
       audio: general?.audio ?? DEFAULT_AUDIO_SETTINGS,
@@ -102,7 +105,8 @@ export class SettingsBook {
   saveSpace(id: string | null, form: SpaceForm): Promise<SettingsView> {
     return this.change(() => {
       const existing = id === null ? undefined : this.find(id);
-      if (id === null && this.spaces.length >= MAX_SPACES) throw new EngineCommandError(`There are already ${MAX_SPACES} spaces: delete one you no longer use first.`);
+      if (id === null && this.spaces.length >= MAX_SPACES)
+        throw new EngineCommandError(`There are already ${MAX_SPACES} spaces: delete one you no longer use first.`);
       const space: StoredSpace = {
         id: existing?.id ?? this.newId(),
         name: form.name,
@@ -113,7 +117,9 @@ export class SettingsBook {
         // Nor the loudness chain (set in the space's config file): a saved space keeps its own.
         ...(existing?.loudness !== undefined ? { loudness: existing.loudness } : {}),
       };
-      return { spaces: existing ? this.spaces.map((candidate) => (candidate.id === space.id ? space : candidate)) : [...this.spaces, space] };
+      return {
+        spaces: existing ? this.spaces.map((candidate) => (candidate.id === space.id ? space : candidate)) : [...this.spaces, space],
+      };
     });
   }
 
@@ -121,7 +127,8 @@ export class SettingsBook {
   duplicateSpace(id: string): Promise<SettingsView> {
     return this.change(() => {
       const source = this.find(id);
-      if (this.spaces.length >= MAX_SPACES) throw new EngineCommandError(`There are already ${MAX_SPACES} spaces: delete one you no longer use first.`);
+      if (this.spaces.length >= MAX_SPACES)
+        throw new EngineCommandError(`There are already ${MAX_SPACES} spaces: delete one you no longer use first.`);
       const copy: StoredSpace = { ...structuredClone(source), id: this.newId(), name: `${source.name} (copy)`.slice(0, 200) };
       const index = this.spaces.indexOf(source);
       return { spaces: [...this.spaces.slice(0, index + 1), copy, ...this.spaces.slice(index + 1)] };
@@ -132,7 +139,10 @@ export class SettingsBook {
   deleteSpace(id: string): Promise<SettingsView> {
     return this.change(() => {
       const space = this.find(id);
-      if (space.id === this.activeId) throw new EngineCommandError(`"${space.name}" is the space this engine runs now, so it cannot be deleted. Start Steadycast with another space first.`);
+      if (space.id === this.activeId)
+        throw new EngineCommandError(
+          `"${space.name}" is the space this engine runs now, so it cannot be deleted. Start Steadycast with another space first.`,
+        );
       return { spaces: this.spaces.filter((candidate) => candidate !== space) };
     });
   }
@@ -229,9 +239,11 @@ function snapshotOf(spaces: readonly StoredSpace[], general: GeneralSettings): S
 /** A form's endpoint as the engine's config, secrets from `stored` where the form keeps them. */
 function endpointOf(form: EndpointForm, stored: EndpointConfig | undefined, label: string): EndpointConfig {
   const roomSecret = form.roomId === null ? undefined : (form.roomSecret ?? stored?.janus.room?.secret);
-  if (form.roomId !== null && roomSecret === undefined) throw new EngineCommandError(`${label} room secret: give one (at least 8 characters); this endpoint has none saved.`);
+  if (form.roomId !== null && roomSecret === undefined)
+    throw new EngineCommandError(`${label} room secret: give one (at least 8 characters); this endpoint has none saved.`);
   const password = form.sourcePassword ?? (stored ? credentialsOf(stored.icecast.mountUrl).password : '');
-  if (password === '') throw new EngineCommandError(`${label} source password: give the Icecast source password; this endpoint has none saved.`);
+  if (password === '')
+    throw new EngineCommandError(`${label} source password: give the Icecast source password; this endpoint has none saved.`);
   const mount = new URL(form.mountUrl);
   mount.username = encodeURIComponent(form.sourceUser);
   mount.password = encodeURIComponent(password);
@@ -241,11 +253,14 @@ function endpointOf(form: EndpointForm, stored: EndpointConfig | undefined, labe
       ...(stored?.janus.tokenSecret !== undefined ? { tokenSecret: stored.janus.tokenSecret } : {}),
       ...(stored?.janus.adminKey !== undefined ? { adminKey: stored.janus.adminKey } : {}),
       url: form.janusUrl,
-      ...(form.roomId !== null ? { room: { id: form.roomId, secret: roomSecret, ...(form.roomPin !== '' ? { pin: form.roomPin } : {}) } } : {}),
+      ...(form.roomId !== null
+        ? { room: { id: form.roomId, secret: roomSecret, ...(form.roomPin !== '' ? { pin: form.roomPin } : {}) } }
+        : {}),
     },
     icecast: { ...stored?.icecast, mountUrl: mount.toString() },
   });
-  if (!parsed.success) throw new EngineCommandError(`${label}: ${parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ')}.`);
+  if (!parsed.success)
+    throw new EngineCommandError(`${label}: ${parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ')}.`);
   return parsed.data;
 }
 

@@ -100,7 +100,9 @@ export class TextRoomChannel {
     const peer = new RTCPeerConnection({
       iceServers: [],
       iceUseIpv6: false,
-      ...(this.options.iceHostAddresses && this.options.iceHostAddresses.length > 0 ? { iceAdditionalHostAddresses: [...this.options.iceHostAddresses] } : {}),
+      ...(this.options.iceHostAddresses && this.options.iceHostAddresses.length > 0
+        ? { iceAdditionalHostAddresses: [...this.options.iceHostAddresses] }
+        : {}),
     });
     this.peer = peer;
     await peer.setRemoteDescription({ type: 'offer', sdp: jsep.sdp });
@@ -215,7 +217,13 @@ export class TextRoomChannel {
   }
 
   /** Adds or removes tokens in the TextRoom's allowed list. */
-  static async allowTokens(janus: JanusLink, room: number, secret: string, action: 'add' | 'remove', tokens: readonly string[]): Promise<void> {
+  static async allowTokens(
+    janus: JanusLink,
+    room: number,
+    secret: string,
+    action: 'add' | 'remove',
+    tokens: readonly string[],
+  ): Promise<void> {
     const handle = await janus.session.attach<TextRoomHandle>(TextRoomPlugin);
     try {
       await handle.allow({ room, action, list: [...tokens], secret });
@@ -236,7 +244,10 @@ export class TextRoomChannel {
   private whenOpen(peer: RTCPeerConnection, channel: RTCDataChannel): Promise<void> {
     const timeoutMs = this.options.timeoutMs ?? 8000;
     return new Promise((resolve, reject) => {
-      const timer = this.options.clock.setTimeout(() => reject(new Error(`the space channel did not open within ${timeoutMs} ms (no ICE path to Janus?)`)), timeoutMs);
+      const timer = this.options.clock.setTimeout(
+        () => reject(new Error(`the space channel did not open within ${timeoutMs} ms (no ICE path to Janus?)`)),
+        timeoutMs,
+      );
       channel.stateChanged.subscribe((state) => {
         if (state === 'open') {
           this.options.clock.clearTimeout(timer);
@@ -293,19 +304,26 @@ export class TextRoomChannel {
     if (pending !== undefined && transaction !== null) {
       this.pending.delete(transaction);
       this.options.clock.clearTimeout(pending.timer);
-      if (message.textroom === 'error') pending.reject(new EngineCommandError(`The space channel refused: ${textOf(message.error) || 'unknown error'} (${textOf(message.error_code) || '?'})`));
+      if (message.textroom === 'error')
+        pending.reject(
+          new EngineCommandError(
+            `The space channel refused: ${textOf(message.error) || 'unknown error'} (${textOf(message.error_code) || '?'})`,
+          ),
+        );
       else pending.resolve(message);
       return;
     }
     switch (message.textroom) {
       case 'message':
-        if (typeof message.from === 'string' && typeof message.text === 'string') this.deliver({ kind: 'message', from: message.from, text: message.text });
+        if (typeof message.from === 'string' && typeof message.text === 'string')
+          this.deliver({ kind: 'message', from: message.from, text: message.text });
         return;
       case 'announcement':
         if (typeof message.text === 'string') this.deliver({ kind: 'announcement', text: message.text });
         return;
       case 'join':
-        if (typeof message.username === 'string') this.deliver({ kind: 'joined', username: message.username, display: typeof message.display === 'string' ? message.display : '' });
+        if (typeof message.username === 'string')
+          this.deliver({ kind: 'joined', username: message.username, display: typeof message.display === 'string' ? message.display : '' });
         return;
       case 'leave':
         if (typeof message.username === 'string') this.deliver({ kind: 'left', username: message.username });

@@ -78,7 +78,8 @@ export class EchoBand {
     private readonly inputRate: number,
     private readonly factor = Math.round(inputRate / ECHO_SAMPLE_RATE),
   ) {
-    if (inputRate / factor !== ECHO_SAMPLE_RATE) throw new Error(`the echo band needs a multiple of ${ECHO_SAMPLE_RATE} Hz, got ${inputRate} Hz`);
+    if (inputRate / factor !== ECHO_SAMPLE_RATE)
+      throw new Error(`the echo band needs a multiple of ${ECHO_SAMPLE_RATE} Hz, got ${inputRate} Hz`);
     this.highpass = FilterChain.highpass4(inputRate, 200);
     this.lowpass = FilterChain.lowpass4(inputRate, 1500);
   }
@@ -246,7 +247,8 @@ export class EchoEstimator {
     if (bestLag < 0) return NO_ECHO;
     const exclusion = (ECHO_SAMPLE_RATE * PEAK_EXCLUSION_MS) / 1000;
     let runnerUp = 0;
-    for (let lag = 0; lag <= maxLag; lag += 1) if (Math.abs(lag - bestLag) > exclusion && (normalized[lag] as number) > runnerUp) runnerUp = normalized[lag] as number;
+    for (let lag = 0; lag <= maxLag; lag += 1)
+      if (Math.abs(lag - bestLag) > exclusion && (normalized[lag] as number) > runnerUp) runnerUp = normalized[lag] as number;
     const peak = Math.min(1, best);
     // Ambiguity: 1 when the runner-up is under UNIQUE_RATIO of the peak, 0 when it equals it.
     const ratio = best > 0 ? runnerUp / best : 1;

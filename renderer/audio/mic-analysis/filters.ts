@@ -49,7 +49,7 @@ export class Biquad {
 }
 
 /** Q of the sections of a 4th-order Butterworth filter. */
-const BUTTERWORTH_4_Q = [0.5411961, 1.3065630];
+const BUTTERWORTH_4_Q = [0.5411961, 1.306563];
 
 /** A cascade of biquads. */
 export class FilterChain {

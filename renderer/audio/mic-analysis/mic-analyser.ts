@@ -76,7 +76,8 @@ export class MicAnalyser {
    * null without a room). Emits a report each time 200 ms of microphone audio are complete.
    */
   push(mic: ArrayLike<number>, room: ArrayLike<number> | null): void {
-    if (room !== null && room.length !== mic.length) throw new Error(`microphone and room blocks differ in length (${mic.length} and ${room.length})`);
+    if (room !== null && room.length !== mic.length)
+      throw new Error(`microphone and room blocks differ in length (${mic.length} and ${room.length})`);
     let offset = 0;
     while (offset < mic.length) {
       const take = Math.min(mic.length - offset, this.windowSamples - this.windowFill);

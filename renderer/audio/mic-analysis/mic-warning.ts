@@ -78,7 +78,8 @@ export function micWarning(reports: readonly MicReport[]): MicWarning | null {
   if (!last) return null;
   const now = last.at;
   for (const condition of CONDITIONS) {
-    if (raisedSince(reports, condition, now - WARNING_HOLD_MS)) return { kind: condition.kind, message: MIC_WARNING_MESSAGES[condition.kind] };
+    if (raisedSince(reports, condition, now - WARNING_HOLD_MS))
+      return { kind: condition.kind, message: MIC_WARNING_MESSAGES[condition.kind] };
   }
   return null;
 }
@@ -110,6 +111,7 @@ function heldOver(reports: readonly MicReport[], end: number, condition: Conditi
     first = report;
   }
   // Covered: reports go back to the span's start, and not too many are missing.
-  const covered = first.at - REPORT_INTERVAL_MS <= startAt + REPORT_INTERVAL_MS / 2 && total >= (condition.spanMs / REPORT_INTERVAL_MS) * 0.75;
+  const covered =
+    first.at - REPORT_INTERVAL_MS <= startAt + REPORT_INTERVAL_MS / 2 && total >= (condition.spanMs / REPORT_INTERVAL_MS) * 0.75;
   return covered && showing >= total * condition.share && (!condition.ends || condition.holds(first));
 }

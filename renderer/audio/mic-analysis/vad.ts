@@ -65,7 +65,8 @@ export function fvadFactory(module: FvadWasmModule): VadFactory {
         frameLength,
         isSpeech(frame) {
           if (disposed) throw new Error('the voice activity detector was disposed');
-          if (frame.length !== frameLength) throw new Error(`the voice activity detector takes ${frameLength} samples, got ${frame.length}`);
+          if (frame.length !== frameLength)
+            throw new Error(`the voice activity detector takes ${frameLength} samples, got ${frame.length}`);
           const heap = module.HEAP16;
           const base = buffer >> 1;
           for (let i = 0; i < frameLength; i += 1) {

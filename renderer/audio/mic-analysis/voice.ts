@@ -134,12 +134,14 @@ export class VoiceAnalyser {
   readonly frames: FrameFeatures[] = [];
 
   constructor(private readonly vad: VoiceActivityDetector | null) {
-    if (vad && (vad.sampleRate !== VOICE_SAMPLE_RATE || vad.frameLength !== FRAME_LENGTH)) throw new Error('the voice activity detector must run at 16 kHz');
+    if (vad && (vad.sampleRate !== VOICE_SAMPLE_RATE || vad.frameLength !== FRAME_LENGTH))
+      throw new Error('the voice activity detector must run at 16 kHz');
     for (let i = 0; i < SPECTRUM_SIZE; i += 1) this.window[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / SPECTRUM_SIZE);
     this.bandOf = new Int32Array(SPECTRUM_SIZE / 2 + 1).fill(-1);
     for (let k = 0; k <= SPECTRUM_SIZE / 2; k += 1) {
       const frequency = (k * VOICE_SAMPLE_RATE) / SPECTRUM_SIZE;
-      for (let b = 0; b < BAND_COUNT; b += 1) if (frequency >= (BAND_EDGES[b] as number) && frequency < (BAND_EDGES[b + 1] as number)) this.bandOf[k] = b;
+      for (let b = 0; b < BAND_COUNT; b += 1)
+        if (frequency >= (BAND_EDGES[b] as number) && frequency < (BAND_EDGES[b + 1] as number)) this.bandOf[k] = b;
     }
   }
 

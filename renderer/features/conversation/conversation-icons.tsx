@@ -7,7 +7,19 @@ import type { ReactNode } from 'react';
 
 function Svg({ className, size = 16, children }: { className?: string | undefined; size?: number; children: ReactNode }): ReactNode {
   return (
-    <svg className={className ?? 'icon'} viewBox="0 0 24 24" width={size} height={size} fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true" focusable="false">
+    <svg
+      className={className ?? 'icon'}
+      viewBox="0 0 24 24"
+      width={size}
+      height={size}
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="2"
+      strokeLinecap="round"
+      strokeLinejoin="round"
+      aria-hidden="true"
+      focusable="false"
+    >
       {children}
     </svg>
   );

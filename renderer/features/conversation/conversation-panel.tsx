@@ -43,7 +43,11 @@ export function ConversationPanel(): ReactNode {
       }
     >
       {!hasEngine || link === null ? (
-        <p className="placeholder">{connection.status === 'connected' || connection.status === 'connecting' ? 'Waiting for the engine state…' : 'Not connected to the engine.'}</p>
+        <p className="placeholder">
+          {connection.status === 'connected' || connection.status === 'connecting'
+            ? 'Waiting for the engine state…'
+            : 'Not connected to the engine.'}
+        </p>
       ) : (
         <ConversationBody link={link} spaceName={spaceName} />
       )}
@@ -167,7 +171,14 @@ function BackupRoomStatus(): ReactNode {
         <div className="conversation-notice" data-tone="bad" data-testid="backup-room" data-status="failed" role="alert">
           <span>{backupRoom.reason}</span>
           {request.status === 'failed' ? <span className="conversation-notice__detail">{request.error}</span> : null}
-          <Button variant="secondary" aria-label="Prepare the backup room again" busy={request.status === 'sending'} disabled={request.status === 'sending'} onClick={() => void prepareBackupRoom()} data-testid="backup-room-retry">
+          <Button
+            variant="secondary"
+            aria-label="Prepare the backup room again"
+            busy={request.status === 'sending'}
+            disabled={request.status === 'sending'}
+            onClick={() => void prepareBackupRoom()}
+            data-testid="backup-room-retry"
+          >
             Prepare it again
           </Button>
         </div>
@@ -177,7 +188,9 @@ function BackupRoomStatus(): ReactNode {
 
 /** An invite link that arrived while this window is in a room: it was not used, and why (or why it is no invite). */
 function OpenedInviteNotice(): ReactNode {
-  const message = useAppStore((state) => (state.openedInvite && state.openedInvite.status !== 'prefilled' ? state.openedInvite.message : null));
+  const message = useAppStore((state) =>
+    state.openedInvite && state.openedInvite.status !== 'prefilled' ? state.openedInvite.message : null,
+  );
   if (message === null) return null;
   return (
     <div className="conversation-notice" data-tone="warn" role="alert" data-testid="opened-invite-notice">
@@ -197,7 +210,9 @@ function JoinChoices({ spaceName, again = false }: { spaceName: string | null; a
   if (!canHost) {
     return (
       <div className="conversation">
-        <p className="join-form__lead">{again ? 'Check the invite again, or ask the host for a new one.' : 'Join a space with the invite its host sent you.'}</p>
+        <p className="join-form__lead">
+          {again ? 'Check the invite again, or ask the host for a new one.' : 'Join a space with the invite its host sent you.'}
+        </p>
         <JoinInviteForm />
       </div>
     );
@@ -206,7 +221,13 @@ function JoinChoices({ spaceName, again = false }: { spaceName: string | null; a
     <div className="conversation">
       <HostJoinForm spaceName={spaceName} />
       <div className="join-alt">
-        <button type="button" className="join-alt__toggle" aria-expanded={withInvite} aria-controls={inviteRegion} onClick={() => setWithInvite((open) => !open)}>
+        <button
+          type="button"
+          className="join-alt__toggle"
+          aria-expanded={withInvite}
+          aria-controls={inviteRegion}
+          onClick={() => setWithInvite((open) => !open)}
+        >
           <span className="join-alt__chevron" aria-hidden="true" />
           Join another space with an invite
         </button>
@@ -222,7 +243,8 @@ function ReconnectingNotice({ link }: { link: Extract<ConversationLink, { status
   return (
     <div className="conversation-notice" data-tone="warn" data-testid="conversation-reconnecting">
       <span className="conversation-notice__main">
-        <strong>Lost the room.</strong> <ReconnectCountdown key={link.nextAttemptAt} nextAttemptAt={link.nextAttemptAt} attempt={link.attempt} />
+        <strong>Lost the room.</strong>{' '}
+        <ReconnectCountdown key={link.nextAttemptAt} nextAttemptAt={link.nextAttemptAt} attempt={link.attempt} />
       </span>
       <span className="conversation-notice__detail" title={link.reason}>
         {link.reason}
@@ -269,7 +291,14 @@ function LeaveButton({ label }: { label: string }): ReactNode {
   const canSend = useAppStore(selectCanSend);
   const leaveConversation = useAppStore(selectLeaveConversation);
   return (
-    <Button variant="secondary" aria-label={label} disabled={!canSend} icon={<LeaveIcon />} onClick={() => void leaveConversation()} className="leave-button">
+    <Button
+      variant="secondary"
+      aria-label={label}
+      disabled={!canSend}
+      icon={<LeaveIcon />}
+      onClick={() => void leaveConversation()}
+      className="leave-button"
+    >
       {label}
     </Button>
   );

@@ -174,6 +174,7 @@ export const selectCanHost = (state: AppState): boolean => {
 export const selectCanToggleMute = (state: AppState): boolean => {
   const status = state.conversation?.link.status;
   // A moderator's mute is theirs to lift: the button stays locked while it holds.
-  const byModerator = state.conversation?.participants.some((participant) => participant.self && participant.mutedBy === 'moderator') ?? false;
+  const byModerator =
+    state.conversation?.participants.some((participant) => participant.self && participant.mutedBy === 'moderator') ?? false;
   return (status === 'joined' || status === 'reconnecting') && !byModerator;
 };

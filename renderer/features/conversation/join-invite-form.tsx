@@ -99,7 +99,14 @@ export function JoinInviteForm(): ReactNode {
                 }
               }}
             />
-            <Button variant="secondary" aria-label="Check invite" busy={checking} disabled={!code || checking || (current && preview.status === 'done')} icon={<LinkIcon />} onClick={() => check(input)}>
+            <Button
+              variant="secondary"
+              aria-label="Check invite"
+              busy={checking}
+              disabled={!code || checking || (current && preview.status === 'done')}
+              icon={<LinkIcon />}
+              onClick={() => check(input)}
+            >
               Check
             </Button>
           </div>
@@ -134,8 +141,22 @@ export function JoinInviteForm(): ReactNode {
               Your name
             </label>
             <div className="field__row">
-              <input id={nameId} className="field-input" type="text" autoComplete="nickname" maxLength={60} placeholder="As others will see it" value={display} onChange={(event) => setDisplay(event.target.value)} />
-              <SubmitButton label={`Join as ${ROLE_WORDS[ready.role].label}`} busy={joining} disabled={joining || !canJoin || !display.trim()} icon={<EnterIcon />}>
+              <input
+                id={nameId}
+                className="field-input"
+                type="text"
+                autoComplete="nickname"
+                maxLength={60}
+                placeholder="As others will see it"
+                value={display}
+                onChange={(event) => setDisplay(event.target.value)}
+              />
+              <SubmitButton
+                label={`Join as ${ROLE_WORDS[ready.role].label}`}
+                busy={joining}
+                disabled={joining || !canJoin || !display.trim()}
+                icon={<EnterIcon />}
+              >
                 Join
               </SubmitButton>
             </div>
@@ -185,7 +206,11 @@ function InvitePreviewCard({ preview }: { preview: InvitePreview }): ReactNode {
         <dd>
           {preview.endpoints.length > 1 ? 'Primary, with a backup if it fails' : 'Primary only'}
           {preview.servers?.map((server) => (
-            <span key={server.endpoint} className="invite-preview__sub invite-preview__server" data-testid={`invite-server-${server.endpoint}`}>
+            <span
+              key={server.endpoint}
+              className="invite-preview__sub invite-preview__server"
+              data-testid={`invite-server-${server.endpoint}`}
+            >
               <br />
               {server.endpoint === 'primary' ? 'Primary' : 'Backup'}: <span className="num">{server.janus}</span>
               {server.secure ? '' : ' (not encrypted)'}

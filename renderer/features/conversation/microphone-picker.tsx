@@ -7,7 +7,9 @@ import type { AppState } from '../../stores/store-types';
 import { selectRefreshMicrophones, selectSelectMicrophone } from './conversation-actions';
 import { MIC_FLOOR_DB, micLevelFraction } from './conversation-view';
 
-const selectDevices = (state: AppState): { devices: AppState['microphone']['devices']; selectedId: string | null; activeLabel: string | null; problem: string | null } => ({
+const selectDevices = (
+  state: AppState,
+): { devices: AppState['microphone']['devices']; selectedId: string | null; activeLabel: string | null; problem: string | null } => ({
   devices: state.microphone.devices,
   selectedId: state.microphone.selectedId,
   activeLabel: state.microphone.activeLabel,
@@ -42,7 +44,11 @@ export function MicrophonePicker(): ReactNode {
         disabled={devices.length === 0}
         onChange={(event) => void selectMicrophone(event.target.value)}
       >
-        {selectedId === null ? <option value="">{devices.length === 0 ? 'No microphone found' : activeLabel === null ? 'System default' : `System default: ${activeLabel}`}</option> : null}
+        {selectedId === null ? (
+          <option value="">
+            {devices.length === 0 ? 'No microphone found' : activeLabel === null ? 'System default' : `System default: ${activeLabel}`}
+          </option>
+        ) : null}
         {known ? null : <option value={selectedId ?? ''}>{activeLabel ?? 'Unplugged microphone'}</option>}
         {devices.map((device, index) => (
           <option key={device.id} value={device.id}>

@@ -22,7 +22,14 @@ function nameOf(participant: Participant): string {
 }
 
 function ModerateButton({ unavailable, className, onClick, ...rest }: ButtonProps & { unavailable: boolean }): ReactNode {
-  return <Button {...rest} className={['moderate-button', className].filter(Boolean).join(' ')} aria-disabled={unavailable || undefined} onClick={unavailable ? undefined : onClick} />;
+  return (
+    <Button
+      {...rest}
+      className={['moderate-button', className].filter(Boolean).join(' ')}
+      aria-disabled={unavailable || undefined}
+      onClick={unavailable ? undefined : onClick}
+    />
+  );
 }
 
 /**
@@ -30,7 +37,15 @@ function ModerateButton({ unavailable, className, onClick, ...rest }: ButtonProp
  * is an icon (its name and tooltip say it, and it asks first): both fit in the row's status column,
  * so the names lose no room.
  */
-export function ModerationButtons({ participant, confirming, onAskRemove }: { participant: Participant; confirming: boolean; onAskRemove: () => void }): ReactNode {
+export function ModerationButtons({
+  participant,
+  confirming,
+  onAskRemove,
+}: {
+  participant: Participant;
+  confirming: boolean;
+  onAskRemove: () => void;
+}): ReactNode {
   const canModerate = useAppStore(selectCanModerate);
   const request = useAppStore(selectModerationOf(participant.id));
   const moderateMute = useAppStore(selectModerateMute);
@@ -102,7 +117,14 @@ export function RemoveConfirm({ participant, onDone }: { participant: Participan
         Remove <strong>{name}</strong> from the room?
       </p>
       <span className="moderate-confirm__actions">
-        <Button variant="secondary" className="moderate-button" data-testid={`moderate-remove-cancel-${participant.id}`} data-keep="" aria-label="Cancel" onClick={onDone}>
+        <Button
+          variant="secondary"
+          className="moderate-button"
+          data-testid={`moderate-remove-cancel-${participant.id}`}
+          data-keep=""
+          aria-label="Cancel"
+          onClick={onDone}
+        >
           Cancel
         </Button>
         <ModerateButton
@@ -146,7 +168,11 @@ export function MuteAllButton(): ReactNode {
       className="moderate-button--all"
       data-testid="mute-all-but-hosts"
       aria-label="Mute all but hosts"
-      title={count === 0 ? 'Everyone but the hosts is muted already' : `Mutes ${formatPeople(count)} who ${count === 1 ? 'is' : 'are'} not a host`}
+      title={
+        count === 0
+          ? 'Everyone but the hosts is muted already'
+          : `Mutes ${formatPeople(count)} who ${count === 1 ? 'is' : 'are'} not a host`
+      }
       unavailable={!canModerate || sending || count === 0}
       busy={sending}
       icon={<MicOffIcon size={12} />}

@@ -3,7 +3,15 @@ import type { Participant } from '../../../electron/shared/conversation';
 import { useAppStore } from '../../stores/store-context';
 import { MicIcon, MicOffIcon, ShieldIcon, UnpluggedIcon } from './conversation-icons';
 import { selectParticipants, selectShowsModeration } from '../../stores/conversation-selectors';
-import { describeParticipant, formatPeople, initialsOf, MIC_ACTIVITY_WORDS, micActivity, roleLabel, sortParticipants } from './conversation-view';
+import {
+  describeParticipant,
+  formatPeople,
+  initialsOf,
+  MIC_ACTIVITY_WORDS,
+  micActivity,
+  roleLabel,
+  sortParticipants,
+} from './conversation-view';
 import { ModerationButtons, ModerationError, MuteAllButton, MuteAllStatus, RemoveConfirm } from './moderation-controls';
 import { AutoMuteSwitch, LockNote, MicMeter, ModerationLog, SpeakRequestActions, StrayFlags } from './producer-console';
 
@@ -46,7 +54,13 @@ export function ParticipantsList(): ReactNode {
   );
 }
 
-const ParticipantRow = memo(function ParticipantRow({ participant, moderating }: { participant: Participant; moderating: boolean }): ReactNode {
+const ParticipantRow = memo(function ParticipantRow({
+  participant,
+  moderating,
+}: {
+  participant: Participant;
+  moderating: boolean;
+}): ReactNode {
   const activity = micActivity(participant);
   const tools = moderating && !participant.self;
   const [confirming, setConfirming] = useState(false);

@@ -53,7 +53,12 @@ export function MicMeter({ participant }: { participant: Participant }): ReactNo
   );
 }
 
-const FLAG_WORDS: Record<StrayFlag['kind'], string> = { noise: 'Noise', echo: 'Echo', 'off-stage': 'Off stage', 'self-unmuted': 'Unmuted itself' };
+const FLAG_WORDS: Record<StrayFlag['kind'], string> = {
+  noise: 'Noise',
+  echo: 'Echo',
+  'off-stage': 'Off stage',
+  'self-unmuted': 'Unmuted itself',
+};
 
 /** The stray-mic flags of one participant, each with its reason (not a list: rows stay the list's only items). */
 export function StrayFlags({ flags }: { flags: readonly StrayFlag[] }): ReactNode {
@@ -74,7 +79,11 @@ export function StrayFlags({ flags }: { flags: readonly StrayFlag[] }): ReactNod
 export function LockNote({ participant }: { participant: Participant }): ReactNode {
   if (participant.lock === null) return null;
   return (
-    <span className="lock-note" data-testid={`lock-${participant.id}`} title={`Muted by ${participant.lock.by}: ${participant.lock.reason}`}>
+    <span
+      className="lock-note"
+      data-testid={`lock-${participant.id}`}
+      title={`Muted by ${participant.lock.by}: ${participant.lock.reason}`}
+    >
       Locked by {participant.lock.by}: {participant.lock.reason}
     </span>
   );
@@ -91,7 +100,12 @@ export function SpeakRequestActions({ participant }: { participant: Participant 
   if (!participant.speakRequested && error === null) return null;
   const busy = pending !== null;
   return (
-    <div className="moderate-confirm speak-request" role="group" aria-label={`${name} asks to speak`} data-testid={`speak-request-${participant.id}`}>
+    <div
+      className="moderate-confirm speak-request"
+      role="group"
+      aria-label={`${name} asks to speak`}
+      data-testid={`speak-request-${participant.id}`}
+    >
       {participant.speakRequested ? <span className="speak-request__words">Asks to speak</span> : null}
       {participant.speakRequested ? (
         <span className="speak-request__actions">
@@ -223,14 +237,25 @@ export function ModerationLog(): ReactNode {
   const headingId = useId();
   if (log === undefined || log.length === 0) return null;
   const needle = query.trim().toLowerCase();
-  const shown = [...log].reverse().filter((event) => needle === '' || `${event.actor} ${event.action} ${event.target ?? ''} ${event.detail}`.toLowerCase().includes(needle));
+  const shown = [...log]
+    .reverse()
+    .filter(
+      (event) => needle === '' || `${event.actor} ${event.action} ${event.target ?? ''} ${event.detail}`.toLowerCase().includes(needle),
+    );
   return (
     <section className="moderation-log" aria-labelledby={headingId} data-testid="moderation-log">
       <div className="moderation-log__head">
         <h3 id={headingId} className="eyebrow">
           Moderation log
         </h3>
-        <input className="moderation-log__search" type="search" aria-label="Search the moderation log" placeholder="Search" value={query} onChange={(event) => setQuery(event.target.value)} />
+        <input
+          className="moderation-log__search"
+          type="search"
+          aria-label="Search the moderation log"
+          placeholder="Search"
+          value={query}
+          onChange={(event) => setQuery(event.target.value)}
+        />
       </div>
       <ol className="moderation-log__list">
         {shown.slice(0, 50).map((event) => (

@@ -19,7 +19,17 @@ export function useMuteShortcut(enabled: boolean, toggle: () => void): void {
     if (!enabled) return undefined;
     const onKeyDown = (event: KeyboardEvent): void => {
       if (event.defaultPrevented) return;
-      if (!isMuteShortcut({ key: event.key, repeat: event.repeat, ctrlKey: event.ctrlKey, metaKey: event.metaKey, altKey: event.altKey, target: event.target instanceof HTMLElement ? event.target : null })) return;
+      if (
+        !isMuteShortcut({
+          key: event.key,
+          repeat: event.repeat,
+          ctrlKey: event.ctrlKey,
+          metaKey: event.metaKey,
+          altKey: event.altKey,
+          target: event.target instanceof HTMLElement ? event.target : null,
+        })
+      )
+        return;
       event.preventDefault();
       toggleRef.current();
     };
@@ -36,7 +46,14 @@ export function usePushToTalkKey(enabled: boolean, press: () => void, release: (
   }, [press, release]);
   useEffect(() => {
     if (!enabled) return undefined;
-    const asShortcut = (event: KeyboardEvent) => ({ key: event.key, repeat: event.repeat, ctrlKey: event.ctrlKey, metaKey: event.metaKey, altKey: event.altKey, target: event.target instanceof HTMLElement ? event.target : null });
+    const asShortcut = (event: KeyboardEvent) => ({
+      key: event.key,
+      repeat: event.repeat,
+      ctrlKey: event.ctrlKey,
+      metaKey: event.metaKey,
+      altKey: event.altKey,
+      target: event.target instanceof HTMLElement ? event.target : null,
+    });
     const onKeyDown = (event: KeyboardEvent): void => {
       if (event.defaultPrevented || !isTalkKey(asShortcut(event))) return;
       event.preventDefault();
@@ -67,7 +84,15 @@ function PushToTalkOption({ disabled }: { disabled: boolean }): ReactNode {
   usePushToTalkKey(enabled && !disabled, talkPressed, talkReleased);
   return (
     <label className="checkbox push-to-talk" htmlFor={id} data-holding={holding}>
-      <input id={id} type="checkbox" checked={enabled} disabled={disabled} onChange={(event) => setPushToTalk(event.target.checked)} data-testid="push-to-talk" aria-keyshortcuts={TALK_KEY} />
+      <input
+        id={id}
+        type="checkbox"
+        checked={enabled}
+        disabled={disabled}
+        onChange={(event) => setPushToTalk(event.target.checked)}
+        data-testid="push-to-talk"
+        aria-keyshortcuts={TALK_KEY}
+      />
       <span>
         Push to talk: hold <kbd>{TALK_KEY}</kbd> to speak
       </span>
@@ -109,7 +134,13 @@ export function SelfMuteButton(): ReactNode {
         <span className="self-mute__text">
           <span className="self-mute__title">{muted ? 'You are muted' : 'Your mic is live'}</span>
           <span className="self-mute__hint" id={hintId}>
-            {muted ? (byModerator ? 'A moderator muted you: use "Request to speak" to ask them to unmute you' : pushToTalk ? `Hold ${TALK_KEY} to talk` : 'Press to unmute') : 'Press to mute'}
+            {muted
+              ? byModerator
+                ? 'A moderator muted you: use "Request to speak" to ask them to unmute you'
+                : pushToTalk
+                  ? `Hold ${TALK_KEY} to talk`
+                  : 'Press to unmute'
+              : 'Press to mute'}
           </span>
         </span>
         <kbd className="self-mute__key" aria-hidden="true" title="Keyboard shortcut: M">

@@ -48,8 +48,16 @@ export function BridgePanel(): ReactNode {
           </div>
           <div className="facts__item">
             <dt>Audio delay</dt>
-            <dd className="num" data-testid="program-input-delay" title="From capture in a window to the engine, over the last second: median (worst)">
-              {delayMedianMs === null || delayMaxMs === null ? '—' : <span className={delayMedianMs >= 500 ? 'bad-text' : undefined}>{`${delayMedianMs} ms (${delayMaxMs} ms)`}</span>}
+            <dd
+              className="num"
+              data-testid="program-input-delay"
+              title="From capture in a window to the engine, over the last second: median (worst)"
+            >
+              {delayMedianMs === null || delayMaxMs === null ? (
+                '—'
+              ) : (
+                <span className={delayMedianMs >= 500 ? 'bad-text' : undefined}>{`${delayMedianMs} ms (${delayMaxMs} ms)`}</span>
+              )}
             </dd>
           </div>
         </dl>

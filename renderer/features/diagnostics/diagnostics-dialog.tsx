@@ -25,7 +25,13 @@ export function DiagnosticsButton(): ReactNode {
       <Button aria-label="Diagnostics" aria-haspopup="dialog" variant="ghost" data-testid="open-diagnostics" onClick={() => setOpen(true)}>
         Diagnostics
       </Button>
-      <dialog ref={dialogRef} className="diagnostics-dialog" aria-labelledby={titleId} data-testid="diagnostics" onClose={() => setOpen(false)}>
+      <dialog
+        ref={dialogRef}
+        className="diagnostics-dialog"
+        aria-labelledby={titleId}
+        data-testid="diagnostics"
+        onClose={() => setOpen(false)}
+      >
         {open ? (
           <div className="diagnostics-dialog__body">
             <header className="diagnostics-dialog__head">

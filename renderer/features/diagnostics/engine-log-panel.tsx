@@ -48,7 +48,12 @@ export function EngineLogPanel(): ReactNode {
         <p className="placeholder">No line matches “{query.trim()}”. Press Escape in the search to see every line.</p>
       ) : (
         // Focusable so keyboard users can scroll it. Not a live region: every engine line read out would drown the rest.
-        <ol className="log" aria-label={searching ? 'Engine log lines matching the search' : 'Engine log lines'} tabIndex={0} data-testid="log-lines">
+        <ol
+          className="log"
+          aria-label={searching ? 'Engine log lines matching the search' : 'Engine log lines'}
+          tabIndex={0}
+          data-testid="log-lines"
+        >
           {newestFirst.map((line) => (
             <li key={line.id} className="log__line" data-level={line.level}>
               <time className="log__time" dateTime={new Date(line.at).toISOString()}>

@@ -14,7 +14,10 @@ function EndpointHealthItem({ health, inUse }: { health: EndpointHealth; inUse: 
   const name = ENDPOINT_NAME[health.endpoint];
   return (
     <li className="failover-health" data-testid={`failover-health-${health.endpoint}`} title={health.reason ?? undefined}>
-      <StatusPill tone={healthTone(health.status)} label={`${name}: ${healthWord(health.status)}${inUse ? ', the conversation is here' : ''}`}>
+      <StatusPill
+        tone={healthTone(health.status)}
+        label={`${name}: ${healthWord(health.status)}${inUse ? ', the conversation is here' : ''}`}
+      >
         {name} · {healthWord(health.status)}
         {inUse ? ' · conversation here' : ''}
       </StatusPill>
@@ -34,14 +37,25 @@ function MoveConfirm({ to }: { to: EndpointName }): ReactNode {
   }, []);
   const question = to === 'backup' ? 'Move everyone to the backup room now?' : 'Move everyone back to the primary room now?';
   return (
-    <div className="failover-confirm" ref={ref} role="group" aria-labelledby={textId} onKeyDown={(event) => event.key === 'Escape' && cancel()}>
+    <div
+      className="failover-confirm"
+      ref={ref}
+      role="group"
+      aria-labelledby={textId}
+      onKeyDown={(event) => event.key === 'Escape' && cancel()}
+    >
       <span id={textId}>
         <strong>{question}</strong> <span className="muted">Every participant’s app follows; the program keeps going to both mounts.</span>
       </span>
       <Button variant="secondary" data-keep="" aria-label="Stay where we are" onClick={cancel}>
         Stay
       </Button>
-      <Button variant="primary" data-testid="failover-confirm" aria-label={to === 'backup' ? 'Switch to backup now' : 'Return to primary'} onClick={() => void confirm()}>
+      <Button
+        variant="primary"
+        data-testid="failover-confirm"
+        aria-label={to === 'backup' ? 'Switch to backup now' : 'Return to primary'}
+        onClick={() => void confirm()}
+      >
         {to === 'backup' ? 'Switch now' : 'Return now'}
       </Button>
     </div>
@@ -85,18 +99,37 @@ export function FailoverBanner(): ReactNode {
         </p>
         <div className="failover-banner__actions">
           {canBackup ? (
-            <Button variant="secondary" data-testid="failover-switch" aria-label="Switch to backup now" disabled={sending !== null} busy={sending === 'backup'} onClick={() => ask('backup')}>
+            <Button
+              variant="secondary"
+              data-testid="failover-switch"
+              aria-label="Switch to backup now"
+              disabled={sending !== null}
+              busy={sending === 'backup'}
+              onClick={() => ask('backup')}
+            >
               Switch to backup now
             </Button>
           ) : null}
           {canReturn ? (
-            <Button variant="secondary" data-testid="failover-return" aria-label="Return to primary" disabled={sending !== null} busy={sending === 'primary'} onClick={() => ask('primary')}>
+            <Button
+              variant="secondary"
+              data-testid="failover-return"
+              aria-label="Return to primary"
+              disabled={sending !== null}
+              busy={sending === 'primary'}
+              onClick={() => ask('primary')}
+            >
               Return to primary
             </Button>
           ) : null}
           {failover.canSwitch ? (
             <label className="failover-banner__auto">
-              <input type="checkbox" checked={failover.settings.autoReturn} onChange={(event) => void setAutoReturn(event.target.checked)} /> Return automatically
+              <input
+                type="checkbox"
+                checked={failover.settings.autoReturn}
+                onChange={(event) => void setAutoReturn(event.target.checked)}
+              />{' '}
+              Return automatically
             </label>
           ) : null}
         </div>

@@ -46,11 +46,20 @@ export function describePhase(failover: FailoverState, secondsToMove: number | n
     }
     case 'degraded':
       if (phase.moveAt !== null && phase.downSince !== null) {
-        return { tone: 'bad', text: `The primary is down: moving everyone to the backup in ${secondsToMove ?? '…'} s unless it comes back. ${phase.reason}` };
+        return {
+          tone: 'bad',
+          text: `The primary is down: moving everyone to the backup in ${secondsToMove ?? '…'} s unless it comes back. ${phase.reason}`,
+        };
       }
-      return { tone: 'warn', text: phase.downSince === null ? 'The primary is unstable: watching it before calling it healthy.' : phase.reason };
+      return {
+        tone: 'warn',
+        text: phase.downSince === null ? 'The primary is unstable: watching it before calling it healthy.' : phase.reason,
+      };
     case 'failingOver':
-      return { tone: 'busy', text: `Moving to the backup${phase.attempt > 1 ? ` (attempt ${phase.attempt})` : ''}: ${phase.reason}${phase.lastError ? ` Last try: ${phase.lastError}` : ''}` };
+      return {
+        tone: 'busy',
+        text: `Moving to the backup${phase.attempt > 1 ? ` (attempt ${phase.attempt})` : ''}: ${phase.reason}${phase.lastError ? ` Last try: ${phase.lastError}` : ''}`,
+      };
     case 'onBackup':
       return { tone: 'warn', text: `On the backup space since ${clockTime(phase.since)}. ${phase.reason}` };
     case 'returning':

@@ -48,7 +48,9 @@ export function ServerRow({ endpoint, kind }: { endpoint: EndpointName; kind: Se
           <td>
             <StatusPill tone={PROBE_PILLS[server.probe.status].tone}>{PROBE_PILLS[server.probe.status].label}</StatusPill>
           </td>
-          <td className="num">{server.probe.status === 'reachable' ? formatRoundTrip(server.probe.roundTripMs) : <span className="faint">—</span>}</td>
+          <td className="num">
+            {server.probe.status === 'reachable' ? formatRoundTrip(server.probe.roundTripMs) : <span className="faint">—</span>}
+          </td>
           <td className="server-row__detail">
             <ProbeDetail probe={server.probe} />
           </td>

@@ -12,13 +12,14 @@ export function ServersEmptyState(): ReactNode {
       <div className="servers-empty__text">
         <h3 className="servers-empty__title">No space configured</h3>
         <p>
-          A space needs a <strong>primary</strong> and a <strong>backup</strong> endpoint, each a Janus AudioBridge room for the conversation and an
-          Icecast mount for the audience, on different machines.
+          A space needs a <strong>primary</strong> and a <strong>backup</strong> endpoint, each a Janus AudioBridge room for the
+          conversation and an Icecast mount for the audience, on different machines.
         </p>
         <PracticeOffer />
         <ol className="servers-empty__steps">
           <li>
-            For your own servers, write their configuration and a space file: <code>steadycast servers config --out DIR --primary-host A --backup-host B</code>
+            For your own servers, write their configuration and a space file:{' '}
+            <code>steadycast servers config --out DIR --primary-host A --backup-host B</code>
           </li>
           <li>
             Start the engine with the space file: <code>steadycast headless --config DIR/space.json</code>

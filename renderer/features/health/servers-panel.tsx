@@ -5,7 +5,14 @@ import { Button } from '../../components/button';
 import { capitalize } from '../../components/format';
 import { RefreshIcon } from '../../components/icons';
 import { Panel } from '../../components/panel';
-import { selectCanCheckServers, selectCheckError, selectConnection, selectEndpointNames, selectHasEngine, selectIsChecking } from '../../stores/selectors';
+import {
+  selectCanCheckServers,
+  selectCheckError,
+  selectConnection,
+  selectEndpointNames,
+  selectHasEngine,
+  selectIsChecking,
+} from '../../stores/selectors';
 import { useAppStore } from '../../stores/store-context';
 import { ServerRow } from './server-row';
 import { ServersEmptyState } from './servers-empty-state';
@@ -32,7 +39,14 @@ export function ServersPanel(): ReactNode {
       title="Servers"
       description="Reachability of each endpoint's conversation and audience servers"
       actions={
-        <Button variant="primary" aria-label="Check servers" disabled={!canCheck} busy={checking} icon={<RefreshIcon />} onClick={() => void checkServers()}>
+        <Button
+          variant="primary"
+          aria-label="Check servers"
+          disabled={!canCheck}
+          busy={checking}
+          icon={<RefreshIcon />}
+          onClick={() => void checkServers()}
+        >
           {checking ? 'Checking…' : 'Check servers'}
         </Button>
       }
@@ -44,7 +58,11 @@ export function ServersPanel(): ReactNode {
       ) : null}
       <PracticeBar />
       {!hasEngine ? (
-        <p className="placeholder">{connection.status === 'connected' || connection.status === 'connecting' ? 'Waiting for the engine state…' : 'Not connected to the engine.'}</p>
+        <p className="placeholder">
+          {connection.status === 'connected' || connection.status === 'connecting'
+            ? 'Waiting for the engine state…'
+            : 'Not connected to the engine.'}
+        </p>
       ) : endpoints.length === 0 ? (
         <ServersEmptyState />
       ) : (

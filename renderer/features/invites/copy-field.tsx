@@ -44,7 +44,16 @@ export function CopyField({ label, value, testId }: { label: string; value: stri
         {label}
       </label>
       <div className="field__row">
-        <input ref={input} id={inputId} className="field-input mono" type="text" readOnly value={value} aria-describedby={statusId} onFocus={(event) => event.currentTarget.select()} />
+        <input
+          ref={input}
+          id={inputId}
+          className="field-input mono"
+          type="text"
+          readOnly
+          value={value}
+          aria-describedby={statusId}
+          onFocus={(event) => event.currentTarget.select()}
+        />
         <Button
           variant="secondary"
           aria-label={`Copy ${label.toLowerCase()}`}
@@ -57,7 +66,11 @@ export function CopyField({ label, value, testId }: { label: string; value: stri
         </Button>
       </div>
       <p className="copy-field__status" id={statusId} role="status" data-state={state}>
-        {state === 'failed' ? 'This window cannot use the clipboard. Click the field, then press Ctrl+C (⌘C on a Mac).' : state === 'copied' ? `${label} copied.` : ''}
+        {state === 'failed'
+          ? 'This window cannot use the clipboard. Click the field, then press Ctrl+C (⌘C on a Mac).'
+          : state === 'copied'
+            ? `${label} copied.`
+            : ''}
       </p>
     </div>
   );

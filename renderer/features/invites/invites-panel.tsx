@@ -14,7 +14,15 @@ import { AddPersonIcon } from '../conversation/conversation-icons';
 import { ROLE_WORDS, selectCanHost } from '../conversation/conversation-view';
 import { SubmitButton } from '../conversation/submit-button';
 import { CopyField } from './copy-field';
-import { DEFAULT_EXPIRY_MINUTES, describeExpiry, effectiveStatus, EXPIRY_CHOICES, formatMoment, INVITE_STATUS_WORDS, sortInvites } from './invite-format';
+import {
+  DEFAULT_EXPIRY_MINUTES,
+  describeExpiry,
+  effectiveStatus,
+  EXPIRY_CHOICES,
+  formatMoment,
+  INVITE_STATUS_WORDS,
+  sortInvites,
+} from './invite-format';
 import '../conversation/conversation-panel.css';
 import './invites-panel.css';
 
@@ -84,7 +92,12 @@ function CreateInviteForm({ busy }: { busy: boolean }): ReactNode {
           <label className="field__label" htmlFor={roleId}>
             Role
           </label>
-          <select id={roleId} className="field-select" value={role} onChange={(event) => setRole(event.target.value === 'producer' ? 'producer' : 'cohost')}>
+          <select
+            id={roleId}
+            className="field-select"
+            value={role}
+            onChange={(event) => setRole(event.target.value === 'producer' ? 'producer' : 'cohost')}
+          >
             <option value="cohost">{ROLE_WORDS.cohost.label}</option>
             <option value="producer">{ROLE_WORDS.producer.label}</option>
           </select>
@@ -107,7 +120,15 @@ function CreateInviteForm({ busy }: { busy: boolean }): ReactNode {
           Who is it for? <span className="faint">(optional)</span>
         </label>
         <div className="field__row">
-          <input id={labelId} className="field-input" type="text" maxLength={200} placeholder="e.g. Ana" value={label} onChange={(event) => setLabel(event.target.value)} />
+          <input
+            id={labelId}
+            className="field-input"
+            type="text"
+            maxLength={200}
+            placeholder="e.g. Ana"
+            value={label}
+            onChange={(event) => setLabel(event.target.value)}
+          />
           <SubmitButton label="Create invite" busy={busy} disabled={busy || !canSend} icon={<AddPersonIcon />}>
             Create invite
           </SubmitButton>
@@ -133,7 +154,8 @@ function NewInvite({ created }: { created: NonNullable<AppState['invites']['last
       <CopyField label="Invite link" value={link} testId="new-invite-link" />
       <CopyField label="Invite code" value={code} testId="new-invite-code" />
       <p className="new-invite__note">
-        Send it privately: anyone who has it can join as {ROLE_WORDS[invite.role].label.toLowerCase()} until <span className="num">{formatMoment(invite.expiresAt, now)}</span>, unless you revoke it.
+        Send it privately: anyone who has it can join as {ROLE_WORDS[invite.role].label.toLowerCase()} until{' '}
+        <span className="num">{formatMoment(invite.expiresAt, now)}</span>, unless you revoke it.
       </p>
     </section>
   );
@@ -184,7 +206,9 @@ function InviteRow({ invite, now }: { invite: InviteSummary; now: number }): Rea
           <span className="role-badge" data-role={invite.role}>
             {ROLE_WORDS[invite.role].label}
           </span>
-          <span className="invite-row__expiry faint num">{status === 'revoked' ? `Created ${formatMoment(invite.createdAt, now)}` : describeExpiry(invite.expiresAt, now)}</span>
+          <span className="invite-row__expiry faint num">
+            {status === 'revoked' ? `Created ${formatMoment(invite.createdAt, now)}` : describeExpiry(invite.expiresAt, now)}
+          </span>
         </span>
         {status === 'active' && !confirming ? (
           <Button variant="ghost" aria-label={`Revoke ${name}`} className="invite-row__revoke" onClick={() => setConfirming(true)}>
@@ -199,7 +223,9 @@ function InviteRow({ invite, now }: { invite: InviteSummary; now: number }): Rea
 
 /** Revoking is final: a second step says what it does and may also remove who joined with the invite. */
 function RevokeConfirm({ invite, name, onDone }: { invite: InviteSummary; name: string; onDone: () => void }): ReactNode {
-  const { canSend, busy } = useAppStore(useShallow((state: AppState) => ({ canSend: selectCanSend(state), busy: state.inviteRequest.status === 'sending' })));
+  const { canSend, busy } = useAppStore(
+    useShallow((state: AppState) => ({ canSend: selectCanSend(state), busy: state.inviteRequest.status === 'sending' })),
+  );
   const revokeInvite = useAppStore(selectRevokeInvite);
   const [remove, setRemove] = useState(false);
   const removeId = useId();
@@ -211,7 +237,13 @@ function RevokeConfirm({ invite, name, onDone }: { invite: InviteSummary; name: 
   }, []);
 
   return (
-    <div className="revoke-confirm" ref={confirmRef} role="group" aria-labelledby={textId} onKeyDown={(event) => event.key === 'Escape' && onDone()}>
+    <div
+      className="revoke-confirm"
+      ref={confirmRef}
+      role="group"
+      aria-labelledby={textId}
+      onKeyDown={(event) => event.key === 'Escape' && onDone()}
+    >
       <p className="revoke-confirm__text" id={textId}>
         Revoke <strong>{name}</strong>? Nobody can join with it any more.
       </p>

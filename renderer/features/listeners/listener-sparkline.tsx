@@ -56,7 +56,8 @@ function round(value: number): number {
 /** The show's total over time as an inline SVG; a fixed box so updates never shift the layout. */
 export const ListenerSparkline = memo(function ListenerSparkline({ series, span }: { series: ListenerSeries; span: string }): ReactNode {
   const paths = useMemo(() => sparklinePaths(series.values), [series.values]);
-  const label = series.values.length === 0 ? 'No listener history yet' : `Listeners over the last ${span}, highest ${paths.max.toLocaleString()}`;
+  const label =
+    series.values.length === 0 ? 'No listener history yet' : `Listeners over the last ${span}, highest ${paths.max.toLocaleString()}`;
   return (
     <figure className="listener-sparkline" data-testid="listener-sparkline" data-points={series.values.length}>
       <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} preserveAspectRatio="none" role="img" aria-label={label}>

@@ -6,7 +6,10 @@ import { formatCount } from '../../components/format';
 /* The listener panel's words, from the shared plain words of electron/shared/listener-words.ts. */
 
 /** Whether every server reports: "1 server reporting", "1 of 2 servers reporting", "No server reporting". */
-export function describeCoverage(reading: Pick<ListenerReading, 'coveredOutlets' | 'totalOutlets'> | null): { tone: StatusTone; text: string } {
+export function describeCoverage(reading: Pick<ListenerReading, 'coveredOutlets' | 'totalOutlets'> | null): {
+  tone: StatusTone;
+  text: string;
+} {
   if (reading === null) return { tone: 'neutral', text: 'No reading yet' };
   const text = describeServersReporting(reading);
   return { tone: reading.coveredOutlets === 0 ? 'bad' : reading.coveredOutlets < reading.totalOutlets ? 'warn' : 'ok', text };
@@ -25,6 +28,8 @@ export function describeTotal(reading: Pick<ListenerReading, 'total' | 'coveredO
 }
 
 /** The whole count in one phrase, e.g. for a status line: "2 connections from 1 listener". */
-export function describeListenerCount(reading: Pick<ListenerReading, 'total' | 'coveredOutlets' | 'totalOutlets' | 'uniqueEstimate'>): string {
+export function describeListenerCount(
+  reading: Pick<ListenerReading, 'total' | 'coveredOutlets' | 'totalOutlets' | 'uniqueEstimate'>,
+): string {
   return reading.coveredOutlets === 0 ? 'Not counted: no server reporting' : `${formatCount(reading.total)} ${describeTotal(reading)}`;
 }

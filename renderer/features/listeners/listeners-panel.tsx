@@ -36,7 +36,11 @@ export function ListenersPanel(): ReactNode {
       title="Listeners"
       description="Read from the space's Icecast servers every second; a number that is not fresh is never counted"
       className="listeners-panel"
-      actions={<span data-testid="listener-coverage"><StatusPill tone={coverage.tone}>{coverage.text}</StatusPill></span>}
+      actions={
+        <span data-testid="listener-coverage">
+          <StatusPill tone={coverage.tone}>{coverage.text}</StatusPill>
+        </span>
+      }
     >
       {error ? (
         <p className="inline-error" role="alert">
@@ -44,7 +48,13 @@ export function ListenersPanel(): ReactNode {
         </p>
       ) : null}
       {!reading ? (
-        <p className="placeholder">{load.connected ? (load.hasEngine && !load.hasIcecast ? 'No Icecast mount is configured for this space, so there is nothing to count.' : 'Waiting for the first reading…') : 'Not connected to the engine.'}</p>
+        <p className="placeholder">
+          {load.connected
+            ? load.hasEngine && !load.hasIcecast
+              ? 'No Icecast mount is configured for this space, so there is nothing to count.'
+              : 'Waiting for the first reading…'
+            : 'Not connected to the engine.'}
+        </p>
       ) : (
         <div className="listeners">
           <div className="listeners__hero">
@@ -52,9 +62,7 @@ export function ListenersPanel(): ReactNode {
               <output className="listeners__total-value num" aria-live="off">
                 {covered === 0 ? '—' : formatCount(reading.total)}
               </output>
-              <span className="listeners__total-label">
-                {describeTotal(reading)}
-              </span>
+              <span className="listeners__total-label">{describeTotal(reading)}</span>
             </div>
             <dl className="listeners__stats">
               <div className="listeners__stat">

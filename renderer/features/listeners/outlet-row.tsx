@@ -37,11 +37,7 @@ export function OutletRow({ outlet }: { outlet: OutletReading }): ReactNode {
         </span>
       </div>
       <div className="listener-outlet__meta">
-        {outlet.stale ? (
-          <StatusPill tone="bad">Stale</StatusPill>
-        ) : (
-          <StatusPill tone="ok">Fresh</StatusPill>
-        )}
+        {outlet.stale ? <StatusPill tone="bad">Stale</StatusPill> : <StatusPill tone="ok">Fresh</StatusPill>}
         <span className="listener-outlet__age num faint">{formatAge(outlet.ageMs)}</span>
         {details.length > 0 ? <span className="listener-outlet__details faint">{details.join(' · ')}</span> : null}
       </div>

@@ -31,7 +31,13 @@ export function PracticeBar(): ReactNode {
           The primary Janus and Icecast are stopped: watch the conversation and the audience move to the backup.
         </p>
       ) : (
-        <Button aria-label="Simulate a failure" data-testid="practice-simulate-failure" disabled={!canSend || failing} busy={failing} onClick={() => void simulateFailure()}>
+        <Button
+          aria-label="Simulate a failure"
+          data-testid="practice-simulate-failure"
+          disabled={!canSend || failing}
+          busy={failing}
+          onClick={() => void simulateFailure()}
+        >
           Simulate a failure
         </Button>
       )}

@@ -24,10 +24,17 @@ export function PracticeOffer(): ReactNode {
   return (
     <div className="practice-offer" data-testid="practice-offer">
       <p>
-        Or try everything first in the <strong>practice space</strong>: a primary and a backup Janus + Icecast on this computer, started and stopped
-        by Steadycast.
+        Or try everything first in the <strong>practice space</strong>: a primary and a backup Janus + Icecast on this computer, started and
+        stopped by Steadycast.
       </p>
-      <Button variant="primary" aria-label="Start the practice space" data-testid="practice-start" disabled={!canSend || starting} busy={starting} onClick={() => void startPractice()}>
+      <Button
+        variant="primary"
+        aria-label="Start the practice space"
+        data-testid="practice-start"
+        disabled={!canSend || starting}
+        busy={starting}
+        onClick={() => void startPractice()}
+      >
         {starting ? 'Starting the practice space…' : 'Start the practice space'}
       </Button>
       {error !== null ? (

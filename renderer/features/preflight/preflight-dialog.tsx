@@ -3,7 +3,13 @@ import { useShallow } from 'zustand/react/shallow';
 import { Button } from '../../components/button';
 import { RefreshIcon } from '../../components/icons';
 import { StatusPill, type StatusTone } from '../../components/status-pill';
-import { isPreflightBlocked, preflightLines, REHEARSAL_MAX_MS, selectPreflightInput, type PreflightLine } from '../../stores/preflight-slice';
+import {
+  isPreflightBlocked,
+  preflightLines,
+  REHEARSAL_MAX_MS,
+  selectPreflightInput,
+  type PreflightLine,
+} from '../../stores/preflight-slice';
 import { useAppStore } from '../../stores/store-context';
 import { MicLevel } from '../conversation/microphone-picker';
 import './preflight-dialog.css';
@@ -29,7 +35,13 @@ export function PreflightDialog(): ReactNode {
   }, [open]);
 
   return (
-    <dialog ref={dialogRef} className="preflight" aria-labelledby={titleId} data-testid="preflight" onClose={() => open && closePreflight()}>
+    <dialog
+      ref={dialogRef}
+      className="preflight"
+      aria-labelledby={titleId}
+      data-testid="preflight"
+      onClose={() => open && closePreflight()}
+    >
       {open ? <PreflightBody titleId={titleId} /> : null}
     </dialog>
   );
@@ -53,7 +65,9 @@ function PreflightBody({ titleId }: { titleId: string }): ReactNode {
         <h2 id={titleId} className="preflight__title">
           Preflight
         </h2>
-        <p className="preflight__lead muted">Before the audience hears anything: each line should pass. Nothing goes out until you press Go live.</p>
+        <p className="preflight__lead muted">
+          Before the audience hears anything: each line should pass. Nothing goes out until you press Go live.
+        </p>
       </header>
       <ul className="plain-list preflight__lines" aria-label="Preflight checks" data-testid="preflight-lines">
         {shown.map((line) => (
@@ -75,22 +89,39 @@ function PreflightBody({ titleId }: { titleId: string }): ReactNode {
         ))}
       </ul>
       <div className="preflight__foot">
-        <Button variant="ghost" aria-label="Check the servers again" icon={<RefreshIcon />} disabled={preflight.network.status === 'checking' || preflight.uplink.status === 'checking'} onClick={() => void checkServersAgain()}>
+        <Button
+          variant="ghost"
+          aria-label="Check the servers again"
+          icon={<RefreshIcon />}
+          disabled={preflight.network.status === 'checking' || preflight.uplink.status === 'checking'}
+          onClick={() => void checkServersAgain()}
+        >
           Check servers again
         </Button>
         {failed > 0 ? (
           <label className="checkbox preflight__override" htmlFor={overrideId}>
-            <input id={overrideId} type="checkbox" checked={preflight.override} onChange={(event) => setPreflightOverride(event.target.checked)} data-testid="preflight-override" />
-            <span>
-              Go live anyway, despite {failed === 1 ? '1 failed check' : `${failed} failed checks`}
-            </span>
+            <input
+              id={overrideId}
+              type="checkbox"
+              checked={preflight.override}
+              onChange={(event) => setPreflightOverride(event.target.checked)}
+              data-testid="preflight-override"
+            />
+            <span>Go live anyway, despite {failed === 1 ? '1 failed check' : `${failed} failed checks`}</span>
           </label>
         ) : null}
         <div className="preflight__actions">
           <Button variant="secondary" aria-label="Cancel" onClick={closePreflight} data-testid="preflight-cancel">
             Cancel
           </Button>
-          <Button variant="primary" className="go-live" aria-label="Go live now" disabled={blocked} onClick={() => void goLiveFromPreflight()} data-testid="preflight-go-live">
+          <Button
+            variant="primary"
+            className="go-live"
+            aria-label="Go live now"
+            disabled={blocked}
+            onClick={() => void goLiveFromPreflight()}
+            data-testid="preflight-go-live"
+          >
             Go live now
           </Button>
         </div>
@@ -105,13 +136,32 @@ function HeadphonesControls(): ReactNode {
   const answerHeadphones = useAppStore((state) => state.answerHeadphones);
   return (
     <span className="preflight-line__extra preflight-line__buttons">
-      <Button variant="secondary" aria-label="Play a test tone" busy={check === 'playing'} disabled={check === 'playing'} onClick={() => void playHeadphonesTone()} data-testid="preflight-play-tone">
+      <Button
+        variant="secondary"
+        aria-label="Play a test tone"
+        busy={check === 'playing'}
+        disabled={check === 'playing'}
+        onClick={() => void playHeadphonesTone()}
+        data-testid="preflight-play-tone"
+      >
         Play a test tone
       </Button>
-      <Button variant="ghost" aria-label="I heard it" disabled={check === 'playing'} onClick={() => answerHeadphones(true)} data-testid="preflight-heard">
+      <Button
+        variant="ghost"
+        aria-label="I heard it"
+        disabled={check === 'playing'}
+        onClick={() => answerHeadphones(true)}
+        data-testid="preflight-heard"
+      >
         I heard it
       </Button>
-      <Button variant="ghost" aria-label="I did not hear it" disabled={check === 'playing'} onClick={() => answerHeadphones(false)} data-testid="preflight-not-heard">
+      <Button
+        variant="ghost"
+        aria-label="I did not hear it"
+        disabled={check === 'playing'}
+        onClick={() => answerHeadphones(false)}
+        data-testid="preflight-not-heard"
+      >
         I did not hear it
       </Button>
     </span>
@@ -158,11 +208,26 @@ function RehearsalControls(): ReactNode {
           <RecordingClock startedAt={rehearsal.startedAt} />
         </>
       ) : (
-        <Button variant="secondary" aria-label="Record a rehearsal" busy={busy} disabled={busy} onClick={() => void startRehearsal()} data-testid="rehearsal-record">
+        <Button
+          variant="secondary"
+          aria-label="Record a rehearsal"
+          busy={busy}
+          disabled={busy}
+          onClick={() => void startRehearsal()}
+          data-testid="rehearsal-record"
+        >
           {rehearsal.status === 'ready' || rehearsal.status === 'error' ? 'Record again' : `Record ${REHEARSAL_MAX_MS / 1000} s`}
         </Button>
       )}
-      {rehearsal.status === 'ready' ? <audio className="preflight-line__playback" controls src={rehearsal.take.url} aria-label="Play back your rehearsal" data-testid="rehearsal-playback" /> : null}
+      {rehearsal.status === 'ready' ? (
+        <audio
+          className="preflight-line__playback"
+          controls
+          src={rehearsal.take.url}
+          aria-label="Play back your rehearsal"
+          data-testid="rehearsal-playback"
+        />
+      ) : null}
     </span>
   );
 }

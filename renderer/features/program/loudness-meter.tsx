@@ -42,7 +42,9 @@ export function LoudnessMeter(): ReactNode {
       <div className="program-meter__head">
         <span className="eyebrow">Loudness (EBU R128)</span>
         <span className="program-meter__flags faint" style={{ fontSize: 11.5 }} data-testid="loudness-chain">
-          {targetLufs === null ? 'Chain off' : `Target ${formatLevel(targetLufs)} LUFS · ceiling ${formatLevel(ceilingDbtp)} dBTP · leveller ${loudness.levellerGainDb > 0 ? '+' : ''}${formatLevel(loudness.levellerGainDb)} dB`}
+          {targetLufs === null
+            ? 'Chain off'
+            : `Target ${formatLevel(targetLufs)} LUFS · ceiling ${formatLevel(ceilingDbtp)} dBTP · leveller ${loudness.levellerGainDb > 0 ? '+' : ''}${formatLevel(loudness.levellerGainDb)} dB`}
         </span>
       </div>
       <LoudnessBar label="M" name="momentary" lufs={loudness.momentaryLufs} targetLufs={targetLufs} zones={zones} />
@@ -51,7 +53,12 @@ export function LoudnessMeter(): ReactNode {
         <span />
         <span className="level-scale__track">
           {SCALE_MARKS.map((mark) => (
-            <span key={mark} className="level-scale__mark" data-edge={mark === TOP_LUFS ? 'end' : mark === FLOOR_LUFS ? 'start' : undefined} style={{ left: `${fractionOf(mark) * 100}%` }}>
+            <span
+              key={mark}
+              className="level-scale__mark"
+              data-edge={mark === TOP_LUFS ? 'end' : mark === FLOOR_LUFS ? 'start' : undefined}
+              style={{ left: `${fractionOf(mark) * 100}%` }}
+            >
               {`−${Math.abs(mark)}`}
             </span>
           ))}
@@ -78,7 +85,19 @@ function Figure({ label, value, testId, warn = false }: { label: string; value: 
   );
 }
 
-function LoudnessBar({ label, name, lufs, targetLufs, zones }: { label: string; name: string; lufs: number | null; targetLufs: number | null; zones: CSSProperties }): ReactNode {
+function LoudnessBar({
+  label,
+  name,
+  lufs,
+  targetLufs,
+  zones,
+}: {
+  label: string;
+  name: string;
+  lufs: number | null;
+  targetLufs: number | null;
+  zones: CSSProperties;
+}): ReactNode {
   const fraction = lufs === null ? 0 : fractionOf(lufs);
   return (
     <div className="level-row" data-kind="peak">
@@ -102,7 +121,14 @@ function LoudnessBar({ label, name, lufs, targetLufs, zones }: { label: string; 
         {targetLufs === null ? null : (
           <span
             data-testid={name === 'momentary' ? 'loudness-target-mark' : undefined}
-            style={{ position: 'absolute', top: 0, bottom: 0, left: `calc(${(fractionOf(targetLufs) * 100).toFixed(2)}% - 1px)`, width: 2, background: 'var(--text)' }}
+            style={{
+              position: 'absolute',
+              top: 0,
+              bottom: 0,
+              left: `calc(${(fractionOf(targetLufs) * 100).toFixed(2)}% - 1px)`,
+              width: 2,
+              background: 'var(--text)',
+            }}
           />
         )}
       </div>

@@ -26,7 +26,8 @@ export function OffAirState(): ReactNode {
               {hostShow.by}’s show is on air
             </h3>
             <p>
-              Since {formatClockTime(hostShow.since)}: the audience hears you through the room whenever your microphone is live. This app sends no program of its own.
+              Since {formatClockTime(hostShow.since)}: the audience hears you through the room whenever your microphone is live. This app
+              sends no program of its own.
             </p>
           </>
         ) : (

@@ -24,7 +24,13 @@ export function ProgramMeter(): ReactNode {
       <div className="program-meter__head">
         <span className="eyebrow">Program level</span>
         <span className="program-meter__flags">
-          <span className="meter-flag" data-flag="silence" data-active={meter?.silent ?? false} data-testid="meter-silence" aria-hidden={!meter?.silent}>
+          <span
+            className="meter-flag"
+            data-flag="silence"
+            data-active={meter?.silent ?? false}
+            data-testid="meter-silence"
+            aria-hidden={!meter?.silent}
+          >
             Silence
           </span>
           <span
@@ -46,7 +52,12 @@ export function ProgramMeter(): ReactNode {
         <span />
         <span className="level-scale__track">
           {SCALE_MARKS.map((mark) => (
-            <span key={mark} className="level-scale__mark" data-edge={mark === 0 ? 'end' : mark === FLOOR_DBFS ? 'start' : undefined} style={{ left: `${meterFraction(mark) * 100}%` }}>
+            <span
+              key={mark}
+              className="level-scale__mark"
+              data-edge={mark === 0 ? 'end' : mark === FLOOR_DBFS ? 'start' : undefined}
+              style={{ left: `${meterFraction(mark) * 100}%` }}
+            >
               {mark === 0 ? '0' : `−${Math.abs(mark)}`}
             </span>
           ))}
@@ -58,7 +69,17 @@ export function ProgramMeter(): ReactNode {
   );
 }
 
-function LevelBar({ kind, label, dbfs, holdDbfs }: { kind: 'peak' | 'rms'; label: string; dbfs: number | null; holdDbfs: number | null }): ReactNode {
+function LevelBar({
+  kind,
+  label,
+  dbfs,
+  holdDbfs,
+}: {
+  kind: 'peak' | 'rms';
+  label: string;
+  dbfs: number | null;
+  holdDbfs: number | null;
+}): ReactNode {
   const fraction = dbfs === null ? 0 : meterFraction(dbfs, FLOOR_DBFS);
   const hold = holdDbfs === null ? null : meterFraction(holdDbfs, FLOOR_DBFS);
   const coverStyle: CSSProperties = { transform: `scaleX(${(1 - fraction).toFixed(4)})` };
@@ -78,12 +99,12 @@ function LevelBar({ kind, label, dbfs, holdDbfs }: { kind: 'peak' | 'rms'; label
       >
         <span className="level-bar__zones" />
         <span className="level-bar__cover" style={coverStyle} />
-        {hold === null || hold <= 0 ? null : <span className="level-bar__hold" style={{ transform: `translateX(${(hold * 100).toFixed(2)}%)` }} />}
+        {hold === null || hold <= 0 ? null : (
+          <span className="level-bar__hold" style={{ transform: `translateX(${(hold * 100).toFixed(2)}%)` }} />
+        )}
         <span className="level-bar__segments" />
       </div>
-      <span className="level-row__value num">
-        {dbfs === null ? '—' : formatDbfs(dbfs)}
-      </span>
+      <span className="level-row__value num">{dbfs === null ? '—' : formatDbfs(dbfs)}</span>
     </div>
   );
 }

@@ -14,7 +14,9 @@ export function ProgramNotices(): ReactNode {
         <h3 id={headingId} className="eyebrow">
           Notices
         </h3>
-        <span className="section-head__count faint num">{notices.length === 1 ? '1 notice' : `${formatCount(notices.length)} notices`}</span>
+        <span className="section-head__count faint num">
+          {notices.length === 1 ? '1 notice' : `${formatCount(notices.length)} notices`}
+        </span>
       </div>
       {newestFirst.length === 0 ? (
         <p className="program-notices__empty faint">Nothing to report. Bitrate changes, silence and output changes appear here.</p>

@@ -43,7 +43,11 @@ export function ProgramPanel(): ReactNode {
       }
     >
       {!hasEngine ? (
-        <p className="placeholder">{connection.status === 'connected' || connection.status === 'connecting' ? 'Waiting for the engine state…' : 'Not connected to the engine.'}</p>
+        <p className="placeholder">
+          {connection.status === 'connected' || connection.status === 'connecting'
+            ? 'Waiting for the engine state…'
+            : 'Not connected to the engine.'}
+        </p>
       ) : onAir ? (
         <div className="program">
           {showConfirm ? <EndShowConfirm onDone={() => setConfirmingEnd(false)} /> : null}

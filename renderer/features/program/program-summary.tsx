@@ -28,9 +28,7 @@ export function ProgramSummary(): ReactNode {
           <span className="program-summary__value truncate" title={summary.source}>
             {summary.source}
           </span>
-          <span className="program-summary__sub faint">
-            Opus · {summary.channels === 2 ? 'stereo' : 'mono'} · 48 kHz
-          </span>
+          <span className="program-summary__sub faint">Opus · {summary.channels === 2 ? 'stereo' : 'mono'} · 48 kHz</span>
         </dd>
       </div>
       <div className="program-summary__item" data-stepped-down={steppedDown} data-testid="program-bitrate">

@@ -38,7 +38,14 @@ export function RecordingRow(): ReactNode {
             </div>
           </dl>
           {canReveal ? (
-            <Button variant="ghost" aria-label="Show the recording in its folder" busy={reveal.status === 'sending'} disabled={reveal.status === 'sending'} onClick={() => void revealRecording()} data-testid="recording-reveal">
+            <Button
+              variant="ghost"
+              aria-label="Show the recording in its folder"
+              busy={reveal.status === 'sending'}
+              disabled={reveal.status === 'sending'}
+              onClick={() => void revealRecording()}
+              data-testid="recording-reveal"
+            >
               Show in folder
             </Button>
           ) : null}
@@ -50,7 +57,8 @@ export function RecordingRow(): ReactNode {
         </>
       ) : (
         <span className="recording-row__off">
-          No safety recording for this show. Turn it on in Settings › Recording for the next show (from a terminal: <code>--record FILE.opus</code>) to keep a gapless copy.
+          No safety recording for this show. Turn it on in Settings › Recording for the next show (from a terminal:{' '}
+          <code>--record FILE.opus</code>) to keep a gapless copy.
         </span>
       )}
     </div>

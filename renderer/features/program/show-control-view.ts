@@ -21,7 +21,8 @@ export const selectShowControl = (state: AppState): ShowControl => state.showCon
  */
 export function selectGoLiveBlocker(state: AppState): string | null {
   const link = state.conversation?.link;
-  if (link?.status === 'joined' && link.role !== 'host') return 'You joined this space by invite: the host puts the show on air, and you are heard through the room.';
+  if (link?.status === 'joined' && link.role !== 'host')
+    return 'You joined this space by invite: the host puts the show on air, and you are heard through the room.';
   if (state.engine !== null && state.engine.space.endpoints.length === 0) {
     return 'This space has no Icecast mount to send the program to: add the primary (and backup) mount in the space settings.';
   }
@@ -33,9 +34,11 @@ export function selectGoLiveBlocker(state: AppState): string | null {
  * the safety recording of the request from them), so the host sees it before pressing.
  */
 export function describeGoLivePlan(settings: EngineState['settings']): string {
-  if (settings === undefined) return 'The program is your microphone plus the room, in Opus as set in Settings › Audio, sent to the space’s Icecast mounts.';
+  if (settings === undefined)
+    return 'The program is your microphone plus the room, in Opus as set in Settings › Audio, sent to the space’s Icecast mounts.';
   const { audio, recording } = settings;
-  const recorded = recording.enabled && recording.folder !== '' ? 'with a safety recording' : 'without a safety recording (it is off in Settings)';
+  const recorded =
+    recording.enabled && recording.folder !== '' ? 'with a safety recording' : 'without a safety recording (it is off in Settings)';
   return `The program is your microphone plus the room, in ${audio.channels === 2 ? 'stereo' : 'mono'} Opus at ${formatKbps(audio.bitrateKbps)} (Settings › Audio), sent to the space’s Icecast mounts ${recorded}.`;
 }
 
@@ -53,7 +56,8 @@ export function selectNextShowBitrate(state: AppState): number | null {
 }
 
 /** True when "Go live" can be pressed: connected, allowed here, off air, nothing in flight. */
-export const selectCanGoLive = (state: AppState): boolean => selectCanSend(state) && selectGoLiveBlocker(state) === null && !selectIsOnAir(state) && !busy(state.showControl);
+export const selectCanGoLive = (state: AppState): boolean =>
+  selectCanSend(state) && selectGoLiveBlocker(state) === null && !selectIsOnAir(state) && !busy(state.showControl);
 
 /** True when "End show" can be pressed: connected, on air and not already ending, nothing in flight. */
 export const selectCanEndShow = (state: AppState): boolean =>
@@ -71,7 +75,9 @@ export const selectProgramMicProblem = (state: AppState): string | null =>
 export function describeShowProgress(control: ShowControl, onAir: boolean): string | null {
   switch (control.status) {
     case 'starting':
-      return onAir ? 'On air. Starting the program audio (your microphone and the room)…' : 'Going live: starting the outputs and the safety recording…';
+      return onAir
+        ? 'On air. Starting the program audio (your microphone and the room)…'
+        : 'Going live: starting the outputs and the safety recording…';
     case 'stopping':
       return 'Ending the show: closing the outputs and the safety recording…';
     case 'idle':

@@ -3,7 +3,14 @@ import { Button } from '../../components/button';
 import { RefreshIcon } from '../../components/icons';
 import { selectIsOnAir } from '../../stores/broadcast-selectors';
 import { useAppStore } from '../../stores/store-context';
-import { describeShowProgress, selectCanEndShow, selectCanGoLive, selectCanRetryFeed, selectProgramMicProblem, selectShowControl } from './show-control-view';
+import {
+  describeShowProgress,
+  selectCanEndShow,
+  selectCanGoLive,
+  selectCanRetryFeed,
+  selectProgramMicProblem,
+  selectShowControl,
+} from './show-control-view';
 
 /** The on-air lamp drawn inside the Go live / End show buttons. */
 function OnAirLamp(): ReactNode {
@@ -38,7 +45,15 @@ export function EndShowButton({ onPress }: { onPress: () => void }): ReactNode {
   const canEndShow = useAppStore(selectCanEndShow);
   const stopping = useAppStore((state) => state.showControl.status === 'stopping' || state.engine?.broadcast?.status === 'stopping');
   return (
-    <Button variant="secondary" className="end-show" data-testid="end-show" aria-label="End show" disabled={!canEndShow} busy={stopping} onClick={onPress}>
+    <Button
+      variant="secondary"
+      className="end-show"
+      data-testid="end-show"
+      aria-label="End show"
+      disabled={!canEndShow}
+      busy={stopping}
+      onClick={onPress}
+    >
       {stopping ? 'Ending…' : 'End show'}
     </Button>
   );
@@ -56,7 +71,13 @@ export function EndShowConfirm({ onDone }: { onDone: () => void }): ReactNode {
   }, []);
 
   return (
-    <div className="end-show-confirm" ref={keepRef} role="group" aria-labelledby={textId} onKeyDown={(event) => event.key === 'Escape' && onDone()}>
+    <div
+      className="end-show-confirm"
+      ref={keepRef}
+      role="group"
+      aria-labelledby={textId}
+      onKeyDown={(event) => event.key === 'Escape' && onDone()}
+    >
       <p className="end-show-confirm__text" id={textId}>
         <strong>End the show for every listener?</strong>{' '}
         <span className="muted">The outputs close and the safety recording gets its last page.</span>
@@ -102,7 +123,13 @@ export function ShowControlStatus(): ReactNode {
         <div className="show-control__error" role="alert" data-testid="show-control-error">
           <p>{control.error}</p>
           {canRetryFeed ? (
-            <Button variant="secondary" data-testid="retry-program-feed" aria-label="Retry program audio" icon={<RefreshIcon />} onClick={() => void retryProgramFeed()}>
+            <Button
+              variant="secondary"
+              data-testid="retry-program-feed"
+              aria-label="Retry program audio"
+              icon={<RefreshIcon />}
+              onClick={() => void retryProgramFeed()}
+            >
               Retry program audio
             </Button>
           ) : null}

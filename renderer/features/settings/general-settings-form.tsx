@@ -23,8 +23,12 @@ export function GeneralSettingsForm(): ReactNode {
   if (!general) return null;
   const { draft, errors } = general;
   const error = (field: keyof typeof GENERAL_PATHS): string | undefined => errors[GENERAL_PATHS[field]];
-  const deviceOptions = [{ value: '', label: 'System default' }, ...devices.map((device) => ({ value: device.id, label: device.label || 'Unnamed microphone' }))];
-  if (draft.inputDeviceId !== '' && !devices.some((device) => device.id === draft.inputDeviceId)) deviceOptions.push({ value: draft.inputDeviceId, label: 'Saved microphone (not connected)' });
+  const deviceOptions = [
+    { value: '', label: 'System default' },
+    ...devices.map((device) => ({ value: device.id, label: device.label || 'Unnamed microphone' })),
+  ];
+  if (draft.inputDeviceId !== '' && !devices.some((device) => device.id === draft.inputDeviceId))
+    deviceOptions.push({ value: draft.inputDeviceId, label: 'Saved microphone (not connected)' });
   return (
     <form
       className="settings-general"
@@ -39,27 +43,85 @@ export function GeneralSettingsForm(): ReactNode {
       <fieldset className="settings-endpoint">
         <legend className="settings-endpoint__legend">Audio</legend>
         <div className="settings-grid">
-          <SelectField label="Program bitrate" value={draft.bitrateKbps} options={BITRATE_OPTIONS} onChange={(value) => setField('bitrateKbps', value)} error={error('bitrateKbps')} />
-          <SelectField label="Channels" value={draft.channels} options={CHANNEL_OPTIONS} onChange={(value) => setField('channels', value)} error={error('channels')} />
-          <SelectField label="Microphone" value={draft.inputDeviceId} options={deviceOptions} onChange={(value) => setField('inputDeviceId', value)} error={error('inputDeviceId')} />
+          <SelectField
+            label="Program bitrate"
+            value={draft.bitrateKbps}
+            options={BITRATE_OPTIONS}
+            onChange={(value) => setField('bitrateKbps', value)}
+            error={error('bitrateKbps')}
+          />
+          <SelectField
+            label="Channels"
+            value={draft.channels}
+            options={CHANNEL_OPTIONS}
+            onChange={(value) => setField('channels', value)}
+            error={error('channels')}
+          />
+          <SelectField
+            label="Microphone"
+            value={draft.inputDeviceId}
+            options={deviceOptions}
+            onChange={(value) => setField('inputDeviceId', value)}
+            error={error('inputDeviceId')}
+          />
         </div>
         <div className="settings-checks" role="group" aria-label="Microphone processing">
-          <CheckField label="Echo cancellation" checked={draft.echoCancellation} onChange={(checked) => setField('echoCancellation', checked)} />
-          <CheckField label="Noise suppression" checked={draft.noiseSuppression} onChange={(checked) => setField('noiseSuppression', checked)} />
-          <CheckField label="Automatic gain control" checked={draft.autoGainControl} onChange={(checked) => setField('autoGainControl', checked)} />
+          <CheckField
+            label="Echo cancellation"
+            checked={draft.echoCancellation}
+            onChange={(checked) => setField('echoCancellation', checked)}
+          />
+          <CheckField
+            label="Noise suppression"
+            checked={draft.noiseSuppression}
+            onChange={(checked) => setField('noiseSuppression', checked)}
+          />
+          <CheckField
+            label="Automatic gain control"
+            checked={draft.autoGainControl}
+            onChange={(checked) => setField('autoGainControl', checked)}
+          />
         </div>
       </fieldset>
       <fieldset className="settings-endpoint">
         <legend className="settings-endpoint__legend">Safety recording</legend>
-        <CheckField label="Record every show to a file" checked={draft.recordingEnabled} onChange={(checked) => setField('recordingEnabled', checked)} />
-        <TextField label="Recording folder" value={draft.recordingFolder} onChange={(value) => setField('recordingFolder', value)} error={error('recordingFolder')} placeholder="/home/you/Recordings" mono testId="recording-folder" />
+        <CheckField
+          label="Record every show to a file"
+          checked={draft.recordingEnabled}
+          onChange={(checked) => setField('recordingEnabled', checked)}
+        />
+        <TextField
+          label="Recording folder"
+          value={draft.recordingFolder}
+          onChange={(value) => setField('recordingFolder', value)}
+          error={error('recordingFolder')}
+          placeholder="/home/you/Recordings"
+          mono
+          testId="recording-folder"
+        />
       </fieldset>
       {globalShortcuts ? (
         <fieldset className="settings-endpoint">
           <legend className="settings-endpoint__legend">Global shortcuts</legend>
           <div className="settings-grid">
-            <TextField label="Mute shortcut" value={draft.muteToggle} onChange={(value) => setField('muteToggle', value)} error={error('muteToggle')} hint="Such as CommandOrControl+Shift+M; empty turns it off." mono testId="shortcut-mute" />
-            <TextField label="Push-to-talk shortcut" value={draft.pushToTalk} onChange={(value) => setField('pushToTalk', value)} error={error('pushToTalk')} hint="Hold to talk while muted; empty turns it off." mono testId="shortcut-ptt" />
+            <TextField
+              label="Mute shortcut"
+              value={draft.muteToggle}
+              onChange={(value) => setField('muteToggle', value)}
+              error={error('muteToggle')}
+              hint="Such as CommandOrControl+Shift+M; empty turns it off."
+              mono
+              testId="shortcut-mute"
+            />
+            <TextField
+              label="Push-to-talk shortcut"
+              value={draft.pushToTalk}
+              onChange={(value) => setField('pushToTalk', value)}
+              error={error('pushToTalk')}
+              hint="Hold to talk while muted; empty turns it off."
+              mono
+              testId="shortcut-ptt"
+            />
           </div>
         </fieldset>
       ) : null}
@@ -69,7 +131,13 @@ export function GeneralSettingsForm(): ReactNode {
         </p>
       ) : null}
       <div className="settings-actions">
-        <Button aria-label="Save audio, recording and shortcuts" variant="primary" busy={general.save.status === 'sending'} disabled={general.save.status === 'sending'} onClick={() => void save()}>
+        <Button
+          aria-label="Save audio, recording and shortcuts"
+          variant="primary"
+          busy={general.save.status === 'sending'}
+          disabled={general.save.status === 'sending'}
+          onClick={() => void save()}
+        >
           Save
         </Button>
         <span className="settings-actions__status" role="status">

@@ -22,7 +22,19 @@ export interface TextFieldProps {
 }
 
 /** A labelled text input with its hint and per-field message. */
-export function TextField({ label, value, onChange, error, hint, type = 'text', placeholder, mono, testId, autoComplete = 'off', inputMode }: TextFieldProps): ReactNode {
+export function TextField({
+  label,
+  value,
+  onChange,
+  error,
+  hint,
+  type = 'text',
+  placeholder,
+  mono,
+  testId,
+  autoComplete = 'off',
+  inputMode,
+}: TextFieldProps): ReactNode {
   const id = useId();
   const hintId = `${id}-hint`;
   const errorId = `${id}-error`;
@@ -79,7 +91,15 @@ export function SelectField({ label, value, options, onChange, error, testId }: 
       <label className="field__label" htmlFor={id}>
         {label}
       </label>
-      <select id={id} className="field-select" value={value} aria-invalid={error ? true : undefined} aria-describedby={error ? errorId : undefined} data-testid={testId} onChange={(event) => onChange(event.target.value)}>
+      <select
+        id={id}
+        className="field-select"
+        value={value}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? errorId : undefined}
+        data-testid={testId}
+        onChange={(event) => onChange(event.target.value)}
+      >
         {options.map((option) => (
           <option key={option.value} value={option.value}>
             {option.label}
@@ -96,7 +116,15 @@ export function SelectField({ label, value, options, onChange, error, testId }: 
 }
 
 /** A labelled checkbox. */
-export function CheckField({ label, checked, onChange }: { label: string; checked: boolean; onChange: (checked: boolean) => void }): ReactNode {
+export function CheckField({
+  label,
+  checked,
+  onChange,
+}: {
+  label: string;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+}): ReactNode {
   return (
     <label className="checkbox settings-check">
       <input type="checkbox" checked={checked} onChange={(event) => onChange(event.target.checked)} />

@@ -21,7 +21,10 @@ function SpaceRow({ id }: { id: string }): ReactNode {
   const cancelDelete = useAppStore((state) => state.cancelDeleteSpace);
   const confirmDelete = useAppStore((state) => state.confirmDeleteSpace);
   if (!space) return null;
-  const summary = [space.primary ? `Primary ${space.primary.mountUrl}` : 'No primary endpoint', space.backup ? 'backup set' : 'no backup'].join(' · ');
+  const summary = [
+    space.primary ? `Primary ${space.primary.mountUrl}` : 'No primary endpoint',
+    space.backup ? 'backup set' : 'no backup',
+  ].join(' · ');
   return (
     <li className="settings-space" aria-label={space.name} data-testid={`space-${space.id}`}>
       <div className="settings-space__text">
@@ -52,14 +55,25 @@ function SpaceRow({ id }: { id: string }): ReactNode {
             Edit
           </Button>
           {active ? null : (
-            <Button aria-label={`Use ${space.name}`} onClick={() => void runSpace(space.id)} disabled={busy} title="Runs this space from now on (off air and out of the room)">
+            <Button
+              aria-label={`Use ${space.name}`}
+              onClick={() => void runSpace(space.id)}
+              disabled={busy}
+              title="Runs this space from now on (off air and out of the room)"
+            >
               Use
             </Button>
           )}
           <Button aria-label={`Duplicate ${space.name}`} onClick={() => void duplicateSpace(space.id)} disabled={busy} busy={busy}>
             Duplicate
           </Button>
-          <Button aria-label={`Delete ${space.name}`} variant="ghost" onClick={() => askDelete(space.id)} disabled={busy || active} title={active ? 'The space in use cannot be deleted' : undefined}>
+          <Button
+            aria-label={`Delete ${space.name}`}
+            variant="ghost"
+            onClick={() => askDelete(space.id)}
+            disabled={busy || active}
+            title={active ? 'The space in use cannot be deleted' : undefined}
+          >
             Delete
           </Button>
         </div>
@@ -109,7 +123,11 @@ export function SettingsScreen(): ReactNode {
           </ul>
           <SpaceEditorForm />
         </Panel>
-        <Panel title="Audio, recording and shortcuts" description="How the program is encoded and recorded, and the keys that work in any app." testId="settings-general">
+        <Panel
+          title="Audio, recording and shortcuts"
+          description="How the program is encoded and recorded, and the keys that work in any app."
+          testId="settings-general"
+        >
           <GeneralSettingsForm />
         </Panel>
       </div>
@@ -123,7 +141,13 @@ export function SettingsButton(): ReactNode {
   const openSettings = useAppStore((state) => state.openSettings);
   const closeSettings = useAppStore((state) => state.closeSettings);
   return (
-    <Button aria-label="Settings" aria-pressed={open} variant="ghost" data-testid="open-settings" onClick={() => (open ? closeSettings() : void openSettings())}>
+    <Button
+      aria-label="Settings"
+      aria-pressed={open}
+      variant="ghost"
+      data-testid="open-settings"
+      onClick={() => (open ? closeSettings() : void openSettings())}
+    >
       Settings
     </Button>
   );

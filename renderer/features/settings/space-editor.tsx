@@ -13,8 +13,25 @@ function EndpointFields({ which, draft, errors }: { which: 'primary' | 'backup';
     <fieldset className="settings-endpoint" data-testid={`settings-endpoint-${which}`}>
       <legend className="settings-endpoint__legend">{label} endpoint</legend>
       <div className="settings-grid">
-        <TextField label={`${label} Janus URL`} value={draft.janusUrl} onChange={(value) => setField(which, 'janusUrl', value)} error={error('janusUrl')} placeholder="wss://janus.example.org:8989" mono type="url" />
-        <TextField label={`${label} room number`} value={draft.roomId} onChange={(value) => setField(which, 'roomId', value)} error={error('roomId')} placeholder="1234" inputMode="numeric" mono hint="Empty: no conversation room (audience only)." />
+        <TextField
+          label={`${label} Janus URL`}
+          value={draft.janusUrl}
+          onChange={(value) => setField(which, 'janusUrl', value)}
+          error={error('janusUrl')}
+          placeholder="wss://janus.example.org:8989"
+          mono
+          type="url"
+        />
+        <TextField
+          label={`${label} room number`}
+          value={draft.roomId}
+          onChange={(value) => setField(which, 'roomId', value)}
+          error={error('roomId')}
+          placeholder="1234"
+          inputMode="numeric"
+          mono
+          hint="Empty: no conversation room (audience only)."
+        />
         <TextField
           label={`${label} room secret`}
           type="password"
@@ -24,9 +41,27 @@ function EndpointFields({ which, draft, errors }: { which: 'primary' | 'backup';
           hint={draft.roomSecretSet ? 'Saved. Leave empty to keep it.' : 'At least 8 characters; moderators use it.'}
           autoComplete="new-password"
         />
-        <TextField label={`${label} room PIN (optional)`} value={draft.roomPin} onChange={(value) => setField(which, 'roomPin', value)} error={error('roomPin')} />
-        <TextField label={`${label} Icecast mount URL`} value={draft.mountUrl} onChange={(value) => setField(which, 'mountUrl', value)} error={error('mountUrl')} placeholder="https://icecast.example.org:8000/live.opus" mono type="url" />
-        <TextField label={`${label} source user`} value={draft.sourceUser} onChange={(value) => setField(which, 'sourceUser', value)} error={error('sourceUser')} />
+        <TextField
+          label={`${label} room PIN (optional)`}
+          value={draft.roomPin}
+          onChange={(value) => setField(which, 'roomPin', value)}
+          error={error('roomPin')}
+        />
+        <TextField
+          label={`${label} Icecast mount URL`}
+          value={draft.mountUrl}
+          onChange={(value) => setField(which, 'mountUrl', value)}
+          error={error('mountUrl')}
+          placeholder="https://icecast.example.org:8000/live.opus"
+          mono
+          type="url"
+        />
+        <TextField
+          label={`${label} source user`}
+          value={draft.sourceUser}
+          onChange={(value) => setField(which, 'sourceUser', value)}
+          error={error('sourceUser')}
+        />
         <TextField
           label={`${label} source password`}
           type="password"
@@ -66,9 +101,19 @@ export function SpaceEditorForm(): ReactNode {
       }}
     >
       <h3 className="settings-editor__title">{editor.id === null ? 'New space' : title}</h3>
-      <TextField label="Space name" value={editor.draft.name} onChange={(value) => setField(null, 'name', value)} error={editor.errors['name']} placeholder="Launch night" />
+      <TextField
+        label="Space name"
+        value={editor.draft.name}
+        onChange={(value) => setField(null, 'name', value)}
+        error={editor.errors['name']}
+        placeholder="Launch night"
+      />
       <EndpointFields which="primary" draft={editor.draft.primary} errors={editor.errors} />
-      <CheckField label="This space has a backup endpoint (another Janus and Icecast)" checked={editor.draft.hasBackup} onChange={setHasBackup} />
+      <CheckField
+        label="This space has a backup endpoint (another Janus and Icecast)"
+        checked={editor.draft.hasBackup}
+        onChange={setHasBackup}
+      />
       {editor.draft.hasBackup ? <EndpointFields which="backup" draft={editor.draft.backup} errors={editor.errors} /> : null}
       {problems > 0 ? (
         <p className="inline-error" role="alert">
@@ -81,7 +126,13 @@ export function SpaceEditorForm(): ReactNode {
         </p>
       ) : null}
       <div className="settings-actions">
-        <Button aria-label="Save space" variant="primary" busy={editor.save.status === 'sending'} disabled={editor.save.status === 'sending'} onClick={() => void saveSpace()}>
+        <Button
+          aria-label="Save space"
+          variant="primary"
+          busy={editor.save.status === 'sending'}
+          disabled={editor.save.status === 'sending'}
+          onClick={() => void saveSpace()}
+        >
           Save space
         </Button>
         <Button aria-label="Cancel" variant="ghost" onClick={cancel}>

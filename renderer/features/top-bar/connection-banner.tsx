@@ -46,7 +46,12 @@ export function ConnectionBanner(): ReactNode {
         <div className="banner__text">
           <strong>Engine state unavailable.</strong> <span>{stateError}</span>
         </div>
-        <Button variant="secondary" aria-label="Try again to load the engine state" icon={<RefreshIcon />} onClick={() => void refreshState()}>
+        <Button
+          variant="secondary"
+          aria-label="Try again to load the engine state"
+          icon={<RefreshIcon />}
+          onClick={() => void refreshState()}
+        >
           Try again
         </Button>
       </div>

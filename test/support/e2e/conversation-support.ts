@@ -49,7 +49,11 @@ export function median(values: readonly number[]): number {
 export const round = (db: number): number => Math.round(db * 10) / 10;
 
 /** Median block level of both tones over `[from, to)`, and the loudest 880 Hz block. */
-export function describeTones(signal: Float32Array, from: number, to: number): { host: number; cohost: number; cohostMax: number; seconds: number } {
+export function describeTones(
+  signal: Float32Array,
+  from: number,
+  to: number,
+): { host: number; cohost: number; cohostMax: number; seconds: number } {
   const cohost = blockLevels(signal, COHOST_HZ, from, to);
   return {
     host: round(median(blockLevels(signal, HOST_HZ, from, to))),
@@ -68,7 +72,7 @@ export async function programRmsDb(page: Page): Promise<number> {
 /** Reads the meter every 100 ms for `ms`; the loud end of the readings (one taken in a concealment gap of the room audio is lower). */
 export async function sampleMeter(page: Page, ms: number): Promise<number> {
   const readings: number[] = [];
-  for (const until = Date.now() + ms; Date.now() < until; ) {
+  for (const until = Date.now() + ms; Date.now() < until;) {
     readings.push(await programRmsDb(page));
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -125,7 +129,9 @@ export async function joinHostAndCohost(options: HostAndCohost): Promise<{ hostL
   await hostJoin.getByRole('button', { name: 'Join the room' }).click();
   await expect(options.hostPage.getByTestId('conversation-link')).toHaveAttribute('data-status', 'joined', { timeout: 15_000 });
   const hostList = options.hostPage.getByTestId('participants');
-  await expect(hostList.getByRole('listitem', { name: /^Ana Host, Host, you\b/ })).toHaveAttribute('data-connected', 'true', { timeout: 15_000 });
+  await expect(hostList.getByRole('listitem', { name: /^Ana Host, Host, you\b/ })).toHaveAttribute('data-connected', 'true', {
+    timeout: 15_000,
+  });
 
   // … and invites a co-host,
   const invites = options.hostPage.getByTestId('invites-panel');
@@ -157,6 +163,6 @@ export async function joinHostAndCohost(options: HostAndCohost): Promise<{ hostL
     await expect(list.getByRole('listitem')).toHaveCount(2, { timeout: 15_000 });
     await expect(list.getByRole('listitem', { name: hostRow })).toHaveAttribute('data-connected', 'true', { timeout: 15_000 });
     await expect(list.getByRole('listitem', { name: cohostRow })).toHaveAttribute('data-connected', 'true', { timeout: 15_000 });
-}
+  }
   return { hostList, cohostList };
 }

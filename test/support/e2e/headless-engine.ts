@@ -64,7 +64,17 @@ export async function startHeadlessEngine(config: unknown, options: HeadlessEngi
   }
   const child = spawn(
     process.execPath,
-    [cli, 'headless', '--port', '0', ...configArgs, '--recordings', recordingsDir, ...testIceHostAddresses().flatMap((address) => ['--ice-host', address]), ...(options.args ?? [])],
+    [
+      cli,
+      'headless',
+      '--port',
+      '0',
+      ...configArgs,
+      '--recordings',
+      recordingsDir,
+      ...testIceHostAddresses().flatMap((address) => ['--ice-host', address]),
+      ...(options.args ?? []),
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'], env },
   );
   let stdout = '';
@@ -72,7 +82,10 @@ export async function startHeadlessEngine(config: unknown, options: HeadlessEngi
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
 
   const openUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`headless engine printed no link within 15 s.\nstdout:\n${stdout}\nstderr:\n${stderr}`)), 15_000);
+    const timer = setTimeout(
+      () => reject(new Error(`headless engine printed no link within 15 s.\nstdout:\n${stdout}\nstderr:\n${stderr}`)),
+      15_000,
+    );
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;
       const match = /Control room: (\S+)/.exec(stdout);

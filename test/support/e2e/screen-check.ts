@@ -36,7 +36,10 @@ export async function chooseTheme(page: Page, theme: 'dark' | 'light' | 'system'
 /** One line per node of each violation, for a failure message a person can act on. */
 function describeViolations(violations: Awaited<ReturnType<AxeBuilder['analyze']>>['violations']): string {
   return violations
-    .map((violation) => `${violation.impact ?? '?'} ${violation.id}: ${violation.help}\n${violation.nodes.map((node) => `  ${node.target.join(' ')}: ${node.failureSummary ?? ''}`).join('\n')}`)
+    .map(
+      (violation) =>
+        `${violation.impact ?? '?'} ${violation.id}: ${violation.help}\n${violation.nodes.map((node) => `  ${node.target.join(' ')}: ${node.failureSummary ?? ''}`).join('\n')}`,
+    )
     .join('\n');
 }
 

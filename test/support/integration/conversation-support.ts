@@ -19,11 +19,24 @@ export function shiftedClock(): Clock & { shift(ms: number): void } {
 }
 
 export function engineWith(config: EngineConfig, clock: Clock = systemClock): Engine {
-  return new Engine({ version: 'test', mode: 'headless', bridgeKind: 'websocket', config, clock, prober: new FakeProber(), iceHostAddresses: testIceHostAddresses() });
+  return new Engine({
+    version: 'test',
+    mode: 'headless',
+    bridgeKind: 'websocket',
+    config,
+    clock,
+    prober: new FakeProber(),
+    iceHostAddresses: testIceHostAddresses(),
+  });
 }
 
 /** Waits until `engine`'s conversation state satisfies `check`. */
-export async function until(engine: Engine, check: (state: ConversationState) => boolean, what: string, timeoutMs = 10_000): Promise<ConversationState> {
+export async function until(
+  engine: Engine,
+  check: (state: ConversationState) => boolean,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<ConversationState> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const state = engine.getState().conversation;

@@ -26,7 +26,12 @@ if (process.env.STEADYCAST_DEBUG) addLogSink((record) => void process.stderr.wri
 export const AUDIBLE_ENERGY = 0.01;
 
 /** Polls `check` every 50 ms until it returns a value other than undefined/false; throws after `timeoutMs`. */
-export async function until<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 10_000, describe?: () => string): Promise<T> {
+export async function until<T>(
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  what: string,
+  timeoutMs = 10_000,
+  describe?: () => string,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -37,7 +42,10 @@ export async function until<T>(check: () => T | undefined | false | Promise<T | 
 }
 
 /** An engine for failover tests: real probes, optionally real listener statistics. */
-export function failoverEngine(config: EngineConfig, options: { listeners?: boolean; recordingsDir?: string; failover?: Partial<FailoverSettings> & { probeEveryMs?: number } } = {}): Engine {
+export function failoverEngine(
+  config: EngineConfig,
+  options: { listeners?: boolean; recordingsDir?: string; failover?: Partial<FailoverSettings> & { probeEveryMs?: number } } = {},
+): Engine {
   return new Engine({
     version: 'test',
     mode: 'headless',
@@ -78,7 +86,10 @@ export class Participant {
 
   /** Joins (as host without an invite) and connects the media, then follows the engine's room. */
   async join(invite?: string): Promise<void> {
-    await this.engine.execute({ channel: 'conversation:join', payload: invite === undefined ? { display: this.name } : { display: this.name, invite } });
+    await this.engine.execute({
+      channel: 'conversation:join',
+      payload: invite === undefined ? { display: this.name } : { display: this.name, invite },
+    });
     await this.negotiate();
     this.following = true;
     this.loop = this.follow();
@@ -108,10 +119,21 @@ export class Participant {
   /** Waits until this participant hears the room on `endpoint`; resolves with the wall time it did. */
   async hearsOn(endpoint: EndpointName, timeoutMs: number): Promise<number> {
     return until(
-      async () => joinedOn(this.engine) === endpoint && this.room?.startsWith(`${endpoint}/`) && (await this.heard(200)) > AUDIBLE_ENERGY && Date.now(),
+      async () =>
+        joinedOn(this.engine) === endpoint &&
+        this.room?.startsWith(`${endpoint}/`) &&
+        (await this.heard(200)) > AUDIBLE_ENERGY &&
+        Date.now(),
       `${this.name} hears the room on the ${endpoint}`,
       timeoutMs,
-      () => JSON.stringify({ link: this.engine.getState().conversation.link, room: this.room, participants: this.engine.getState().conversation.participants, negotiations: this.negotiations, failover: this.engine.getState().failover?.phase }),
+      () =>
+        JSON.stringify({
+          link: this.engine.getState().conversation.link,
+          room: this.room,
+          participants: this.engine.getState().conversation.participants,
+          negotiations: this.negotiations,
+          failover: this.engine.getState().failover?.phase,
+        }),
     );
   }
 

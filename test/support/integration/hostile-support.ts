@@ -33,13 +33,24 @@ export function armsOf(invite: InvitePayload, endpoint: 'primary' | 'backup'): A
   const known = invite.endpoints[endpoint];
   if (known === undefined) throw new Error(`the invite has no ${endpoint} endpoint`);
   const secret = (known as { roomSecret?: string }).roomSecret;
-  return { url: known.janusUrl, janusToken: known.janusToken, room: known.room, pin: known.pin, token: invite.token, roomSecret: secret, inviteId: invite.id };
+  return {
+    url: known.janusUrl,
+    janusToken: known.janusToken,
+    room: known.room,
+    pin: known.pin,
+    token: invite.token,
+    roomSecret: secret,
+    inviteId: invite.id,
+  };
 }
 
 async function outcome(run: () => Promise<unknown>, timeoutMs = 5000): Promise<Outcome> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    const result = await Promise.race([run(), new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs)))]);
+    const result = await Promise.race([
+      run(),
+      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs))),
+    ]);
     return { held: false, how: `done: ${JSON.stringify(result)?.slice(0, 4000) ?? 'ok'}` };
   } catch (error) {
     return { held: true, how: `refused: ${describeError(error).slice(0, 200)}` };
@@ -49,7 +60,10 @@ async function outcome(run: () => Promise<unknown>, timeoutMs = 5000): Promise<O
 }
 
 /** What each attempt came to, by name. */
-export type AttackReport = Record<'session' | 'list' | 'participants' | 'allowed' | 'join' | 'mute' | 'kick' | 'announce' | 'destroy', Outcome>;
+export type AttackReport = Record<
+  'session' | 'list' | 'participants' | 'allowed' | 'join' | 'mute' | 'kick' | 'announce' | 'destroy',
+  Outcome
+>;
 
 /**
  * Tries everything with `arms` against its server: open a session, list rooms (is the room
@@ -60,12 +74,26 @@ export type AttackReport = Record<'session' | 'list' | 'participants' | 'allowed
 export async function attack(arms: Arms, victim: string | null, options: { readonly harmless?: boolean } = {}): Promise<AttackReport> {
   let connection: JanodeConnection | null = null;
   const skipped: Outcome = { held: true, how: 'refused: no session' };
-  const report: AttackReport = { session: skipped, list: skipped, participants: skipped, allowed: skipped, join: skipped, mute: skipped, kick: skipped, announce: skipped, destroy: skipped };
+  const report: AttackReport = {
+    session: skipped,
+    list: skipped,
+    participants: skipped,
+    allowed: skipped,
+    join: skipped,
+    mute: skipped,
+    kick: skipped,
+    announce: skipped,
+    destroy: skipped,
+  };
   try {
     let audio: AudioBridgeHandle | null = null;
     let text: TextRoomHandle | null = null;
     report.session = await outcome(async () => {
-      connection = await Janode.connect({ address: { url: arms.url, ...(arms.janusToken !== undefined ? { token: arms.janusToken } : {}) }, max_retries: 1, retry_time_secs: 1 });
+      connection = await Janode.connect({
+        address: { url: arms.url, ...(arms.janusToken !== undefined ? { token: arms.janusToken } : {}) },
+        max_retries: 1,
+        retry_time_secs: 1,
+      });
       const session = await connection.create(10);
       audio = await session.attach<AudioBridgeHandle>(AudioBridgePlugin);
       text = await session.attach<TextRoomHandle>(TextRoomPlugin);
@@ -81,14 +109,30 @@ export async function attack(arms: Arms, victim: string | null, options: { reado
       return { listed: arms.room };
     });
     report.participants = await outcome(() => bridge.listParticipants({ room: arms.room, ...(secret !== undefined ? { secret } : {}) }));
-    report.allowed = await outcome(() => bridge.allow({ room: arms.room, action: 'add', list: [`rogue-${arms.inviteId}`], ...(secret !== undefined ? { secret } : {}) }));
+    report.allowed = await outcome(() =>
+      bridge.allow({ room: arms.room, action: 'add', list: [`rogue-${arms.inviteId}`], ...(secret !== undefined ? { secret } : {}) }),
+    );
     if (victim !== null) {
-      report.mute = await outcome(() => bridge.mute({ room: arms.room, feed: Number(victim), ...(secret !== undefined ? { secret } : {}) }));
-      report.kick = await outcome(() => bridge.kick({ room: arms.room, feed: Number(victim), ...(secret !== undefined ? { secret } : {}) }));
+      report.mute = await outcome(() =>
+        bridge.mute({ room: arms.room, feed: Number(victim), ...(secret !== undefined ? { secret } : {}) }),
+      );
+      report.kick = await outcome(() =>
+        bridge.kick({ room: arms.room, feed: Number(victim), ...(secret !== undefined ? { secret } : {}) }),
+      );
     }
-    report.announce = await outcome(() => channel.announcement({ room: arms.room, text: '{"v":1,"type":"moving"}', ...(secret !== undefined ? { secret } : {}) }));
+    report.announce = await outcome(() =>
+      channel.announcement({ room: arms.room, text: '{"v":1,"type":"moving"}', ...(secret !== undefined ? { secret } : {}) }),
+    );
     if (options.harmless === true) return report;
-    report.join = await outcome(() => bridge.join({ room: arms.room, display: 'Rex Rogue', token: arms.token, ...(arms.pin !== undefined ? { pin: arms.pin } : {}), muted: true }));
+    report.join = await outcome(() =>
+      bridge.join({
+        room: arms.room,
+        display: 'Rex Rogue',
+        token: arms.token,
+        ...(arms.pin !== undefined ? { pin: arms.pin } : {}),
+        muted: true,
+      }),
+    );
     report.destroy = await outcome(() => bridge.destroy({ room: arms.room, ...(secret !== undefined ? { secret } : {}) }));
     return report;
   } finally {
@@ -133,11 +177,21 @@ export interface RawSeat {
 
 /** Joins `arms`'s room as a modified client would, with `display` byte for byte. */
 export async function joinRaw(arms: Arms, display: string, muted: boolean): Promise<RawSeat> {
-  const connection = await Janode.connect({ address: { url: arms.url, ...(arms.janusToken !== undefined ? { token: arms.janusToken } : {}) }, max_retries: 1, retry_time_secs: 1 });
+  const connection = await Janode.connect({
+    address: { url: arms.url, ...(arms.janusToken !== undefined ? { token: arms.janusToken } : {}) },
+    max_retries: 1,
+    retry_time_secs: 1,
+  });
   try {
     const session = await connection.create(10);
     const handle = await session.attach<AudioBridgeHandle>(AudioBridgePlugin);
-    const joined = await handle.join({ room: arms.room, display, token: arms.token, ...(arms.pin !== undefined ? { pin: arms.pin } : {}), muted });
+    const joined = await handle.join({
+      room: arms.room,
+      display,
+      token: arms.token,
+      ...(arms.pin !== undefined ? { pin: arms.pin } : {}),
+      muted,
+    });
     return {
       feed: String(joined.feed),
       close: async () => {

@@ -30,7 +30,11 @@ export class ReadingLog {
    * Resolves with the first reading (from now on) that satisfies `predicate`; fails after `withinMs`
    * with the last reading seen. Polls the published readings, never sleeps blindly.
    */
-  waitFor(what: string, predicate: (reading: ListenerReading) => boolean, withinMs: number): Promise<{ reading: ListenerReading; afterMs: number }> {
+  waitFor(
+    what: string,
+    predicate: (reading: ListenerReading) => boolean,
+    withinMs: number,
+  ): Promise<{ reading: ListenerReading; afterMs: number }> {
     const started = performance.now();
     const from = this.readings.length;
     return new Promise((resolve, reject) => {
@@ -61,7 +65,13 @@ export class ReadingLog {
 
 /** ListenerCounts on real HTTP and the wall clock, started. */
 export function startCounts(outlets: OutletConfig[], settings: PollerSettings = {}): ListenerCounts {
-  const counts = new ListenerCounts({ outlets, http: createFetchHttp(), clock: systemClock, logger: createLogger('listeners-test'), ...settings });
+  const counts = new ListenerCounts({
+    outlets,
+    http: createFetchHttp(),
+    clock: systemClock,
+    logger: createLogger('listeners-test'),
+    ...settings,
+  });
   counts.start();
   return counts;
 }

@@ -41,7 +41,11 @@ interface Run {
 /** Runs the built command; kills it (and fails) if it is still running after `budgetMs`. */
 function steadycast(args: string[], options: { env?: NodeJS.ProcessEnv; budgetMs?: number; signalAfterMs?: number } = {}): Promise<Run> {
   if (!existsSync(cli)) throw new Error(`${cli} is missing: run "npm run build" first.`);
-  const child = spawn(process.execPath, [cli, ...args], { cwd: dir, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [cli, ...args], {
+    cwd: dir,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -92,7 +96,11 @@ describe('steadycast broadcast refuses bad --icecast URLs without echoing them',
   });
 
   it('a # or @ that would make it connect to another host', async () => {
-    for (const url of [`http://source:${SECRET}@localhost/rd#1@198.18.0.9:9/live`, `http://source:${SECRET}@localhost/x@198.18.0.9:9/live`, `http://source:${SECRET}@x@198.18.0.9:9/live`]) {
+    for (const url of [
+      `http://source:${SECRET}@localhost/rd#1@198.18.0.9:9/live`,
+      `http://source:${SECRET}@localhost/x@198.18.0.9:9/live`,
+      `http://source:${SECRET}@x@198.18.0.9:9/live`,
+    ]) {
       const run = await steadycast(['broadcast', '--source', 'tone:440', '--icecast', url]);
       expectOneLineRefusal(run, /--icecast #1 (must not contain #|has an @ outside)/);
     }
@@ -104,13 +112,19 @@ describe('steadycast broadcast --source', { timeout: 90_000 }, () => {
     const fifo = join(dir, 'program.wav');
     execFileSync('mkfifo', [fifo]);
     // SIGTERM after 5 s would still stop it; the refusal comes long before.
-    const run = await steadycast(['broadcast', '--source', fifo, '--record', join(dir, 'never.opus')], { signalAfterMs: 5000, budgetMs: 20_000 });
+    const run = await steadycast(['broadcast', '--source', fifo, '--record', join(dir, 'never.opus')], {
+      signalAfterMs: 5000,
+      budgetMs: 20_000,
+    });
     expectOneLineRefusal(run, /is not a regular file \(a FIFO, device or folder\)/);
   });
 
   it('SIGTERM stops a running broadcast cleanly', async () => {
     if (!existsSync(cli)) throw new Error(`${cli} is missing: run "npm run build" first.`);
-    const child = spawn(process.execPath, [cli, 'broadcast', '--source', 'tone:440', '--record', join(dir, 'sigterm.opus')], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cli, 'broadcast', '--source', 'tone:440', '--record', join(dir, 'sigterm.opus')], {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let signalled = false;
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
@@ -123,7 +137,9 @@ describe('steadycast broadcast --source', { timeout: 90_000 }, () => {
       }
     });
     const budget = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.once('close', (exitCode, killedBy) => resolve([exitCode, killedBy])));
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+      child.once('close', (exitCode, killedBy) => resolve([exitCode, killedBy])),
+    );
     clearTimeout(budget);
     expect(signal).toBeNull();
     expect(code).toBe(0);
@@ -155,7 +171,10 @@ describe('steadycast broadcast --source', { timeout: 90_000 }, () => {
 describe('config files', { timeout: 90_000 }, () => {
   it('refuses a malformed %-escape by field, without the password, exit 2', async () => {
     const config = writeConfig('escape.json', {
-      space: { name: 'x', primary: { janus: { url: 'ws://127.0.0.1:9' }, icecast: { mountUrl: `http://source:${SECRET}%zz@127.0.0.1:9/live.opus` } } },
+      space: {
+        name: 'x',
+        primary: { janus: { url: 'ws://127.0.0.1:9' }, icecast: { mountUrl: `http://source:${SECRET}%zz@127.0.0.1:9/live.opus` } },
+      },
     });
     const run = await steadycast(['headless', '--config', config, '--port', '0'], { signalAfterMs: 15_000 });
     expectOneLineRefusal(run, /space\.primary\.icecast\.mountUrl: has a malformed %-escape/);
@@ -180,7 +199,11 @@ describe('config files', { timeout: 90_000 }, () => {
   });
 
   it('accepts a config that starts with a UTF-8 byte order mark', async () => {
-    const config = writeConfig('bom.json', { space: { name: 'BOM', primary: { janus: { url: 'ws://127.0.0.1:9' }, icecast: { mountUrl: 'http://127.0.0.1:9/live.opus' } } } }, '\uFEFF');
+    const config = writeConfig(
+      'bom.json',
+      { space: { name: 'BOM', primary: { janus: { url: 'ws://127.0.0.1:9' }, icecast: { mountUrl: 'http://127.0.0.1:9/live.opus' } } } },
+      '\uFEFF',
+    );
     expect(readFileSync(config).subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
     const out = join(dir, 'bom-link');
     const run = await steadycast(['listen-link', '--config', config, '--out', out]);
@@ -189,7 +212,12 @@ describe('config files', { timeout: 90_000 }, () => {
   });
 
   it('warns once when a config holding passwords can be read by other users, never printing them', async () => {
-    const config = writeConfig('secret.json', { space: { name: 'S', primary: { janus: { url: 'ws://127.0.0.1:9' }, icecast: { mountUrl: `http://source:${SECRET}@127.0.0.1:9/live.opus` } } } });
+    const config = writeConfig('secret.json', {
+      space: {
+        name: 'S',
+        primary: { janus: { url: 'ws://127.0.0.1:9' }, icecast: { mountUrl: `http://source:${SECRET}@127.0.0.1:9/live.opus` } },
+      },
+    });
     chmodSync(config, 0o644);
     const open = await steadycast(['listen-link', '--config', config, '--out', join(dir, 'secret-link')]);
     expect(open.code, open.stderr).toBe(0);
@@ -229,7 +257,10 @@ describe('passwords never on argv', { timeout: 90_000 }, () => {
 
   it('takes the source password from a 0600 file, escaped into the URL', () => {
     const file = passwordFile('icecast.pw', 'p@ss#%/word\n', 0o600);
-    const args = parseBroadcastArgs(['--source', 'tone:440', '--icecast', 'http://198.18.0.1:8000/live.opus', '--icecast-password-file', file], {});
+    const args = parseBroadcastArgs(
+      ['--source', 'tone:440', '--icecast', 'http://198.18.0.1:8000/live.opus', '--icecast-password-file', file],
+      {},
+    );
     expect(args.warnings).toEqual([]);
     const url = new URL(args.outputs[0]!.url);
     expect(url.username).toBe('source');
@@ -241,14 +272,20 @@ describe('passwords never on argv', { timeout: 90_000 }, () => {
     const primary = passwordFile('primary.pw', 'first', 0o600);
     const backup = passwordFile('backup.pw', 'second', 0o400);
     const urls = ['--icecast', 'http://198.18.0.1:8000/a.opus', '--icecast', 'http://198.18.0.2:8000/b.opus'];
-    const paired = parseBroadcastArgs(['--source', 'tone:440', ...urls, '--icecast-password-file', primary, '--icecast-password-file', backup], {});
+    const paired = parseBroadcastArgs(
+      ['--source', 'tone:440', ...urls, '--icecast-password-file', primary, '--icecast-password-file', backup],
+      {},
+    );
     expect(paired.outputs.map((output) => new URL(output.url).password)).toEqual(['first', 'second']);
     const shared = parseBroadcastArgs(['--source', 'tone:440', ...urls, '--icecast-password-file', primary], {});
     expect(shared.outputs.map((output) => new URL(output.url).password)).toEqual(['first', 'first']);
     const three = ['--icecast', 'http://198.18.0.3:8000/c.opus'];
-    expect(() => parseBroadcastArgs(['--source', 'tone:440', ...urls, ...three, '--icecast-password-file', primary, '--icecast-password-file', backup], {})).toThrow(
-      /2 --icecast-password-file options for 3 --icecast URLs/,
-    );
+    expect(() =>
+      parseBroadcastArgs(
+        ['--source', 'tone:440', ...urls, ...three, '--icecast-password-file', primary, '--icecast-password-file', backup],
+        {},
+      ),
+    ).toThrow(/2 --icecast-password-file options for 3 --icecast URLs/);
   });
 
   it('refuses a password file other users can read, naming the fix and not the password', () => {
@@ -267,7 +304,9 @@ describe('passwords never on argv', { timeout: 90_000 }, () => {
   });
 
   it('takes the password from the environment when no file is given', () => {
-    const args = parseBroadcastArgs(['--source', 'tone:440', '--icecast', 'http://198.18.0.1:8000/live.opus'], { [ICECAST_PASSWORD_ENV]: SECRET });
+    const args = parseBroadcastArgs(['--source', 'tone:440', '--icecast', 'http://198.18.0.1:8000/live.opus'], {
+      [ICECAST_PASSWORD_ENV]: SECRET,
+    });
     expect(decodeURIComponent(new URL(args.outputs[0]!.url).password)).toBe(SECRET);
     expect(args.warnings).toEqual([]);
   });
@@ -280,7 +319,14 @@ describe('passwords never on argv', { timeout: 90_000 }, () => {
 
   it('still takes a password on argv, with one warning that does not print it', () => {
     const args = parseBroadcastArgs(
-      ['--source', 'tone:440', '--icecast', `http://source:${SECRET}@198.18.0.1:8000/a.opus`, '--icecast', `http://source:${SECRET}@198.18.0.2:8000/b.opus`],
+      [
+        '--source',
+        'tone:440',
+        '--icecast',
+        `http://source:${SECRET}@198.18.0.1:8000/a.opus`,
+        '--icecast',
+        `http://source:${SECRET}@198.18.0.2:8000/b.opus`,
+      ],
       {},
     );
     expect(args.warnings).toHaveLength(1);
@@ -290,15 +336,21 @@ describe('passwords never on argv', { timeout: 90_000 }, () => {
   });
 
   it('warns once on stderr when the built command is given one', async () => {
-    const run = await steadycast(['broadcast', '--source', 'tone:440', '--icecast', `http://source:${SECRET}@127.0.0.1:9/live.opus`, '--duration', '0.2', '--json'], {
-      budgetMs: 30_000,
-    });
+    const run = await steadycast(
+      ['broadcast', '--source', 'tone:440', '--icecast', `http://source:${SECRET}@127.0.0.1:9/live.opus`, '--duration', '0.2', '--json'],
+      {
+        budgetMs: 30_000,
+      },
+    );
     expect(run.stderr.match(/visible to every user/g)).toHaveLength(1);
     expect(run.stderr + run.stdout).not.toContain(SECRET);
   });
 
   it('listeners: an outlet password from the environment or a file reaches the server, never argv', async () => {
-    const http = new FakeIcecastHttp().on('/admin/listclients?mount=/live.opus', { status: 200, body: listClientsXml('/live.opus', players(2)) });
+    const http = new FakeIcecastHttp().on('/admin/listclients?mount=/live.opus', {
+      status: 200,
+      body: listClientsXml('/live.opus', players(2)),
+    });
     const clock = new FakeClock();
     let err = '';
     const controller = new AbortController();

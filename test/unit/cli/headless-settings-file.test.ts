@@ -21,7 +21,13 @@ function tempFile(): string {
 }
 
 const running = EngineConfigSchema.parse({
-  space: { name: 'Launch night', primary: { janus: { url: 'ws://198.18.0.1:8188', room: { id: 1234, secret: ROOM_SECRET } }, icecast: { mountUrl: 'http://source:pw-123456@198.18.0.1:8000/live.opus' } } },
+  space: {
+    name: 'Launch night',
+    primary: {
+      janus: { url: 'ws://198.18.0.1:8188', room: { id: 1234, secret: ROOM_SECRET } },
+      icecast: { mountUrl: 'http://source:pw-123456@198.18.0.1:8000/live.opus' },
+    },
+  },
 });
 
 describe('the headless settings file', () => {

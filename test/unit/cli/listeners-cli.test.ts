@@ -38,7 +38,10 @@ async function runFor(args: string[], captured: Captured, clock: FakeClock, ms: 
 describe('steadycast listeners', () => {
   it('--json prints one line per reading with total, outlets, freshness and age, and never a password', async () => {
     const http = new FakeIcecastHttp()
-      .on('/admin/listclients?mount=/live.opus', { status: 200, body: listClientsXml('/live.opus', [...players(4), { ip: '198.18.0.5', userAgent: 'Icecast 2.4.4' }]) })
+      .on('/admin/listclients?mount=/live.opus', {
+        status: 200,
+        body: listClientsXml('/live.opus', [...players(4), { ip: '198.18.0.5', userAgent: 'Icecast 2.4.4' }]),
+      })
       .on('/status-json.xsl', { status: 200, body: statusJson([liveEntry('/relay.opus', 3)]) })
       .on('/admin/listclients?mount=/relay.opus', { status: 401, body: 'You need to authenticate' })
       .on('/admin/listclients?mount=/down.opus', { error: connectionRefused() });
@@ -46,10 +49,17 @@ describe('steadycast listeners', () => {
     const captured = fakeIo(http, clock);
     const code = await runFor(
       [
-        '--outlet', `http://source:${PASSWORD}@198.18.0.1:8000/live.opus`,
-        '--outlet', `http://source:wrong-${PASSWORD}@198.18.0.1:8000/relay.opus`,
-        '--outlet', `http://admin:${PASSWORD}@198.18.0.2:8000/down.opus`,
-        '--interval', '500', '--duration', '4', '--json',
+        '--outlet',
+        `http://source:${PASSWORD}@198.18.0.1:8000/live.opus`,
+        '--outlet',
+        `http://source:wrong-${PASSWORD}@198.18.0.1:8000/relay.opus`,
+        '--outlet',
+        `http://admin:${PASSWORD}@198.18.0.2:8000/down.opus`,
+        '--interval',
+        '500',
+        '--duration',
+        '4',
+        '--json',
       ],
       captured,
       clock,
@@ -59,7 +69,19 @@ describe('steadycast listeners', () => {
     const lines = captured.out().trim().split('\n');
     expect(lines.length).toBeGreaterThanOrEqual(8);
     const readings = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
-    const last = readings.at(-1) as { event: string; total: number; coveredOutlets: number; outlets: { listeners: number | null; stale: boolean; ageMs: number | null; relaysExcluded: number | null; staleReason: string | null; notice: string | null }[] };
+    const last = readings.at(-1) as {
+      event: string;
+      total: number;
+      coveredOutlets: number;
+      outlets: {
+        listeners: number | null;
+        stale: boolean;
+        ageMs: number | null;
+        relaysExcluded: number | null;
+        staleReason: string | null;
+        notice: string | null;
+      }[];
+    };
     expect(last.event).toBe('listeners');
     expect(last.total).toBe(7);
     expect(last.coveredOutlets).toBe(2);
@@ -121,8 +143,32 @@ describe('steadycast listeners', () => {
       uniqueEstimate: 1200,
       uniqueCoveredOutlets: 1,
       outlets: [
-        { id: 'a', label: 'a:8000/live', url: 'http://a:8000/live', listeners: 1234, relaysExcluded: 2, sourceLive: true, method: 'client-list', stale: false, staleReason: null, notice: null, ageMs: 300 },
-        { id: 'b', label: 'b:8000/live', url: 'http://b:8000/live', listeners: 9, relaysExcluded: null, sourceLive: true, method: 'public-status', stale: true, staleReason: 'timeout: b:8000 gave no answer within 2000 ms', notice: null, ageMs: 4000 },
+        {
+          id: 'a',
+          label: 'a:8000/live',
+          url: 'http://a:8000/live',
+          listeners: 1234,
+          relaysExcluded: 2,
+          sourceLive: true,
+          method: 'client-list',
+          stale: false,
+          staleReason: null,
+          notice: null,
+          ageMs: 300,
+        },
+        {
+          id: 'b',
+          label: 'b:8000/live',
+          url: 'http://b:8000/live',
+          listeners: 9,
+          relaysExcluded: null,
+          sourceLive: true,
+          method: 'public-status',
+          stale: true,
+          staleReason: 'timeout: b:8000 gave no answer within 2000 ms',
+          notice: null,
+          ageMs: 4000,
+        },
       ],
     });
     expect(line).toContain('1,234 connections from 1,200 listeners (1 of 2 servers reporting)  peak 1,500');

@@ -210,7 +210,11 @@ describe('WebSocket bridge', () => {
     expect(await audio.next()).toEqual({ type: 'auth-result', ok: true });
     expect(engine.getState().bridge.clients).toBe(1);
 
-    audio.socket.send(new Uint8Array(encodePcmFrame({ channels: 2, sampleRate: 48_000, sequence: 0, captureTime: 0, samples: new Float32Array(PCM_FRAME_LENGTH * 2) })));
+    audio.socket.send(
+      new Uint8Array(
+        encodePcmFrame({ channels: 2, sampleRate: 48_000, sequence: 0, captureTime: 0, samples: new Float32Array(PCM_FRAME_LENGTH * 2) }),
+      ),
+    );
     audio.send({ type: 'command', id: 'c1', channel: 'engine:ping', payload: { sentAt: 1 } });
     const refused = await audio.next();
     expect(refused).toMatchObject({ type: 'error', inReplyTo: 'c1', error: { code: 'unauthorized' } });

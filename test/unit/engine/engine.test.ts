@@ -100,7 +100,10 @@ describe('Engine', () => {
     const { engine } = makeEngine();
     engine.execute = () => Promise.reject(new EngineCommandError('Already in the conversation: leave it before joining again.'));
     const reply = await dispatchUntrusted(engine, 'engine:get-state', {});
-    expect(reply).toEqual({ ok: false, error: { code: 'engine-error', message: 'Already in the conversation: leave it before joining again.' } });
+    expect(reply).toEqual({
+      ok: false,
+      error: { code: 'engine-error', message: 'Already in the conversation: leave it before joining again.' },
+    });
   });
 
   it('keeps the latest log lines for UIs that attach later, bounded', async () => {
@@ -147,8 +150,12 @@ describe('engine config', () => {
   });
 
   it('takes the space’s failover rule, field by field, and names a bad one', () => {
-    expect(parseEngineConfig({ space: { name: 'x', failover: { thresholdMs: 5000 } } }, 'c.json').space.failover).toEqual({ thresholdMs: 5000 });
-    expect(() => parseEngineConfig({ space: { name: 'x', failover: { thresholdMs: 100 } } }, 'c.json')).toThrow(/space\.failover\.thresholdMs: at least 500 ms/);
+    expect(parseEngineConfig({ space: { name: 'x', failover: { thresholdMs: 5000 } } }, 'c.json').space.failover).toEqual({
+      thresholdMs: 5000,
+    });
+    expect(() => parseEngineConfig({ space: { name: 'x', failover: { thresholdMs: 100 } } }, 'c.json')).toThrow(
+      /space\.failover\.thresholdMs: at least 500 ms/,
+    );
     expect(() => parseEngineConfig({ space: { name: 'x', failover: { treshold: 5000 } } }, 'c.json')).toThrow(/treshold|Unrecognized/);
   });
 
@@ -159,7 +166,14 @@ describe('engine config', () => {
 
 describe('recording:reveal without a desktop', () => {
   it('says where the file is instead of failing silently', async () => {
-    const engine = new Engine({ version: 't', mode: 'headless', bridgeKind: 'websocket', config: EngineConfigSchema.parse({ space: { name: 'x' } }), clock: new FakeClock(), prober: new FakeProber() });
+    const engine = new Engine({
+      version: 't',
+      mode: 'headless',
+      bridgeKind: 'websocket',
+      config: EngineConfigSchema.parse({ space: { name: 'x' } }),
+      clock: new FakeClock(),
+      prober: new FakeProber(),
+    });
     await expect(engine.execute({ channel: 'recording:reveal', payload: {} })).rejects.toThrow(/No show has been recorded/);
   });
 });
@@ -169,7 +183,11 @@ describe('describeError', () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' });
     expect(describeError(new TypeError('fetch failed', { cause: refused }))).toBe('fetch failed: connect ECONNREFUSED 127.0.0.1:9');
     expect(describeError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))).toBe('socket hang up (ECONNRESET)');
-    const wsErrorEvent = Object.create({ get message() { return 'connect ECONNREFUSED'; } }) as object;
+    const wsErrorEvent = Object.create({
+      get message() {
+        return 'connect ECONNREFUSED';
+      },
+    }) as object;
     expect(describeError(wsErrorEvent)).toBe('connect ECONNREFUSED');
     expect(describeError({ error: refused })).toBe('connect ECONNREFUSED 127.0.0.1:9');
     expect(describeError({})).toBe('[object Object]');
@@ -179,7 +197,15 @@ describe('describeError', () => {
 describe('Engine: the space chosen in Settings is the one it runs', () => {
   const form = (name: string) => ({
     name,
-    primary: { janusUrl: 'ws://198.18.0.3:8188', roomId: 77, roomSecret: 'a-long-secret', roomPin: '', mountUrl: 'http://198.18.0.3:8000/morning.opus', sourceUser: 'source', sourcePassword: 'pw-123' },
+    primary: {
+      janusUrl: 'ws://198.18.0.3:8188',
+      roomId: 77,
+      roomSecret: 'a-long-secret',
+      roomPin: '',
+      mountUrl: 'http://198.18.0.3:8000/morning.opus',
+      sourceUser: 'source',
+      sourcePassword: 'pw-123',
+    },
     backup: null,
   });
 
@@ -193,15 +219,22 @@ describe('Engine: the space chosen in Settings is the one it runs', () => {
     expect(used.pendingSpace).toBe(false);
     const state = engine.getState();
     expect(state.space.name).toBe('Morning show');
-    expect(state.space.endpoints.map((endpoint) => [endpoint.name, endpoint.icecast?.url])).toEqual([['primary', 'http://198.18.0.3:8000/morning.opus']]);
+    expect(state.space.endpoints.map((endpoint) => [endpoint.name, endpoint.icecast?.url])).toEqual([
+      ['primary', 'http://198.18.0.3:8000/morning.opus'],
+    ]);
     // The space it ran before can be deleted now; the one in use cannot.
-    await expect(engine.execute({ channel: 'settings:delete-space', payload: { id } })).rejects.toThrow(/is the space this engine runs now/);
+    await expect(engine.execute({ channel: 'settings:delete-space', payload: { id } })).rejects.toThrow(
+      /is the space this engine runs now/,
+    );
   });
 
   it('an edit of the space in use applies at once while off air and out of the room', async () => {
     const { engine } = makeEngine();
     const view = await engine.execute({ channel: 'settings:get', payload: {} });
-    const saved = await engine.execute({ channel: 'settings:save-space', payload: { id: view.activeSpaceId, space: form('Launch night, moved') } });
+    const saved = await engine.execute({
+      channel: 'settings:save-space',
+      payload: { id: view.activeSpaceId, space: form('Launch night, moved') },
+    });
     expect(saved.pendingSpace).toBe(false);
     expect(engine.getState().space.name).toBe('Launch night, moved');
     expect(engine.getState().space.endpoints[0]?.janus?.url).toBe('ws://198.18.0.3:8188/');
@@ -216,22 +249,59 @@ describe('Engine: an edit of the space in use, saved on air', () => {
       mode: 'headless',
       bridgeKind: 'websocket',
       // Nobody listens on port 1: the output keeps retrying, the show is on air all the same.
-      config: EngineConfigSchema.parse({ space: { name: 'Loopback show', primary: { janus: { url: 'ws://127.0.0.1:1' }, icecast: { mountUrl: 'http://source:pw-123@127.0.0.1:1/live.opus' } } } }),
+      config: EngineConfigSchema.parse({
+        space: {
+          name: 'Loopback show',
+          primary: { janus: { url: 'ws://127.0.0.1:1' }, icecast: { mountUrl: 'http://source:pw-123@127.0.0.1:1/live.opus' } },
+        },
+      }),
       clock,
       prober: new FakeProber(),
     });
     const view = await engine.execute({ channel: 'settings:get', payload: {} });
     const other = await engine.execute({
       channel: 'settings:save-space',
-      payload: { id: null, space: { name: 'Other', primary: { janusUrl: 'ws://127.0.0.1:2', roomId: null, roomSecret: null, roomPin: '', mountUrl: 'http://127.0.0.1:2/other.opus', sourceUser: 'source', sourcePassword: 'pw-456' }, backup: null } },
+      payload: {
+        id: null,
+        space: {
+          name: 'Other',
+          primary: {
+            janusUrl: 'ws://127.0.0.1:2',
+            roomId: null,
+            roomSecret: null,
+            roomPin: '',
+            mountUrl: 'http://127.0.0.1:2/other.opus',
+            sourceUser: 'source',
+            sourcePassword: 'pw-456',
+          },
+          backup: null,
+        },
+      },
     });
     await engine.execute({ channel: 'broadcast:start', payload: { source: { kind: 'tone', frequencyHz: 440 } } });
     expect(engine.getState().broadcast).not.toBeNull();
 
-    await expect(engine.execute({ channel: 'settings:use-space', payload: { id: other.spaces[1]?.id ?? '' } })).rejects.toThrow('A show is on air: end it before changing the space.');
+    await expect(engine.execute({ channel: 'settings:use-space', payload: { id: other.spaces[1]?.id ?? '' } })).rejects.toThrow(
+      'A show is on air: end it before changing the space.',
+    );
     const edited = await engine.execute({
       channel: 'settings:save-space',
-      payload: { id: view.activeSpaceId, space: { name: 'Loopback show, renamed', primary: { janusUrl: 'ws://127.0.0.1:1', roomId: null, roomSecret: null, roomPin: '', mountUrl: 'http://127.0.0.1:1/live.opus', sourceUser: 'source', sourcePassword: null }, backup: null } },
+      payload: {
+        id: view.activeSpaceId,
+        space: {
+          name: 'Loopback show, renamed',
+          primary: {
+            janusUrl: 'ws://127.0.0.1:1',
+            roomId: null,
+            roomSecret: null,
+            roomPin: '',
+            mountUrl: 'http://127.0.0.1:1/live.opus',
+            sourceUser: 'source',
+            sourcePassword: null,
+          },
+          backup: null,
+        },
+      },
     });
     expect(edited.pendingSpace).toBe(true);
     expect(engine.getState().space.name).toBe('Loopback show');

@@ -34,11 +34,20 @@ function recordLogs(): LogRecord[] {
 }
 
 const engineOn = (clock = new FakeClock(), mode: 'desktop' | 'headless' = 'desktop'): Engine =>
-  new Engine({ version: 't', mode, bridgeKind: mode === 'desktop' ? 'ipc' : 'websocket', config: EngineConfigSchema.parse({}), clock, prober: new FakeProber() });
+  new Engine({
+    version: 't',
+    mode,
+    bridgeKind: mode === 'desktop' ? 'ipc' : 'websocket',
+    config: EngineConfigSchema.parse({}),
+    clock,
+    prober: new FakeProber(),
+  });
 
 describe('log:write payload', () => {
   it('takes a kind, a message and an optional place, nothing else', () => {
-    expect(parseCommand('log:write', { kind: 'uncaught', message: 'x is not a function', where: 'app.js:1:2' })).toMatchObject({ ok: true });
+    expect(parseCommand('log:write', { kind: 'uncaught', message: 'x is not a function', where: 'app.js:1:2' })).toMatchObject({
+      ok: true,
+    });
     expect(parseCommand('log:write', { kind: 'render', message: 'boom' })).toMatchObject({ ok: true });
     for (const bad of [
       { kind: 'fatal', message: 'x' },
@@ -59,7 +68,9 @@ describe('log:write payload', () => {
     expect(formatReport({ kind: 'unhandled-rejection', message: 'late\n2026-12-06T00:00:00.000Z ERROR [engine] forged\r\u2028' })).toBe(
       'unhandled promise rejection in the window: late 2026-12-06T00:00:00.000Z ERROR [engine] forged',
     );
-    expect(formatReport({ kind: 'uncaught', message: 'x'.repeat(RENDERER_ERROR_MESSAGE_MAX), where: 'y'.repeat(RENDERER_ERROR_WHERE_MAX) })).toHaveLength(2000);
+    expect(
+      formatReport({ kind: 'uncaught', message: 'x'.repeat(RENDERER_ERROR_MESSAGE_MAX), where: 'y'.repeat(RENDERER_ERROR_WHERE_MAX) }),
+    ).toHaveLength(2000);
   });
 });
 
@@ -86,7 +97,10 @@ describe('rate limit', () => {
     expect(logs.map((record) => [record.level, record.message])).toEqual([
       ['warn', '6 unexpected errors of the window were left out of the log'],
       ['error', 'uncaught error in the window: loop'],
-      ['warn', `the window reports unexpected errors faster than ${RENDERER_LOG_BURST} a minute: further ones are left out of the log for now`],
+      [
+        'warn',
+        `the window reports unexpected errors faster than ${RENDERER_LOG_BURST} a minute: further ones are left out of the log for now`,
+      ],
     ]);
 
     // A quiet minute fills the bucket again, and no more.
@@ -103,9 +117,19 @@ describe('log:write through the engine and its bindings', () => {
     removers.push(addLogSink((record) => engine.publishLog(record)));
     const events: EngineEvent[] = [];
     removers.push(engine.subscribe((event) => events.push(event)));
-    expect(await dispatchUntrusted(engine, 'log:write', { kind: 'render', message: 'boom', where: 'Meter < App' })).toEqual({ ok: true, result: { written: true } });
-    expect(logs.map(({ level, scope, message }) => ({ level, scope, message }))).toContainEqual({ level: 'error', scope: 'renderer', message: 'the window stopped drawing: boom (at Meter < App)' });
-    expect(events).toContainEqual({ channel: 'log:entry', payload: expect.objectContaining({ scope: 'renderer', message: 'the window stopped drawing: boom (at Meter < App)' }) as unknown });
+    expect(await dispatchUntrusted(engine, 'log:write', { kind: 'render', message: 'boom', where: 'Meter < App' })).toEqual({
+      ok: true,
+      result: { written: true },
+    });
+    expect(logs.map(({ level, scope, message }) => ({ level, scope, message }))).toContainEqual({
+      level: 'error',
+      scope: 'renderer',
+      message: 'the window stopped drawing: boom (at Meter < App)',
+    });
+    expect(events).toContainEqual({
+      channel: 'log:entry',
+      payload: expect.objectContaining({ scope: 'renderer', message: 'the window stopped drawing: boom (at Meter < App)' }) as unknown,
+    });
   });
 
   it('arrives over IPC from the window through the preload', async () => {
@@ -114,11 +138,22 @@ describe('log:write through the engine and its bindings', () => {
     const window = new electron.BrowserWindow({});
     await window.loadFile('/app/out/renderer/index.html');
     const engine = engineOn();
-    removers.push(registerIpc(electron.ipcMain, engine, { isTrustedSender: createSenderCheck(() => window.webContents, { kind: 'file', path: '/app/out/renderer/index.html' }), eventTarget: () => window.webContents }));
+    removers.push(
+      registerIpc(electron.ipcMain, engine, {
+        isTrustedSender: createSenderCheck(() => window.webContents, { kind: 'file', path: '/app/out/renderer/index.html' }),
+        eventTarget: () => window.webContents,
+      }),
+    );
     electron.ipcRenderer.connectToMain(electron.ipcMain, window.webContents);
     const api = apiFromReplies(buildSteadycastApi(electron.ipcRenderer));
-    await expect(api.invoke('log:write', { kind: 'uncaught', message: 'x is not a function', where: 'index.js:3:7' })).resolves.toEqual({ written: true });
-    expect(logs.some((record) => record.scope === 'renderer' && record.message === 'uncaught error in the window: x is not a function (at index.js:3:7)')).toBe(true);
+    await expect(api.invoke('log:write', { kind: 'uncaught', message: 'x is not a function', where: 'index.js:3:7' })).resolves.toEqual({
+      written: true,
+    });
+    expect(
+      logs.some(
+        (record) => record.scope === 'renderer' && record.message === 'uncaught error in the window: x is not a function (at index.js:3:7)',
+      ),
+    ).toBe(true);
   });
 
   it('arrives over the WebSocket bridge headless', async () => {
@@ -146,9 +181,18 @@ describe('log:write through the engine and its bindings', () => {
       });
       socket.send(JSON.stringify({ type: 'auth', token: 'log-token' }));
       expect(await next('auth-result')).toMatchObject({ ok: true });
-      socket.send(JSON.stringify({ type: 'command', id: 'w1', channel: 'log:write', payload: { kind: 'unhandled-rejection', message: 'network down' } }));
+      socket.send(
+        JSON.stringify({
+          type: 'command',
+          id: 'w1',
+          channel: 'log:write',
+          payload: { kind: 'unhandled-rejection', message: 'network down' },
+        }),
+      );
       expect(await next('result')).toEqual({ type: 'result', id: 'w1', reply: { ok: true, result: { written: true } } });
-      expect(logs.some((record) => record.scope === 'renderer' && record.message === 'unhandled promise rejection in the window: network down')).toBe(true);
+      expect(
+        logs.some((record) => record.scope === 'renderer' && record.message === 'unhandled promise rejection in the window: network down'),
+      ).toBe(true);
     } finally {
       socket.close();
       await server.close();

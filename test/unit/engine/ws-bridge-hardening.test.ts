@@ -145,7 +145,9 @@ describe('WebSocket bridge against a hostile local peer', () => {
     it('adds the address it was bound to, and every interface address when bound to all', () => {
       expect(allowedHostHeaders('127.0.0.1', 7766)).toEqual(new Set(['127.0.0.1:7766', 'localhost:7766', '[::1]:7766']));
       expect(allowedHostHeaders('198.18.0.1', 7766)).toContain('198.18.0.1:7766');
-      expect(allowedHostHeaders('::1', 80)).toEqual(new Set(['127.0.0.1:80', '127.0.0.1', 'localhost:80', 'localhost', '[::1]:80', '[::1]']));
+      expect(allowedHostHeaders('::1', 80)).toEqual(
+        new Set(['127.0.0.1:80', '127.0.0.1', 'localhost:80', 'localhost', '[::1]:80', '[::1]']),
+      );
       expect(allowedHostHeaders('Studio.Example.org', 7766)).toContain('studio.example.org:7766');
       const all = allowedHostHeaders('0.0.0.0', 7766);
       expect(all).toContain('127.0.0.1:7766');
@@ -189,13 +191,19 @@ describe('WebSocket bridge against a hostile local peer', () => {
       }
       expect(peak).toBeLessThanOrEqual(32);
       // The oldest waiting sockets were closed to make room (1013: try again later).
-      await until(() => flood.filter((peer) => peer.socket.readyState === WebSocket.CLOSED).length >= 200 - 32, 'the evicted sockets to close');
+      await until(
+        () => flood.filter((peer) => peer.socket.readyState === WebSocket.CLOSED).length >= 200 - 32,
+        'the evicted sockets to close',
+      );
       expect((await flood[0]!.closed).code).toBe(1013);
 
       const ui = await authed();
       expect(server.stats().ui).toBe(1);
       // Bounded in time: every flood socket is gone after the auth timeout; the real client stays.
-      await until(() => server.stats().unauthenticated === 0 && flood.every((peer) => peer.socket.readyState === WebSocket.CLOSED), 'the flood to be closed');
+      await until(
+        () => server.stats().unauthenticated === 0 && flood.every((peer) => peer.socket.readyState === WebSocket.CLOSED),
+        'the flood to be closed',
+      );
       expect(ui.socket.readyState).toBe(WebSocket.OPEN);
     });
 
@@ -233,7 +241,10 @@ describe('WebSocket bridge against a hostile local peer', () => {
       expect(server.stats().ui).toBe(1);
       expect(server.stats().peakQueuedBytes).toBeLessThan(SEND_QUEUE_LIMIT_BYTES + 4096);
       expect(reader.socket.readyState).toBe(WebSocket.OPEN);
-      await until(() => reader.messages.filter((message) => message.type === 'event' && message.channel === 'log:entry').length >= published, 'the reader to get every line');
+      await until(
+        () => reader.messages.filter((message) => message.type === 'event' && message.channel === 'log:entry').length >= published,
+        'the reader to get every line',
+      );
       expect(engine.getState().bridge.clients).toBe(1);
     });
 

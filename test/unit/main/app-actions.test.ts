@@ -25,7 +25,10 @@ const ROOM_SECRET = 'imported-room-secret';
 const space = {
   space: {
     name: 'Imported night',
-    primary: { janus: { url: 'ws://198.18.0.1:8188', room: { id: 7, secret: ROOM_SECRET } }, icecast: { mountUrl: `http://source:${PASSWORD}@198.18.0.1:8000/n.opus` } },
+    primary: {
+      janus: { url: 'ws://198.18.0.1:8188', room: { id: 7, secret: ROOM_SECRET } },
+      icecast: { mountUrl: `http://source:${PASSWORD}@198.18.0.1:8000/n.opus` },
+    },
   },
 };
 
@@ -70,7 +73,11 @@ describe('Import Space Settings', () => {
     const written = await readFile(join(userData, 'settings.json'), 'utf8');
     expect(written).not.toContain(PASSWORD);
     expect(written).not.toContain(ROOM_SECRET);
-    const reread = await new SettingsStore({ dir: userData, vault: createSafeStorageVault(electron.safeStorage, 'linux'), now: Date.now }).load();
+    const reread = await new SettingsStore({
+      dir: userData,
+      vault: createSafeStorageVault(electron.safeStorage, 'linux'),
+      now: Date.now,
+    }).load();
     expect(reread.settings.config.space.primary?.icecast.mountUrl).toBe(`http://source:${PASSWORD}@198.18.0.1:8000/n.opus`);
   });
 
@@ -92,7 +99,10 @@ describe('Import Space Settings', () => {
 
   it('names the bad fields of a file it cannot use', async () => {
     const file = join(userData, 'space.json');
-    await writeFile(file, JSON.stringify({ space: { name: 'x', primary: { janus: { url: 'http://wrong' }, icecast: { mountUrl: 'http://h/m' } } } }));
+    await writeFile(
+      file,
+      JSON.stringify({ space: { name: 'x', primary: { janus: { url: 'http://wrong' }, icecast: { mountUrl: 'http://h/m' } } } }),
+    );
     const electron = createFakeElectron({ userData });
     await start(electron);
     electron.dialog.openDialogResult = { canceled: false, filePaths: [file] };
@@ -110,7 +120,10 @@ describe('logs and diagnostics in the app', () => {
     const electron = createFakeElectron({ userData, safeStorage });
     const app = await start(electron, {
       logFiles: (dir, secrets) => createLogFiles({ dir, secrets, create: (logId) => electronLog.create({ logId: `${logId}-app-${run}` }) }),
-      runtime: { versions: { electron: '45.4.1', chrome: '140', node: '22.19.0' }, system: { platform: 'linux', arch: 'x64', release: '6.1', type: 'Linux' } },
+      runtime: {
+        versions: { electron: '45.4.1', chrome: '140', node: '22.19.0' },
+        system: { platform: 'linux', arch: 'x64', release: '6.1', type: 'Linux' },
+      },
     });
     createLogger('test').warn(`a message that quotes the room secret ${ROOM_SECRET} and the password ${PASSWORD}`);
     electron.windows[0]?.webContents.consoleMessage(`page says ${ROOM_SECRET}`, 'error');
@@ -153,7 +166,9 @@ describe('Windows identity', () => {
 describe('a steadycast: link that is not an invite', () => {
   it('gets its problem shown on a first launch and on macOS open-url, never silence', async () => {
     const electron = createFakeElectron({ userData });
-    await start(electron, { launch: { argv: ['/opt/Steadycast/steadycast', 'steadycast://join/'], defaultApp: false, execPath: '/opt/Steadycast/steadycast' } });
+    await start(electron, {
+      launch: { argv: ['/opt/Steadycast/steadycast', 'steadycast://join/'], defaultApp: false, execPath: '/opt/Steadycast/steadycast' },
+    });
     const window = electron.windows[0];
     if (!window) throw new Error('no window');
     window.webContents.finishLoading();

@@ -37,7 +37,13 @@ describe('protocol client', () => {
     expect(packaged.app.protocolClients).toEqual([{ protocol: 'steadycast', path: undefined, args: undefined }]);
 
     const dev = createFakeElectron();
-    expect(registerProtocolClient(dev.app, { argv: ['/dev/electron', '--inspect', 'steadycast://join/x', 'app'], defaultApp: true, execPath: '/dev/electron' }, quiet)).toBe(true);
+    expect(
+      registerProtocolClient(
+        dev.app,
+        { argv: ['/dev/electron', '--inspect', 'steadycast://join/x', 'app'], defaultApp: true, execPath: '/dev/electron' },
+        quiet,
+      ),
+    ).toBe(true);
     expect(dev.app.protocolClients).toEqual([{ protocol: 'steadycast', path: '/dev/electron', args: [resolve('app')] }]);
   });
 
@@ -46,7 +52,9 @@ describe('protocol client', () => {
     const remove = addLogSink((record) => logs.push(record));
     try {
       const noPath = createFakeElectron();
-      expect(registerProtocolClient(noPath.app, { argv: ['/dev/electron', '--inspect'], defaultApp: true, execPath: '/dev/electron' }, quiet)).toBe(false);
+      expect(
+        registerProtocolClient(noPath.app, { argv: ['/dev/electron', '--inspect'], defaultApp: true, execPath: '/dev/electron' }, quiet),
+      ).toBe(false);
       expect(noPath.app.protocolClients).toEqual([]);
       const refused = createFakeElectron();
       refused.app.registersProtocols = false;
@@ -64,16 +72,24 @@ describe('protocol client', () => {
 describe('shortcut notices', () => {
   it('names only the keys that could not be registered', () => {
     expect(unavailableShortcutsNotice([{ name: 'Mute shortcut', keys: 'Alt+F1', problem: null }])).toBeNull();
-    expect(unavailableShortcutsNotice([
-      { name: 'Mute shortcut', keys: 'Alt+F1', problem: null },
-      { name: 'Push-to-talk shortcut', keys: 'Alt+F2', problem: 'taken' },
-    ])).toEqual({ title: 'Some Steadycast shortcuts are not available', body: 'Push-to-talk shortcut Alt+F2: taken' });
+    expect(
+      unavailableShortcutsNotice([
+        { name: 'Mute shortcut', keys: 'Alt+F1', problem: null },
+        { name: 'Push-to-talk shortcut', keys: 'Alt+F2', problem: 'taken' },
+      ]),
+    ).toEqual({ title: 'Some Steadycast shortcuts are not available', body: 'Push-to-talk shortcut Alt+F2: taken' });
   });
 
   it('registers saved keys and tells about a conflict', () => {
     const electron = createFakeElectron();
     electron.globalShortcut.takenByOthers.add('Alt+F2');
-    const shortcuts = new GlobalShortcuts({ globalShortcut: electron.globalShortcut, clock: new FakeClock(), platform: 'linux', microphone: { isMuted: () => false, setMuted: () => undefined }, logger: quiet });
+    const shortcuts = new GlobalShortcuts({
+      globalShortcut: electron.globalShortcut,
+      clock: new FakeClock(),
+      platform: 'linux',
+      microphone: { isMuted: () => false, setMuted: () => undefined },
+      logger: quiet,
+    });
     const notices: string[] = [];
     applyShortcutSettings(shortcuts, { muteToggle: 'Alt+F1', pushToTalk: 'Alt+F2' }, (title) => notices.push(title));
     expect([...electron.globalShortcut.registered.keys()]).toEqual(['Alt+F1']);
@@ -96,14 +112,23 @@ describe('settings of a run', () => {
     const changes: unknown[] = [];
     settings.onShortcutsChanged((next) => changes.push(next));
 
-    const config = EngineConfigSchema.parse({ space: { name: 'Night', primary: { janus: { url: 'ws://198.18.0.1:8188' }, icecast: { mountUrl: 'http://source:first-pw@198.18.0.1:8000/n.opus' } } } });
+    const config = EngineConfigSchema.parse({
+      space: {
+        name: 'Night',
+        primary: { janus: { url: 'ws://198.18.0.1:8188' }, icecast: { mountUrl: 'http://source:first-pw@198.18.0.1:8000/n.opus' } },
+      },
+    });
     await settings.file.importSpace(config);
     expect(secrets.list()).toContain('first-pw');
     expect(settings.current().config.space.name).toBe('Night');
     expect(changes).toEqual([]);
 
     const general = settings.file.saved().general;
-    await settings.file.save({ running: settings.current().config.space, others: [], general: { ...general, shortcuts: { muteToggle: 'Alt+F9', pushToTalk: null } } } as SettingsSnapshot);
+    await settings.file.save({
+      running: settings.current().config.space,
+      others: [],
+      general: { ...general, shortcuts: { muteToggle: 'Alt+F9', pushToTalk: null } },
+    } as SettingsSnapshot);
     expect(changes).toEqual([{ muteToggle: 'Alt+F9', pushToTalk: null }]);
     // Replaced secrets stay redacted for the rest of the run.
     expect(secrets.list()).toContain('first-pw');
@@ -111,16 +136,32 @@ describe('settings of a run', () => {
 
   it('explains unusable settings and what to do', async () => {
     const electron = createFakeElectron();
-    await showUnusableSettings(electron.dialog, { status: 'unusable', path: '/u/settings.json', settings: (await AppSettings.load({ dir, vault: vault(), now: Date.now, secrets: new SecretValues(), logger: quiet })).current(), problems: ['space.name: required'], keptAt: '/u/settings.corrupt-1.json', damaged: true, notices: [] });
+    await showUnusableSettings(electron.dialog, {
+      status: 'unusable',
+      path: '/u/settings.json',
+      settings: (await AppSettings.load({ dir, vault: vault(), now: Date.now, secrets: new SecretValues(), logger: quiet })).current(),
+      problems: ['space.name: required'],
+      keptAt: '/u/settings.corrupt-1.json',
+      damaged: true,
+      notices: [],
+    });
     expect(electron.dialog.messageBoxes[0]).toMatchObject({ type: 'warning', message: 'Steadycast started with its default settings' });
-    expect(electron.dialog.messageBoxes[0]?.detail).toMatch(/moved aside, so nothing is lost:\n\/u\/settings\.corrupt-1\.json\n\n• space\.name: required\n\nFix these fields/);
+    expect(electron.dialog.messageBoxes[0]?.detail).toMatch(
+      /moved aside, so nothing is lost:\n\/u\/settings\.corrupt-1\.json\n\n• space\.name: required\n\nFix these fields/,
+    );
   });
 });
 
 describe('diagnostics export', () => {
   it('writes the bundle under diagnostics/, with the fallback system facts, and reveals it', async () => {
     const electron = createFakeElectron();
-    const settings = await AppSettings.load({ dir, vault: createSafeStorageVault(new FakeSafeStorage(8), 'linux'), now: Date.now, secrets: new SecretValues(), logger: quiet });
+    const settings = await AppSettings.load({
+      dir,
+      vault: createSafeStorageVault(new FakeSafeStorage(8), 'linux'),
+      now: Date.now,
+      secrets: new SecretValues(),
+      logger: quiet,
+    });
     const exportBundle = diagnosticsExporter({
       userData: dir,
       clock: new FakeClock(),

@@ -19,7 +19,10 @@ afterEach(async () => {
   await rm(userData, { recursive: true, force: true });
 });
 
-async function start(overrides: Partial<DesktopAppOptions> = {}, electron = createFakeElectron({ userData })): Promise<{ electron: FakeElectron; app: DesktopApp }> {
+async function start(
+  overrides: Partial<DesktopAppOptions> = {},
+  electron = createFakeElectron({ userData }),
+): Promise<{ electron: FakeElectron; app: DesktopApp }> {
   const app = await startApp(electron, options(overrides));
   if (!app) throw new Error('the app did not start');
   started.push(app);
@@ -92,7 +95,8 @@ describe('desktop app lifecycle', () => {
     electron.app.emit('activate');
     const second = electron.windows[1];
     if (!second) throw new Error('no second window');
-    const ping = (event: ReturnType<typeof first.webContents.topFrameEvent>): Promise<unknown> => electron.ipcMain.invoke('engine:ping', event, { nonce: 'n' });
+    const ping = (event: ReturnType<typeof first.webContents.topFrameEvent>): Promise<unknown> =>
+      electron.ipcMain.invoke('engine:ping', event, { nonce: 'n' });
     await expect(ping(first.webContents.topFrameEvent())).resolves.toMatchObject({ ok: false, error: { code: 'forbidden-sender' } });
     await expect(ping(second.webContents.topFrameEvent())).resolves.toMatchObject({ ok: true });
   });
@@ -112,7 +116,10 @@ describe('desktop app lifecycle', () => {
     expect(packaged.electron.app.protocolClients).toEqual([{ protocol: 'steadycast', path: undefined, args: undefined }]);
 
     const dev = await start(
-      { platform: 'win32', launch: { argv: ['C:\\dev\\electron.exe', '--inspect', '.'], defaultApp: true, execPath: 'C:\\dev\\electron.exe' } },
+      {
+        platform: 'win32',
+        launch: { argv: ['C:\\dev\\electron.exe', '--inspect', '.'], defaultApp: true, execPath: 'C:\\dev\\electron.exe' },
+      },
       createFakeElectron({ userData }),
     );
     expect(dev.electron.app.protocolClients).toEqual([{ protocol: 'steadycast', path: 'C:\\dev\\electron.exe', args: [resolve('.')] }]);
@@ -147,7 +154,10 @@ describe('config file', () => {
 
   it('names every problem of a bad file in a dialog and starts with the default config', async () => {
     const path = join(userData, 'config.json');
-    await writeFile(path, JSON.stringify({ space: { name: '', primary: { janus: { url: 'http://janus' }, icecast: { mountUrl: 'ftp://x' } } } }));
+    await writeFile(
+      path,
+      JSON.stringify({ space: { name: '', primary: { janus: { url: 'http://janus' }, icecast: { mountUrl: 'ftp://x' } } } }),
+    );
     const { electron, app } = await start();
     expect(app.engine.getState().space.name).toBe('Untitled space');
     expect(electron.dialog.messageBoxes).toHaveLength(1);

@@ -46,7 +46,10 @@ const options = (overrides: Partial<DesktopAppOptions> = {}): DesktopAppOptions 
   ...overrides,
 });
 
-async function start(overrides: Partial<DesktopAppOptions> = {}, electron = createFakeElectron({ userData })): Promise<{ electron: FakeElectron; app: DesktopApp; window: FakeBrowserWindow }> {
+async function start(
+  overrides: Partial<DesktopAppOptions> = {},
+  electron = createFakeElectron({ userData }),
+): Promise<{ electron: FakeElectron; app: DesktopApp; window: FakeBrowserWindow }> {
   const app = await startApp(electron, options(overrides));
   if (!app) throw new Error('the app did not start');
   started.push(app);
@@ -56,7 +59,8 @@ async function start(overrides: Partial<DesktopAppOptions> = {}, electron = crea
 }
 
 /** What main sent the window on `invites:opened`. */
-const opened = (window: FakeBrowserWindow): unknown[] => window.webContents.sent.filter((message) => message.channel === 'invites:opened').map((message) => message.args);
+const opened = (window: FakeBrowserWindow): unknown[] =>
+  window.webContents.sent.filter((message) => message.channel === 'invites:opened').map((message) => message.args);
 
 function expectCodeNeverLogged(): void {
   expect(logs.length).toBeGreaterThan(0);
@@ -68,7 +72,9 @@ function expectCodeNeverLogged(): void {
 
 describe('deep links in the desktop app', () => {
   it('hands the link of a first launch (Windows argv with Chromium switches) to the window once its page loaded', async () => {
-    const { window } = await start({ launch: { argv: [EXE, '--allow-file-access-from-files', `"${LINK}"`], defaultApp: false, execPath: EXE } });
+    const { window } = await start({
+      launch: { argv: [EXE, '--allow-file-access-from-files', `"${LINK}"`], defaultApp: false, execPath: EXE },
+    });
     expect(opened(window)).toEqual([]);
     window.webContents.finishLoading();
     expect(opened(window)).toEqual([[{ kind: 'invite', link: LINK }]]);
@@ -81,7 +87,10 @@ describe('deep links in the desktop app', () => {
   });
 
   it('hands the link of a Linux first launch over the same way', async () => {
-    const { window } = await start({ platform: 'linux', launch: { argv: ['/opt/Steadycast/steadycast', `${LINK}/`], defaultApp: false, execPath: '/opt/Steadycast/steadycast' } });
+    const { window } = await start({
+      platform: 'linux',
+      launch: { argv: ['/opt/Steadycast/steadycast', `${LINK}/`], defaultApp: false, execPath: '/opt/Steadycast/steadycast' },
+    });
     window.webContents.finishLoading();
     expect(opened(window)).toEqual([[{ kind: 'invite', link: LINK }]]);
   });
@@ -114,7 +123,13 @@ describe('deep links in the desktop app', () => {
 
   it('keeps a macOS open-url that arrives before ready, and delivers it when the page loaded', async () => {
     const electron = createFakeElectron({ userData, readyAtOnce: false });
-    const starting = startApp(electron, options({ platform: 'darwin', launch: { argv: ['/Applications/Steadycast.app/Contents/MacOS/Steadycast'], defaultApp: false, execPath: '/x' } }));
+    const starting = startApp(
+      electron,
+      options({
+        platform: 'darwin',
+        launch: { argv: ['/Applications/Steadycast.app/Contents/MacOS/Steadycast'], defaultApp: false, execPath: '/x' },
+      }),
+    );
     expect(electron.app.openUrl(LINK)).toBe(true);
     expect(electron.windows).toEqual([]);
     electron.app.becomeReady();

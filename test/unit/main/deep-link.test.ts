@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createDeepLinkInbox, deepLinkFromArgv, MAX_PENDING_LINKS, NOT_AN_INVITE_LINK, parseDeepLink, type OpenedLink } from '../../../electron/main/deep-link';
+import {
+  createDeepLinkInbox,
+  deepLinkFromArgv,
+  MAX_PENDING_LINKS,
+  NOT_AN_INVITE_LINK,
+  parseDeepLink,
+  type OpenedLink,
+} from '../../../electron/main/deep-link';
 import { createLogger, type LogRecord } from '../../../electron/engine/log/logger';
 import { eventSchemas } from '../../../electron/shared/contract';
 import { MAX_INVITE_CODE_LENGTH } from '../../../electron/shared/conversation';
@@ -15,19 +22,42 @@ describe('deep links: one URL', () => {
   });
 
   it('accepts what launchers and shells add: a trailing slash, quotes, spaces, an upper-case scheme, other slash counts', () => {
-    for (const shape of [`${LINK}/`, `${LINK}//`, `"${LINK}"`, `'${LINK}/'`, `  ${LINK}\n`, `STEADYCAST://JOIN/${CODE}`, `steadycast:join/${CODE}`, `steadycast:///join/${CODE}`]) {
+    for (const shape of [
+      `${LINK}/`,
+      `${LINK}//`,
+      `"${LINK}"`,
+      `'${LINK}/'`,
+      `  ${LINK}\n`,
+      `STEADYCAST://JOIN/${CODE}`,
+      `steadycast:join/${CODE}`,
+      `steadycast:///join/${CODE}`,
+    ]) {
       expect(parseDeepLink(shape), shape).toEqual(invite());
     }
   });
 
   it('is not concerned with anything that is not a steadycast: link', () => {
-    for (const other of ['https://example.org/join/abc', '/opt/Steadycast/steadycast', '.', 'C:\\Program Files\\Steadycast\\Steadycast.exe', '', 'steadycastjoin/abc']) {
+    for (const other of [
+      'https://example.org/join/abc',
+      '/opt/Steadycast/steadycast',
+      '.',
+      'C:\\Program Files\\Steadycast\\Steadycast.exe',
+      '',
+      'steadycastjoin/abc',
+    ]) {
       expect(parseDeepLink(other), other).toBeNull();
     }
   });
 
   it('calls every other steadycast: link not an invite, without repeating the link', () => {
-    for (const other of ['steadycast://', 'steadycast:', 'steadycast://listen/abc', 'steadycast://joinx/abc', 'steadycast://join/abc/def', 'steadycast://settings']) {
+    for (const other of [
+      'steadycast://',
+      'steadycast:',
+      'steadycast://listen/abc',
+      'steadycast://joinx/abc',
+      'steadycast://join/abc/def',
+      'steadycast://settings',
+    ]) {
       const opened = parseDeepLink(other);
       expect(opened, other).toEqual({ kind: 'not-an-invite', problem: NOT_AN_INVITE_LINK });
     }
@@ -35,9 +65,18 @@ describe('deep links: one URL', () => {
   });
 
   it('says a join link without a code, or a link longer than any invite, cannot be used', () => {
-    expect(parseDeepLink('steadycast://join/')).toMatchObject({ kind: 'not-an-invite', problem: expect.stringMatching(/no invite code/) as unknown });
-    expect(parseDeepLink('steadycast://join')).toMatchObject({ kind: 'not-an-invite', problem: expect.stringMatching(/no invite code/) as unknown });
-    expect(parseDeepLink(`steadycast://join/${'a'.repeat(MAX_INVITE_CODE_LENGTH)}`)).toMatchObject({ kind: 'not-an-invite', problem: expect.stringMatching(/longer than any/) as unknown });
+    expect(parseDeepLink('steadycast://join/')).toMatchObject({
+      kind: 'not-an-invite',
+      problem: expect.stringMatching(/no invite code/) as unknown,
+    });
+    expect(parseDeepLink('steadycast://join')).toMatchObject({
+      kind: 'not-an-invite',
+      problem: expect.stringMatching(/no invite code/) as unknown,
+    });
+    expect(parseDeepLink(`steadycast://join/${'a'.repeat(MAX_INVITE_CODE_LENGTH)}`)).toMatchObject({
+      kind: 'not-an-invite',
+      problem: expect.stringMatching(/longer than any/) as unknown,
+    });
   });
 
   it('gives only payloads the contract accepts for invites:opened', () => {
@@ -50,7 +89,14 @@ describe('deep links: one URL', () => {
 describe('deep links: command lines', () => {
   it('finds the link of a Windows first launch among the switches Chromium adds', () => {
     expect(deepLinkFromArgv(['C:\\Program Files\\Steadycast\\Steadycast.exe', LINK])).toEqual(invite());
-    expect(deepLinkFromArgv(['C:\\Program Files\\Steadycast\\Steadycast.exe', '--allow-file-access-from-files', '--original-process-start-time=13371337', `"${LINK}/"`])).toEqual(invite());
+    expect(
+      deepLinkFromArgv([
+        'C:\\Program Files\\Steadycast\\Steadycast.exe',
+        '--allow-file-access-from-files',
+        '--original-process-start-time=13371337',
+        `"${LINK}/"`,
+      ]),
+    ).toEqual(invite());
   });
 
   it('finds the link in a Windows development launch (electron.exe, the app path, then the link)', () => {
@@ -63,7 +109,13 @@ describe('deep links: command lines', () => {
   });
 
   it('finds the link of a second launch (second-instance argv), switches inserted before it', () => {
-    const argv = ['C:\\Program Files\\Steadycast\\Steadycast.exe', '--allow-file-access-from-files', '--secure-schemes=steadycast', '--', LINK];
+    const argv = [
+      'C:\\Program Files\\Steadycast\\Steadycast.exe',
+      '--allow-file-access-from-files',
+      '--secure-schemes=steadycast',
+      '--',
+      LINK,
+    ];
     expect(deepLinkFromArgv(argv)).toEqual(invite());
   });
 
@@ -71,7 +123,10 @@ describe('deep links: command lines', () => {
     expect(deepLinkFromArgv(['/opt/Steadycast/steadycast'])).toBeNull();
     expect(deepLinkFromArgv(['/opt/Steadycast/steadycast', '--inspect', '.'])).toBeNull();
     expect(deepLinkFromArgv([])).toBeNull();
-    expect(deepLinkFromArgv(['/opt/Steadycast/steadycast', 'steadycast://host/now'])).toEqual({ kind: 'not-an-invite', problem: NOT_AN_INVITE_LINK });
+    expect(deepLinkFromArgv(['/opt/Steadycast/steadycast', 'steadycast://host/now'])).toEqual({
+      kind: 'not-an-invite',
+      problem: NOT_AN_INVITE_LINK,
+    });
   });
 
   it('ignores a link hidden inside a switch', () => {
@@ -80,7 +135,12 @@ describe('deep links: command lines', () => {
 });
 
 describe('deep links: waiting for the window', () => {
-  function inbox(): { inbox: ReturnType<typeof createDeepLinkInbox>; delivered: OpenedLink[]; ready: (value: boolean) => void; logs: LogRecord[] } {
+  function inbox(): {
+    inbox: ReturnType<typeof createDeepLinkInbox>;
+    delivered: OpenedLink[];
+    ready: (value: boolean) => void;
+    logs: LogRecord[];
+  } {
     const delivered: OpenedLink[] = [];
     const logs: LogRecord[] = [];
     let isReady = false;
@@ -128,7 +188,10 @@ describe('deep links: waiting for the window', () => {
     const { inbox: links, logs } = inbox();
     links.receive(invite(), 'second-launch');
     links.receive({ kind: 'not-an-invite', problem: NOT_AN_INVITE_LINK }, 'open-url');
-    expect(logs.map((record) => record.message)).toEqual(['an invite link arrived (second-launch)', 'a steadycast: link that is not an invite arrived (open-url)']);
+    expect(logs.map((record) => record.message)).toEqual([
+      'an invite link arrived (second-launch)',
+      'a steadycast: link that is not an invite arrived (open-url)',
+    ]);
     expect(JSON.stringify(logs)).not.toContain(CODE.slice(4, 20));
   });
 });

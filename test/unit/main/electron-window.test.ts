@@ -157,7 +157,10 @@ describe('permissions', () => {
     ['MIDI', 'midi', undefined],
   ])('denies %s', async (_name, permission, mediaTypes) => {
     const { electron } = open();
-    const granted = await electron.session.defaultSession.requestPermission(permission, { requestingUrl: appUrl, ...(mediaTypes ? { mediaTypes } : {}) });
+    const granted = await electron.session.defaultSession.requestPermission(permission, {
+      requestingUrl: appUrl,
+      ...(mediaTypes ? { mediaTypes } : {}),
+    });
     expect(granted).toBe(false);
   });
 
@@ -186,9 +189,15 @@ describe('renderer location', () => {
       kind: 'url',
       url: 'http://localhost:5173',
     });
-    expect(chooseRendererLocation({ isPackaged: true, devServerUrl: 'http://localhost:5173', builtFile })).toEqual({ kind: 'file', path: builtFile });
+    expect(chooseRendererLocation({ isPackaged: true, devServerUrl: 'http://localhost:5173', builtFile })).toEqual({
+      kind: 'file',
+      path: builtFile,
+    });
     expect(chooseRendererLocation({ isPackaged: false, devServerUrl: undefined, builtFile })).toEqual({ kind: 'file', path: builtFile });
-    expect(chooseRendererLocation({ isPackaged: false, devServerUrl: 'file:///tmp/evil.html', builtFile })).toEqual({ kind: 'file', path: builtFile });
+    expect(chooseRendererLocation({ isPackaged: false, devServerUrl: 'file:///tmp/evil.html', builtFile })).toEqual({
+      kind: 'file',
+      path: builtFile,
+    });
   });
 
   it('matches the built page by file and the dev server by origin', () => {

@@ -10,7 +10,15 @@ import { buildSteadycastApi } from '../../../electron/preload/api';
 import { apiFromReplies, BridgeError, IPC_PCM_CHANNEL, IPC_PROGRAM_PORT_CHANNEL } from '../../../electron/shared/bridge';
 import { commandChannels } from '../../../electron/shared/contract';
 import { encodePcmFrame, PCM_FRAME_LENGTH, PCM_SAMPLE_RATE } from '../../../electron/shared/pcm-frame';
-import { createFakeElectron, fakeIpcEvent, FakeFrame, FakeIpcRenderer, FakeMessageChannelMain, type FakeBrowserWindow, type FakeElectron } from '../../fakes/electron';
+import {
+  createFakeElectron,
+  fakeIpcEvent,
+  FakeFrame,
+  FakeIpcRenderer,
+  FakeMessageChannelMain,
+  type FakeBrowserWindow,
+  type FakeElectron,
+} from '../../fakes/electron';
 import { FakeClock } from '../../fakes/fake-clock';
 import { FakeProber } from '../../fakes/fake-prober';
 
@@ -125,9 +133,18 @@ describe('IPC handlers', () => {
 describe('sender check', () => {
   it.each([
     ['another web contents', (_window: FakeBrowserWindow) => fakeIpcEvent({ id: 99 }, new FakeFrame(appUrl))],
-    ['an iframe of the app page', (window: FakeBrowserWindow) => fakeIpcEvent(window.webContents, new FakeFrame(appUrl, window.webContents.mainFrame))],
-    ['the window after it navigated elsewhere', (window: FakeBrowserWindow) => fakeIpcEvent(window.webContents, new FakeFrame('https://evil.example/'))],
-    ['another local file', (window: FakeBrowserWindow) => fakeIpcEvent(window.webContents, new FakeFrame(pathToFileURL('/tmp/index.html').href))],
+    [
+      'an iframe of the app page',
+      (window: FakeBrowserWindow) => fakeIpcEvent(window.webContents, new FakeFrame(appUrl, window.webContents.mainFrame)),
+    ],
+    [
+      'the window after it navigated elsewhere',
+      (window: FakeBrowserWindow) => fakeIpcEvent(window.webContents, new FakeFrame('https://evil.example/')),
+    ],
+    [
+      'another local file',
+      (window: FakeBrowserWindow) => fakeIpcEvent(window.webContents, new FakeFrame(pathToFileURL('/tmp/index.html').href)),
+    ],
     ['a frame that is gone', (window: FakeBrowserWindow) => fakeIpcEvent(window.webContents, null)],
   ])('refuses commands from %s', async (_name, makeEvent) => {
     const { electron, window, execute } = rig();
@@ -160,7 +177,10 @@ describe('unknown channels', () => {
   it('are answered unknown-channel by the engine door itself', async () => {
     const { engine, execute } = rig();
     expect(await dispatchUntrusted(engine, 'engine:shutdown', {})).toMatchObject({ ok: false, error: { code: 'unknown-channel' } });
-    expect(await dispatchUntrusted(engine, { toString: () => 'engine:ping' }, {})).toMatchObject({ ok: false, error: { code: 'unknown-channel' } });
+    expect(await dispatchUntrusted(engine, { toString: () => 'engine:ping' }, {})).toMatchObject({
+      ok: false,
+      error: { code: 'unknown-channel' },
+    });
     expect(execute).not.toHaveBeenCalled();
   });
 });
@@ -208,7 +228,11 @@ describe('PCM channel', () => {
 
   it('counts garbage bytes as rejected frames', () => {
     const { electron, window, engine } = rig();
-    electron.ipcMain.send(IPC_PCM_CHANNEL, window.webContents.topFrameEvent(), new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25]));
+    electron.ipcMain.send(
+      IPC_PCM_CHANNEL,
+      window.webContents.topFrameEvent(),
+      new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25]),
+    );
     electron.ipcMain.send(IPC_PCM_CHANNEL, window.webContents.topFrameEvent(), new ArrayBuffer(3));
     expect(engine.getState().audio).toMatchObject({ framesReceived: 0, framesRejected: 2 });
   });
@@ -216,7 +240,11 @@ describe('PCM channel', () => {
   it('ignores frames from other senders and messages that are not bytes', () => {
     const { electron, window, acceptPcm, engine } = rig();
     electron.ipcMain.send(IPC_PCM_CHANNEL, fakeIpcEvent({ id: 99 }, new FakeFrame(appUrl)), pcmFrame());
-    electron.ipcMain.send(IPC_PCM_CHANNEL, fakeIpcEvent(window.webContents, new FakeFrame(appUrl, window.webContents.mainFrame)), pcmFrame());
+    electron.ipcMain.send(
+      IPC_PCM_CHANNEL,
+      fakeIpcEvent(window.webContents, new FakeFrame(appUrl, window.webContents.mainFrame)),
+      pcmFrame(),
+    );
     for (const junk of ['SCPF', [1, 2, 3], { byteLength: 24 }, null, new Float32Array(8)]) {
       electron.ipcMain.send(IPC_PCM_CHANNEL, window.webContents.topFrameEvent(), junk);
     }
@@ -234,7 +262,7 @@ describe('program port', () => {
     return channel;
   }
 
-  it('feeds every frame from the app page\'s port into the engine through the PCM intake', () => {
+  it("feeds every frame from the app page's port into the engine through the PCM intake", () => {
     const r = rig();
     const channel = sendPort(r);
     expect(channel.port2.started).toBe(true);
@@ -305,7 +333,9 @@ describe('dispose', () => {
     const { electron, window, engine, dispose } = rig();
     dispose();
     expect(electron.ipcMain.registeredChannels()).toEqual([]);
-    await expect(electron.ipcMain.invoke('engine:ping', window.webContents.topFrameEvent(), { nonce: 'n' })).rejects.toThrow(/No handler registered/);
+    await expect(electron.ipcMain.invoke('engine:ping', window.webContents.topFrameEvent(), { nonce: 'n' })).rejects.toThrow(
+      /No handler registered/,
+    );
     engine.emitState();
     expect(window.webContents.sent).toEqual([]);
     expect(() => dispose()).not.toThrow();
@@ -330,7 +360,10 @@ describe('through the preload', () => {
 
     const pongs: unknown[] = [];
     api.on('engine:pong', (payload) => pongs.push(payload));
-    await expect(api.invoke('engine:ping', { nonce: 'round-trip' })).resolves.toEqual({ nonce: 'round-trip', engineTime: expect.any(Number) });
+    await expect(api.invoke('engine:ping', { nonce: 'round-trip' })).resolves.toEqual({
+      nonce: 'round-trip',
+      engineTime: expect.any(Number),
+    });
     expect(pongs).toEqual([{ nonce: 'round-trip', engineTime: expect.any(Number) }]);
 
     const failure = await api.invoke('servers:check', { endpoint: 'elsewhere' as 'primary' }).catch((error: unknown) => error);

@@ -46,7 +46,10 @@ const options = (overrides: Partial<DesktopAppOptions> = {}): DesktopAppOptions 
   ...overrides,
 });
 
-async function start(overrides: Partial<DesktopAppOptions> = {}, electron = createFakeElectron({ userData })): Promise<{ electron: FakeElectron; app: DesktopApp; window: FakeBrowserWindow }> {
+async function start(
+  overrides: Partial<DesktopAppOptions> = {},
+  electron = createFakeElectron({ userData }),
+): Promise<{ electron: FakeElectron; app: DesktopApp; window: FakeBrowserWindow }> {
   const app = await startApp(electron, options(overrides));
   if (!app) throw new Error('the app did not start');
   started.push(app);
@@ -160,7 +163,9 @@ describe('on air', () => {
 describe('the safety recording', () => {
   it('"Show in folder" reveals the file the engine is writing, and the last one after the show, never a path a window names', async () => {
     const { electron, app } = await start();
-    await expect(app.engine.execute({ channel: 'recording:reveal', payload: {} })).rejects.toThrow(/No show has been recorded since the engine started/);
+    await expect(app.engine.execute({ channel: 'recording:reveal', payload: {} })).rejects.toThrow(
+      /No show has been recorded since the engine started/,
+    );
     const show = await goLive(app);
     const path = join(userData, 'recordings', 'launch-night.opus');
     expect(await app.engine.execute({ channel: 'recording:reveal', payload: {} })).toEqual({ path });
@@ -218,7 +223,14 @@ describe('a renderer crash or reload', () => {
 
 describe('after a crash while live', () => {
   async function leaveMarker(recordingPath: string | null): Promise<void> {
-    const marker = { version: 1, space: 'Launch night', startedAt: Date.UTC(2025, 0, 1, 20, 15), recordingPath, appVersion: '9.9.8', pid: 4242 };
+    const marker = {
+      version: 1,
+      space: 'Launch night',
+      startedAt: Date.UTC(2025, 0, 1, 20, 15),
+      recordingPath,
+      appVersion: '9.9.8',
+      pid: 4242,
+    };
     await writeFile(markerPath(), JSON.stringify(marker));
   }
 
@@ -248,7 +260,9 @@ describe('after a crash while live', () => {
     await app.startupDone;
     expect(electron.dialog.messageBoxes[0]?.detail).toContain('That show was not recorded.');
     expect(electron.dialog.messageBoxes[0]?.buttons).toEqual([RESUME_BUTTONS[0], RESUME_BUTTONS[2]]);
-    expect(electron.dialog.errorBoxes).toEqual([{ title: 'Steadycast could not resume the show', content: expect.stringMatching(/No Icecast mount is configured/) as unknown }]);
+    expect(electron.dialog.errorBoxes).toEqual([
+      { title: 'Steadycast could not resume the show', content: expect.stringMatching(/No Icecast mount is configured/) as unknown },
+    ]);
   });
 
   it('sends broadcast:start with the window as source on "Resume the Show"', async () => {

@@ -27,7 +27,13 @@ beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'steadycast-logs-'));
   run += 1;
   // electron-log keeps loggers by id for the process: a fresh id per test.
-  files = createLogFiles({ dir, secrets: () => [ROOM_SECRET], create: (logId) => electronLog.create({ logId: `${logId}-${run}` }), maxBytes: 2000, keep: 2 });
+  files = createLogFiles({
+    dir,
+    secrets: () => [ROOM_SECRET],
+    create: (logId) => electronLog.create({ logId: `${logId}-${run}` }),
+    maxBytes: 2000,
+    keep: 2,
+  });
 });
 afterEach(async () => {
   removeSink?.();
@@ -38,7 +44,8 @@ describe('redaction', () => {
   it('removes URL credentials, invite codes, authorization headers, secret fields and known secrets', () => {
     const line = `mount http://source:hunter2@icecast:8000/live.opus; opened ${INVITE}; Authorization: Basic c291cmNlOmh1bnRlcjI=; {"secret":"s3","pin": "1234"} room_secret=abc api_secret: def; said ${ROOM_SECRET}!`;
     const clean = redactText(line, [ROOM_SECRET]);
-    for (const leaked of ['hunter2', 'eyJ0b2tlbiI6', 'c291cmNlOmh1bnRlcjI=', '"s3"', '1234', 'abc', 'def', ROOM_SECRET]) expect(clean).not.toContain(leaked);
+    for (const leaked of ['hunter2', 'eyJ0b2tlbiI6', 'c291cmNlOmh1bnRlcjI=', '"s3"', '1234', 'abc', 'def', ROOM_SECRET])
+      expect(clean).not.toContain(leaked);
     expect(clean).toBe(
       'mount http://[redacted]@icecast:8000/live.opus; opened steadycast://join/sc1.[redacted]; Authorization: Basic [redacted]; {"secret":"[redacted]","pin": "[redacted]"} room_secret=[redacted] api_secret: [redacted]; said [redacted]!',
     );
@@ -64,7 +71,12 @@ describe('log files', () => {
   });
 
   it('writes the page’s console to renderer.log, redacted, with the source file only', async () => {
-    files.rendererConsole({ message: `React warning about ${ROOM_SECRET}`, level: 'warning', lineNumber: 12, sourceId: 'file:///home/ada/Steadycast/out/renderer/assets/index-abc.js' });
+    files.rendererConsole({
+      message: `React warning about ${ROOM_SECRET}`,
+      level: 'warning',
+      lineNumber: 12,
+      sourceId: 'file:///home/ada/Steadycast/out/renderer/assets/index-abc.js',
+    });
     const text = await readFile(join(dir, 'renderer.log'), 'utf8');
     expect(text).toMatch(/\[warn\]\s+React warning about \[redacted\] \(index-abc\.js:12\)/);
     expect(text).not.toContain('/home/ada');
@@ -104,11 +116,17 @@ describe('diagnostics', () => {
     expect(report['servers']).toEqual(
       expect.arrayContaining([
         { endpoint: 'primary', kind: 'janus', url: 'ws://198.18.0.1:8188/', version: 'Janus 1.1.2' },
-        { endpoint: 'primary', kind: 'icecast', url: 'http://198.18.0.1:8000/live.opus', version: 'unknown (not checked yet: press Check servers)' },
+        {
+          endpoint: 'primary',
+          kind: 'icecast',
+          url: 'http://198.18.0.1:8000/live.opus',
+          version: 'unknown (not checked yet: press Check servers)',
+        },
       ]),
     );
     const log = await readFile(join(folder, 'logs', 'main.log'), 'utf8');
     expect(log).toContain('room secret is [redacted]');
-    for (const file of ['report.json', 'settings.json', 'logs/main.log']) expect(await readFile(join(folder, file), 'utf8')).not.toContain(ROOM_SECRET);
+    for (const file of ['report.json', 'settings.json', 'logs/main.log'])
+      expect(await readFile(join(folder, file), 'utf8')).not.toContain(ROOM_SECRET);
   });
 });

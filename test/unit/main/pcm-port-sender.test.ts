@@ -62,14 +62,25 @@ function wired() {
   const electron = createFakeElectron();
   const window = new electron.BrowserWindow({});
   void window.loadFile(builtPage);
-  const engine = new Engine({ version: 'test', mode: 'desktop', bridgeKind: 'ipc', config, clock: new FakeClock(), prober: new FakeProber() });
+  const engine = new Engine({
+    version: 'test',
+    mode: 'desktop',
+    bridgeKind: 'ipc',
+    config,
+    clock: new FakeClock(),
+    prober: new FakeProber(),
+  });
   const acceptPcm = vi.spyOn(engine, 'acceptPcm');
   const dispose = registerIpc(electron.ipcMain, engine, {
     isTrustedSender: createSenderCheck(() => window.webContents, renderer),
     eventTarget: () => window.webContents,
   });
   const channel = new MessageChannel();
-  cleanups.push(dispose, () => channel.port1.close(), () => channel.port2.close());
+  cleanups.push(
+    dispose,
+    () => channel.port1.close(),
+    () => channel.port2.close(),
+  );
   const event = window.webContents.topFrameEvent();
   electron.ipcMain.send(IPC_PROGRAM_PORT_CHANNEL, fakeIpcEvent(event.sender, event.senderFrame, [new NodePortMain(channel.port2)]), null);
   const statuses: PcmStreamStatus[] = [];
@@ -88,7 +99,9 @@ describe('PcmPortSender', () => {
     await vi.waitFor(() => expect(engine.getState().audio.framesReceived).toBe(3));
     expect(engine.getState().audio.framesRejected).toBe(0);
     const decoded = acceptPcm.mock.calls.map(([bytes]) => decodePcmFrame(bytes));
-    expect(decoded.map((frame) => (frame.ok ? [frame.frame.sequence, frame.frame.channels, frame.frame.captureTime] : frame.error))).toEqual([
+    expect(
+      decoded.map((frame) => (frame.ok ? [frame.frame.sequence, frame.frame.channels, frame.frame.captureTime] : frame.error)),
+    ).toEqual([
       [0, 2, 1_700_000_000_000],
       [1, 2, 1_700_000_000_020],
       [2, 2, 1_700_000_000_040],
@@ -115,10 +128,13 @@ describe('openIpcPcmStream', () => {
     const started: PcmPortStreamOptions[] = [];
     const stream = { port: new MessageChannel().port1, setClock: vi.fn(), close: vi.fn() };
     cleanups.push(() => stream.port.close());
-    const opened = openIpcPcmStream({ postMessage: (message, targetOrigin, transfer) => posted.push({ message, targetOrigin, transfer }) }, (options) => {
-      started.push(options);
-      return stream;
-    });
+    const opened = openIpcPcmStream(
+      { postMessage: (message, targetOrigin, transfer) => posted.push({ message, targetOrigin, transfer }) },
+      (options) => {
+        started.push(options);
+        return stream;
+      },
+    );
     expect(opened).toBe(stream);
     expect(posted).toHaveLength(1);
     expect(posted[0]).toMatchObject({ message: PROGRAM_PORT_MESSAGE, targetOrigin: '*' });
@@ -126,7 +142,10 @@ describe('openIpcPcmStream', () => {
     const [mainEnd] = posted[0]?.transfer as MessagePort[];
     const workerEnd = started[0]?.port;
     if (!mainEnd || !workerEnd) throw new Error('expected both ends of the channel');
-    cleanups.push(() => mainEnd.close(), () => workerEnd.close());
+    cleanups.push(
+      () => mainEnd.close(),
+      () => workerEnd.close(),
+    );
     // The two ends are one channel: what the worker posts arrives at main's end.
     const received = new Promise<unknown>((resolve) => mainEnd.addEventListener('message', (event) => resolve(event.data), { once: true }));
     mainEnd.start();

@@ -32,7 +32,14 @@ beforeEach(async () => {
   engine = desktopEngine(clock);
   marker = new LiveMarkerFile(dir, { appVersion: '9.9.9', pid: 1 });
   quits = 0;
-  guard = new QuitGuard({ app: electron.app, dialog: electron.dialog, engine, liveMarker: marker, onQuit: () => (quits += 1), logger: createLogger('test-quit') });
+  guard = new QuitGuard({
+    app: electron.app,
+    dialog: electron.dialog,
+    engine,
+    liveMarker: marker,
+    onQuit: () => (quits += 1),
+    logger: createLogger('test-quit'),
+  });
 });
 afterEach(async () => {
   await marker.settled();
@@ -68,7 +75,11 @@ describe('quit guard', () => {
     await untilSettled(() => electron.dialog.messageBoxes.length === 1);
     await settle();
     expect(electron.dialog.messageBoxes).toHaveLength(1);
-    expect(electron.dialog.messageBoxes[0]).toMatchObject({ message: 'End the show and quit Steadycast?', buttons: ['Keep Broadcasting', 'End Show and Quit'], cancelId: 0 });
+    expect(electron.dialog.messageBoxes[0]).toMatchObject({
+      message: 'End the show and quit Steadycast?',
+      buttons: ['Keep Broadcasting', 'End Show and Quit'],
+      cancelId: 0,
+    });
     expect(electron.dialog.messageBoxes[0]?.detail).toContain(`the safety recording is finished in ${join(dir, 'show.opus')}`);
     expect(quits).toBe(0);
     expect(existsSync(marker.path)).toBe(true);
@@ -86,6 +97,9 @@ describe('quit guard', () => {
     expect(guard.isQuitting()).toBe(true);
     expect(quits).toBe(1);
     // This show was attached, not started by the engine, so it is still on air: the marker says so for the next start.
-    expect(JSON.parse(await readFile(marker.path, 'utf8'))).toMatchObject({ space: 'Untitled space', recordingPath: join(dir, 'show.opus') });
+    expect(JSON.parse(await readFile(marker.path, 'utf8'))).toMatchObject({
+      space: 'Untitled space',
+      recordingPath: join(dir, 'show.opus'),
+    });
   });
 });

@@ -38,7 +38,17 @@ const deps = (overrides: Partial<ResumeDeps> = {}): ResumeDeps => ({
 });
 
 async function leave(recordingPath: string | null): Promise<FoundMarker> {
-  await writeFile(marker.path, JSON.stringify({ version: 1, space: 'Launch night', startedAt: Date.UTC(2025, 0, 1, 20, 15), recordingPath, appVersion: '9.9.8', pid: 4242 }));
+  await writeFile(
+    marker.path,
+    JSON.stringify({
+      version: 1,
+      space: 'Launch night',
+      startedAt: Date.UTC(2025, 0, 1, 20, 15),
+      recordingPath,
+      appVersion: '9.9.8',
+      pid: 4242,
+    }),
+  );
   return marker.find();
 }
 
@@ -63,7 +73,11 @@ describe('resume after a crash', () => {
     const found = await leave(recording);
     electron.dialog.answers.push(RESUME_BUTTONS.indexOf('Show the Recording'));
     await settlePreviousShow(found, deps());
-    expect(electron.dialog.messageBoxes[0]).toMatchObject({ message: 'Steadycast stopped while “Launch night” was on air', buttons: [...RESUME_BUTTONS], cancelId: 2 });
+    expect(electron.dialog.messageBoxes[0]).toMatchObject({
+      message: 'Steadycast stopped while “Launch night” was on air',
+      buttons: [...RESUME_BUTTONS],
+      cancelId: 2,
+    });
     expect(electron.dialog.messageBoxes[0]?.detail).toContain('went live at 20:15');
     expect(electron.shell.revealed).toEqual([recording]);
     expect(existsSync(marker.path)).toBe(false);
@@ -77,7 +91,12 @@ describe('resume after a crash', () => {
     await settlePreviousShow(found, deps({ engine }));
     expect(execute.mock.calls.map(([command]) => command)).toEqual([{ channel: 'broadcast:start', payload: RESUME_REQUEST }]);
     expect(electron.dialog.errorBoxes).toEqual([
-      { title: 'Steadycast could not resume the show', content: expect.stringMatching(/No Icecast mount is configured[\s\S]*The recording of the interrupted show is not affected\.$/) as unknown },
+      {
+        title: 'Steadycast could not resume the show',
+        content: expect.stringMatching(
+          /No Icecast mount is configured[\s\S]*The recording of the interrupted show is not affected\.$/,
+        ) as unknown,
+      },
     ]);
     expect(existsSync(marker.path)).toBe(false);
   });

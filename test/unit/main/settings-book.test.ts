@@ -72,7 +72,13 @@ async function expectNoSecretIn(path: string): Promise<void> {
   const text = bytes.toString('utf8');
   for (const secret of SECRETS) {
     const encoded = Buffer.from(secret, 'utf8');
-    for (const form of [secret, encoded.toString('base64'), encoded.toString('base64url'), encoded.toString('hex'), encodeURIComponent(secret)]) {
+    for (const form of [
+      secret,
+      encoded.toString('base64'),
+      encoded.toString('base64url'),
+      encoded.toString('hex'),
+      encodeURIComponent(secret),
+    ]) {
       expect(text, `${path} contains ${secret} (as ${form})`).not.toContain(form);
     }
     expect(bytes.includes(encoded)).toBe(false);
@@ -80,7 +86,12 @@ async function expectNoSecretIn(path: string): Promise<void> {
 }
 
 const savedGeneral = (folder: string): GeneralSettings => ({
-  audio: { bitrateKbps: 96, channels: 1, inputDeviceId: 'usb-mic', processing: { echoCancellation: false, noiseSuppression: true, autoGainControl: false } },
+  audio: {
+    bitrateKbps: 96,
+    channels: 1,
+    inputDeviceId: 'usb-mic',
+    processing: { echoCancellation: false, noiseSuppression: true, autoGainControl: false },
+  },
   recording: { enabled: true, folder },
   shortcuts: { muteToggle: 'CommandOrControl+Alt+M', pushToTalk: null },
 });
@@ -103,7 +114,13 @@ describe('the settings book in the desktop settings file', () => {
     const written = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
     expect(written).toMatchObject({
       schemaVersion: SETTINGS_SCHEMA_VERSION,
-      space: { name: 'Evening show', primary: { janus: { room: { id: 77, secret: { sealed: expect.any(String) as unknown } } }, icecast: { mountUrl: 'http://198.18.0.1:8000/morning.opus' } } },
+      space: {
+        name: 'Evening show',
+        primary: {
+          janus: { room: { id: 77, secret: { sealed: expect.any(String) as unknown } } },
+          icecast: { mountUrl: 'http://198.18.0.1:8000/morning.opus' },
+        },
+      },
       savedSpaces: [{ name: 'Morning show', backup: { icecast: { mountCredentials: { sealed: expect.any(String) as unknown } } } }],
       audio: general.audio,
       recording: general.recording,
@@ -116,16 +133,28 @@ describe('the settings book in the desktop settings file', () => {
     const again = await start(second);
     const view = await command(again, 'settings:get', {});
     expect(view.spaces.map((space) => space.name)).toEqual(['Evening show', 'Morning show']);
-    expect(view.spaces[1]?.backup).toMatchObject({ roomSecretSet: true, roomPin: ROOM_PIN, sourcePasswordSet: true, mountUrl: 'http://198.18.0.2:8000/morning.opus' });
+    expect(view.spaces[1]?.backup).toMatchObject({
+      roomSecretSet: true,
+      roomPin: ROOM_PIN,
+      sourcePasswordSet: true,
+      mountUrl: 'http://198.18.0.2:8000/morning.opus',
+    });
     expect(view.general).toEqual(general);
     // The engine runs the space as it was edited, and goes live with the saved audio settings.
     const state = again.engine.getState();
     expect(state.space.name).toBe('Evening show');
-    expect(state.space.endpoints.map((status) => status.icecast?.url)).toEqual(['http://198.18.0.1:8000/morning.opus', 'http://198.18.0.2:8000/morning.opus']);
+    expect(state.space.endpoints.map((status) => status.icecast?.url)).toEqual([
+      'http://198.18.0.1:8000/morning.opus',
+      'http://198.18.0.2:8000/morning.opus',
+    ]);
     expect(state.settings).toEqual({ audio: general.audio, recording: general.recording });
     expect([...second.globalShortcut.registered.keys()]).toEqual(['CommandOrControl+Alt+M']);
     // A saved space keeps its secrets through the restart: duplicating needs none typed again.
-    expect((await command(again, 'settings:duplicate-space', { id: view.spaces[1]?.id })).spaces.map((space) => space.name)).toEqual(['Evening show', 'Morning show', 'Morning show (copy)']);
+    expect((await command(again, 'settings:duplicate-space', { id: view.spaces[1]?.id })).spaces.map((space) => space.name)).toEqual([
+      'Evening show',
+      'Morning show',
+      'Morning show (copy)',
+    ]);
     await expectNoSecretIn(path);
   });
 
@@ -144,7 +173,11 @@ describe('the settings book in the desktop settings file', () => {
     const general = { ...savedGeneral(join(userData, 'shows')), audio: { ...DEFAULT_AUDIO_SETTINGS, bitrateKbps: 64 } };
     await command(app, 'settings:save-general', general);
     const written = JSON.parse(await readFile(join(userData, 'settings.json'), 'utf8')) as Record<string, unknown>;
-    expect(written).toMatchObject({ schemaVersion: SETTINGS_SCHEMA_VERSION, space: { name: 'Untitled space' }, audio: { bitrateKbps: 64 } });
+    expect(written).toMatchObject({
+      schemaVersion: SETTINGS_SCHEMA_VERSION,
+      space: { name: 'Untitled space' },
+      audio: { bitrateKbps: 64 },
+    });
     expect(written).not.toHaveProperty('savedSpaces');
   });
 
@@ -155,12 +188,21 @@ describe('the settings book in the desktop settings file', () => {
     const file = join(userData, 'space.json');
     await writeFile(
       file,
-      JSON.stringify({ space: { name: 'Imported night', primary: { janus: { url: 'ws://198.18.0.1:8188', room: { id: 7, secret: ROOM_SECRET } }, icecast: { mountUrl: `http://source:${SOURCE_PASSWORD}@198.18.0.1:8000/n.opus` } } } }),
+      JSON.stringify({
+        space: {
+          name: 'Imported night',
+          primary: {
+            janus: { url: 'ws://198.18.0.1:8188', room: { id: 7, secret: ROOM_SECRET } },
+            icecast: { mountUrl: `http://source:${SOURCE_PASSWORD}@198.18.0.1:8000/n.opus` },
+          },
+        },
+      }),
     );
     electron.dialog.openDialogResult = { canceled: false, filePaths: [file] };
     electron.dialog.answers.push(1);
     electron.Menu.applicationMenu?.click('import-settings');
-    for (let turn = 0; turn < 200 && electron.dialog.messageBoxes.length === 0; turn += 1) await new Promise<void>((resolve) => setTimeout(resolve, 5));
+    for (let turn = 0; turn < 200 && electron.dialog.messageBoxes.length === 0; turn += 1)
+      await new Promise<void>((resolve) => setTimeout(resolve, 5));
     expect(electron.dialog.messageBoxes.at(-1)?.message).toBe('“Imported night” is saved');
 
     // The engine still runs the space it started with; saving from the screen keeps the import in the file.
@@ -181,7 +223,17 @@ describe('settings files of version 2', () => {
     const keychain = new FakeSafeStorage(5);
     const vault = createSafeStorageVault(keychain, 'linux');
     const sealed = { sealed: vault.seal(ROOM_SECRET) };
-    const v2 = { schemaVersion: 2, space: { name: 'Launch night', primary: { janus: { url: 'ws://198.18.0.1:8188', room: { id: 4, secret: sealed } }, icecast: { mountUrl: 'http://198.18.0.1:8000/live.opus' } } }, shortcuts: { muteToggle: 'F9', pushToTalk: null } };
+    const v2 = {
+      schemaVersion: 2,
+      space: {
+        name: 'Launch night',
+        primary: {
+          janus: { url: 'ws://198.18.0.1:8188', room: { id: 4, secret: sealed } },
+          icecast: { mountUrl: 'http://198.18.0.1:8000/live.opus' },
+        },
+      },
+      shortcuts: { muteToggle: 'F9', pushToTalk: null },
+    };
     await writeFile(join(userData, 'settings.json'), JSON.stringify(v2));
     const loaded = await new SettingsStore({ dir: userData, vault, now: Date.now }).load();
     expect(loaded).toMatchObject({ status: 'loaded', migratedFrom: 2, notices: [] });
@@ -198,9 +250,15 @@ describe('settings files of version 2', () => {
     await command(app, 'settings:save-space', { id: null, space: morningShow });
     await stop(app);
     const before = await readFile(join(userData, 'settings.json'), 'utf8');
-    const loaded = await new SettingsStore({ dir: userData, vault: createSafeStorageVault(new FakeSafeStorage(6), 'linux'), now: Date.now }).load();
+    const loaded = await new SettingsStore({
+      dir: userData,
+      vault: createSafeStorageVault(new FakeSafeStorage(6), 'linux'),
+      now: Date.now,
+    }).load();
     expect(loaded).toMatchObject({ status: 'unusable', damaged: false });
-    expect(loaded.status === 'unusable' && loaded.problems.join('\n')).toMatch(/savedSpaces\.0\.primary\.janus\.room\.secret: the secret cannot be decrypted/);
+    expect(loaded.status === 'unusable' && loaded.problems.join('\n')).toMatch(
+      /savedSpaces\.0\.primary\.janus\.room\.secret: the secret cannot be decrypted/,
+    );
     expect(await readFile(join(userData, 'settings.json'), 'utf8')).toBe(before);
   });
 });

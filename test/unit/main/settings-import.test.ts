@@ -14,7 +14,12 @@ import { createFakeElectron, FakeSafeStorage, type FakeElectron } from '../../fa
  */
 
 const PASSWORD = 'Imp0rted-pw';
-const space = { space: { name: 'Imported night', primary: { janus: { url: 'ws://198.18.0.1:8188' }, icecast: { mountUrl: `http://source:${PASSWORD}@198.18.0.1:8000/n.opus` } } } };
+const space = {
+  space: {
+    name: 'Imported night',
+    primary: { janus: { url: 'ws://198.18.0.1:8188' }, icecast: { mountUrl: `http://source:${PASSWORD}@198.18.0.1:8000/n.opus` } },
+  },
+};
 const quiet = createLogger('test-import');
 
 let dir: string;
@@ -23,7 +28,13 @@ let deps: SettingsImportDeps;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'steadycast-import-'));
   electron = createFakeElectron({ userData: dir });
-  const settings = await AppSettings.load({ dir, vault: createSafeStorageVault(new FakeSafeStorage(4), 'linux'), now: Date.now, secrets: new SecretValues(), logger: quiet });
+  const settings = await AppSettings.load({
+    dir,
+    vault: createSafeStorageVault(new FakeSafeStorage(4), 'linux'),
+    now: Date.now,
+    secrets: new SecretValues(),
+    logger: quiet,
+  });
   deps = { dialog: electron.dialog, app: electron.app, settingsFile: settings.file, settingsPath: settings.store.path, logger: quiet };
 });
 afterEach(async () => {
@@ -49,7 +60,11 @@ describe('import space settings', () => {
     electron.dialog.openDialogResult = { canceled: false, filePaths: [file] };
     electron.dialog.answers.push(1);
     await importSpaceSettings(deps);
-    expect(electron.dialog.messageBoxes[0]).toMatchObject({ type: 'info', message: '“Imported night” is saved', buttons: ['Restart Now', 'Later'] });
+    expect(electron.dialog.messageBoxes[0]).toMatchObject({
+      type: 'info',
+      message: '“Imported night” is saved',
+      buttons: ['Restart Now', 'Later'],
+    });
     expect(electron.dialog.messageBoxes[0]?.detail).toContain(deps.settingsPath);
     expect(electron.app.relaunches).toBe(0);
     expect(await readFile(deps.settingsPath, 'utf8')).not.toContain(PASSWORD);

@@ -4,7 +4,15 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startApp, type DesktopApp, type DesktopAppOptions } from '../../../electron/main/app';
 import { createSafeStorageVault, SecretsUnavailableError } from '../../../electron/main/secret-vault';
-import { DEFAULT_SHORTCUTS, migrateToCurrent, redactedSettings, secretValues, SETTINGS_SCHEMA_VERSION, splitCredentials, type DesktopSettings } from '../../../electron/main/settings-schema';
+import {
+  DEFAULT_SHORTCUTS,
+  migrateToCurrent,
+  redactedSettings,
+  secretValues,
+  SETTINGS_SCHEMA_VERSION,
+  splitCredentials,
+  type DesktopSettings,
+} from '../../../electron/main/settings-schema';
 import { SettingsStore } from '../../../electron/main/settings-store';
 import { parseEngineConfig } from '../../../electron/engine/config';
 import { createFakeElectron, FakeSafeStorage } from '../../fakes/electron';
@@ -29,7 +37,12 @@ const spaceConfig = {
   space: {
     name: 'Launch night',
     primary: {
-      janus: { url: 'ws://198.18.0.1:8188', apiSecret: API_SECRET, adminKey: ADMIN_KEY, room: { id: 4242, secret: ROOM_SECRET, pin: ROOM_PIN } },
+      janus: {
+        url: 'ws://198.18.0.1:8188',
+        apiSecret: API_SECRET,
+        adminKey: ADMIN_KEY,
+        room: { id: 4242, secret: ROOM_SECRET, pin: ROOM_PIN },
+      },
       icecast: {
         mountUrl: `http://source:${SOURCE_PASSWORD}@198.18.0.1:8000/live.opus`,
         statsUrl: `http://admin:${ADMIN_PASSWORD}@198.18.0.1:8000/`,
@@ -39,7 +52,10 @@ const spaceConfig = {
     backup: { janus: { url: 'ws://198.18.0.2:8188' }, icecast: { mountUrl: `http://source:${SOURCE_PASSWORD}@198.18.0.2:8000/live.opus` } },
   },
 };
-const settingsWithSecrets = (): DesktopSettings => ({ config: parseEngineConfig(spaceConfig, 'test'), shortcuts: { ...DEFAULT_SHORTCUTS } });
+const settingsWithSecrets = (): DesktopSettings => ({
+  config: parseEngineConfig(spaceConfig, 'test'),
+  shortcuts: { ...DEFAULT_SHORTCUTS },
+});
 
 let dir: string;
 let clock: FakeClock;
@@ -60,7 +76,13 @@ async function expectNoSecretIn(path: string): Promise<void> {
   const text = bytes.toString('utf8');
   for (const secret of ALL_SECRETS) {
     const encoded = Buffer.from(secret, 'utf8');
-    for (const form of [secret, encoded.toString('base64'), encoded.toString('base64url'), encoded.toString('hex'), encodeURIComponent(secret)]) {
+    for (const form of [
+      secret,
+      encoded.toString('base64'),
+      encoded.toString('base64url'),
+      encoded.toString('hex'),
+      encodeURIComponent(secret),
+    ]) {
       expect(text, `${path} contains ${secret} (as ${form})`).not.toContain(form);
     }
     // Also no longer stretch of the secret's base64 (base64 of a secret inside a longer value shifts, but its middle stays).
@@ -82,7 +104,12 @@ describe('secrets at rest', () => {
         name: 'Launch night',
         primary: {
           janus: { url: 'ws://198.18.0.1:8188', room: { id: 4242, secret: { sealed: expect.any(String) as unknown } } },
-          icecast: { mountUrl: 'http://198.18.0.1:8000/live.opus', mountCredentials: { sealed: expect.any(String) as unknown }, statsUrl: 'http://198.18.0.1:8000/', fallbackMounts: ['/fallback.opus'] },
+          icecast: {
+            mountUrl: 'http://198.18.0.1:8000/live.opus',
+            mountCredentials: { sealed: expect.any(String) as unknown },
+            statsUrl: 'http://198.18.0.1:8000/',
+            fallbackMounts: ['/fallback.opus'],
+          },
         },
       },
     });
@@ -103,7 +130,9 @@ describe('secrets at rest', () => {
     const keychain = new FakeSafeStorage(1);
     keychain.available = false;
     await expect(store(keychain).save(settingsWithSecrets())).rejects.toBeInstanceOf(SecretsUnavailableError);
-    await expect(store(keychain).save(settingsWithSecrets())).rejects.toThrow(/never writes room secrets or server passwords in plain text/);
+    await expect(store(keychain).save(settingsWithSecrets())).rejects.toThrow(
+      /never writes room secrets or server passwords in plain text/,
+    );
     expect(await readdir(dir)).toEqual([]);
     // Settings without secrets need no keychain.
     await store(keychain).save({ config: parseEngineConfig({ space: { name: 'Open mic' } }, 'test'), shortcuts: DEFAULT_SHORTCUTS });
@@ -126,7 +155,9 @@ describe('secrets at rest', () => {
     const other = store(new FakeSafeStorage(2));
     const loaded = await other.load();
     expect(loaded).toMatchObject({ status: 'unusable', damaged: false, keptAt: join(dir, 'settings.json') });
-    expect(loaded.status === 'unusable' && loaded.problems.join('\n')).toMatch(/space\.primary\.janus\.room\.secret: the secret cannot be decrypted on this system/);
+    expect(loaded.status === 'unusable' && loaded.problems.join('\n')).toMatch(
+      /space\.primary\.janus\.room\.secret: the secret cannot be decrypted on this system/,
+    );
     expect(loaded.settings.config.space.name).toBe('Untitled space');
     await expect(other.save(settingsWithSecrets())).rejects.toThrow(/did not save the settings/);
     expect(await readFile(join(dir, 'settings.json'), 'utf8')).toBe(before);
@@ -142,7 +173,10 @@ describe('secrets at rest', () => {
   });
 
   it('splits credentials out of URLs and leaves URLs without them alone', () => {
-    expect(splitCredentials('http://source:p%40ss@host:8000/m.opus')).toEqual({ url: 'http://host:8000/m.opus', credentials: 'source:p%40ss' });
+    expect(splitCredentials('http://source:p%40ss@host:8000/m.opus')).toEqual({
+      url: 'http://host:8000/m.opus',
+      credentials: 'source:p%40ss',
+    });
     expect(splitCredentials('ws://janus:8188')).toEqual({ url: 'ws://janus:8188', credentials: null });
   });
 });
@@ -207,7 +241,10 @@ describe('settings migration', () => {
   it('names the version step by step (1 → 2 → 3) and refuses what is no settings object', () => {
     const vault = createSafeStorageVault(new FakeSafeStorage(1), 'linux');
     expect(migrateToCurrent(spaceConfig, vault)).toMatchObject({ from: 1, stored: { schemaVersion: 3, shortcuts: DEFAULT_SHORTCUTS } });
-    expect(migrateToCurrent({ schemaVersion: 2, space: { name: 'x' }, shortcuts: DEFAULT_SHORTCUTS }, vault)).toEqual({ from: 2, stored: { schemaVersion: 3, space: { name: 'x' }, shortcuts: DEFAULT_SHORTCUTS } });
+    expect(migrateToCurrent({ schemaVersion: 2, space: { name: 'x' }, shortcuts: DEFAULT_SHORTCUTS }, vault)).toEqual({
+      from: 2,
+      stored: { schemaVersion: 3, space: { name: 'x' }, shortcuts: DEFAULT_SHORTCUTS },
+    });
     expect(() => migrateToCurrent([], vault)).toThrow(/not a settings object/);
     expect(() => migrateToCurrent({ schemaVersion: 'two' }, vault)).toThrow(/whole-number "schemaVersion"/);
   });
@@ -216,8 +253,13 @@ describe('settings migration', () => {
     const vault = createSafeStorageVault(new FakeSafeStorage(1), 'linux');
     const stored = { schemaVersion: 2, space: { name: 'x' }, shortcuts: { muteToggle: 'M', pushToTalk: 'Ctrl+Shift+Blorp' } };
     expect(() => migrateToCurrent(stored, vault)).toThrow(/shortcuts\.muteToggle: "M" has no modifier/);
-    expect(() => migrateToCurrent({ ...stored, shortcuts: { muteToggle: 'F9', pushToTalk: 'Ctrl+Shift+Blorp' } }, vault)).toThrow(/shortcuts\.pushToTalk: .*"Blorp" is not a key/);
-    expect(migrateToCurrent({ ...stored, shortcuts: { muteToggle: 'F9', pushToTalk: null } }, vault).stored.shortcuts).toEqual({ muteToggle: 'F9', pushToTalk: null });
+    expect(() => migrateToCurrent({ ...stored, shortcuts: { muteToggle: 'F9', pushToTalk: 'Ctrl+Shift+Blorp' } }, vault)).toThrow(
+      /shortcuts\.pushToTalk: .*"Blorp" is not a key/,
+    );
+    expect(migrateToCurrent({ ...stored, shortcuts: { muteToggle: 'F9', pushToTalk: null } }, vault).stored.shortcuts).toEqual({
+      muteToggle: 'F9',
+      pushToTalk: null,
+    });
   });
 });
 
@@ -239,11 +281,19 @@ describe('a damaged settings file', () => {
   });
 
   it('is moved aside when a field is wrong, naming the field', async () => {
-    const stored = JSON.parse(JSON.stringify({ schemaVersion: 2, space: { name: 'x', primary: { janus: { url: 'http://not-ws' }, icecast: { mountUrl: 'http://h/m' } } }, shortcuts: DEFAULT_SHORTCUTS })) as unknown;
+    const stored = JSON.parse(
+      JSON.stringify({
+        schemaVersion: 2,
+        space: { name: 'x', primary: { janus: { url: 'http://not-ws' }, icecast: { mountUrl: 'http://h/m' } } },
+        shortcuts: DEFAULT_SHORTCUTS,
+      }),
+    ) as unknown;
     await writeFile(join(dir, 'settings.json'), JSON.stringify(stored));
     const loaded = await store().load();
     expect(loaded).toMatchObject({ status: 'unusable', damaged: true });
-    expect(loaded.status === 'unusable' && loaded.problems.join(' ')).toMatch(/space\.primary\.janus\.url: must start with ws:\/\/ or wss:\/\//);
+    expect(loaded.status === 'unusable' && loaded.problems.join(' ')).toMatch(
+      /space\.primary\.janus\.url: must start with ws:\/\/ or wss:\/\//,
+    );
   });
 
   it('is reported by the app in a dialog that says where the file went', async () => {

@@ -22,7 +22,12 @@ import { FakeProber } from '../../fakes/fake-prober';
 const MUTE = DEFAULT_SHORTCUTS.muteToggle ?? '';
 const TALK = DEFAULT_SHORTCUTS.pushToTalk ?? '';
 
-function setup(platform: NodeJS.Platform = 'win32'): { shortcuts: GlobalShortcuts; keys: FakeGlobalShortcut; clock: FakeClock; mic: { muted: boolean; changes: boolean[] } } {
+function setup(platform: NodeJS.Platform = 'win32'): {
+  shortcuts: GlobalShortcuts;
+  keys: FakeGlobalShortcut;
+  clock: FakeClock;
+  mic: { muted: boolean; changes: boolean[] };
+} {
   const keys = new FakeGlobalShortcut();
   const clock = new FakeClock();
   const mic = { muted: true, changes: [] as boolean[] };
@@ -68,9 +73,17 @@ describe('registering global shortcuts', () => {
       const { shortcuts, keys } = setup('darwin');
       keys.takenByOthers.add(MUTE);
       const reports = shortcuts.apply(DEFAULT_SHORTCUTS);
-      expect(reports[0]).toEqual({ name: 'Mute shortcut', keys: 'Cmd+Shift+M', problem: expect.stringMatching(/another application \(or the system\) already uses these keys: choose different keys in the settings \(shortcuts\.muteToggle\)/) as unknown });
+      expect(reports[0]).toEqual({
+        name: 'Mute shortcut',
+        keys: 'Cmd+Shift+M',
+        problem: expect.stringMatching(
+          /another application \(or the system\) already uses these keys: choose different keys in the settings \(shortcuts\.muteToggle\)/,
+        ) as unknown,
+      });
       expect(reports[1]?.problem).toBeNull();
-      expect(logs.some((record) => record.level === 'warn' && record.message.startsWith('Mute shortcut Cmd+Shift+M is not available'))).toBe(true);
+      expect(
+        logs.some((record) => record.level === 'warn' && record.message.startsWith('Mute shortcut Cmd+Shift+M is not available')),
+      ).toBe(true);
     } finally {
       remove();
     }
@@ -79,7 +92,9 @@ describe('registering global shortcuts', () => {
   it('refuses the same keys twice and turns off a shortcut set to null', () => {
     const { shortcuts, keys } = setup();
     expect(shortcuts.apply({ muteToggle: 'F9', pushToTalk: 'F9' })[1]?.problem).toMatch(/same keys as the other shortcut/);
-    expect(shortcuts.apply({ muteToggle: null, pushToTalk: 'F10' })).toEqual([{ name: 'Push-to-talk shortcut', keys: 'F10', problem: null }]);
+    expect(shortcuts.apply({ muteToggle: null, pushToTalk: 'F10' })).toEqual([
+      { name: 'Push-to-talk shortcut', keys: 'F10', problem: null },
+    ]);
     expect([...keys.registered.keys()]).toEqual(['F10']);
     shortcuts.dispose();
     expect(keys.registered.size).toBe(0);
@@ -182,7 +197,10 @@ describe('shortcuts in the app', () => {
   it('registers the configured keys, and reports a conflict in a notification and the tray', async () => {
     userData = await mkdtemp(join(tmpdir(), 'steadycast-shortcuts-'));
     const safeStorage = new FakeSafeStorage(3);
-    await new SettingsStore({ dir: userData, vault: createSafeStorageVault(safeStorage, 'linux'), now: Date.now }).save({ ...defaultSettings(), shortcuts: { muteToggle: 'Alt+F1', pushToTalk: 'Alt+F2' } });
+    await new SettingsStore({ dir: userData, vault: createSafeStorageVault(safeStorage, 'linux'), now: Date.now }).save({
+      ...defaultSettings(),
+      shortcuts: { muteToggle: 'Alt+F1', pushToTalk: 'Alt+F2' },
+    });
     const electron = createFakeElectron({ userData, safeStorage });
     electron.globalShortcut.takenByOthers.add('Alt+F2');
     const started = await startApp(electron, {

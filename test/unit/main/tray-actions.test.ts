@@ -60,7 +60,12 @@ describe('switch to backup from the tray', () => {
     const engine = desktopEngine();
     await switchToBackupFromTray({ dialog: electron.dialog, engine, logger: quiet });
     expect(electron.dialog.messageBoxes).toHaveLength(1);
-    expect(electron.dialog.messageBoxes[0]).toMatchObject({ type: 'warning', message: 'Move the show to the backup space?', cancelId: 1, defaultId: 1 });
+    expect(electron.dialog.messageBoxes[0]).toMatchObject({
+      type: 'warning',
+      message: 'Move the show to the backup space?',
+      cancelId: 1,
+      defaultId: 1,
+    });
   });
 
   it('moves the show when confirmed, and shows why it could not', async () => {

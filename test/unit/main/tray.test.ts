@@ -5,7 +5,13 @@ import type { MenuItemConstructorOptions } from 'electron';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appMenuTemplate } from '../../../electron/main/app-menu';
 import { startApp, type DesktopApp } from '../../../electron/main/app';
-import { SWITCH_TO_BACKUP_UNAVAILABLE, trayMenuTemplate, trayView, type TrayAction, type TrayInput } from '../../../electron/main/tray-menu';
+import {
+  SWITCH_TO_BACKUP_UNAVAILABLE,
+  trayMenuTemplate,
+  trayView,
+  type TrayAction,
+  type TrayInput,
+} from '../../../electron/main/tray-menu';
 import type { BroadcastStatus } from '../../../electron/shared/broadcast';
 import type { ListenerReading } from '../../../electron/shared/listeners';
 import type { EngineState } from '../../../electron/shared/state';
@@ -29,7 +35,12 @@ const onAir: BroadcastStatus = {
   configuredBitrateKbps: 128,
   outputs: [
     { id: 'primary', label: 'Primary', url: 'http://a/live.opus', state: { status: 'live', since: AT, bytesSent: 10, backlogMs: 0 } },
-    { id: 'backup', label: 'Backup', url: 'http://b/live.opus', state: { status: 'retrying', attempt: 2, since: AT, nextAttemptAt: AT + 1000, errorClass: 'refused', error: 'refused' } },
+    {
+      id: 'backup',
+      label: 'Backup',
+      url: 'http://b/live.opus',
+      state: { status: 'retrying', attempt: 2, since: AT, nextAttemptAt: AT + 1000, errorClass: 'refused', error: 'refused' },
+    },
   ],
   recording: null,
 };
@@ -48,7 +59,22 @@ const joined = (selfMuted: boolean, mutedBy: 'self' | 'moderator' | null = null)
   link: { status: 'joined', endpoint: 'primary', since: AT, selfId: '7', role: 'host' },
   space: 'Launch night',
   selfMuted,
-  participants: [{ id: '7', display: 'Ada', role: 'host', self: true, muted: selfMuted || mutedBy !== null, mutedBy, talking: false, connected: true, inviteId: null, lock: null, flags: [], speakRequested: false }],
+  participants: [
+    {
+      id: '7',
+      display: 'Ada',
+      role: 'host',
+      self: true,
+      muted: selfMuted || mutedBy !== null,
+      mutedBy,
+      talking: false,
+      connected: true,
+      inviteId: null,
+      lock: null,
+      flags: [],
+      speakRequested: false,
+    },
+  ],
   channel: { status: 'open', since: AT },
   moderation: { autoMute: false, selfSpeakRequested: false, log: [] },
   backupRoom: { status: 'none' },
@@ -62,7 +88,8 @@ const input = (state: Partial<EngineState>, extra: Partial<TrayInput> = {}): Tra
   ...extra,
 });
 const labels = (view: ReturnType<typeof trayView>): string[] => view.items.map((item) => (item.kind === 'separator' ? '---' : item.label));
-const item = (view: ReturnType<typeof trayView>, id: string) => view.items.find((candidate) => candidate.kind !== 'separator' && candidate.id === id);
+const item = (view: ReturnType<typeof trayView>, id: string) =>
+  view.items.find((candidate) => candidate.kind !== 'separator' && candidate.id === id);
 
 describe('tray menu from the engine state', () => {
   it('says off air, with nothing counted yet', () => {
@@ -70,11 +97,23 @@ describe('tray menu from the engine state', () => {
     expect(view.onAir).toBe(false);
     expect(view.toolTip).toBe('Steadycast — off air');
     expect(view.title).toBe('');
-    expect(labels(view)).toEqual(['Off air', 'Listeners: not counted yet', '---', 'Mute microphone', 'Switch to backup space…', '---', 'Show Steadycast', 'Quit Steadycast']);
+    expect(labels(view)).toEqual([
+      'Off air',
+      'Listeners: not counted yet',
+      '---',
+      'Mute microphone',
+      'Switch to backup space…',
+      '---',
+      'Show Steadycast',
+      'Quit Steadycast',
+    ]);
   });
 
   it('shows on air with every output live, and the listener total', () => {
-    const allLive: BroadcastStatus = { ...onAir, outputs: onAir.outputs.map((output) => ({ ...output, state: { status: 'live', since: AT, bytesSent: 10, backlogMs: 0 } })) };
+    const allLive: BroadcastStatus = {
+      ...onAir,
+      outputs: onAir.outputs.map((output) => ({ ...output, state: { status: 'live', since: AT, bytesSent: 10, backlogMs: 0 } })),
+    };
     const view = trayView(input({ broadcast: allLive }, { listeners: reading(12_345) }));
     expect(view.onAir).toBe(true);
     expect(labels(view)[0]).toBe('● On air: all 2 outputs are live · since 20:15');
@@ -104,38 +143,83 @@ describe('tray menu from the engine state', () => {
   });
 
   it('says how much of the count is covered, and never guesses a count nobody answered', () => {
-    expect(labels(trayView(input({ broadcast: onAir }, { listeners: reading(1, 1, 2) })))[1]).toBe('Listeners: 1 listener (1 of 2 servers answered)');
+    expect(labels(trayView(input({ broadcast: onAir }, { listeners: reading(1, 1, 2) })))[1]).toBe(
+      'Listeners: 1 listener (1 of 2 servers answered)',
+    );
     const stale = trayView(input({ broadcast: onAir }, { listeners: reading(0, 0, 2) }));
     expect(labels(stale)[1]).toBe('Listeners: unknown (no server answered recently)');
     expect(stale.title).toBe('LIVE · 1 of 2 outputs');
   });
 
   it('offers mute or unmute in the room, and nothing a moderator decided', () => {
-    expect(item(trayView(input({})), 'toggle-mute')).toMatchObject({ enabled: false, toolTip: 'Join the conversation to use the microphone.' });
-    expect(item(trayView(input({ conversation: joined(false) })), 'toggle-mute')).toMatchObject({ label: 'Mute microphone', enabled: true });
-    expect(item(trayView(input({ conversation: joined(true, 'self') })), 'toggle-mute')).toMatchObject({ label: 'Unmute microphone', enabled: true });
-    expect(item(trayView(input({ conversation: joined(false, 'moderator') })), 'toggle-mute')).toMatchObject({ label: 'Muted by a moderator', enabled: false });
+    expect(item(trayView(input({})), 'toggle-mute')).toMatchObject({
+      enabled: false,
+      toolTip: 'Join the conversation to use the microphone.',
+    });
+    expect(item(trayView(input({ conversation: joined(false) })), 'toggle-mute')).toMatchObject({
+      label: 'Mute microphone',
+      enabled: true,
+    });
+    expect(item(trayView(input({ conversation: joined(true, 'self') })), 'toggle-mute')).toMatchObject({
+      label: 'Unmute microphone',
+      enabled: true,
+    });
+    expect(item(trayView(input({ conversation: joined(false, 'moderator') })), 'toggle-mute')).toMatchObject({
+      label: 'Muted by a moderator',
+      enabled: false,
+    });
   });
 
   it('offers switch-to-backup to a host on the primary, and says why it is unavailable otherwise', () => {
     const base = sampleEngineState();
     const failover = (onAir: 'primary' | 'backup', canSwitch: boolean): NonNullable<EngineState['failover']> => ({
-      phase: onAir === 'primary' ? { phase: 'onPrimary', since: AT } : { phase: 'onBackup', since: AT, trigger: 'manual', reason: 'r', returnAt: null },
+      phase:
+        onAir === 'primary'
+          ? { phase: 'onPrimary', since: AT }
+          : { phase: 'onBackup', since: AT, trigger: 'manual', reason: 'r', returnAt: null },
       onAir,
       hasBackup: true,
       health: [],
-      settings: base.failover?.settings ?? { thresholdMs: 3000, goneThresholdMs: 1500, autoReturn: false, minBackupMs: 60_000, returnHealthyMs: 10_000 },
+      settings: base.failover?.settings ?? {
+        thresholdMs: 3000,
+        goneThresholdMs: 1500,
+        autoReturn: false,
+        minBackupMs: 60_000,
+        returnHealthyMs: 10_000,
+      },
       canSwitch,
       history: [],
     });
-    expect(item(trayView(input({ conversation: joined(false), failover: failover('primary', true) })), 'switch-to-backup')).toMatchObject({ enabled: true, label: 'Switch to backup space…' });
-    expect(item(trayView(input({ conversation: joined(false), failover: failover('primary', false) })), 'switch-to-backup')).toMatchObject({ enabled: false, toolTip: SWITCH_TO_BACKUP_UNAVAILABLE });
-    expect(item(trayView(input({ conversation: joined(false), failover: failover('backup', true) })), 'switch-to-backup')).toMatchObject({ enabled: false, label: 'On the backup space' });
-    expect(item(trayView(input({ space: { name: 'x', endpoints: [] } })), 'switch-to-backup')).toMatchObject({ enabled: false, toolTip: expect.stringMatching(/no backup endpoint/) as unknown });
+    expect(item(trayView(input({ conversation: joined(false), failover: failover('primary', true) })), 'switch-to-backup')).toMatchObject({
+      enabled: true,
+      label: 'Switch to backup space…',
+    });
+    expect(item(trayView(input({ conversation: joined(false), failover: failover('primary', false) })), 'switch-to-backup')).toMatchObject({
+      enabled: false,
+      toolTip: SWITCH_TO_BACKUP_UNAVAILABLE,
+    });
+    expect(item(trayView(input({ conversation: joined(false), failover: failover('backup', true) })), 'switch-to-backup')).toMatchObject({
+      enabled: false,
+      label: 'On the backup space',
+    });
+    expect(item(trayView(input({ space: { name: 'x', endpoints: [] } })), 'switch-to-backup')).toMatchObject({
+      enabled: false,
+      toolTip: expect.stringMatching(/no backup endpoint/) as unknown,
+    });
   });
 
   it('lists shortcuts that could not be registered', () => {
-    const view = trayView(input({}, { shortcuts: [{ name: 'Mute shortcut', keys: 'Ctrl+Shift+M', problem: 'another application uses these keys' }, { name: 'Push-to-talk shortcut', keys: 'F9', problem: null }] }));
+    const view = trayView(
+      input(
+        {},
+        {
+          shortcuts: [
+            { name: 'Mute shortcut', keys: 'Ctrl+Shift+M', problem: 'another application uses these keys' },
+            { name: 'Push-to-talk shortcut', keys: 'F9', problem: null },
+          ],
+        },
+      ),
+    );
     expect(labels(view)).toContain('Mute shortcut Ctrl+Shift+M: another application uses these keys');
     expect(labels(view).join(' ')).not.toContain('F9');
   });
@@ -194,7 +278,8 @@ describe('the tray in the app', () => {
     // Not in a room: the item is disabled; the engine refuses the command if it comes anyway (a shortcut).
     expect(() => electron.trays[0]?.menu?.click('toggle-mute')).toThrow(/disabled/);
     electron.globalShortcut.press('CommandOrControl+Shift+M');
-    for (let turn = 0; turn < 20 && electron.notifications.length === 0; turn += 1) await new Promise<void>((resolve) => setImmediate(resolve));
+    for (let turn = 0; turn < 20 && electron.notifications.length === 0; turn += 1)
+      await new Promise<void>((resolve) => setImmediate(resolve));
     expect(electron.notifications).toEqual([{ title: 'Could not mute', body: 'Not in the conversation: join first.' }]);
   });
 
@@ -212,9 +297,17 @@ describe('the tray in the app', () => {
 });
 
 describe('application menu', () => {
-  const actions = { importSettings: () => undefined, exportDiagnostics: () => undefined, openLogsFolder: () => undefined, showWindow: () => undefined };
+  const actions = {
+    importSettings: () => undefined,
+    exportDiagnostics: () => undefined,
+    openLogsFolder: () => undefined,
+    showWindow: () => undefined,
+  };
   const roles = (template: MenuItemConstructorOptions[]): string[] =>
-    template.flatMap((entry) => [entry.role ?? entry.label ?? '', ...(Array.isArray(entry.submenu) ? entry.submenu.map((child) => child.role ?? child.label ?? child.type ?? '') : [])]);
+    template.flatMap((entry) => [
+      entry.role ?? entry.label ?? '',
+      ...(Array.isArray(entry.submenu) ? entry.submenu.map((child) => child.role ?? child.label ?? child.type ?? '') : []),
+    ]);
 
   it('has the macOS app menu with about, hide and quit', () => {
     const mac = roles(appMenuTemplate({ platform: 'darwin', development: false, actions }));
@@ -223,7 +316,9 @@ describe('application menu', () => {
   });
 
   it('offers reload and developer tools only in development', () => {
-    expect(roles(appMenuTemplate({ platform: 'linux', development: true, actions }))).toEqual(expect.arrayContaining(['reload', 'forceReload', 'toggleDevTools']));
+    expect(roles(appMenuTemplate({ platform: 'linux', development: true, actions }))).toEqual(
+      expect.arrayContaining(['reload', 'forceReload', 'toggleDevTools']),
+    );
     const packaged = roles(appMenuTemplate({ platform: 'linux', development: false, actions }));
     expect(packaged).not.toContain('toggleDevTools');
     expect(packaged).not.toContain('reload');

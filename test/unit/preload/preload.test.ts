@@ -90,7 +90,10 @@ describe('preload index', () => {
       ok: false,
       error: { code: 'invalid-payload', message: 'nonce: expected string' },
     });
-    await expect(exposed.invoke('engine:nope' as CommandChannel, {})).resolves.toMatchObject({ ok: false, error: { code: 'unknown-channel' } });
+    await expect(exposed.invoke('engine:nope' as CommandChannel, {})).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'unknown-channel' },
+    });
   });
 });
 
@@ -128,11 +131,14 @@ describe('invoke', () => {
     expect(error.message).toContain('No handler registered');
   });
 
-  it.each([undefined, null, 'ok', { ok: true }, { ok: false }, { ok: false, error: { code: 7 } }])('reports the malformed reply %j', async (reply) => {
-    const { api: bridge, ipc } = api();
-    ipc.reply = () => reply;
-    expect((await rejection(bridge.invoke('engine:get-state', {}))).code).toBe('malformed-message');
-  });
+  it.each([undefined, null, 'ok', { ok: true }, { ok: false }, { ok: false, error: { code: 7 } }])(
+    'reports the malformed reply %j',
+    async (reply) => {
+      const { api: bridge, ipc } = api();
+      ipc.reply = () => reply;
+      expect((await rejection(bridge.invoke('engine:get-state', {}))).code).toBe('malformed-message');
+    },
+  );
 });
 
 describe('on', () => {
@@ -201,12 +207,25 @@ describe('program port', () => {
   });
 
   it.each([
-    ['from another window or a frame in the page', (target: FakePortWindow, port: MessagePort) => ({ source: {}, data: PROGRAM_PORT_MESSAGE, ports: [port] })],
+    [
+      'from another window or a frame in the page',
+      (target: FakePortWindow, port: MessagePort) => ({ source: {}, data: PROGRAM_PORT_MESSAGE, ports: [port] }),
+    ],
     ['without a source', (_target: FakePortWindow, port: MessagePort) => ({ source: null, data: PROGRAM_PORT_MESSAGE, ports: [port] })],
     ['without the tag', (target: FakePortWindow, port: MessagePort) => ({ source: target, data: 'hello', ports: [port] })],
-    ['with the tag in an object', (target: FakePortWindow, port: MessagePort) => ({ source: target, data: { type: PROGRAM_PORT_MESSAGE }, ports: [port] })],
+    [
+      'with the tag in an object',
+      (target: FakePortWindow, port: MessagePort) => ({ source: target, data: { type: PROGRAM_PORT_MESSAGE }, ports: [port] }),
+    ],
     ['without a port', (target: FakePortWindow) => ({ source: target, data: PROGRAM_PORT_MESSAGE, ports: [] })],
-    ['with two ports', (target: FakePortWindow, port: MessagePort, other: MessagePort) => ({ source: target, data: PROGRAM_PORT_MESSAGE, ports: [port, other] })],
+    [
+      'with two ports',
+      (target: FakePortWindow, port: MessagePort, other: MessagePort) => ({
+        source: target,
+        data: PROGRAM_PORT_MESSAGE,
+        ports: [port, other],
+      }),
+    ],
   ])('ignores a message %s', (_name, message: (target: FakePortWindow, port: MessagePort, other: MessagePort) => WindowMessageLike) => {
     const target = new FakePortWindow();
     const ipc = new FakeIpcRenderer();

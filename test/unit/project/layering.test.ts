@@ -65,15 +65,23 @@ describe('layering rules', { timeout: 60_000 }, () => {
   });
 
   it("refuses janode's muteRoom(), which sends unmute_room", async () => {
-    const [result] = await eslint.lintText(await fixture('janode-mute-room.ts'), { filePath: join(root, 'electron/engine/layering-fixture.ts') });
-    const errors = (result?.messages ?? []).filter((message) => message.ruleId === 'no-restricted-properties').map((message) => message.message);
+    const [result] = await eslint.lintText(await fixture('janode-mute-room.ts'), {
+      filePath: join(root, 'electron/engine/layering-fixture.ts'),
+    });
+    const errors = (result?.messages ?? [])
+      .filter((message) => message.ruleId === 'no-restricted-properties')
+      .map((message) => message.message);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/sends unmute_room/);
   });
 
   it('makes the eslint command (npm run lint) fail on a wrong-way import', async () => {
     const source = await fixture('renderer-imports-engine.ts');
-    const run = promisify(execFile)(process.execPath, [join(root, 'node_modules/eslint/bin/eslint.js'), '--stdin', '--stdin-filename', 'renderer/features/layering-fixture.ts'], { cwd: root });
+    const run = promisify(execFile)(
+      process.execPath,
+      [join(root, 'node_modules/eslint/bin/eslint.js'), '--stdin', '--stdin-filename', 'renderer/features/layering-fixture.ts'],
+      { cwd: root },
+    );
     run.child.stdin?.end(source);
     const failure = await run.then(
       () => null,

@@ -25,7 +25,14 @@ interface BuilderConfig {
   files?: { filter?: string[] }[];
   protocols?: { schemes: string[] }[];
   linux?: { target?: string[]; icon?: string; executableName?: string };
-  mac?: { target?: string; icon?: string; hardenedRuntime?: boolean; entitlements?: string; entitlementsInherit?: string; extendInfo?: Record<string, string> };
+  mac?: {
+    target?: string;
+    icon?: string;
+    hardenedRuntime?: boolean;
+    entitlements?: string;
+    entitlementsInherit?: string;
+    extendInfo?: Record<string, string>;
+  };
   win?: { target?: string; icon?: string };
   npmRebuild?: boolean;
   electronFuses?: Record<string, boolean>;
@@ -43,7 +50,10 @@ type FusesModule = {
   getCurrentFuseWire: (binary: string) => Promise<Record<string, number | string>>;
 };
 const fuses = require('@electron/fuses') as FusesModule;
-const { SENTINEL, FuseState } = require('@electron/fuses/dist/constants.js') as { SENTINEL: string; FuseState: { ENABLE: number; DISABLE: number } };
+const { SENTINEL, FuseState } = require('@electron/fuses/dist/constants.js') as {
+  SENTINEL: string;
+  FuseState: { ENABLE: number; DISABLE: number };
+};
 const { PlatformPackager } = require('app-builder-lib') as {
   PlatformPackager: { prototype: { generateFuseConfig: (fuses: Record<string, boolean>) => Promise<unknown> } };
 };
@@ -109,7 +119,10 @@ describe('Electron fuses', () => {
     const path = join(dir, 'electron');
     const { ENABLE, DISABLE } = FuseState;
     const defaults = [ENABLE, DISABLE, ENABLE, ENABLE, DISABLE, DISABLE, DISABLE, ENABLE];
-    writeFileSync(path, Buffer.concat([Buffer.from('ELF…'), Buffer.from(SENTINEL), Buffer.from([1, defaults.length, ...defaults]), Buffer.from('…rest')]));
+    writeFileSync(
+      path,
+      Buffer.concat([Buffer.from('ELF…'), Buffer.from(SENTINEL), Buffer.from([1, defaults.length, ...defaults]), Buffer.from('…rest')]),
+    );
     return { path, remove: () => rmSync(dir, { recursive: true, force: true }) };
   };
 

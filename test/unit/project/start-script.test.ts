@@ -55,11 +55,20 @@ beforeEach(async () => {
   const electron = join(project, 'node_modules', 'electron');
   await mkdir(electron, { recursive: true });
   await writeFile(join(electron, 'package.json'), JSON.stringify({ name: 'electron', version: '45.4.1', main: 'index.js' }));
-  await writeFile(join(electron, 'index.js'), "throw new Error('Electron failed to install correctly. Please delete `node_modules/electron`');\n");
+  await writeFile(
+    join(electron, 'index.js'),
+    "throw new Error('Electron failed to install correctly. Please delete `node_modules/electron`');\n",
+  );
   const electronVite = join(project, 'node_modules', 'electron-vite');
   await mkdir(join(electronVite, 'bin'), { recursive: true });
-  await writeFile(join(electronVite, 'package.json'), JSON.stringify({ name: 'electron-vite', type: 'module', bin: { 'electron-vite': 'bin/electron-vite.js' } }));
-  await writeFile(join(electronVite, 'bin', 'electron-vite.js'), "console.log(JSON.stringify({ args: process.argv.slice(2) }));\nprocess.exit(7);\n");
+  await writeFile(
+    join(electronVite, 'package.json'),
+    JSON.stringify({ name: 'electron-vite', type: 'module', bin: { 'electron-vite': 'bin/electron-vite.js' } }),
+  );
+  await writeFile(
+    join(electronVite, 'bin', 'electron-vite.js'),
+    'console.log(JSON.stringify({ args: process.argv.slice(2) }));\nprocess.exit(7);\n',
+  );
 });
 afterEach(async () => {
   await rm(project, { recursive: true, force: true });

@@ -7,7 +7,9 @@ const live: OutputState = { status: 'live', since: 0, bytesSent: 1, backlogMs: 0
 const connecting = (attempt: number): OutputState => ({ status: 'connecting', attempt, since: 0 });
 const retrying: OutputState = { status: 'retrying', attempt: 1, since: 0, nextAttemptAt: 1, errorClass: 'refused', error: 'refused' };
 const stopped: OutputState = { status: 'stopped', since: 0, reason: 'auth', message: 'wrong password' };
-const program = (...states: OutputState[]): { outputs: OutputStatus[] } => ({ outputs: states.map((state, index) => output(String(index), state)) });
+const program = (...states: OutputState[]): { outputs: OutputStatus[] } => ({
+  outputs: states.map((state, index) => output(String(index), state)),
+});
 
 describe('the on-air lamp', () => {
   it('is off with no program and no host show', () => {
@@ -29,7 +31,12 @@ describe('the on-air lamp', () => {
     for (const other of [retrying, stopped, connecting(3)]) {
       const lamp = onAirLamp(program(live, other));
       expect(lamp).toEqual({ kind: 'partial', live: 1, total: 2 });
-      expect(describeOnAirLamp(lamp)).toMatchObject({ text: 'LIVE · 1 of 2 outputs', headline: 'LIVE', count: '1 of 2 outputs', tone: 'warn' });
+      expect(describeOnAirLamp(lamp)).toMatchObject({
+        text: 'LIVE · 1 of 2 outputs',
+        headline: 'LIVE',
+        count: '1 of 2 outputs',
+        tone: 'warn',
+      });
       expect(lampIsLit(lamp)).toBe(true);
     }
   });
@@ -61,7 +68,11 @@ describe('the on-air lamp', () => {
 
   it("lights a co-host's window from the host's announced show; its own program comes first", () => {
     expect(onAirLamp(null, { by: 'Ana Host' })).toEqual({ kind: 'host', by: 'Ana Host' });
-    expect(describeOnAirLamp({ kind: 'host', by: 'Ana Host' })).toMatchObject({ text: 'ON AIR', sentence: "On air: Ana Host's show", tone: 'lit' });
+    expect(describeOnAirLamp({ kind: 'host', by: 'Ana Host' })).toMatchObject({
+      text: 'ON AIR',
+      sentence: "On air: Ana Host's show",
+      tone: 'lit',
+    });
     expect(onAirLamp(program(retrying), { by: 'Ana Host' }).kind).toBe('unreached');
   });
 });

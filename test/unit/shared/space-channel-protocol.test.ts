@@ -1,13 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_CHANNEL_TEXT, parseModeratorAnnouncement, parseParticipantMessage, participantKey } from '../../../electron/shared/space-channel';
+import {
+  MAX_CHANNEL_TEXT,
+  parseModeratorAnnouncement,
+  parseParticipantMessage,
+  participantKey,
+} from '../../../electron/shared/space-channel';
 
 const report = { at: 1, levelDbfs: -30, peakDbfs: -12, voice: 'speech', speechProbability: 0.8, echoScore: 0.1, echoDelayMs: null };
-const locks = { v: 1, type: 'locks', revision: 5, by: 'Pia (producer)', locks: [{ key: 'inv:Cole', feed: '7', display: 'Cole', by: 'Pia (producer)', reason: 'Hum', at: 4 }] };
+const locks = {
+  v: 1,
+  type: 'locks',
+  revision: 5,
+  by: 'Pia (producer)',
+  locks: [{ key: 'inv:Cole', feed: '7', display: 'Cole', by: 'Pia (producer)', reason: 'Hum', at: 4 }],
+};
 
 describe('space channel protocol', () => {
   it('reads what a participant may say: mic reports, requests to speak, sync requests', () => {
     expect(parseParticipantMessage(JSON.stringify({ v: 1, type: 'mic', report }))).toEqual({ v: 1, type: 'mic', report });
-    expect(parseParticipantMessage(JSON.stringify({ v: 1, type: 'speak-request', active: true }))).toEqual({ v: 1, type: 'speak-request', active: true });
+    expect(parseParticipantMessage(JSON.stringify({ v: 1, type: 'speak-request', active: true }))).toEqual({
+      v: 1,
+      type: 'speak-request',
+      active: true,
+    });
     expect(parseParticipantMessage(JSON.stringify({ v: 1, type: 'sync-request' }))).toEqual({ v: 1, type: 'sync-request' });
   });
 

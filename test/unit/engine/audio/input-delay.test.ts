@@ -82,7 +82,9 @@ describe('Engine input delay', () => {
     sendSecond(engine, clock, 40, 0);
     expect(engine.getState().audio.inputDelay).toEqual({ medianMs: 40, maxMs: 40 });
     const warnings = (): string[] =>
-      records.flatMap((record) => (record.scope === 'engine' && record.level === 'warn' && /late/.test(record.message) ? [record.message] : []));
+      records.flatMap((record) =>
+        record.scope === 'engine' && record.level === 'warn' && /late/.test(record.message) ? [record.message] : [],
+      );
     expect(warnings()).toEqual([]);
 
     const statesBefore = events.filter((event) => event.channel === 'engine:state').length;

@@ -1,11 +1,18 @@
 import { describe, expect, test } from 'vitest';
 import { FRAME_MS, FRAME_SAMPLES, SAMPLE_RATE, type AudioFrame } from '../../../../electron/engine/audio/audio-frame';
-import { LevelMeter, measureFrame, SILENCE_FLOOR_DBFS, SilenceDetector, type SilenceTransition } from '../../../../electron/engine/audio/meters';
+import {
+  LevelMeter,
+  measureFrame,
+  SILENCE_FLOOR_DBFS,
+  SilenceDetector,
+  type SilenceTransition,
+} from '../../../../electron/engine/audio/meters';
 
 function sineFrame(amplitude: number, channels: 1 | 2 = 1, frequencyHz = 1000): AudioFrame {
   const samples = new Float32Array(FRAME_SAMPLES * channels);
   for (let i = 0; i < FRAME_SAMPLES; i += 1) {
-    for (let channel = 0; channel < channels; channel += 1) samples[i * channels + channel] = amplitude * Math.sin((2 * Math.PI * frequencyHz * i) / SAMPLE_RATE + Math.PI / 2);
+    for (let channel = 0; channel < channels; channel += 1)
+      samples[i * channels + channel] = amplitude * Math.sin((2 * Math.PI * frequencyHz * i) / SAMPLE_RATE + Math.PI / 2);
   }
   return { samples, channels, index: 0 };
 }

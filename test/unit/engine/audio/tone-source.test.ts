@@ -74,7 +74,11 @@ describe('ToneSource', () => {
   test('after a long stall it catches up at most 5 s and keeps numbering frames in order', () => {
     const fake = new FakeClock();
     let jump = 0;
-    const clock: Clock = { now: () => fake.now() + jump, setTimeout: (cb, ms) => fake.setTimeout(cb, ms), clearTimeout: (h) => fake.clearTimeout(h) };
+    const clock: Clock = {
+      now: () => fake.now() + jump,
+      setTimeout: (cb, ms) => fake.setTimeout(cb, ms),
+      clearTimeout: (h) => fake.clearTimeout(h),
+    };
     const frames = collect(new ToneSource({ frequencyHz: 440, channels: 1, clock }));
     fake.advance(100);
     expect(frames).toHaveLength(6);

@@ -108,7 +108,11 @@ describe('WavFileSource decoding and resampling', () => {
     expect(channelOf(both, 2, 1)).toEqual(channelOf(both, 2, 0));
     expect(measureFrame(stereoOut.frames[5] as AudioFrame).peakDbfs).toBeCloseTo(-6, 1);
 
-    const leftOnly = sox('left-only.wav', ['-r', '44100', '-c', '2', '-b', '16'], ['synth', '0.5', 'sine', '440', 'gain', '-6', 'remix', '1', '0']);
+    const leftOnly = sox(
+      'left-only.wav',
+      ['-r', '44100', '-c', '2', '-b', '16'],
+      ['synth', '0.5', 'sine', '440', 'gain', '-6', 'remix', '1', '0'],
+    );
     const monoOut = await play(leftOnly, 1, false, 2000);
     expect(measureFrame(monoOut.frames[5] as AudioFrame).peakDbfs).toBeCloseTo(-12, 0);
   });

@@ -9,7 +9,12 @@ import { parseCommand, type EngineEvent } from '../../../../electron/shared/cont
 import { DEFAULT_AUDIO_SETTINGS, DEFAULT_SHORTCUTS, type AudioSettings, type GeneralSettings } from '../../../../electron/shared/settings';
 import type { EngineState } from '../../../../electron/shared/state';
 import type { ConversationMedia, ConversationMediaEvents } from '../../../../renderer/audio/conversation-media';
-import { microphoneConstraints, savedMicrophoneChange, type MicrophoneCapture, type MicrophoneSettingsChange } from '../../../../renderer/audio/microphone';
+import {
+  microphoneConstraints,
+  savedMicrophoneChange,
+  type MicrophoneCapture,
+  type MicrophoneSettingsChange,
+} from '../../../../renderer/audio/microphone';
 import type { RehearsalRecorder, RehearsalSession } from '../../../../renderer/audio/rehearsal-recorder';
 import { ProgramPanel } from '../../../../renderer/features/program/program-panel';
 import { describeGoLivePlan, selectNextShowBitrate } from '../../../../renderer/features/program/show-control-view';
@@ -27,7 +32,10 @@ import { render, settle } from '../../../support/renderer-test-support';
  * program itself is checked against a real Icecast in test/integration/saved-audio-settings.test.ts.
  */
 
-const general = (audio: Partial<AudioSettings> = {}, recording: GeneralSettings['recording'] = { enabled: true, folder: '/shows' }): GeneralSettings => ({
+const general = (
+  audio: Partial<AudioSettings> = {},
+  recording: GeneralSettings['recording'] = { enabled: true, folder: '/shows' },
+): GeneralSettings => ({
   audio: { ...DEFAULT_AUDIO_SETTINGS, ...audio },
   recording,
   shortcuts: { ...DEFAULT_SHORTCUTS },
@@ -92,7 +100,12 @@ describe('the engine state carries the saved audio and recording settings', () =
 
   it('sends the new settings to every UI once they are saved', async () => {
     const { engine, events } = makeEngine();
-    const saved = general({ bitrateKbps: 64, channels: 1, inputDeviceId: 'usb-mic', processing: { echoCancellation: false, noiseSuppression: true, autoGainControl: false } });
+    const saved = general({
+      bitrateKbps: 64,
+      channels: 1,
+      inputDeviceId: 'usb-mic',
+      processing: { echoCancellation: false, noiseSuppression: true, autoGainControl: false },
+    });
     const reply = await dispatchUntrusted(engine, 'settings:save-general', saved);
     expect(reply.ok).toBe(true);
     const states = events.flatMap((event) => (event.channel === 'engine:state' ? [event.payload] : []));
@@ -104,7 +117,13 @@ describe('the engine state carries the saved audio and recording settings', () =
 describe('the microphone follows the saved settings', () => {
   it('asks the browser for the saved processing', () => {
     const audio = microphoneConstraints('usb-mic', { echoCancellation: false, noiseSuppression: true, autoGainControl: false }).audio;
-    expect(audio).toMatchObject({ deviceId: { exact: 'usb-mic' }, echoCancellation: false, noiseSuppression: true, autoGainControl: false, channelCount: { ideal: 1 } });
+    expect(audio).toMatchObject({
+      deviceId: { exact: 'usb-mic' },
+      echoCancellation: false,
+      noiseSuppression: true,
+      autoGainControl: false,
+      channelCount: { ideal: 1 },
+    });
     // Without saved settings, all processing stays on.
     expect(microphoneConstraints(null).audio).toMatchObject({ echoCancellation: true, noiseSuppression: true, autoGainControl: true });
   });
@@ -152,8 +171,11 @@ class RecordingMedia implements ConversationMedia {
   }
 }
 
-const withSettings = (audio: Partial<AudioSettings>, recording: GeneralSettings['recording'] = { enabled: true, folder: '/shows' }, broadcast: BroadcastStatus | null = null): EngineState =>
-  sampleEngineState({ settings: { audio: { ...DEFAULT_AUDIO_SETTINGS, ...audio }, recording }, broadcast });
+const withSettings = (
+  audio: Partial<AudioSettings>,
+  recording: GeneralSettings['recording'] = { enabled: true, folder: '/shows' },
+  broadcast: BroadcastStatus | null = null,
+): EngineState => sampleEngineState({ settings: { audio: { ...DEFAULT_AUDIO_SETTINGS, ...audio }, recording }, broadcast });
 
 interface Setup {
   store: AppStore;
@@ -239,13 +261,26 @@ describe('the program panel says what going live will use', () => {
   it('off air: the saved channels, bitrate and recording', async () => {
     const { store } = await setup(withSettings({ bitrateKbps: 96, channels: 1 }, { enabled: false, folder: '' }));
     const html = render(store, createElement(ProgramPanel));
-    expect(html).toMatch(/data-testid="go-live-what">The program is your microphone plus the room, in mono Opus at 96 kbit\/s \(Settings › Audio\), sent to the space’s Icecast mounts without a safety recording \(it is off in Settings\)\./u);
-    expect(describeGoLivePlan(withSettings({}).settings)).toContain('in stereo Opus at 128 kbit/s (Settings › Audio), sent to the space’s Icecast mounts with a safety recording.');
+    expect(html).toMatch(
+      /data-testid="go-live-what">The program is your microphone plus the room, in mono Opus at 96 kbit\/s \(Settings › Audio\), sent to the space’s Icecast mounts without a safety recording \(it is off in Settings\)\./u,
+    );
+    expect(describeGoLivePlan(withSettings({}).settings)).toContain(
+      'in stereo Opus at 128 kbit/s (Settings › Audio), sent to the space’s Icecast mounts with a safety recording.',
+    );
     expect(describeGoLivePlan(undefined)).toContain('as set in Settings › Audio');
   });
 
   it('on air: "As configured", or the saved bitrate the next show will use when it was changed during this one', async () => {
-    const live: BroadcastStatus = { status: 'live', startedAt: 1, source: 'microphone and room (from the control room)', channels: 2, bitrateKbps: 96, configuredBitrateKbps: 96, outputs: [], recording: null };
+    const live: BroadcastStatus = {
+      status: 'live',
+      startedAt: 1,
+      source: 'microphone and room (from the control room)',
+      channels: 2,
+      bitrateKbps: 96,
+      configuredBitrateKbps: 96,
+      outputs: [],
+      recording: null,
+    };
     const { store, bridge } = await setup(withSettings({ bitrateKbps: 96 }, undefined, live));
     expect(selectNextShowBitrate(store.getState())).toBeNull();
     expect(render(store, createElement(ProgramPanel))).toMatch(/data-testid="program-bitrate".*96 kbit\/s.*As configured</u);

@@ -103,7 +103,10 @@ describe('space channel session', () => {
     channel.deliver({ kind: 'message', from: '9', text: JSON.stringify({ v: 1, type: 'speak-request', active: true }) });
     channel.deliver({ kind: 'message', from: '9', text: '{"v":1,"type":"speak-request"}' });
     channel.deliver({ kind: 'message', from: '9', text: 'not json' });
-    channel.deliver({ kind: 'announcement', text: JSON.stringify({ v: 1, type: 'show', revision: 1, onAir: false, since: null, by: 'Hana' }) });
+    channel.deliver({
+      kind: 'announcement',
+      text: JSON.stringify({ v: 1, type: 'show', revision: 1, onAir: false, since: null, by: 'Hana' }),
+    });
     channel.deliver({ kind: 'joined', username: '8', display: 'x' });
     channel.deliver({ kind: 'left', username: '8' });
     expect(heard).toEqual(['opened', 'message 9 speak-request', 'announcement show', 'joined']);
@@ -119,20 +122,24 @@ describe('space channel session', () => {
     channel.refuse('No such room');
     await opening;
     expect(session.status.status).toBe('unavailable');
-    expect(session.status.status === 'unavailable' && session.status.reason).toMatch(/could not open \(No such room\)\. Mutes still work.*TextRoom plugin, then rejoin\./);
+    expect(session.status.status === 'unavailable' && session.status.reason).toMatch(
+      /could not open \(No such room\)\. Mutes still work.*TextRoom plugin, then rejoin\./,
+    );
     expect(channel.closed).toBe(true);
     expect(session.post('x')).toBe(false);
     expect(await session.send('x')).toBe(false);
   });
 
-  it('closing by itself makes it unavailable; a stale attempt\'s channel is closed and never heard', async () => {
+  it("closing by itself makes it unavailable; a stale attempt's channel is closed and never heard", async () => {
     const { session, heard, attempts } = setup();
     const first = new FakeChannel();
     const opening = session.open(first, join, attempts.begin());
     first.accept();
     await opening;
     first.lose('ICE failed');
-    expect(session.status.status === 'unavailable' && session.status.reason).toBe('ICE failed: mutes still work, but locks, requests to speak and microphone reports do not travel until you rejoin.');
+    expect(session.status.status === 'unavailable' && session.status.reason).toBe(
+      'ICE failed: mutes still work, but locks, requests to speak and microphone reports do not travel until you rejoin.',
+    );
     const stale = new FakeChannel();
     const staleOpening = session.open(stale, join, attempts.begin());
     attempts.begin();

@@ -58,7 +58,13 @@ class FakeAnnouncer implements Announcer {
   }
 }
 
-const seat = (id: string, name: string, role: Role, inviteId: string | null, muted = false): RoomParticipant => ({ id, display: encodeDisplayName({ name, role, inviteId }), muted, talking: !muted, connected: true });
+const seat = (id: string, name: string, role: Role, inviteId: string | null, muted = false): RoomParticipant => ({
+  id,
+  display: encodeDisplayName({ name, role, inviteId }),
+  muted,
+  talking: !muted,
+  connected: true,
+});
 
 function setup(options: { role?: Role; selfId?: string } = {}) {
   const clock = new FakeClock();
@@ -66,8 +72,17 @@ function setup(options: { role?: Role; selfId?: string } = {}) {
   const announcer = new FakeAnnouncer();
   const role = options.role ?? 'producer';
   const selfId = options.selfId ?? '1';
-  room.seats = [seat('1', 'Pat', role, role === 'host' ? null : 'p1', true), seat('2', 'Hana', 'host', null), seat('3', 'Cole', 'cohost', 'c1'), seat('4', 'Dee', 'cohost', 'c2')];
-  const identities: Record<Role, { display: string; inviteId: string | null }> = { host: { display: 'Hana', inviteId: null }, producer: { display: 'Pat', inviteId: 'p1' }, cohost: { display: 'Cole', inviteId: 'c1' } };
+  room.seats = [
+    seat('1', 'Pat', role, role === 'host' ? null : 'p1', true),
+    seat('2', 'Hana', 'host', null),
+    seat('3', 'Cole', 'cohost', 'c1'),
+    seat('4', 'Dee', 'cohost', 'c2'),
+  ];
+  const identities: Record<Role, { display: string; inviteId: string | null }> = {
+    host: { display: 'Hana', inviteId: null },
+    producer: { display: 'Pat', inviteId: 'p1' },
+    cohost: { display: 'Cole', inviteId: 'c1' },
+  };
   const identity = identities[role];
   let participants: Participant[] = [];
   let published = 0;
@@ -78,7 +93,16 @@ function setup(options: { role?: Role; selfId?: string } = {}) {
     logger: createLogger('moderation-test'),
     announcer,
     port: {
-      self: () => ({ role, display: identity.display, inviteId: identity.inviteId, moderator: role !== 'cohost', roomControl: role !== 'cohost', joined: true, room, selfId }),
+      self: () => ({
+        role,
+        display: identity.display,
+        inviteId: identity.inviteId,
+        moderator: role !== 'cohost',
+        roomControl: role !== 'cohost',
+        joined: true,
+        room,
+        selfId,
+      }),
       participants: () => participants,
       refresh: () => {
         const built = buildParticipants(room.seats, { selfId, selfMuted: false, selfRole: role, roleOf: verified, ...moderation.view() });
@@ -108,13 +132,25 @@ async function settle(): Promise<void> {
   for (let i = 0; i < 10; i += 1) await Promise.resolve();
 }
 
-const noisy = (at: number): MicReport => ({ at, levelDbfs: -20, peakDbfs: -6, voice: 'noise', speechProbability: 0.05, echoScore: 0, echoDelayMs: null });
+const noisy = (at: number): MicReport => ({
+  at,
+  levelDbfs: -20,
+  peakDbfs: -6,
+  voice: 'noise',
+  speechProbability: 0.05,
+  echoScore: 0,
+  echoDelayMs: null,
+});
 
 describe('moderation: sticky mutes', () => {
   it('a mute locks the participant (announced before Janus mutes), shows "moderator", and the log says who', async () => {
     const { room, announcer, moderation, find } = setup();
     await moderation.mute('3', true, 'coughing');
-    expect(announcer.announced[0]).toMatchObject({ type: 'locks', by: 'Pat (producer)', locks: [{ key: 'c1:Cole', display: 'Cole', reason: 'coughing' }] });
+    expect(announcer.announced[0]).toMatchObject({
+      type: 'locks',
+      by: 'Pat (producer)',
+      locks: [{ key: 'c1:Cole', display: 'Cole', reason: 'coughing' }],
+    });
     expect(room.calls).toEqual(['mute 3']);
     expect(find('3')).toMatchObject({ muted: true, mutedBy: 'moderator', lock: { by: 'Pat (producer)', reason: 'coughing' } });
     expect(moderation.summary().log.at(-1)).toMatchObject({ actor: 'Pat (producer)', action: 'mute', target: 'Cole', detail: 'coughing' });
@@ -167,12 +203,17 @@ describe('moderation: sticky mutes', () => {
   it('mute all but hosts locks and mutes every non-host, counts Janus refusals, and says what to do', async () => {
     const { room, moderation, find } = setup();
     room.refuse.add('4');
-    await expect(moderation.muteAllButHosts()).rejects.toThrow(/Some participants could not be muted \(Dee: Janus said no\)\. Try again, or remove them\./);
+    await expect(moderation.muteAllButHosts()).rejects.toThrow(
+      /Some participants could not be muted \(Dee: Janus said no\)\. Try again, or remove them\./,
+    );
     expect(room.calls).toEqual(['mute 3', 'mute 4']);
     expect(find('2')?.muted).toBe(false);
     expect(find('3')?.lock).not.toBeNull();
     expect(find('4')?.lock).not.toBeNull();
-    expect(moderation.summary().log.at(-1)).toMatchObject({ action: 'mute-all', detail: 'muted everyone except the hosts: 1 muted; whoever joins is muted too until it is lifted' });
+    expect(moderation.summary().log.at(-1)).toMatchObject({
+      action: 'mute-all',
+      detail: 'muted everyone except the hosts: 1 muted; whoever joins is muted too until it is lifted',
+    });
   });
 });
 
@@ -182,7 +223,12 @@ describe('moderation: mute all stays in force', () => {
     await moderation.muteAllButHosts();
     expect(moderation.muteAllInForce).toBe(true);
     expect(announcer.announced.at(-1)).toMatchObject({ type: 'locks', muteAll: true });
-    room.seats = [...room.seats, seat('5', 'Nia', 'cohost', 'c5'), { id: '6', display: 'Hana', muted: false, talking: true, connected: true }, seat('7', 'Pam', 'producer', 'p7')];
+    room.seats = [
+      ...room.seats,
+      seat('5', 'Nia', 'cohost', 'c5'),
+      { id: '6', display: 'Hana', muted: false, talking: true, connected: true },
+      seat('7', 'Pam', 'producer', 'p7'),
+    ];
     refresh();
     await settle();
     expect(find('5')).toMatchObject({ muted: true, lock: { reason: 'Everyone except the hosts was muted' } });
@@ -205,7 +251,15 @@ describe('moderation: mute all stays in force', () => {
 
   it("another moderator's engine learns mute-all and its exemptions from the locks announcement", async () => {
     const { moderation, clock, find } = setup({ role: 'producer' });
-    moderation.heardAnnouncement({ v: 1, type: 'locks', revision: clock.now() + 10, by: 'Hana (host)', locks: [], muteAll: true, exempt: ['c1:Cole'] });
+    moderation.heardAnnouncement({
+      v: 1,
+      type: 'locks',
+      revision: clock.now() + 10,
+      by: 'Hana (host)',
+      locks: [],
+      muteAll: true,
+      exempt: ['c1:Cole'],
+    });
     expect(moderation.muteAllInForce).toBe(true);
     await settle();
     // Cole was let speak: not locked again; Dee joined after: locked by this engine too.
@@ -228,10 +282,25 @@ describe('moderation: a producer relays through the host', () => {
       logger: createLogger('moderation-test'),
       announcer: new FakeAnnouncer(),
       port: {
-        self: () => ({ role: 'producer', display: 'Pat', inviteId: 'p1', moderator: true, roomControl: false, joined: true, room, selfId: '1' }),
+        self: () => ({
+          role: 'producer',
+          display: 'Pat',
+          inviteId: 'p1',
+          moderator: true,
+          roomControl: false,
+          joined: true,
+          room,
+          selfId: '1',
+        }),
         participants: () => participants,
         refresh: () => {
-          participants = buildParticipants(room.seats, { selfId: '1', selfMuted: true, selfRole: 'producer', roleOf: (feed) => decodeDisplayName(room.seats.find((s) => s.id === feed)?.display ?? '').role, ...moderation.view() }).participants;
+          participants = buildParticipants(room.seats, {
+            selfId: '1',
+            selfMuted: true,
+            selfRole: 'producer',
+            roleOf: (feed) => decodeDisplayName(room.seats.find((s) => s.id === feed)?.display ?? '').role,
+            ...moderation.view(),
+          }).participants;
         },
         changed: () => undefined,
         relay: (request) => {
@@ -241,7 +310,13 @@ describe('moderation: a producer relays through the host', () => {
       },
     });
     moderation.enforceLocks();
-    participants = buildParticipants(room.seats, { selfId: '1', selfMuted: true, selfRole: 'producer', roleOf: (feed) => decodeDisplayName(room.seats.find((s) => s.id === feed)?.display ?? '').role, ...moderation.view() }).participants;
+    participants = buildParticipants(room.seats, {
+      selfId: '1',
+      selfMuted: true,
+      selfRole: 'producer',
+      roleOf: (feed) => decodeDisplayName(room.seats.find((s) => s.id === feed)?.display ?? '').role,
+      ...moderation.view(),
+    }).participants;
     await moderation.mute('3', true, 'hum');
     await moderation.remove('3');
     expect(await moderation.muteAllButHosts()).toBe(1);
@@ -264,7 +339,9 @@ describe('moderation: a producer relays through the host', () => {
     expect(room.calls).toEqual(['mute 3']);
     expect(find('3')?.lock).toMatchObject({ by: 'Pat Producer (producer)', reason: 'from the desk' });
     expect(moderation.summary().log.at(-1)).toMatchObject({ actor: 'Pat Producer (producer)', action: 'mute', target: 'Cole' });
-    await expect(moderation.perform({ action: 'mute', feed: '2', reason: null, approve: null }, 'Pat Producer (producer)')).rejects.toThrow('Use your own microphone button');
+    await expect(moderation.perform({ action: 'mute', feed: '2', reason: null, approve: null }, 'Pat Producer (producer)')).rejects.toThrow(
+      'Use your own microphone button',
+    );
   });
 });
 
@@ -284,7 +361,13 @@ describe('moderation: requests to speak, removal, auto-mute', () => {
   it('a request to speak needs a lock and an open channel', async () => {
     const { moderation, announcer } = setup({ role: 'cohost', selfId: '3' });
     await expect(moderation.requestToSpeak(true)).rejects.toThrow('No moderator has muted you');
-    moderation.heardAnnouncement({ v: 1, type: 'locks', revision: 5, by: 'Hana (host)', locks: [{ key: 'c1:Cole', feed: '3', display: 'Cole', by: 'Hana (host)', reason: 'r', at: 1 }] });
+    moderation.heardAnnouncement({
+      v: 1,
+      type: 'locks',
+      revision: 5,
+      by: 'Hana (host)',
+      locks: [{ key: 'c1:Cole', feed: '3', display: 'Cole', by: 'Hana (host)', reason: 'r', at: 1 }],
+    });
     announcer.open = false;
     await expect(moderation.requestToSpeak(true)).rejects.toThrow('The space channel is not connected');
     announcer.open = true;
@@ -329,8 +412,28 @@ describe('moderation: requests to speak, removal, auto-mute', () => {
       logger: createLogger('moderation-test'),
       announcer: new FakeAnnouncer(),
       port: {
-        self: () => ({ role: 'cohost', display: 'Cole', inviteId: 'c1', moderator: false, roomControl: false, joined: true, room: null, selfId: '3' }),
-        participants: () => buildParticipants([seat('3', 'Cole', 'cohost', 'c1')], { selfId: '3', selfRole: 'cohost', roleOf: () => null, selfMuted: false, selfSpeakRequested: false, locks: new Map(), flags: new Map(), mutedByModerator: new Set(), speakRequests: new Set() }).participants,
+        self: () => ({
+          role: 'cohost',
+          display: 'Cole',
+          inviteId: 'c1',
+          moderator: false,
+          roomControl: false,
+          joined: true,
+          room: null,
+          selfId: '3',
+        }),
+        participants: () =>
+          buildParticipants([seat('3', 'Cole', 'cohost', 'c1')], {
+            selfId: '3',
+            selfRole: 'cohost',
+            roleOf: () => null,
+            selfMuted: false,
+            selfSpeakRequested: false,
+            locks: new Map(),
+            flags: new Map(),
+            mutedByModerator: new Set(),
+            speakRequests: new Set(),
+          }).participants,
         refresh: () => undefined,
         changed: () => undefined,
         levels: (event) => levels.push(event.levels.length),

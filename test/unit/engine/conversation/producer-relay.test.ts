@@ -6,7 +6,13 @@ import { createLogger } from '../../../../electron/engine/log/logger';
 import { FakeClock } from '../../../fakes/fake-clock';
 
 const space = EngineConfigSchema.parse({
-  space: { name: 'S', primary: { janus: { url: 'ws://198.18.0.1:8188', room: { id: 7, secret: 'the-room-secret' } }, icecast: { mountUrl: 'http://198.18.0.1:8000/live.opus' } } },
+  space: {
+    name: 'S',
+    primary: {
+      janus: { url: 'ws://198.18.0.1:8188', room: { id: 7, secret: 'the-room-secret' } },
+      icecast: { mountUrl: 'http://198.18.0.1:8000/live.opus' },
+    },
+  },
 }).space;
 const key = inviteKeyOf(space, 'inv-p') ?? '';
 const cohostKey = inviteKeyOf(space, 'inv-c') ?? '';
@@ -51,6 +57,8 @@ describe('producer relay', () => {
     expect(outcome).toBeNull();
     clock.advance(1);
     await settle();
-    expect(String(outcome)).toMatch(/The host's app did not answer: producers can mute, unmute and remove people only while the host's app is in the room/);
+    expect(String(outcome)).toMatch(
+      /The host's app did not answer: producers can mute, unmute and remove people only while the host's app is in the room/,
+    );
   });
 });

@@ -9,8 +9,14 @@ import { FakeClock } from '../../../fakes/fake-clock';
 const config: EngineConfig = {
   space: {
     name: 'Launch',
-    primary: { janus: { url: 'ws://198.18.0.1:8188', room: { id: 1234, secret: 'room-secret', pin: '42' } }, icecast: { mountUrl: 'http://198.18.0.1:8000/live.opus' } },
-    backup: { janus: { url: 'ws://198.18.0.2:8188', adminKey: 'admin', room: { id: 1234, secret: 'room-secret' } }, icecast: { mountUrl: 'http://198.18.0.2:8000/live.opus' } },
+    primary: {
+      janus: { url: 'ws://198.18.0.1:8188', room: { id: 1234, secret: 'room-secret', pin: '42' } },
+      icecast: { mountUrl: 'http://198.18.0.1:8000/live.opus' },
+    },
+    backup: {
+      janus: { url: 'ws://198.18.0.2:8188', adminKey: 'admin', room: { id: 1234, secret: 'room-secret' } },
+      icecast: { mountUrl: 'http://198.18.0.2:8000/live.opus' },
+    },
   },
 };
 
@@ -74,7 +80,7 @@ function setup(tokens: string[] = ['invite-a']) {
 }
 
 describe('room provisioning', () => {
-  it('creates both endpoints\' rooms and channels with the host and invite tokens, then finds them on a second run', async () => {
+  it("creates both endpoints' rooms and channels with the host and invite tokens, then finds them on a second run", async () => {
     const { servers, provisioning, statuses } = setup();
     expect(await provisioning.provision()).toEqual([
       { endpoint: 'primary', room: '1234', created: true },
@@ -92,9 +98,15 @@ describe('room provisioning', () => {
     const { servers, provisioning, clock } = setup();
     servers.down.add('backup');
     await expect(provisioning.provision()).rejects.toThrow('backup Janus does not answer');
-    expect(provisioning.backupRoom).toEqual({ status: 'failed', at: clock.now(), reason: 'The backup room could not be prepared: backup Janus does not answer' });
+    expect(provisioning.backupRoom).toEqual({
+      status: 'failed',
+      at: clock.now(),
+      reason: 'The backup room could not be prepared: backup Janus does not answer',
+    });
     await provisioning.prepareBackup();
-    expect(provisioning.backupRoom.status === 'failed' && provisioning.backupRoom.reason).toMatch(/check the backup Janus, then prepare it again\.$/);
+    expect(provisioning.backupRoom.status === 'failed' && provisioning.backupRoom.reason).toMatch(
+      /check the backup Janus, then prepare it again\.$/,
+    );
     servers.down.delete('backup');
     await provisioning.prepareBackup();
     expect(provisioning.backupRoom.status).toBe('ready');
@@ -117,6 +129,8 @@ describe('room provisioning', () => {
     const { servers, provisioning } = setup([]);
     await provisioning.provision();
     servers.down.add('primary');
-    await expect(provisioning.updateAllowed('remove', ['t'])).rejects.toThrow('Could not remove the invite in every room (primary: primary Janus does not answer). Check that the Janus servers are reachable, then try again.');
+    await expect(provisioning.updateAllowed('remove', ['t'])).rejects.toThrow(
+      'Could not remove the invite in every room (primary: primary Janus does not answer). Check that the Janus servers are reachable, then try again.',
+    );
   });
 });

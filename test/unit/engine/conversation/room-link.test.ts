@@ -16,8 +16,20 @@ function setup() {
   return { clock, link, records, remove, changes: () => changes };
 }
 
-const connecting = (clock: FakeClock): ConversationLink => ({ status: 'connecting', endpoint: 'primary', since: clock.now(), steps: ['server', 'room', 'seat'], step: 'server' });
-const joined = (clock: FakeClock): ConversationLink => ({ status: 'joined', endpoint: 'primary', since: clock.now(), selfId: '7', role: 'host' });
+const connecting = (clock: FakeClock): ConversationLink => ({
+  status: 'connecting',
+  endpoint: 'primary',
+  since: clock.now(),
+  steps: ['server', 'room', 'seat'],
+  step: 'server',
+});
+const joined = (clock: FakeClock): ConversationLink => ({
+  status: 'joined',
+  endpoint: 'primary',
+  since: clock.now(),
+  selfId: '7',
+  role: 'host',
+});
 
 describe('conversation room link: one checked, logged transition', () => {
   it('follows a join, a lost transport, a claim back and a leave, logging each move and publishing it', () => {
@@ -29,7 +41,19 @@ describe('conversation room link: one checked, logged transition', () => {
     link.advance('seat');
     clock.advance(1200);
     expect(link.transition(joined(clock), 'seated')).toBe(true);
-    expect(link.transition({ status: 'reconnecting', endpoint: 'primary', since: clock.now(), attempt: 1, nextAttemptAt: clock.now() + 500, reason: 'socket closed' }, 'transport lost')).toBe(true);
+    expect(
+      link.transition(
+        {
+          status: 'reconnecting',
+          endpoint: 'primary',
+          since: clock.now(),
+          attempt: 1,
+          nextAttemptAt: clock.now() + 500,
+          reason: 'socket closed',
+        },
+        'transport lost',
+      ),
+    ).toBe(true);
     expect(link.transition(joined(clock), 'claimed back')).toBe(true);
     expect(link.transition({ status: 'idle' }, 'left')).toBe(true);
     // join, two step moves (the repeated one is no move), joined, reconnecting, joined, idle.
@@ -45,7 +69,12 @@ describe('conversation room link: one checked, logged transition', () => {
   it('refuses an illegal move with an error line and keeps the link as it was', () => {
     const { clock, link, records, remove, changes } = setup();
     expect(link.transition(joined(clock), 'a seat without a join')).toBe(false);
-    expect(link.transition({ status: 'reconnecting', endpoint: 'primary', since: 0, attempt: 1, nextAttemptAt: 0, reason: 'x' }, 'nothing to reconnect')).toBe(false);
+    expect(
+      link.transition(
+        { status: 'reconnecting', endpoint: 'primary', since: 0, attempt: 1, nextAttemptAt: 0, reason: 'x' },
+        'nothing to reconnect',
+      ),
+    ).toBe(false);
     expect(link.current).toEqual({ status: 'idle' });
     expect(changes()).toBe(0);
     expect(records.filter((record) => record.level === 'error').map((record) => record.message)).toEqual([

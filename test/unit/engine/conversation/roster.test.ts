@@ -7,10 +7,22 @@ import { createLogger } from '../../../../electron/engine/log/logger';
 import { FakeClock } from '../../../fakes/fake-clock';
 
 const space = EngineConfigSchema.parse({
-  space: { name: 'S', primary: { janus: { url: 'ws://198.18.0.1:8188', room: { id: 7, secret: 'the-room-secret' } }, icecast: { mountUrl: 'http://198.18.0.1:8000/live.opus' } } },
+  space: {
+    name: 'S',
+    primary: {
+      janus: { url: 'ws://198.18.0.1:8188', room: { id: 7, secret: 'the-room-secret' } },
+      icecast: { mountUrl: 'http://198.18.0.1:8000/live.opus' },
+    },
+  },
 }).space;
 const other = EngineConfigSchema.parse({
-  space: { name: 'S', primary: { janus: { url: 'ws://198.18.0.1:8188', room: { id: 7, secret: 'another-secret' } }, icecast: { mountUrl: 'http://198.18.0.1:8000/live.opus' } } },
+  space: {
+    name: 'S',
+    primary: {
+      janus: { url: 'ws://198.18.0.1:8188', room: { id: 7, secret: 'another-secret' } },
+      icecast: { mountUrl: 'http://198.18.0.1:8000/live.opus' },
+    },
+  },
 }).space;
 
 function hostRoster(clock: FakeClock, active: Map<string, 'cohost' | 'producer'>) {
@@ -31,13 +43,25 @@ function hostRoster(clock: FakeClock, active: Map<string, 'cohost' | 'producer'>
       return Promise.resolve();
     },
   };
-  const roster = new Roster({ clock, logger: createLogger('roster-test'), hostPublicKey: () => key.publicKey, host: () => host, onChange: () => undefined });
+  const roster = new Roster({
+    clock,
+    logger: createLogger('roster-test'),
+    hostPublicKey: () => key.publicKey,
+    host: () => host,
+    onChange: () => undefined,
+  });
   return { roster, announced, publicKey: key.publicKey };
 }
 
 function guestRoster(clock: FakeClock, publicKey: string) {
   let changes = 0;
-  const roster = new Roster({ clock, logger: createLogger('roster-test'), hostPublicKey: () => publicKey, host: () => null, onChange: () => (changes += 1) });
+  const roster = new Roster({
+    clock,
+    logger: createLogger('roster-test'),
+    hostPublicKey: () => publicKey,
+    host: () => null,
+    onChange: () => (changes += 1),
+  });
   return { roster, changes: () => changes };
 }
 
@@ -67,9 +91,17 @@ describe('roster: roles from invites, never from display names', () => {
 
   it('refuses a proof for another feed, another invite, a revoked invite, or a forged key', () => {
     const clock = new FakeClock();
-    const active = new Map<string, 'cohost' | 'producer'>([['inv-c', 'cohost'], ['inv-p', 'producer']]);
+    const active = new Map<string, 'cohost' | 'producer'>([
+      ['inv-c', 'cohost'],
+      ['inv-p', 'producer'],
+    ]);
     const host = hostRoster(clock, active);
-    const proof = (feed: string, id: string, key = inviteOf(id).key) => ({ v: 1 as const, type: 'hello' as const, inviteId: id, proof: proofOf(key, rosterHelloText(feed, id)) });
+    const proof = (feed: string, id: string, key = inviteOf(id).key) => ({
+      v: 1 as const,
+      type: 'hello' as const,
+      inviteId: id,
+      proof: proofOf(key, rosterHelloText(feed, id)),
+    });
     // A co-host copies a producer's hello (another feed): refused.
     host.roster.heardHello('5', 'inv-p', proof('6', 'inv-p'));
     // A co-host claims the producer invite with its own key: refused.
@@ -89,7 +121,7 @@ describe('roster: roles from invites, never from display names', () => {
     expect(host.roster.roleOf('5')).toBeNull();
   });
 
-  it("a guest ignores a roster the host did not sign, or an older one", () => {
+  it('a guest ignores a roster the host did not sign, or an older one', () => {
     const clock = new FakeClock();
     const host = hostRoster(clock, new Map([['inv-c', 'cohost']]));
     host.roster.seatHost('1');
@@ -137,7 +169,12 @@ describe('roster: roles from invites, never from display names', () => {
     if (early === null) throw new Error('a forced hello is always due');
     host.roster.heardHello('4', undefined, early);
     expect(host.roster.roleOf('4')).toBeNull();
-    host.roster.prune(new Map([['1', null], ['4', 'inv-c']]));
+    host.roster.prune(
+      new Map([
+        ['1', null],
+        ['4', 'inv-c'],
+      ]),
+    );
     expect(host.roster.roleOf('4')).toBe('cohost');
     expect(host.announced.at(-1)?.entries.map((entry) => entry.feed)).toEqual(['1', '2', '4']);
   });

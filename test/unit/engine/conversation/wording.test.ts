@@ -25,7 +25,11 @@ describe('identity in the AudioBridge display name', () => {
   });
 
   it('reads the host (no invite) and a plain Janus client (no suffix)', () => {
-    expect(decodeDisplayName(encodeDisplayName({ name: 'Hana', role: 'host', inviteId: null }))).toEqual({ name: 'Hana', role: 'host', inviteId: null });
+    expect(decodeDisplayName(encodeDisplayName({ name: 'Hana', role: 'host', inviteId: null }))).toEqual({
+      name: 'Hana',
+      role: 'host',
+      inviteId: null,
+    });
     expect(decodeDisplayName('someone else')).toEqual({ name: 'someone else', role: null, inviteId: null });
   });
 

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_FAILOVER_SETTINGS, FailoverController, type ConversationView, type FailoverPort } from '../../../../electron/engine/failover/failover-controller';
+import {
+  DEFAULT_FAILOVER_SETTINGS,
+  FailoverController,
+  type ConversationView,
+  type FailoverPort,
+} from '../../../../electron/engine/failover/failover-controller';
 import { createLogger } from '../../../../electron/engine/log/logger';
 import type { EndpointName } from '../../../../electron/shared/endpoint';
 import type { EndpointHealth, FailoverMove, FailoverSettings, HealthStatus } from '../../../../electron/shared/failover';
@@ -56,7 +61,13 @@ function setup(options: { role?: ConversationView['role']; settings?: Partial<Fa
   const space = new FakeSpace();
   space.view = { ...space.view, role: options.role ?? 'host' };
   const announced: FailoverMove[] = [];
-  const controller = new FailoverController({ clock, logger: createLogger('failover-test'), port: space, settings: options.settings, announce: (move) => announced.push(move) });
+  const controller = new FailoverController({
+    clock,
+    logger: createLogger('failover-test'),
+    port: space,
+    settings: options.settings,
+    announce: (move) => announced.push(move),
+  });
   controller.start();
   space.join();
   clock.advance(250);
@@ -94,7 +105,12 @@ describe('failover controller: the automatic move', () => {
     // The host's app announces its move so stragglers follow.
     expect(announced).toHaveLength(1);
     expect(announced[0]).toMatchObject({ to: 'backup', trigger: 'automatic', by: { role: 'host', name: 'Hana' } });
-    expect(controller.state().history.map((entry) => `${entry.from}→${entry.to}`)).toEqual(['idle→onPrimary', 'onPrimary→degraded', 'degraded→failingOver', 'failingOver→onBackup']);
+    expect(controller.state().history.map((entry) => `${entry.from}→${entry.to}`)).toEqual([
+      'idle→onPrimary',
+      'onPrimary→degraded',
+      'degraded→failingOver',
+      'failingOver→onBackup',
+    ]);
   });
 
   it('a guest takes the rule its invite carries (a 6 s threshold here), and its own again after leaving', async () => {
@@ -164,7 +180,11 @@ describe('failover controller: the automatic move', () => {
     space.gone = { since: lostAt, lastAt: lostAt + 1700 };
     await run(100);
     expect(space.moves).toEqual([{ to: 'backup', attempt: 1 }]);
-    expect(controller.current).toMatchObject({ phase: 'onBackup', trigger: 'automatic', reason: expect.stringMatching(/refused every reconnection for 1\.7 s: the server is not running/) as string });
+    expect(controller.current).toMatchObject({
+      phase: 'onBackup',
+      trigger: 'automatic',
+      reason: expect.stringMatching(/refused every reconnection for 1\.7 s: the server is not running/) as string,
+    });
   });
 
   it('a Janus that refuses connections for 1 s, then answers (flapping), never moves the room by the shorter rule', async () => {
@@ -206,7 +226,11 @@ describe('failover controller: the automatic move', () => {
     space.status.primary = 'down';
     await run(5000);
     expect(space.moves).toEqual([]);
-    expect(controller.current).toMatchObject({ phase: 'degraded', moveAt: null, reason: expect.stringMatching(/backup is down too/) as string });
+    expect(controller.current).toMatchObject({
+      phase: 'degraded',
+      moveAt: null,
+      reason: expect.stringMatching(/backup is down too/) as string,
+    });
     space.status.backup = 'healthy';
     await run(300);
     // The primary has been down for more than the threshold already: the move goes at once.
@@ -291,7 +315,10 @@ describe('failover controller: the return', () => {
     expect(controller.current).toMatchObject({ phase: 'returning', attempt: 1 });
     await run(3500);
     expect(space.moves.map((move) => move.to)).toEqual(['backup', 'primary', 'primary', 'primary', 'backup']);
-    expect(controller.current).toMatchObject({ phase: 'onBackup', reason: expect.stringMatching(/return to the primary failed/) as string });
+    expect(controller.current).toMatchObject({
+      phase: 'onBackup',
+      reason: expect.stringMatching(/return to the primary failed/) as string,
+    });
   });
 
   it('the backup failing while the room is on it sends the room back to the primary', async () => {

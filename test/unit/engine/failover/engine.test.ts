@@ -6,10 +6,22 @@ import { EngineStateSchema } from '../../../../electron/shared/state';
 import { FakeClock } from '../../../fakes/fake-clock';
 import { FakeProber } from '../../../fakes/fake-prober';
 
-const endpoint = (host: string) => ({ janus: { url: `ws://${host}:8188`, room: { id: 42, secret: 'room-secret-1' } }, icecast: { mountUrl: `http://source:s3cret@${host}:8000/live.opus` } });
+const endpoint = (host: string) => ({
+  janus: { url: `ws://${host}:8188`, room: { id: 42, secret: 'room-secret-1' } },
+  icecast: { mountUrl: `http://source:s3cret@${host}:8000/live.opus` },
+});
 
-function makeEngine(space: Record<string, unknown> = { name: 'Launch night', primary: endpoint('198.18.0.1'), backup: endpoint('198.18.0.2') }): Engine {
-  return new Engine({ version: '1', mode: 'headless', bridgeKind: 'websocket', config: EngineConfigSchema.parse({ space }), clock: new FakeClock(), prober: new FakeProber() });
+function makeEngine(
+  space: Record<string, unknown> = { name: 'Launch night', primary: endpoint('198.18.0.1'), backup: endpoint('198.18.0.2') },
+): Engine {
+  return new Engine({
+    version: '1',
+    mode: 'headless',
+    bridgeKind: 'websocket',
+    config: EngineConfigSchema.parse({ space }),
+    clock: new FakeClock(),
+    prober: new FakeProber(),
+  });
 }
 
 describe('the engine’s failover part', () => {
@@ -30,24 +42,37 @@ describe('the engine’s failover part', () => {
 
   it('refuses a move before joining, through the bridge door, with what to do', async () => {
     const reply = await dispatchUntrusted(makeEngine(), 'failover:switch', { to: 'backup' });
-    expect(reply).toEqual({ ok: false, error: { code: 'engine-error', message: expect.stringMatching(/Join the conversation first/) as string } });
+    expect(reply).toEqual({
+      ok: false,
+      error: { code: 'engine-error', message: expect.stringMatching(/Join the conversation first/) as string },
+    });
     const bad = await dispatchUntrusted(makeEngine(), 'failover:switch', { to: 'elsewhere' });
     expect(bad.ok).toBe(false);
   });
 
   it('ignores an announced move while not in a room', () => {
     const engine = makeEngine();
-    expect(engine.applyFailoverMove({ id: 'x', to: 'backup', trigger: 'manual', reason: 'drill', at: 0, by: { role: 'host', name: 'Hana' } })).toBe(false);
+    expect(
+      engine.applyFailoverMove({ id: 'x', to: 'backup', trigger: 'manual', reason: 'drill', at: 0, by: { role: 'host', name: 'Hana' } }),
+    ).toBe(false);
   });
 
   it('gives the listen link from the configuration, without credentials', async () => {
     const link = await makeEngine().execute({ channel: 'failover:listen-link', payload: {} });
-    expect(link.m3u.split('\n').filter((line) => line.startsWith('http'))).toEqual(['http://198.18.0.1:8000/live.opus', 'http://198.18.0.2:8000/live.opus']);
+    expect(link.m3u.split('\n').filter((line) => line.startsWith('http'))).toEqual([
+      'http://198.18.0.1:8000/live.opus',
+      'http://198.18.0.2:8000/live.opus',
+    ]);
     expect(JSON.stringify(link)).not.toContain('s3cret');
-    await expect(makeEngine({ name: 'Empty' }).execute({ channel: 'failover:listen-link', payload: {} })).rejects.toThrow(/No Icecast mount/);
+    await expect(makeEngine({ name: 'Empty' }).execute({ channel: 'failover:listen-link', payload: {} })).rejects.toThrow(
+      /No Icecast mount/,
+    );
   });
 
   it('a space without a backup room says there is nothing to move to', () => {
-    expect(makeEngine({ name: 'Solo', primary: endpoint('198.18.0.1') }).getState().failover).toMatchObject({ hasBackup: false, health: [{ endpoint: 'primary' }] });
+    expect(makeEngine({ name: 'Solo', primary: endpoint('198.18.0.1') }).getState().failover).toMatchObject({
+      hasBackup: false,
+      health: [{ endpoint: 'primary' }],
+    });
   });
 });

@@ -6,14 +6,27 @@ import { describe, expect, it } from 'vitest';
 import { runListenLinkCommand } from '../../../../electron/cli/listen-link-command';
 import { EngineConfigSchema, parseEngineConfig } from '../../../../electron/engine/config';
 import { fallbackLayout, fallbackMountFor } from '../../../../electron/engine/failover/icecast-fallback';
-import { listenLinkOf, listenPageConfig, m3uPlaylist, plsPlaylist, publicListenUrl, statusUrlOf } from '../../../../electron/engine/failover/listen-link';
+import {
+  listenLinkOf,
+  listenPageConfig,
+  m3uPlaylist,
+  plsPlaylist,
+  publicListenUrl,
+  statusUrlOf,
+} from '../../../../electron/engine/failover/listen-link';
 import { parseListenConfig } from '../../../../renderer/listen/listen-config';
 
 const space = EngineConfigSchema.parse({
   space: {
     name: 'Launch night',
     primary: { janus: { url: 'ws://janus-a:8188' }, icecast: { mountUrl: 'http://source:S3CRET@icecast-a.example.org:8000/launch.opus' } },
-    backup: { janus: { url: 'ws://janus-b:8188' }, icecast: { mountUrl: 'http://source:S3CRET@icecast-b.example.org:8000/launch.opus', listenUrl: 'https://listen-b.example.org/launch.opus' } },
+    backup: {
+      janus: { url: 'ws://janus-b:8188' },
+      icecast: {
+        mountUrl: 'http://source:S3CRET@icecast-b.example.org:8000/launch.opus',
+        listenUrl: 'https://listen-b.example.org/launch.opus',
+      },
+    },
   },
 }).space;
 
@@ -75,7 +88,11 @@ describe('listen link: the page’s configuration', () => {
     expect(config).toEqual({
       name: 'Launch night',
       sources: [
-        { label: 'Primary', url: 'http://icecast-a.example.org:8000/launch.opus', statusUrl: 'http://icecast-a.example.org:8000/status-json.xsl' },
+        {
+          label: 'Primary',
+          url: 'http://icecast-a.example.org:8000/launch.opus',
+          statusUrl: 'http://icecast-a.example.org:8000/status-json.xsl',
+        },
         { label: 'Backup', url: 'https://listen-b.example.org/launch.opus', statusUrl: 'https://listen-b.example.org/status-json.xsl' },
       ],
       stallMs: 1500,
@@ -92,13 +109,18 @@ describe('listen link: the page’s configuration', () => {
 
   it('the page refuses a configuration it cannot play, saying how to fix it', () => {
     expect(() => parseListenConfig({ name: 'x', sources: [] })).toThrow(/lists no stream.*steadycast listen-link/);
-    expect(() => parseListenConfig({ name: 'x', sources: [{ label: 'P', url: 'javascript:alert(1)', statusUrl: 'http://a/status-json.xsl' }] })).toThrow(/not http\(s\)/);
+    expect(() =>
+      parseListenConfig({ name: 'x', sources: [{ label: 'P', url: 'javascript:alert(1)', statusUrl: 'http://a/status-json.xsl' }] }),
+    ).toThrow(/not http\(s\)/);
     expect(() => parseListenConfig(null)).toThrow(/not a JSON object/);
   });
 });
 
 describe('the shipped Icecast fallback configuration', () => {
-  const parser = new XMLParser({ ignoreAttributes: false, isArray: (_name, jpath) => jpath === 'icecast.mount' || jpath === 'icecast.relay' });
+  const parser = new XMLParser({
+    ignoreAttributes: false,
+    isArray: (_name, jpath) => jpath === 'icecast.mount' || jpath === 'icecast.relay',
+  });
   const example = parseEngineConfig(JSON.parse(readFileSync('deploy/space.example.json', 'utf8')), 'deploy/space.example.json').space;
 
   it('matches the layout the engine and the test environment use', () => {
@@ -108,11 +130,19 @@ describe('the shipped Icecast fallback configuration', () => {
       ['deploy/icecast/icecast-a.xml', layout[0]],
       ['deploy/icecast/icecast-b.xml', layout[1]],
     ] as const) {
-      const xml = parser.parse(readFileSync(file, 'utf8')) as { icecast: { mount: Record<string, unknown>[]; relay: Record<string, unknown>[]; 'http-headers': { header: Record<string, string> } } };
+      const xml = parser.parse(readFileSync(file, 'utf8')) as {
+        icecast: { mount: Record<string, unknown>[]; relay: Record<string, unknown>[]; 'http-headers': { header: Record<string, string> } };
+      };
       const mount = xml.icecast.mount[0];
       const relay = xml.icecast.relay[0];
       expect(mount).toMatchObject({ 'mount-name': expected?.mount, 'fallback-mount': expected?.fallbackMount, 'fallback-override': 1 });
-      expect(relay).toMatchObject({ server: expected?.relay.server, port: expected?.relay.port, mount: expected?.relay.mount, 'local-mount': expected?.relay.localMount, 'on-demand': 0 });
+      expect(relay).toMatchObject({
+        server: expected?.relay.server,
+        port: expected?.relay.port,
+        mount: expected?.relay.mount,
+        'local-mount': expected?.relay.localMount,
+        'on-demand': 0,
+      });
       // The listen page reads both servers' status from another origin.
       expect(xml.icecast['http-headers'].header).toMatchObject({ '@_name': 'Access-Control-Allow-Origin', '@_value': '*' });
     }
@@ -136,8 +166,18 @@ describe('steadycast listen-link', () => {
     writeFileSync(join(app, 'listen.html'), '<!doctype html><script type="module" src="./assets/listen.js"></script>');
     writeFileSync(join(app, 'assets', 'listen.js'), 'export {};');
     try {
-      const written = await runListenLinkCommand(['--config', 'space.json', '--out', dir], () => Promise.resolve(EngineConfigSchema.parse({ space })), app);
-      expect(written.map((path) => path.slice(dir.length + 1))).toEqual(['listen.m3u', 'listen.pls', 'listen-config.json', 'listen.html', 'assets']);
+      const written = await runListenLinkCommand(
+        ['--config', 'space.json', '--out', dir],
+        () => Promise.resolve(EngineConfigSchema.parse({ space })),
+        app,
+      );
+      expect(written.map((path) => path.slice(dir.length + 1))).toEqual([
+        'listen.m3u',
+        'listen.pls',
+        'listen-config.json',
+        'listen.html',
+        'assets',
+      ]);
       expect(readFileSync(join(dir, 'listen.m3u'), 'utf8')).toBe(listenLinkOf(space).m3u);
       expect(readFileSync(join(dir, 'listen-config.json'), 'utf8')).toBe(listenLinkOf(space).config);
       expect(existsSync(join(dir, 'assets', 'listen.js'))).toBe(true);
@@ -149,7 +189,15 @@ describe('steadycast listen-link', () => {
 
   it('says what is missing', async () => {
     await expect(runListenLinkCommand([], () => Promise.reject(new Error('unused')))).rejects.toThrow(/--config FILE is required/);
-    await expect(runListenLinkCommand(['--config', 'x.json'], () => Promise.resolve(EngineConfigSchema.parse({ space: { name: 'Empty' } })))).rejects.toThrow(/has no Icecast mount/);
-    await expect(runListenLinkCommand(['--config', 'x.json'], () => Promise.resolve(EngineConfigSchema.parse({ space })), join(tmpdir(), 'no-such-listen-app'))).rejects.toThrow(/not built.*npm run build/);
+    await expect(
+      runListenLinkCommand(['--config', 'x.json'], () => Promise.resolve(EngineConfigSchema.parse({ space: { name: 'Empty' } }))),
+    ).rejects.toThrow(/has no Icecast mount/);
+    await expect(
+      runListenLinkCommand(
+        ['--config', 'x.json'],
+        () => Promise.resolve(EngineConfigSchema.parse({ space })),
+        join(tmpdir(), 'no-such-listen-app'),
+      ),
+    ).rejects.toThrow(/not built.*npm run build/);
   });
 });

@@ -18,7 +18,9 @@ describe('parseProcNetTcp', () => {
   });
 
   it('reads IPv6 lines the same way', () => {
-    const table = parseProcNetTcp('   0: 00000000000000000000000001000000:9C42 00000000000000000000000001000000:1F40 01 00000400:00000000 00:00000000 00000000  0 0 3\n');
+    const table = parseProcNetTcp(
+      '   0: 00000000000000000000000001000000:9C42 00000000000000000000000001000000:1F40 01 00000400:00000000 00:00000000 00000000  0 0 3\n',
+    );
     expect(table.get('40002:8000')).toBe(1024);
   });
 });
@@ -58,7 +60,11 @@ describe('procNetTcpSendQueue on this machine', () => {
   });
 
   it('answers undefined where the tables do not exist (not Linux)', () => {
-    const reader = procNetTcpSendQueue({ read: () => { throw new Error('ENOENT'); } });
+    const reader = procNetTcpSendQueue({
+      read: () => {
+        throw new Error('ENOENT');
+      },
+    });
     expect(reader({ localPort: 1, remotePort: 2 })).toBeUndefined();
   });
 });

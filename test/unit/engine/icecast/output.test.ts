@@ -17,7 +17,8 @@ const ACCEPT = 'HTTP/1.1 100 Continue\r\nContent-Length: 0\r\n\r\nHTTP/1.0 200 O
 const REFUSE_401 =
   'HTTP/1.0 401 Authentication Required\r\nServer: Icecast 2.4.4\r\nConnection: Close\r\nContent-Type: text/plain; charset=utf-8\r\n' +
   'WWW-Authenticate: Basic realm="Icecast2 Server"\r\n\r\nYou need to authenticate\r\n';
-const REFUSE_IN_USE = 'HTTP/1.0 403 Forbidden\r\nServer: Icecast 2.4.4\r\nConnection: Close\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nMountpoint in use';
+const REFUSE_IN_USE =
+  'HTTP/1.0 403 Forbidden\r\nServer: Icecast 2.4.4\r\nConnection: Close\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nMountpoint in use';
 
 /** One connection to the scripted server. */
 interface ScriptedConnection {
@@ -127,7 +128,12 @@ describe('IcecastOutput', () => {
     output = new IcecastOutput({
       id: 'primary',
       url: `http://source:${PASSWORD}@127.0.0.1:${port}/live.opus`,
-      metadata: { name: 'Launch night', description: 'Steadycast test', public: false, audioInfo: { bitrate: 128, channels: 2, samplerate: 48_000 } },
+      metadata: {
+        name: 'Launch night',
+        description: 'Steadycast test',
+        public: false,
+        audioInfo: { bitrate: 128, channels: 2, samplerate: 48_000 },
+      },
       channels: 2,
       preSkip: 312,
       clock,
@@ -415,7 +421,10 @@ describe('IcecastOutput', () => {
     const out = make();
     out.start();
     await waitFor(() => out.state.kind === 'retrying', 'retrying');
-    expect(out.state).toMatchObject({ kind: 'retrying', lastError: { errorClass: 'network', message: expect.stringMatching(/connection refused/) } });
+    expect(out.state).toMatchObject({
+      kind: 'retrying',
+      lastError: { errorClass: 'network', message: expect.stringMatching(/connection refused/) },
+    });
     server = new ScriptedServer(); // afterEach closes it
     await server.listen();
   });

@@ -6,7 +6,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EngineConfigSchema, type EngineConfig } from '../../../../electron/engine/config';
 import { EngineCommandError } from '../../../../electron/engine/engine-errors';
 import { InviteBook, MAX_INVITES } from '../../../../electron/engine/invites/invite-book';
-import { decodeInvite, encodeInvite, InviteCodeError, inviteLink, previewOf, type InvitePayload } from '../../../../electron/engine/invites/invite-code';
+import {
+  decodeInvite,
+  encodeInvite,
+  InviteCodeError,
+  inviteLink,
+  previewOf,
+  type InvitePayload,
+} from '../../../../electron/engine/invites/invite-code';
 import { hostKeyOf, inviteKeyOf } from '../../../../electron/engine/invites/space-keys';
 import { janusTokenExpiry, signJanusToken } from '../../../../electron/engine/janus/janus-token';
 import { type Logger } from '../../../../electron/engine/log/logger';
@@ -51,7 +58,12 @@ class RecordingLogger implements Logger {
 
 function space(options: { backup?: 'none' | 'without-room' | 'with-room'; primaryRoom?: boolean } = {}): EngineConfig['space'] {
   const endpoint = (host: string, secret: string, withRoom: boolean): object => ({
-    janus: { url: `wss://${host}:8989/janus`, apiSecret: API_SECRET, tokenSecret: TOKEN_SECRET, ...(withRoom ? { room: { id: 1234, secret, pin: '4321' } } : {}) },
+    janus: {
+      url: `wss://${host}:8989/janus`,
+      apiSecret: API_SECRET,
+      tokenSecret: TOKEN_SECRET,
+      ...(withRoom ? { room: { id: 1234, secret, pin: '4321' } } : {}),
+    },
     icecast: { mountUrl: `http://source:pw@${host}:8000/live.opus` },
   });
   const backup = options.backup ?? 'with-room';
@@ -73,7 +85,12 @@ function payload(overrides: Partial<InvitePayload> = {}): InvitePayload {
     createdAt: 1_700_000_000_000,
     expiresAt: 1_700_000_000_000 + 60 * MINUTE,
     endpoints: {
-      primary: { janusUrl: 'wss://janus-a.example.org:8989/janus', janusToken: '1700003600,janus,janus.plugin.audiobridge:c2lnbmF0dXJl', room: 1234, pin: '4321' },
+      primary: {
+        janusUrl: 'wss://janus-a.example.org:8989/janus',
+        janusToken: '1700003600,janus,janus.plugin.audiobridge:c2lnbmF0dXJl',
+        room: 1234,
+        pin: '4321',
+      },
       backup: { janusUrl: 'ws://janus-b.example.org:8188', room: 99 },
     },
     hostKey: HOST_KEY,
@@ -135,8 +152,18 @@ describe('invite codes', () => {
       role: 'producer',
       space: 'S'.repeat(200),
       endpoints: {
-        primary: { janusUrl: 'wss://janus-primary.broadcaster.example.org:8989/janus', janusToken: `9999999999,janus,janus.plugin.audiobridge,janus.plugin.textroom:${'a'.repeat(28)}`, room: Number.MAX_SAFE_INTEGER, pin: 'p'.repeat(64) },
-        backup: { janusUrl: 'wss://janus-backup.broadcaster.example.org:8989/janus', janusToken: `9999999999,janus,janus.plugin.audiobridge,janus.plugin.textroom:${'b'.repeat(28)}`, room: 1, pin: 'q'.repeat(64) },
+        primary: {
+          janusUrl: 'wss://janus-primary.broadcaster.example.org:8989/janus',
+          janusToken: `9999999999,janus,janus.plugin.audiobridge,janus.plugin.textroom:${'a'.repeat(28)}`,
+          room: Number.MAX_SAFE_INTEGER,
+          pin: 'p'.repeat(64),
+        },
+        backup: {
+          janusUrl: 'wss://janus-backup.broadcaster.example.org:8989/janus',
+          janusToken: `9999999999,janus,janus.plugin.audiobridge,janus.plugin.textroom:${'b'.repeat(28)}`,
+          room: 1,
+          pin: 'q'.repeat(64),
+        },
       },
     });
     expect(inviteLink(encodeInvite(full)).length).toBeLessThan(MAX_INVITE_CODE_LENGTH / 2);
@@ -144,12 +171,26 @@ describe('invite codes', () => {
   });
 
   it('refuses to encode an invite that would not fit, saying what to shorten', () => {
-    const huge = payload({ endpoints: { primary: { janusUrl: `wss://janus.example.org/${'x'.repeat(2000)}`, room: 1, janusToken: 'y'.repeat(500) }, backup: { janusUrl: `wss://janus.example.org/${'z'.repeat(2000)}`, room: 2 } } });
+    const huge = payload({
+      endpoints: {
+        primary: { janusUrl: `wss://janus.example.org/${'x'.repeat(2000)}`, room: 1, janusToken: 'y'.repeat(500) },
+        backup: { janusUrl: `wss://janus.example.org/${'z'.repeat(2000)}`, room: 2 },
+      },
+    });
     expect(() => encodeInvite(huge)).toThrow(/shorten the space name, Janus URLs or secrets/);
   });
 
   it('reports one changed character anywhere in the code as damage', () => {
-    const replacements = [(c: string): string => (c === 'A' ? 'B' : 'A'), () => '.', () => '!', () => '%', () => ':', () => '/', () => '<', () => ' '];
+    const replacements = [
+      (c: string): string => (c === 'A' ? 'B' : 'A'),
+      () => '.',
+      () => '!',
+      () => '%',
+      () => ':',
+      () => '/',
+      () => '<',
+      () => ' ',
+    ];
     for (const replace of replacements) {
       for (let index = 0; index < code.length; index += 1) {
         const changed = code.slice(0, index) + replace(code.charAt(index)) + code.slice(index + 1);
@@ -190,7 +231,12 @@ describe('invite codes', () => {
       JSON.stringify({ ...invite, endpoints: { primary: { ...invite.endpoints.primary, roomSecret: PRIMARY_SECRET } } }),
     ];
     for (const json of bad) expect(refusal(signedCode('sc2', json), now).problem, json.slice(0, 60)).toBe('damaged');
-    expect(refusal(signedCode('sc2', JSON.stringify({ ...invite, endpoints: { primary: { ...invite.endpoints.primary, apiSecret: API_SECRET } } })), now).problem).toBe('damaged');
+    expect(
+      refusal(
+        signedCode('sc2', JSON.stringify({ ...invite, endpoints: { primary: { ...invite.endpoints.primary, apiSecret: API_SECRET } } })),
+        now,
+      ).problem,
+    ).toBe('damaged');
     expect(refusal(signedCode('sc2', JSON.stringify({ ...invite, hostKey: 'short' })), now).problem).toBe('damaged');
     expect(decodeInvite(signedCode('sc2', JSON.stringify(invite)), now)).toEqual(invite);
   });
@@ -202,17 +248,36 @@ describe('invite codes', () => {
   });
 
   it('refuses a version 1 code (it carried server secrets), asking for a new invite', () => {
-    const error = refusal(signedCode('sc1', JSON.stringify({ ...invite, endpoints: { primary: { janusUrl: 'wss://janus.example.org', apiSecret: API_SECRET, room: 7 } } })), now);
+    const error = refusal(
+      signedCode(
+        'sc1',
+        JSON.stringify({ ...invite, endpoints: { primary: { janusUrl: 'wss://janus.example.org', apiSecret: API_SECRET, room: 7 } } }),
+      ),
+      now,
+    );
     expect(error.problem).toBe('older-version');
-    expect(error.message).toBe('This invite was made by an older version of Steadycast, whose invites are no longer accepted: ask the host for a new invite.');
+    expect(error.message).toBe(
+      'This invite was made by an older version of Steadycast, whose invites are no longer accepted: ask the host for a new invite.',
+    );
   });
 
   it('says when something is not an invite at all', () => {
-    const foreign = ['hello', 'Hey, can you join my space tomorrow at 7?', 'https://example.org/join/abc', 'sc', '12345', '{"id":"x"}', '???', 'mailto:someone@example.org'];
+    const foreign = [
+      'hello',
+      'Hey, can you join my space tomorrow at 7?',
+      'https://example.org/join/abc',
+      'sc',
+      '12345',
+      '{"id":"x"}',
+      '???',
+      'mailto:someone@example.org',
+    ];
     for (const text of foreign) {
       const error = refusal(text, now);
       expect(error.problem, text).toBe('not-an-invite');
-      expect(error.message).toBe('This is not a Steadycast invite: paste the whole link the host sent you (it starts with steadycast://join/) or the invite code.');
+      expect(error.message).toBe(
+        'This is not a Steadycast invite: paste the whole link the host sent you (it starts with steadycast://join/) or the invite code.',
+      );
     }
     expect(refusal('x'.repeat(MAX_INVITE_CODE_LENGTH + 1), now).message).toMatch(/longer than any invite code/);
   });
@@ -226,7 +291,10 @@ describe('invite codes', () => {
   });
 
   it('never puts the token or a secret in a message', () => {
-    const secretive = payload({ role: 'producer', endpoints: { primary: { janusUrl: 'wss://janus.example.org', room: 7, janusToken: API_SECRET, pin: '9876' } } });
+    const secretive = payload({
+      role: 'producer',
+      endpoints: { primary: { janusUrl: 'wss://janus.example.org', room: 7, janusToken: API_SECRET, pin: '9876' } },
+    });
     const secretiveCode = encodeInvite(secretive);
     const messages = [
       refusal(secretiveCode, secretive.expiresAt + 1).message,
@@ -276,14 +344,27 @@ describe('InviteBook', () => {
     expect(cohost.failover).toEqual(RULE);
     expect(cohost.role).toBe('cohost');
     const token = signJanusToken(TOKEN_SECRET, cohost.expiresAt);
-    expect(cohost.endpoints.primary).toEqual({ janusUrl: 'wss://janus-a.example.org:8989/janus', janusToken: token, room: 1234, pin: '4321' });
-    expect(cohost.endpoints.backup).toEqual({ janusUrl: 'wss://janus-b.example.org:8989/janus', janusToken: token, room: 1234, pin: '4321' });
+    expect(cohost.endpoints.primary).toEqual({
+      janusUrl: 'wss://janus-a.example.org:8989/janus',
+      janusToken: token,
+      room: 1234,
+      pin: '4321',
+    });
+    expect(cohost.endpoints.backup).toEqual({
+      janusUrl: 'wss://janus-b.example.org:8989/janus',
+      janusToken: token,
+      room: 1234,
+      pin: '4321',
+    });
     expect(janusTokenExpiry(token)).toBe(cohost.expiresAt);
     for (const secret of [PRIMARY_SECRET, BACKUP_SECRET, API_SECRET, TOKEN_SECRET]) expect(JSON.stringify(cohost)).not.toContain(secret);
     expect(cohost.hostKey).toBe(hostKeyOf(space())?.publicKey);
     expect(cohost.key).toBe(inviteKeyOf(space(), cohost.id));
 
-    const producer = decodeInvite(invites.create({ role: 'producer', label: 'Desk', expiresInMinutes: 60 }, space(), RULE).code, clock.now());
+    const producer = decodeInvite(
+      invites.create({ role: 'producer', label: 'Desk', expiresInMinutes: 60 }, space(), RULE).code,
+      clock.now(),
+    );
     expect(producer.role).toBe('producer');
     // A producer moderates through the host's engine: its invite carries no room secret either.
     for (const secret of [PRIMARY_SECRET, BACKUP_SECRET, API_SECRET, TOKEN_SECRET]) expect(JSON.stringify(producer)).not.toContain(secret);
@@ -291,7 +372,8 @@ describe('InviteBook', () => {
 
   it('carries the backup endpoint only when the space has a backup room', () => {
     const invites = book();
-    const decode = (config: EngineConfig['space']): InvitePayload => decodeInvite(invites.create({ role: 'cohost', label: '', expiresInMinutes: 5 }, config, RULE).code, clock.now());
+    const decode = (config: EngineConfig['space']): InvitePayload =>
+      decodeInvite(invites.create({ role: 'cohost', label: '', expiresInMinutes: 5 }, config, RULE).code, clock.now());
     expect(decode(space({ backup: 'with-room' })).endpoints.backup?.janusUrl).toBe('wss://janus-b.example.org:8989/janus');
     expect(decode(space({ backup: 'without-room' })).endpoints).not.toHaveProperty('backup');
     expect(decode(space({ backup: 'none' })).endpoints).not.toHaveProperty('backup');
@@ -303,8 +385,22 @@ describe('InviteBook', () => {
     const created = invites.create({ role: 'cohost', label: 'Guest', expiresInMinutes: 90 }, space(), RULE);
     const decoded = decodeInvite(created.code, clock.now());
     expect(created.link).toBe(`${INVITE_LINK_PREFIX}${created.code}`);
-    expect(decoded).toMatchObject({ id: created.invite.id, space: 'Late Night Talk', role: 'cohost', token: created.token, createdAt: clock.now(), expiresAt: clock.now() + 90 * MINUTE });
-    expect(created.invite).toEqual({ id: decoded.id, role: 'cohost', label: 'Guest', createdAt: clock.now(), expiresAt: clock.now() + 90 * MINUTE, status: 'active' });
+    expect(decoded).toMatchObject({
+      id: created.invite.id,
+      space: 'Late Night Talk',
+      role: 'cohost',
+      token: created.token,
+      createdAt: clock.now(),
+      expiresAt: clock.now() + 90 * MINUTE,
+    });
+    expect(created.invite).toEqual({
+      id: decoded.id,
+      role: 'cohost',
+      label: 'Guest',
+      createdAt: clock.now(),
+      expiresAt: clock.now() + 90 * MINUTE,
+      status: 'active',
+    });
     expect(created.invite.id).toMatch(/^[A-Za-z0-9_-]{10}$/);
     expect(invites.tokenOf(created.invite.id)).toBe(created.token);
     expect(invites.inviteIdOfToken(created.token)).toBe(created.invite.id);
@@ -322,7 +418,9 @@ describe('InviteBook', () => {
   });
 
   it('refuses a space without a primary room, saying what to add', () => {
-    expect(() => book().create({ role: 'cohost', label: '', expiresInMinutes: 5 }, space({ primaryRoom: false }), RULE)).toThrow(/add janus\.room \{ id, secret \} to the primary endpoint/);
+    expect(() => book().create({ role: 'cohost', label: '', expiresInMinutes: 5 }, space({ primaryRoom: false }), RULE)).toThrow(
+      /add janus\.room \{ id, secret \} to the primary endpoint/,
+    );
     expect(() => book().create({ role: 'cohost', label: '', expiresInMinutes: 5 }, { name: 'Empty' }, RULE)).toThrow(EngineCommandError);
     expect(() => book().create({ role: 'host' as 'cohost', label: '', expiresInMinutes: 5 }, space(), RULE)).toThrow(EngineCommandError);
   });
@@ -415,7 +513,9 @@ describe('InviteBook', () => {
 
     invites.create({ role: 'cohost', label: 'and another', expiresInMinutes: 100 }, space(), RULE);
     expect(invites.tokenOf(second.invite.id)).toBeNull();
-    expect(() => invites.create({ role: 'cohost', label: 'too many', expiresInMinutes: 100 }, space(), RULE)).toThrow(/500 active invites.*revoke some/);
+    expect(() => invites.create({ role: 'cohost', label: 'too many', expiresInMinutes: 100 }, space(), RULE)).toThrow(
+      /500 active invites.*revoke some/,
+    );
     expect(invites.list()).toHaveLength(MAX_INVITES);
   });
 
@@ -492,7 +592,11 @@ describe('InviteBook', () => {
     });
 
     it('keeps a file of the wrong shape aside too, and never overwrites an earlier one kept aside', () => {
-      const wrongShapes = [JSON.stringify({ version: 1, invites: [{ id: 'a' }] }), JSON.stringify([1, 2, 3]), JSON.stringify({ invites: [] })];
+      const wrongShapes = [
+        JSON.stringify({ version: 1, invites: [{ id: 'a' }] }),
+        JSON.stringify([1, 2, 3]),
+        JSON.stringify({ invites: [] }),
+      ];
       for (const text of wrongShapes) {
         book(file).create({ role: 'cohost', label: '', expiresInMinutes: 5 }, space(), RULE);
         writeFileSync(file, text);
@@ -520,7 +624,9 @@ describe('InviteBook', () => {
       invites.create({ role: 'cohost', label: 'saved', expiresInMinutes: 5 }, space(), RULE);
       rmSync(join(dir, 'nested'), { recursive: true });
       writeFileSync(join(dir, 'nested'), 'a file where the folder was');
-      expect(() => invites.create({ role: 'cohost', label: 'unsaved', expiresInMinutes: 5 }, space(), RULE)).toThrow(/Could not save the new invite .*then try again/);
+      expect(() => invites.create({ role: 'cohost', label: 'unsaved', expiresInMinutes: 5 }, space(), RULE)).toThrow(
+        /Could not save the new invite .*then try again/,
+      );
       expect(invites.list().map((invite) => invite.label)).toEqual(['saved']);
     });
 
@@ -544,7 +650,13 @@ describe('invites and server secrets', () => {
     const clock = new FakeClock();
     const invites = new InviteBook({ clock, logger: new RecordingLogger() });
     const config = EngineConfigSchema.parse({
-      space: { name: 'S', primary: { janus: { url: 'wss://janus.example.org', apiSecret: API_SECRET, room: { id: 7, secret: PRIMARY_SECRET } }, icecast: { mountUrl: 'http://source:pw@icecast.example.org:8000/live.opus' } } },
+      space: {
+        name: 'S',
+        primary: {
+          janus: { url: 'wss://janus.example.org', apiSecret: API_SECRET, room: { id: 7, secret: PRIMARY_SECRET } },
+          icecast: { mountUrl: 'http://source:pw@icecast.example.org:8000/live.opus' },
+        },
+      },
     }).space;
     expect(() => invites.create({ role: 'cohost', label: '', expiresInMinutes: 5 }, config, RULE)).toThrow(
       /The primary Janus needs an API secret, which invites never carry: turn on token_auth with a token_auth_secret .* janus\.tokenSecret/,

@@ -7,13 +7,27 @@ import { createLogger } from '../../../../electron/engine/log/logger';
 import type { ListenerReading } from '../../../../electron/shared/listeners';
 import { ListenerReadingSchema } from '../../../../electron/shared/listeners';
 import { FakeClock } from '../../../fakes/fake-clock';
-import { connectionRefused, FakeIcecastHttp, FakeStream, flush, listClientsXml, liveEntry, players, statusJson } from '../../../fakes/listeners-fake-http';
+import {
+  connectionRefused,
+  FakeIcecastHttp,
+  FakeStream,
+  flush,
+  listClientsXml,
+  liveEntry,
+  players,
+  statusJson,
+} from '../../../fakes/listeners-fake-http';
 
 const logger = createLogger('test');
 const MOUNT_URL = 'http://source:s3cret@198.18.0.1:8000/live.opus';
 const LIST_LIVE = '/admin/listclients?mount=/live.opus';
 
-function counts(http: FakeIcecastHttp, clock: FakeClock, outlets: OutletConfig[], extra: Partial<ListenerCountsOptions> = {}): { counts: ListenerCounts; readings: ListenerReading[] } {
+function counts(
+  http: FakeIcecastHttp,
+  clock: FakeClock,
+  outlets: OutletConfig[],
+  extra: Partial<ListenerCountsOptions> = {},
+): { counts: ListenerCounts; readings: ListenerReading[] } {
   const instance = new ListenerCounts({ outlets, http: http.fetch, clock, logger, push: false, ...extra });
   const readings: ListenerReading[] = [];
   instance.subscribe((reading) => readings.push(reading));
@@ -33,9 +47,16 @@ async function advance(clock: FakeClock, ms: number, stepMs = 100): Promise<void
 
 describe('outlet poller', () => {
   it('excludes relays (Icecast user agents) from a mount with a client list', async () => {
-    const http = new FakeIcecastHttp().on(LIST_LIVE, { status: 200, body: listClientsXml('/live.opus', [...players(3), { ip: '198.18.0.3', userAgent: 'Icecast 2.4.4' }]) });
+    const http = new FakeIcecastHttp().on(LIST_LIVE, {
+      status: 200,
+      body: listClientsXml('/live.opus', [...players(3), { ip: '198.18.0.3', userAgent: 'Icecast 2.4.4' }]),
+    });
     const clock = new FakeClock();
-    const poller = new OutletPoller({ id: 'p', label: 'Primary', mountUrl: MOUNT_URL }, { http: http.fetch, clock, logger }, { push: false });
+    const poller = new OutletPoller(
+      { id: 'p', label: 'Primary', mountUrl: MOUNT_URL },
+      { http: http.fetch, clock, logger },
+      { push: false },
+    );
     poller.start();
     await advance(clock, 0);
     poller.stop();
@@ -46,7 +67,11 @@ describe('outlet poller', () => {
   it('never runs two polls at once: a hung server gets one request per timeout, then a timeout reason', async () => {
     const http = new FakeIcecastHttp().on(LIST_LIVE, { hang: true });
     const clock = new FakeClock();
-    const poller = new OutletPoller({ id: 'p', label: 'Primary', mountUrl: MOUNT_URL }, { http: http.fetch, clock, logger }, { push: false, intervalMs: 200, timeoutMs: 1000 });
+    const poller = new OutletPoller(
+      { id: 'p', label: 'Primary', mountUrl: MOUNT_URL },
+      { http: http.fetch, clock, logger },
+      { push: false, intervalMs: 200, timeoutMs: 1000 },
+    );
     poller.start();
     await advance(clock, 5000, 50);
     poller.stop();
@@ -63,7 +88,11 @@ describe('outlet poller', () => {
       .on(LIST_LIVE, { status: 401, body: 'You need to authenticate' })
       .on('/status-json.xsl', { status: 200, body: statusJson([liveEntry('/live.opus', 5)]) });
     const clock = new FakeClock();
-    const poller = new OutletPoller({ id: 'p', label: 'Primary', mountUrl: MOUNT_URL }, { http: http.fetch, clock, logger }, { push: false, credentialRetryMs: 10_000 });
+    const poller = new OutletPoller(
+      { id: 'p', label: 'Primary', mountUrl: MOUNT_URL },
+      { http: http.fetch, clock, logger },
+      { push: false, credentialRetryMs: 10_000 },
+    );
     poller.start();
     await advance(clock, 0);
     expect(poller.snapshot()).toMatchObject({ listeners: 5, method: 'public-status', relaysExcluded: null, lastError: null });
@@ -81,7 +110,11 @@ describe('outlet poller', () => {
       .on(LIST_LIVE, { status: 400, body: '<html><b>400 - Source does not exist</b></html>' })
       .on('/admin/listclients?mount=/fallback.opus', { status: 200, body: listClientsXml('/fallback.opus', players(6)) });
     const clock = new FakeClock();
-    const poller = new OutletPoller({ id: 'p', label: 'Primary', mountUrl: MOUNT_URL, fallbackMounts: ['/fallback.opus'] }, { http: http.fetch, clock, logger }, { push: false });
+    const poller = new OutletPoller(
+      { id: 'p', label: 'Primary', mountUrl: MOUNT_URL, fallbackMounts: ['/fallback.opus'] },
+      { http: http.fetch, clock, logger },
+      { push: false },
+    );
     poller.start();
     await advance(clock, 0);
     expect(poller.snapshot()).toMatchObject({ listeners: 6, sourceLive: false });
@@ -99,7 +132,11 @@ describe('outlet poller', () => {
       body: statusJson([liveEntry('/fallback.opus', 4), { listeners: 9, listenurl: 'http://198.18.0.1:8000/live.opus', dummy: null }]),
     });
     const clock = new FakeClock();
-    const poller = new OutletPoller({ id: 'p', label: 'Primary', mountUrl: 'http://198.18.0.1:8000/live.opus', fallbackMounts: ['/fallback.opus'] }, { http: http.fetch, clock, logger }, { push: false });
+    const poller = new OutletPoller(
+      { id: 'p', label: 'Primary', mountUrl: 'http://198.18.0.1:8000/live.opus', fallbackMounts: ['/fallback.opus'] },
+      { http: http.fetch, clock, logger },
+      { push: false },
+    );
     poller.start();
     await advance(clock, 0);
     poller.stop();
@@ -110,9 +147,16 @@ describe('outlet poller', () => {
   it('between client lists, reads cheap /admin/stats counts minus the relays last seen', async () => {
     const http = new FakeIcecastHttp()
       .on(LIST_LIVE, { status: 200, body: listClientsXml('/live.opus', [...players(2), { ip: '198.18.0.9', userAgent: 'Icecast 2.4.4' }]) })
-      .on('/admin/stats', { status: 200, body: '<icestats><source mount="/live.opus"><listeners>8</listeners><stream_start>x</stream_start></source></icestats>' });
+      .on('/admin/stats', {
+        status: 200,
+        body: '<icestats><source mount="/live.opus"><listeners>8</listeners><stream_start>x</stream_start></source></icestats>',
+      });
     const clock = new FakeClock();
-    const poller = new OutletPoller({ id: 'p', label: 'Primary', mountUrl: MOUNT_URL }, { http: http.fetch, clock, logger }, { push: false, clientListEveryMs: 5000 });
+    const poller = new OutletPoller(
+      { id: 'p', label: 'Primary', mountUrl: MOUNT_URL },
+      { http: http.fetch, clock, logger },
+      { push: false, clientListEveryMs: 5000 },
+    );
     poller.start();
     await advance(clock, 1000);
     poller.stop();
@@ -127,7 +171,11 @@ describe('outlet poller', () => {
       .on(LIST_LIVE, () => ({ status: 200, body: listClientsXml('/live.opus', players(listeners)) }))
       .on('STATS', { stream });
     const clock = new FakeClock();
-    const poller = new OutletPoller({ id: 'p', label: 'Primary', mountUrl: 'http://admin:pw@198.18.0.1:8000/live.opus' }, { http: http.fetch, clock, logger }, { intervalMs: 60_000 });
+    const poller = new OutletPoller(
+      { id: 'p', label: 'Primary', mountUrl: 'http://admin:pw@198.18.0.1:8000/live.opus' },
+      { http: http.fetch, clock, logger },
+      { intervalMs: 60_000 },
+    );
     poller.start();
     await advance(clock, 0);
     expect(poller.snapshot().listeners).toBe(1);
@@ -147,7 +195,9 @@ describe('listener counts', () => {
   it('marks an outlet stale with its reason once 3 s pass without a read, says what the total covers, then fresh again', async () => {
     const up = { status: 200, body: listClientsXml('/live.opus', players(5)) };
     const backupList = '/admin/listclients?mount=/backup.opus';
-    const http = new FakeIcecastHttp().on(LIST_LIVE, up).on(backupList, { status: 200, body: listClientsXml('/backup.opus', players(2, '198.18.0.3')) });
+    const http = new FakeIcecastHttp()
+      .on(LIST_LIVE, up)
+      .on(backupList, { status: 200, body: listClientsXml('/backup.opus', players(2, '198.18.0.3')) });
     const clock = new FakeClock();
     const { counts: listenerCounts, readings } = counts(http, clock, [
       { id: 'primary', label: 'Primary', mountUrl: MOUNT_URL },
@@ -164,7 +214,12 @@ describe('listener counts', () => {
     await advance(clock, 1000);
     const stale = listenerCounts.reading();
     expect(stale).toMatchObject({ total: 2, coveredOutlets: 1, totalOutlets: 2, peak: 7 });
-    expect(stale.outlets[0]).toMatchObject({ id: 'primary', stale: true, listeners: 5, staleReason: 'server down: 198.18.0.1:8000 refused the connection' });
+    expect(stale.outlets[0]).toMatchObject({
+      id: 'primary',
+      stale: true,
+      listeners: 5,
+      staleReason: 'server down: 198.18.0.1:8000 refused the connection',
+    });
     expect(stale.outlets[1]).toMatchObject({ id: 'backup', stale: false, listeners: 2 });
     // The stale transition was published when it happened, not a whole interval later.
     const firstStale = readings.find((reading) => reading.outlets[0]?.stale === true);

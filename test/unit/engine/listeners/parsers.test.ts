@@ -115,12 +115,17 @@ describe('admin XML parsers', () => {
       { id: '11', ip: '10.0.0.2', userAgent: 'Icecast 2.4.4', relay: true },
       { id: '12', ip: '10.0.0.3', userAgent: '', relay: false },
     ]);
-    expect(parseListClients(listClientsXml('/live.opus', [{ ip: '1.2.3.4', userAgent: '1.0' }]), '/live.opus').clients[0]?.userAgent).toBe('1.0');
+    expect(parseListClients(listClientsXml('/live.opus', [{ ip: '1.2.3.4', userAgent: '1.0' }]), '/live.opus').clients[0]?.userAgent).toBe(
+      '1.0',
+    );
     expect(parseListClients(listClientsXml('/live.opus', []), '/live.opus').clients).toEqual([]);
   });
 
   it('parses a client list of 5000 listeners whose user agents all carry entities', () => {
-    const clients = Array.from({ length: 5000 }, (_, index) => ({ ip: `10.0.${index >> 8}.${index & 255}`, userAgent: `Player & Co <${index}>` }));
+    const clients = Array.from({ length: 5000 }, (_, index) => ({
+      ip: `10.0.${index >> 8}.${index & 255}`,
+      userAgent: `Player & Co <${index}>`,
+    }));
     expect(parseListClients(listClientsXml('/live.opus', clients), '/live.opus').clients).toHaveLength(5000);
   });
 

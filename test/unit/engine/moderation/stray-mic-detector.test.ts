@@ -7,13 +7,34 @@ const REPORT_MS = 200;
 
 function report(voice: MicVoice, overrides: Partial<MicReport> = {}): MicReport {
   const loud = voice !== 'silence';
-  return { at: 0, levelDbfs: loud ? -25 : -90, peakDbfs: loud ? -12 : -80, voice, speechProbability: voice === 'speech' ? 0.9 : 0.05, echoScore: 0, echoDelayMs: null, ...overrides };
+  return {
+    at: 0,
+    levelDbfs: loud ? -25 : -90,
+    peakDbfs: loud ? -12 : -80,
+    voice,
+    speechProbability: voice === 'speech' ? 0.9 : 0.05,
+    echoScore: 0,
+    echoDelayMs: null,
+    ...overrides,
+  };
 }
 
-const cohost = (overrides: Partial<DetectorParticipant> = {}): DetectorParticipant => ({ id: 'c', muted: false, talking: false, onStage: true, ...overrides });
+const cohost = (overrides: Partial<DetectorParticipant> = {}): DetectorParticipant => ({
+  id: 'c',
+  muted: false,
+  talking: false,
+  onStage: true,
+  ...overrides,
+});
 
 /** Feeds `make(i)` every 200 ms for `ms`, evaluating after each report; returns the flag kinds after each step. */
-function run(detector: StrayMicDetector, clock: FakeClock, ms: number, make: (step: number) => MicReport | null, participant: DetectorParticipant = cohost()): string[][] {
+function run(
+  detector: StrayMicDetector,
+  clock: FakeClock,
+  ms: number,
+  make: (step: number) => MicReport | null,
+  participant: DetectorParticipant = cohost(),
+): string[][] {
   const seen: string[][] = [];
   for (let step = 0; step * REPORT_MS < ms; step += 1) {
     clock.advance(REPORT_MS);
@@ -111,7 +132,12 @@ describe('stray-mic detector', () => {
     const clock = new FakeClock();
     const detector = new StrayMicDetector({ selfUnmutedMs: 10_000 });
     detector.markSelfUnmuted('c', clock.now());
-    expect(detector.evaluate([cohost({ muted: true })], clock.now()).get('c')?.map((flag) => flag.kind)).toEqual(['self-unmuted']);
+    expect(
+      detector
+        .evaluate([cohost({ muted: true })], clock.now())
+        .get('c')
+        ?.map((flag) => flag.kind),
+    ).toEqual(['self-unmuted']);
     clock.advance(10_001);
     expect(detector.evaluate([cohost({ muted: true })], clock.now()).get('c')).toEqual([]);
   });

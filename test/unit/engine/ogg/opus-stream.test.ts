@@ -5,7 +5,14 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OggOpusStream, opusHead } from '../../../../electron/engine/ogg/ogg-opus-stream';
-import { buildOggPage, OGG_FLAG_FIRST, OGG_FLAG_LAST, OggFormatError, oggCrc32, readOggPages } from '../../../../electron/engine/ogg/ogg-page';
+import {
+  buildOggPage,
+  OGG_FLAG_FIRST,
+  OGG_FLAG_LAST,
+  OggFormatError,
+  oggCrc32,
+  readOggPages,
+} from '../../../../electron/engine/ogg/ogg-page';
 import { opusPacketSamples } from '../../../../electron/engine/ogg/opus-packet';
 import { ensureFixtures } from '../../../env/fixtures';
 
@@ -35,7 +42,8 @@ afterAll(async () => {
 function writeStream(options: { serial?: number; packetCount?: number } = {}): Uint8Array[] {
   const stream = new OggOpusStream({ serial: options.serial ?? 0x5eed, channels: 1, preSkip, tags: { TITLE: 'Launch night' } });
   const pages = stream.headerPages();
-  for (const packet of packets.slice(0, options.packetCount ?? packets.length)) pages.push(...stream.addPacket(packet, opusPacketSamples(packet)));
+  for (const packet of packets.slice(0, options.packetCount ?? packets.length))
+    pages.push(...stream.addPacket(packet, opusPacketSamples(packet)));
   pages.push(...stream.end());
   return pages;
 }
@@ -62,7 +70,10 @@ describe('Ogg Opus stream', () => {
     const audio = pages.slice(2);
     // 52 packets of 20 ms: ten full pages of five packets, then the end page with the last two.
     expect(audio.map((page) => page?.packets.length)).toEqual([5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 2]);
-    expect(audio.map((page) => page?.granule)).toEqual([...Array.from({ length: 10 }, (_, index) => BigInt((index + 1) * 4800)), 52n * 960n]);
+    expect(audio.map((page) => page?.granule)).toEqual([
+      ...Array.from({ length: 10 }, (_, index) => BigInt((index + 1) * 4800)),
+      52n * 960n,
+    ]);
   });
 
   it('marks the first and last pages and numbers pages without gaps under one serial', () => {

@@ -153,6 +153,8 @@ describe('opus-native binding', () => {
   });
 
   test('floatToInt16 rounds and clamps beyond full scale', () => {
-    expect([...floatToInt16(Float32Array.from([0, 0.5, -0.5, 1, -1, 1.5, -1.5]))]).toEqual([0, 16384, -16383, 32767, -32767, 32767, -32768]);
+    expect([...floatToInt16(Float32Array.from([0, 0.5, -0.5, 1, -1, 1.5, -1.5]))]).toEqual([
+      0, 16384, -16383, 32767, -32767, 32767, -32768,
+    ]);
   });
 });

@@ -2,10 +2,23 @@ import { describe, expect, it } from 'vitest';
 import { IcecastConfigError, IcecastOutputError, networkError, responseError } from '../../../../electron/engine/icecast/icecast-errors';
 import { judgeUplink, throwawayMount, type UplinkMeasurement } from '../../../../electron/engine/preflight/uplink-check';
 import { parseCommand } from '../../../../electron/shared/contract';
-import { formatUplinkRate, neededUplinkKbit, uplinkVerdict, UplinkPreflightSchema, type UplinkPreflight } from '../../../../electron/shared/preflight';
+import {
+  formatUplinkRate,
+  neededUplinkKbit,
+  uplinkVerdict,
+  UplinkPreflightSchema,
+  type UplinkPreflight,
+} from '../../../../electron/shared/preflight';
 
 const where = { server: '198.18.1.2:8000', mount: '/steadycast-uplink-check-0000abcd.opus' };
-const measured = (kbitPerSecond: number, atLeast = false): UplinkMeasurement => ({ ...where, kind: 'measured', kbitPerSecond, atLeast, bytes: 1, windowMs: 2250 });
+const measured = (kbitPerSecond: number, atLeast = false): UplinkMeasurement => ({
+  ...where,
+  kind: 'measured',
+  kbitPerSecond,
+  atLeast,
+  bytes: 1,
+  windowMs: 2250,
+});
 const failed = (error: IcecastOutputError | IcecastConfigError): UplinkMeasurement => ({ ...where, kind: 'failed', error });
 const twoAt128 = { bitrateKbps: 128, outputs: 2 };
 
@@ -45,7 +58,16 @@ describe('uplink need, verdict and figure (pure)', () => {
 describe('the uplink line from a measurement (pure)', () => {
   it('passes a fast upload with room to spare and keeps the figures', () => {
     const line = judgeUplink(measured(2400), twoAt128, 7);
-    expect(line).toMatchObject({ checkedAt: 7, verdict: 'pass', kbitPerSecond: 2400, atLeast: false, neededKbit: 320, bitrateKbps: 128, outputs: 2, server: where.server });
+    expect(line).toMatchObject({
+      checkedAt: 7,
+      verdict: 'pass',
+      kbitPerSecond: 2400,
+      atLeast: false,
+      neededKbit: 320,
+      bitrateKbps: 128,
+      outputs: 2,
+      server: where.server,
+    });
     expect(line.detail).toBe('Your upload carries the program (2 × 128 kbit/s) and the conversation with room to spare.');
     expect(UplinkPreflightSchema.parse(line)).toEqual(line);
   });
@@ -60,7 +82,9 @@ describe('the uplink line from a measurement (pure)', () => {
   it('fails a slow upload naming the bitrate, the servers and what to do', () => {
     const line = judgeUplink(measured(250), twoAt128, 0);
     expect(line.verdict).toBe('fail');
-    expect(line.detail).toMatch(/^Too slow for 128 kbit\/s to two servers: the show needs 320 kbit\/s .*your upload managed 250 kbit\/s\. Lower the bitrate in Settings › Audio or use a wired connection\.$/);
+    expect(line.detail).toMatch(
+      /^Too slow for 128 kbit\/s to two servers: the show needs 320 kbit\/s .*your upload managed 250 kbit\/s\. Lower the bitrate in Settings › Audio or use a wired connection\.$/,
+    );
     expect(judgeUplink(measured(150), { bitrateKbps: 128, outputs: 1 }, 0).detail).toMatch(/^Too slow for 128 kbit\/s to one server/);
   });
 
@@ -70,17 +94,29 @@ describe('the uplink line from a measurement (pure)', () => {
   });
 
   it('a refused password fails and says to check the source password', () => {
-    const line = judgeUplink(failed(responseError(401, 'Authentication Required', 'You need to authenticate', where.server, where.mount)), twoAt128, 0);
+    const line = judgeUplink(
+      failed(responseError(401, 'Authentication Required', 'You need to authenticate', where.server, where.mount)),
+      twoAt128,
+      0,
+    );
     expect(line).toMatchObject({ verdict: 'fail', kbitPerSecond: null, atLeast: false, neededKbit: 320 });
     expect(line.detail).toMatch(/refused the source password \(HTTP 401\)/);
     expect(line.detail).toMatch(/source-password/);
   });
 
   it('a server that cannot be reached fails with the reason; a busy mount is only a warning', () => {
-    const refused = judgeUplink(failed(networkError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), where.server)), twoAt128, 0);
+    const refused = judgeUplink(
+      failed(networkError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), where.server)),
+      twoAt128,
+      0,
+    );
     expect(refused.verdict).toBe('fail');
     expect(refused.detail).toMatch(/connection refused/);
-    const timeout = judgeUplink(failed(new IcecastOutputError('timeout', `${where.server} did not accept the source within 3 s`)), twoAt128, 0);
+    const timeout = judgeUplink(
+      failed(new IcecastOutputError('timeout', `${where.server} did not accept the source within 3 s`)),
+      twoAt128,
+      0,
+    );
     expect(timeout).toMatchObject({ verdict: 'fail' });
     expect(timeout.detail).toMatch(/within 3 s.*check again/);
     const busy = judgeUplink(failed(responseError(403, 'Forbidden', 'Mountpoint in use', where.server, where.mount)), twoAt128, 0);
@@ -89,12 +125,20 @@ describe('the uplink line from a measurement (pure)', () => {
   });
 
   it('a mount URL that cannot be used fails; a check stopped by going live is a warning', () => {
-    expect(judgeUplink(failed(new IcecastConfigError('Icecast mount URL has no password')), twoAt128, 0)).toMatchObject({ verdict: 'fail' });
+    expect(judgeUplink(failed(new IcecastConfigError('Icecast mount URL has no password')), twoAt128, 0)).toMatchObject({
+      verdict: 'fail',
+    });
     expect(judgeUplink({ ...where, kind: 'cancelled' }, twoAt128, 0)).toMatchObject({ verdict: 'warn', kbitPerSecond: null });
   });
 
   it('every detail fits the contract', () => {
-    const cases: UplinkMeasurement[] = [measured(100), measured(400), measured(99_000, true), failed(new IcecastOutputError('server', 'x', 500)), failed(new IcecastOutputError('protocol', 'y'))];
+    const cases: UplinkMeasurement[] = [
+      measured(100),
+      measured(400),
+      measured(99_000, true),
+      failed(new IcecastOutputError('server', 'x', 500)),
+      failed(new IcecastOutputError('protocol', 'y')),
+    ];
     for (const measurement of cases) expect(() => UplinkPreflightSchema.parse(judgeUplink(measurement, twoAt128, 0))).not.toThrow();
   });
 });
@@ -106,7 +150,15 @@ describe('preflight:uplink in the contract', () => {
   });
 
   it('rejects a bad payload with a message naming the channel and the field', () => {
-    for (const payload of [{ bitrateKbps: 1000 }, { bitrateKbps: 8 }, { bitrateKbps: 127.5 }, { bitrateKbps: '128' }, { durationMs: 60_000 }, null, 'fast']) {
+    for (const payload of [
+      { bitrateKbps: 1000 },
+      { bitrateKbps: 8 },
+      { bitrateKbps: 127.5 },
+      { bitrateKbps: '128' },
+      { durationMs: 60_000 },
+      null,
+      'fast',
+    ]) {
       const parsed = parseCommand('preflight:uplink', payload);
       expect(parsed.ok, JSON.stringify(payload)).toBe(false);
       if (!parsed.ok) {
@@ -121,7 +173,14 @@ describe('preflight:uplink in the contract', () => {
   it('rejects a result that breaks the schema', () => {
     const good: UplinkPreflight = judgeUplink(measured(2400), twoAt128, 1);
     expect(UplinkPreflightSchema.safeParse(good).success).toBe(true);
-    for (const bad of [{ ...good, verdict: 'ok' }, { ...good, outputs: 3 }, { ...good, kbitPerSecond: -1 }, { ...good, neededKbit: 0 }, { ...good, extra: true }, { ...good, detail: 'x'.repeat(501) }]) {
+    for (const bad of [
+      { ...good, verdict: 'ok' },
+      { ...good, outputs: 3 },
+      { ...good, kbitPerSecond: -1 },
+      { ...good, neededKbit: 0 },
+      { ...good, extra: true },
+      { ...good, detail: 'x'.repeat(501) },
+    ]) {
       expect(UplinkPreflightSchema.safeParse(bad).success, JSON.stringify(Object.keys(bad))).toBe(false);
     }
   });

@@ -8,7 +8,12 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { FRAME_SAMPLES, SAMPLE_RATE, type AudioFrame } from '../../../../electron/engine/audio/audio-frame';
 import { OpusEncoderService } from '../../../../electron/engine/opus/encoder-service';
 import { floatToInt16, OpusCtl, OpusEncoder } from '../../../../electron/engine/opus/opus-native';
-import { RecordingError, SafetyRecorder, type RecordingEvent, type RecordingState } from '../../../../electron/engine/recording/safety-recorder';
+import {
+  RecordingError,
+  SafetyRecorder,
+  type RecordingEvent,
+  type RecordingState,
+} from '../../../../electron/engine/recording/safety-recorder';
 import { FakeClock } from '../../../fakes/fake-clock';
 import { channelOf, dominantFrequency } from '../../../support/audio-analysis';
 
@@ -47,7 +52,9 @@ function opusdec(path: string): Float64Array {
   if (result.status !== 0) throw new Error(`opusdec failed (${result.status}): ${result.stderr}`);
   const bytes = readFileSync(wav);
   const dataAt = bytes.indexOf('data', 12, 'latin1') + 8;
-  const pcm = new Int16Array(bytes.buffer.slice(bytes.byteOffset + dataAt, bytes.byteOffset + bytes.length - ((bytes.length - dataAt) % 4)));
+  const pcm = new Int16Array(
+    bytes.buffer.slice(bytes.byteOffset + dataAt, bytes.byteOffset + bytes.length - ((bytes.length - dataAt) % 4)),
+  );
   return channelOf(pcm, 2, 0, 1 / 32768);
 }
 
@@ -104,7 +111,14 @@ describe('SafetyRecorder', () => {
 
   test('splits by time into numbered files, each a complete stream with fresh headers', () => {
     const events: RecordingEvent[] = [];
-    const recorder = new SafetyRecorder({ path: join(dir, 'split', 'hour.opus'), channels: 2, preSkip: 312, clock: new FakeClock(), splitEveryMs: 1000, onEvent: (event) => events.push(event) });
+    const recorder = new SafetyRecorder({
+      path: join(dir, 'split', 'hour.opus'),
+      channels: 2,
+      preSkip: 312,
+      clock: new FakeClock(),
+      splitEveryMs: 1000,
+      onEvent: (event) => events.push(event),
+    });
     recorder.start();
     for (const packet of tonePackets(175)) recorder.writePacket(packet); // 3.5 s
     recorder.stop();
@@ -120,11 +134,19 @@ describe('SafetyRecorder', () => {
     expect(lengths.map((seconds) => Math.round(seconds * 100) / 100)).toEqual([0.99, 0.99, 0.99, 0.49]);
     const serials = files.map((file) => readFileSync(file).readUInt32LE(14));
     expect(new Set(serials).size).toBe(4);
-    expect(events.filter((event) => event.type === 'file-closed').map((event) => (event.type === 'file-closed' ? event.samples : 0))).toEqual([48_000, 48_000, 48_000, 24_000]);
+    expect(
+      events.filter((event) => event.type === 'file-closed').map((event) => (event.type === 'file-closed' ? event.samples : 0)),
+    ).toEqual([48_000, 48_000, 48_000, 24_000]);
   });
 
   test('splits by size at the first page boundary past the limit', () => {
-    const recorder = new SafetyRecorder({ path: join(dir, 'bysize.opus'), channels: 2, preSkip: 312, clock: new FakeClock(), splitEveryBytes: 16_384 });
+    const recorder = new SafetyRecorder({
+      path: join(dir, 'bysize.opus'),
+      channels: 2,
+      preSkip: 312,
+      clock: new FakeClock(),
+      splitEveryBytes: 16_384,
+    });
     recorder.start();
     for (const packet of tonePackets(250, 128_000)) recorder.writePacket(packet);
     recorder.stop();
@@ -144,17 +166,25 @@ describe('SafetyRecorder', () => {
     writeFileSync(existing, 'last show');
     const recorder = new SafetyRecorder({ path: existing, channels: 1, preSkip: 312, clock: new FakeClock() });
     expect(() => recorder.start()).toThrow(RecordingError);
-    expect(() => new SafetyRecorder({ path: existing, channels: 1, preSkip: 312, clock: new FakeClock() }).start()).toThrow(/already exists.*never overwrites/);
+    expect(() => new SafetyRecorder({ path: existing, channels: 1, preSkip: 312, clock: new FakeClock() }).start()).toThrow(
+      /already exists.*never overwrites/,
+    );
     expect(readFileSync(existing, 'utf8')).toBe('last show');
     const blocked = join(existing, 'inside.opus'); // a "folder" that is a file
-    expect(() => new SafetyRecorder({ path: blocked, channels: 1, preSkip: 312, clock: new FakeClock() }).start()).toThrow(/folder cannot be created/);
+    expect(() => new SafetyRecorder({ path: blocked, channels: 1, preSkip: 312, clock: new FakeClock() }).start()).toThrow(
+      /folder cannot be created/,
+    );
   });
 
   test('a recording killed with SIGKILL is playable up to its last page', async () => {
     const path = join(dir, 'killed.opus');
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../../../support/recording-kill-child.ts', import.meta.url)), path], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(new URL('../../../support/recording-kill-child.ts', import.meta.url)), path],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));

@@ -3,7 +3,13 @@ import { BitrateLadder, type BitrateChange } from '../../../../electron/engine/r
 import { FakeClock } from '../../../fakes/fake-clock';
 
 /** Feeds `backlog(kbps)` every `stepMs` for `durationMs`, returns the changes. */
-function run(ladder: BitrateLadder, clock: FakeClock, durationMs: number, backlog: (kbps: number) => number, stepMs = 100): BitrateChange[] {
+function run(
+  ladder: BitrateLadder,
+  clock: FakeClock,
+  durationMs: number,
+  backlog: (kbps: number) => number,
+  stepMs = 100,
+): BitrateChange[] {
   const changes: BitrateChange[] = [];
   for (let elapsed = 0; elapsed < durationMs; elapsed += stepMs) {
     clock.advance(stepMs);

@@ -1,6 +1,13 @@
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { completeSpace, endpointConfigFiles, icecastConfigXml, janusConfigFiles, newSpaceConfig, type EndpointServerOptions } from '../../../../electron/engine/servers/config-generator';
+import {
+  completeSpace,
+  endpointConfigFiles,
+  icecastConfigXml,
+  janusConfigFiles,
+  newSpaceConfig,
+  type EndpointServerOptions,
+} from '../../../../electron/engine/servers/config-generator';
 
 const ports = { http: 18088, ws: 18188, adminHttp: 17088, adminWs: 17188 };
 const secrets = {
@@ -25,7 +32,10 @@ function sectionOf(text: string, name: string): Record<string, string> {
   );
 }
 
-const parser = new XMLParser({ ignoreAttributes: false, isArray: (_name, jPath) => ['icecast.mount', 'icecast.relay', 'icecast.http-headers.header'].includes(String(jPath)) });
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  isArray: (_name, jPath) => ['icecast.mount', 'icecast.relay', 'icecast.http-headers.header'].includes(String(jPath)),
+});
 interface IcecastXml {
   icecast: {
     hostname: string;
@@ -56,8 +66,15 @@ describe('server config generator: Janus', () => {
     expect(general).toMatchObject({ reclaim_session_timeout: '20', session_timeout: '60', admin_secret: '"a-generated-secret"' });
     expect(general).not.toHaveProperty('token_auth');
     expect(sectionOf(files['janus.jcfg'] ?? '', 'nat')).not.toHaveProperty('ice_enforce_list');
-    expect(sectionOf(files['janus.transport.websockets.jcfg'] ?? '', 'general')).toMatchObject({ ws_port: '18188', ws_ip: '"0.0.0.0"', ws: 'true' });
-    expect(sectionOf(files['janus.transport.websockets.jcfg'] ?? '', 'admin')).toMatchObject({ admin_ws_port: '17188', admin_ws_ip: '"127.0.0.1"' });
+    expect(sectionOf(files['janus.transport.websockets.jcfg'] ?? '', 'general')).toMatchObject({
+      ws_port: '18188',
+      ws_ip: '"0.0.0.0"',
+      ws: 'true',
+    });
+    expect(sectionOf(files['janus.transport.websockets.jcfg'] ?? '', 'admin')).toMatchObject({
+      admin_ws_port: '17188',
+      admin_ws_ip: '"127.0.0.1"',
+    });
     expect(sectionOf(files['janus.transport.http.jcfg'] ?? '', 'general')).toMatchObject({ port: '18088', ip: '"0.0.0.0"' });
     expect(sectionOf(files['janus.transport.http.jcfg'] ?? '', 'admin')).toMatchObject({ admin_port: '17088', admin_ip: '"127.0.0.1"' });
     // Only AudioBridge, Streaming and TextRoom over HTTP and WebSocket: everything else Debian ships is disabled.
@@ -93,10 +110,14 @@ describe('server config generator: Janus', () => {
   });
 
   it('refuses a session reclaim of 0, a short secret and the examples’ placeholders', () => {
-    expect(() => janusConfigFiles({ bindAddress: '127.0.0.1', ports, adminSecret: 'a-generated-secret', reclaimSessionTimeout: 0 })).toThrow(/reclaimSessionTimeout must be > 0/);
+    expect(() =>
+      janusConfigFiles({ bindAddress: '127.0.0.1', ports, adminSecret: 'a-generated-secret', reclaimSessionTimeout: 0 }),
+    ).toThrow(/reclaimSessionTimeout must be > 0/);
     expect(() => janusConfigFiles({ bindAddress: '127.0.0.1', ports, adminSecret: 'short' })).toThrow(/shorter than 8 characters/);
     expect(() => janusConfigFiles({ bindAddress: '127.0.0.1', ports, adminSecret: 'CHANGE-ME-ADMIN' })).toThrow(/placeholder/);
-    expect(() => janusConfigFiles({ bindAddress: '127.0.0.1', ports: { ...ports, ws: 70_000 }, adminSecret: 'a-generated-secret' })).toThrow(/not a port number/);
+    expect(() =>
+      janusConfigFiles({ bindAddress: '127.0.0.1', ports: { ...ports, ws: 70_000 }, adminSecret: 'a-generated-secret' }),
+    ).toThrow(/not a port number/);
   });
 });
 
@@ -118,10 +139,32 @@ describe('server config generator: Icecast', () => {
     const config = parseIcecast(xml);
     expect(config.hostname).toBe('icecast-a.example.org');
     expect(config.limits).toMatchObject({ clients: 5000, sources: 20, 'burst-size': 0, 'source-timeout': 5 });
-    expect(config.authentication).toMatchObject({ 'source-password': 'source-secret-1', 'admin-user': 'admin', 'admin-password': 'admin-secret-1', 'relay-password': 'relay-secret-1' });
+    expect(config.authentication).toMatchObject({
+      'source-password': 'source-secret-1',
+      'admin-user': 'admin',
+      'admin-password': 'admin-secret-1',
+      'relay-password': 'relay-secret-1',
+    });
     expect(config['listen-socket']).toEqual({ port: 8000, 'bind-address': '127.0.0.1' });
-    expect(config.mount).toEqual([{ '@_type': 'normal', 'mount-name': '/live.opus', 'max-listeners': 4000, 'fallback-mount': '/live-other.opus', 'fallback-override': 1 }]);
-    expect(config.relay).toEqual([{ server: 'icecast-b.example.org', port: 8001, mount: '/live.opus', 'local-mount': '/live-other.opus', 'on-demand': 0, 'relay-shoutcast-metadata': 0 }]);
+    expect(config.mount).toEqual([
+      {
+        '@_type': 'normal',
+        'mount-name': '/live.opus',
+        'max-listeners': 4000,
+        'fallback-mount': '/live-other.opus',
+        'fallback-override': 1,
+      },
+    ]);
+    expect(config.relay).toEqual([
+      {
+        server: 'icecast-b.example.org',
+        port: 8001,
+        mount: '/live.opus',
+        'local-mount': '/live-other.opus',
+        'on-demand': 0,
+        'relay-shoutcast-metadata': 0,
+      },
+    ]);
     expect(config['http-headers'].header).toEqual([{ '@_name': 'Access-Control-Allow-Origin', '@_value': '*' }]);
     expect(config.paths).toMatchObject({ basedir: '/srv/icecast', logdir: '/srv/icecast/log', webroot: '/usr/share/icecast2/web' });
     expect(config.security).toEqual({ chroot: 0, changeowner: { user: 'icecast2', group: 'icecast' } });
@@ -129,7 +172,14 @@ describe('server config generator: Icecast', () => {
 
   it('escapes what XML would misread and leaves changeowner out unless asked', () => {
     const config = parseIcecast(
-      icecastConfigXml({ hostname: 'a&b', port: 8000, sourcePassword: 'pa<ss>wo&rd', adminPassword: 'admin-secret-1', relayPassword: 'relay-secret-1', paths: { basedir: '/b', logdir: '/l' } }),
+      icecastConfigXml({
+        hostname: 'a&b',
+        port: 8000,
+        sourcePassword: 'pa<ss>wo&rd',
+        adminPassword: 'admin-secret-1',
+        relayPassword: 'relay-secret-1',
+        paths: { basedir: '/b', logdir: '/l' },
+      }),
     );
     expect(config.authentication['source-password']).toBe('pa<ss>wo&rd');
     expect(config.hostname).toBe('a&b');
@@ -148,12 +198,20 @@ describe('server config generator: a space', () => {
     primary: { host: '127.0.0.1', janusWsPort: 18188, icecastPort: 18000, sourcePassword: 'p-source-1', adminPassword: 'p-admin-1' },
     backup: { host: '127.0.0.1', janusWsPort: 28188, icecastPort: 28000, sourcePassword: 'b-source/1', adminPassword: 'b-admin-1' },
   }).space;
-  const options: EndpointServerOptions = { janus: { bindAddress: '127.0.0.1' }, icecast: { paths: { basedir: '/b', logdir: '/l' } }, secrets };
+  const options: EndpointServerOptions = {
+    janus: { bindAddress: '127.0.0.1' },
+    icecast: { paths: { basedir: '/b', logdir: '/l' } },
+    secrets,
+  };
 
   it('makes a complete space: both rooms, source and statistics credentials, fallback mounts', () => {
     expect(space.primary).toEqual({
       janus: { url: 'ws://127.0.0.1:18188', adminKey: 'room-admin-key-1', room: { id: 4242, secret: 'room-secret-12' } },
-      icecast: { mountUrl: 'http://source:p-source-1@127.0.0.1:18000/live.opus', statsUrl: 'http://admin:p-admin-1@127.0.0.1:18000/', fallbackMounts: ['/live-other.opus'] },
+      icecast: {
+        mountUrl: 'http://source:p-source-1@127.0.0.1:18000/live.opus',
+        statsUrl: 'http://admin:p-admin-1@127.0.0.1:18000/',
+        fallbackMounts: ['/live-other.opus'],
+      },
     });
     expect(space.backup?.icecast.mountUrl).toBe('http://source:b-source%2F1@127.0.0.1:28000/live.opus');
   });
@@ -162,8 +220,14 @@ describe('server config generator: a space', () => {
     const backup = endpointConfigFiles(space, 'backup', options);
     const icecast = parseIcecast(backup.icecast);
     expect(icecast['listen-socket'].port).toBe(28000);
-    expect(icecast.authentication).toMatchObject({ 'source-password': 'b-source/1', 'admin-password': 'b-admin-1', 'relay-password': 'relay-password-1' });
-    expect(icecast.mount).toEqual([{ '@_type': 'normal', 'mount-name': '/live.opus', 'fallback-mount': '/live-other.opus', 'fallback-override': 1 }]);
+    expect(icecast.authentication).toMatchObject({
+      'source-password': 'b-source/1',
+      'admin-password': 'b-admin-1',
+      'relay-password': 'relay-password-1',
+    });
+    expect(icecast.mount).toEqual([
+      { '@_type': 'normal', 'mount-name': '/live.opus', 'fallback-mount': '/live-other.opus', 'fallback-override': 1 },
+    ]);
     expect(icecast.relay?.[0]).toMatchObject({ server: '127.0.0.1', port: 18000, mount: '/live.opus', 'local-mount': '/live-other.opus' });
     const janus = backup.janus['janus.transport.websockets.jcfg'] ?? '';
     expect(sectionOf(janus, 'general').ws_port).toBe('28188');
@@ -172,9 +236,15 @@ describe('server config generator: a space', () => {
   });
 
   it('fills in a password the space file does not carry, and refuses a space without the endpoint', () => {
-    const bare = { name: 'Bare', primary: { janus: { url: 'ws://janus.example.org:8188' }, icecast: { mountUrl: 'http://icecast.example.org:8000/show.opus' } } };
+    const bare = {
+      name: 'Bare',
+      primary: { janus: { url: 'ws://janus.example.org:8188' }, icecast: { mountUrl: 'http://icecast.example.org:8000/show.opus' } },
+    };
     const files = endpointConfigFiles(bare, 'primary', options);
-    expect(parseIcecast(files.icecast).authentication).toMatchObject({ 'source-password': 'unused-source-password', 'admin-password': 'unused-admin-password' });
+    expect(parseIcecast(files.icecast).authentication).toMatchObject({
+      'source-password': 'unused-source-password',
+      'admin-password': 'unused-admin-password',
+    });
     expect(parseIcecast(files.icecast).relay).toBeUndefined();
     expect(() => endpointConfigFiles(bare, 'backup', options)).toThrow(/no backup endpoint/);
   });
@@ -187,8 +257,14 @@ describe('server config generator: completing a space file', () => {
     const completed = completeSpace(
       {
         name: 'Half done',
-        primary: { janus: { url: 'ws://a.example.org:8188' }, icecast: { mountUrl: 'http://source:kept-source-1@a.example.org:8000/show.opus' } },
-        backup: { janus: { url: 'ws://b.example.org:8188' }, icecast: { mountUrl: 'http://b.example.org:8000/show.opus', statsUrl: 'http://admin:kept-admin-1@b.example.org:8000/' } },
+        primary: {
+          janus: { url: 'ws://a.example.org:8188' },
+          icecast: { mountUrl: 'http://source:kept-source-1@a.example.org:8000/show.opus' },
+        },
+        backup: {
+          janus: { url: 'ws://b.example.org:8188' },
+          icecast: { mountUrl: 'http://b.example.org:8000/show.opus', statsUrl: 'http://admin:kept-admin-1@b.example.org:8000/' },
+        },
       },
       secret,
       () => 777,

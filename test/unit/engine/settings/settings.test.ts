@@ -21,7 +21,10 @@ function book(): SettingsBook {
     config: EngineConfigSchema.parse({
       space: {
         name: 'Launch night',
-        primary: { janus: { url: 'ws://198.18.0.1:8188', room: { id: 1234, secret: ROOM_SECRET } }, icecast: { mountUrl: `http://source:${SOURCE_PASSWORD}@198.18.0.1:8000/live.opus` } },
+        primary: {
+          janus: { url: 'ws://198.18.0.1:8188', room: { id: 1234, secret: ROOM_SECRET } },
+          icecast: { mountUrl: `http://source:${SOURCE_PASSWORD}@198.18.0.1:8000/live.opus` },
+        },
       },
     }),
     recordingsDir: '/var/recordings',
@@ -31,7 +34,13 @@ function book(): SettingsBook {
 function filledDraft(): SpaceDraft {
   const draft = spaceDraft(null);
   draft.name = 'Morning show';
-  Object.assign(draft.primary, { janusUrl: 'wss://janus.example.org:8989', roomId: '77', roomSecret: 'a-long-secret', mountUrl: 'https://icecast.example.org:8000/morning.opus', sourcePassword: 'pw' });
+  Object.assign(draft.primary, {
+    janusUrl: 'wss://janus.example.org:8989',
+    roomId: '77',
+    roomSecret: 'a-long-secret',
+    mountUrl: 'https://icecast.example.org:8000/morning.opus',
+    sourcePassword: 'pw',
+  });
   return draft;
 }
 
@@ -64,7 +73,13 @@ function storeWithBook(settings = book()): { store: AppStore; bridge: FakeBridge
 describe('settings validation (the contract schemas, per field)', () => {
   it('names every bad field of a space with what to do', () => {
     const draft = spaceDraft(null);
-    Object.assign(draft.primary, { janusUrl: 'http://janus.example.org', roomId: 'twelve', roomSecret: 'short', mountUrl: 'http://source:pw@icecast.example.org/live.opus', sourceUser: ' ' });
+    Object.assign(draft.primary, {
+      janusUrl: 'http://janus.example.org',
+      roomId: 'twelve',
+      roomSecret: 'short',
+      mountUrl: 'http://source:pw@icecast.example.org/live.opus',
+      sourceUser: ' ',
+    });
     const result = validateSpace(draft);
     expect(result.ok).toBe(false);
     if (result.ok) return;
@@ -81,10 +96,16 @@ describe('settings validation (the contract schemas, per field)', () => {
 
   it('accepts a filled space; empty secret fields keep saved secrets (null), a backup is checked only when on', () => {
     const draft = filledDraft();
-    expect(validateSpace(draft)).toMatchObject({ ok: true, form: { name: 'Morning show', backup: null, primary: { roomId: 77, roomSecret: 'a-long-secret' } } });
+    expect(validateSpace(draft)).toMatchObject({
+      ok: true,
+      form: { name: 'Morning show', backup: null, primary: { roomId: 77, roomSecret: 'a-long-secret' } },
+    });
     const saved = spaceDraft(book().view().spaces[0] ?? null);
     expect(saved.primary.roomSecret, 'a secret is never shown').toBe('');
-    expect(validateSpace(saved)).toMatchObject({ ok: true, form: { primary: { roomSecret: null, sourcePassword: null, sourceUser: 'source' } } });
+    expect(validateSpace(saved)).toMatchObject({
+      ok: true,
+      form: { primary: { roomSecret: null, sourcePassword: null, sourceUser: 'source' } },
+    });
     saved.hasBackup = true;
     const withBackup = validateSpace(saved);
     expect(withBackup.ok).toBe(false);
@@ -93,7 +114,15 @@ describe('settings validation (the contract schemas, per field)', () => {
 
   it('accepts every space the engine accepts: a space file without a room saves unchanged, and stays without one', async () => {
     const roomless = new SettingsBook({
-      config: EngineConfigSchema.parse({ space: { name: 'Audience only', primary: { janus: { url: 'ws://198.18.0.1:8188' }, icecast: { mountUrl: `http://source:${SOURCE_PASSWORD}@198.18.0.1:8000/live.opus` } } } }),
+      config: EngineConfigSchema.parse({
+        space: {
+          name: 'Audience only',
+          primary: {
+            janus: { url: 'ws://198.18.0.1:8188' },
+            icecast: { mountUrl: `http://source:${SOURCE_PASSWORD}@198.18.0.1:8000/live.opus` },
+          },
+        },
+      }),
     });
     const view = roomless.view().spaces[0] ?? null;
     const draft = spaceDraft(view);
@@ -104,7 +133,10 @@ describe('settings validation (the contract schemas, per field)', () => {
     const saved = await roomless.saveSpace(view?.id ?? null, result.form);
     expect(saved.spaces[0]?.primary).toMatchObject({ roomId: 0, roomSecretSet: false, sourcePasswordSet: true });
     // A room number still needs its secret.
-    expect(validateSpace({ ...draft, primary: { ...draft.primary, roomId: '42', roomSecret: 'short' } })).toMatchObject({ ok: false, errors: { 'primary.roomSecret': 'use at least 8 characters' } });
+    expect(validateSpace({ ...draft, primary: { ...draft.primary, roomId: '42', roomSecret: 'short' } })).toMatchObject({
+      ok: false,
+      errors: { 'primary.roomSecret': 'use at least 8 characters' },
+    });
   });
 
   it('checks audio, recording folder and shortcuts field by field', () => {
@@ -131,7 +163,15 @@ describe('the engine settings book', () => {
     const view = JSON.stringify(book().view());
     expect(view).not.toContain(ROOM_SECRET);
     expect(view).not.toContain(SOURCE_PASSWORD);
-    expect(book().view().spaces[0]?.primary).toEqual({ janusUrl: 'ws://198.18.0.1:8188', roomId: 1234, roomSecretSet: true, roomPin: '', mountUrl: 'http://198.18.0.1:8000/live.opus', sourceUser: 'source', sourcePasswordSet: true });
+    expect(book().view().spaces[0]?.primary).toEqual({
+      janusUrl: 'ws://198.18.0.1:8188',
+      roomId: 1234,
+      roomSecretSet: true,
+      roomPin: '',
+      mountUrl: 'http://198.18.0.1:8000/live.opus',
+      sourceUser: 'source',
+      sourcePasswordSet: true,
+    });
   });
 
   it('creates, edits (keeping secrets), duplicates and deletes; the space in use cannot be deleted', async () => {
@@ -140,7 +180,11 @@ describe('the engine settings book', () => {
     const created = await settings.saveSpace(null, form);
     const id = created.spaces[1]?.id ?? '';
     expect(created.spaces.map((space) => space.name)).toEqual(['Launch night', 'Morning show']);
-    const edited = await settings.saveSpace(id, { ...form, name: 'Evening show', primary: { ...form.primary, roomSecret: null, sourcePassword: null } });
+    const edited = await settings.saveSpace(id, {
+      ...form,
+      name: 'Evening show',
+      primary: { ...form.primary, roomSecret: null, sourcePassword: null },
+    });
     expect(edited.spaces[1]).toMatchObject({ id, name: 'Evening show', primary: { roomSecretSet: true, sourcePasswordSet: true } });
     const copied = await settings.duplicateSpace(id);
     expect(copied.spaces.map((space) => space.name)).toEqual(['Launch night', 'Evening show', 'Evening show (copy)']);
@@ -171,7 +215,8 @@ describe('the settings slice', () => {
     expect(store.getState().settings.editor?.errors['name']).toBeUndefined();
     expect(store.getState().settings.editor?.errors['primary.janusUrl']).toBeDefined();
     const filled = filledDraft();
-    for (const [field, value] of Object.entries(filled.primary)) if (typeof value === 'string') store.getState().setSpaceField('primary', field as 'janusUrl', value);
+    for (const [field, value] of Object.entries(filled.primary))
+      if (typeof value === 'string') store.getState().setSpaceField('primary', field as 'janusUrl', value);
     await store.getState().saveSpace();
     expect(store.getState().settings.editor).toBeNull();
     expect(store.getState().settings.view?.spaces.map((space) => space.name)).toEqual(['Launch night', 'Morning show']);

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { CHOSEN_MISSING_PROBLEM, decideMicrophone, describeMicrophoneError, inputDevices, microphoneConstraints } from '../../../../renderer/audio/microphone';
+import {
+  CHOSEN_MISSING_PROBLEM,
+  decideMicrophone,
+  describeMicrophoneError,
+  inputDevices,
+  microphoneConstraints,
+} from '../../../../renderer/audio/microphone';
 import { preferOpus, restartDelayMs, RESTART_BACKOFF_MAX_MS } from '../../../../renderer/audio/room-peer';
 
 const usb = { id: 'usb-mic', label: 'USB microphone' };
@@ -50,9 +56,17 @@ describe('decideMicrophone', () => {
   });
 
   it('falls back to the default, saying so, when the chosen device is unplugged', () => {
-    expect(decideMicrophone([defaultEntry, builtIn], 'usb-mic', null)).toEqual({ action: 'open', deviceId: null, problem: CHOSEN_MISSING_PROBLEM });
+    expect(decideMicrophone([defaultEntry, builtIn], 'usb-mic', null)).toEqual({
+      action: 'open',
+      deviceId: null,
+      problem: CHOSEN_MISSING_PROBLEM,
+    });
     // The track may still look live for a moment after the device left the list.
-    expect(decideMicrophone([defaultEntry, builtIn], 'usb-mic', 'usb-mic')).toEqual({ action: 'open', deviceId: null, problem: CHOSEN_MISSING_PROBLEM });
+    expect(decideMicrophone([defaultEntry, builtIn], 'usb-mic', 'usb-mic')).toEqual({
+      action: 'open',
+      deviceId: null,
+      problem: CHOSEN_MISSING_PROBLEM,
+    });
   });
 
   it('keeps the stand-in default while the chosen device is away', () => {
@@ -60,7 +74,11 @@ describe('decideMicrophone', () => {
   });
 
   it('takes the chosen device back when it returns', () => {
-    expect(decideMicrophone([defaultEntry, builtIn, usb], 'usb-mic', 'built-in')).toEqual({ action: 'open', deviceId: 'usb-mic', problem: null });
+    expect(decideMicrophone([defaultEntry, builtIn, usb], 'usb-mic', 'built-in')).toEqual({
+      action: 'open',
+      deviceId: 'usb-mic',
+      problem: null,
+    });
   });
 
   it('reopens the default when the default track ended, with no problem of its own', () => {

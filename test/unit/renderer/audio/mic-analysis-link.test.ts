@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { MicReport } from '../../../../electron/shared/mic-report';
-import { MicAnalysisLink, type AttachMicAnalysisOptions, type MicAnalysisHandle, type MicAnalysisTaps } from '../../../../renderer/audio/mic-analysis/attach';
+import {
+  MicAnalysisLink,
+  type AttachMicAnalysisOptions,
+  type MicAnalysisHandle,
+  type MicAnalysisTaps,
+} from '../../../../renderer/audio/mic-analysis/attach';
 import { deferred, settle } from '../../../support/renderer-test-support';
 
 /*

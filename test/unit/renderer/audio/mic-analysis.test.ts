@@ -76,7 +76,15 @@ describe('reports', () => {
 
   it('say silence, at the floor, for digital silence and for a faint hiss', async () => {
     const zero = await analyse(new Float32Array(4 * RATE), null);
-    expect(zero.every((report) => report.voice === 'silence' && report.levelDbfs === SILENCE_DBFS && report.peakDbfs === SILENCE_DBFS && report.speechProbability === 0)).toBe(true);
+    expect(
+      zero.every(
+        (report) =>
+          report.voice === 'silence' &&
+          report.levelDbfs === SILENCE_DBFS &&
+          report.peakDbfs === SILENCE_DBFS &&
+          report.speechProbability === 0,
+      ),
+    ).toBe(true);
     expect(zero.every((report) => report.echoScore === 0 && report.echoDelayMs === null)).toBe(true);
     const hiss = await analyse(mix(4 * RATE, [{ signal: readMono(fixtures.whiteNoise).samples, gain: 10 ** (-52 / 20) / 0.115 }]), null);
     expect(voices(hiss)).toEqual({ silence: 20 });
@@ -99,16 +107,29 @@ describe('voice classification', () => {
   ])('calls %s speech', async (_name, signal) => {
     const reports = sounding(settled(await analyse(signal(), null)));
     expect(reports.length).toBeGreaterThan(30);
-    expect(shareOf(reports, (report) => report.voice === 'speech'), JSON.stringify(voices(reports))).toBeGreaterThanOrEqual(0.9);
+    expect(
+      shareOf(reports, (report) => report.voice === 'speech'),
+      JSON.stringify(voices(reports)),
+    ).toBeGreaterThanOrEqual(0.9);
     expect(shareOf(reports, (report) => report.speechProbability >= 0.5)).toBeGreaterThanOrEqual(0.9);
   });
 
   it('still calls speech speech over a fan 10 dB down and over typing', async () => {
     const length = speechA.length;
-    const overFan = sounding(settled(await analyse(mix(length, [{ signal: speechA }, { signal: readMono(fixtures.pinkNoise).samples, gain: 0.6 }]), null)));
-    expect(shareOf(overFan, (report) => report.voice === 'speech'), JSON.stringify(voices(overFan))).toBeGreaterThanOrEqual(0.8);
-    const overTyping = sounding(settled(await analyse(mix(length, [{ signal: speechA }, { signal: readMono(fixtures.typing).samples, gain: 0.5 }]), null)));
-    expect(shareOf(overTyping, (report) => report.voice === 'speech'), JSON.stringify(voices(overTyping))).toBeGreaterThanOrEqual(0.8);
+    const overFan = sounding(
+      settled(await analyse(mix(length, [{ signal: speechA }, { signal: readMono(fixtures.pinkNoise).samples, gain: 0.6 }]), null)),
+    );
+    expect(
+      shareOf(overFan, (report) => report.voice === 'speech'),
+      JSON.stringify(voices(overFan)),
+    ).toBeGreaterThanOrEqual(0.8);
+    const overTyping = sounding(
+      settled(await analyse(mix(length, [{ signal: speechA }, { signal: readMono(fixtures.typing).samples, gain: 0.5 }]), null)),
+    );
+    expect(
+      shareOf(overTyping, (report) => report.voice === 'speech'),
+      JSON.stringify(voices(overTyping)),
+    ).toBeGreaterThanOrEqual(0.8);
   });
 
   it.each([
@@ -127,20 +148,29 @@ describe('voice classification', () => {
     const pink = readMono(fixtures.pinkNoise).samples.subarray(0, 4 * RATE);
     for (const gainDb of [-20, -10, 0, 10]) {
       const reports = await analyse(mix(pink.length, [{ signal: pink, gain: 10 ** (gainDb / 20) }]), null);
-      expect(reports.filter((report) => report.voice === 'speech'), `pink noise at ${gainDb} dB`).toEqual([]);
+      expect(
+        reports.filter((report) => report.voice === 'speech'),
+        `pink noise at ${gainDb} dB`,
+      ).toEqual([]);
     }
   });
 
   it('calls sox chords music, never speech', async () => {
     const reports = await analyse(readMono(fixtures.music).samples, null);
     expect(reports.filter((report) => report.voice === 'speech')).toEqual([]);
-    expect(shareOf(settled(reports), (report) => report.voice === 'music'), JSON.stringify(voices(reports))).toBeGreaterThanOrEqual(0.8);
+    expect(
+      shareOf(settled(reports), (report) => report.voice === 'music'),
+      JSON.stringify(voices(reports)),
+    ).toBeGreaterThanOrEqual(0.8);
   });
 
   it('calls key clicks typing, never speech', async () => {
     const reports = await analyse(readMono(fixtures.typing).samples, null);
     expect(reports.filter((report) => report.voice === 'speech')).toEqual([]);
-    expect(shareOf(sounding(settled(reports)), (report) => report.voice === 'typing'), JSON.stringify(voices(reports))).toBeGreaterThanOrEqual(0.8);
+    expect(
+      shareOf(sounding(settled(reports)), (report) => report.voice === 'typing'),
+      JSON.stringify(voices(reports)),
+    ).toBeGreaterThanOrEqual(0.8);
   });
 
   it('works at 44.1 kHz too (resampled inside)', async () => {
@@ -172,8 +202,12 @@ describe('echo score', () => {
     const room = looped(speechB, length);
     const mic = mix(length, [{ signal: speechA }, { signal: room, gain, delay: Math.round((delayMs * RATE) / 1000) }]);
     const reports = settled(await analyse(mic, room), ECHO_WARM_UP);
-    expect(shareOf(reports, (report) => report.echoScore >= 0.3), JSON.stringify(reports.map((report) => report.echoScore))).toBeGreaterThanOrEqual(0.9);
-    for (const report of reports.filter((each) => each.echoDelayMs !== null)) expect(Math.abs((report.echoDelayMs as number) - delayMs)).toBeLessThanOrEqual(20);
+    expect(
+      shareOf(reports, (report) => report.echoScore >= 0.3),
+      JSON.stringify(reports.map((report) => report.echoScore)),
+    ).toBeGreaterThanOrEqual(0.9);
+    for (const report of reports.filter((each) => each.echoDelayMs !== null))
+      expect(Math.abs((report.echoDelayMs as number) - delayMs)).toBeLessThanOrEqual(20);
     expect(shareOf(reports, (report) => report.echoDelayMs !== null)).toBeGreaterThanOrEqual(0.9);
     // The speaker still talks: the voice is speech, not confused by the echo.
     expect(shareOf(sounding(reports), (report) => report.voice === 'speech')).toBeGreaterThanOrEqual(0.8);
@@ -215,7 +249,10 @@ describe('echo score', () => {
     // Echo for 6 s, then the room falls silent (the speaker goes on): the score goes within the hold (3 s) and a report.
     const roomThenSilence = new Float32Array(length);
     roomThenSilence.set(room.subarray(0, 6 * RATE));
-    const reports = await analyse(mix(length, [{ signal: looped(speechA, length) }, { signal: roomThenSilence, gain: 0.5, delay: 4800 }]), roomThenSilence);
+    const reports = await analyse(
+      mix(length, [{ signal: looped(speechA, length) }, { signal: roomThenSilence, gain: 0.5, delay: 4800 }]),
+      roomThenSilence,
+    );
     expect(reports[29]?.echoScore).toBeGreaterThan(0.3);
     expect(reports.slice(47).every((report) => report.echoScore === 0 && report.echoDelayMs === null)).toBe(true);
   });
@@ -227,6 +264,8 @@ describe('echo score', () => {
     echoing.fill(0, 8 * RATE);
     const reports = await analyse(echoing, room);
     expect(reports[39]?.echoScore).toBeGreaterThan(0.3);
-    expect(reports.slice(40).every((report) => report.voice === 'silence' && report.echoScore === 0 && report.echoDelayMs === null)).toBe(true);
+    expect(reports.slice(40).every((report) => report.voice === 'silence' && report.echoScore === 0 && report.echoDelayMs === null)).toBe(
+      true,
+    );
   });
 });

@@ -2,7 +2,12 @@ import { createElement } from 'react';
 import { describe, expect, it } from 'vitest';
 import { analyseRehearsal, mixDown, type RehearsalFigures } from '../../../../renderer/audio/rehearsal-analysis';
 import type { MicrophoneCapture } from '../../../../renderer/audio/microphone';
-import { RehearsalError, type RehearsalRecorder, type RehearsalSession, type RehearsalTake } from '../../../../renderer/audio/rehearsal-recorder';
+import {
+  RehearsalError,
+  type RehearsalRecorder,
+  type RehearsalSession,
+  type RehearsalTake,
+} from '../../../../renderer/audio/rehearsal-recorder';
 import { judgeMicLevel, MIC_CLIPPING_PEAK_DBFS } from '../../../../renderer/audio/mic-level-verdict';
 import { MIC_WARNING_MESSAGES } from '../../../../renderer/audio/mic-analysis/mic-warning';
 import { PreflightDialog } from '../../../../renderer/features/preflight/preflight-dialog';
@@ -60,13 +65,25 @@ class ScriptedRecorder implements RehearsalRecorder {
   }
 }
 
-const figures = (part: Partial<RehearsalFigures>): RehearsalFigures => ({ durationMs: 12_300, peakDb: -6, talkDb: -22, clippedShare: 0, ...part });
+const figures = (part: Partial<RehearsalFigures>): RehearsalFigures => ({
+  durationMs: 12_300,
+  peakDb: -6,
+  talkDb: -22,
+  clippedShare: 0,
+  ...part,
+});
 
 async function setup(recorder?: RehearsalRecorder): Promise<AppStore> {
   let clock = 1000;
   const bridge = new FakeBridge();
   bridge.handle('preflight:network', () => ({ checkedAt: 1, lines: [] }));
-  const store = createAppStore({ now: () => (clock += 500), randomNonce: () => 'nonce', setTimer: () => () => undefined, ...(recorder ? { rehearsal: recorder } : {}), bridge: bridge.binding() });
+  const store = createAppStore({
+    now: () => (clock += 500),
+    randomNonce: () => 'nonce',
+    setTimer: () => () => undefined,
+    ...(recorder ? { rehearsal: recorder } : {}),
+    bridge: bridge.binding(),
+  });
   await settle();
   store.getState().openPreflight();
   await settle();
@@ -87,7 +104,13 @@ describe('the preflight rehearsal line', () => {
     recorder.opened.resolve(undefined);
     await settle();
     // With the processing the show captures with (the defaults: this engine state carries no saved settings).
-    expect(recorder.starts).toEqual([{ deviceId: 'usb-mic', processing: { echoCancellation: true, noiseSuppression: true, autoGainControl: true }, maxMs: REHEARSAL_MAX_MS }]);
+    expect(recorder.starts).toEqual([
+      {
+        deviceId: 'usb-mic',
+        processing: { echoCancellation: true, noiseSuppression: true, autoGainControl: true },
+        maxMs: REHEARSAL_MAX_MS,
+      },
+    ]);
     expect(store.getState().preflight.rehearsal.status).toBe('recording');
     expect(render(store, createElement(PreflightDialog))).toContain('data-testid="rehearsal-stop"');
 
@@ -122,7 +145,10 @@ describe('the preflight rehearsal line', () => {
 
   it('says what to do when the microphone cannot be opened', async () => {
     const store = await setup({
-      start: () => Promise.reject(new RehearsalError('Steadycast may not use the microphone: allow it in your system or browser settings, then record again.')),
+      start: () =>
+        Promise.reject(
+          new RehearsalError('Steadycast may not use the microphone: allow it in your system or browser settings, then record again.'),
+        ),
       release: () => undefined,
     });
     await store.getState().startRehearsal();
@@ -198,7 +224,10 @@ describe('the preflight microphone line', () => {
 
     // Joined, a peak that looks fine, but the Conversation panel warns of clipping: the preflight says the same.
     const joined = await setup();
-    joined.setState({ microphone: { ...joined.getState().microphone, activeLabel: 'Fake mic', levelDb: -20 }, micCheck: { report: null, warning: { kind: 'clipping', message: MIC_WARNING_MESSAGES.clipping } } });
+    joined.setState({
+      microphone: { ...joined.getState().microphone, activeLabel: 'Fake mic', levelDb: -20 },
+      micCheck: { report: null, warning: { kind: 'clipping', message: MIC_WARNING_MESSAGES.clipping } },
+    });
     expect(microphoneLine(joined)).toMatchObject({ verdict: 'warn', detail: expect.stringMatching(/^Too loud/) as unknown });
     joined.setState({ micCheck: { report: null, warning: null } });
     expect(microphoneLine(joined)?.verdict).toBe('pass');

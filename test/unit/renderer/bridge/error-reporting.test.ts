@@ -1,6 +1,13 @@
 import { createElement } from 'react';
 import { describe, expect, it } from 'vitest';
-import { componentPath, createErrorReporter, errorReport, reportUnexpectedErrors, type ErrorReporter, type RendererErrorKind } from '../../../../renderer/bridge/error-reporting';
+import {
+  componentPath,
+  createErrorReporter,
+  errorReport,
+  reportUnexpectedErrors,
+  type ErrorReporter,
+  type RendererErrorKind,
+} from '../../../../renderer/bridge/error-reporting';
 import { ErrorBoundary } from '../../../../renderer/components/error-boundary';
 import { BridgeError } from '../../../../electron/shared/bridge';
 import { RENDERER_ERROR_MESSAGE_MAX, RENDERER_ERROR_WHERE_MAX, parseCommand } from '../../../../electron/shared/contract';
@@ -30,7 +37,15 @@ describe('window error handlers', () => {
     const { reporter, reports } = keeping();
     const stop = reportUnexpectedErrors(target, reporter);
     const thrown = new TypeError('x is not a function');
-    target.dispatchEvent(windowEvent('error', { error: thrown, message: 'Uncaught TypeError: x is not a function', filename: 'app://steadycast/assets/index.js', lineno: 3, colno: 7 }));
+    target.dispatchEvent(
+      windowEvent('error', {
+        error: thrown,
+        message: 'Uncaught TypeError: x is not a function',
+        filename: 'app://steadycast/assets/index.js',
+        lineno: 3,
+        colno: 7,
+      }),
+    );
     target.dispatchEvent(windowEvent('unhandledrejection', { reason: new Error('network down') }));
     target.dispatchEvent(windowEvent('error', { error: null, message: 'Script error.', filename: '', lineno: 0, colno: 0 }));
     expect(reports).toEqual([
@@ -55,7 +70,9 @@ describe('window error handlers', () => {
       onError: (error, info) => reporter.report('render', error, componentPath(info.componentStack)),
     });
     const error = new Error('Cannot read properties of undefined');
-    boundary.componentDidCatch(error, { componentStack: '\n    at Meter (app://steadycast/assets/index.js:1:10)\n    at div\n    at Panel (app://x:2:3)\n    at App' });
+    boundary.componentDidCatch(error, {
+      componentStack: '\n    at Meter (app://steadycast/assets/index.js:1:10)\n    at div\n    at Panel (app://x:2:3)\n    at App',
+    });
     expect(reports).toEqual([{ kind: 'render', error, where: 'Meter < Panel < App' }]);
     expect(ErrorBoundary.getDerivedStateFromError()).toEqual({ failed: true });
   });

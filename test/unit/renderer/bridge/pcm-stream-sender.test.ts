@@ -76,7 +76,13 @@ describe('PcmStreamSender', () => {
   };
 
   const open = (token = 'program-token'): PcmStreamSender => {
-    const sender = new PcmStreamSender({ url, token, createSocket: openNodeSocket, setTimer: timers.setTimer, onStatus: (status) => statuses.push(status.state) });
+    const sender = new PcmStreamSender({
+      url,
+      token,
+      createSocket: openNodeSocket,
+      setTimer: timers.setTimer,
+      onStatus: (status) => statuses.push(status.state),
+    });
     senders.push(sender);
     return sender;
   };
@@ -89,7 +95,11 @@ describe('PcmStreamSender', () => {
       mode: 'headless',
       bridgeKind: 'websocket',
       config: EngineConfigSchema.parse({}),
-      clock: { now: () => Date.now(), setTimeout: (callback, ms) => setTimeout(callback, ms), clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout) },
+      clock: {
+        now: () => Date.now(),
+        setTimeout: (callback, ms) => setTimeout(callback, ms),
+        clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+      },
       prober: new FakeProber(),
     });
     timers = new ManualTimers();

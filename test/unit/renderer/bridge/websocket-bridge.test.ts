@@ -257,7 +257,10 @@ describe('WebSocket bridge binding', () => {
       error: { code: 'unauthorized', message: 'Wrong access token. Open the link the steadycast command printed at start.' },
     });
     await expect(call).rejects.toMatchObject({ code: 'unauthorized' });
-    expect(bridge.current()).toEqual({ status: 'unauthorized', reason: 'Wrong access token. Open the link the steadycast command printed at start.' });
+    expect(bridge.current()).toEqual({
+      status: 'unauthorized',
+      reason: 'Wrong access token. Open the link the steadycast command printed at start.',
+    });
     expect(socket().closedWith).toEqual({ code: 1000, reason: 'access token refused' });
     socket().drop(1000);
     expect(bridge.current().status).toBe('unauthorized');
@@ -320,7 +323,10 @@ describe('WebSocket bridge binding', () => {
 });
 
 describe('access token from the URL fragment', () => {
-  function environment(hash: string, stored: string | null = null): TokenEnvironment & { replaced: string[]; storage: Map<string, string> & TokenEnvironment['storage'] } {
+  function environment(
+    hash: string,
+    stored: string | null = null,
+  ): TokenEnvironment & { replaced: string[]; storage: Map<string, string> & TokenEnvironment['storage'] } {
     const replaced: string[] = [];
     const map = new Map<string, string>();
     if (stored) map.set('steadycast.bridge-token', stored);
@@ -330,7 +336,10 @@ describe('access token from the URL fragment', () => {
     });
     return {
       location: { hash, pathname: '/', search: '?view=room' },
-      history: { state: null, replaceState: (_data: unknown, _unused: string, url?: string | URL | null) => void replaced.push(String(url)) },
+      history: {
+        state: null,
+        replaceState: (_data: unknown, _unused: string, url?: string | URL | null) => void replaced.push(String(url)),
+      },
       storage,
       replaced,
     };

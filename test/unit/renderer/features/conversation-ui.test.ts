@@ -17,13 +17,33 @@ import {
   type ShortcutKeyEvent,
 } from '../../../../renderer/features/conversation/conversation-view';
 import type { AppState } from '../../../../renderer/stores/store-types';
-import { describeExpiry, effectiveStatus, formatMoment, formatRemaining, sortInvites } from '../../../../renderer/features/invites/invite-format';
+import {
+  describeExpiry,
+  effectiveStatus,
+  formatMoment,
+  formatRemaining,
+  sortInvites,
+} from '../../../../renderer/features/invites/invite-format';
 import { FakeBridge } from '../../../fakes/fake-bridge';
 
 const T0 = Date.UTC(2025, 10, 20, 12, 0, 0);
 
 function participant(overrides: Partial<Participant>): Participant {
-  return { id: '1', display: 'Someone', role: 'cohost', self: false, muted: false, mutedBy: null, talking: false, connected: true, inviteId: null, lock: null, flags: [], speakRequested: false, ...overrides };
+  return {
+    id: '1',
+    display: 'Someone',
+    role: 'cohost',
+    self: false,
+    muted: false,
+    mutedBy: null,
+    talking: false,
+    connected: true,
+    inviteId: null,
+    lock: null,
+    flags: [],
+    speakRequested: false,
+    ...overrides,
+  };
 }
 
 function invite(overrides: Partial<InviteSummary>): InviteSummary {
@@ -38,9 +58,17 @@ describe('conversation view', () => {
   it('names every link state, never by colour alone', () => {
     expect(describeLink(null)).toEqual({ tone: 'neutral', label: 'Not joined' });
     expect(describeLink({ status: 'idle' }).label).toBe('Not joined');
-    expect(describeLink({ status: 'connecting', endpoint: 'primary', since: T0, steps: ['server', 'seat'], step: 'server' })).toEqual({ tone: 'busy', label: 'Joining' });
-    expect(describeLink({ status: 'joined', endpoint: 'primary', since: T0, selfId: '1', role: 'host' })).toEqual({ tone: 'ok', label: 'Joined' });
-    expect(describeLink({ status: 'reconnecting', endpoint: 'backup', since: T0, attempt: 2, nextAttemptAt: T0 + 4000, reason: 'x' })).toEqual({ tone: 'warn', label: 'Reconnecting' });
+    expect(describeLink({ status: 'connecting', endpoint: 'primary', since: T0, steps: ['server', 'seat'], step: 'server' })).toEqual({
+      tone: 'busy',
+      label: 'Joining',
+    });
+    expect(describeLink({ status: 'joined', endpoint: 'primary', since: T0, selfId: '1', role: 'host' })).toEqual({
+      tone: 'ok',
+      label: 'Joined',
+    });
+    expect(
+      describeLink({ status: 'reconnecting', endpoint: 'backup', since: T0, attempt: 2, nextAttemptAt: T0 + 4000, reason: 'x' }),
+    ).toEqual({ tone: 'warn', label: 'Reconnecting' });
     expect(describeLink({ status: 'failed', endpoint: null, at: T0, reason: 'x' })).toEqual({ tone: 'bad', label: 'Failed' });
   });
 
@@ -62,14 +90,25 @@ describe('conversation view', () => {
     expect(micActivity(participant({ muted: true, mutedBy: null }))).toBe('muted');
     expect(micActivity(participant({ talking: true }))).toBe('talking');
     expect(micActivity(participant({}))).toBe('live');
-    expect(describeParticipant(participant({ display: 'Jon', muted: true, mutedBy: 'moderator', connected: false }))).toBe('Jon, Co-host, muted by moderator, audio not connected');
+    expect(describeParticipant(participant({ display: 'Jon', muted: true, mutedBy: 'moderator', connected: false }))).toBe(
+      'Jon, Co-host, muted by moderator, audio not connected',
+    );
     expect(describeParticipant(participant({ display: 'Maya', role: 'host', self: true, talking: true }))).toBe('Maya, Host, you, talking');
   });
 
   it('locks the self-mute button while a moderator’s mute holds, and only then', () => {
     const joined = { status: 'joined', endpoint: 'primary', since: T0, selfId: '1', role: 'cohost' } as const;
     const state = (self: Partial<Participant>): AppState =>
-      ({ conversation: { link: joined, space: 'S', selfMuted: false, participants: [participant({ self: true, ...self })], channel: { status: 'open', since: 1 }, moderation: { autoMute: false, selfSpeakRequested: false, log: [] } } }) as unknown as AppState;
+      ({
+        conversation: {
+          link: joined,
+          space: 'S',
+          selfMuted: false,
+          participants: [participant({ self: true, ...self })],
+          channel: { status: 'open', since: 1 },
+          moderation: { autoMute: false, selfSpeakRequested: false, log: [] },
+        },
+      }) as unknown as AppState;
     expect(selectCanToggleMute(state({ muted: true, mutedBy: 'moderator' }))).toBe(false);
     expect(selectCanToggleMute(state({ muted: true, mutedBy: 'self' }))).toBe(true);
     expect(selectCanToggleMute(state({ muted: false }))).toBe(true);
@@ -145,14 +184,24 @@ describe('invite wording', () => {
 
 describe('microphone picker', () => {
   const picker = (microphone: Partial<AppState['microphone']>): string => {
-    const store = createAppStore({ now: () => 0, randomNonce: () => 'nonce', setTimer: () => () => undefined, bridge: new FakeBridge().binding() });
+    const store = createAppStore({
+      now: () => 0,
+      randomNonce: () => 'nonce',
+      setTimer: () => () => undefined,
+      bridge: new FakeBridge().binding(),
+    });
     store.setState({ microphone: { ...store.getState().microphone, ...microphone } });
     return render(store, createElement(MicrophonePicker));
   };
 
   it('names the system default and the device it uses, instead of asking to choose', () => {
-    const devices = [{ id: 'default', label: 'Default' }, { id: 'usb', label: 'USB mic' }];
-    expect(picker({ devices, selectedId: null, activeLabel: 'USB mic' })).toContain('<option value="" selected="">System default: USB mic</option>');
+    const devices = [
+      { id: 'default', label: 'Default' },
+      { id: 'usb', label: 'USB mic' },
+    ];
+    expect(picker({ devices, selectedId: null, activeLabel: 'USB mic' })).toContain(
+      '<option value="" selected="">System default: USB mic</option>',
+    );
     expect(picker({ devices, selectedId: null, activeLabel: null })).toContain('System default</option>');
     expect(picker({ devices: [], selectedId: null, activeLabel: null })).toContain('No microphone found');
     expect(picker({ devices, selectedId: 'usb', activeLabel: 'USB mic' })).not.toContain('System default');

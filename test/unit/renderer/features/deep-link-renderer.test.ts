@@ -18,7 +18,13 @@ const LINK = 'steadycast://join/sc1.eyJ0b2tlbiI6InRvcC1zZWNyZXQifQ.Xy9_ab-CdE0';
 
 function setup(): { store: AppStore; bridge: FakeBridge } {
   const bridge = new FakeBridge();
-  bridge.handle('invites:preview', () => ({ id: 'inv-1', space: 'Launch night', role: 'cohost', expiresAt: Date.now() + 3_600_000, endpoints: ['primary', 'backup'] }));
+  bridge.handle('invites:preview', () => ({
+    id: 'inv-1',
+    space: 'Launch night',
+    role: 'cohost',
+    expiresAt: Date.now() + 3_600_000,
+    endpoints: ['primary', 'backup'],
+  }));
   const store = createAppStore({ now: () => 0, randomNonce: () => 'nonce', setTimer: () => () => undefined, bridge: bridge.binding() });
   return { store, bridge };
 }
@@ -78,7 +84,10 @@ describe('invites:opened in the renderer', () => {
     bridge.emit('invites:opened', { kind: 'invite', link: LINK });
     await settle();
     expect(bridge.callsOf('invites:preview')).toEqual([]);
-    expect(store.getState().openedInvite).toEqual({ status: 'not-used', message: expect.stringMatching(/not used: you are in a room/) as unknown });
+    expect(store.getState().openedInvite).toEqual({
+      status: 'not-used',
+      message: expect.stringMatching(/not used: you are in a room/) as unknown,
+    });
     expect(store.getState().invitePreview.status).toBe('idle');
     const html = render(store, createElement(JoinInviteForm));
     expect(html).not.toContain(LINK);

@@ -60,10 +60,22 @@ describe('failover banner', () => {
   });
 
   it('counts down before an automatic move, with the reason', () => {
-    const state = failover({ phase: { phase: 'degraded', since: 0, downSince: 0, moveAt: 3000, reason: 'The Janus session is lost.' }, health: [health('primary', 'down', 'The Janus session is lost.'), health('backup', 'healthy')] });
-    expect(describePhase(state, 2)).toEqual({ tone: 'bad', text: 'The primary is down: moving everyone to the backup in 2 s unless it comes back. The Janus session is lost.' });
-    expect(describePhase({ ...state, phase: { ...state.phase, downSince: null, moveAt: null } as FailoverState['phase'] }, null).tone).toBe('warn');
-    expect(conversationLabel(failover({ phase: { phase: 'failingOver', since: 0, attempt: 1, trigger: 'automatic', reason: 'x', lastError: null } }))).toBe('Moving to backup');
+    const state = failover({
+      phase: { phase: 'degraded', since: 0, downSince: 0, moveAt: 3000, reason: 'The Janus session is lost.' },
+      health: [health('primary', 'down', 'The Janus session is lost.'), health('backup', 'healthy')],
+    });
+    expect(describePhase(state, 2)).toEqual({
+      tone: 'bad',
+      text: 'The primary is down: moving everyone to the backup in 2 s unless it comes back. The Janus session is lost.',
+    });
+    expect(describePhase({ ...state, phase: { ...state.phase, downSince: null, moveAt: null } as FailoverState['phase'] }, null).tone).toBe(
+      'warn',
+    );
+    expect(
+      conversationLabel(
+        failover({ phase: { phase: 'failingOver', since: 0, attempt: 1, trigger: 'automatic', reason: 'x', lastError: null } }),
+      ),
+    ).toBe('Moving to backup');
   });
 
   it('never calls a backup that is down "standing by"', () => {
@@ -75,8 +87,18 @@ describe('failover banner', () => {
   });
 
   it('offers the return only on the backup, and nothing while a move is under way', () => {
-    expect(canAskMove(failover({ onAir: 'backup', phase: { phase: 'onBackup', since: 0, trigger: 'automatic', reason: 'x', returnAt: null } }), 'primary')).toBe(true);
-    expect(canAskMove(failover({ onAir: 'backup', phase: { phase: 'returning', since: 0, attempt: 1, trigger: 'manual', reason: 'x' } }), 'primary')).toBe(false);
+    expect(
+      canAskMove(
+        failover({ onAir: 'backup', phase: { phase: 'onBackup', since: 0, trigger: 'automatic', reason: 'x', returnAt: null } }),
+        'primary',
+      ),
+    ).toBe(true);
+    expect(
+      canAskMove(
+        failover({ onAir: 'backup', phase: { phase: 'returning', since: 0, attempt: 1, trigger: 'manual', reason: 'x' } }),
+        'primary',
+      ),
+    ).toBe(false);
     expect(canAskMove(failover({ hasBackup: false, canSwitch: false }), 'backup')).toBe(false);
   });
 });
@@ -84,7 +106,9 @@ describe('failover banner', () => {
 describe('failover slice', () => {
   it('asks first, then sends failover:switch', async () => {
     const { store, bridge } = await setup(failover());
-    bridge.handle('failover:switch', () => failover({ phase: { phase: 'failingOver', since: 2, attempt: 1, trigger: 'manual', reason: 'by hand', lastError: null } }));
+    bridge.handle('failover:switch', () =>
+      failover({ phase: { phase: 'failingOver', since: 2, attempt: 1, trigger: 'manual', reason: 'by hand', lastError: null } }),
+    );
     store.getState().askFailover('backup');
     expect(store.getState().failoverRequest).toEqual({ status: 'confirming', to: 'backup' });
     expect(bridge.callsOf('failover:switch')).toEqual([]);
@@ -103,7 +127,10 @@ describe('failover slice', () => {
     });
     store.getState().askFailover('backup');
     await store.getState().confirmFailover();
-    expect(store.getState().failoverRequest).toEqual({ status: 'failed', error: 'Could not switch to the backup: Only the host or a producer can move the show between the primary and the backup.' });
+    expect(store.getState().failoverRequest).toEqual({
+      status: 'failed',
+      error: 'Could not switch to the backup: Only the host or a producer can move the show between the primary and the backup.',
+    });
   });
 
   it('turns the automatic return on through the engine', async () => {

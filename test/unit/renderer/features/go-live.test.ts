@@ -5,7 +5,14 @@ import { BridgeError } from '../../../../electron/shared/bridge';
 import type { ConversationMedia, ConversationMediaEvents } from '../../../../renderer/audio/conversation-media';
 import { ProgramPanel } from '../../../../renderer/features/program/program-panel';
 import { EndShowConfirm } from '../../../../renderer/features/program/show-control';
-import { describeShowProgress, selectCanEndShow, selectCanGoLive, selectCanRetryFeed, selectGoLiveBlocker, selectProgramMicProblem } from '../../../../renderer/features/program/show-control-view';
+import {
+  describeShowProgress,
+  selectCanEndShow,
+  selectCanGoLive,
+  selectCanRetryFeed,
+  selectGoLiveBlocker,
+  selectProgramMicProblem,
+} from '../../../../renderer/features/program/show-control-view';
 import { createAppStore, type AppStore } from '../../../../renderer/stores/app-store';
 import { GO_LIVE_REQUEST } from '../../../../renderer/stores/broadcast-slice';
 import type { ProgramFrameStream } from '../../../../renderer/shared/program-frames';
@@ -94,7 +101,9 @@ interface Setup {
 }
 
 /** A store on a fake bridge whose engine goes on air on `broadcast:start` and off on `broadcast:stop`, as the real one does. */
-async function setup(options: { broadcast?: BroadcastStatus | null; feedError?: Error; mode?: 'desktop' | 'headless' } = {}): Promise<Setup> {
+async function setup(
+  options: { broadcast?: BroadcastStatus | null; feedError?: Error; mode?: 'desktop' | 'headless' } = {},
+): Promise<Setup> {
   const steps: string[] = [];
   let media: FakeMedia | null = null;
   const deps: Omit<StoreDeps, 'bridge'> = {
@@ -159,14 +168,18 @@ describe('go live', () => {
   it('shows the engine’s message when broadcast:start fails, and does not start the feed', async () => {
     const { store, bridge, steps } = await setup();
     bridge.handle('broadcast:start', () => {
-      throw new BridgeError('engine-error', 'No Icecast mount is configured for this space: add the primary (and backup) mount URL to the space settings.');
+      throw new BridgeError(
+        'engine-error',
+        'No Icecast mount is configured for this space: add the primary (and backup) mount URL to the space settings.',
+      );
     });
 
     await store.getState().goLive();
 
     expect(store.getState().showControl).toEqual({
       status: 'error',
-      error: 'Could not go live: No Icecast mount is configured for this space: add the primary (and backup) mount URL to the space settings.',
+      error:
+        'Could not go live: No Icecast mount is configured for this space: add the primary (and backup) mount URL to the space settings.',
     });
     expect(steps).toEqual([]);
     expect(store.getState().programFeed.status).toBe('off');
@@ -230,7 +243,10 @@ describe('go live', () => {
     await store.getState().goLive();
     expect(store.getState().showControl).toEqual({ status: 'error', error: `Could not go live: ${notConnected}` });
     await store.getState().endShow();
-    expect(store.getState().showControl).toEqual({ status: 'error', error: `Could not end the show: ${notConnected} If it is still on air, try again.` });
+    expect(store.getState().showControl).toEqual({
+      status: 'error',
+      error: `Could not end the show: ${notConnected} If it is still on air, try again.`,
+    });
     expect(bridge.calls).toEqual([]);
     expect(bridge.programStreams).toEqual([]);
   });
@@ -269,7 +285,10 @@ describe('end show', () => {
 
     await store.getState().endShow();
 
-    expect(store.getState().showControl).toEqual({ status: 'error', error: 'Could not end the show: No answer within 5 s. If it is still on air, try again.' });
+    expect(store.getState().showControl).toEqual({
+      status: 'error',
+      error: 'Could not end the show: No answer within 5 s. If it is still on air, try again.',
+    });
     expect(steps).toEqual(['feed:stop', 'feed:start']);
     expect(media().feeding).toBe(true);
   });
@@ -322,7 +341,18 @@ describe('show control view', () => {
   it('cannot go live in a window that joined by invite, or without an Icecast mount, and says why', async () => {
     const { store } = await setup();
     const joined = (role: 'host' | 'cohost' | 'producer'): void =>
-      store.setState({ conversation: { link: { status: 'joined', endpoint: 'primary', since: T0, selfId: '1', role }, space: 'Launch', selfMuted: false, participants: [], channel: { status: 'closed' }, moderation: { autoMute: false, selfSpeakRequested: false, log: [] }, backupRoom: { status: 'none' }, show: { status: 'unknown' } } });
+      store.setState({
+        conversation: {
+          link: { status: 'joined', endpoint: 'primary', since: T0, selfId: '1', role },
+          space: 'Launch',
+          selfMuted: false,
+          participants: [],
+          channel: { status: 'closed' },
+          moderation: { autoMute: false, selfSpeakRequested: false, log: [] },
+          backupRoom: { status: 'none' },
+          show: { status: 'unknown' },
+        },
+      });
     joined('cohost');
     expect(selectCanGoLive(store.getState())).toBe(false);
     expect(selectGoLiveBlocker(store.getState())).toMatch(/joined this space by invite/);
@@ -371,10 +401,14 @@ describe('program panel: going live and ending the show', () => {
     expect(idle).toContain('your microphone plus the room');
     expect(idle).not.toContain('data-testid="end-show"');
 
-    bridge.handle('broadcast:start', () => Promise.reject(new BridgeError('engine-error', 'No Icecast mount is configured for this space.')));
+    bridge.handle('broadcast:start', () =>
+      Promise.reject(new BridgeError('engine-error', 'No Icecast mount is configured for this space.')),
+    );
     await store.getState().goLive();
     const failed = render(store, createElement(ProgramPanel));
-    expect(failed).toMatch(/role="alert" data-testid="show-control-error"><p>Could not go live: No Icecast mount is configured for this space\.<\/p>/u);
+    expect(failed).toMatch(
+      /role="alert" data-testid="show-control-error"><p>Could not go live: No Icecast mount is configured for this space\.<\/p>/u,
+    );
   });
 
   it('disables "Go live" with progress text while starting', async () => {

@@ -31,7 +31,11 @@ describe('invite preview', () => {
     bridge.emit('invites:opened', { kind: 'invite', link: LINK });
     await settle();
     const html = render(store, createElement(JoinInviteForm));
-    expect(html).toMatch(/data-testid="invite-server-primary"[^>]*>.*Primary: <span class="num">janus-a\.example\.org:8989<\/span><\/span>/s);
-    expect(html).toMatch(/data-testid="invite-server-backup"[^>]*>.*Backup: <span class="num">198\.51\.100\.7:8188<\/span> \(not encrypted\)/s);
+    expect(html).toMatch(
+      /data-testid="invite-server-primary"[^>]*>.*Primary: <span class="num">janus-a\.example\.org:8989<\/span><\/span>/s,
+    );
+    expect(html).toMatch(
+      /data-testid="invite-server-backup"[^>]*>.*Backup: <span class="num">198\.51\.100\.7:8188<\/span> \(not encrypted\)/s,
+    );
   });
 });

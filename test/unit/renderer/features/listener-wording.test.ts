@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { describeCoverage, describeListenerCount, describeTotal } from '../../../../renderer/features/listeners/listener-wording';
 
-const reading = (total: number, coveredOutlets: number, totalOutlets: number, uniqueEstimate: number | null = null) => ({ total, coveredOutlets, totalOutlets, uniqueEstimate });
+const reading = (total: number, coveredOutlets: number, totalOutlets: number, uniqueEstimate: number | null = null) => ({
+  total,
+  coveredOutlets,
+  totalOutlets,
+  uniqueEstimate,
+});
 
 describe('listener counts in plain words', () => {
   it('says how many servers report, never "outlets" or "fresh"', () => {

@@ -8,7 +8,13 @@ import { createAppStore, type AppStore } from '../../../../renderer/stores/app-s
 import { FakeBridge, sampleEngineState } from '../../../fakes/fake-bridge';
 import { buttonTag, render, settle } from '../../../support/renderer-test-support';
 
-const running: PracticeState = { status: 'running', since: 1, folder: '/home/ana/.local/share/steadycast/practice', listenUrls: ['http://127.0.0.1:41000/live.opus', 'http://127.0.0.1:42000/live.opus'], primaryStopped: false };
+const running: PracticeState = {
+  status: 'running',
+  since: 1,
+  folder: '/home/ana/.local/share/steadycast/practice',
+  listenUrls: ['http://127.0.0.1:41000/live.opus', 'http://127.0.0.1:42000/live.opus'],
+  primaryStopped: false,
+};
 
 async function setup(practice: PracticeState | undefined): Promise<{ store: AppStore; bridge: FakeBridge }> {
   const bridge = new FakeBridge(sampleEngineState(practice ? { practice } : {}));
@@ -28,7 +34,8 @@ describe('the practice space in the control room', () => {
   });
 
   it('says what to install where the servers are missing, and offers nothing where the engine has no practice space', async () => {
-    const reason = 'The practice space needs janus on this computer: install it with "sudo apt-get install janus icecast2" (Debian, Ubuntu) and try again.';
+    const reason =
+      'The practice space needs janus on this computer: install it with "sudo apt-get install janus icecast2" (Debian, Ubuntu) and try again.';
     const missing = await setup({ status: 'unavailable', reason });
     const html = render(missing.store, createElement(PracticeOffer));
     expect(html).toContain('sudo apt-get install janus icecast2');

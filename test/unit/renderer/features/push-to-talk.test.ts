@@ -6,8 +6,26 @@ import { FakeBridge, sampleEngineState } from '../../../fakes/fake-bridge';
 import { settle } from '../../../support/renderer-test-support';
 
 function joined(patch: Partial<Participant> = {}): ConversationState {
-  const self: Participant = { id: '1', display: 'Ana', role: 'host', self: true, muted: false, mutedBy: null, talking: false, connected: true, inviteId: null, lock: null, flags: [], speakRequested: false, ...patch };
-  return { ...idleConversationState(), link: { status: 'joined', endpoint: 'primary', since: 1, selfId: '1', role: 'host' }, participants: [self] };
+  const self: Participant = {
+    id: '1',
+    display: 'Ana',
+    role: 'host',
+    self: true,
+    muted: false,
+    mutedBy: null,
+    talking: false,
+    connected: true,
+    inviteId: null,
+    lock: null,
+    flags: [],
+    speakRequested: false,
+    ...patch,
+  };
+  return {
+    ...idleConversationState(),
+    link: { status: 'joined', endpoint: 'primary', since: 1, selfId: '1', role: 'host' },
+    participants: [self],
+  };
 }
 
 async function setup(conversation: ConversationState): Promise<{ store: AppStore; bridge: FakeBridge }> {
@@ -18,7 +36,8 @@ async function setup(conversation: ConversationState): Promise<{ store: AppStore
   return { store, bridge };
 }
 
-const sentMutes = (bridge: FakeBridge): unknown[] => bridge.callsOf('conversation:set-muted').map((call) => (call.payload as { muted: boolean }).muted);
+const sentMutes = (bridge: FakeBridge): unknown[] =>
+  bridge.callsOf('conversation:set-muted').map((call) => (call.payload as { muted: boolean }).muted);
 
 describe('push to talk', () => {
   it('mutes when turned on, unmutes while the key is held, mutes again on release', async () => {
@@ -48,7 +67,8 @@ describe('push to talk', () => {
   });
 
   it('the talk key is T without modifiers, never while typing', () => {
-    const key = (patch: Partial<Parameters<typeof isTalkKey>[0]>): boolean => isTalkKey({ key: 't', repeat: false, ctrlKey: false, metaKey: false, altKey: false, target: null, ...patch });
+    const key = (patch: Partial<Parameters<typeof isTalkKey>[0]>): boolean =>
+      isTalkKey({ key: 't', repeat: false, ctrlKey: false, metaKey: false, altKey: false, target: null, ...patch });
     expect(key({})).toBe(true);
     expect(key({ key: 'T', repeat: true })).toBe(true);
     expect(key({ ctrlKey: true })).toBe(false);

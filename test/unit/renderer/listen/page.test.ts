@@ -9,7 +9,8 @@ import { mountStatusIn } from '../../../../renderer/listen/space-status';
 import { parseListenConfig } from '../../../../renderer/listen/listen-config';
 
 /** A 20 ms CELT fullband packet (TOC config 31, one frame) with `body` bytes after the TOC. */
-const packet = (marker: number, body = 40): Uint8Array => Uint8Array.from({ length: body + 1 }, (_, i) => (i === 0 ? (31 << 3) | 0 : marker));
+const packet = (marker: number, body = 40): Uint8Array =>
+  Uint8Array.from({ length: body + 1 }, (_, i) => (i === 0 ? (31 << 3) | 0 : marker));
 
 /** A chained-Ogg logical stream: header pages, then `count` audio pages of one packet each. */
 function stream(serial: number, channels: 1 | 2, count: number, marker: number): Uint8Array[] {
@@ -17,7 +18,8 @@ function stream(serial: number, channels: 1 | 2, count: number, marker: number):
     buildOggPage({ serial, sequence: 0, granule: 0n, flags: OGG_FLAG_FIRST, packets: [opusHead(channels, 312, 48_000)] }),
     buildOggPage({ serial, sequence: 1, granule: 0n, flags: 0, packets: [opusTags('test', {})] }),
   ];
-  for (let i = 0; i < count; i += 1) pages.push(buildOggPage({ serial, sequence: 2 + i, granule: BigInt(960 * (i + 1)), flags: 0, packets: [packet(marker + i)] }));
+  for (let i = 0; i < count; i += 1)
+    pages.push(buildOggPage({ serial, sequence: 2 + i, granule: BigInt(960 * (i + 1)), flags: 0, packets: [packet(marker + i)] }));
   return pages;
 }
 
@@ -31,7 +33,10 @@ const joined = (parts: Uint8Array[]): Uint8Array => {
   return out;
 };
 
-const summary = (events: OggOpusEvent[]): string[] => events.map((event) => (event.kind === 'head' ? `head ${event.serial} ${event.head.channels}ch` : `audio ${event.serial} ${event.packet[1]}`));
+const summary = (events: OggOpusEvent[]): string[] =>
+  events.map((event) =>
+    event.kind === 'head' ? `head ${event.serial} ${event.head.channels}ch` : `audio ${event.serial} ${event.packet[1]}`,
+  );
 
 describe('listen page: Ogg Opus demuxer', () => {
   it('gives the head, then the audio packets, however the bytes are cut by the network', () => {
@@ -47,7 +52,16 @@ describe('listen page: Ogg Opus demuxer', () => {
   it('survives chained Ogg: a new OpusHead mid-stream (a fallback-mount switch) starts a new logical stream', () => {
     const demuxer = new OggOpusDemuxer();
     const events = demuxer.push(joined([...stream(1, 2, 2, 10), ...stream(2, 1, 2, 50), ...stream(1, 2, 1, 90)]));
-    expect(summary(events)).toEqual(['head 1 2ch', 'audio 1 10', 'audio 1 11', 'head 2 1ch', 'audio 2 50', 'audio 2 51', 'head 1 2ch', 'audio 1 90']);
+    expect(summary(events)).toEqual([
+      'head 1 2ch',
+      'audio 1 10',
+      'audio 1 11',
+      'head 2 1ch',
+      'audio 2 50',
+      'audio 2 51',
+      'head 1 2ch',
+      'audio 1 90',
+    ]);
   });
 
   it('joins a packet continued on the next page, and skips bytes before the first page (a connection that starts mid-page)', () => {
@@ -58,14 +72,23 @@ describe('listen page: Ogg Opus demuxer', () => {
     const second = buildOggPage({ serial: 3, sequence: 3, granule: 960n, flags: OGG_FLAG_CONTINUED, packets: [big.subarray(255)] });
     const continuing = Uint8Array.from([...first.subarray(0, 26), 1, 255, ...first.subarray(29)]);
     const demuxer = new OggOpusDemuxer();
-    const events = demuxer.push(joined([Uint8Array.from([1, 2, 3, 0x4f, 0x67]), head ?? new Uint8Array(), tags ?? new Uint8Array(), continuing, second]));
+    const events = demuxer.push(
+      joined([Uint8Array.from([1, 2, 3, 0x4f, 0x67]), head ?? new Uint8Array(), tags ?? new Uint8Array(), continuing, second]),
+    );
     const audio = events.filter((event) => event.kind === 'audio');
     expect(audio).toHaveLength(1);
     expect(audio[0]?.kind === 'audio' && audio[0].packet).toEqual(big);
   });
 
   it('reads the OpusHead fields, and the samples of a packet from its TOC', () => {
-    expect(parseOpusHead(opusHead(2, 312, 44_100))).toMatchObject({ channels: 2, preSkip: 312, inputSampleRate: 44_100, mappingFamily: 0, streamCount: 1, coupledStreamCount: 1 });
+    expect(parseOpusHead(opusHead(2, 312, 44_100))).toMatchObject({
+      channels: 2,
+      preSkip: 312,
+      inputSampleRate: 44_100,
+      mappingFamily: 0,
+      streamCount: 1,
+      coupledStreamCount: 1,
+    });
     expect(parseOpusHead(new TextEncoder().encode('OpusTags'))).toBeNull();
     expect(opusPacketSamples(packet(0))).toBe(960);
     expect(opusPacketSamples(Uint8Array.of((31 << 3) | 1))).toBe(1920);
@@ -168,7 +191,10 @@ describe('listen page: the space’s state from status-json.xsl', () => {
   it('finds the mount by path: on air with its listeners, off air without a source, unreachable without icestats', () => {
     expect(mountStatusIn(body, 'https://cdn.example.org/launch.opus')).toEqual({ state: 'live', listeners: 12 });
     expect(mountStatusIn(body, 'http://a:8000/quiet.opus')).toEqual({ state: 'off' });
-    expect(mountStatusIn({ icestats: { source: { listenurl: 'http://a/x.opus', stream_start: 'now' } } }, 'http://a/x.opus')).toEqual({ state: 'live', listeners: null });
+    expect(mountStatusIn({ icestats: { source: { listenurl: 'http://a/x.opus', stream_start: 'now' } } }, 'http://a/x.opus')).toEqual({
+      state: 'live',
+      listeners: null,
+    });
     expect(mountStatusIn({ icestats: {} }, 'http://a/x.opus')).toEqual({ state: 'off' });
     expect(mountStatusIn('<html>', 'http://a/x.opus')).toEqual({ state: 'unreachable' });
   });
@@ -202,16 +228,47 @@ describe('listen page: relays (weighted by capacity, the backup’s last)', () =
     expect((first.get('b') ?? 0) / draws).toBeCloseTo(0.75, 1);
     expect((first.get('a') ?? 0) / draws).toBeCloseTo(0.25, 1);
     // The draw itself: random 0.2 of a total 4000 falls in a's 1000, then b is all that is left.
-    expect(weightedOrder(relays, (relay) => relay.capacity, () => 0.2).map((relay) => relay.name)).toEqual(['a', 'b', 'full']);
-    expect(weightedOrder(relays, (relay) => relay.capacity, () => 0.3).map((relay) => relay.name)).toEqual(['b', 'a', 'full']);
+    expect(
+      weightedOrder(
+        relays,
+        (relay) => relay.capacity,
+        () => 0.2,
+      ).map((relay) => relay.name),
+    ).toEqual(['a', 'b', 'full']);
+    expect(
+      weightedOrder(
+        relays,
+        (relay) => relay.capacity,
+        () => 0.3,
+      ).map((relay) => relay.name),
+    ).toEqual(['b', 'a', 'full']);
   });
 
   it('tries the primary’s relays, then the primary mount, then the backup’s relays, then the backup mount', () => {
     const sources = [
-      { label: 'Primary', url: 'http://a/m.opus', statusUrl: 'http://a/status-json.xsl', relays: [{ url: 'http://a1/m.opus', capacity: 100 }, { url: 'http://a2/m.opus', capacity: 300 }] },
-      { label: 'Backup', url: 'http://b/m.opus', statusUrl: 'http://b/status-json.xsl', relays: [{ url: 'http://b1/m.opus', capacity: 500 }] },
+      {
+        label: 'Primary',
+        url: 'http://a/m.opus',
+        statusUrl: 'http://a/status-json.xsl',
+        relays: [
+          { url: 'http://a1/m.opus', capacity: 100 },
+          { url: 'http://a2/m.opus', capacity: 300 },
+        ],
+      },
+      {
+        label: 'Backup',
+        url: 'http://b/m.opus',
+        statusUrl: 'http://b/status-json.xsl',
+        relays: [{ url: 'http://b1/m.opus', capacity: 500 }],
+      },
     ];
-    expect(listenTargets(sources, () => 0.9).map((target) => `${target.source}:${target.url}`)).toEqual(['0:http://a2/m.opus', '0:http://a1/m.opus', '0:http://a/m.opus', '1:http://b1/m.opus', '1:http://b/m.opus']);
+    expect(listenTargets(sources, () => 0.9).map((target) => `${target.source}:${target.url}`)).toEqual([
+      '0:http://a2/m.opus',
+      '0:http://a1/m.opus',
+      '0:http://a/m.opus',
+      '1:http://b1/m.opus',
+      '1:http://b/m.opus',
+    ]);
     expect(listenTargets(sources, () => 0.1).map((target) => target.relay)).toEqual([0, 1, null, 0, null]);
     // Without relays: the mounts, primary first (as before relays existed).
     const plain = sources.map(({ label, url, statusUrl }) => ({ label, url, statusUrl }));
@@ -220,14 +277,25 @@ describe('listen page: relays (weighted by capacity, the backup’s last)', () =
 
   it('a failed, refused (403) or stalled target moves to the next in that order, and a whole round waits', () => {
     // Five targets (as above): failures walk the order; the fifth failure in a row wraps and waits.
-    expect([1, 2, 3, 4].map((failures) => nextAttempt(failures - 1, failures, 5))).toEqual([1, 2, 3, 4].map((index) => ({ index, delayMs: 0 })));
+    expect([1, 2, 3, 4].map((failures) => nextAttempt(failures - 1, failures, 5))).toEqual(
+      [1, 2, 3, 4].map((index) => ({ index, delayMs: 0 })),
+    );
     expect(nextAttempt(4, 5, 5)).toEqual({ index: 0, delayMs: FIRST_ROUND_DELAY_MS });
   });
 
   it('the page’s configuration may list relays with capacities, and refuses bad ones', () => {
-    const base = { name: 'x', sources: [{ label: 'P', url: 'http://a/m.opus', statusUrl: 'http://a/status-json.xsl', relays: [{ url: 'http://r/m.opus', capacity: 200 }] }] };
+    const base = {
+      name: 'x',
+      sources: [
+        { label: 'P', url: 'http://a/m.opus', statusUrl: 'http://a/status-json.xsl', relays: [{ url: 'http://r/m.opus', capacity: 200 }] },
+      ],
+    };
     expect(parseListenConfig(base).sources[0]?.relays).toEqual([{ url: 'http://r/m.opus', capacity: 200 }]);
-    expect(() => parseListenConfig({ ...base, sources: [{ ...base.sources[0], relays: [{ url: 'http://r/m.opus' }] }] })).toThrow(/without url and capacity/);
-    expect(() => parseListenConfig({ ...base, sources: [{ ...base.sources[0], relays: [{ url: 'ftp://r/m.opus', capacity: 1 }] }] })).toThrow(/not http\(s\)/);
+    expect(() => parseListenConfig({ ...base, sources: [{ ...base.sources[0], relays: [{ url: 'http://r/m.opus' }] }] })).toThrow(
+      /without url and capacity/,
+    );
+    expect(() =>
+      parseListenConfig({ ...base, sources: [{ ...base.sources[0], relays: [{ url: 'ftp://r/m.opus', capacity: 1 }] }] }),
+    ).toThrow(/not http\(s\)/);
   });
 });

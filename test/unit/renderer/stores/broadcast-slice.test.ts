@@ -47,7 +47,14 @@ const retryingOutput: OutputStatus = {
   id: 'backup',
   label: 'Backup',
   url: 'http://198.18.0.2:8000/live.opus',
-  state: { status: 'retrying', attempt: 3, since: T0 + 5_000, nextAttemptAt: T0 + 8_000, errorClass: 'network', error: 'Connection refused by 198.18.0.2:8000.' },
+  state: {
+    status: 'retrying',
+    attempt: 3,
+    since: T0 + 5_000,
+    nextAttemptAt: T0 + 8_000,
+    errorClass: 'network',
+    error: 'Connection refused by 198.18.0.2:8000.',
+  },
 };
 
 function sampleBroadcast(overrides: Partial<BroadcastStatus> = {}): BroadcastStatus {
@@ -64,7 +71,13 @@ function sampleBroadcast(overrides: Partial<BroadcastStatus> = {}): BroadcastSta
   };
 }
 
-const meters = (overrides: Partial<Meters> = {}): Meters => ({ peakDbfs: -12, rmsDbfs: -20, clippedSamples: 0, silent: false, ...overrides });
+const meters = (overrides: Partial<Meters> = {}): Meters => ({
+  peakDbfs: -12,
+  rmsDbfs: -20,
+  clippedSamples: 0,
+  silent: false,
+  ...overrides,
+});
 
 const notice = (message: string, level: EventPayload<'broadcast:notice'>['level'] = 'info'): EventPayload<'broadcast:notice'> => ({
   at: T0,
@@ -73,7 +86,9 @@ const notice = (message: string, level: EventPayload<'broadcast:notice'>['level'
   message,
 });
 
-async function setup(broadcast: BroadcastStatus | null = sampleBroadcast()): Promise<{ store: AppStore; bridge: FakeBridge; deps: FakeDeps }> {
+async function setup(
+  broadcast: BroadcastStatus | null = sampleBroadcast(),
+): Promise<{ store: AppStore; bridge: FakeBridge; deps: FakeDeps }> {
   const deps = new FakeDeps();
   const bridge = new FakeBridge(sampleEngineState({ broadcast }));
   const store = createAppStore({ ...deps, bridge: bridge.binding({ kind: 'websocket' }) });
@@ -167,7 +182,9 @@ describe('broadcast slice: retry now', () => {
   });
 
   it('tracks the request as pending per output, disables that button only, and does not send twice', async () => {
-    const { store, bridge } = await setup(sampleBroadcast({ outputs: [retryingOutput, { ...retryingOutput, id: 'third', label: 'Third' }] }));
+    const { store, bridge } = await setup(
+      sampleBroadcast({ outputs: [retryingOutput, { ...retryingOutput, id: 'third', label: 'Third' }] }),
+    );
     const answer = deferred<{ retried: boolean }>();
     bridge.handle('broadcast:retry-output', () => answer.promise);
 
@@ -192,7 +209,10 @@ describe('broadcast slice: retry now', () => {
       throw new BridgeError('engine-error', 'broadcast:retry-output failed: boom.');
     });
     await store.getState().retryOutput('backup');
-    expect(selectRetryRequest('backup')(store.getState())).toEqual({ status: 'failed', error: 'Could not retry: broadcast:retry-output failed: boom.' });
+    expect(selectRetryRequest('backup')(store.getState())).toEqual({
+      status: 'failed',
+      error: 'Could not retry: broadcast:retry-output failed: boom.',
+    });
     expect(selectCanRetry('backup')(store.getState())).toBe(true);
 
     bridge.handle('broadcast:retry-output', () => ({ retried: true }));
@@ -204,7 +224,10 @@ describe('broadcast slice: retry now', () => {
     const { store, bridge } = await setup();
     bridge.handle('broadcast:retry-output', () => ({ retried: false }));
     await store.getState().retryOutput('backup');
-    expect(selectRetryRequest('backup')(store.getState())).toMatchObject({ status: 'failed', error: expect.stringContaining('nothing to retry') });
+    expect(selectRetryRequest('backup')(store.getState())).toMatchObject({
+      status: 'failed',
+      error: expect.stringContaining('nothing to retry'),
+    });
   });
 
   it('fails without sending while the bridge is disconnected', async () => {
@@ -212,7 +235,10 @@ describe('broadcast slice: retry now', () => {
     const store = createAppStore({ ...new FakeDeps(), bridge: bridge.binding() });
     await store.getState().retryOutput('backup');
     expect(bridge.callsOf('broadcast:retry-output')).toEqual([]);
-    expect(selectRetryRequest('backup')(store.getState())).toMatchObject({ status: 'failed', error: expect.stringContaining('Not connected') });
+    expect(selectRetryRequest('backup')(store.getState())).toMatchObject({
+      status: 'failed',
+      error: expect.stringContaining('Not connected'),
+    });
   });
 
   it('drops a failed request once that output is live again', async () => {
@@ -222,11 +248,23 @@ describe('broadcast slice: retry now', () => {
     expect(selectRetryRequest('backup')(store.getState())?.status).toBe('failed');
 
     // Still retrying: the message stays.
-    const nextWait: OutputStatus['state'] = { status: 'retrying', attempt: 4, since: T0 + 9_000, nextAttemptAt: T0 + 10_000, errorClass: 'network', error: 'Connection refused.' };
+    const nextWait: OutputStatus['state'] = {
+      status: 'retrying',
+      attempt: 4,
+      since: T0 + 9_000,
+      nextAttemptAt: T0 + 10_000,
+      errorClass: 'network',
+      error: 'Connection refused.',
+    };
     emitBroadcast(bridge, sampleBroadcast({ outputs: [liveOutput, { ...retryingOutput, state: nextWait }] }));
     expect(selectRetryRequest('backup')(store.getState())?.status).toBe('failed');
 
-    emitBroadcast(bridge, sampleBroadcast({ outputs: [liveOutput, { ...retryingOutput, state: { status: 'live', since: T0 + 9_000, bytesSent: 0, backlogMs: 0 } }] }));
+    emitBroadcast(
+      bridge,
+      sampleBroadcast({
+        outputs: [liveOutput, { ...retryingOutput, state: { status: 'live', since: T0 + 9_000, bytesSent: 0, backlogMs: 0 } }],
+      }),
+    );
     expect(selectRetryRequest('backup')(store.getState())).toBeNull();
   });
 
@@ -256,14 +294,23 @@ describe('broadcast selectors', () => {
     }
     expect(describeLamp({ kind: 'host', by: 'Ana Host' }, null)).toBe("On air: Ana Host's show");
     expect(selectOnAirLamp(withShow({ status: 'on-air', since: T0, by: 'Ana Host' }))).toEqual({ kind: 'host', by: 'Ana Host' });
-    const cohostWindow = createAppStore({ now: () => 0, randomNonce: () => 'n', setTimer: () => () => undefined, bridge: new FakeBridge().binding() });
+    const cohostWindow = createAppStore({
+      now: () => 0,
+      randomNonce: () => 'n',
+      setTimer: () => () => undefined,
+      bridge: new FakeBridge().binding(),
+    });
     cohostWindow.setState(withShow({ status: 'on-air', since: T0, by: 'Ana Host' }));
     expect(selectShowOnAir(cohostWindow.getState())).toEqual({ since: T0, by: 'Ana Host' });
     expect(render(cohostWindow, createElement(OffAirState))).toContain('Ana Host’s show is on air');
     cohostWindow.setState(withShow({ status: 'unknown' }));
     expect(render(cohostWindow, createElement(OffAirState))).toContain('Nothing is going out to the audience.');
-    expect(describeLamp({ kind: 'on-air', live: 1, total: 1 }, new Date(2026, 0, 1, 20, 5, 0).getTime())).toBe('On air: the output is live, since 20:05:00');
-    expect(describeLamp({ kind: 'unreached', total: 1 }, new Date(2026, 0, 1, 20, 5, 0).getTime())).toBe('Not reaching listeners: 0 of 1 output live, since 20:05:00');
+    expect(describeLamp({ kind: 'on-air', live: 1, total: 1 }, new Date(2026, 0, 1, 20, 5, 0).getTime())).toBe(
+      'On air: the output is live, since 20:05:00',
+    );
+    expect(describeLamp({ kind: 'unreached', total: 1 }, new Date(2026, 0, 1, 20, 5, 0).getTime())).toBe(
+      'Not reaching listeners: 0 of 1 output live, since 20:05:00',
+    );
     expect(describeLamp({ kind: 'off' }, null)).toBe('Off air');
   });
 
@@ -278,7 +325,14 @@ describe('broadcast selectors', () => {
     const state = store.getState();
     expect(selectIsOnAir(state)).toBe(true);
     expect(selectShowOnAir(state)).toEqual({ since: T0, by: null });
-    expect(selectProgramSummary(state)).toEqual({ status: 'live', startedAt: T0, source: 'tone:440', channels: 2, bitrateKbps: 96, configuredBitrateKbps: 128 });
+    expect(selectProgramSummary(state)).toEqual({
+      status: 'live',
+      startedAt: T0,
+      source: 'tone:440',
+      channels: 2,
+      bitrateKbps: 96,
+      configuredBitrateKbps: 128,
+    });
     expect(selectOutputIds(state)).toEqual(['primary', 'backup']);
     expect(selectOutputTally(state)).toEqual({ live: 1, total: 2 });
   });
@@ -313,6 +367,8 @@ describe('the safety recording row', () => {
       throw new BridgeError('engine-error', 'No show has been recorded since the engine started.');
     });
     await store.getState().revealRecording();
-    expect(render(store, createElement(RecordingRow))).toContain('Could not show the recording: No show has been recorded since the engine started.');
+    expect(render(store, createElement(RecordingRow))).toContain(
+      'Could not show the recording: No show has been recorded since the engine started.',
+    );
   });
 });

@@ -5,7 +5,13 @@ import type { ConversationState, InviteSummary, MediaConnectionState, Participan
 import type { ConversationMedia, ConversationMediaEvents } from '../../../../renderer/audio/conversation-media';
 import type { SignalOffer } from '../../../../renderer/audio/room-peer';
 import { createAppStore, type AppStore } from '../../../../renderer/stores/app-store';
-import { selectCanJoin, selectIsInRoom, selectMutedByModerator, selectParticipants, selectSelfParticipant } from '../../../../renderer/stores/conversation-selectors';
+import {
+  selectCanJoin,
+  selectIsInRoom,
+  selectMutedByModerator,
+  selectParticipants,
+  selectSelfParticipant,
+} from '../../../../renderer/stores/conversation-selectors';
 import type { ProgramFrameStream } from '../../../../renderer/shared/program-frames';
 import { NO_PROGRAM_ROUTE } from '../../../../renderer/stores/program-feed-slice';
 import type { StoreDeps } from '../../../../renderer/stores/store-types';
@@ -43,11 +49,23 @@ class FakeMedia implements ConversationMedia {
   }
   selectMicrophone(deviceId: string | null): Promise<void> {
     this.selected.push(deviceId);
-    this.events.onMicrophone({ devices: [{ id: 'usb', label: 'USB' }], selectedId: deviceId, activeId: deviceId, activeLabel: 'USB', problem: null });
+    this.events.onMicrophone({
+      devices: [{ id: 'usb', label: 'USB' }],
+      selectedId: deviceId,
+      activeId: deviceId,
+      activeLabel: 'USB',
+      problem: null,
+    });
     return Promise.resolve();
   }
   refreshMicrophones(): Promise<void> {
-    this.events.onMicrophone({ devices: [{ id: 'usb', label: 'USB' }], selectedId: null, activeId: null, activeLabel: null, problem: null });
+    this.events.onMicrophone({
+      devices: [{ id: 'usb', label: 'USB' }],
+      selectedId: null,
+      activeId: null,
+      activeLabel: null,
+      problem: null,
+    });
     return Promise.resolve();
   }
   configureMicrophone(): Promise<void> {
@@ -69,7 +87,21 @@ class FakeMedia implements ConversationMedia {
 }
 
 function self(overrides: Partial<Participant> = {}): Participant {
-  return { id: '11', display: 'Ada', role: 'host', self: true, muted: false, mutedBy: null, talking: false, connected: true, inviteId: null, lock: null, flags: [], speakRequested: false, ...overrides };
+  return {
+    id: '11',
+    display: 'Ada',
+    role: 'host',
+    self: true,
+    muted: false,
+    mutedBy: null,
+    talking: false,
+    connected: true,
+    inviteId: null,
+    lock: null,
+    flags: [],
+    speakRequested: false,
+    ...overrides,
+  };
 }
 
 function joined(overrides: Partial<ConversationState> = {}, endpoint: 'primary' | 'backup' = 'primary', selfId = '11'): ConversationState {
@@ -96,7 +128,11 @@ const invite = (overrides: Partial<InviteSummary> = {}): InviteSummary => ({
   ...overrides,
 });
 
-function setup(options: { media?: boolean; conversation?: ConversationState; programRoute?: boolean } = {}): { store: AppStore; bridge: FakeBridge; media: () => FakeMedia } {
+function setup(options: { media?: boolean; conversation?: ConversationState; programRoute?: boolean } = {}): {
+  store: AppStore;
+  bridge: FakeBridge;
+  media: () => FakeMedia;
+} {
   let media: FakeMedia | null = null;
   const deps: Omit<StoreDeps, 'bridge'> = {
     now: () => 0,
@@ -116,7 +152,9 @@ function setup(options: { media?: boolean; conversation?: ConversationState; pro
   bridge.handle('conversation:offer', ({ offer }) => ({ answer: { type: 'answer', sdp: `answer to ${offer.sdp}` } }));
   bridge.handle('conversation:leave', () => ({ left: true }));
   bridge.handle('conversation:report-media', () => ({ accepted: true }));
-  bridge.handle('conversation:set-muted', ({ muted }) => joined({ selfMuted: muted, participants: [self({ muted, mutedBy: muted ? 'self' : null })] }));
+  bridge.handle('conversation:set-muted', ({ muted }) =>
+    joined({ selfMuted: muted, participants: [self({ muted, mutedBy: muted ? 'self' : null })] }),
+  );
   const store = createAppStore({ ...deps, bridge: bridge.binding(options.programRoute === false ? { programRoute: false } : {}) });
   return {
     store,
@@ -134,7 +172,12 @@ function emitConversation(bridge: FakeBridge, conversation: ConversationState): 
 
 describe('conversation slice: mirroring', () => {
   it('mirrors the engine state conversation, null before the first state', async () => {
-    const store = createAppStore({ now: () => 0, randomNonce: () => 'n', setTimer: () => () => undefined, bridge: new FakeBridge().binding() });
+    const store = createAppStore({
+      now: () => 0,
+      randomNonce: () => 'n',
+      setTimer: () => () => undefined,
+      bridge: new FakeBridge().binding(),
+    });
     expect(store.getState().conversation).toBeNull();
     const { store: attached, bridge } = setup();
     await settle();
@@ -176,7 +219,10 @@ describe('conversation slice: joining', () => {
       throw new BridgeError('engine-error', 'This invite was revoked. Ask the host for a new one.');
     });
     await store.getState().joinConversation('Ada', 'code');
-    expect(store.getState().joinStatus).toEqual({ status: 'failed', error: 'Could not join the conversation: This invite was revoked. Ask the host for a new one.' });
+    expect(store.getState().joinStatus).toEqual({
+      status: 'failed',
+      error: 'Could not join the conversation: This invite was revoked. Ask the host for a new one.',
+    });
     expect(bridge.callsOf('conversation:offer')).toHaveLength(0);
   });
 
@@ -185,7 +231,10 @@ describe('conversation slice: joining', () => {
     await store.getState().refreshMicrophones();
     media().connectError = new Error('Steadycast may not use the microphone.');
     await store.getState().joinConversation('Ada');
-    expect(store.getState().joinStatus).toEqual({ status: 'failed', error: expect.stringContaining('Steadycast may not use the microphone.') });
+    expect(store.getState().joinStatus).toEqual({
+      status: 'failed',
+      error: expect.stringContaining('Steadycast may not use the microphone.'),
+    });
     expect(bridge.callsOf('conversation:leave')).toHaveLength(1);
   });
 
@@ -197,7 +246,10 @@ describe('conversation slice: joining', () => {
     const disconnected = setup();
     disconnected.bridge.disconnect();
     await disconnected.store.getState().joinConversation('Ada');
-    expect(disconnected.store.getState().joinStatus).toEqual({ status: 'failed', error: expect.stringMatching(/Not connected to the engine/) });
+    expect(disconnected.store.getState().joinStatus).toEqual({
+      status: 'failed',
+      error: expect.stringMatching(/Not connected to the engine/),
+    });
   });
 
   it('ignores a second join while one is in flight', async () => {
@@ -222,7 +274,10 @@ describe('conversation slice: following the engine', () => {
   it('drops the media and shows the reason when the link fails', async () => {
     const { store, bridge, media } = setup();
     await store.getState().joinConversation('Ada');
-    emitConversation(bridge, { ...joined(), link: { status: 'failed', endpoint: 'primary', at: 5, reason: 'The room was destroyed. Ask the host to start it again.' } });
+    emitConversation(bridge, {
+      ...joined(),
+      link: { status: 'failed', endpoint: 'primary', at: 5, reason: 'The room was destroyed. Ask the host to start it again.' },
+    });
     expect(media().connected).toBe(false);
     expect(store.getState().joinStatus).toEqual({ status: 'failed', error: 'The room was destroyed. Ask the host to start it again.' });
   });
@@ -230,7 +285,10 @@ describe('conversation slice: following the engine', () => {
   it('keeps the media while the engine reconnects its session', async () => {
     const { store, bridge, media } = setup();
     await store.getState().joinConversation('Ada');
-    emitConversation(bridge, { ...joined(), link: { status: 'reconnecting', endpoint: 'primary', since: 2, attempt: 1, nextAttemptAt: 3, reason: 'lost' } });
+    emitConversation(bridge, {
+      ...joined(),
+      link: { status: 'reconnecting', endpoint: 'primary', since: 2, attempt: 1, nextAttemptAt: 3, reason: 'lost' },
+    });
     expect(media().connected).toBe(true);
     expect(store.getState().joinStatus.status).toBe('joined');
   });
@@ -250,7 +308,7 @@ describe('conversation slice: following the engine', () => {
 });
 
 describe('conversation slice: a window that opens while its engine is in the room (reload, renderer crash)', () => {
-  it('connects its audio to the seat once, with a fresh offer, keeping the engine\'s mute', async () => {
+  it("connects its audio to the seat once, with a fresh offer, keeping the engine's mute", async () => {
     const mutedSeat = joined({ selfMuted: true, participants: [self({ muted: true, mutedBy: 'self' })] });
     const { store, bridge, media } = setup({ conversation: mutedSeat });
     await settle();
@@ -266,7 +324,12 @@ describe('conversation slice: a window that opens while its engine is in the roo
   });
 
   it('waits for the engine to be joined again when it opens during a reconnect', async () => {
-    const { bridge, media } = setup({ conversation: { ...joined(), link: { status: 'reconnecting', endpoint: 'primary', since: 2, attempt: 1, nextAttemptAt: 3, reason: 'lost' } } });
+    const { bridge, media } = setup({
+      conversation: {
+        ...joined(),
+        link: { status: 'reconnecting', endpoint: 'primary', since: 2, attempt: 1, nextAttemptAt: 3, reason: 'lost' },
+      },
+    });
     await settle();
     expect(bridge.callsOf('conversation:offer')).toHaveLength(0);
     emitConversation(bridge, joined());
@@ -288,7 +351,11 @@ describe('conversation slice: a window that opens while its engine is in the roo
       throw new BridgeError('engine-error', 'Not connected to the room right now: wait for the conversation to reconnect.');
     });
     await settle();
-    expect(store.getState().media).toEqual({ state: 'failed', detail: 'Could not reconnect the audio to the room: Not connected to the room right now: wait for the conversation to reconnect. Leave the room and join again.' });
+    expect(store.getState().media).toEqual({
+      state: 'failed',
+      detail:
+        'Could not reconnect the audio to the room: Not connected to the room right now: wait for the conversation to reconnect. Leave the room and join again.',
+    });
     expect(store.getState().joinStatus.status).toBe('joined');
   });
 });
@@ -320,7 +387,10 @@ describe('conversation slice: self-mute', () => {
     await store.getState().toggleSelfMute();
     expect(media().micLive).toBe(false);
     expect(store.getState().selfMute.muted).toBe(true);
-    expect(store.getState().selfMute.request).toEqual({ status: 'failed', error: expect.stringMatching(/off in the program.*The engine is not reachable\./) });
+    expect(store.getState().selfMute.request).toEqual({
+      status: 'failed',
+      error: expect.stringMatching(/off in the program.*The engine is not reachable\./),
+    });
     // An engine state that still says unmuted does not turn the microphone back on.
     emitConversation(bridge, joined());
     expect(media().micLive).toBe(false);
@@ -366,7 +436,19 @@ describe('conversation slice: microphone and program feed', () => {
     expect(bridge.pcmFrames).toHaveLength(0);
 
     const onAir = sampleEngineState();
-    bridge.emit('engine:state', { ...onAir, broadcast: { status: 'live', startedAt: 1, source: 'bridge', channels: 2, bitrateKbps: 128, configuredBitrateKbps: 128, outputs: [], recording: null } } as never);
+    bridge.emit('engine:state', {
+      ...onAir,
+      broadcast: {
+        status: 'live',
+        startedAt: 1,
+        source: 'bridge',
+        channels: 2,
+        bitrateKbps: 128,
+        configuredBitrateKbps: 128,
+        outputs: [],
+        recording: null,
+      },
+    } as never);
     bridge.emit('engine:state', onAir);
     expect(media().feeding).toBe(false);
     expect(store.getState().programFeed.status).toBe('off');
@@ -389,7 +471,10 @@ describe('conversation slice: microphone and program feed', () => {
     emitConversation(bridge, joined());
     media().events.onMediaState('disconnected', 'The audio connection is interrupted.');
     await settle();
-    expect(bridge.callsOf('conversation:report-media').at(-1)?.payload).toEqual({ state: 'disconnected', detail: 'The audio connection is interrupted.' });
+    expect(bridge.callsOf('conversation:report-media').at(-1)?.payload).toEqual({
+      state: 'disconnected',
+      detail: 'The audio connection is interrupted.',
+    });
     expect(store.getState().media).toEqual({ state: 'disconnected', detail: 'The audio connection is interrupted.' });
   });
 });
@@ -397,7 +482,13 @@ describe('conversation slice: microphone and program feed', () => {
 describe('conversation slice: invites', () => {
   it('previews an invite, and keeps only the latest answer', async () => {
     const { store, bridge } = setup();
-    bridge.handle('invites:preview', ({ invite: code }) => ({ id: code, space: 'Launch night', role: 'cohost', expiresAt: 10, endpoints: ['primary', 'backup'] }));
+    bridge.handle('invites:preview', ({ invite: code }) => ({
+      id: code,
+      space: 'Launch night',
+      role: 'cohost',
+      expiresAt: 10,
+      endpoints: ['primary', 'backup'],
+    }));
     await store.getState().previewInvite('  abc  ');
     expect(bridge.callsOf('invites:preview')[0]?.payload).toEqual({ invite: 'abc' });
     expect(store.getState().invitePreview).toMatchObject({ status: 'done', value: { id: 'abc' } });
@@ -414,7 +505,11 @@ describe('conversation slice: invites', () => {
   it('creates, lists and revokes invites', async () => {
     const { store, bridge } = setup();
     bridge.handle('invites:list', () => ({ invites: [invite({ id: 'old' })] }));
-    bridge.handle('invites:create', ({ role, label }) => ({ invite: invite({ id: 'new', role, label }), code: 'CODE', link: 'steadycast://join/CODE' }));
+    bridge.handle('invites:create', ({ role, label }) => ({
+      invite: invite({ id: 'new', role, label }),
+      code: 'CODE',
+      link: 'steadycast://join/CODE',
+    }));
     bridge.handle('invites:revoke', ({ id }) => ({ invite: invite({ id, status: 'revoked' }), removed: 1 }));
 
     await store.getState().loadInvites();
@@ -440,13 +535,20 @@ describe('conversation slice: invites', () => {
       throw new BridgeError('engine-error', 'Only the host can create invites.');
     });
     await store.getState().createInvite('cohost', '', 60);
-    expect(store.getState().inviteRequest).toEqual({ status: 'failed', error: 'Could not create the invite: Only the host can create invites.' });
+    expect(store.getState().inviteRequest).toEqual({
+      status: 'failed',
+      error: 'Could not create the invite: Only the host can create invites.',
+    });
   });
 });
 
 describe('conversation panel: join progress and the backup room', () => {
   it('shows the steps of a join, done, under way and to come', async () => {
-    const connecting: ConversationState = { ...joined(), link: { status: 'connecting', endpoint: 'primary', since: 1, steps: ['server', 'room', 'seat'], step: 'room' }, participants: [] };
+    const connecting: ConversationState = {
+      ...joined(),
+      link: { status: 'connecting', endpoint: 'primary', since: 1, steps: ['server', 'room', 'seat'], step: 'room' },
+      participants: [],
+    };
     const { store } = setup({ conversation: connecting });
     await settle();
     const html = render(store, createElement(ConversationPanel));
@@ -462,7 +564,16 @@ describe('conversation panel: join progress and the backup room', () => {
     await settle();
     expect(render(store, createElement(ConversationPanel))).toContain('Backup room ready');
 
-    emitConversation(bridge, joined({ backupRoom: { status: 'failed', at: 6, reason: 'The backup room could not be prepared: connection refused. Check the backup Janus, then prepare it again.' } }));
+    emitConversation(
+      bridge,
+      joined({
+        backupRoom: {
+          status: 'failed',
+          at: 6,
+          reason: 'The backup room could not be prepared: connection refused. Check the backup Janus, then prepare it again.',
+        },
+      }),
+    );
     const html = render(store, createElement(ConversationPanel));
     expect(html).toContain('connection refused');
     expect(buttonTag(html, 'backup-room-retry')).not.toBeNull();
@@ -482,7 +593,10 @@ describe('conversation panel: join progress and the backup room', () => {
       throw new BridgeError('engine-error', 'No conversation room is configured.');
     });
     await store.getState().prepareBackupRoom();
-    expect(store.getState().backupRoomRequest).toEqual({ status: 'failed', error: 'Could not prepare the rooms: No conversation room is configured.' });
+    expect(store.getState().backupRoomRequest).toEqual({
+      status: 'failed',
+      error: 'Could not prepare the rooms: No conversation room is configured.',
+    });
   });
 
   it('a co-host (nothing to prepare) sees no backup room line', async () => {

@@ -6,14 +6,30 @@ import { parseEvent, type EngineEvent } from '../../../../electron/shared/contra
 import type { ListenerReading } from '../../../../electron/shared/listeners';
 import { sparklinePaths } from '../../../../renderer/features/listeners/listener-sparkline';
 import { createAppStore } from '../../../../renderer/stores/app-store';
-import { appendToSeries, foldSeries, MAX_SPARKLINE_POINTS, seriesFromHistory, type ListenerSeries } from '../../../../renderer/stores/listeners-slice';
+import {
+  appendToSeries,
+  foldSeries,
+  MAX_SPARKLINE_POINTS,
+  seriesFromHistory,
+  type ListenerSeries,
+} from '../../../../renderer/stores/listeners-slice';
 import { FakeBridge } from '../../../fakes/fake-bridge';
 import { FakeClock } from '../../../fakes/fake-clock';
 import { FakeProber } from '../../../fakes/fake-prober';
 import { FakeIcecastHttp, flush, listClientsXml, players } from '../../../fakes/listeners-fake-http';
 
 function reading(at: number, total: number, covered = 1): ListenerReading {
-  return { at, total, coveredOutlets: covered, totalOutlets: 1, peak: total, peakAt: at, uniqueEstimate: null, uniqueCoveredOutlets: 0, outlets: [] };
+  return {
+    at,
+    total,
+    coveredOutlets: covered,
+    totalOutlets: 1,
+    peak: total,
+    peakAt: at,
+    uniqueEstimate: null,
+    uniqueCoveredOutlets: 0,
+    outlets: [],
+  };
 }
 
 const testDeps = { now: () => 0, randomNonce: () => 'n', setTimer: () => () => undefined };
@@ -40,8 +56,14 @@ describe('listener sparkline series', () => {
     series = appendToSeries(series, 0, 3);
     series = appendToSeries(series, 3000, 5);
     expect(series.values).toEqual([3, null, null, 5]);
-    expect(foldSeries({ startAt: 0, stepMs: 1000, values: [1, 4, null, null, 2] }, 3)).toEqual({ startAt: 0, stepMs: 2000, values: [4, null, 2] });
-    expect(seriesFromHistory({ startAt: 0, stepMs: 1000, values: Array.from({ length: 2000 }, (_, i) => i) }).values.length).toBeLessThanOrEqual(MAX_SPARKLINE_POINTS);
+    expect(foldSeries({ startAt: 0, stepMs: 1000, values: [1, 4, null, null, 2] }, 3)).toEqual({
+      startAt: 0,
+      stepMs: 2000,
+      values: [4, null, 2],
+    });
+    expect(
+      seriesFromHistory({ startAt: 0, stepMs: 1000, values: Array.from({ length: 2000 }, (_, i) => i) }).values.length,
+    ).toBeLessThanOrEqual(MAX_SPARKLINE_POINTS);
   });
 
   it('draws bounded paths with a break at every gap', () => {
@@ -70,13 +92,18 @@ describe('listeners slice', () => {
     // A reading without a fresh outlet is a gap, never a guessed 0.
     bridge.emit('listeners:update', reading(8_000, 0, 0));
     expect(store.getState().listenerSeries.values.slice(-3)).toEqual([42, null, null]);
-    expect(bridge.callsOf('listeners:get-history')).toEqual([{ channel: 'listeners:get-history', payload: { maxPoints: MAX_SPARKLINE_POINTS } }]);
+    expect(bridge.callsOf('listeners:get-history')).toEqual([
+      { channel: 'listeners:get-history', payload: { maxPoints: MAX_SPARKLINE_POINTS } },
+    ]);
   });
 });
 
 describe('engine listener counts', () => {
   it('polls the configured mounts, emits listeners:update events that pass the contract, and answers the commands', async () => {
-    const http = new FakeIcecastHttp().on('/admin/listclients?mount=/live.opus', { status: 200, body: listClientsXml('/live.opus', players(3)) });
+    const http = new FakeIcecastHttp().on('/admin/listclients?mount=/live.opus', {
+      status: 200,
+      body: listClientsXml('/live.opus', players(3)),
+    });
     const clock = new FakeClock();
     const config = EngineConfigSchema.parse({
       space: {
@@ -84,7 +111,16 @@ describe('engine listener counts', () => {
         primary: { janus: { url: 'ws://198.18.0.1:8188' }, icecast: { mountUrl: 'http://source:s3cret@198.18.0.1:8000/live.opus' } },
       },
     });
-    const engine = new Engine({ version: 't', mode: 'headless', bridgeKind: 'websocket', config, clock, prober: new FakeProber(), listenerHttp: http.fetch, logger: createLogger('t') });
+    const engine = new Engine({
+      version: 't',
+      mode: 'headless',
+      bridgeKind: 'websocket',
+      config,
+      clock,
+      prober: new FakeProber(),
+      listenerHttp: http.fetch,
+      logger: createLogger('t'),
+    });
     const events: EngineEvent[] = [];
     engine.subscribe((event) => events.push(event));
     for (let i = 0; i < 30; i += 1) {
@@ -103,8 +139,19 @@ describe('engine listener counts', () => {
   });
 
   it('does not poll without an HTTP function or without an Icecast mount', async () => {
-    const engine = new Engine({ version: 't', mode: 'headless', bridgeKind: 'websocket', config: EngineConfigSchema.parse({}), clock: new FakeClock(), prober: new FakeProber() });
+    const engine = new Engine({
+      version: 't',
+      mode: 'headless',
+      bridgeKind: 'websocket',
+      config: EngineConfigSchema.parse({}),
+      clock: new FakeClock(),
+      prober: new FakeProber(),
+    });
     expect(await engine.execute({ channel: 'listeners:get', payload: {} })).toBeNull();
-    expect(await engine.execute({ channel: 'listeners:get-history', payload: { maxPoints: 10 } })).toEqual({ startAt: 0, stepMs: 1000, values: [] });
+    expect(await engine.execute({ channel: 'listeners:get-history', payload: { maxPoints: 10 } })).toEqual({
+      startAt: 0,
+      stepMs: 1000,
+      values: [],
+    });
   });
 });

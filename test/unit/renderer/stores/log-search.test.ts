@@ -7,7 +7,12 @@ import { render } from '../../../support/renderer-test-support';
 import { FakeBridge } from '../../../fakes/fake-bridge';
 
 function storeWithLines(): ReturnType<typeof createAppStore> {
-  const store = createAppStore({ now: () => 0, randomNonce: () => 'nonce', setTimer: () => () => undefined, bridge: new FakeBridge().binding() });
+  const store = createAppStore({
+    now: () => 0,
+    randomNonce: () => 'nonce',
+    setTimer: () => () => undefined,
+    bridge: new FakeBridge().binding(),
+  });
   store.getState().appendLog({ at: 1, level: 'info', scope: 'icecast', message: 'primary: live after 1 attempt' });
   store.getState().appendLog({ at: 2, level: 'warn', scope: 'failover', message: 'primary janus down: moving in 3 s' });
   store.getState().appendLog({ at: 3, level: 'info', scope: 'janus', message: 'backup room ready' });

@@ -10,7 +10,12 @@ import { render, settle } from '../../../support/renderer-test-support';
 
 const T0 = 1_700_000_000_000;
 
-const deps = (bridge: FakeBridge): StoreDeps => ({ now: () => 0, randomNonce: () => 'nonce', setTimer: () => () => undefined, bridge: bridge.binding() });
+const deps = (bridge: FakeBridge): StoreDeps => ({
+  now: () => 0,
+  randomNonce: () => 'nonce',
+  setTimer: () => () => undefined,
+  bridge: bridge.binding(),
+});
 
 const onAir: BroadcastStatus = {
   status: 'live',
@@ -63,7 +68,9 @@ describe('control room loudness meter', () => {
   });
 
   it('says when the chain is off (no target mark), and shows dashes before there is a reading', async () => {
-    const { html } = await storeWith(meters({ loudness: loudness({ targetLufs: null, ceilingDbtp: null, levellerGainDb: 0, momentaryLufs: null, integratedLufs: null }) }));
+    const { html } = await storeWith(
+      meters({ loudness: loudness({ targetLufs: null, ceilingDbtp: null, levellerGainDb: 0, momentaryLufs: null, integratedLufs: null }) }),
+    );
     const markup = html();
     expect(markup).toContain('Chain off');
     expect(markup).not.toContain('loudness-target-mark');

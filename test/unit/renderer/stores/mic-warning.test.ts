@@ -22,7 +22,16 @@ function timeline(segments: readonly [count: number, report: Partial<MicReport>]
   for (const [count, overrides] of segments) {
     for (let i = 0; i < count; i += 1) {
       at += 200;
-      reports.push({ at, levelDbfs: -30, peakDbfs: -12, voice: 'speech', speechProbability: 0.9, echoScore: 0.02, echoDelayMs: null, ...overrides });
+      reports.push({
+        at,
+        levelDbfs: -30,
+        peakDbfs: -12,
+        voice: 'speech',
+        speechProbability: 0.9,
+        echoScore: 0.02,
+        echoDelayMs: null,
+        ...overrides,
+      });
     }
   }
   return reports;
@@ -43,15 +52,34 @@ describe('micWarning', () => {
   });
 
   it('warns of steady noise only after 3 s of it', () => {
-    const kinds = live(timeline([[10, voice('speech')], [25, voice('noise')]]));
+    const kinds = live(
+      timeline([
+        [10, voice('speech')],
+        [25, voice('noise')],
+      ]),
+    );
     // 3 s = 15 reports of noise: the 15th raises it, not the 14th.
     expect(kinds.slice(0, 24)).toEqual(Array(24).fill(null));
     expect(kinds[24]).toBe('noise');
-    expect(micWarning(timeline([[10, voice('speech')], [15, voice('noise')]]))).toEqual({ kind: 'noise', message: MIC_WARNING_MESSAGES.noise });
+    expect(
+      micWarning(
+        timeline([
+          [10, voice('speech')],
+          [15, voice('noise')],
+        ]),
+      ),
+    ).toEqual({ kind: 'noise', message: MIC_WARNING_MESSAGES.noise });
   });
 
   it('keeps the warning through a short lapse and drops it 2 s after the noise stopped', () => {
-    const kinds = live(timeline([[20, voice('noise')], [2, voice('speech')], [20, voice('noise')], [20, voice('silence')]]));
+    const kinds = live(
+      timeline([
+        [20, voice('noise')],
+        [2, voice('speech')],
+        [20, voice('noise')],
+        [20, voice('silence')],
+      ]),
+    );
     // Up from the 15th report, through the two speech reports, on while the noise goes on.
     expect(kinds.slice(14, 42)).toEqual(Array(28).fill('noise'));
     // After the noise stops: still up for 2 s (10 reports), then gone for good.
@@ -60,8 +88,18 @@ describe('micWarning', () => {
   });
 
   it('raises through an odd misjudged window, but not for noise that comes and goes', () => {
-    expect(micWarning(timeline([[7, voice('noise')], [1, voice('speech')], [8, voice('noise')]]))?.kind).toBe('noise');
-    const patchy = timeline(Array.from({ length: 8 }, (_, i) => [3, voice(i % 2 === 0 ? 'noise' : 'speech')] as [number, Partial<MicReport>]));
+    expect(
+      micWarning(
+        timeline([
+          [7, voice('noise')],
+          [1, voice('speech')],
+          [8, voice('noise')],
+        ]),
+      )?.kind,
+    ).toBe('noise');
+    const patchy = timeline(
+      Array.from({ length: 8 }, (_, i) => [3, voice(i % 2 === 0 ? 'noise' : 'speech')] as [number, Partial<MicReport>]),
+    );
     expect(live(patchy).every((kind) => kind === null)).toBe(true);
   });
 
@@ -78,30 +116,63 @@ describe('micWarning', () => {
 
   it('warns of echo after 2 s over the threshold, first among all', () => {
     const echo = { echoScore: 0.5, echoDelayMs: 140 };
-    const kinds = live(timeline([[5, {}], [12, echo]]));
+    const kinds = live(
+      timeline([
+        [5, {}],
+        [12, echo],
+      ]),
+    );
     expect(kinds.slice(0, 14)).toEqual(Array(14).fill(null));
     expect(kinds[14]).toBe('echo');
-    expect(micWarning(timeline([[12, {}], [20, { ...voice('noise'), ...echo }]]))?.message).toBe(
-      'Your microphone is picking up the room — use headphones, or turn your speakers down.',
-    );
+    expect(
+      micWarning(
+        timeline([
+          [12, {}],
+          [20, { ...voice('noise'), ...echo }],
+        ]),
+      )?.message,
+    ).toBe('Your microphone is picking up the room — use headphones, or turn your speakers down.');
     expect(micWarning(timeline([[20, { echoScore: 0.2 }]]))).toBeNull();
   });
 
   it('warns of clipping from a few clipped windows in 2 s', () => {
-    expect(micWarning(timeline([[10, {}], [3, { peakDbfs: 0 }], [3, {}]]))?.kind).toBe('clipping');
-    expect(micWarning(timeline([[10, {}], [1, { peakDbfs: 0 }], [3, {}]]))).toBeNull();
+    expect(
+      micWarning(
+        timeline([
+          [10, {}],
+          [3, { peakDbfs: 0 }],
+          [3, {}],
+        ]),
+      )?.kind,
+    ).toBe('clipping');
+    expect(
+      micWarning(
+        timeline([
+          [10, {}],
+          [1, { peakDbfs: 0 }],
+          [3, {}],
+        ]),
+      ),
+    ).toBeNull();
     expect(micWarning(timeline([[20, { peakDbfs: -1 }]]))).toBeNull();
   });
 
   it('says what to do in plain words', () => {
-    expect(MIC_WARNING_MESSAGES.noise).toBe('Your microphone is picking up steady noise — move away from the fan or mute when not speaking.');
+    expect(MIC_WARNING_MESSAGES.noise).toBe(
+      'Your microphone is picking up steady noise — move away from the fan or mute when not speaking.',
+    );
     for (const message of Object.values(MIC_WARNING_MESSAGES)) expect(message).toMatch(/^Your microphone is .+ — .+\.$/u);
   });
 });
 
 describe('microphone check in the store', () => {
   it('keeps the latest report, raises the warning, keeps it stable, and clears it when the microphone closes', () => {
-    const store = createAppStore({ now: () => 0, randomNonce: () => 'n', setTimer: () => () => undefined, bridge: new FakeBridge().binding() });
+    const store = createAppStore({
+      now: () => 0,
+      randomNonce: () => 'n',
+      setTimer: () => () => undefined,
+      bridge: new FakeBridge().binding(),
+    });
     const reports = timeline([[20, voice('noise')]]);
     const warnings = new Set<unknown>();
     for (const report of reports) {

@@ -1,11 +1,22 @@
 import { createElement } from 'react';
 import { describe, expect, it } from 'vitest';
 import { BridgeError } from '../../../../electron/shared/bridge';
-import { idleConversationState, type ConversationLink, type ConversationState, type Participant, type Role } from '../../../../electron/shared/conversation';
+import {
+  idleConversationState,
+  type ConversationLink,
+  type ConversationState,
+  type Participant,
+  type Role,
+} from '../../../../electron/shared/conversation';
 import { ParticipantsList } from '../../../../renderer/features/conversation/participants-list';
 import { RemoveConfirm } from '../../../../renderer/features/conversation/moderation-controls';
 import { createAppStore, type AppStore } from '../../../../renderer/stores/app-store';
-import { selectCanModerate, selectModerationOf, selectMuteAllCount, selectShowsModeration } from '../../../../renderer/stores/conversation-selectors';
+import {
+  selectCanModerate,
+  selectModerationOf,
+  selectMuteAllCount,
+  selectShowsModeration,
+} from '../../../../renderer/stores/conversation-selectors';
 import { FakeBridge, sampleEngineState } from '../../../fakes/fake-bridge';
 import { requestError } from '../../../../renderer/stores/request';
 import { buttonTag, deferred, render, settle } from '../../../support/renderer-test-support';
@@ -13,7 +24,21 @@ import { buttonTag, deferred, render, settle } from '../../../support/renderer-t
 const NOT_CONNECTED = 'Not connected to the engine: Lost the connection to the engine. Reconnecting automatically.';
 
 function participant(overrides: Partial<Participant>): Participant {
-  return { id: '1', display: 'Someone', role: 'cohost', self: false, muted: false, mutedBy: null, talking: false, connected: true, inviteId: null, lock: null, flags: [], speakRequested: false, ...overrides };
+  return {
+    id: '1',
+    display: 'Someone',
+    role: 'cohost',
+    self: false,
+    muted: false,
+    mutedBy: null,
+    talking: false,
+    connected: true,
+    inviteId: null,
+    lock: null,
+    flags: [],
+    speakRequested: false,
+    ...overrides,
+  };
 }
 
 /** The room as seen by `role`: us (Ada), another host (Hal), a co-host (Cole), a producer (Pia). */
@@ -50,11 +75,16 @@ async function setup(role: Role = 'host', conversation: ConversationState = room
 describe('moderation actions', () => {
   it('mutes and unmutes someone else with moderation:set-muted, and applies the state the engine returns', async () => {
     const { store, bridge } = await setup('host');
-    bridge.handle('moderation:set-muted', ({ participantId, muted }) => withParticipant(room('host'), participantId, { muted, mutedBy: muted ? 'moderator' : null, talking: false }));
+    bridge.handle('moderation:set-muted', ({ participantId, muted }) =>
+      withParticipant(room('host'), participantId, { muted, mutedBy: muted ? 'moderator' : null, talking: false }),
+    );
 
     await store.getState().moderateMute('13', true);
     expect(bridge.callsOf('moderation:set-muted').map((call) => call.payload)).toEqual([{ participantId: '13', muted: true }]);
-    expect(store.getState().conversation?.participants.find((entry) => entry.id === '13')).toMatchObject({ muted: true, mutedBy: 'moderator' });
+    expect(store.getState().conversation?.participants.find((entry) => entry.id === '13')).toMatchObject({
+      muted: true,
+      mutedBy: 'moderator',
+    });
     expect(selectModerationOf('13')(store.getState())).toEqual({ status: 'idle' });
 
     await store.getState().moderateMute('13', false);
@@ -89,21 +119,32 @@ describe('moderation actions', () => {
 
   it("shows the engine's refusal on the participant, with the name and the engine's words", async () => {
     const { store, bridge } = await setup('host');
-    bridge.handle('moderation:set-muted', () => Promise.reject(new BridgeError('engine-error', 'Only the host or a producer can mute others: co-hosts can mute only themselves.')));
+    bridge.handle('moderation:set-muted', () =>
+      Promise.reject(new BridgeError('engine-error', 'Only the host or a producer can mute others: co-hosts can mute only themselves.')),
+    );
     bridge.handle('moderation:remove', () => Promise.reject(new BridgeError('engine-error', 'That participant is no longer in the room.')));
 
     await store.getState().moderateMute('13', true);
-    expect(selectModerationOf('13')(store.getState())).toEqual({ status: 'failed', error: 'Could not mute Cole: Only the host or a producer can mute others: co-hosts can mute only themselves.' });
+    expect(selectModerationOf('13')(store.getState())).toEqual({
+      status: 'failed',
+      error: 'Could not mute Cole: Only the host or a producer can mute others: co-hosts can mute only themselves.',
+    });
     await store.getState().moderateMute('14', false);
     expect(requestError(selectModerationOf('14')(store.getState()))).toMatch(/^Could not unmute Pia: /u);
     await store.getState().removeParticipant('12');
-    expect(requestError(selectModerationOf('12')(store.getState()))).toBe('Could not remove Hal: That participant is no longer in the room.');
+    expect(requestError(selectModerationOf('12')(store.getState()))).toBe(
+      'Could not remove Hal: That participant is no longer in the room.',
+    );
     // A name inside another word is not a mention: "Jo" is not in "Join".
     const jo = withParticipant(room('host'), '14', { display: 'Jo' });
     bridge.emit('engine:state', sampleEngineState({ conversation: jo }));
-    bridge.handle('moderation:remove', () => Promise.reject(new BridgeError('engine-error', 'Not in the conversation: join first, then remove others.')));
+    bridge.handle('moderation:remove', () =>
+      Promise.reject(new BridgeError('engine-error', 'Not in the conversation: join first, then remove others.')),
+    );
     await store.getState().removeParticipant('14');
-    expect(requestError(selectModerationOf('14')(store.getState()))).toBe('Could not remove Jo: Not in the conversation: join first, then remove others.');
+    expect(requestError(selectModerationOf('14')(store.getState()))).toBe(
+      'Could not remove Jo: Not in the conversation: join first, then remove others.',
+    );
     // The state stays the engine's: nothing was applied ahead of it.
     expect(store.getState().conversation?.participants.find((entry) => entry.id === '13')?.muted).toBe(false);
 
@@ -115,7 +156,9 @@ describe('moderation actions', () => {
 
   it('shows a failed mute-all on the list', async () => {
     const { store, bridge } = await setup('producer');
-    bridge.handle('moderation:mute-all', () => Promise.reject(new BridgeError('engine-error', 'Some participants could not be muted (Cole: timeout). Try again, or remove them.')));
+    bridge.handle('moderation:mute-all', () =>
+      Promise.reject(new BridgeError('engine-error', 'Some participants could not be muted (Cole: timeout). Try again, or remove them.')),
+    );
     await store.getState().muteAllButHosts();
     expect(store.getState().moderation.muteAll).toEqual({
       status: 'failed',
@@ -182,7 +225,12 @@ describe('moderation actions', () => {
     await store.getState().muteAllButHosts();
 
     const conversation = room('host');
-    bridge.emit('engine:state', sampleEngineState({ conversation: { ...conversation, participants: conversation.participants.filter((entry) => entry.id !== '13') } }));
+    bridge.emit(
+      'engine:state',
+      sampleEngineState({
+        conversation: { ...conversation, participants: conversation.participants.filter((entry) => entry.id !== '13') },
+      }),
+    );
     expect(Object.keys(store.getState().moderation.participants)).toEqual(['14']);
     expect(requestError(store.getState().moderation.muteAll)).not.toBeNull();
 
@@ -199,11 +247,27 @@ describe('selectCanModerate', () => {
     expect(selectCanModerate((await setup('cohost')).store.getState())).toBe(false);
     const idle = await setup('host', idleConversationState());
     expect(selectCanModerate(idle.store.getState())).toBe(false);
-    expect(selectCanModerate(createAppStore({ now: () => 0, randomNonce: () => 'n', setTimer: () => () => undefined, bridge: new FakeBridge().binding() }).getState())).toBe(false);
+    expect(
+      selectCanModerate(
+        createAppStore({
+          now: () => 0,
+          randomNonce: () => 'n',
+          setTimer: () => () => undefined,
+          bridge: new FakeBridge().binding(),
+        }).getState(),
+      ),
+    ).toBe(false);
   });
 
   it('keeps the tools on the rows (unavailable) while a moderator reconnects, but not for a co-host', async () => {
-    const reconnecting: ConversationLink = { status: 'reconnecting', endpoint: 'primary', since: 1, attempt: 1, nextAttemptAt: 2, reason: 'Lost the Janus connection.' };
+    const reconnecting: ConversationLink = {
+      status: 'reconnecting',
+      endpoint: 'primary',
+      since: 1,
+      attempt: 1,
+      nextAttemptAt: 2,
+      reason: 'Lost the Janus connection.',
+    };
     const producer = await setup('producer', room('producer', { link: reconnecting }));
     expect(selectCanModerate(producer.store.getState())).toBe(false);
     expect(selectShowsModeration(producer.store.getState())).toBe(true);
@@ -275,7 +339,9 @@ describe('participants list: moderator tools', () => {
     const { store, bridge } = await setup('host');
     bridge.handle('moderation:mute-all', () => Promise.reject(new Error('Janus timed out.')));
     await store.getState().muteAllButHosts();
-    expect(render(store, createElement(ParticipantsList))).toMatch(/role="alert" data-testid="mute-all-error">Could not mute everyone: Janus timed out\.<\/p>/u);
+    expect(render(store, createElement(ParticipantsList))).toMatch(
+      /role="alert" data-testid="mute-all-error">Could not mute everyone: Janus timed out\.<\/p>/u,
+    );
   });
 
   it('asks "Remove Cole from the room?" with Cancel and Remove', async () => {

@@ -33,9 +33,11 @@ async function setup(): Promise<{ store: AppStore; bridge: FakeBridge }> {
   return { store, bridge };
 }
 
-const recheckButton = (store: AppStore): string | undefined => /<button[^>]*aria-label="Check the servers again"[^>]*>/.exec(render(store, createElement(PreflightDialog)))?.[0];
+const recheckButton = (store: AppStore): string | undefined =>
+  /<button[^>]*aria-label="Check the servers again"[^>]*>/.exec(render(store, createElement(PreflightDialog)))?.[0];
 
-const uplinkLine = (store: AppStore): PreflightLine | undefined => preflightLines(selectPreflightInput(store.getState())).find((line) => line.id === 'uplink');
+const uplinkLine = (store: AppStore): PreflightLine | undefined =>
+  preflightLines(selectPreflightInput(store.getState())).find((line) => line.id === 'uplink');
 
 describe('preflight uplink line', () => {
   it('measures only after the network check answered, then shows the engine’s verdict, figure and detail', async () => {
@@ -69,7 +71,13 @@ describe('preflight uplink line', () => {
     await settle();
     expect(uplinkLine(store)?.figure).toBe('≥ 50 Mbit/s');
 
-    bridge.handle('preflight:uplink', () => uplink({ verdict: 'fail', kbitPerSecond: null, detail: 'The upload could not be measured: the Icecast server refused the source password (HTTP 401).' }));
+    bridge.handle('preflight:uplink', () =>
+      uplink({
+        verdict: 'fail',
+        kbitPerSecond: null,
+        detail: 'The upload could not be measured: the Icecast server refused the source password (HTTP 401).',
+      }),
+    );
     await store.getState().checkUplink();
     expect(uplinkLine(store)).toMatchObject({ verdict: 'fail', figure: null, detail: expect.stringMatching(/source password/) });
   });
@@ -77,7 +85,11 @@ describe('preflight uplink line', () => {
   it('a slow upload fails the line, which blocks going live until the host overrides it', async () => {
     const { store, bridge } = await setup();
     bridge.handle('preflight:uplink', () =>
-      uplink({ verdict: 'fail', kbitPerSecond: 250, detail: 'Too slow for 128 kbit/s to two servers: lower the bitrate in Settings › Audio or use a wired connection.' }),
+      uplink({
+        verdict: 'fail',
+        kbitPerSecond: 250,
+        detail: 'Too slow for 128 kbit/s to two servers: lower the bitrate in Settings › Audio or use a wired connection.',
+      }),
     );
     store.getState().openPreflight();
     await settle();
@@ -94,7 +106,10 @@ describe('preflight uplink line', () => {
     });
     store.getState().openPreflight();
     await settle();
-    expect(uplinkLine(store)).toMatchObject({ verdict: 'warn', detail: 'Could not measure the upload: The upload is not measured while a show is on air.' });
+    expect(uplinkLine(store)).toMatchObject({
+      verdict: 'warn',
+      detail: 'Could not measure the upload: The upload is not measured while a show is on air.',
+    });
   });
 
   it('“Check servers again” runs the network check and the uplink again, and is disabled while either runs', async () => {

@@ -21,22 +21,47 @@ const line = (endpoint: 'primary' | 'backup', kind: 'janus' | 'icecast', verdict
 
 const network = (backupVerdict: PreflightServerLine['verdict']): NetworkPreflight => ({
   checkedAt: 1,
-  lines: [line('primary', 'janus', 'pass'), line('primary', 'icecast', 'pass'), line('backup', 'janus', backupVerdict), line('backup', 'icecast', 'pass')],
+  lines: [
+    line('primary', 'janus', 'pass'),
+    line('primary', 'icecast', 'pass'),
+    line('backup', 'janus', backupVerdict),
+    line('backup', 'icecast', 'pass'),
+  ],
 });
 
-async function setup(result: NetworkPreflight, playTone: () => Promise<void> = () => Promise.resolve()): Promise<{ store: AppStore; bridge: FakeBridge }> {
+async function setup(
+  result: NetworkPreflight,
+  playTone: () => Promise<void> = () => Promise.resolve(),
+): Promise<{ store: AppStore; bridge: FakeBridge }> {
   const bridge = new FakeBridge();
   bridge.handle('preflight:network', () => result);
-  bridge.handle('preflight:uplink', () => ({ checkedAt: 1, verdict: 'pass', kbitPerSecond: 20_000, atLeast: false, neededKbit: 320, bitrateKbps: 128, outputs: 2, server: '198.18.0.1:8000', detail: 'fine' }));
+  bridge.handle('preflight:uplink', () => ({
+    checkedAt: 1,
+    verdict: 'pass',
+    kbitPerSecond: 20_000,
+    atLeast: false,
+    neededKbit: 320,
+    bitrateKbps: 128,
+    outputs: 2,
+    server: '198.18.0.1:8000',
+    detail: 'fine',
+  }));
   bridge.handle('broadcast:start', () => {
     throw new Error('not in this test');
   });
-  const store = createAppStore({ now: () => 0, randomNonce: () => 'nonce', setTimer: () => () => undefined, playTone, bridge: bridge.binding() });
+  const store = createAppStore({
+    now: () => 0,
+    randomNonce: () => 'nonce',
+    setTimer: () => () => undefined,
+    playTone,
+    bridge: bridge.binding(),
+  });
   await settle();
   return { store, bridge };
 }
 
-const verdicts = (store: AppStore): Record<string, string> => Object.fromEntries(preflightLines(selectPreflightInput(store.getState())).map((entry) => [entry.id, entry.verdict]));
+const verdicts = (store: AppStore): Record<string, string> =>
+  Object.fromEntries(preflightLines(selectPreflightInput(store.getState())).map((entry) => [entry.id, entry.verdict]));
 
 describe('preflight', () => {
   it('opens with every server checking, then shows the engine’s verdicts with their round trips', async () => {
@@ -45,7 +70,16 @@ describe('preflight', () => {
     expect(verdicts(store)).toMatchObject({ 'primary-janus': 'checking', 'backup-icecast': 'checking' });
     await settle();
     expect(bridge.callsOf('preflight:network')).toHaveLength(1);
-    expect(verdicts(store)).toEqual({ microphone: 'warn', headphones: 'warn', rehearsal: 'warn', 'primary-janus': 'pass', 'primary-icecast': 'pass', 'backup-janus': 'pass', 'backup-icecast': 'pass', uplink: 'pass' });
+    expect(verdicts(store)).toEqual({
+      microphone: 'warn',
+      headphones: 'warn',
+      rehearsal: 'warn',
+      'primary-janus': 'pass',
+      'primary-icecast': 'pass',
+      'backup-janus': 'pass',
+      'backup-icecast': 'pass',
+      uplink: 'pass',
+    });
     expect(preflightLines(selectPreflightInput(store.getState())).find((entry) => entry.id === 'primary-janus')?.figure).toBe('12 ms');
     expect(isPreflightBlocked(store.getState())).toBe(false);
   });

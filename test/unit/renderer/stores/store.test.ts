@@ -70,7 +70,11 @@ function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
 }
 
 /** A fake bridge and simulated time; `start` creates the store on them (the store follows the bridge from then on). */
-function setup(state: EngineState = sampleEngineState()): { bridge: FakeBridge; deps: FakeDeps; start: (options?: FakeBindingOptions) => AppStore } {
+function setup(state: EngineState = sampleEngineState()): {
+  bridge: FakeBridge;
+  deps: FakeDeps;
+  start: (options?: FakeBindingOptions) => AppStore;
+} {
   const deps = new FakeDeps();
   const bridge = new FakeBridge(state);
   return { bridge, deps, start: (options) => createAppStore({ ...deps, bridge: bridge.binding(options) }) };
@@ -197,7 +201,12 @@ describe('renderer store: events', () => {
       probe: { status: 'unreachable', checkedAt: 3, error: 'Icecast did not answer at 198.18.0.1:8000.' },
     });
     const state = store.getState();
-    expect(selectServer('backup', 'janus')(state)?.probe).toEqual({ status: 'reachable', checkedAt: 2, roundTripMs: 12.5, serverVersion: 'Janus 1.1.2' });
+    expect(selectServer('backup', 'janus')(state)?.probe).toEqual({
+      status: 'reachable',
+      checkedAt: 2,
+      roundTripMs: 12.5,
+      serverVersion: 'Janus 1.1.2',
+    });
     expect(selectServer('primary', 'icecast')(state)?.probe.status).toBe('unreachable');
     expect(selectServer('primary', 'janus')(state)?.probe).toEqual({ status: 'unknown' });
   });

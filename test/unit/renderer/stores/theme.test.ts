@@ -2,7 +2,14 @@ import { createElement } from 'react';
 import { describe, expect, it } from 'vitest';
 import { ThemeSwitch } from '../../../../renderer/features/top-bar/theme-switch';
 import { createAppStore } from '../../../../renderer/stores/app-store';
-import { parseThemePreference, selectTheme, THEME_STORAGE_KEY, type SystemTheme, type Theme, type ThemeStorage } from '../../../../renderer/stores/theme-slice';
+import {
+  parseThemePreference,
+  selectTheme,
+  THEME_STORAGE_KEY,
+  type SystemTheme,
+  type Theme,
+  type ThemeStorage,
+} from '../../../../renderer/stores/theme-slice';
 import { render } from '../../../support/renderer-test-support';
 import { FakeBridge } from '../../../fakes/fake-bridge';
 
@@ -30,7 +37,14 @@ function fakeSystem(initial: Theme): SystemTheme & { change(theme: Theme): void 
 }
 
 const storeWith = (themeStorage: ThemeStorage, systemTheme: SystemTheme) =>
-  createAppStore({ now: () => 0, randomNonce: () => 'nonce', setTimer: () => () => undefined, bridge: new FakeBridge().binding(), themeStorage, systemTheme });
+  createAppStore({
+    now: () => 0,
+    randomNonce: () => 'nonce',
+    setTimer: () => () => undefined,
+    bridge: new FakeBridge().binding(),
+    themeStorage,
+    systemTheme,
+  });
 
 describe('theme', () => {
   it('follows the system by default, including a change while the window is open', () => {

@@ -24,10 +24,27 @@ class ManualTimers {
 }
 
 function self(patch: Partial<Participant> = {}): Participant {
-  return { id: '1', display: 'Ana', role: 'host', self: true, muted: false, mutedBy: null, talking: false, connected: true, inviteId: null, lock: null, flags: [], speakRequested: false, ...patch };
+  return {
+    id: '1',
+    display: 'Ana',
+    role: 'host',
+    self: true,
+    muted: false,
+    mutedBy: null,
+    talking: false,
+    connected: true,
+    inviteId: null,
+    lock: null,
+    flags: [],
+    speakRequested: false,
+    ...patch,
+  };
 }
 
-function joined(participant: Participant, link: ConversationState['link'] = { status: 'joined', endpoint: 'primary', since: 1, selfId: '1', role: 'host' }): ConversationState {
+function joined(
+  participant: Participant,
+  link: ConversationState['link'] = { status: 'joined', endpoint: 'primary', since: 1, selfId: '1', role: 'host' },
+): ConversationState {
   return { ...idleConversationState(), link, participants: [participant] };
 }
 
@@ -50,21 +67,39 @@ const LIVE: NonNullable<EngineState['broadcast']> = {
   channels: 2,
   bitrateKbps: 128,
   configuredBitrateKbps: 128,
-  outputs: [{ id: 'primary', label: 'Primary', url: 'http://icecast/live.opus', state: { status: 'live', since: 5, bytesSent: 1, backlogMs: 0 } }],
+  outputs: [
+    { id: 'primary', label: 'Primary', url: 'http://icecast/live.opus', state: { status: 'live', since: 5, bytesSent: 1, backlogMs: 0 } },
+  ],
   recording: null,
 };
 /** The same show with its only output retrying: running, reaching nobody. */
 const UNREACHED: NonNullable<EngineState['broadcast']> = {
   ...LIVE,
-  outputs: [{ id: 'primary', label: 'Primary', url: 'http://icecast/live.opus', state: { status: 'retrying', attempt: 2, since: 6, nextAttemptAt: 7, errorClass: 'refused', error: 'refused' } }],
+  outputs: [
+    {
+      id: 'primary',
+      label: 'Primary',
+      url: 'http://icecast/live.opus',
+      state: { status: 'retrying', attempt: 2, since: 6, nextAttemptAt: 7, errorClass: 'refused', error: 'refused' },
+    },
+  ],
 };
 
-async function setup(): Promise<{ store: AppStore; bridge: FakeBridge; timers: ManualTimers; push: (overrides: Partial<EngineState>) => void }> {
+async function setup(): Promise<{
+  store: AppStore;
+  bridge: FakeBridge;
+  timers: ManualTimers;
+  push: (overrides: Partial<EngineState>) => void;
+}> {
   const timers = new ManualTimers();
   const bridge = new FakeBridge(sampleEngineState({ conversation: joined(self()), failover: failover({ phase: 'onPrimary', since: 1 }) }));
   const store = createAppStore({ now: () => 0, randomNonce: () => 'nonce', setTimer: timers.setTimer, bridge: bridge.binding() });
   await settle();
-  const push = (overrides: Partial<EngineState>): void => bridge.emit('engine:state', sampleEngineState({ conversation: joined(self()), failover: failover({ phase: 'onPrimary', since: 1 }), ...overrides }));
+  const push = (overrides: Partial<EngineState>): void =>
+    bridge.emit(
+      'engine:state',
+      sampleEngineState({ conversation: joined(self()), failover: failover({ phase: 'onPrimary', since: 1 }), ...overrides }),
+    );
   return { store, bridge, timers, push };
 }
 
@@ -75,11 +110,23 @@ describe('toasts from state changes', () => {
 
     const locked = joined(self({ muted: true, mutedBy: 'moderator', lock: { by: 'Pia (producer)', reason: 'Background noise', at: 2 } }));
     push({ conversation: locked });
-    expect(store.getState().toasts.map((toast) => [toast.kind, toast.tone, toast.title, toast.detail])).toEqual([['lock', 'warn', 'Muted by Pia (producer)', 'Background noise']]);
+    expect(store.getState().toasts.map((toast) => [toast.kind, toast.tone, toast.title, toast.detail])).toEqual([
+      ['lock', 'warn', 'Muted by Pia (producer)', 'Background noise'],
+    ]);
 
-    const onBackup = failover({ phase: 'onBackup', since: 3, trigger: 'automatic', reason: 'The primary Janus stopped answering.', returnAt: null });
+    const onBackup = failover({
+      phase: 'onBackup',
+      since: 3,
+      trigger: 'automatic',
+      reason: 'The primary Janus stopped answering.',
+      returnAt: null,
+    });
     push({ conversation: locked, failover: onBackup });
-    expect(store.getState().toasts.at(-1)).toMatchObject({ kind: 'failover', title: 'Moved to the backup space', detail: 'The primary Janus stopped answering.' });
+    expect(store.getState().toasts.at(-1)).toMatchObject({
+      kind: 'failover',
+      title: 'Moved to the backup space',
+      detail: 'The primary Janus stopped answering.',
+    });
 
     push({ conversation: locked, failover: onBackup, broadcast: LIVE });
     expect(store.getState().toasts.map((toast) => toast.title)).toEqual(['Moved to the backup space', 'You are on air']);
@@ -117,15 +164,36 @@ describe('toasts from state changes', () => {
 
   it('never shows more than the limit, and one failover story is one toast', async () => {
     const { store, push } = await setup();
-    push({ broadcast: LIVE, failover: failover({ phase: 'onBackup', since: 3, trigger: 'automatic', reason: 'r', returnAt: null }), conversation: joined(self({ lock: { by: 'P', reason: '', at: 1 } }), { status: 'reconnecting', endpoint: 'primary', since: 2, attempt: 1, nextAttemptAt: 3, reason: 'x' }) });
-    push({ broadcast: null, failover: failover({ phase: 'returning', since: 4, attempt: 1, trigger: 'manual', reason: 'r' }), conversation: joined(self()) });
+    push({
+      broadcast: LIVE,
+      failover: failover({ phase: 'onBackup', since: 3, trigger: 'automatic', reason: 'r', returnAt: null }),
+      conversation: joined(self({ lock: { by: 'P', reason: '', at: 1 } }), {
+        status: 'reconnecting',
+        endpoint: 'primary',
+        since: 2,
+        attempt: 1,
+        nextAttemptAt: 3,
+        reason: 'x',
+      }),
+    });
+    push({
+      broadcast: null,
+      failover: failover({ phase: 'returning', since: 4, attempt: 1, trigger: 'manual', reason: 'r' }),
+      conversation: joined(self()),
+    });
     push({ broadcast: LIVE, failover: failover({ phase: 'onPrimary', since: 5 }) });
     expect(store.getState().toasts.length).toBeLessThanOrEqual(TOAST_LIMIT);
     expect(store.getState().toasts.map((toast) => toast.title)).toEqual(['Back on the primary space', 'You are on air']);
   });
 
   it('one story is one toast: the newest leads, good news of another kind becomes a line of the bad; other stories stay', () => {
-    const toast = (id: number, kind: string, tone: Toast['tone'], title: string, detail: string | null = null): Toast => ({ id, kind, tone, title, detail });
+    const toast = (id: number, kind: string, tone: Toast['tone'], title: string, detail: string | null = null): Toast => ({
+      id,
+      kind,
+      tone,
+      title,
+      detail,
+    });
     const shown = [toast(1, 'lock', 'warn', 'Muted by Pia'), toast(2, 'conversation', 'warn', 'Conversation link lost')];
     const moved = mergeToasts(shown, [toast(3, 'failover', 'warn', 'Moved to the backup space', 'The primary Janus stopped answering.')]);
     expect(moved.map((entry) => [entry.id, entry.title])).toEqual([
@@ -133,9 +201,14 @@ describe('toasts from state changes', () => {
       [3, 'Moved to the backup space'],
     ]);
     const reconnected = mergeToasts(moved, [toast(4, 'conversation', 'ok', 'Conversation reconnected')]);
-    expect(reconnected.at(-1)).toEqual(toast(3, 'failover', 'warn', 'Moved to the backup space', 'The primary Janus stopped answering. Conversation reconnected.'));
+    expect(reconnected.at(-1)).toEqual(
+      toast(3, 'failover', 'warn', 'Moved to the backup space', 'The primary Janus stopped answering. Conversation reconnected.'),
+    );
     // The same kind replaces: back on the primary is the news now.
-    expect(mergeToasts(reconnected, [toast(5, 'failover', 'ok', 'Back on the primary space')]).map((entry) => entry.title)).toEqual(['Muted by Pia', 'Back on the primary space']);
+    expect(mergeToasts(reconnected, [toast(5, 'failover', 'ok', 'Back on the primary space')]).map((entry) => entry.title)).toEqual([
+      'Muted by Pia',
+      'Back on the primary space',
+    ]);
     expect(mergeToasts(reconnected, [toast(6, 'show', 'bad', 'You are on air')]).map((entry) => entry.id)).toEqual([3, 6]);
   });
 
