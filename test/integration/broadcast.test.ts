@@ -49,6 +49,8 @@ async function icecast(options: Parameters<typeof startIcecast>[0] = {}): Promis
   return server;
 }
 
+/** A mount URL with the user only: the password then comes from the environment or a file. */
+const userOnlyUrl = (server: IcecastServer, mount: string): string => `http://source@${server.host}:${server.port}${mount}`;
 const mountUrl = (server: IcecastServer, mount: string, password = server.sourcePassword): string =>
   `http://source:${password}@${server.host}:${server.port}${mount}`;
 
@@ -212,9 +214,15 @@ describe('the program on a real Icecast', () => {
 });
 
 describe('steadycast broadcast (the built command)', () => {
-  const runCli = (args: string[], timeoutMs = 20_000): Promise<{ code: number | null; stdout: string; stderr: string }> =>
+  /** Runs the built command; `password` goes in the environment, as a person is told to pass it (never on argv). */
+  const runCli = (
+    args: string[],
+    timeoutMs = 20_000,
+    password?: string,
+  ): Promise<{ code: number | null; stdout: string; stderr: string }> =>
     new Promise((resolve) => {
-      const child = spawn(process.execPath, [cli, 'broadcast', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const env = password === undefined ? process.env : { ...process.env, STEADYCAST_ICECAST_PASSWORD: password };
+      const child = spawn(process.execPath, [cli, 'broadcast', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
       let stdout = '';
       let stderr = '';
       child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -323,7 +331,7 @@ describe('steadycast broadcast (the built command)', () => {
 
   it('tells a person about a wrong password once, never says "on air", and exits 3', async () => {
     const server = await icecast();
-    const result = await runCli(['--source', 'tone:440', '--icecast', mountUrl(server, '/auth-text.opus', 'not-the-password')]);
+    const result = await runCli(['--source', 'tone:440', '--icecast', userOnlyUrl(server, '/auth-text.opus')], 20_000, 'not-the-password');
     expect(result.code).toBe(3);
     const all = result.stdout + result.stderr;
     expect(all).not.toMatch(/on air:/i);
@@ -336,14 +344,11 @@ describe('steadycast broadcast (the built command)', () => {
 
   it('tells a person about a dead port once over many retries, and exits 3 when the show ends without going live', async () => {
     const deadPort = await freePort();
-    const result = await runCli([
-      '--source',
-      'tone:440',
-      '--icecast',
-      `http://source:pw-dead@${hostAddress()}:${deadPort}/dead.opus`,
-      '--duration',
-      '4',
-    ]);
+    const result = await runCli(
+      ['--source', 'tone:440', '--icecast', `http://source@${hostAddress()}:${deadPort}/dead.opus`, '--duration', '4'],
+      20_000,
+      'pw-dead',
+    );
     expect(result.code).toBe(3);
     const all = result.stdout + result.stderr;
     expect(all).not.toMatch(/on air:/i);
@@ -355,23 +360,20 @@ describe('steadycast broadcast (the built command)', () => {
 
   it('says "On air" only after the output is live, and exits 0 after a show that reached it', async () => {
     const server = await icecast();
-    const result = await runCli([
-      '--source',
-      'tone:440',
-      '--icecast',
-      mountUrl(server, '/text.opus'),
-      '--duration',
-      '2',
-      '--channels',
-      '1',
-    ]);
+    const result = await runCli(
+      ['--source', 'tone:440', '--icecast', userOnlyUrl(server, '/text.opus'), '--duration', '2', '--channels', '1'],
+      20_000,
+      server.sourcePassword,
+    );
     expect(result.code).toBe(0);
     const lines = result.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^Starting: /);
     expect(lines.filter((line) => /^On air: /.test(line))).toEqual([
       expect.stringMatching(/^On air: Primary \(http:\/\/[^@]+\/text\.opus\) is live\.$/),
     ]);
-    expect(lines.at(-1)).toMatch(/^Off air \(duration\) after/);
+    // The show's summary: off air, then its loudness as the audience heard it.
+    expect(lines.at(-2)).toMatch(/^Off air \(duration\) after/);
+    expect(lines.at(-1)).toMatch(/^Loudness: -?\d+\.\d LUFS integrated, true peak -?\d+\.\d dBTP/);
     expect(result.stderr).toBe('');
   });
 
