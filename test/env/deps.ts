@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { accessSync, constants, existsSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { findCommand } from '../../electron/engine/servers/installed-servers';
 
 /** Each command the test environment runs, and the Debian package that provides it. */
 export const REQUIRED_COMMANDS: Readonly<Record<string, string>> = {
@@ -44,21 +44,8 @@ export class MissingDependenciesError extends Error {
   }
 }
 
-/** Absolute path of `command` on PATH (plus the sbin folders, where `ip` lives), or undefined. */
-export function findCommand(command: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const folders = [...(env.PATH ?? '').split(delimiter), '/usr/local/sbin', '/usr/sbin', '/sbin', '/usr/bin', '/bin'];
-  for (const folder of folders) {
-    if (folder === '') continue;
-    const path = join(folder, command);
-    try {
-      accessSync(path, constants.X_OK);
-      return path;
-    } catch {
-      // not in this folder
-    }
-  }
-  return undefined;
-}
+/** Absolute path of `command` on PATH (plus the sbin folders, where `ip` lives): the engine's own look-up. */
+export { findCommand };
 
 /** The required commands that are not installed. */
 export function missingCommands(): string[] {
