@@ -1,6 +1,7 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { Button } from '../../components/button';
 import { Panel } from '../../components/panel';
+import { selectPractice } from '../../stores/practice-slice';
 import { selectSettingsError } from '../../stores/settings-slice';
 import { useAppStore } from '../../stores/store-context';
 import { GeneralSettingsForm } from './general-settings-form';
@@ -10,7 +11,8 @@ import './settings.css';
 /** One saved space in the list: its endpoints at a glance, and Edit, Duplicate, Delete (with a confirm). */
 function SpaceRow({ id }: { id: string }): ReactNode {
   const space = useAppStore((state) => state.settings.view?.spaces.find((candidate) => candidate.id === id));
-  const active = useAppStore((state) => state.settings.view?.activeSpaceId === id);
+  // While the practice space runs, no saved space is the one in use.
+  const active = useAppStore((state) => state.settings.view?.activeSpaceId === id && selectPractice(state)?.status !== 'running');
   const confirming = useAppStore((state) => state.settings.confirmingDelete === id);
   const busy = useAppStore((state) => state.settings.spaceRequest.status === 'sending' && state.settings.spaceRequest.id === id);
   const editSpace = useAppStore((state) => state.editSpace);
@@ -86,6 +88,7 @@ function SpaceRow({ id }: { id: string }): ReactNode {
 export function SettingsScreen(): ReactNode {
   const ids = useAppStore((state) => state.settings.view?.spaces.map((space) => space.id).join('\n') ?? '');
   const loading = useAppStore((state) => state.settings.load.status === 'sending');
+  const practiceRunning = useAppStore((state) => selectPractice(state)?.status === 'running');
   const error = useAppStore(selectSettingsError);
   const close = useAppStore((state) => state.closeSettings);
   const newSpace = useAppStore((state) => state.newSpace);
@@ -118,6 +121,11 @@ export function SettingsScreen(): ReactNode {
           }
         >
           {loading ? <p className="settings-screen__loading">Reading the settings…</p> : null}
+          {practiceRunning ? (
+            <p className="settings-space__summary" data-testid="settings-practice-in-use">
+              The practice space is in use. Press Use on a saved space to run it instead (off air and out of the room).
+            </p>
+          ) : null}
           <ul className="settings-spaces" aria-label="Saved spaces">
             {ids === '' ? null : ids.split('\n').map((id) => <SpaceRow key={id} id={id} />)}
           </ul>
