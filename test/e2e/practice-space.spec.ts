@@ -155,11 +155,11 @@ test('a new user: the practice space from the first screen, live with a listener
   await expect(hostList.getByRole('listitem', { name: /^Bo Cohost, Co-host, muted/ })).toBeVisible({ timeout: 60_000 });
 
   // ── Simulate a failure: the primary's Janus and Icecast are killed ─────────────
-  await expect(host.getByTestId('failover-on-air')).toHaveText('Primary space');
+  await expect(host.getByTestId('failover-conversation')).toHaveText('Primary space');
   await bar.getByTestId('practice-simulate-failure').click();
   await expect(bar.getByTestId('practice-failed-note')).toBeVisible({ timeout: 60_000 });
-  await expect(host.getByTestId('failover-on-air')).toHaveText('Backup space', { timeout: 60_000 });
-  await expect(cohost.getByTestId('failover-on-air')).toHaveText('Backup space', { timeout: 60_000 });
+  await expect(host.getByTestId('failover-conversation')).toHaveText('Backup space', { timeout: 60_000 });
+  await expect(cohost.getByTestId('failover-conversation')).toHaveText('Backup space', { timeout: 60_000 });
   await expect(hostList.getByRole('listitem', { name: /^Ana Host, Host, you\b/ })).toHaveAttribute('data-connected', 'true', {
     timeout: 60_000,
   });
