@@ -15,9 +15,8 @@ import type { EndpointConfig, EngineConfig } from './config';
 import { createLogger, type Logger, type LogRecord } from './log/logger';
 import { RendererLog } from './log/renderer-log';
 import { redactUrl } from './redact';
-import { runNetworkPreflight } from './preflight/network-preflight';
-import { judgeUplink, startUplinkCheck, type UplinkCheck } from './preflight/uplink-check';
-import { formatUplinkRate, PREFLIGHT_PROBES } from '../shared/preflight';
+import { PreflightChecks } from './preflight/preflight-checks';
+import { PREFLIGHT_PROBES } from '../shared/preflight';
 import type { ServerProber } from './servers/prober';
 import type { PracticeHost } from './servers/practice-space';
 import { EngineCommandError } from './engine-errors';
@@ -127,12 +126,21 @@ export class Engine {
   private lastRecordingPath: string | null = null;
   /** An edit of the space in use, saved on air or in the room: applied when you next go live or join. */
   private pendingSpace: EngineConfig | null = null;
-  /** The uplink check running now; UIs asking meanwhile share it. */
-  private uplinkCheck: UplinkCheck | null = null;
+  /** The preflight's server probes and uplink check. */
+  private readonly preflight: PreflightChecks;
 
   constructor(private readonly options: EngineOptions) {
     this.log = options.logger ?? createLogger('engine', () => options.clock.now());
     this.rendererLog = new RendererLog({ clock: options.clock });
+    this.preflight = new PreflightChecks({
+      prober: options.prober,
+      clock: options.clock,
+      random: options.random ?? Math.random,
+      logger: this.log,
+      endpoints: () => this.endpoints,
+      savedBitrateKbps: () => this.settings.generalSettings().audio.bitrateKbps,
+      onAir: () => this.broadcast !== null || this.startingBroadcast,
+    });
     this.settings = new SettingsBook({
       config: options.config,
       recordingsDir: options.recordingsDir,
@@ -402,9 +410,9 @@ export class Engine {
       case 'settings:save-general':
         return this.settings.saveGeneral(command.payload);
       case 'preflight:network':
-        return this.networkPreflight(command.payload.probes ?? PREFLIGHT_PROBES.default);
+        return this.preflight.network(command.payload.probes ?? PREFLIGHT_PROBES.default);
       case 'preflight:uplink':
-        return this.uplinkPreflight(command.payload.bitrateKbps);
+        return this.preflight.uplink(command.payload.bitrateKbps);
       case 'practice:start':
         return this.startPractice();
       case 'practice:simulate-failure':
@@ -442,7 +450,7 @@ export class Engine {
     const stamp = new Date(this.options.clock.now()).toISOString().replace(/[:.]/g, '-');
     this.startingBroadcast = true;
     // The check saturates the uplink on purpose: never while the program starts.
-    this.uplinkCheck?.cancel();
+    this.preflight.cancelUplink();
     try {
       const broadcast = await Broadcast.start({
         source,
@@ -771,62 +779,6 @@ export class Engine {
   /** Emits the whole state; also used by bindings when a UI attaches. */
   emitState(): void {
     this.emit({ channel: 'engine:state', payload: this.getState() });
-  }
-
-  private async networkPreflight(probes: number): Promise<CommandResult<'preflight:network'>> {
-    if (this.endpoints.size === 0)
-      throw new EngineCommandError(
-        'This space has no servers to check: add the primary (and backup) Janus and Icecast in the space settings.',
-      );
-    const targets = [...this.endpoints].map(([endpoint, config]) => ({
-      endpoint,
-      config,
-      urls: { janus: redactUrl(config.janus.url), icecast: redactUrl(config.icecast.mountUrl) },
-    }));
-    const result = await runNetworkPreflight(targets, this.options.prober, this.options.clock, probes);
-    for (const line of result.lines) {
-      const rtt = line.roundTripMs === null ? 'no answer' : `${Math.round(line.roundTripMs)} ms`;
-      this.log[line.verdict === 'pass' ? 'info' : 'warn'](
-        `preflight ${line.endpoint} ${line.kind}: ${line.verdict} (${line.answered}/${line.probes} answered, ${rtt})`,
-      );
-    }
-    return result;
-  }
-
-  /**
-   * Measures the upload to the primary Icecast (the backup's when there is no primary) and judges it
-   * against the program bitrate (the saved one unless the command names one) × Icecast outputs + the
-   * conversation. Refused on air: the check would take the program's bandwidth.
-   */
-  private async uplinkPreflight(bitrateKbps: number | undefined): Promise<CommandResult<'preflight:uplink'>> {
-    const endpoint = this.endpoints.get('primary') ?? this.endpoints.get('backup');
-    if (endpoint === undefined)
-      throw new EngineCommandError(
-        'This space has no Icecast server to measure the upload against: add the primary (and backup) mount URL in the space settings.',
-      );
-    if (this.broadcast !== null || this.startingBroadcast) {
-      throw new EngineCommandError(
-        'The upload is not measured while a show is on air: the check would take bandwidth from the program. Watch the outputs’ backlog instead.',
-      );
-    }
-    const need = { bitrateKbps: bitrateKbps ?? this.settings.generalSettings().audio.bitrateKbps, outputs: this.endpoints.size };
-    const check =
-      this.uplinkCheck ??
-      startUplinkCheck({
-        mountUrl: endpoint.icecast.mountUrl,
-        clock: this.options.clock,
-        random: this.options.random ?? Math.random,
-        logger: this.log.child('uplink'),
-      });
-    this.uplinkCheck = check;
-    const measurement = await check.result;
-    if (this.uplinkCheck === check) this.uplinkCheck = null;
-    const result = judgeUplink(measurement, need, this.options.clock.now());
-    const measured = result.kbitPerSecond === null ? 'not measured' : formatUplinkRate(result.kbitPerSecond, result.atLeast);
-    this.log[result.verdict === 'pass' ? 'info' : 'warn'](
-      `preflight uplink: ${result.verdict} (${measured} to ${result.server}; needs ${result.neededKbit} kbit/s = ${need.bitrateKbps} kbit/s × ${need.outputs} + conversation)${result.verdict === 'pass' ? '' : `: ${result.detail}`}`,
-    );
-    return result;
   }
 
   private checkServers(only: EndpointName | undefined): number {
